@@ -1,0 +1,114 @@
+"""The contract between the shared harness and one runtime's adapter.
+
+Each runtime image ships one module `greenrt_adapter` (images/<runtime>/greenrt_adapter.py)
+defining `create_adapter() -> RuntimeAdapter` and, for frameworks that build models,
+`create_preparer() -> ModelPreparer`. No framework is imported outside its adapter.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Protocol
+
+import numpy as np
+
+
+@dataclass(frozen=True)
+class TrialSpec:
+    """Mirror of schemas/trial-spec.schema.json."""
+
+    trial_id: str
+    runtime: str
+    source: str
+    model: str
+    provider: str
+    batch_size: int
+    warmup_iterations: int
+    measured_iterations: int
+    seed: int
+    threads: int | None
+    sequence_length: int
+    model_dir: Path
+    output_path: Path
+
+
+@dataclass(frozen=True)
+class PrepareSpec:
+    """Mirror of schemas/prepare-spec.schema.json."""
+
+    framework: str
+    model: str
+    weights: str
+    seed: int
+    reference_batch_size: int
+    sequence_length: int
+    export_onnx: bool
+    opset: int
+    output_dir: Path
+
+
+@dataclass
+class RuntimeEnvironment:
+    """What actually ran (trial-output `environment`)."""
+
+    framework: str
+    framework_version: str
+    device: str
+    providers: list[str]
+    threads: int | None
+    packages: dict[str, str] = field(default_factory=dict)
+
+
+class RuntimeAdapter(Protocol):
+    """Runs one model on one runtime. The harness owns timing, phases and output."""
+
+    def load(self, spec: TrialSpec) -> None:
+        """Load the prepared model from spec.model_dir onto spec.provider, set threads.
+        Raise a clear error when the provider is not available (never fall back silently)."""
+
+    def make_inputs(self, spec: TrialSpec, rng: np.random.Generator) -> Any:
+        """Build one batch of seeded inputs (called once, before warm-up), already on the device."""
+
+    def run_once(self, inputs: Any) -> Any:
+        """One inference. May return before the device finishes; the harness calls synchronize()."""
+
+    def synchronize(self, outputs: Any) -> None:
+        """Block until the device has finished the work behind `outputs` (CUDA sync, output copy)."""
+
+    def output_checksum(self, outputs: Any) -> float:
+        """Sum of the output values (a cheap sanity value, computed after the window)."""
+
+    def environment(self) -> RuntimeEnvironment:
+        """Versions, device and providers in effect (after load)."""
+
+
+@dataclass
+class TensorArray:
+    """A named array for reference files and ONNX input/output descriptions."""
+
+    name: str
+    array: np.ndarray
+
+
+@dataclass
+class PreparedResult:
+    """What a preparer returns; the harness writes files, hashes and prepared.json."""
+
+    native_dir: str
+    onnx_file: str | None
+    exporter: str | None
+    onnx_inputs: list[dict[str, Any]]   # [{name, dtype, shape}] shape items int or 'batch'/'sequence'
+    onnx_outputs: list[dict[str, Any]]
+    reference_inputs: list[TensorArray]  # named as the ONNX graph inputs
+    reference_output: TensorArray
+    environment: dict[str, str]
+    build_ms: float
+    export_ms: float
+
+
+class ModelPreparer(Protocol):
+    def prepare(self, spec: PrepareSpec) -> PreparedResult:
+        """Build the model (seeded random or pretrained weights), save native files under
+        spec.output_dir / native_dir, export spec.output_dir / 'model.onnx' when asked, and run the
+        framework on seeded reference inputs (np.random.default_rng(spec.seed))."""

@@ -1,0 +1,1081 @@
+/* Generated from schemas/*.schema.json by scripts/gen-types.mjs. Do not edit. */
+
+// experiment.schema.json
+/**
+ * A runtime: a framework's own runtime, ONNX Runtime in Python, or 'embedded' (onnxruntime-node inside the orchestrator).
+ */
+export type RuntimeName = 'pytorch' | 'tensorflow' | 'mxnet' | 'onnxruntime' | 'embedded';
+/**
+ * Execution provider (device): CPU, CUDA, or TensorRT (ONNX Runtime only).
+ */
+export type ProviderName = 'cpu' | 'cuda' | 'tensorrt';
+/**
+ * A framework that defines models and exports them to ONNX.
+ */
+export type FrameworkName = 'pytorch' | 'tensorflow' | 'mxnet';
+/**
+ * A model of the study.
+ */
+export type ModelName = 'resnet50' | 'mobilenet_v2' | 'bert_base_uncased';
+
+/**
+ * An energy study: which runtimes, models, batch sizes and execution providers to measure, how often, and how to measure power. Written as YAML in experiments/*.yaml.
+ */
+export interface Experiment {
+  /**
+   * Version of this experiment format (unitless).
+   */
+  schemaVersion: 1;
+  /**
+   * Short name used in run ids and reports (lowercase letters, digits, '-' and '_').
+   */
+  name: string;
+  /**
+   * Free text: what the experiment is for, and the reasons behind its choices.
+   */
+  description?: string;
+  /**
+   * Seed (unitless) for the trial order, the random weights and the inputs.
+   */
+  seed?: number;
+  /**
+   * Trial order: 'shuffled' (seeded permutation, recorded in the manifest) or 'sequential' (matrix order).
+   */
+  order?: 'shuffled' | 'sequential';
+  /**
+   * Model weights: downloaded pretrained weights, or seeded random weights (same compute, no download).
+   */
+  weights?: 'pretrained' | 'random';
+  /**
+   * How framework trials run: one Docker container per trial, or the same entrypoint as a local process. The 'embedded' runtime always runs in-process.
+   */
+  runner?: 'docker' | 'process';
+  /**
+   * Runtimes to measure, each with its execution providers.
+   *
+   * @minItems 1
+   * @maxItems 16
+   */
+  runtimes: RuntimeEntry[];
+  /**
+   * Models to measure.
+   *
+   * @minItems 1
+   * @maxItems 16
+   */
+  models: ModelName[];
+  /**
+   * Batch sizes (samples per inference).
+   *
+   * @minItems 1
+   * @maxItems 16
+   */
+  batchSizes: number[];
+  /**
+   * Trials per configuration (count). Each trial starts the runtime afresh.
+   */
+  repetitions: number;
+  /**
+   * Inferences run before the measured window in each trial (count).
+   */
+  warmupIterations: number;
+  /**
+   * Inferences timed inside the measured window in each trial (count).
+   */
+  measuredIterations: number;
+  /**
+   * Intra-op CPU threads given to every runtime (count); null keeps each runtime's default.
+   */
+  threads?: number | null;
+  /**
+   * Tokens per sample for text models (count).
+   */
+  sequenceLength?: number;
+  /**
+   * Wall-clock limit of one trial, in seconds; a trial past it is stopped and recorded as failed.
+   */
+  trialTimeoutS?: number;
+  /**
+   * Memory limit of a trial container, in MiB; null for none.
+   */
+  memoryLimitMiB?: number | null;
+  /**
+   * ONNX files supplied with the experiment instead of converting them; each is checked against its SHA-256 before use.
+   *
+   * @maxItems 64
+   */
+  prebuiltModels?: PrebuiltModel[];
+  power?: Power;
+}
+export interface RuntimeEntry {
+  name: RuntimeName;
+  /**
+   * Execution providers to measure this runtime with.
+   *
+   * @minItems 1
+   */
+  providers: ProviderName[];
+  /**
+   * For ONNX runtimes (onnxruntime, embedded): the frameworks whose ONNX exports are run. Not allowed on framework runtimes.
+   *
+   * @minItems 1
+   */
+  sources?: FrameworkName[];
+}
+export interface PrebuiltModel {
+  model: ModelName;
+  source: FrameworkName;
+  /**
+   * Path of the .onnx file, relative to the experiment file.
+   */
+  path: string;
+  /**
+   * Expected SHA-256 of the file (hex).
+   */
+  sha256: string;
+}
+/**
+ * How energy is measured on the host.
+ */
+export interface Power {
+  /**
+   * Power sources to use, in order of preference for the GPU ('nvml' then 'nvidia-smi'). A listed source that is unavailable is reported, with why, in the manifest and in each trial.
+   */
+  sources?: ('nvml' | 'nvidia-smi' | 'rapl' | 'none')[];
+  /**
+   * If true, the run stops before the first trial when none of the listed sources works (exit code 3).
+   */
+  required?: boolean;
+  /**
+   * Power sampling rate requested, in Hz.
+   */
+  sampleHz?: number;
+  /**
+   * Idle baseline measured before the first trial, in seconds; 0 skips it (net energy is then unavailable).
+   */
+  baselineS?: number;
+  /**
+   * Gate before each trial: wait until power is back near the idle baseline.
+   */
+  cooldown?: {
+    /**
+     * Rest before every trial, in seconds.
+     */
+    minS?: number;
+    /**
+     * Longest wait for the gate, in seconds; the trial is marked invalid if it is not met.
+     */
+    maxS?: number;
+    /**
+     * Gate met when power is within baseline x (1 + tolerance) (ratio).
+     */
+    powerTolerance?: number;
+    /**
+     * Gate met when GPU temperature is within this many degrees Celsius of the baseline.
+     */
+    temperatureToleranceC?: number;
+  };
+}
+
+// power-trace.schema.json
+/**
+ * Power samples taken on the host around one trial (or the idle baseline), per source and domain. Stored as artifacts/<runId>/traces/<trialId>.json.
+ */
+export interface PowerTrace {
+  /**
+   * Version of this format (unitless).
+   */
+  schemaVersion: 1;
+  /**
+   * Run id.
+   */
+  runId: string;
+  /**
+   * Trial id, or 'baseline' for the idle baseline.
+   */
+  trialId: string;
+  /**
+   * Start of the sampled span, CLOCK_MONOTONIC nanoseconds.
+   */
+  startNs: string;
+  /**
+   * End of the sampled span, CLOCK_MONOTONIC nanoseconds.
+   */
+  endNs: string;
+  /**
+   * One series per source and domain.
+   */
+  series: {
+    /**
+     * Where the samples came from.
+     */
+    source: 'nvml' | 'nvidia-smi' | 'rapl';
+    /**
+     * What was measured, e.g. 'gpu:0', 'package-0', 'dram-0'.
+     */
+    domain: string;
+    /**
+     * instantPowerW: instantaneous power in W; averagePowerW: power averaged by the sensor over its own window (e.g. nvidia-smi power.draw, 1 s on Ampere and later) in W; cumulativeEnergyJ: an energy counter in J relative to the first sample.
+     */
+    quantity: 'instantPowerW' | 'averagePowerW' | 'cumulativeEnergyJ';
+    /**
+     * For averagePowerW, the sensor's averaging window in ms (null if unknown).
+     */
+    averagingWindowMs?: number | null;
+    /**
+     * Requested sampling rate, Hz.
+     */
+    requestedHz: number;
+    /**
+     * Achieved sampling rate over the span, Hz.
+     */
+    achievedHz: number;
+    /**
+     * Sample times in ms relative to startNs.
+     */
+    tMs: number[];
+    /**
+     * Sample values, in the unit of quantity.
+     */
+    values: number[];
+  }[];
+  /**
+   * GPU state samples (NVML or nvidia-smi), at trial start and end.
+   */
+  gpuState?: GpuState[];
+}
+/**
+ * One reading of a GPU's state.
+ */
+export interface GpuState {
+  /**
+   * GPU index.
+   */
+  index: number;
+  /**
+   * When read, CLOCK_MONOTONIC ns.
+   */
+  atNs: string;
+  /**
+   * GPU name.
+   */
+  name?: string | null;
+  /**
+   * SM clock, MHz.
+   */
+  smClockMHz?: number | null;
+  /**
+   * Memory clock, MHz.
+   */
+  memClockMHz?: number | null;
+  /**
+   * Enforced power limit, W.
+   */
+  powerLimitW?: number | null;
+  /**
+   * GPU temperature, degrees Celsius.
+   */
+  temperatureC?: number | null;
+  /**
+   * Power at the time of reading, W.
+   */
+  powerW?: number | null;
+  /**
+   * Active clock throttle reasons.
+   */
+  throttleReasons?: string[] | null;
+  /**
+   * Persistence mode on.
+   */
+  persistenceMode?: boolean | null;
+  /**
+   * Compute processes on the GPU other than the trial's.
+   */
+  otherProcesses?:
+    | {
+        /**
+         * Process id.
+         */
+        pid: number;
+        /**
+         * Process name.
+         */
+        name?: string | null;
+        /**
+         * GPU memory used, MiB.
+         */
+        usedMemoryMiB?: number | null;
+      }[]
+    | null;
+}
+
+// prepare-spec.schema.json
+/**
+ * What the orchestrator hands a framework image to prepare one model: build it (random or pretrained weights), save framework-native files, export ONNX, and save seeded reference inputs and outputs for the conversion check.
+ */
+export interface PrepareSpec {
+  /**
+   * Version of this format (unitless).
+   */
+  schemaVersion: 1;
+  /**
+   * Framework that builds the model.
+   */
+  framework: 'pytorch' | 'tensorflow' | 'mxnet';
+  /**
+   * Model name.
+   */
+  model: 'resnet50' | 'mobilenet_v2' | 'bert_base_uncased';
+  /**
+   * Pretrained (downloaded) or seeded random weights.
+   */
+  weights: 'pretrained' | 'random';
+  /**
+   * Seed for random weights and reference inputs (unitless).
+   */
+  seed: number;
+  /**
+   * Samples in the reference input used by the conversion check.
+   */
+  referenceBatchSize: number;
+  /**
+   * Tokens per sample for text models (count).
+   */
+  sequenceLength: number;
+  /**
+   * Whether to export model.onnx (with a dynamic batch dimension).
+   */
+  exportOnnx: boolean;
+  /**
+   * ONNX opset to export with.
+   */
+  opset: number;
+  /**
+   * Folder (empty, writable) where native/, model.onnx, reference/ and prepared.json are written, as seen by the entrypoint.
+   */
+  outputDir: string;
+}
+
+// prepared-model.schema.json
+/**
+ * Element type.
+ */
+export type Dtype = 'float32' | 'int64' | 'int32';
+
+/**
+ * prepared.json, written by a framework image after preparing a model: its files with hashes, its ONNX export, and reference inputs/outputs for the conversion check. Paths are relative to the prepared folder.
+ */
+export interface PreparedModel {
+  /**
+   * Version of this format (unitless).
+   */
+  schemaVersion: 1;
+  /**
+   * Framework that built the model.
+   */
+  framework: 'pytorch' | 'tensorflow' | 'mxnet';
+  /**
+   * Model name.
+   */
+  model: 'resnet50' | 'mobilenet_v2' | 'bert_base_uncased';
+  /**
+   * Weights used.
+   */
+  weights: 'pretrained' | 'random';
+  /**
+   * Seed used (unitless).
+   */
+  seed: number;
+  /**
+   * Folder with the framework-native model files (relative).
+   */
+  nativeDir: string;
+  /**
+   * The ONNX export, null when not exported.
+   */
+  onnx: {
+    /**
+     * The .onnx file (relative).
+     */
+    file: string;
+    /**
+     * Opset used.
+     */
+    opset: number;
+    /**
+     * Exporter and its version, e.g. 'torch.onnx 2.6.0'.
+     */
+    exporter: string;
+    /**
+     * Graph inputs.
+     */
+    inputs: TensorInfo[];
+    /**
+     * Graph outputs.
+     */
+    outputs: TensorInfo[];
+  } | null;
+  /**
+   * Seeded reference inputs and the framework's own output on them, as raw little-endian arrays.
+   */
+  reference: {
+    /**
+     * One file per graph input, named as in the ONNX graph.
+     *
+     * @minItems 1
+     */
+    inputs: TensorFile[];
+    output: TensorFile;
+  };
+  /**
+   * Every file written, with its SHA-256.
+   */
+  files: {
+    /**
+     * Relative path.
+     */
+    path: string;
+    /**
+     * SHA-256 (hex).
+     */
+    sha256: string;
+    /**
+     * Size in bytes.
+     */
+    bytes: number;
+  }[];
+  /**
+   * Package versions used, by name.
+   */
+  environment: {
+    [k: string]: string;
+  };
+  durationsMs: {
+    /**
+     * Building the model and saving native files, in ms.
+     */
+    build: number;
+    /**
+     * ONNX export, in ms (0 when not exported).
+     */
+    export: number;
+  };
+}
+export interface TensorInfo {
+  /**
+   * Tensor name in the graph.
+   */
+  name: string;
+  dtype: Dtype;
+  /**
+   * Dimensions; a string names a dynamic one (e.g. 'batch').
+   */
+  shape: (number | string)[];
+}
+export interface TensorFile {
+  /**
+   * Tensor name (the ONNX input or output name).
+   */
+  name: string;
+  dtype: Dtype;
+  /**
+   * Concrete dimensions.
+   */
+  shape: number[];
+  /**
+   * Raw little-endian file (relative).
+   */
+  file: string;
+}
+
+// trial-output.schema.json
+/**
+ * What an entrypoint returns for one trial: phase markers on CLOCK_MONOTONIC, per-inference latencies, and what actually ran.
+ */
+export interface TrialOutput {
+  /**
+   * Version of this format (unitless).
+   */
+  schemaVersion: 1;
+  /**
+   * Echo of the trial spec's id.
+   */
+  trialId: string;
+  /**
+   * ok: every phase ran; failed: see error.
+   */
+  status: 'ok' | 'failed';
+  /**
+   * Why the trial failed (null when ok).
+   */
+  error?: {
+    /**
+     * Exception class name.
+     */
+    type: string;
+    /**
+     * Exception message.
+     */
+    message: string;
+    /**
+     * Python traceback, last frames.
+     */
+    traceback?: string;
+  } | null;
+  /**
+   * Phase markers: CLOCK_MONOTONIC nanoseconds (decimal strings; containers share the host's clock). Phases that did not run are absent.
+   */
+  phases: {
+    load?: Window;
+    warmup?: Window;
+    measure?: Window;
+  };
+  /**
+   * Per-inference latency inside the measure window, in milliseconds, in order; device synchronised after each inference.
+   */
+  latenciesMs: number[];
+  /**
+   * Sum of the last inference's output values (unitless): a cheap check that a runtime computed something.
+   */
+  outputChecksum?: number | null;
+  /**
+   * What actually ran.
+   */
+  environment: {
+    /**
+     * Python version.
+     */
+    python: string;
+    /**
+     * Runtime package name (torch, tensorflow, mxnet, onnxruntime).
+     */
+    framework: string;
+    /**
+     * Runtime package version.
+     */
+    frameworkVersion: string;
+    /**
+     * Device the model ran on, e.g. 'cpu' or 'NVIDIA H100 80GB HBM3'.
+     */
+    device: string;
+    /**
+     * Execution providers in effect (ONNX Runtime's list, or the framework device).
+     */
+    providers: string[];
+    /**
+     * Intra-op threads in effect (count), null when unknown.
+     */
+    threads?: number | null;
+    /**
+     * Versions of relevant Python packages, by name.
+     */
+    packages?: {
+      [k: string]: string;
+    };
+  };
+}
+export interface Window {
+  /**
+   * Start, CLOCK_MONOTONIC nanoseconds.
+   */
+  startNs: string;
+  /**
+   * End, CLOCK_MONOTONIC nanoseconds.
+   */
+  endNs: string;
+}
+
+// trial-result.schema.json
+/**
+ * ONNX vs source framework on the same seeded inputs.
+ */
+export type ConversionCheck = {
+  /**
+   * Maximum absolute difference of outputs (output units).
+   */
+  maxAbsDiff: number;
+  /**
+   * Share of samples whose argmax agrees (ratio).
+   */
+  argmaxAgreement: number;
+  /**
+   * Allowed maximum absolute difference.
+   */
+  tolerance: number;
+  /**
+   * maxAbsDiff <= tolerance and full argmax agreement.
+   */
+  withinTolerance: boolean;
+} & ConversionCheck1;
+export type ConversionCheck1 = {
+  /**
+   * Maximum absolute difference of outputs (output units).
+   */
+  maxAbsDiff: number;
+  /**
+   * Share of samples whose argmax agrees (ratio).
+   */
+  argmaxAgreement: number;
+  /**
+   * Allowed maximum absolute difference.
+   */
+  tolerance: number;
+  /**
+   * maxAbsDiff <= tolerance and full argmax agreement.
+   */
+  withinTolerance: boolean;
+} | null;
+/**
+ * How an energy value was obtained: counter (a hardware energy counter read at the window edges), integrated (power samples integrated over the window), estimated (a model, not a measurement), unavailable (not measured; see reason).
+ */
+export type Provenance = 'counter' | 'integrated' | 'estimated' | 'unavailable';
+
+/**
+ * One trial's validated result: its configuration, status, timings from the entrypoint, and energy from the host monitor with provenance. Stored as artifacts/<runId>/trials/<trialId>.json.
+ */
+export interface TrialResult {
+  /**
+   * Version of this format (unitless).
+   */
+  schemaVersion: 1;
+  /**
+   * Run id.
+   */
+  runId: string;
+  /**
+   * Deterministic trial id.
+   */
+  trialId: string;
+  /**
+   * Position of the trial in the run's seeded order.
+   */
+  orderIndex: number;
+  config: TrialConfig;
+  /**
+   * ok: measured and valid; failed: did not complete (see reasons); invalid: completed but broke a measurement rule (see reasons), kept and excluded from claims.
+   */
+  status: 'ok' | 'failed' | 'invalid';
+  /**
+   * Why the trial failed or is invalid; warnings for ok trials.
+   */
+  reasons: string[];
+  /**
+   * Wall-clock start (ISO 8601).
+   */
+  startedAt: string;
+  /**
+   * Wall-clock end (ISO 8601).
+   */
+  finishedAt: string;
+  /**
+   * How the trial was executed.
+   */
+  runner: {
+    /**
+     * Runner.
+     */
+    kind: 'embedded' | 'docker' | 'process';
+    /**
+     * Docker image tag (docker runner).
+     */
+    image?: string | null;
+    /**
+     * Docker image id (docker runner).
+     */
+    imageId?: string | null;
+    /**
+     * Container id (docker runner).
+     */
+    containerId?: string | null;
+    /**
+     * Exit code of the container or process.
+     */
+    exitCode?: number | null;
+    /**
+     * Last lines of the container's or process's output.
+     */
+    logTail?: string | null;
+    /**
+     * Whole trial wall time, start of the container or process to its end, in ms.
+     */
+    wallMs?: number;
+  };
+  /**
+   * The model file the trial ran.
+   */
+  model?: {
+    /**
+     * Path relative to the repository or artifacts root.
+     */
+    file: string;
+    /**
+     * SHA-256 (hex).
+     */
+    sha256: string;
+    /**
+     * Model format.
+     */
+    format: 'native' | 'onnx';
+    conversion?: ConversionCheck;
+  } | null;
+  phases?: Phases;
+  /**
+   * Timings from the entrypoint's measure window.
+   */
+  timing: {
+    /**
+     * Per-inference latency, in ms (empty when the trial failed before measuring).
+     */
+    latenciesMs: number[];
+    /**
+     * Length of the measure window, in ms.
+     */
+    measureWindowMs: number | null;
+    /**
+     * Samples (batch x inferences) per second over the measure window.
+     */
+    throughputSamplesPerS: number | null;
+    /**
+     * Model load phase, in ms.
+     */
+    loadMs?: number | null;
+    /**
+     * From starting the container or process to the start of the first warm-up (or measured) inference, in ms.
+     */
+    startToFirstInferenceMs?: number | null;
+  };
+  energy: Energy;
+  /**
+   * GPU state at trial start and end.
+   */
+  gpuState?: GpuState[];
+  /**
+   * The cool-down gate before the trial.
+   */
+  cooldown?: {
+    /**
+     * Time waited, in ms.
+     */
+    waitedMs: number;
+    /**
+     * Whether power/temperature returned near baseline before the bound.
+     */
+    met: boolean;
+    /**
+     * What was compared.
+     */
+    detail?: string;
+  } | null;
+  environment?: Environment;
+  /**
+   * Sum of the last inference's output (unitless).
+   */
+  outputChecksum?: number | null;
+  /**
+   * Power trace file, relative to the run folder.
+   */
+  tracePath?: string | null;
+}
+/**
+ * The configuration this trial measures.
+ */
+export interface TrialConfig {
+  /**
+   * Runtime.
+   */
+  runtime: 'pytorch' | 'tensorflow' | 'mxnet' | 'onnxruntime' | 'embedded';
+  /**
+   * Framework the model comes from.
+   */
+  source: 'pytorch' | 'tensorflow' | 'mxnet';
+  /**
+   * Model.
+   */
+  model: 'resnet50' | 'mobilenet_v2' | 'bert_base_uncased';
+  /**
+   * Execution provider.
+   */
+  provider: 'cpu' | 'cuda' | 'tensorrt';
+  /**
+   * Samples per inference.
+   */
+  batchSize: number;
+  /**
+   * Repetition number (1-based).
+   */
+  repetition: number;
+  /**
+   * Warm-up inferences (count).
+   */
+  warmupIterations: number;
+  /**
+   * Measured inferences (count).
+   */
+  measuredIterations: number;
+  /**
+   * Intra-op threads requested (count); null for the runtime default.
+   */
+  threads: number | null;
+  /**
+   * Tokens per sample for text models (count).
+   */
+  sequenceLength: number;
+}
+/**
+ * Phase markers: CLOCK_MONOTONIC nanoseconds (decimal strings; containers share the host's clock). Phases that did not run are absent.
+ */
+export interface Phases {
+  load?: Window;
+  warmup?: Window;
+  measure?: Window;
+}
+export interface Window {
+  /**
+   * Start, CLOCK_MONOTONIC nanoseconds.
+   */
+  startNs: string;
+  /**
+   * End, CLOCK_MONOTONIC nanoseconds.
+   */
+  endNs: string;
+}
+/**
+ * Energy over the entrypoint's measure window, per domain and in total.
+ */
+export interface Energy {
+  /**
+   * The phase the energy covers.
+   */
+  window: 'measure';
+  /**
+   * One reading per source and domain.
+   */
+  readings: EnergyReading[];
+  /**
+   * Sum of the readings' gross energy over distinct hardware (GPU + CPU packages + DRAM), in J; null when no reading is available.
+   */
+  totalEnergyJ: number | null;
+  /**
+   * Sum of net energies, in J; null when any is missing.
+   */
+  totalNetEnergyJ?: number | null;
+  totalProvenance: Provenance;
+  /**
+   * totalEnergyJ / measured inferences, in J; null when unavailable.
+   */
+  energyPerInferenceJ: number | null;
+  /**
+   * Why the total is unavailable or partial (null when complete).
+   */
+  reason: string | null;
+}
+export interface EnergyReading {
+  /**
+   * Power source.
+   */
+  source: 'nvml' | 'nvidia-smi' | 'rapl' | 'none';
+  /**
+   * What was measured: 'gpu:0', 'package-0', 'dram-0', or 'host' for none.
+   */
+  domain: string;
+  provenance: Provenance;
+  /**
+   * Gross energy over the measure window, in J (null when unavailable).
+   */
+  energyJ: number | null;
+  /**
+   * energyJ minus baseline power x window, in J (null without a baseline).
+   */
+  netEnergyJ?: number | null;
+  /**
+   * Idle baseline power of this domain, in W.
+   */
+  baselinePowerW?: number | null;
+  /**
+   * Estimated absolute uncertainty of energyJ, in J (sensor accuracy, counter granularity, window coverage).
+   */
+  uncertaintyJ?: number | null;
+  /**
+   * Share of the window covered by samples or counter updates (ratio, 1 = full).
+   */
+  coverage?: number | null;
+  /**
+   * For counter readings: the same window integrated from sampled instant power.
+   */
+  crossCheck?: {
+    /**
+     * Integrated energy, in J.
+     */
+    integratedJ: number;
+    /**
+     * (counter - integrated) / counter (ratio).
+     */
+    disagreement: number;
+  } | null;
+  /**
+   * Why unavailable or estimated (null for measured values).
+   */
+  reason: string | null;
+}
+/**
+ * One reading of a GPU's state.
+ */
+export interface GpuState {
+  /**
+   * GPU index.
+   */
+  index: number;
+  /**
+   * When read, CLOCK_MONOTONIC ns.
+   */
+  atNs: string;
+  /**
+   * GPU name.
+   */
+  name?: string | null;
+  /**
+   * SM clock, MHz.
+   */
+  smClockMHz?: number | null;
+  /**
+   * Memory clock, MHz.
+   */
+  memClockMHz?: number | null;
+  /**
+   * Enforced power limit, W.
+   */
+  powerLimitW?: number | null;
+  /**
+   * GPU temperature, degrees Celsius.
+   */
+  temperatureC?: number | null;
+  /**
+   * Power at the time of reading, W.
+   */
+  powerW?: number | null;
+  /**
+   * Active clock throttle reasons.
+   */
+  throttleReasons?: string[] | null;
+  /**
+   * Persistence mode on.
+   */
+  persistenceMode?: boolean | null;
+  /**
+   * Compute processes on the GPU other than the trial's.
+   */
+  otherProcesses?:
+    | {
+        /**
+         * Process id.
+         */
+        pid: number;
+        /**
+         * Process name.
+         */
+        name?: string | null;
+        /**
+         * GPU memory used, MiB.
+         */
+        usedMemoryMiB?: number | null;
+      }[]
+    | null;
+}
+/**
+ * What actually ran.
+ */
+export interface Environment {
+  /**
+   * Python version.
+   */
+  python: string;
+  /**
+   * Runtime package name (torch, tensorflow, mxnet, onnxruntime).
+   */
+  framework: string;
+  /**
+   * Runtime package version.
+   */
+  frameworkVersion: string;
+  /**
+   * Device the model ran on, e.g. 'cpu' or 'NVIDIA H100 80GB HBM3'.
+   */
+  device: string;
+  /**
+   * Execution providers in effect (ONNX Runtime's list, or the framework device).
+   */
+  providers: string[];
+  /**
+   * Intra-op threads in effect (count), null when unknown.
+   */
+  threads?: number | null;
+  /**
+   * Versions of relevant Python packages, by name.
+   */
+  packages?: {
+    [k: string]: string;
+  };
+}
+
+// trial-spec.schema.json
+/**
+ * What the orchestrator hands an entrypoint for one trial (a JSON file mounted read-only). The entrypoint writes a TrialOutput to outputPath.
+ */
+export interface TrialSpec {
+  /**
+   * Version of this format (unitless).
+   */
+  schemaVersion: 1;
+  /**
+   * Deterministic trial id.
+   */
+  trialId: string;
+  /**
+   * Runtime that executes the model.
+   */
+  runtime: 'pytorch' | 'tensorflow' | 'mxnet' | 'onnxruntime';
+  /**
+   * Framework the model comes from; equals runtime for framework runtimes, the exporting framework for onnxruntime.
+   */
+  source: 'pytorch' | 'tensorflow' | 'mxnet';
+  /**
+   * Model name.
+   */
+  model: 'resnet50' | 'mobilenet_v2' | 'bert_base_uncased';
+  /**
+   * Execution provider (device).
+   */
+  provider: 'cpu' | 'cuda' | 'tensorrt';
+  /**
+   * Samples per inference.
+   */
+  batchSize: number;
+  /**
+   * Inferences before the measured window (count).
+   */
+  warmupIterations: number;
+  /**
+   * Inferences in the measured window (count).
+   */
+  measuredIterations: number;
+  /**
+   * Seed for the inputs (unitless).
+   */
+  seed: number;
+  /**
+   * Intra-op CPU threads (count); null keeps the runtime default.
+   */
+  threads: number | null;
+  /**
+   * Tokens per sample for text models (count).
+   */
+  sequenceLength: number;
+  /**
+   * Folder holding the prepared model (framework-native files or model.onnx), as seen by the entrypoint.
+   */
+  modelDir: string;
+  /**
+   * Where the entrypoint writes its TrialOutput JSON, as seen by the entrypoint.
+   */
+  outputPath: string;
+}
