@@ -488,6 +488,339 @@ export interface TensorFile {
   file: string;
 }
 
+// run-manifest.schema.json
+/**
+ * artifacts/<runId>/manifest.json: what was run, where, with which versions, in which order, and how far it got. Rewritten atomically as the run progresses.
+ */
+export interface RunManifest {
+  /**
+   * Version of this format (unitless).
+   */
+  schemaVersion: 1;
+  /**
+   * Run id: <experiment>-<UTC timestamp>-<short hash>.
+   */
+  runId: string;
+  /**
+   * running: in progress or crashed (resume it); completed: every trial has a result; interrupted: stopped by the user (resume it); failed: stopped by an error before finishing.
+   */
+  status: 'running' | 'completed' | 'interrupted' | 'failed';
+  /**
+   * Why the run is interrupted or failed.
+   */
+  statusReason?: string | null;
+  /**
+   * When the run started (ISO 8601).
+   */
+  createdAt: string;
+  /**
+   * Last update (ISO 8601).
+   */
+  updatedAt: string;
+  /**
+   * When the run was resumed (ISO 8601).
+   */
+  resumes?: string[];
+  experiment: {
+    /**
+     * Experiment file as given.
+     */
+    file: string;
+    /**
+     * SHA-256 of the experiment file's bytes.
+     */
+    sha256: string;
+    spec: Experiment;
+  };
+  host: {
+    /**
+     * Host name.
+     */
+    hostname: string;
+    /**
+     * OS and architecture.
+     */
+    platform: string;
+    /**
+     * Kernel release.
+     */
+    kernel: string;
+    /**
+     * CPU model name.
+     */
+    cpuModel: string;
+    /**
+     * Logical CPUs (count).
+     */
+    cpuCount: number;
+    /**
+     * Total memory, MiB.
+     */
+    memoryMiB: number;
+    /**
+     * Node.js version.
+     */
+    node: string;
+    /**
+     * onnxruntime-node version, when the embedded runtime is used.
+     */
+    onnxruntimeNode?: string | null;
+    /**
+     * Docker daemon facts (version, storage driver, runtimes), when used.
+     */
+    docker?: {} | null;
+    /**
+     * GPUs seen (name, driver, memory), when any.
+     */
+    gpus?: {}[];
+  };
+  greenrt: {
+    /**
+     * greenrt package version.
+     */
+    version: string;
+    /**
+     * Commit of the greenrt checkout (null outside git).
+     */
+    gitCommit: string | null;
+    /**
+     * Uncommitted changes in the checkout.
+     */
+    gitDirty: boolean | null;
+  };
+  /**
+   * Hash (16 hex) of each schema, by $id.
+   */
+  schemas: {
+    [k: string]: string;
+  };
+  plan: {
+    /**
+     * Seed of the trial order (unitless).
+     */
+    seed: number;
+    /**
+     * Order kind.
+     */
+    order: 'shuffled' | 'sequential';
+    /**
+     * Number of trials (count).
+     */
+    trialCount: number;
+    /**
+     * Trial ids in execution order.
+     */
+    trialIds: string[];
+  };
+  /**
+   * Images built or reused: tag, id, digests, base, package list.
+   */
+  images: {}[];
+  /**
+   * Model files used: model, source, format, path, sha256, conversion check.
+   */
+  models: {}[];
+  power: {
+    /**
+     * Each configured source: available or not, and why.
+     */
+    sources: {}[];
+    /**
+     * Idle baseline power per domain (W), how long it was measured, or why it is missing.
+     */
+    baseline?: {} | null;
+  };
+  progress: {
+    /**
+     * Trials planned.
+     */
+    total: number;
+    /**
+     * Trials ok.
+     */
+    ok: number;
+    /**
+     * Trials failed.
+     */
+    failed: number;
+    /**
+     * Trials invalid.
+     */
+    invalid: number;
+    /**
+     * Trials without a result yet.
+     */
+    pending: number;
+  };
+}
+/**
+ * The experiment with defaults applied (what actually ran).
+ */
+export interface Experiment {
+  /**
+   * Version of this experiment format (unitless).
+   */
+  schemaVersion: 1;
+  /**
+   * Short name used in run ids and reports (lowercase letters, digits, '-' and '_').
+   */
+  name: string;
+  /**
+   * Free text: what the experiment is for, and the reasons behind its choices.
+   */
+  description?: string;
+  /**
+   * Seed (unitless) for the trial order, the random weights and the inputs.
+   */
+  seed?: number;
+  /**
+   * Trial order: 'shuffled' (seeded permutation, recorded in the manifest) or 'sequential' (matrix order).
+   */
+  order?: 'shuffled' | 'sequential';
+  /**
+   * Model weights: downloaded pretrained weights, or seeded random weights (same compute, no download).
+   */
+  weights?: 'pretrained' | 'random';
+  /**
+   * How framework trials run: one Docker container per trial, or the same entrypoint as a local process. The 'embedded' runtime always runs in-process.
+   */
+  runner?: 'docker' | 'process';
+  /**
+   * Runtimes to measure, each with its execution providers.
+   *
+   * @minItems 1
+   * @maxItems 16
+   */
+  runtimes: RuntimeEntry[];
+  /**
+   * Models to measure.
+   *
+   * @minItems 1
+   * @maxItems 16
+   */
+  models: ('resnet50' | 'mobilenet_v2' | 'bert_base_uncased')[];
+  /**
+   * Batch sizes (samples per inference).
+   *
+   * @minItems 1
+   * @maxItems 16
+   */
+  batchSizes: number[];
+  /**
+   * Trials per configuration (count). Each trial starts the runtime afresh.
+   */
+  repetitions: number;
+  /**
+   * Inferences run before the measured window in each trial (count).
+   */
+  warmupIterations: number;
+  /**
+   * Inferences timed inside the measured window in each trial (count).
+   */
+  measuredIterations: number;
+  /**
+   * Intra-op CPU threads given to every runtime (count); null keeps each runtime's default.
+   */
+  threads?: number | null;
+  /**
+   * Tokens per sample for text models (count).
+   */
+  sequenceLength?: number;
+  /**
+   * Wall-clock limit of one trial, in seconds; a trial past it is stopped and recorded as failed.
+   */
+  trialTimeoutS?: number;
+  /**
+   * Memory limit of a trial container, in MiB; null for none.
+   */
+  memoryLimitMiB?: number | null;
+  /**
+   * ONNX files supplied with the experiment instead of converting them; each is checked against its SHA-256 before use.
+   *
+   * @maxItems 64
+   */
+  prebuiltModels?: PrebuiltModel[];
+  power?: Power;
+}
+export interface RuntimeEntry {
+  /**
+   * A runtime: a framework's own runtime, ONNX Runtime in Python, or 'embedded' (onnxruntime-node inside the orchestrator).
+   */
+  name: 'pytorch' | 'tensorflow' | 'mxnet' | 'onnxruntime' | 'embedded';
+  /**
+   * Execution providers to measure this runtime with.
+   *
+   * @minItems 1
+   */
+  providers: ('cpu' | 'cuda' | 'tensorrt')[];
+  /**
+   * For ONNX runtimes (onnxruntime, embedded): the frameworks whose ONNX exports are run. Not allowed on framework runtimes.
+   *
+   * @minItems 1
+   */
+  sources?: ('pytorch' | 'tensorflow' | 'mxnet')[];
+}
+export interface PrebuiltModel {
+  /**
+   * A model of the study.
+   */
+  model: 'resnet50' | 'mobilenet_v2' | 'bert_base_uncased';
+  /**
+   * A framework that defines models and exports them to ONNX.
+   */
+  source: 'pytorch' | 'tensorflow' | 'mxnet';
+  /**
+   * Path of the .onnx file, relative to the experiment file.
+   */
+  path: string;
+  /**
+   * Expected SHA-256 of the file (hex).
+   */
+  sha256: string;
+}
+/**
+ * How energy is measured on the host.
+ */
+export interface Power {
+  /**
+   * Power sources to use, in order of preference for the GPU ('nvml' then 'nvidia-smi'). A listed source that is unavailable is reported, with why, in the manifest and in each trial.
+   */
+  sources?: ('nvml' | 'nvidia-smi' | 'rapl' | 'none')[];
+  /**
+   * If true, the run stops before the first trial when none of the listed sources works (exit code 3).
+   */
+  required?: boolean;
+  /**
+   * Power sampling rate requested, in Hz.
+   */
+  sampleHz?: number;
+  /**
+   * Idle baseline measured before the first trial, in seconds; 0 skips it (net energy is then unavailable).
+   */
+  baselineS?: number;
+  /**
+   * Gate before each trial: wait until power is back near the idle baseline.
+   */
+  cooldown?: {
+    /**
+     * Rest before every trial, in seconds.
+     */
+    minS?: number;
+    /**
+     * Longest wait for the gate, in seconds; the trial is marked invalid if it is not met.
+     */
+    maxS?: number;
+    /**
+     * Gate met when power is within baseline x (1 + tolerance) (ratio).
+     */
+    powerTolerance?: number;
+    /**
+     * Gate met when GPU temperature is within this many degrees Celsius of the baseline.
+     */
+    temperatureToleranceC?: number;
+  };
+}
+
 // trial-output.schema.json
 /**
  * What an entrypoint returns for one trial: phase markers on CLOCK_MONOTONIC, per-inference latencies, and what actually ran.
