@@ -4,9 +4,9 @@ export default defineConfig({
   test: {
     include: ['pipeline/**/*.test.ts', 'bench/**/*.test.ts'],
     testTimeout: 60_000,
-    hookTimeout: 600_000,
+    hookTimeout: 1_800_000,
     pool: 'forks',
-    reporters: ['default', 'json'],
-    outputFile: { json: '.test-results/vitest.json' },
+    // Docker suites build images and start containers: one file at a time keeps 2-core hosts responsive.
+    fileParallelism: false,
   },
 });

@@ -1,0 +1,51 @@
+# greenrt: `make demo` runs the demo experiment end to end; `make test` runs the whole test suite.
+SHELL := /bin/bash
+NODE_MODULES_STAMP := node_modules/.package-lock.json
+# onnxruntime-node's install script fetches CUDA files; skip it unless this host has an NVIDIA driver.
+export ONNXRUNTIME_NODE_INSTALL ?= $(if $(shell command -v nvidia-smi 2>/dev/null),,skip)
+GREENRT := node bin/greenrt.js
+
+.PHONY: install build demo test test-unit images cpu paper-validate bench demo-model clean help
+
+help:
+	@echo "make demo    install, then run experiments/demo.yaml (embedded runtime, ~1 min) and print the report path"
+	@echo "make test    the whole test suite (unit, Docker, in-image pytest); ends with 'N passed, N failed'"
+	@echo "make images  build the four CPU runtime images"
+	@echo "make cpu     run experiments/cpu.yaml through Docker (four runtimes x three models)"
+	@echo "make bench   overhead benchmarks -> bench/results/latest.json"
+	@echo "make demo-model  re-export the committed demo model (needs Docker)"
+
+$(NODE_MODULES_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund
+	@touch $@
+
+dist/cli/main.js: $(NODE_MODULES_STAMP) $(shell find pipeline -name '*.ts' ! -name '*.test.ts' 2>/dev/null) tsconfig.json tsconfig.build.json
+	npx tsc -p tsconfig.build.json
+	@touch $@
+
+install: $(NODE_MODULES_STAMP)
+build: dist/cli/main.js
+
+demo: build
+	$(GREENRT) run experiments/demo.yaml
+
+test: build
+	bash scripts/test.sh
+
+images: build
+	$(GREENRT) images build --flavour cpu
+
+cpu: build
+	$(GREENRT) run experiments/cpu.yaml
+
+paper-validate: build
+	$(GREENRT) validate experiments/paper.yaml
+
+bench: build
+	node bench/run.mjs
+
+demo-model:
+	bash scripts/export-demo-model.sh
+
+clean:
+	rm -rf dist .test-results

@@ -1,0 +1,53 @@
+import type { PowerTrace, TrialResult, TrialSpec } from '../contracts/index.js';
+import type { PlannedTrial, NeededImage, NeededModel } from '../plan/index.js';
+import type { ResolvedModel } from '../models/index.js';
+import type { ExecutionRecord } from './trial-result.js';
+
+/** The host power monitor as the run loop uses it (implemented over pipeline/power). */
+export interface MeasurementPort {
+  /** Source statuses for the manifest (available or not, why, how to fix). */
+  describeSources(): Promise<Record<string, unknown>[]>;
+  /** True when at least one source can measure energy. */
+  canMeasure(): boolean;
+  /** Idle baseline before the first trial; a record for the manifest. */
+  measureBaseline(signal?: AbortSignal): Promise<Record<string, unknown> | null>;
+  /** Cool-down gate before a trial. */
+  waitForCooldown(signal?: AbortSignal): Promise<TrialResult['cooldown']>;
+  /** Starts recording around a trial; stop() returns what the window needs. */
+  startRecording(trialId: string): Promise<{ stop(): Promise<unknown> }>;
+  /** Energy for exactly the measure window, the trace to store, GPU state and rule violations. */
+  energyForWindow(
+    recorded: unknown,
+    window: { startNs: string; endNs: string } | null,
+    measuredIterations: number,
+    ids: { runId: string; trialId: string },
+  ): { energy: TrialResult['energy']; trace: PowerTrace | null; gpuState: TrialResult['gpuState']; invalidReasons: string[] };
+  close(): Promise<void>;
+}
+
+/** What an image build produced, for the manifest and for trials. */
+export interface ImageRecord {
+  runtime: string;
+  flavour: 'cpu' | 'cuda';
+  tag: string;
+  id: string;
+  [key: string]: unknown;
+}
+
+/** Runs framework trials and prepares models (docker or process runner). */
+export interface FrameworkExecutor {
+  readonly kind: 'docker' | 'process';
+  ensureImages(images: NeededImage[], signal?: AbortSignal): Promise<ImageRecord[]>;
+  prepareModel(need: NeededModel, signal?: AbortSignal): Promise<ResolvedModel>;
+  runTrial(
+    trial: PlannedTrial,
+    spec: Omit<TrialSpec, 'modelDir' | 'outputPath'>,
+    model: ResolvedModel,
+    workDir: string,
+    onStart: (monotonicNs: bigint) => void,
+    signal?: AbortSignal,
+  ): Promise<ExecutionRecord & { image?: string | null; imageId?: string | null }>;
+  /** Removes containers a crashed run left behind; returns how many. */
+  removeOrphans(runId: string): Promise<number>;
+  describeEngine(): Promise<Record<string, unknown> | null>;
+}

@@ -1,0 +1,196 @@
+import { mkdir } from 'node:fs/promises';
+import type { Contracts, Experiment, RunManifest, TrialResult } from '../contracts/index.js';
+import { type Clock, createLogger, EnvironmentError, GreenrtError, ExitCode, describeError } from '../core/index.js';
+import { loadExperiment, type LoadedExperiment } from '../config/index.js';
+import { planRun, checkPlanSize, type RunPlan } from '../plan/index.js';
+import { RunStore, makeRunId } from '../results/index.js';
+import { EmbeddedRunner } from '../runners/embedded/index.js';
+import { prepareInputs } from './prepare-inputs.js';
+import { runOneTrial } from './run-trial.js';
+import type { Progress } from '../cli/progress.js';
+import { describeHost, describeGreenrt } from './host-info.js';
+import type { FrameworkExecutor, MeasurementPort } from './ports.js';
+import { finishRun } from './finish-run.js';
+
+export interface RunDependencies {
+  contracts: Contracts;
+  clock: Clock;
+  progress: Progress;
+  createMeasurement(spec: Experiment): Promise<MeasurementPort>;
+  /** Built only when the plan has framework trials (connects to Docker, checks GPUs). */
+  createFrameworkExecutor(spec: Experiment, plan: RunPlan): Promise<FrameworkExecutor>;
+}
+
+export interface RunRequest {
+  experimentFile?: string;
+  resumeDir?: string;
+  artifactsDir: string;
+  /** The user confirmed a large matrix (--yes). */
+  confirmed: boolean;
+  signal: AbortSignal;
+}
+
+export interface RunOutcome {
+  runDir: string;
+  status: RunManifest['status'];
+  progress: RunManifest['progress'];
+  exitCode: number;
+}
+
+/** Raised when the user interrupts a run (Ctrl-C); the manifest says how to resume. */
+export class InterruptedError extends GreenrtError {
+  override readonly exitCode = ExitCode.interrupted;
+}
+
+/** Runs (or resumes) an experiment: plan, images, models, baseline, trials, summary and report. */
+export async function runExperiment(deps: RunDependencies, req: RunRequest): Promise<RunOutcome> {
+  const { contracts, progress } = deps;
+  const resuming = Boolean(req.resumeDir);
+  let store: RunStore;
+  let loaded: LoadedExperiment;
+  let previous: RunManifest | null = null;
+  if (req.resumeDir) {
+    store = await RunStore.open(req.resumeDir, contracts);
+    previous = await store.readManifest();
+    loaded = await loadExperiment(previous.experiment.file, contracts);
+    if (loaded.sha256 !== previous.experiment.sha256) {
+      throw new EnvironmentError('E_EXPERIMENT_CHANGED', `Cannot resume ${store.runDir}: ${previous.experiment.file} changed since the run started (SHA-256 differs).`, {
+        hint: 'Restore the experiment file as it was (git checkout), or start a new run.',
+      });
+    }
+  } else {
+    if (!req.experimentFile) throw new Error('runExperiment needs experimentFile or resumeDir');
+    loaded = await loadExperiment(req.experimentFile, contracts);
+    store = undefined as unknown as RunStore;
+  }
+  const spec = loaded.spec;
+  const plan = planRun(spec);
+  if (previous && previous.plan.trialIds.join('\n') !== plan.trials.map((t) => t.id).join('\n')) {
+    throw new EnvironmentError('E_PLAN_CHANGED', `Cannot resume: the plan of ${previous.experiment.file} no longer matches the run's recorded trial order.`, {
+      hint: 'Resume with the greenrt version that started the run, or start a new run.',
+    });
+  }
+  if (!resuming) checkPlanSize(plan, { confirmed: req.confirmed });
+
+  // Everything that can refuse the run happens before anything is written.
+  const needsFramework = plan.trials.some((t) => t.image !== null);
+  const framework = needsFramework ? await deps.createFrameworkExecutor(spec, plan) : null;
+  const measurement = await deps.createMeasurement(spec);
+  if (spec.power?.required && !measurement.canMeasure()) {
+    throw new EnvironmentError('E_NO_POWER_SOURCE', 'No power source works on this host and the experiment requires one (power.required: true).', {
+      hint: 'Run `greenrt doctor` to see why each source is unavailable, or set power.required: false.',
+    });
+  }
+
+  if (!resuming) {
+    const runId = makeRunId(spec.name, deps.clock.nowMs(), loaded.sha256);
+    store = await RunStore.create(req.artifactsDir, runId, contracts);
+  }
+  await mkdir(store.path('trials'), { recursive: true });
+  const logger = createLogger({ file: store.path('run.log') }).child({ runId: store.runId });
+  progress.info(`${resuming ? 'Resuming' : 'Run'} ${store.runId}: ${plan.trialCount} trials -> ${store.runDir}`);
+  logger.info({ event: resuming ? 'run.resume' : 'run.start', trials: plan.trialCount, experiment: loaded.file }, 'run started');
+
+  const manifest: RunManifest = previous ?? {
+    schemaVersion: 1,
+    runId: store.runId,
+    status: 'running',
+    statusReason: null,
+    createdAt: new Date(deps.clock.nowMs()).toISOString(),
+    updatedAt: new Date(deps.clock.nowMs()).toISOString(),
+    resumes: [],
+    experiment: { file: loaded.file, sha256: loaded.sha256, spec },
+    host: describeHost(),
+    greenrt: await describeGreenrt(),
+    schemas: contracts.versions,
+    plan: { seed: plan.seed, order: plan.order, trialCount: plan.trialCount, trialIds: plan.trials.map((t) => t.id) },
+    images: [],
+    models: [],
+    power: { sources: [], baseline: null },
+    progress: { total: plan.trialCount, ok: 0, failed: 0, invalid: 0, pending: plan.trialCount },
+  };
+  if (previous) {
+    manifest.status = 'running';
+    manifest.statusReason = null;
+    manifest.resumes = [...(manifest.resumes ?? []), new Date(deps.clock.nowMs()).toISOString()];
+  }
+  manifest.host = describeHost({
+    onnxruntimeNode: plan.trials.some((t) => t.config.runtime === 'embedded') ? (await import('../runners/embedded/index.js')).embeddedRuntimeVersion : null,
+    docker: framework ? await framework.describeEngine() : null,
+  });
+  manifest.power.sources = await measurement.describeSources();
+  const save = async () => {
+    manifest.updatedAt = new Date(deps.clock.nowMs()).toISOString();
+    await store.writeManifest(manifest);
+  };
+  await save();
+
+  const done = new Map((await store.readTrialResults()).map((r) => [r.trialId, r] as const));
+  try {
+    if (framework && resuming) {
+      const removed = await framework.removeOrphans(store.runId);
+      if (removed > 0) progress.info(`Removed ${removed} container(s) left by the interrupted run.`);
+    }
+    const setup = await prepareInputs(plan, loaded, framework, progress, logger, req.signal);
+    manifest.images = setup.images;
+    manifest.models = setup.modelRecords;
+    if (!manifest.power.baseline) {
+      progress.status('Measuring the idle baseline');
+      manifest.power.baseline = await measurement.measureBaseline(req.signal);
+    }
+    await save();
+
+    const embedded = new EmbeddedRunner();
+    let finished = done.size;
+    for (const trial of plan.trials) {
+      if (done.has(trial.id)) continue;
+      req.signal.throwIfAborted();
+      progress.step(finished, plan.trialCount, trial.id);
+      const trialLog = logger.child({ trialId: trial.id });
+      trialLog.info({ event: 'trial.start', config: trial.config }, 'trial started');
+      const result = await runOneTrial(trial, { plan, spec, store, measurement, framework, embedded, setup, signal: req.signal, clock: deps.clock });
+      await store.writeTrialResult(result);
+      done.set(trial.id, result);
+      finished++;
+      trialLog.info({ event: 'trial.finish', status: result.status, reasons: result.reasons }, 'trial finished');
+      if (result.status !== 'ok') progress.info(`${trial.id}: ${result.status} (${result.reasons.join('; ')})`);
+      manifest.progress = countProgress(plan, done);
+      await save();
+    }
+    progress.done();
+    manifest.status = 'completed';
+    manifest.progress = countProgress(plan, done);
+    await save();
+    await finishRun(store, manifest, [...done.values()], contracts);
+    logger.info({ event: 'run.finish', progress: manifest.progress }, 'run finished');
+    const exitCode = manifest.progress.failed > 0 ? ExitCode.trialsFailed : ExitCode.ok;
+    return { runDir: store.runDir, status: manifest.status, progress: manifest.progress, exitCode };
+  } catch (error) {
+    progress.done();
+    const interrupted = req.signal.aborted;
+    manifest.status = interrupted ? 'interrupted' : 'failed';
+    manifest.statusReason = interrupted ? 'stopped by the user (SIGINT/SIGTERM)' : describeError(error).split('\n')[0] ?? 'error';
+    manifest.progress = countProgress(plan, done);
+    await save().catch(() => undefined);
+    logger.error({ event: 'run.stop', status: manifest.status, reason: manifest.statusReason }, 'run stopped');
+    if (interrupted) {
+      throw new InterruptedError('E_INTERRUPTED', `Run ${store.runId} interrupted after ${done.size} of ${plan.trialCount} trials; the manifest and every finished trial are saved.`, {
+        hint: `Resume it with: greenrt run --resume ${store.runDir}`,
+      });
+    }
+    throw error;
+  } finally {
+    await measurement.close();
+  }
+}
+
+function countProgress(plan: RunPlan, done: Map<string, TrialResult>): RunManifest['progress'] {
+  const counts = { total: plan.trialCount, ok: 0, failed: 0, invalid: 0, pending: 0 };
+  for (const t of plan.trials) {
+    const r = done.get(t.id);
+    if (!r) counts.pending++;
+    else counts[r.status]++;
+  }
+  return counts;
+}
+

@@ -1,0 +1,111 @@
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Experiment, TrialResult, TrialSpec } from '../contracts/index.js';
+import type { Clock } from '../core/index.js';
+import type { RunPlan, PlannedTrial } from '../plan/index.js';
+import type { RunStore } from '../results/index.js';
+import type { EmbeddedRunner } from '../runners/embedded/index.js';
+import type { FrameworkExecutor, MeasurementPort } from './ports.js';
+import { modelKey, imageKey, type Setup } from './prepare-inputs.js';
+import { buildTrialResult, type ExecutionRecord } from './trial-result.js';
+
+export interface TrialContext {
+  plan: RunPlan;
+  spec: Experiment;
+  store: RunStore;
+  measurement: MeasurementPort;
+  framework: FrameworkExecutor | null;
+  embedded: EmbeddedRunner;
+  setup: Setup;
+  signal: AbortSignal;
+  clock: Clock;
+}
+
+/** One trial: cool-down gate, recording around the runner, energy for the measure window, result. */
+export async function runOneTrial(trial: PlannedTrial, ctx: TrialContext): Promise<TrialResult> {
+  const startedAt = new Date(ctx.clock.nowMs()).toISOString();
+  const model = ctx.setup.models.get(modelKey(trial.model));
+  const blocked = ctx.setup.modelErrors.get(modelKey(trial.model)) ?? (trial.image ? ctx.setup.imageErrors.get(imageKey(trial.image)) : undefined);
+  const trialSpec: Omit<TrialSpec, 'modelDir' | 'outputPath'> = {
+    schemaVersion: 1,
+    trialId: trial.id,
+    runtime: trial.config.runtime === 'embedded' ? 'onnxruntime' : trial.config.runtime,
+    source: trial.config.source,
+    model: trial.config.model,
+    provider: trial.config.provider,
+    batchSize: trial.config.batchSize,
+    warmupIterations: trial.config.warmupIterations,
+    measuredIterations: trial.config.measuredIterations,
+    seed: ctx.plan.seed,
+    threads: trial.config.threads,
+    sequenceLength: trial.config.sequenceLength,
+  };
+  const runnerKind: TrialResult['runner']['kind'] = trial.image ? (ctx.framework?.kind ?? 'docker') : 'embedded';
+  if (blocked || !model) {
+    const now = process.hrtime.bigint();
+    return buildTrialResult({
+      runId: ctx.store.runId,
+      trialId: trial.id,
+      orderIndex: trial.orderIndex,
+      config: trial.config,
+      runner: { kind: runnerKind },
+      execution: { output: null, failure: blocked ?? 'model not available', startedNs: now, endedNs: now, wallMs: 0 },
+      model: null,
+      energy: ctx.measurement.energyForWindow(null, null, trial.config.measuredIterations, { runId: ctx.store.runId, trialId: trial.id }).energy,
+      invalidReasons: [],
+      startedAt,
+      finishedAt: startedAt,
+    });
+  }
+
+  const cooldown = await ctx.measurement.waitForCooldown(ctx.signal);
+  const recording = await ctx.measurement.startRecording(trial.id);
+  let execution: ExecutionRecord & { image?: string | null; imageId?: string | null };
+  let recorded: unknown;
+  try {
+    if (trial.image) {
+      if (!ctx.framework) throw new Error('no framework executor');
+      const workDir = ctx.store.path('work', trial.id);
+      await mkdir(workDir, { recursive: true });
+      execution = await ctx.framework.runTrial(trial, trialSpec, model, workDir, () => undefined, ctx.signal);
+    } else {
+      if (!model.onnxFile) throw new Error(`no ONNX file for ${modelKey(trial.model)}`);
+      execution = await ctx.embedded.runTrial({ spec: trialSpec, modelFile: model.onnxFile }, ctx.signal);
+    }
+  } finally {
+    // Recording stops even when the trial throws, so no sampler outlives its trial.
+    recorded = await recording.stop();
+  }
+  ctx.signal.throwIfAborted();
+  const window = execution.output?.status === 'ok' ? (execution.output.phases.measure ?? null) : null;
+  const measured = ctx.measurement.energyForWindow(recorded, window, trial.config.measuredIterations, { runId: ctx.store.runId, trialId: trial.id });
+  const tracePath = measured.trace ? await ctx.store.writeTrace(measured.trace) : null;
+  const invalidReasons = [...measured.invalidReasons];
+  if (cooldown && !cooldown.met) invalidReasons.push(`cool-down gate not met after ${(cooldown.waitedMs / 1000).toFixed(0)} s (${cooldown.detail ?? ''})`);
+  if (trial.model.format === 'onnx' && model.conversion && !model.conversion.withinTolerance) {
+    invalidReasons.push(`ONNX conversion outside tolerance: max |diff| ${model.conversion.maxAbsDiff.toExponential(2)} > ${model.conversion.tolerance.toExponential(2)} or argmax agreement ${model.conversion.argmaxAgreement} < 1`);
+  }
+  return buildTrialResult({
+    runId: ctx.store.runId,
+    trialId: trial.id,
+    orderIndex: trial.orderIndex,
+    config: trial.config,
+    runner: { kind: runnerKind, image: execution.image ?? null, imageId: execution.imageId ?? null },
+    execution,
+    model: {
+      file: trial.model.format === 'onnx' ? (model.onnxFile ?? model.dir) : join(model.dir, model.prepared?.nativeDir ?? ''),
+      sha256: model.sha256,
+      format: trial.model.format,
+      ...(trial.model.format === 'onnx' && model.conversion ? { conversion: model.conversion } : {}),
+    },
+    energy: measured.energy,
+    gpuState: measured.gpuState,
+    cooldown,
+    tracePath,
+    invalidReasons,
+    warnings: model.conversionNote && trial.model.format === 'onnx' ? [`conversion not checked: ${model.conversionNote}`] : [],
+    startedAt,
+    finishedAt: new Date(ctx.clock.nowMs()).toISOString(),
+  });
+}
+

@@ -1,0 +1,103 @@
+import type { TrialOutput, TrialResult } from '../contracts/index.js';
+
+/** What a runner returned for one trial (the common part of every runner's execution). */
+export interface ExecutionRecord {
+  output: TrialOutput | null;
+  failure: string | null;
+  startedNs: bigint;
+  endedNs: bigint;
+  wallMs: number;
+  exitCode?: number | null;
+  logTail?: string | null;
+  containerId?: string | null;
+}
+
+export interface TrialResultInput {
+  runId: string;
+  trialId: string;
+  orderIndex: number;
+  config: TrialResult['config'];
+  runner: { kind: TrialResult['runner']['kind']; image?: string | null; imageId?: string | null };
+  execution: ExecutionRecord;
+  model: TrialResult['model'];
+  energy: TrialResult['energy'];
+  gpuState?: TrialResult['gpuState'];
+  cooldown?: TrialResult['cooldown'];
+  tracePath?: string | null;
+  /** Rules this trial broke (cool-down not met, conversion out of tolerance, throttling...). */
+  invalidReasons: string[];
+  /** Notes that do not invalidate the trial. */
+  warnings?: string[];
+  startedAt: string;
+  finishedAt: string;
+}
+
+/**
+ * Joins a runner's execution with the monitor's energy into a TrialResult. A failed execution is
+ * recorded (status failed, reasons), never dropped; a completed one that broke a measurement rule
+ * is `invalid` with the reasons.
+ */
+export function buildTrialResult(input: TrialResultInput): TrialResult {
+  const { execution: exec, config } = input;
+  const output = exec.output;
+  const failures: string[] = [];
+  if (exec.failure) failures.push(exec.failure);
+  if (output?.status === 'failed' && output.error) failures.push(`${output.error.type}: ${output.error.message}`);
+  if (!output) failures.push('no output from the entrypoint');
+  else if (output.status === 'ok' && !output.phases.measure) failures.push('the entrypoint reported no measure phase');
+  const failed = failures.length > 0;
+  const status: TrialResult['status'] = failed ? 'failed' : input.invalidReasons.length > 0 ? 'invalid' : 'ok';
+  const reasons = failed ? unique(failures) : [...input.invalidReasons, ...(input.warnings ?? [])];
+
+  const phases = output?.phases ?? {};
+  const measureWindowMs = phases.measure ? nsDiffMs(phases.measure.startNs, phases.measure.endNs) : null;
+  const latenciesMs = output?.latenciesMs ?? [];
+  const firstInference = phases.warmup?.startNs ?? phases.measure?.startNs;
+  const result: TrialResult = {
+    schemaVersion: 1,
+    runId: input.runId,
+    trialId: input.trialId,
+    orderIndex: input.orderIndex,
+    config,
+    status,
+    reasons,
+    startedAt: input.startedAt,
+    finishedAt: input.finishedAt,
+    runner: {
+      kind: input.runner.kind,
+      image: input.runner.image ?? null,
+      imageId: input.runner.imageId ?? null,
+      containerId: exec.containerId ?? null,
+      exitCode: exec.exitCode ?? null,
+      logTail: exec.logTail ?? null,
+      wallMs: exec.wallMs,
+    },
+    model: input.model,
+    phases,
+    timing: {
+      latenciesMs,
+      measureWindowMs,
+      throughputSamplesPerS:
+        measureWindowMs && measureWindowMs > 0 && latenciesMs.length > 0
+          ? (config.batchSize * latenciesMs.length) / (measureWindowMs / 1000)
+          : null,
+      loadMs: phases.load ? nsDiffMs(phases.load.startNs, phases.load.endNs) : null,
+      startToFirstInferenceMs: firstInference ? Math.max(0, Number(BigInt(firstInference) - exec.startedNs) / 1e6) : null,
+    },
+    energy: input.energy,
+    gpuState: input.gpuState ?? [],
+    cooldown: input.cooldown ?? null,
+    outputChecksum: output?.outputChecksum ?? null,
+    tracePath: input.tracePath ?? null,
+  };
+  if (output?.environment) result.environment = output.environment;
+  return result;
+}
+
+export function nsDiffMs(startNs: string, endNs: string): number {
+  return Number(BigInt(endNs) - BigInt(startNs)) / 1e6;
+}
+
+function unique(items: string[]): string[] {
+  return [...new Set(items)];
+}
