@@ -1,0 +1,88 @@
+import { open } from 'node:fs/promises';
+import { dirname, isAbsolute, relative, resolve } from 'node:path';
+import type { ErrorObject } from 'ajv';
+import { SchemaId, type Contracts } from '../contracts/index.js';
+import { InputError, sha256Hex, type InputProblem } from '../core/index.js';
+import { combinationIssues } from '../plan/index.js';
+import type { ExperimentSpec, LoadedExperiment } from './experiment-spec.js';
+import { prebuiltModelIssues } from './prebuilt-models.js';
+import { schemaIssues } from './schema-issues.js';
+import { maxDocumentBytes, parseYamlSource, type Issue } from './yaml-source.js';
+
+/**
+ * Reads, parses and validates an experiment file, collecting every problem (YAML syntax, duplicate keys,
+ * schema, impossible combinations, prebuilt model files) before throwing one InputError (exit code 2)
+ * whose problems carry file, line and JSON-pointer path. On success the spec has the schema defaults applied.
+ */
+export async function loadExperiment(file: string, contracts: Contracts): Promise<LoadedExperiment> {
+  const absolute = resolve(file);
+  const shown = displayPath(absolute);
+  const baseDir = dirname(absolute);
+  const fail = (problems: InputProblem[]): never => {
+    throw new InputError(`Experiment ${shown} is not valid (${problems.length} problem${problems.length === 1 ? '' : 's'}):`, problems, {
+      hint: `Fix the problems listed, then check again with \`greenrt validate ${shown}\`.`,
+    });
+  };
+
+  const { bytes, sizeBytes } = await readCapped(absolute).catch((error: NodeJS.ErrnoException) =>
+    fail([
+      {
+        file: shown,
+        path: '',
+        message: error.code === 'ENOENT' ? 'experiment file does not exist' : `experiment file cannot be read (${error.code ?? error.message})`,
+        hint: error.code === 'ENOENT' ? 'Check the path (experiments live in experiments/*.yaml).' : 'Check that it is a readable file.',
+      },
+    ]),
+  );
+
+  const source = parseYamlSource(bytes, sizeBytes);
+  const issues: Issue[] = [...source.issues];
+  const data = source.data;
+  if (data !== undefined) {
+    const validate = contracts.validator(SchemaId.experiment);
+    // Validation applies the schema defaults to `data` in place.
+    if (!validate(data)) {
+      issues.push(...schemaIssues([...(validate.errors as ErrorObject[])], validate.schema as Record<string, unknown>, data));
+    }
+    issues.push(...combinationIssues(data));
+    issues.push(...(await prebuiltModelIssues(data, baseDir)));
+  }
+
+  const problems = issues
+    .map((i, n) => ({ n, problem: toProblem(i, shown, source.lineOf) }))
+    .sort((a, b) => (a.problem.line ?? Infinity) - (b.problem.line ?? Infinity) || a.n - b.n)
+    .map((x) => x.problem);
+  if (problems.length > 0) fail(problems);
+  return { file: absolute, sha256: sha256Hex(bytes), spec: data as ExperimentSpec, baseDir };
+}
+
+function toProblem(issue: Issue, file: string, lineOf: (pointer: string) => number | undefined): InputProblem {
+  const line = issue.line ?? lineOf(issue.path);
+  return {
+    file,
+    ...(line === undefined ? {} : { line }),
+    path: issue.path,
+    message: issue.message,
+    ...(issue.hint === undefined ? {} : { hint: issue.hint }),
+  };
+}
+
+/** Reads at most `maxDocumentBytes + 1` bytes: enough to tell that a file is too big without loading it. */
+async function readCapped(path: string): Promise<{ bytes: Uint8Array; sizeBytes: number }> {
+  const handle = await open(path, 'r');
+  try {
+    const info = await handle.stat();
+    if (!info.isFile()) throw Object.assign(new Error('not a regular file'), { code: 'EISDIR' });
+    const buffer = Buffer.alloc(Math.min(info.size, maxDocumentBytes) + 1);
+    const { bytesRead } = await handle.read(buffer, 0, buffer.length, 0);
+    return { bytes: buffer.subarray(0, bytesRead), sizeBytes: Math.max(info.size, bytesRead) };
+  } finally {
+    await handle.close();
+  }
+}
+
+/** Relative to the working directory when inside it (as a user would type it), else absolute. */
+function displayPath(absolute: string): string {
+  const rel = relative(process.cwd(), absolute);
+  return rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel : absolute;
+}

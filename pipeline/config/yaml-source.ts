@@ -1,0 +1,175 @@
+import { LineCounter, isAlias, isMap, isPair, isScalar, isSeq, parseDocument, type Document, type Node } from 'yaml';
+
+/** A problem before the file is attached: `path` is a JSON pointer, `line` is filled in by `YamlSource.lineOf`. */
+export interface Issue {
+  path: string;
+  message: string;
+  hint?: string;
+  line?: number;
+}
+
+/** Bigger experiment files are refused before parsing: a real one is a few KiB. */
+export const maxDocumentBytes = 1024 * 1024;
+/**
+ * Aliases allowed while converting to JS. Low on purpose: a "billion laughs" document expands
+ * exponentially through aliases; an experiment may share a provider list a few times, no more.
+ */
+export const maxAliasCount = 32;
+
+export interface YamlSource {
+  /** The parsed value (undefined when the text could not be turned into data). */
+  data: unknown;
+  issues: Issue[];
+  /** 1-based line of the node at `pointer`, or of its nearest existing parent. */
+  lineOf(pointer: string): number | undefined;
+}
+
+/** Refuses files over `maxDocumentBytes` (`sizeBytes`: the file's full size when `bytes` was read capped), decodes (strict UTF-8), parses (one YAML document) and converts to JS, collecting every issue. */
+export function parseYamlSource(bytes: Uint8Array, sizeBytes = bytes.byteLength): YamlSource {
+  const none: YamlSource = { data: undefined, issues: [], lineOf: () => undefined };
+  if (sizeBytes > maxDocumentBytes) {
+    none.issues.push({
+      path: '',
+      message: `file is ${sizeBytes} bytes, more than the ${maxDocumentBytes} bytes an experiment may have`,
+      hint: 'Experiment files are small YAML documents; check that this is the right file.',
+    });
+    return none;
+  }
+  const text = decodeUtf8(bytes, none.issues);
+  if (text === undefined) return none;
+
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false });
+  const lineAt = (offset: number) => lineCounter.linePos(offset).line;
+  const lineOf = (pointer: string) => lineOfPointer(doc, pointer, lineAt);
+  const issues: Issue[] = [];
+
+  if (doc.contents === null && doc.errors.length === 0) {
+    issues.push({ path: '', line: 1, message: 'file is empty', hint: 'Write an experiment: see experiments/*.yaml for examples.' });
+    return { data: undefined, issues, lineOf };
+  }
+  const syntaxBroken = doc.errors.some((e) => e.code !== 'DUPLICATE_KEY');
+  for (const e of [...doc.errors, ...doc.warnings]) {
+    const offset = e.pos[0];
+    const first = e.message.split('\n')[0]?.replace(/ at line \d+, column \d+:?$/, '') ?? e.message;
+    if (e.code === 'DUPLICATE_KEY') {
+      const path = pathAtOffset(doc, offset);
+      const key = path.split('/').pop() ?? '';
+      issues.push({ path, line: lineAt(offset), message: `duplicate key "${unescapePointer(key)}"`, hint: 'Keep one of them: YAML would silently use the last.' });
+    } else {
+      const kind = e.name === 'YAMLWarning' ? 'YAML warning' : 'YAML syntax error';
+      issues.push({ path: pathAtOffset(doc, offset), line: lineAt(offset), message: `${kind}: ${first}`, hint: 'Fix the YAML at this line.' });
+    }
+  }
+  if (syntaxBroken) return { data: undefined, issues, lineOf };
+
+  let data: unknown;
+  try {
+    data = doc.toJS({ maxAliasCount });
+  } catch (error) {
+    issues.push({
+      path: '',
+      line: 1,
+      message: `too many YAML aliases (more than ${maxAliasCount} after expansion): ${(error as Error).message}`,
+      hint: 'Write the values out instead of nesting anchors and aliases.',
+    });
+    return { data: undefined, issues, lineOf };
+  }
+  return { data, issues, lineOf };
+}
+
+/** Strict UTF-8; on failure, names the first bad line (a newline byte never occurs inside a multi-byte sequence). */
+function decodeUtf8(bytes: Uint8Array, issues: Issue[]): string | undefined {
+  const decoder = new TextDecoder('utf-8', { fatal: true });
+  try {
+    return decoder.decode(bytes);
+  } catch {
+    let line = 1;
+    let start = 0;
+    for (let i = 0; i <= bytes.length; i++) {
+      if (i === bytes.length || bytes[i] === 0x0a) {
+        try {
+          decoder.decode(bytes.subarray(start, i));
+        } catch {
+          break;
+        }
+        line++;
+        start = i + 1;
+      }
+    }
+    issues.push({
+      path: '',
+      line,
+      message: 'file is not valid UTF-8 text',
+      hint: 'Save it as UTF-8 (e.g. `iconv -f latin1 -t utf-8`).',
+    });
+    return undefined;
+  }
+}
+
+export function unescapePointer(segment: string): string {
+  return segment.replace(/~1/g, '/').replace(/~0/g, '~');
+}
+function escapePointer(segment: string): string {
+  return segment.replace(/~/g, '~0').replace(/\//g, '~1');
+}
+
+function deref(doc: Document, node: unknown): unknown {
+  return isAlias(node) ? node.resolve(doc) : node;
+}
+
+function keyText(key: unknown): string {
+  return isScalar(key) ? String(key.value) : String(key);
+}
+
+/**
+ * Walks `pointer` down the YAML tree. A path ending at a map key points at the key's line
+ * (a block value starts on the next line); a missing segment stops at the nearest parent.
+ */
+function lineOfPointer(doc: Document, pointer: string, lineAt: (offset: number) => number): number | undefined {
+  let node: unknown = doc.contents;
+  let offset = (node as Node | null)?.range?.[0];
+  const segments = pointer === '' ? [] : pointer.split('/').slice(1).map(unescapePointer);
+  for (const seg of segments) {
+    node = deref(doc, node);
+    if (isMap(node)) {
+      const pair = node.items.find((p) => keyText(p.key) === seg);
+      if (!pair) break;
+      offset = (pair.key as Node | null)?.range?.[0] ?? offset;
+      node = pair.value;
+    } else if (isSeq(node)) {
+      const item = node.items[Number(seg)];
+      if (!/^\d+$/.test(seg) || item === undefined) break;
+      offset = (item as Node | null)?.range?.[0] ?? offset;
+      node = item;
+    } else break;
+  }
+  return offset === undefined ? undefined : lineAt(offset);
+}
+
+/** JSON pointer of the deepest node whose source range holds `offset` (for errors yaml reports by offset). */
+function pathAtOffset(doc: Document, offset: number): string {
+  const inside = (n: unknown) => {
+    const r = (n as Node | null)?.range;
+    return !!r && r[0] <= offset && offset < r[2];
+  };
+  let path = '';
+  let node: unknown = doc.contents;
+  for (;;) {
+    let next: { seg: string; node: unknown } | undefined;
+    if (isMap(node)) {
+      for (const p of node.items) {
+        if (!isPair(p)) continue;
+        if (inside(p.key) || inside(p.value)) next = { seg: keyText(p.key), node: inside(p.value) ? p.value : undefined };
+      }
+    } else if (isSeq(node)) {
+      node.items.forEach((item, i) => {
+        if (inside(item)) next = { seg: String(i), node: item };
+      });
+    }
+    if (!next) return path;
+    path += `/${escapePointer(next.seg)}`;
+    if (next.node === undefined) return path;
+    node = next.node;
+  }
+}

@@ -1,0 +1,25 @@
+/**
+ * plan: pure (no I/O, no clock) — an Experiment in, a RunPlan out.
+ *
+ * - `planRun(spec, { runIdPrefix? }): RunPlan` expands runtime × source × model × provider ×
+ *   batchSize × repetition into trials with deterministic ids (`trialId`, e.g.
+ *   `onnxruntime.pytorch.resnet50.cuda.b64.r03`), orders them ('sequential' = matrix order, 'shuffled' =
+ *   `seededShuffle(seed)` of the trials sorted by id), lists the images (runtime + flavour) and models
+ *   (model + source + format, prebuilt or prepared in which image) they need, and a `planHash`.
+ *   Throws InputError (exit 2) on impossible combinations.
+ * - `combinationIssues(data): CombinationIssue[]` the cross-field rules (tensorrt only on onnxruntime,
+ *   embedded only on cpu, `sources` required on ONNX runtimes and forbidden on framework runtimes,
+ *   duplicate runtimes or prebuilt models, unused prebuilt models, cool-down minS > maxS). `config` uses
+ *   it to report them with lines.
+ * - `estimateDurationS(plan, perInferenceGuessMs = 50): number` rough run duration in seconds
+ *   (assumptions in `estimateAssumptions`).
+ * - `checkPlanSize(plan, { maxTrials = 500, maxDurationS = 86400, confirmed, file })` throws InputError
+ *   naming the trial count and estimated duration unless confirmed (`--yes`); returns
+ *   `{ trialCount, estimatedDurationS }` (s).
+ * - `mulberry32(seed)`, `seededShuffle(items, seed)`: the documented PRNG and Fisher-Yates shuffle.
+ */
+export { planRun, trialId, trialIdPattern, planDefaults, type PlanOptions } from './plan-run.js';
+export { combinationIssues, onnxRuntimes, frameworkRuntimes, isOnnxRuntime, type CombinationIssue } from './runtime-rules.js';
+export { estimateDurationS, checkPlanSize, estimateAssumptions, formatDuration, type PlanSizeOptions } from './estimate.js';
+export { mulberry32, seededShuffle } from './prng.js';
+export type { RunPlan, PlannedTrial, ImageRef, ModelRef, NeededImage, NeededModel } from './types.js';

@@ -1,0 +1,150 @@
+import type { Experiment, FrameworkName, TrialConfig } from '../contracts/index.js';
+import { InputError, shortHash } from '../core/index.js';
+import { seededShuffle } from './prng.js';
+import { combinationIssues, isOnnxRuntime } from './runtime-rules.js';
+import type { ImageRef, ModelRef, NeededImage, NeededModel, PlannedTrial, RunPlan } from './types.js';
+
+/**
+ * The schema defaults the plan relies on, for an Experiment that did not pass through
+ * `loadExperiment` (which applies them). A test checks them against schemas/experiment.schema.json.
+ */
+export const planDefaults = {
+  seed: 0,
+  order: 'shuffled',
+  threads: null,
+  sequenceLength: 128,
+  trialTimeoutS: 1800,
+  baselineS: 10,
+  cooldownMinS: 0,
+} as const;
+
+export interface PlanOptions {
+  /** Prefix for run ids; defaults to the experiment name. */
+  runIdPrefix?: string;
+}
+
+/** Matches trial-result.schema.json's trialId. */
+export const trialIdPattern = /^[a-z0-9][a-z0-9_.-]{0,127}$/;
+
+/**
+ * Expands the experiment into its trial matrix and orders it. Pure: no I/O, no clock.
+ * Matrix order: runtime × source × model × provider × batch size × repetition, each in the order the
+ * experiment lists them. 'shuffled' first sorts the trials by id, so the order depends only on the set of
+ * trials and the seed (not on how the YAML lists them), then applies `seededShuffle(seed)`.
+ * Throws InputError on combinations the runtimes cannot run (see `combinationIssues`).
+ */
+export function planRun(spec: Experiment, options: PlanOptions = {}): RunPlan {
+  const issues = combinationIssues(spec);
+  if (issues.length > 0) {
+    throw new InputError(
+      `Experiment "${spec.name}" has ${issues.length} invalid combination(s)`,
+      issues.map((i) => ({ file: `experiment "${spec.name}"`, ...i })),
+    );
+  }
+  const seed = spec.seed ?? planDefaults.seed;
+  const order = spec.order ?? planDefaults.order;
+  const matrix = expandMatrix(spec);
+  const ordered = order === 'sequential' ? matrix : seededShuffle([...matrix].sort((a, b) => compare(a.id, b.id)), seed);
+  const trials = ordered.map((t, orderIndex) => ({ ...t, orderIndex }));
+  const { images, models } = neededArtifacts(spec, trials);
+  return {
+    experimentName: spec.name,
+    runIdPrefix: options.runIdPrefix ?? spec.name,
+    seed,
+    order,
+    trialCount: trials.length,
+    trials,
+    images,
+    models,
+    timing: {
+      baselineS: spec.power?.baselineS ?? planDefaults.baselineS,
+      cooldownMinS: spec.power?.cooldown?.minS ?? planDefaults.cooldownMinS,
+      trialTimeoutS: spec.trialTimeoutS ?? planDefaults.trialTimeoutS,
+    },
+    planHash: shortHash({ seed, order, trials: trials.map((t) => [t.id, t.config]) }),
+  };
+}
+
+/** `runtime[.source].model.provider.b<batch>.r<rep>`; the source is left out when it is the runtime itself. */
+export function trialId(config: TrialConfig, repetitions: number): string {
+  const source = config.source === config.runtime ? '' : `.${config.source}`;
+  const rep = String(config.repetition).padStart(String(repetitions).length, '0');
+  return `${config.runtime}${source}.${config.model}.${config.provider}.b${config.batchSize}.r${rep}`;
+}
+
+function expandMatrix(spec: Experiment): Omit<PlannedTrial, 'orderIndex'>[] {
+  const trials: Omit<PlannedTrial, 'orderIndex'>[] = [];
+  for (const runtime of spec.runtimes) {
+    const onnx = isOnnxRuntime(runtime.name);
+    const sources: FrameworkName[] = onnx ? (runtime.sources ?? []) : [runtime.name as FrameworkName];
+    for (const source of sources)
+      for (const model of spec.models)
+        for (const provider of runtime.providers)
+          for (const batchSize of spec.batchSizes)
+            for (let repetition = 1; repetition <= spec.repetitions; repetition++) {
+              const config: TrialConfig = {
+                runtime: runtime.name,
+                source,
+                model,
+                provider,
+                batchSize,
+                repetition,
+                warmupIterations: spec.warmupIterations,
+                measuredIterations: spec.measuredIterations,
+                threads: spec.threads ?? planDefaults.threads,
+                sequenceLength: spec.sequenceLength ?? planDefaults.sequenceLength,
+              };
+              const flavour = provider === 'cpu' ? 'cpu' : 'cuda';
+              trials.push({
+                id: trialId(config, spec.repetitions),
+                config,
+                image: runtime.name === 'embedded' ? null : { runtime: runtime.name, flavour },
+                model: { model, source, format: onnx ? 'onnx' : 'native' },
+              });
+            }
+  }
+  return trials;
+}
+
+/**
+ * Images and models the trials need. A model is prepared in its source framework's image: the flavour
+ * a trial already needs for that framework ('cpu' preferred, since export runs on the CPU), else 'cpu'.
+ */
+function neededArtifacts(spec: Experiment, trials: PlannedTrial[]): { images: NeededImage[]; models: NeededModel[] } {
+  const images = new Map<string, NeededImage>();
+  const addImage = (ref: ImageRef, use: 'trials' | 'models') => {
+    const key = `${ref.runtime}:${ref.flavour}`;
+    const image = images.get(key) ?? { ...ref, usedFor: [] };
+    if (!image.usedFor.includes(use)) image.usedFor.push(use);
+    images.set(key, image);
+  };
+  const byMatrix = [...trials].sort((a, b) => compare(a.id, b.id));
+  for (const t of byMatrix) if (t.image) addImage(t.image, 'trials');
+
+  const models = new Map<string, NeededModel>();
+  for (const t of byMatrix) {
+    const key = modelKey(t.model);
+    if (models.has(key)) continue;
+    const prebuilt =
+      t.model.format === 'onnx'
+        ? (spec.prebuiltModels ?? []).find((p) => p.model === t.model.model && p.source === t.model.source) ?? null
+        : null;
+    const flavour = images.has(`${t.model.source}:cpu`) || !images.has(`${t.model.source}:cuda`) ? 'cpu' : 'cuda';
+    const preparedIn: ImageRef | null = prebuilt ? null : { runtime: t.model.source, flavour };
+    models.set(key, { ...t.model, prebuilt, preparedIn });
+  }
+  for (const m of models.values()) if (m.preparedIn) addImage(m.preparedIn, 'models');
+  return {
+    images: [...images.values()].sort((a, b) => compare(`${a.runtime}:${a.flavour}`, `${b.runtime}:${b.flavour}`)),
+    models: [...models.values()].sort((a, b) => compare(modelKey(a), modelKey(b))),
+  };
+}
+
+function modelKey(m: ModelRef): string {
+  return `${m.model}:${m.source}:${m.format}`;
+}
+
+/** Code-unit order: locale-independent, so the same everywhere. */
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

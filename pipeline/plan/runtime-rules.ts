@@ -1,0 +1,111 @@
+import type { FrameworkName, RuntimeName } from '../contracts/index.js';
+
+/** Runtimes that run ONNX exports of the source frameworks' models. */
+export const onnxRuntimes: readonly RuntimeName[] = ['onnxruntime', 'embedded'];
+/** Runtimes that run their own framework's native model. */
+export const frameworkRuntimes: readonly FrameworkName[] = ['pytorch', 'tensorflow', 'mxnet'];
+
+export function isOnnxRuntime(name: RuntimeName): boolean {
+  return onnxRuntimes.includes(name);
+}
+
+/** A rule broken by a combination of otherwise valid values. `path` is a JSON pointer into the experiment. */
+export interface CombinationIssue {
+  path: string;
+  message: string;
+  hint?: string;
+}
+
+type Obj = Record<string, unknown>;
+const isObj = (v: unknown): v is Obj => !!v && typeof v === 'object' && !Array.isArray(v);
+const list = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
+
+/**
+ * The rules JSON Schema cannot say well. Pure, and tolerant of data that failed the schema
+ * (wrongly typed parts are skipped: the schema reports them), so every problem is found in one pass.
+ */
+export function combinationIssues(data: unknown): CombinationIssue[] {
+  if (!isObj(data)) return [];
+  const issues: CombinationIssue[] = [];
+  const firstIndexByName = new Map<string, number>();
+  const onnxSources = new Set<string>();
+
+  list(data.runtimes).forEach((entry, i) => {
+    if (!isObj(entry) || typeof entry.name !== 'string') return;
+    const name = entry.name;
+    const at = `/runtimes/${i}`;
+    const first = firstIndexByName.get(name);
+    if (first !== undefined) {
+      issues.push({
+        path: `${at}/name`,
+        message: `duplicate runtime "${name}" (also /runtimes/${first})`,
+        hint: 'Merge the two entries: list all providers (and sources) in one.',
+      });
+    } else firstIndexByName.set(name, i);
+
+    list(entry.providers).forEach((provider, j) => {
+      if (name === 'embedded' && typeof provider === 'string' && provider !== 'cpu') {
+        issues.push({
+          path: `${at}/providers/${j}`,
+          message: `runtime "embedded" only supports provider "cpu", not "${provider}"`,
+          hint: `Measure "${provider}" through an "onnxruntime" entry instead.`,
+        });
+      } else if (provider === 'tensorrt' && name !== 'onnxruntime') {
+        issues.push({
+          path: `${at}/providers/${j}`,
+          message: `execution provider "tensorrt" is only available on runtime "onnxruntime", not "${name}"`,
+          hint: 'Remove "tensorrt" here and add it to an "onnxruntime" entry.',
+        });
+      }
+    });
+
+    const onnx = (onnxRuntimes as readonly string[]).includes(name);
+    const framework = (frameworkRuntimes as readonly string[]).includes(name);
+    if (onnx && entry.sources === undefined) {
+      issues.push({
+        path: `${at}/sources`,
+        message: `runtime "${name}" needs "sources": the frameworks whose ONNX exports it runs`,
+        hint: 'Add e.g. `sources: [pytorch, tensorflow]`.',
+      });
+    } else if (framework && entry.sources !== undefined) {
+      issues.push({
+        path: `${at}/sources`,
+        message: `"sources" is not allowed on framework runtime "${name}": it runs its own native model`,
+        hint: 'Remove "sources" from this entry (it applies to onnxruntime and embedded only).',
+      });
+    }
+    if (onnx) for (const s of list(entry.sources)) if (typeof s === 'string') onnxSources.add(s);
+  });
+
+  const seenPrebuilt = new Map<string, number>();
+  list(data.prebuiltModels).forEach((p, i) => {
+    if (!isObj(p) || typeof p.model !== 'string' || typeof p.source !== 'string') return;
+    const key = `${p.model}/${p.source}`;
+    const first = seenPrebuilt.get(key);
+    if (first !== undefined) {
+      issues.push({
+        path: `/prebuiltModels/${i}`,
+        message: `second prebuilt model for ${p.model} from ${p.source} (also /prebuiltModels/${first})`,
+        hint: 'Keep one entry per model and source.',
+      });
+    } else seenPrebuilt.set(key, i);
+    const modelUsed = list(data.models).includes(p.model);
+    if (!onnxSources.has(p.source) || !modelUsed) {
+      issues.push({
+        path: `/prebuiltModels/${i}`,
+        message: `prebuilt model ${p.model} from ${p.source} is not run by any ONNX runtime of this experiment`,
+        hint: `Remove it, or list "${p.model}" in models and "${p.source}" in the sources of an onnxruntime or embedded entry.`,
+      });
+    }
+  });
+
+  const cooldown = isObj(data.power) && isObj(data.power.cooldown) ? data.power.cooldown : undefined;
+  if (cooldown && typeof cooldown.minS === 'number' && typeof cooldown.maxS === 'number' && cooldown.minS > cooldown.maxS) {
+    issues.push({
+      path: '/power/cooldown/minS',
+      message: `cool-down minS (${cooldown.minS} s) is longer than maxS (${cooldown.maxS} s)`,
+      hint: 'Make maxS at least minS.',
+    });
+  }
+  return issues;
+}

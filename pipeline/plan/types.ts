@@ -1,0 +1,55 @@
+import type { FrameworkName, ModelName, PrebuiltModel, RuntimeName, TrialConfig } from '../contracts/index.js';
+
+/** A runtime image: one per runtime and flavour ('cuda' when a trial uses the cuda or tensorrt provider). */
+export interface ImageRef {
+  runtime: Exclude<RuntimeName, 'embedded'>;
+  flavour: 'cpu' | 'cuda';
+}
+
+/** The model artifact a trial runs: the framework's own format, or its ONNX export. */
+export interface ModelRef {
+  model: ModelName;
+  source: FrameworkName;
+  format: 'native' | 'onnx';
+}
+
+export interface PlannedTrial {
+  /** Deterministic, readable id, e.g. `onnxruntime.pytorch.resnet50.cuda.b64.r03`. */
+  id: string;
+  /** Position in the run order (0-based). */
+  orderIndex: number;
+  config: TrialConfig;
+  /** Image the trial runs in; null for the in-process 'embedded' runtime. */
+  image: ImageRef | null;
+  model: ModelRef;
+}
+
+export interface NeededImage extends ImageRef {
+  /** 'trials': trials run in it; 'models': models are prepared (exported/converted) in it. */
+  usedFor: ('trials' | 'models')[];
+}
+
+export interface NeededModel extends ModelRef {
+  /** The experiment's prebuilt ONNX file covering this model, if any (then nothing is converted). */
+  prebuilt: PrebuiltModel | null;
+  /** Image that prepares the model (the source framework's); null when prebuilt. */
+  preparedIn: ImageRef | null;
+}
+
+export interface RunPlan {
+  experimentName: string;
+  /** Prefix for run ids (the CLI appends a timestamp); defaults to the experiment name. */
+  runIdPrefix: string;
+  /** Seed of the trial order (unitless, 0..2^32-1). */
+  seed: number;
+  order: 'shuffled' | 'sequential';
+  trialCount: number;
+  /** Trials in run order: `trials[i].orderIndex === i`. */
+  trials: PlannedTrial[];
+  images: NeededImage[];
+  models: NeededModel[];
+  /** Settings the duration estimate needs, copied from the experiment (seconds). */
+  timing: { baselineS: number; cooldownMinS: number; trialTimeoutS: number };
+  /** Short hash of seed, order and every trial's id and config: identifies the plan for resume. */
+  planHash: string;
+}
