@@ -37,6 +37,8 @@ export interface ImageRecord {
 /** Runs framework trials and prepares models (docker or process runner). */
 export interface FrameworkExecutor {
   readonly kind: 'docker' | 'process';
+  /** Binds the executor to a run (labels containers with the run id). */
+  attach(runId: string): void;
   ensureImages(images: NeededImage[], signal?: AbortSignal): Promise<ImageRecord[]>;
   prepareModel(need: NeededModel, signal?: AbortSignal): Promise<ResolvedModel>;
   runTrial(

@@ -87,6 +87,7 @@ export async function runExperiment(deps: RunDependencies, req: RunRequest): Pro
     store = await RunStore.create(req.artifactsDir, runId, contracts);
   }
   await mkdir(store.path('trials'), { recursive: true });
+  framework?.attach(store.runId);
   const logger = createLogger({ file: store.path('run.log') }).child({ runId: store.runId });
   progress.info(`${resuming ? 'Resuming' : 'Run'} ${store.runId}: ${plan.trialCount} trials -> ${store.runDir}`);
   logger.info({ event: resuming ? 'run.resume' : 'run.start', trials: plan.trialCount, experiment: loaded.file }, 'run started');

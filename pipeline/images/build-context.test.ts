@@ -1,0 +1,61 @@
+import { cpSync, mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync, chmodSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { GreenrtError } from '../core/index.js';
+import { packageRoot } from '../contracts/index.js';
+import { buildContext } from './build-context.js';
+
+describe('buildContext', () => {
+  let repo: string;
+  beforeEach(() => {
+    repo = mkdtempSync(join(tmpdir(), 'greenrt-ctx-'));
+    mkdirSync(join(repo, 'images', 'pytorch', 'tests'), { recursive: true });
+    writeFileSync(join(repo, 'images', 'pytorch', 'Dockerfile'), 'ARG BASE_IMAGE=greenrt/debian:trixie\nFROM ${BASE_IMAGE}\n');
+    writeFileSync(join(repo, 'images', 'pytorch', 'greenrt_adapter.py'), 'print(1)\n');
+    writeFileSync(join(repo, 'images', 'pytorch', 'tests', 'test_adapter.py'), 'def test(): pass\n');
+    mkdirSync(join(repo, 'images', 'pytorch', '__pycache__'));
+    writeFileSync(join(repo, 'images', 'pytorch', '__pycache__', 'x.pyc'), 'junk');
+    cpSync(join(packageRoot, 'images', 'common'), join(repo, 'images', 'common'), { recursive: true });
+    cpSync(join(packageRoot, 'schemas'), join(repo, 'schemas'), { recursive: true });
+  });
+  afterEach(() => rmSync(repo, { recursive: true, force: true }));
+
+  it('lays the context out as context-layout.md says, without caches', () => {
+    const ctx = buildContext('pytorch', 'cpu', { repoRoot: repo });
+    expect(ctx.files).toContain('Dockerfile');
+    expect(ctx.files).toContain('runtime/greenrt_adapter.py');
+    expect(ctx.files).toContain('runtime/tests/test_adapter.py');
+    expect(ctx.files).toContain('common/greenrt_harness/__main__.py');
+    expect(ctx.files).toContain('schemas/trial-spec.schema.json');
+    expect(ctx.files).toContain('ca-bundle.crt');
+    expect(ctx.files.some((f) => f.includes('__pycache__'))).toBe(false);
+    expect(ctx.buildArgs).toEqual({ FLAVOUR: 'cpu' });
+    expect(ctx.tag).toBe(`greenrt/pytorch:cpu-${ctx.contextHash.slice(0, 12)}`);
+  });
+
+  it('hashes content, not mtimes or permissions beyond the execute bit', () => {
+    const a = buildContext('pytorch', 'cpu', { repoRoot: repo });
+    utimesSync(join(repo, 'images', 'pytorch', 'greenrt_adapter.py'), new Date(2001, 1, 1), new Date(2001, 1, 1));
+    chmodSync(join(repo, 'images', 'pytorch', 'greenrt_adapter.py'), 0o600);
+    const b = buildContext('pytorch', 'cpu', { repoRoot: repo });
+    expect(b.contextHash).toBe(a.contextHash);
+    expect(b.tar.equals(a.tar)).toBe(true);
+    writeFileSync(join(repo, 'images', 'pytorch', 'greenrt_adapter.py'), 'print(2)\n');
+    expect(buildContext('pytorch', 'cpu', { repoRoot: repo }).contextHash).not.toBe(a.contextHash);
+  });
+
+  it('build args, flavour and the CA bundle change the hash', () => {
+    const a = buildContext('pytorch', 'cpu', { repoRoot: repo });
+    expect(buildContext('pytorch', 'cuda', { repoRoot: repo }).contextHash).not.toBe(a.contextHash);
+    expect(buildContext('pytorch', 'cpu', { repoRoot: repo, baseImage: 'local/debian:trixie' }).buildArgs.BASE_IMAGE).toBe('local/debian:trixie');
+    expect(buildContext('pytorch', 'cpu', { repoRoot: repo, baseImage: 'local/debian:trixie' }).contextHash).not.toBe(a.contextHash);
+    writeFileSync(join(repo, 'ca.crt'), '-----BEGIN CERTIFICATE-----\n');
+    expect(buildContext('pytorch', 'cpu', { repoRoot: repo, caBundlePath: join(repo, 'ca.crt') }).contextHash).not.toBe(a.contextHash);
+  });
+
+  it('a runtime without a Dockerfile is a clear error', () => {
+    expect(() => buildContext('mxnet', 'cpu', { repoRoot: repo })).toThrow(GreenrtError);
+    expect(() => buildContext('mxnet', 'cpu', { repoRoot: repo })).toThrow(/images\/mxnet\/Dockerfile is missing/);
+  });
+});

@@ -1,0 +1,100 @@
+import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { GreenrtError, canonicalJson, sha256Hex } from '../core/index.js';
+import { packageRoot } from '../contracts/index.js';
+import { writeTar, type TarEntry } from './tar-writer.js';
+
+/** Runtimes that have an image (the embedded runtime runs in-process, without one). */
+export type ImageRuntime = 'pytorch' | 'tensorflow' | 'mxnet' | 'onnxruntime';
+export type ImageFlavour = 'cpu' | 'cuda';
+
+/** A build context ready for `docker build`: tar bytes, build args, and the tag derived from both. */
+export interface BuildContext {
+  /** Uncompressed, deterministic tar (see tar-writer.ts). */
+  tar: Buffer;
+  buildArgs: Record<string, string>;
+  /** sha256 (hex) of the tar bytes and the canonical JSON of the build args. */
+  contextHash: string;
+  /** greenrt/<runtime>:<flavour>-<hash12> (or the repository given for test images). */
+  tag: string;
+  /** Paths in the context, sorted (for logs and the manifest). */
+  files: string[];
+}
+
+export interface BuildContextOptions {
+  /** Extra CA bundle for TLS-intercepting proxies; the context gets an empty /ca-bundle.crt without it. */
+  caBundlePath?: string;
+  /** Overrides the Dockerfile's BASE_IMAGE default. */
+  baseImage?: string;
+  /** Checkout holding images/, schemas/ (default: this package). */
+  repoRoot?: string;
+}
+
+/** Names never sent to the daemon: caches and editor litter change without changing the image. */
+const IGNORED = new Set(['__pycache__', '.pytest_cache', '.mypy_cache', '.DS_Store', '.ruff_cache']);
+
+/**
+ * The context for images/<runtime>, laid out as .helpers/context-layout.md says:
+ * /Dockerfile, /runtime/..., /common/..., /schemas/*.schema.json, /ca-bundle.crt.
+ */
+export function buildContext(runtime: ImageRuntime, flavour: ImageFlavour, options: BuildContextOptions = {}): BuildContext {
+  const root = options.repoRoot ?? packageRoot;
+  const runtimeDir = join(root, 'images', runtime);
+  if (!existsSync(join(runtimeDir, 'Dockerfile'))) {
+    throw new GreenrtError('E_IMAGE_CONTEXT', `Image context (${runtime}): ${runtimeDir}/Dockerfile is missing. Restore images/${runtime}/ from the greenrt checkout.`);
+  }
+  const entries: TarEntry[] = [];
+  for (const e of readTree(runtimeDir)) {
+    if (e.path === 'Dockerfile') entries.push(e);
+    else entries.push({ ...e, path: `runtime/${e.path}` });
+  }
+  entries.push({ path: 'runtime', type: 'directory' });
+  entries.push({ path: 'common', type: 'directory' }, ...prefixed('common', readTree(join(root, 'images', 'common'))));
+  const schemas = readdirSync(join(root, 'schemas')).filter((f) => f.endsWith('.schema.json'));
+  entries.push({ path: 'schemas', type: 'directory' });
+  for (const f of schemas) entries.push({ path: `schemas/${f}`, type: 'file', data: readFileSync(join(root, 'schemas', f)) });
+  const ca = options.caBundlePath ? readFileSync(options.caBundlePath) : new Uint8Array();
+  entries.push({ path: 'ca-bundle.crt', type: 'file', data: ca });
+
+  const buildArgs: Record<string, string> = { FLAVOUR: flavour };
+  if (options.baseImage) buildArgs.BASE_IMAGE = options.baseImage;
+  return contextFromEntries(entries, buildArgs, `greenrt/${runtime}`, flavour);
+}
+
+/** A context from any folder (test images, tools): every file under `dir`, Dockerfile at its root. */
+export function buildContextFromDirectory(dir: string, repository: string, tagPrefix: string, buildArgs: Record<string, string> = {}): BuildContext {
+  return contextFromEntries(readTree(dir), buildArgs, repository, tagPrefix);
+}
+
+/** Hash and tag for a set of entries: `<repository>:<tagPrefix>-<hash12>`. */
+export function contextFromEntries(entries: TarEntry[], buildArgs: Record<string, string>, repository: string, tagPrefix: string): BuildContext {
+  const tar = writeTar(entries);
+  const contextHash = sha256Hex(Buffer.concat([Buffer.from(sha256Hex(tar)), Buffer.from(`\n${canonicalJson(buildArgs)}`)]));
+  return {
+    tar,
+    buildArgs,
+    contextHash,
+    tag: `${repository}:${tagPrefix}-${contextHash.slice(0, 12)}`,
+    files: entries.map((e) => e.path).sort(),
+  };
+}
+
+function prefixed(prefix: string, entries: TarEntry[]): TarEntry[] {
+  return entries.map((e) => ({ ...e, path: `${prefix}/${e.path}` }));
+}
+
+/** Every directory and file under `dir` (symlinks followed), relative '/'-separated paths. */
+export function readTree(dir: string, rel = ''): TarEntry[] {
+  const out: TarEntry[] = [];
+  for (const name of readdirSync(join(dir, rel)).sort()) {
+    if (IGNORED.has(name) || name.endsWith('.pyc')) continue;
+    const relPath = rel ? `${rel}/${name}` : name;
+    const st = statSync(join(dir, relPath));
+    if (st.isDirectory()) {
+      out.push({ path: relPath, type: 'directory' }, ...readTree(dir, relPath));
+    } else if (st.isFile()) {
+      out.push({ path: relPath, type: 'file', data: readFileSync(join(dir, relPath)), executable: (st.mode & 0o111) !== 0 });
+    }
+  }
+  return out;
+}

@@ -1,0 +1,97 @@
+import { packageRoot } from '../contracts/index.js';
+import { type ImageFlavour, type ImageRuntime } from './build-context.js';
+import type { DockerEngine } from './docker-engine.js';
+import { ensureImage, imageContext, type BuiltImage } from './ensure-image.js';
+import { imageRuntimes, lockImages, type LockResult } from './image-lock.js';
+import type { BuildProgress } from './image-build.js';
+
+export interface BuildImagesOptions {
+  /** Default: every runtime with images/<runtime>/Dockerfile. */
+  runtimes?: ImageRuntime[];
+  flavour: ImageFlavour;
+  baseImage?: string;
+  caBundlePath?: string;
+  repoRoot?: string;
+  /** Run the describe containers (default true). */
+  describe?: boolean;
+  /** Progress lines, prefixed by the runtime. */
+  progress?: (runtime: ImageRuntime, line: string) => void;
+  signal?: AbortSignal;
+}
+
+export interface BuildImagesResult {
+  images: BuiltImage[];
+  /** The lock after the builds (new digests recorded). */
+  lock: LockResult;
+}
+
+/**
+ * `greenrt images build`: checks the lock (a moved upstream tag fails before building), ensures each
+ * image one after the other (builds share 2 cores badly), then records newly pulled digests.
+ */
+export async function buildImages(engine: DockerEngine, options: BuildImagesOptions): Promise<BuildImagesResult> {
+  const repoRoot = options.repoRoot ?? packageRoot;
+  const runtimes = options.runtimes ?? imageRuntimes(repoRoot);
+  await lockImages(engine, { repoRoot, runtimes, write: false });
+  const images: BuiltImage[] = [];
+  for (const runtime of runtimes) {
+    if (options.signal?.aborted) throw options.signal.reason;
+    const progress: BuildProgress = (line) => options.progress?.(runtime, line);
+    images.push(
+      await ensureImage(
+        engine,
+        { runtime, flavour: options.flavour, baseImage: options.baseImage, caBundlePath: options.caBundlePath, repoRoot, describe: options.describe, signal: options.signal },
+        progress,
+      ),
+    );
+  }
+  const lock = await lockImages(engine, { repoRoot, runtimes });
+  return { images, lock };
+}
+
+/** One greenrt image on the daemon, as `greenrt images list` prints it. */
+export interface ListedImage {
+  runtime: string;
+  flavour: string;
+  tags: string[];
+  imageId: string;
+  contextHash: string;
+  /** Uncompressed size, bytes. */
+  sizeBytes: number;
+  /** Creation time, ms since the epoch. */
+  createdMs: number;
+  /** True when one of its tags is what the current checkout would build (no rebuild needed). */
+  current: boolean;
+}
+
+/** Images labelled by greenrt builds, newest first; `current` compares with the checkout's contexts. */
+export async function listImages(engine: DockerEngine, options: { repoRoot?: string; caBundlePath?: string } = {}): Promise<ListedImage[]> {
+  const repoRoot = options.repoRoot ?? packageRoot;
+  const currentTags = new Set<string>();
+  for (const runtime of imageRuntimes(repoRoot)) {
+    for (const flavour of ['cpu', 'cuda'] as const) {
+      try {
+        currentTags.add(imageContext({ runtime, flavour, repoRoot, caBundlePath: options.caBundlePath }).ctx.tag);
+      } catch {
+        // a broken context shows up when building; listing still works
+      }
+    }
+  }
+  const images = await engine.docker.listImages({ filters: JSON.stringify({ label: ['dev.greenrt.runtime'] }) } as Record<string, unknown>);
+  return images
+    .map((img) => {
+      const labels = img.Labels ?? {};
+      const tags = (img.RepoTags ?? []).filter((t) => t !== '<none>:<none>');
+      return {
+        runtime: labels['dev.greenrt.runtime'] ?? 'unknown',
+        flavour: labels['dev.greenrt.flavour'] ?? 'unknown',
+        tags,
+        imageId: img.Id,
+        contextHash: labels['dev.greenrt.context-hash'] ?? '',
+        sizeBytes: img.Size,
+        createdMs: img.Created * 1000,
+        current: tags.some((t) => currentTags.has(t)),
+      };
+    })
+    .sort((a, b) => b.createdMs - a.createdMs);
+}

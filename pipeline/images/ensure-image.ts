@@ -1,0 +1,109 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { packageRoot } from '../contracts/index.js';
+import { ensureBaseImage } from './base-image.js';
+import { buildContext, type BuildContext, type ImageFlavour, type ImageRuntime } from './build-context.js';
+import { describeImage, type ImageDescription } from './describe-image.js';
+import type { DockerEngine } from './docker-engine.js';
+import { defaultBaseImage, readDockerfileBases } from './dockerfile-bases.js';
+import { buildFromContext, inspectImageOrNull, type BuildProgress } from './image-build.js';
+
+/** An image ready to run trials: the record the run manifest keeps (manifest.images[]). */
+export interface BuiltImage {
+  runtime: ImageRuntime;
+  flavour: ImageFlavour;
+  /** greenrt/<runtime>:<flavour>-<hash12>. */
+  tag: string;
+  /** Content-addressed image id (sha256:...). */
+  imageId: string;
+  /** Registry digests; empty for images built locally and never pushed. */
+  repoDigests: string[];
+  /** Uncompressed image size, bytes. */
+  sizeBytes: number;
+  /** When the image was built (ISO 8601, from the daemon). */
+  created: string;
+  contextHash: string;
+  buildArgs: Record<string, string>;
+  /** Base image reference built from (null: the Dockerfile default could not be read). */
+  baseImage: string | null;
+  /** Base image id when it exists locally (null for a base the daemon pulls). */
+  baseImageId: string | null;
+  /** True when this call built the image; false when the tag already existed. */
+  built: boolean;
+  /** Time spent in this call (check or build), ms. */
+  durationMs: number;
+  /** Harness describe + dpkg summary (null when not asked). */
+  description: ImageDescription | null;
+}
+
+export interface EnsureImageRequest {
+  runtime: ImageRuntime;
+  flavour: ImageFlavour;
+  /** Overrides the Dockerfile's default base (BASE_IMAGE build arg). */
+  baseImage?: string;
+  caBundlePath?: string;
+  repoRoot?: string;
+  /** Run the describe containers (default true; cached per image id). */
+  describe?: boolean;
+  /** Where descriptions are cached (default <repoRoot>/.build/images). */
+  cacheDir?: string;
+  signal?: AbortSignal;
+}
+
+/** Builds greenrt/<runtime>:<flavour>-<hash> unless that tag exists; never rebuilds an existing tag. */
+export async function ensureImage(engine: DockerEngine, request: EnsureImageRequest, progress: BuildProgress = () => {}): Promise<BuiltImage> {
+  const started = performance.now();
+  const repoRoot = request.repoRoot ?? packageRoot;
+  const { ctx, baseImage } = imageContext(request);
+  let inspect = await inspectImageOrNull(engine, ctx.tag);
+  let baseImageId: string | null = null;
+  const built = inspect === null;
+  if (inspect === null) {
+    if (baseImage) baseImageId = await ensureBaseImage(engine, baseImage, { repoRoot, progress, signal: request.signal });
+    progress(`building ${ctx.tag} (${ctx.files.length} context entries, ${(ctx.tar.length / 1024).toFixed(0)} KiB)`);
+    await buildFromContext(engine, ctx, { labels: imageLabels(request, ctx), progress, signal: request.signal });
+    inspect = await inspectImageOrNull(engine, ctx.tag);
+    if (!inspect) throw new Error(`Image ${ctx.tag} was built but cannot be inspected`);
+  } else if (baseImage) {
+    baseImageId = (await inspectImageOrNull(engine, baseImage))?.Id ?? null;
+  }
+  const description = request.describe === false ? null : await describeImage(engine, inspect.Id, { cacheDir: request.cacheDir ?? join(repoRoot, '.build', 'images') });
+  return {
+    runtime: request.runtime,
+    flavour: request.flavour,
+    tag: ctx.tag,
+    imageId: inspect.Id,
+    repoDigests: inspect.RepoDigests ?? [],
+    sizeBytes: inspect.Size,
+    created: inspect.Created,
+    contextHash: ctx.contextHash,
+    buildArgs: ctx.buildArgs,
+    baseImage,
+    baseImageId,
+    built,
+    durationMs: performance.now() - started,
+    description,
+  };
+}
+
+/**
+ * The context and base image for a request. The cpu flavour builds on the Dockerfile's BASE_IMAGE
+ * default; the cuda flavour passes the upstream tag the Dockerfile names (CUDA_BASE_IMAGE) as BASE_IMAGE.
+ */
+export function imageContext(request: Pick<EnsureImageRequest, 'runtime' | 'flavour' | 'baseImage' | 'caBundlePath' | 'repoRoot'>): { ctx: BuildContext; baseImage: string | null } {
+  const repoRoot = request.repoRoot ?? packageRoot;
+  const dockerfile = readFileSync(join(repoRoot, 'images', request.runtime, 'Dockerfile'), 'utf8');
+  const baseImage = request.baseImage ?? defaultBaseImage(readDockerfileBases(dockerfile), request.flavour);
+  const passBase = request.baseImage ?? (request.flavour === 'cuda' ? (baseImage ?? undefined) : undefined);
+  const ctx = buildContext(request.runtime, request.flavour, { caBundlePath: request.caBundlePath, baseImage: passBase, repoRoot });
+  return { ctx, baseImage };
+}
+
+/** Labels that let `greenrt images list` find our images without parsing tags. */
+export function imageLabels(request: { runtime: string; flavour: string }, ctx: BuildContext): Record<string, string> {
+  return {
+    'dev.greenrt.runtime': request.runtime,
+    'dev.greenrt.flavour': request.flavour,
+    'dev.greenrt.context-hash': ctx.contextHash,
+  };
+}

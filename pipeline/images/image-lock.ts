@@ -1,0 +1,153 @@
+import { existsSync, readFileSync, readdirSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { GreenrtError } from '../core/index.js';
+import { packageRoot } from '../contracts/index.js';
+import type { ImageRuntime } from './build-context.js';
+import type { DockerEngine } from './docker-engine.js';
+import { readDockerfileBases } from './dockerfile-bases.js';
+import { inspectImageOrNull } from './image-build.js';
+
+/**
+ * images/images.lock.json: upstream base tags (the cuda FROM images) pinned to the registry digest
+ * seen on the first build on a real host, and checked on every later build; local bases
+ * (greenrt/debian:<suite>, made by debootstrap + docker import) recorded by image id only, since a
+ * local import has no registry digest.
+ */
+export interface ImageLock {
+  schemaVersion: 1;
+  upstream: Record<string, UpstreamLockEntry>;
+  localBases: Record<string, LocalBaseLockEntry>;
+}
+
+export interface UpstreamLockEntry {
+  /** Registry digest (sha256:...), null until a host that has pulled the tag runs `greenrt images lock`. */
+  digest: string | null;
+  /** When the digest was resolved (ISO 8601), null while unresolved. */
+  resolvedAt: string | null;
+  /** Dockerfiles naming this tag, relative to the checkout. */
+  usedBy: string[];
+}
+
+export interface LocalBaseLockEntry {
+  /** Image id on the host that last recorded it (differs between hosts: debootstrap is not bit-reproducible). */
+  imageId: string | null;
+  recordedAt: string | null;
+  usedBy: string[];
+  /** Always 'not applicable': a `docker import`ed image has no registry digest. */
+  digest: 'not applicable';
+}
+
+export interface LockResult {
+  lock: ImageLock;
+  lockPath: string;
+  /** What changed in the lock (new digests, new tags, new local ids). */
+  changes: string[];
+  /** Notes for the user (unresolved upstream tags, local base id changes). */
+  notes: string[];
+}
+
+export const LOCK_FILE = join('images', 'images.lock.json');
+
+export function readLock(lockPath: string): ImageLock {
+  if (!existsSync(lockPath)) return { schemaVersion: 1, upstream: {}, localBases: {} };
+  const data = JSON.parse(readFileSync(lockPath, 'utf8')) as Partial<ImageLock>;
+  if (data.schemaVersion !== 1 || typeof data.upstream !== 'object' || typeof data.localBases !== 'object') {
+    throw new GreenrtError('E_IMAGE_LOCK', `Image lock ${lockPath}: unknown format (schemaVersion ${String(data.schemaVersion)}). Delete it and run greenrt images lock.`);
+  }
+  return data as ImageLock;
+}
+
+/** Runtimes with a Dockerfile in the checkout, sorted. */
+export function imageRuntimes(repoRoot = packageRoot): ImageRuntime[] {
+  const dir = join(repoRoot, 'images');
+  return readdirSync(dir)
+    .filter((d) => ['pytorch', 'tensorflow', 'mxnet', 'onnxruntime'].includes(d) && existsSync(join(dir, d, 'Dockerfile')))
+    .sort() as ImageRuntime[];
+}
+
+/**
+ * Resolves and checks the lock: every upstream tag present on this host must match its locked
+ * digest (mismatch throws E_IMAGE_LOCK_MISMATCH with the fix); unresolved digests are filled in;
+ * local base ids are recorded. Writes the file (atomically) when something changed and `write` is not false.
+ */
+export async function lockImages(engine: DockerEngine, options: { repoRoot?: string; lockPath?: string; runtimes?: ImageRuntime[]; write?: boolean; now?: () => string } = {}): Promise<LockResult> {
+  const repoRoot = options.repoRoot ?? packageRoot;
+  const lockPath = options.lockPath ?? join(repoRoot, LOCK_FILE);
+  const now = options.now ?? (() => new Date().toISOString());
+  const lock = readLock(lockPath);
+  const changes: string[] = [];
+  const notes: string[] = [];
+  for (const runtime of options.runtimes ?? imageRuntimes(repoRoot)) {
+    const file = `images/${runtime}/Dockerfile`;
+    const bases = readDockerfileBases(readFileSync(join(repoRoot, file), 'utf8'));
+    for (const ref of bases.upstreamRefs) {
+      const entry = (lock.upstream[ref] ??= { digest: null, resolvedAt: null, usedBy: [] });
+      if (!entry.usedBy.includes(file)) entry.usedBy = [...entry.usedBy, file].sort();
+      const digests = await localDigests(engine, ref);
+      if (digests === null) {
+        if (!entry.digest) notes.push(`${ref}: not pulled on this host; its digest is resolved on the first build on a host that pulls it.`);
+        continue;
+      }
+      if (entry.digest && !digests.includes(entry.digest)) {
+        throw new GreenrtError(
+          'E_IMAGE_LOCK_MISMATCH',
+          `Base image ${ref} (${file}): local digest ${digests.join(', ') || 'none'} differs from the locked ${entry.digest}. The upstream tag moved. Pull the locked one (docker pull ${repoOf(ref)}@${entry.digest} && docker tag ${repoOf(ref)}@${entry.digest} ${ref}), or accept the new base by deleting its entry in ${LOCK_FILE} and running greenrt images lock.`,
+          { hint: `docker pull ${repoOf(ref)}@${entry.digest}` },
+        );
+      }
+      if (!entry.digest && digests[0]) {
+        entry.digest = digests[0];
+        entry.resolvedAt = now();
+        changes.push(`${ref}: locked to ${entry.digest}`);
+      }
+    }
+    if (bases.cpuBase && !bases.upstreamRefs.includes(bases.cpuBase)) {
+      const entry = (lock.localBases[bases.cpuBase] ??= { imageId: null, recordedAt: null, usedBy: [], digest: 'not applicable' });
+      if (!entry.usedBy.includes(file)) entry.usedBy = [...entry.usedBy, file].sort();
+      const id = (await inspectImageOrNull(engine, bases.cpuBase))?.Id ?? null;
+      if (id && id !== entry.imageId) {
+        if (entry.imageId) notes.push(`${bases.cpuBase}: local image id changed from ${entry.imageId} to ${id} (rebuilt base; images built on it get new ids).`);
+        entry.imageId = id;
+        entry.recordedAt = now();
+        changes.push(`${bases.cpuBase}: recorded local id ${id} (registry digest not applicable)`);
+      }
+    }
+  }
+  if (changes.length > 0 && options.write !== false) writeLock(lockPath, lock);
+  return { lock, lockPath, changes, notes };
+}
+
+function writeLock(path: string, lock: ImageLock): void {
+  const sorted: ImageLock = {
+    schemaVersion: 1,
+    upstream: Object.fromEntries(Object.entries(lock.upstream).sort(([a], [b]) => a.localeCompare(b))),
+    localBases: Object.fromEntries(Object.entries(lock.localBases).sort(([a], [b]) => a.localeCompare(b))),
+  };
+  writeFileSync(`${path}.tmp`, `${JSON.stringify(sorted, null, 2)}\n`);
+  renameSync(`${path}.tmp`, path);
+}
+
+/** RepoDigests of a local image restricted to the reference's repository; null when absent locally. */
+async function localDigests(engine: DockerEngine, ref: string): Promise<string[] | null> {
+  const inspect = await inspectImageOrNull(engine, ref);
+  if (!inspect) return null;
+  const repo = normalizeRepo(repoOf(ref));
+  return (inspect.RepoDigests ?? [])
+    .filter((d) => normalizeRepo(d.split('@')[0] ?? '') === repo)
+    .map((d) => d.split('@')[1] ?? '')
+    .filter(Boolean);
+}
+
+/** 'nvidia/cuda:12.4.1-runtime' -> 'nvidia/cuda' (a ':' after the last '/' starts the tag). */
+export function repoOf(ref: string): string {
+  const noDigest = ref.split('@')[0] ?? ref;
+  const slash = noDigest.lastIndexOf('/');
+  const colon = noDigest.lastIndexOf(':');
+  return colon > slash ? noDigest.slice(0, colon) : noDigest;
+}
+
+function normalizeRepo(repo: string): string {
+  let r = repo.replace(/^docker\.io\//, '').replace(/^index\.docker\.io\//, '');
+  if (!r.includes('/')) r = `library/${r}`;
+  return r.replace(/^library\/library\//, 'library/');
+}

@@ -1,0 +1,40 @@
+/**
+ * images: Docker image builds through dockerode.
+ *
+ * Engine
+ * - `connectDocker({timeoutMs?, dockerOptions?}) -> DockerEngine {docker, info}`: pings (bounded, default 5000 ms);
+ *   throws EnvironmentError E_DOCKER_UNREACHABLE (exit 3) with the fix. `info`: serverVersion, apiVersion,
+ *   storageDriver, cgroupVersion, runtimes, nvidiaRuntime, cpuCount, memoryMiB (for manifest host.docker).
+ * - `isEngineGone(err)`, `engineError(err, what)`: connection errors -> EnvironmentError E_DOCKER_GONE.
+ *
+ * Contexts and builds
+ * - `buildContext(runtime, flavour, {caBundlePath?, baseImage?, repoRoot?}) -> BuildContext {tar, buildArgs,
+ *   contextHash, tag, files}`: deterministic tar laid out as .helpers/context-layout.md; tag
+ *   `greenrt/<runtime>:<flavour>-<hash12>`, hash = sha256(tar) + build args.
+ * - `buildContextFromDirectory(dir, repository, tagPrefix, buildArgs?)`: same for any folder (test images).
+ * - `buildFromContext(engine, ctx, {labels?, progress?, signal?}) -> imageId`: throws ImageBuildError
+ *   (E_IMAGE_BUILD) carrying the daemon's errorDetail.message and the last 30 stream lines.
+ * - `ensureImage(engine, {runtime, flavour, baseImage?, caBundlePath?, describe?}, progress) -> BuiltImage`:
+ *   reuses an existing tag (no build; ~10 ms plus a cached description), else makes the base image
+ *   (images/base/build-base.sh for greenrt/debian:<suite>) and builds.
+ * - `describeImage(engine, imageId, {cacheDir?}) -> ImageDescription`: harness `describe` JSON + dpkg summary.
+ *
+ * CLI entry points
+ * - `buildImages(engine, {flavour, runtimes?, ...}) -> {images: BuiltImage[], lock}` (`greenrt images build`).
+ * - `listImages(engine) -> ListedImage[]` (`greenrt images list`; sizes in bytes, createdMs).
+ * - `lockImages(engine, {write?}) -> LockResult` (`greenrt images lock`): images/images.lock.json pins upstream
+ *   (cuda) base tags to registry digests; local bases are recorded by image id (digest not applicable).
+ *   A moved upstream tag throws E_IMAGE_LOCK_MISMATCH with the fix.
+ */
+export * from './docker-engine.js';
+export * from './build-context.js';
+export * from './tar-writer.js';
+export * from './image-build.js';
+export * from './base-image.js';
+export * from './dockerfile-bases.js';
+export * from './describe-image.js';
+export * from './ensure-image.js';
+export * from './image-lock.js';
+export * from './build-images.js';
+export * from './docker-logs.js';
+export * from './throwaway-container.js';

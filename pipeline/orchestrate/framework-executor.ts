@@ -1,0 +1,147 @@
+import { join } from 'node:path';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import type { Contracts, Experiment } from '../contracts/index.js';
+import { EnvironmentError } from '../core/index.js';
+import { connectDocker, ensureImage, type BuiltImage, type DockerEngine } from '../images/index.js';
+import { prepareModel, type ResolvedModel } from '../models/index.js';
+import type { RunPlan } from '../plan/index.js';
+import { DockerRunner, ProcessRunner, removeOrphans, type TrialRunner } from '../runners/index.js';
+import type { Progress } from '../cli/progress.js';
+import type { FrameworkExecutor, ImageRecord } from './ports.js';
+
+export interface ExecutorOptions {
+  contracts: Contracts;
+  progress: Progress;
+  artifactsDir: string;
+  /** CA bundle baked into images for TLS-intercepting proxies (GREENRT_CA_BUNDLE). */
+  caBundlePath?: string;
+}
+
+/**
+ * Pre-flight for framework trials (throws EnvironmentError, exit 3, before anything is written):
+ * the docker runner needs a reachable engine, and with it the nvidia runtime when a trial uses
+ * cuda/tensorrt; the process runner needs nvidia-smi for those.
+ */
+export async function createFrameworkExecutor(spec: Experiment, plan: RunPlan, options: ExecutorOptions): Promise<FrameworkExecutor> {
+  const needsGpu = plan.images.some((i) => i.flavour === 'cuda');
+  if ((spec.runner ?? 'docker') === 'docker') {
+    const engine = await connectDocker();
+    if (needsGpu && !engine.info.nvidiaRuntime) {
+      throw new EnvironmentError('E_NO_GPU_RUNTIME', 'The experiment has cuda/tensorrt trials, but Docker has no nvidia runtime on this host.', {
+        hint: 'Install the NVIDIA Container Toolkit (nvidia-ctk runtime configure --runtime=docker) on a GPU host, or use a cpu-only experiment such as experiments/cpu.yaml.',
+      });
+    }
+    return new Executor('docker', options, engine, spec);
+  }
+  if (needsGpu) await requireNvidiaSmi();
+  return new Executor('process', options, null, spec);
+}
+
+class Executor implements FrameworkExecutor {
+  private readonly built = new Map<string, BuiltImage>();
+  private runner: TrialRunner | null = null;
+  private runId = '';
+
+  constructor(
+    readonly kind: 'docker' | 'process',
+    private readonly options: ExecutorOptions,
+    private readonly engine: DockerEngine | null,
+    private readonly spec: Experiment,
+  ) {}
+
+  attach(runId: string): void {
+    this.runId = runId;
+    this.runner = this.engine ? new DockerRunner(this.engine, { runId, contracts: this.options.contracts }) : new ProcessRunner({ contracts: this.options.contracts });
+  }
+
+  async describeEngine(): Promise<Record<string, unknown> | null> {
+    return this.engine ? { ...this.engine.info } : { runner: 'process', python: process.env.GREENRT_PYTHON ?? 'python3' };
+  }
+
+  async ensureImages(images: RunPlan['images'], signal?: AbortSignal): Promise<ImageRecord[]> {
+    if (!this.engine) return [];
+    const records: ImageRecord[] = [];
+    for (const image of images) {
+      this.options.progress.status(`Image ${image.runtime}:${image.flavour}: checking (a first build takes minutes)`);
+      let lines = 0;
+      const built = await ensureImage(
+        this.engine,
+        { runtime: image.runtime, flavour: image.flavour, ...(this.options.caBundlePath ? { caBundlePath: this.options.caBundlePath } : {}), ...(signal ? { signal } : {}) },
+        (line: string) => {
+          lines++;
+          if (line.trim()) this.options.progress.status(`Image ${image.runtime}:${image.flavour}: ${line.trim().slice(0, 100)}`);
+        },
+      );
+      if (built.built) this.options.progress.info(`Built ${built.tag} in ${(built.durationMs / 1000).toFixed(0)} s (${lines} build lines).`);
+      this.built.set(`${image.runtime}:${image.flavour}`, built);
+      records.push({ ...built, id: built.imageId } as unknown as ImageRecord);
+    }
+    return records;
+  }
+
+  async prepareModel(need: RunPlan['models'][number], signal?: AbortSignal): Promise<ResolvedModel> {
+    const runner = this.requireRunner();
+    if (!runner.prepareModel) throw new Error(`the ${runner.kind} runner cannot prepare models`);
+    const image = need.preparedIn ? this.built.get(`${need.preparedIn.runtime}:${need.preparedIn.flavour}`) : undefined;
+    if (this.engine && !image) throw new Error(`image for ${need.source} was not built`);
+    const prepare = runner.prepareModel.bind(runner);
+    return prepareModel(
+      need.model,
+      need.source,
+      {
+        cacheDir: join(this.options.artifactsDir, 'models'),
+        weights: this.spec.weights ?? 'random',
+        seed: this.spec.seed ?? 0,
+        sequenceLength: this.spec.sequenceLength ?? 128,
+        imageKey: image?.tag ?? `process:${need.source}`,
+      },
+      async (spec, hostOutputDir) => {
+        const { outputDir: _ignored, ...rest } = spec;
+        const execution = await prepare(
+          { spec: rest, outputDir: hostOutputDir, workDir: `${hostOutputDir}.work`, ...(image ? { image } : {}), timeoutMs: 3_600_000, memoryLimitMiB: this.spec.memoryLimitMiB ?? null },
+          signal,
+        );
+        if (execution.failure) throw new Error(`${execution.failure}\n${execution.logTail.split('\n').slice(-10).join('\n')}`);
+      },
+      this.options.contracts,
+    );
+  }
+
+  async runTrial(...[trial, spec, model, workDir, onStart, signal]: Parameters<FrameworkExecutor['runTrial']>) {
+    const runner = this.requireRunner();
+    const image = trial.image ? this.built.get(`${trial.image.runtime}:${trial.image.flavour}`) : undefined;
+    const execution = await runner.runTrial(
+      {
+        spec,
+        modelDir: model.dir,
+        workDir,
+        ...(image ? { image } : {}),
+        timeoutMs: (this.spec.trialTimeoutS ?? 1800) * 1000,
+        memoryLimitMiB: this.spec.memoryLimitMiB ?? null,
+        onProcessStart: onStart,
+      },
+      signal,
+    );
+    return { ...execution, image: image?.tag ?? null, imageId: image?.imageId ?? null };
+  }
+
+  async removeOrphans(runId: string): Promise<number> {
+    return this.engine ? (await removeOrphans(this.engine, runId)).length : 0;
+  }
+
+  private requireRunner(): TrialRunner {
+    if (!this.runner) this.attach(this.runId);
+    return this.runner!;
+  }
+}
+
+async function requireNvidiaSmi(): Promise<void> {
+  try {
+    await promisify(execFile)('nvidia-smi', ['-L'], { timeout: 10_000 });
+  } catch (error) {
+    throw new EnvironmentError('E_NO_GPU', `The experiment has cuda/tensorrt trials, but nvidia-smi does not work on this host: ${(error as Error).message}.`, {
+      hint: 'Run on a host with an NVIDIA GPU and driver, or use a cpu-only experiment.',
+    });
+  }
+}

@@ -1,0 +1,85 @@
+/**
+ * The one interface every way of running a trial implements (docker, process, embedded).
+ * Failures of a trial are data (`failure`), never thrown; only environment errors (the engine
+ * or the interpreter is gone) and aborts are thrown, so a run can stop cleanly and resume.
+ * Room for schedulers later (Slurm/Kubernetes): a runner only needs these two calls.
+ */
+import type { PrepareSpec, PreparedModel, TrialOutput, TrialSpec } from '../contracts/index.js';
+import type { BuiltImage } from '../images/index.js';
+
+export type RunnerKind = 'docker' | 'process' | 'embedded';
+
+export interface TrialRequest {
+  /** The trial; the runner fills in modelDir and outputPath as the entrypoint sees them. */
+  spec: Omit<TrialSpec, 'modelDir' | 'outputPath'>;
+  /** Host folder holding the prepared model (mounted read-only for docker). */
+  modelDir: string;
+  /** Host folder for this trial's spec, output and logs (created when missing). */
+  workDir: string;
+  /** Image to run (docker runner only). */
+  image?: BuiltImage;
+  /** Bound on the whole trial (start to exit), ms. */
+  timeoutMs: number;
+  /** Memory limit, MiB; null: none. The process runner cannot enforce it (documented there). */
+  memoryLimitMiB: number | null;
+  /** GPU index for cuda/tensorrt (docker: DeviceRequests DeviceIDs); undefined: all GPUs. */
+  gpuIndex?: number;
+  /** Called with process.hrtime.bigint() just before the entrypoint starts (power windows align to it). */
+  onProcessStart?(monotonicNs: bigint): void;
+}
+
+export interface TrialExecution {
+  /** The entrypoint's output, validated against trial-output.schema.json; null when missing or invalid. */
+  output: TrialOutput | null;
+  /** Exit code of the entrypoint; null when killed before exiting on its own (timeout). */
+  exitCode: number | null;
+  /**
+   * Why the trial failed, null when it succeeded, e.g. 'timed out after 1800 s',
+   * 'OOM-killed (memory limit 2048 MiB)', 'exited 1 without output', 'output does not match schema: ...',
+   * 'trial failed (exit 3): ValueError: ...'.
+   */
+  failure: string | null;
+  /** Last 50 lines of the entrypoint's stdout+stderr. */
+  logTail: string;
+  /** Full log file on the host (workDir/container.log or workDir/process.log). */
+  logPath: string;
+  /** CLOCK_MONOTONIC ns (process.hrtime.bigint()) just before start and just after exit. */
+  startedNs: bigint;
+  endedNs: bigint;
+  /** endedNs - startedNs, ms. */
+  wallMs: number;
+  containerId?: string;
+}
+
+export interface PrepareRequest {
+  /** The preparation; the runner fills in outputDir as the entrypoint sees it. */
+  spec: Omit<PrepareSpec, 'outputDir'>;
+  /** Host folder that receives native/, model.onnx, reference/, prepared.json (created, must be empty). */
+  outputDir: string;
+  /** Host folder for the spec and logs. */
+  workDir: string;
+  image?: BuiltImage;
+  timeoutMs: number;
+  memoryLimitMiB: number | null;
+  /** Docker: allow network for pretrained weight downloads (default: only when spec.weights is 'pretrained'). */
+  network?: boolean;
+}
+
+export interface PrepareExecution {
+  /** prepared.json, validated against prepared-model.schema.json; null on failure. */
+  prepared: PreparedModel | null;
+  exitCode: number | null;
+  failure: string | null;
+  logTail: string;
+  logPath: string;
+  startedNs: bigint;
+  endedNs: bigint;
+  wallMs: number;
+  containerId?: string;
+}
+
+export interface TrialRunner {
+  readonly kind: RunnerKind;
+  runTrial(req: TrialRequest, signal?: AbortSignal): Promise<TrialExecution>;
+  prepareModel?(req: PrepareRequest, signal?: AbortSignal): Promise<PrepareExecution>;
+}
