@@ -1,0 +1,175 @@
+import { readFileSync } from 'node:fs';
+import { describe as suite, expect, it } from 'vitest';
+import type { TrialResult } from '../contracts/index.js';
+import { parseClaimsYaml } from './claims-file.js';
+import { evaluateClaims, type ClaimResult } from './evaluate-claims.js';
+import { summarizeTrials } from './summarize-trials.js';
+import { paperLikeRun } from './fixtures/paper-like-run.js';
+import { syntheticTrial, syntheticTrials, type SyntheticConfig } from './fixtures/synthetic-trials.js';
+
+const paperClaims = parseClaimsYaml(
+  readFileSync(new URL('../../experiments/paper.claims.yaml', import.meta.url), 'utf8'), 'paper.claims.yaml');
+
+function evaluate(yamlClaims: string, trials: TrialResult[]): ClaimResult[] {
+  const set = parseClaimsYaml(`schemaVersion: 1\nstudy: test\nclaims:\n${yamlClaims}`, 'test.yaml');
+  return evaluateClaims(set, summarizeTrials(trials, { resamples: 100 }), trials);
+}
+
+const verdicts = (results: ClaimResult[]) => Object.fromEntries(results.map((r) => [r.id, r.verdict]));
+
+const base = { model: 'resnet50', provider: 'cuda', batchSize: 1 } as const;
+const cfg = (runtime: SyntheticConfig['runtime'], latencyMs: number, extra: Partial<SyntheticConfig> = {}): SyntheticConfig =>
+  ({ ...base, runtime, latencyMs, energyPerInferenceJ: latencyMs * 0.15, ...extra });
+
+const lessClaim = `
+  - id: mxnet-less
+    text: MXNet beats PyTorch
+    source: test
+    test: less
+    a: { runtime: mxnet }
+    b: { runtime: pytorch }
+    where: { provider: cuda, model: resnet50, batchSize: 1 }
+    match: [model, batchSize]
+    metrics: [netEnergyPerInferenceJ, latencyMs]
+`;
+
+suite('evaluateClaims: less', () => {
+  it('reproduced when A is clearly lower on every metric', () => {
+    const [r] = evaluate(lessClaim, [...syntheticTrials(cfg('mxnet', 5), 10, 1), ...syntheticTrials(cfg('pytorch', 6), 10, 2)]);
+    expect(r).toMatchObject({ verdict: 'reproduced', reason: expect.stringMatching(/^the 1 pair holds \(A < B/) });
+    const rows = 'comparisons' in r!.numbers ? r!.numbers.comparisons : [];
+    expect(rows.map((x) => [x.metric, x.status, x.magnitude])).toEqual([
+      ['netEnergyPerInferenceJ', 'pass', 'large'], ['latencyMs', 'pass', 'large']]);
+    expect(rows[1]!.pAdjusted).toBeLessThan(0.001);
+    expect(rows[1]!.ratio).toBeCloseTo(5 / 6, 1);
+  });
+
+  it('not reproduced when A and B are the same, with the numbers in the reason', () => {
+    const [r] = evaluate(lessClaim, [...syntheticTrials(cfg('mxnet', 6), 10, 1), ...syntheticTrials(cfg('pytorch', 6), 10, 2)]);
+    expect(r!.verdict).toBe('not reproduced');
+    expect(r!.reason).toMatch(/1 of 1 pair fails .*mxnet\/mxnet\/resnet50\/cuda\/b1 vs pytorch\/pytorch\/resnet50\/cuda\/b1 .*p_adj = /);
+  });
+
+  it('not reproduced when A is significantly higher', () => {
+    const [r] = evaluate(lessClaim, [...syntheticTrials(cfg('mxnet', 8), 10, 1), ...syntheticTrials(cfg('pytorch', 6), 10, 2)]);
+    expect(r!.verdict).toBe('not reproduced');
+  });
+
+  it('inconclusive, naming the configuration, when it has no trials', () => {
+    const [r] = evaluate(lessClaim, syntheticTrials(cfg('pytorch', 6), 10, 2));
+    expect(r).toMatchObject({ verdict: 'inconclusive', reason: '1 of 1 pair lacks usable data: no trials for mxnet/mxnet/resnet50/cuda/b1 in this run' });
+  });
+
+  it('inconclusive when energy is unavailable, estimated or partial; never falls back to latency', () => {
+    const pytorch = syntheticTrials(cfg('pytorch', 6), 10, 2);
+    for (const [extra, why] of [
+      [{ energyPerInferenceJ: null }, 'net energy unavailable for mxnet/mxnet/resnet50/cuda/b1: 10 of 10 ok trials have no energy: no power source available'],
+      [{ provenance: 'estimated' }, 'net energy for mxnet/mxnet/resnet50/cuda/b1 is estimated, not measured'],
+      [{ partialReason: 'rapl unavailable' }, 'net energy for mxnet/mxnet/resnet50/cuda/b1 is partial: rapl unavailable'],
+    ] as const) {
+      const [r] = evaluate(lessClaim, [...syntheticTrials(cfg('mxnet', 5, extra as Partial<SyntheticConfig>), 10, 1), ...pytorch]);
+      expect(r).toMatchObject({ verdict: 'inconclusive', reason: `1 of 1 pair lacks usable data: ${why}` });
+    }
+  });
+
+  it('inconclusive when only failed trials exist, with their reason', () => {
+    const failed = [1, 2].map((i) => syntheticTrial(cfg('mxnet', 5), { repetition: i, seed: i, status: 'failed', reasons: ['CUDA out of memory'] }));
+    const [r] = evaluate(lessClaim, [...failed, ...syntheticTrials(cfg('pytorch', 6), 10, 2)]);
+    expect(r!.reason).toContain('no ok trials for mxnet/mxnet/resnet50/cuda/b1 (2 failed, 0 invalid; failed: CUDA out of memory)');
+  });
+
+  it('inconclusive when too few trials could ever reach significance', () => {
+    const [r] = evaluate(lessClaim, [...syntheticTrials(cfg('mxnet', 5), 3, 1), ...syntheticTrials(cfg('pytorch', 6), 3, 2)]);
+    expect(r!.verdict).toBe('inconclusive');
+    expect(r!.reason).toContain('n=3,3 trials cannot reach Holm-adjusted p < 0.05 over 2 comparisons');
+  });
+});
+
+const indistinguishable = (margin: string) => `
+  - id: same
+    text: PyTorch and MXNet are indistinguishable
+    source: test
+    test: indistinguishable
+    ${margin}
+    a: { runtime: pytorch }
+    b: { runtime: mxnet }
+    where: { provider: cuda, model: resnet50, batchSize: 64 }
+    match: [model, batchSize]
+    metrics: [latencyMs]
+`;
+
+suite('evaluateClaims: indistinguishable and ratio', () => {
+  const b64 = (runtime: SyntheticConfig['runtime'], latencyMs: number) => cfg(runtime, latencyMs, { batchSize: 64 });
+  it('reproduced for equal levels, not reproduced for a 30% gap, reproduced within the margin', () => {
+    const equal = [...syntheticTrials(b64('pytorch', 100), 10, 1), ...syntheticTrials(b64('mxnet', 100), 10, 2)];
+    const gap = [...syntheticTrials(b64('pytorch', 100), 10, 1), ...syntheticTrials(b64('mxnet', 70), 10, 2)];
+    const close = [...syntheticTrials({ ...b64('pytorch', 100), noise: 0.002 }, 10, 1), ...syntheticTrials({ ...b64('mxnet', 103), noise: 0.002 }, 10, 2)];
+    expect(evaluate(indistinguishable(''), equal)[0]!.verdict).toBe('reproduced');
+    expect(evaluate(indistinguishable(''), gap)[0]!.verdict).toBe('not reproduced');
+    expect(evaluate(indistinguishable(''), close)[0]!.verdict).toBe('not reproduced');
+    expect(evaluate(indistinguishable('maxRelativeDifference: 0.05'), close)[0]!.verdict).toBe('reproduced');
+  });
+
+  const ratio = `
+  - id: ten-percent
+    text: ONNX is about 10% slower
+    source: test
+    test: ratio
+    ratioRange: [1.05, 1.15]
+    a: { runtime: onnxruntime, source: pytorch }
+    b: { runtime: pytorch }
+    where: { provider: cuda, model: resnet50, batchSize: 64 }
+    match: [model, batchSize]
+    metrics: [energyPerInferenceJ, latencyMs]
+`;
+  it('ratio of medians inside or outside the range', () => {
+    const native = syntheticTrials(b64('pytorch', 100), 10, 1);
+    const onnx = (f: number) => syntheticTrials({ ...b64('onnxruntime', 100 * f), source: 'pytorch' }, 10, 2);
+    expect(evaluate(ratio, [...native, ...onnx(1.1)])[0]!.verdict).toBe('reproduced');
+    const miss = evaluate(ratio, [...native, ...onnx(0.8)])[0]!;
+    expect(miss.verdict).toBe('not reproduced');
+    expect(miss.reason).toMatch(/median A \/ median B within \[1\.05, 1\.15\]/);
+  });
+});
+
+suite('evaluateClaims: the paper claims on synthetic runs', () => {
+  it('all 8 reproduced on a run that follows the study', () => {
+    const trials = paperLikeRun();
+    const results = evaluateClaims(paperClaims, summarizeTrials(trials, { resamples: 100 }), trials);
+    expect(results.filter((r) => r.verdict !== 'reproduced').map((r) => `${r.id}: ${r.reason}`)).toEqual([]);
+    const corr = results[7]!.numbers;
+    expect('correlation' in corr && corr.correlation.rho).toBeGreaterThan(0.95);
+    expect(results[4]!.reason).toMatch(/^17 of 18 pairs hold, more than half/);
+  });
+
+  it('not reproduced where the run contradicts a finding', () => {
+    const trials = paperLikeRun({ tensorrtFactor: 1.3, onnxFactor: 1.2 });
+    const v = verdicts(evaluateClaims(paperClaims, summarizeTrials(trials, { resamples: 100 }), trials));
+    expect(v).toMatchObject({ 'tensorrt-beats-cuda': 'not reproduced', 'onnx-improves-most-cases': 'not reproduced', 'mxnet-beats-pytorch-tensorflow-cv-b1': 'reproduced' });
+  });
+
+  it('inconclusive, saying why, when MXNet never ran; claims that do not need it still decide', () => {
+    const trials = paperLikeRun({ omit: (c) => c.runtime === 'mxnet' || c.source === 'mxnet' });
+    const results = evaluateClaims(paperClaims, summarizeTrials(trials, { resamples: 100 }), trials);
+    expect(verdicts(results)).toEqual({
+      'mxnet-beats-pytorch-tensorflow-cv-b1': 'inconclusive',
+      'pytorch-mxnet-indistinguishable-b64': 'inconclusive',
+      'tensorflow-outperformed': 'inconclusive',
+      'pytorch-best-for-bert': 'inconclusive',
+      'onnx-improves-most-cases': 'reproduced',
+      'onnx-resnet50-b64-ten-percent-more': 'reproduced',
+      'tensorrt-beats-cuda': 'inconclusive',
+      'energy-time-correlation': 'reproduced',
+    });
+    expect(results[0]!.reason).toContain('no trials for mxnet/mxnet/resnet50/cuda/b1 in this run');
+    expect(results[7]!.reason).toMatch(/over 36 configurations .*left out 18: no trials for mxnet/);
+  });
+
+  it('inconclusive for energy claims when no power source worked, while the trials exist', () => {
+    const trials = paperLikeRun({ adjust: (c) => ({ ...c, energyPerInferenceJ: null }) });
+    const results = evaluateClaims(paperClaims, summarizeTrials(trials, { resamples: 100 }), trials);
+    expect(results.every((r) => r.verdict === 'inconclusive')).toBe(true);
+    expect(results[7]!.reason).toMatch(/^only 0 of 54 configurations have latencyMs and netEnergyPerInferenceJ/);
+    expect(results[0]!.reason).toContain('no power source available');
+  });
+});

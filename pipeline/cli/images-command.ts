@@ -1,0 +1,77 @@
+import { Command, Option } from 'commander';
+import { ExitCode, InputError } from '../core/index.js';
+import { connectDocker, buildImages, listImages, lockImages, type ImageRuntime } from '../images/index.js';
+import { createProgress } from './progress.js';
+
+const runtimes = ['pytorch', 'tensorflow', 'mxnet', 'onnxruntime'] as const;
+
+/** CA bundle for image builds behind TLS-intercepting proxies: GREENRT_CA_BUNDLE (a file path). */
+export function caBundleFromEnv(): string | undefined {
+  return process.env.GREENRT_CA_BUNDLE || undefined;
+}
+
+/** `greenrt images build|list|lock`. */
+export function imagesCommand(program: Command, setExitCode: (code: number) => void): void {
+  const images = program.command('images').description('Build, list and lock the runtime images (images/<runtime>/Dockerfile).');
+
+  images
+    .command('build')
+    .description('Build the runtime images (nothing is rebuilt when the tag for the current files exists).')
+    .argument('[runtimes...]', `runtimes to build (default: all of ${runtimes.join(', ')})`)
+    .addOption(new Option('--flavour <flavour>', 'cpu (any host) or cuda (NVIDIA hosts)').choices(['cpu', 'cuda']).default('cpu'))
+    .option('--no-describe', 'skip recording package lists from inside each image')
+    .action(async (names: string[], opts: { flavour: 'cpu' | 'cuda'; describe: boolean }) => {
+      const unknown = names.filter((n) => !(runtimes as readonly string[]).includes(n));
+      if (unknown.length > 0) {
+        throw new InputError('Unknown runtime', unknown.map((n) => ({ file: 'command line', path: '', message: `unknown runtime "${n}"; must be one of ${runtimes.join(', ')}` })));
+      }
+      const engine = await connectDocker();
+      const progress = createProgress();
+      const caBundlePath = caBundleFromEnv();
+      const result = await buildImages(engine, {
+        flavour: opts.flavour,
+        ...(names.length > 0 ? { runtimes: names as ImageRuntime[] } : {}),
+        ...(caBundlePath ? { caBundlePath } : {}),
+        describe: opts.describe,
+        progress: (runtime, line) => {
+          if (line.trim()) progress.status(`${runtime}: ${line.trim().slice(0, 110)}`);
+        },
+      });
+      progress.done();
+      for (const image of result.images) {
+        process.stdout.write(
+          `${image.tag}  ${image.built ? `built in ${(image.durationMs / 1000).toFixed(1)} s` : `up to date (${image.durationMs.toFixed(0)} ms)`}  ${(image.sizeBytes / 2 ** 20).toFixed(0)} MiB  ${image.imageId.slice(0, 19)}\n`,
+        );
+      }
+      setExitCode(ExitCode.ok);
+    });
+
+  images
+    .command('list')
+    .description('List greenrt images on this engine, marking those the current files would build.')
+    .action(async () => {
+      const engine = await connectDocker();
+      const caBundlePath = caBundleFromEnv();
+      const listed = await listImages(engine, caBundlePath ? { caBundlePath } : {});
+      if (listed.length === 0) process.stdout.write('No greenrt images on this engine. Build them with: greenrt images build\n');
+      for (const image of listed) {
+        process.stdout.write(
+          `${image.runtime}:${image.flavour}  ${image.tags.join(',')}  ${(image.sizeBytes / 2 ** 20).toFixed(0)} MiB  ${new Date(image.createdMs).toISOString()}  ${image.current ? 'current' : 'stale'}\n`,
+        );
+      }
+      setExitCode(ExitCode.ok);
+    });
+
+  images
+    .command('lock')
+    .description('Record base image digests in images/images.lock.json (first build on a host) and check them afterwards.')
+    .option('--check', 'only check; do not write the lock file')
+    .action(async (opts: { check?: boolean }) => {
+      const engine = await connectDocker();
+      const result = await lockImages(engine, { write: !opts.check });
+      for (const change of result.changes) process.stdout.write(`changed: ${change}\n`);
+      for (const note of result.notes) process.stdout.write(`note: ${note}\n`);
+      process.stdout.write(`${opts.check ? 'Checked' : 'Wrote'} ${result.lockPath}\n`);
+      setExitCode(ExitCode.ok);
+    });
+}
