@@ -34,7 +34,7 @@ export interface BuildContextOptions {
 const IGNORED = new Set(['__pycache__', '.pytest_cache', '.mypy_cache', '.DS_Store', '.ruff_cache']);
 
 /**
- * The context for images/<runtime>, laid out as .helpers/context-layout.md says:
+ * The context for images/<runtime>, laid out as docs/ARCHITECTURE.md ("Build contexts") says:
  * /Dockerfile, /runtime/..., /common/..., /schemas/*.schema.json, /ca-bundle.crt.
  */
 export function buildContext(runtime: ImageRuntime, flavour: ImageFlavour, options: BuildContextOptions = {}): BuildContext {

@@ -2,7 +2,7 @@ import type { ImageFlavour } from './build-context.js';
 
 /**
  * Which base images a runtime Dockerfile starts from, read from its text (no Docker needed).
- * Conventions (images/<runtime>/Dockerfile, see .helpers/context-layout.md):
+ * Conventions (images/<runtime>/Dockerfile, see docs/ARCHITECTURE.md ("Build contexts")):
  *   ARG BASE_IMAGE=greenrt/debian:<suite>        the cpu default (or a `# greenrt-base: <suite>` line)
  *   ARG CUDA_BASE_IMAGE=nvidia/cuda:<tag>         the cuda default (or `# greenrt-cuda-base: <ref>`)
  *   FROM ${BASE_IMAGE} ...

@@ -9,7 +9,7 @@
  *
  * Contexts and builds
  * - `buildContext(runtime, flavour, {caBundlePath?, baseImage?, repoRoot?}) -> BuildContext {tar, buildArgs,
- *   contextHash, tag, files}`: deterministic tar laid out as .helpers/context-layout.md; tag
+ *   contextHash, tag, files}`: deterministic tar laid out as docs/ARCHITECTURE.md ("Build contexts"); tag
  *   `greenrt/<runtime>:<flavour>-<hash12>`, hash = sha256(tar) + build args.
  * - `buildContextFromDirectory(dir, repository, tagPrefix, buildArgs?)`: same for any folder (test images).
  * - `buildFromContext(engine, ctx, {labels?, progress?, signal?}) -> imageId`: throws ImageBuildError

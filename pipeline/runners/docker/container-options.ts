@@ -4,7 +4,7 @@ import type Docker from 'dockerode';
 export const CONTAINER_USER = '10001:10001';
 export const CONTAINER_UID = 10001;
 
-/** Paths inside the container (see .helpers/context-layout.md). */
+/** Paths inside the container (see docs/ARCHITECTURE.md ("Build contexts")). */
 export const ContainerPaths = {
   trialSpec: '/greenrt/in/trial.json',
   prepareSpec: '/greenrt/in/prepare.json',
