@@ -24,7 +24,7 @@ async function execute(req: { experimentFile?: string; resumeDir?: string; artif
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
   try {
-    const deps = createRunDependencies(progress);
+    const deps = createRunDependencies(progress, req.artifactsDir);
     const outcome = await runExperiment(deps, { ...req, signal: controller.signal });
     printOutcome(outcome);
     return outcome.exitCode;

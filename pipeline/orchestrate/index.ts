@@ -9,3 +9,4 @@ export * from './trial-result.js';
 export * from './ports.js';
 export * from './host-info.js';
 export * from './finish-run.js';
+export * from './framework-executor.js';

@@ -11,6 +11,10 @@ export interface MeasurementPort {
   canMeasure(): boolean;
   /** Idle baseline before the first trial; a record for the manifest. */
   measureBaseline(signal?: AbortSignal): Promise<Record<string, unknown> | null>;
+  /** On resume: reuse the baseline the manifest recorded instead of measuring a new one. */
+  restoreBaseline(record: Record<string, unknown> | null): void;
+  /** The baseline's power trace (trialId 'baseline'), null when none was measured. */
+  baselineTrace(runId: string): PowerTrace | null;
   /** Cool-down gate before a trial. */
   waitForCooldown(signal?: AbortSignal): Promise<TrialResult['cooldown']>;
   /** Starts recording around a trial; stop() returns what the window needs. */

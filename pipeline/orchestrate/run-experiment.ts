@@ -135,9 +135,13 @@ export async function runExperiment(deps: RunDependencies, req: RunRequest): Pro
     const setup = await prepareInputs(plan, loaded, framework, progress, logger, req.signal);
     manifest.images = setup.images;
     manifest.models = setup.modelRecords;
-    if (!manifest.power.baseline) {
+    if (manifest.power.baseline) {
+      measurement.restoreBaseline(manifest.power.baseline);
+    } else {
       progress.status('Measuring the idle baseline');
       manifest.power.baseline = await measurement.measureBaseline(req.signal);
+      const trace = measurement.baselineTrace(store.runId);
+      if (trace) await store.writeTrace(trace);
     }
     await save();
 

@@ -1,0 +1,63 @@
+import { mkdtempSync, readFileSync, existsSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { Contracts } from '../contracts/index.js';
+import { RunStore } from '../results/index.js';
+import { fakeStudyResults, writeFakeRun } from '../testing/trial-results.js';
+import { finishRun } from './finish-run.js';
+
+const contracts = new Contracts();
+
+async function fakeRun(name: string, energy: 'measured' | 'unavailable' = 'measured') {
+  const dir = await writeFakeRun(mkdtempSync(join(tmpdir(), 'greenrt-finish-')), name, fakeStudyResults({ repetitions: 3, energy }), contracts);
+  const store = await RunStore.open(dir, contracts);
+  return { store, dir, manifest: await store.readManifest(), results: await store.readTrialResults() };
+}
+
+describe('finishRun', () => {
+  it('writes plots, results.csv, summary.json, report.html and report.md (last), with the study claims evaluated', async () => {
+    const { store, dir, manifest, results } = await fakeRun('finish-a');
+    const done = await finishRun(store, manifest, results, contracts);
+    expect(done.files.at(-1)).toBe('report.md');
+    expect(done.files).toEqual(expect.arrayContaining(['results.csv', 'summary.json', 'report.html', 'plots/latency-resnet50.svg', 'plots/latency-resnet50.png', 'plots/energy-share.png']));
+    for (const f of done.files) expect(existsSync(join(dir, f)), f).toBe(true);
+    const machine = JSON.parse(readFileSync(join(dir, 'summary.json'), 'utf8'));
+    expect(machine.claimsFile).toBe('experiments/paper.claims.yaml');
+    expect(machine.claims).toHaveLength(8);
+    expect(machine.summary.trials).toEqual({ total: results.length, ok: results.length, failed: 0, invalid: 0 });
+    expect(machine.summary.method.intervals.seed).toBe(manifest.plan.seed);
+    const md = readFileSync(join(dir, 'report.md'), 'utf8');
+    expect(md).toContain('`energy-time-correlation`');
+    expect(readFileSync(join(dir, 'results.csv'), 'utf8').trim().split('\n')).toHaveLength(results.length + 1);
+  });
+
+  it('is deterministic: rendering twice gives the same bytes', async () => {
+    const { store, dir, manifest, results } = await fakeRun('finish-b');
+    await finishRun(store, manifest, results, contracts);
+    const first = ['report.md', 'summary.json', 'results.csv', 'plots/energy-vs-latency.svg'].map((f) => readFileSync(join(dir, f), 'utf8'));
+    await finishRun(store, manifest, results, contracts);
+    expect(['report.md', 'summary.json', 'results.csv', 'plots/energy-vs-latency.svg'].map((f) => readFileSync(join(dir, f), 'utf8'))).toEqual(first);
+  });
+
+  it('turns a bad claims file and a missing font into report warnings instead of failing', async () => {
+    const { store, dir, manifest, results } = await fakeRun('finish-c', 'unavailable');
+    const claims = join(dir, 'broken.claims.yaml');
+    writeFileSync(claims, 'schemaVersion: 1\nclaims: [ {id: X\n');
+    const done = await finishRun(store, manifest, results, contracts, { claimsFile: claims, fontFiles: [] });
+    expect(done.warnings.map((w) => w.text).join('\n')).toMatch(/Claims not evaluated .*broken\.claims\.yaml/);
+    expect(done.warnings.map((w) => w.text).join('\n')).toContain('No DejaVu Sans font file was found');
+    const md = readFileSync(join(dir, 'report.md'), 'utf8');
+    expect(md).toContain('No DejaVu Sans font file was found');
+    expect(md).toContain('could not be evaluated');
+    expect(done.files).not.toContain('plots/energy-vs-latency.svg');
+    expect(md).toContain('No energy vs latency scatter');
+    expect(existsSync(join(dir, 'plots', 'latency-resnet50.png'))).toBe(true);
+  });
+
+  it('skips claims when claimsFile is null', async () => {
+    const { store, manifest, results } = await fakeRun('finish-d');
+    const done = await finishRun(store, manifest, results, contracts, { claimsFile: null });
+    expect(done.claims).toBeNull();
+  });
+});

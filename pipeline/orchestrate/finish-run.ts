@@ -1,0 +1,117 @@
+import { readFile } from 'node:fs/promises';
+import { isAbsolute, join, relative } from 'node:path';
+import { packageRoot, type Contracts, type RunManifest, type TrialResult } from '../contracts/index.js';
+import { summarizeTrials, type RunSummary } from '../analysis/summarize-trials.js';
+import { parseClaimsYaml } from '../analysis/claims-file.js';
+import { evaluateClaims } from '../analysis/evaluate-claims.js';
+import { describeError } from '../core/index.js';
+import type { RunStore } from '../results/index.js';
+import {
+  findPlotFonts, renderPlots, renderPng, renderReportHtml, renderReportMarkdown, renderResultsCsv,
+  type ClaimsOutcome, type ReportPlot, type ReportWarning,
+} from '../report/index.js';
+
+export interface FinishRunOptions {
+  /** Claims to check; default <packageRoot>/experiments/paper.claims.yaml; null skips claims. */
+  claimsFile?: string | null;
+  /** Font files for the PNG plots; default: DejaVu Sans found on this host. */
+  fontFiles?: string[];
+}
+
+export interface FinishedRun {
+  /** Files written, relative to the run folder, in write order (report.md last). */
+  files: string[];
+  summary: RunSummary;
+  claims: ClaimsOutcome | null;
+  /** Problems met while producing the report (also listed in it). */
+  warnings: ReportWarning[];
+}
+
+export const DEFAULT_CLAIMS_FILE = join(packageRoot, 'experiments', 'paper.claims.yaml');
+
+/**
+ * Summary, claims, plots and report of a run, written through the store (each file atomic):
+ * plots/*.svg|png, results.csv, summary.json, report.html, then report.md. Rendering problems
+ * (no font, unreadable claims file, a plot that fails) become warnings in the report instead of
+ * failing a finished run; only a failed write throws.
+ * `contracts` is the caller's validator set, kept in the signature for when summary.json gets a schema.
+ */
+export async function finishRun(
+  store: RunStore,
+  manifest: RunManifest,
+  results: readonly TrialResult[],
+  _contracts: Contracts,
+  options: FinishRunOptions = {},
+): Promise<FinishedRun> {
+  const warnings: ReportWarning[] = [];
+  const summary = summarizeTrials(results, { seed: manifest.plan.seed });
+  const claims = await checkClaims(options.claimsFile === undefined ? DEFAULT_CLAIMS_FILE : options.claimsFile, summary, results);
+  if (claims && 'error' in claims) warnings.push({ topic: 'report', text: `Claims not evaluated (${claims.file}): ${claims.error.split('\n')[0]}` });
+
+  const files: string[] = [];
+  const write = async (rel: string, data: string | Uint8Array) => {
+    await store.writeText(rel, data);
+    files.push(rel);
+  };
+  let plotSet: ReturnType<typeof renderPlots> = { plots: [], notes: [] };
+  try {
+    plotSet = renderPlots(results);
+  } catch (error) {
+    warnings.push({ topic: 'report', text: `Plots could not be drawn: ${describeError(error).split('\n')[0]}` });
+  }
+  const fonts = options.fontFiles ?? findPlotFonts();
+  if (plotSet.plots.length > 0 && fonts.length === 0) {
+    warnings.push({ topic: 'report', text: 'No DejaVu Sans font file was found, so the PNG plots have no text (the SVGs are complete). Install it (Debian/Ubuntu: `apt-get install fonts-dejavu-core`) and run `greenrt report` on this folder again.' });
+  }
+  const plots: ReportPlot[] = [];
+  for (const p of plotSet.plots) {
+    await write(`plots/${p.name}.svg`, p.svg);
+    let png = false;
+    try {
+      await write(`plots/${p.name}.png`, renderPng(p.svg, { fontFiles: fonts }));
+      png = true;
+    } catch (error) {
+      warnings.push({ topic: 'report', text: `PNG of plot ${p.name} could not be rendered: ${describeError(error).split('\n')[0]}` });
+    }
+    plots.push({ name: p.name, title: p.title, png });
+  }
+
+  await write('results.csv', renderResultsCsv(results));
+  const machine = {
+    schemaVersion: 1,
+    runId: manifest.runId,
+    greenrt: manifest.greenrt,
+    claimsFile: claims?.file ?? null,
+    summary,
+    claims: claims && 'results' in claims ? claims.results : null,
+    claimsError: claims && 'error' in claims ? claims.error : null,
+    warnings,
+  };
+  await write('summary.json', `${JSON.stringify(machine, null, 2)}\n`);
+  const input = { manifest, summary, results, claims, plots: { files: plots, notes: plotSet.notes }, extraWarnings: warnings };
+  await write('report.html', renderReportHtml(input));
+  await write('report.md', renderReportMarkdown(input));
+  return { files, summary, claims, warnings };
+}
+
+async function checkClaims(file: string | null, summary: RunSummary, results: readonly TrialResult[]): Promise<ClaimsOutcome | null> {
+  if (file === null) return null;
+  const shown = displayPath(file);
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    return { file: shown, error: `cannot read the claims file: ${(error as Error).message}` };
+  }
+  try {
+    return { file: shown, results: evaluateClaims(parseClaimsYaml(text, shown), summary, results) };
+  } catch (error) {
+    return { file: shown, error: describeError(error) };
+  }
+}
+
+/** Paths inside the package are shown relative to it (stable across checkouts). */
+function displayPath(file: string): string {
+  const rel = relative(packageRoot, file);
+  return rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel : file;
+}
