@@ -1246,6 +1246,14 @@ export interface EnergyReading {
     disagreement: number;
   } | null;
   /**
+   * Achieved rate of the samples or counter reads this reading used, over the recording, Hz.
+   */
+  achievedHz?: number | null;
+  /**
+   * For counter readings: how often the hardware updates the counter (detected; an upper bound when it changed on every read), ms.
+   */
+  counterUpdatePeriodMs?: number | null;
+  /**
    * Why unavailable or estimated (null for measured values).
    */
   reason: string | null;

@@ -44,16 +44,20 @@ export class ManualClock implements Clock {
       return Promise.resolve();
     }
     return new Promise((resolve, reject) => {
-      const entry = { wakeNs: this.now + ns, seq: this.seq++, resolve: () => resolve() };
-      this.sleepers.push(entry);
-      signal?.addEventListener(
-        'abort',
-        () => {
-          this.sleepers = this.sleepers.filter((s) => s !== entry);
-          reject(signal.reason);
+      const onAbort = () => {
+        this.sleepers = this.sleepers.filter((s) => s !== entry);
+        reject(signal?.reason);
+      };
+      const entry = {
+        wakeNs: this.now + ns,
+        seq: this.seq++,
+        resolve: () => {
+          signal?.removeEventListener('abort', onAbort);
+          resolve();
         },
-        { once: true },
-      );
+      };
+      this.sleepers.push(entry);
+      signal?.addEventListener('abort', onAbort, { once: true });
     });
   }
 

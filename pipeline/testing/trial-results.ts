@@ -3,8 +3,9 @@
  * invented (seeded, shaped like an RTX-class GPU run: GPU ~150-200 W, CPU package ~30 W), never
  * measured. Every object validates against schemas/ (a test checks it).
  */
-import type { RunManifest, TrialConfig, TrialResult } from '../contracts/index.js';
+import type { Contracts, RunManifest, TrialConfig, TrialResult } from '../contracts/index.js';
 import { mulberry32 } from '../plan/prng.js';
+import { RunStore } from '../results/index.js';
 
 export type FakeEnergyKind = 'measured' | 'unavailable' | 'estimated' | 'gpu-only';
 
@@ -191,4 +192,19 @@ export function fakeManifest(results: TrialResult[], overrides: Partial<RunManif
     progress: { total: results.length, ok: count('ok'), failed: count('failed'), invalid: count('invalid'), pending: 0 },
     ...overrides,
   };
+}
+
+/** Writes a fake run folder (manifest + trials, validated by RunStore) and returns its path. */
+export async function writeFakeRun(
+  artifactsDir: string,
+  runId: string,
+  results: TrialResult[],
+  contracts: Contracts,
+  overrides: Partial<RunManifest> = {},
+): Promise<string> {
+  const store = await RunStore.create(artifactsDir, runId, contracts);
+  const mine = results.map((r) => ({ ...r, runId }));
+  for (const r of mine) await store.writeTrialResult(r);
+  await store.writeManifest(fakeManifest(mine, { runId, ...overrides }));
+  return store.runDir;
 }

@@ -1,0 +1,92 @@
+import { describe, expect, it } from 'vitest';
+import { FakeNvidiaSmi, readSmiStreamFixture, smiHelpText } from '../testing/fake-nvidia-smi.js';
+import { ManualClock } from '../testing/power-fake-clock.js';
+import { parseQueryGpuHelp, parseSmiNumber, parseSmiTimestampMs } from './nvidia-smi-parse.js';
+import { NvidiaSmiSource } from './nvidia-smi-source.js';
+import { PowerMonitor } from './power-monitor.js';
+import { energyForWindow } from './window-energy.js';
+
+describe('nvidia-smi parsing', () => {
+  it('reads numbers and the missing markers nvidia-smi prints', () => {
+    expect(['71.20', ' 41', '[N/A]', 'N/A', '[Not Supported]', '[Unknown Error]', '', '0x0000000000000044', 'abc'].map(parseSmiNumber)).toEqual([
+      71.2, 41, null, null, null, null, null, 0x44, null,
+    ]);
+    expect(parseSmiTimestampMs('2025/01/01 12:00:01.250')! - parseSmiTimestampMs('2025/01/01 12:00:00.000')!).toBe(1250);
+    expect(parseSmiTimestampMs('garbage')).toBeNull();
+    const fields = parseQueryGpuHelp(smiHelpText({ instant: true, computeCap: false }));
+    expect(fields.has('power.draw.instant')).toBe(true);
+    expect(fields.has('clocks.sm') && fields.has('clocks.current.sm')).toBe(true);
+    expect(fields.has('YYYY/MM/DD')).toBe(false);
+  });
+});
+
+describe('NvidiaSmiSource.probe', () => {
+  const probe = async (options: ConstructorParameters<typeof FakeNvidiaSmi>[1]) => new NvidiaSmiSource({ clock: new ManualClock(), smi: new FakeNvidiaSmi(new ManualClock(), options) }).probe();
+
+  it('prefers power.draw.instant', async () => {
+    const s = await probe({});
+    expect(s.domains[0]!.power).toEqual({ quantity: 'instantPowerW', averagingWindowMs: null, accuracyRel: 0.05 });
+    expect(s.reason).toBeNull();
+  });
+
+  it('labels power.draw a 1 s average on Ampere+ (and when the architecture is unknown)', async () => {
+    const hopper = await probe({ helpText: smiHelpText({ instant: false, computeCap: true }) });
+    expect(hopper.domains[0]!.power).toMatchObject({ quantity: 'averagePowerW', averagingWindowMs: 1000 });
+    expect(hopper.reason).toContain('power.draw.instant is not offered by this driver');
+    const unknown = await probe({ helpText: smiHelpText({ instant: false, computeCap: false }), gpuList: '0, Some GPU, GPU-x, 50.00\n' });
+    expect(unknown.domains[0]!.power?.quantity).toBe('averagePowerW');
+    const volta = await probe({ helpText: smiHelpText({ instant: false, computeCap: true }), gpuList: '0, Tesla V100, GPU-v, 50.00, 7.0\n' });
+    expect(volta.domains[0]!.power?.quantity).toBe('instantPowerW');
+  });
+
+  it('says nvidia-smi is not installed, and how to fix it', async () => {
+    const s = await probe({ missing: true });
+    expect(s).toMatchObject({ available: false, reason: 'nvidia-smi not found on PATH' });
+    expect(s.fix).toContain('Install the NVIDIA driver utilities');
+  });
+});
+
+describe('NvidiaSmiSource stream', () => {
+  async function record(options: { chunkLines?: number; latencyMs?: number }) {
+    const clock = new ManualClock();
+    const smi = new FakeNvidiaSmi(clock, { streamLines: readSmiStreamFixture(), ...options });
+    const monitor = new PowerMonitor({ clock, sources: [new NvidiaSmiSource({ clock, smi })], configured: ['nvidia-smi'], sampleHz: 10 });
+    const recording = monitor.startRecording('t1');
+    await clock.advance(0);
+    const rec = await recording;
+    await clock.advance(2950);
+    const stopping = rec.stop();
+    await clock.advance(200);
+    const recorded = await stopping;
+    await monitor.close();
+    return { recorded, smi, streamStartNs: rec.startNs };
+  }
+
+  it('runs one long-lived -lms child and skips N/A, [Not Supported] and truncated lines', async () => {
+    const { recorded, smi } = await record({});
+    expect(smi.streamsStarted).toBe(1);
+    const stream = smi.calls.find((c) => c.includes('-lms'))!;
+    expect(stream).toEqual(['--query-gpu=timestamp,index,power.draw.instant,temperature.gpu', '--format=csv,noheader,nounits', '-lms', '100', '-i', '0']);
+    const s = recorded.series[0]!;
+    expect(s.power.length).toBe(29); // 31 lines with power, minus [N/A] and [Not Supported]
+    expect(s.errors).toEqual(['power.draw.instant not available in a sample']);
+    expect(s.temperatureC.length).toBe(31);
+  });
+
+  it('integrates the instant power over exactly the window (synthetic 100 W / 200 W fixture)', async () => {
+    const { recorded, streamStartNs } = await record({ latencyMs: 0 });
+    const at = (ms: number) => (streamStartNs + BigInt(ms) * 1_000_000n).toString();
+    const energy = energyForWindow(recorded, { startNs: at(500), endNs: at(1500) }, null, 10);
+    // [0.5, 0.9] 40 J at 100 W; [0.9, 1.0] ramp 15 J; [1.0, 1.5] 100 J at 200 W.
+    expect(energy.readings[0]).toMatchObject({ source: 'nvidia-smi', domain: 'gpu:0', provenance: 'integrated', energyJ: 155, coverage: 1 });
+    expect(energy.totalEnergyJ).toBe(155);
+    expect(energy.energyPerInferenceJ).toBe(15.5);
+  });
+
+  it("times samples by nvidia-smi's own timestamps, not by when buffered chunks arrive", async () => {
+    const { recorded } = await record({ chunkLines: 5, latencyMs: 3 });
+    const t = recorded.series[0]!.temperatureC.map((x) => x.tNs);
+    const steps = new Set(t.slice(1).map((x, i) => x - t[i]!));
+    expect([...steps]).toEqual([100_000_000n]);
+  });
+});
