@@ -1,6 +1,6 @@
 import { Contracts } from '../contracts/index.js';
 import { ExitCode } from '../core/index.js';
-import { summarizeTrials } from '../analysis/summarize-trials.js';
+import { summarizeTrials } from '../analysis/index.js';
 import { compareRuns, formatNumber, formatP, type CompareMetric, type ComparisonRow, type RunComparison } from '../report/index.js';
 import { openRunFolder, processIo, type CommandIo } from './report-command.js';
 
@@ -65,8 +65,10 @@ export function renderComparison(c: RunComparison): string {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const line = (cells: string[]) => cells.map((s, i) => s.padEnd(widths[i]!)).join('  ').trimEnd();
   const out = [`A: ${c.runA}`, `B: ${c.runB}`, '', line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line), ''];
-  const notes = c.rows.filter((r) => r.note).map((r) => `  ${r.configuration} ${r.metric}: ${r.note}`);
-  if (notes.length) out.push('Rows without values:', ...notes, '');
+  // One line per distinct reason: a host without power sensors gives every row the same one.
+  const byNote = new Map<string, string[]>();
+  for (const r of c.rows) if (r.note) byNote.set(r.note, [...(byNote.get(r.note) ?? []), `${r.configuration} ${r.metric}`]);
+  if (byNote.size) out.push('Rows without values:', ...[...byNote].map(([note, rows]) => `  ${rows.join(', ')}: ${note}`), '');
   if (c.onlyInA.length) out.push(`Only in A (${c.onlyInA.length}, not compared): ${c.onlyInA.join(', ')}`);
   if (c.onlyInB.length) out.push(`Only in B (${c.onlyInB.length}, not compared): ${c.onlyInB.join(', ')}`);
   out.push(`Differ beyond their confidence intervals (${c.differBeyondCi.length}): ${c.differBeyondCi.join(', ') || 'none'}`, '');

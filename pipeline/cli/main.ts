@@ -64,7 +64,8 @@ Exit codes: 0 ok, 1 internal error, 2 bad input, 3 missing environment (Docker, 
     .argument('<runB>', 'run folder to check')
     .option('--tolerance <ratio>', 'allowed relative difference of medians (0.1 = 10%)', '0.1')
     .option('--metric <name>', 'latency | energy | both', 'both')
-    .action(async (a: string, b: string, opts: { tolerance: string; metric: string }) => {
+    .option('--json', 'print the comparison as JSON instead of a table')
+    .action(async (a: string, b: string, opts: { tolerance: string; metric: string; json?: boolean }) => {
       exitCode = await compareCommand(resolve(a), resolve(b), opts);
     });
 

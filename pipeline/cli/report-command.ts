@@ -42,7 +42,8 @@ export async function reportCommand(runDir: string, io: CommandIo = processIo, o
   const run = await openRunFolder(runDir, contracts, io, 'report');
   if (!run) return ExitCode.badInput;
   const done = await finishRun(run.store, run.manifest, run.results, contracts, options);
-  const rel = relative(process.cwd(), run.store.runDir) || '.';
+  const fromCwd = relative(process.cwd(), run.store.runDir);
+  const rel = fromCwd === '' ? '.' : fromCwd.startsWith('..') ? run.store.runDir : fromCwd;
   const s = done.summary.trials;
   const claims = done.claims && 'results' in done.claims ? done.claims.results : null;
   const count = (v: string) => claims?.filter((c) => c.verdict === v).length ?? 0;

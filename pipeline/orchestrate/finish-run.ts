@@ -1,9 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { isAbsolute, join, relative } from 'node:path';
 import { packageRoot, type Contracts, type RunManifest, type TrialResult } from '../contracts/index.js';
-import { summarizeTrials, type RunSummary } from '../analysis/summarize-trials.js';
-import { parseClaimsYaml } from '../analysis/claims-file.js';
-import { evaluateClaims } from '../analysis/evaluate-claims.js';
+import { summarizeTrials, parseClaimsYaml, evaluateClaims, type RunSummary } from '../analysis/index.js';
 import { describeError } from '../core/index.js';
 import type { RunStore } from '../results/index.js';
 import {

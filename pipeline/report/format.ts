@@ -1,0 +1,61 @@
+/**
+ * Number and label formatting shared by the report, the plots and `greenrt compare`. Four significant
+ * digits: enough to see a 0.1% difference between runtimes, few enough to read a table.
+ */
+import type { Interval, ConfigurationKey } from '../analysis/index.js';
+
+/** 4 significant digits, no exponent between 1e-4 and 1e6; '–' for null or non-finite. */
+export function formatNumber(v: number | null | undefined, digits = 4): string {
+  if (v === null || v === undefined || !Number.isFinite(v)) return '–';
+  if (v === 0) return '0';
+  const abs = Math.abs(v);
+  if (abs >= 1e6 || abs < 1e-4) return v.toExponential(digits - 1);
+  if (abs >= 10 ** digits) return v.toFixed(0);
+  return String(Number(v.toPrecision(digits)));
+}
+
+/** "12.34 [12.1, 12.6]" or "12.34" without an interval. */
+export function formatWithInterval(v: number | null | undefined, ci: Interval | null | undefined): string {
+  const base = formatNumber(v);
+  return ci ? `${base} [${formatNumber(ci.lower)}, ${formatNumber(ci.upper)}]` : base;
+}
+
+/** p-values: exponent below 0.001 so tiny p stays readable. */
+export function formatP(p: number | null | undefined): string {
+  if (p === null || p === undefined || !Number.isFinite(p)) return '–';
+  return p < 0.001 ? p.toExponential(2) : p.toFixed(3);
+}
+
+/** "onnxruntime(pytorch)" for ONNX runtimes, "pytorch" for a framework running its own model. */
+export function runtimeLabel(k: Pick<ConfigurationKey, 'runtime' | 'source'>): string {
+  return k.runtime === k.source ? k.runtime : `${k.runtime}(${k.source})`;
+}
+
+/** "onnxruntime(pytorch) / tensorrt": a configuration within one model and batch size. */
+export function configurationLabel(k: Pick<ConfigurationKey, 'runtime' | 'source' | 'provider'>): string {
+  return `${runtimeLabel(k)} / ${k.provider}`;
+}
+
+/** Display names of the study's models. */
+export const MODEL_LABELS: Record<string, string> = {
+  resnet50: 'ResNet-50',
+  mobilenet_v2: 'MobileNetV2',
+  bert_base_uncased: 'BERT-base-uncased',
+};
+
+export function modelLabel(model: string): string {
+  return MODEL_LABELS[model] ?? model;
+}
+
+const RUNTIME_ORDER = ['pytorch', 'tensorflow', 'mxnet', 'onnxruntime', 'embedded'];
+const PROVIDER_ORDER = ['cpu', 'cuda', 'tensorrt'];
+
+/** Stable reading order: model as given, batch ascending, runtime, source, provider. */
+export function compareKeys(a: ConfigurationKey, b: ConfigurationKey): number {
+  return (
+    a.batchSize - b.batchSize ||
+    RUNTIME_ORDER.indexOf(a.runtime) - RUNTIME_ORDER.indexOf(b.runtime) ||
+    RUNTIME_ORDER.indexOf(a.source) - RUNTIME_ORDER.indexOf(b.source) ||
+    PROVIDER_ORDER.indexOf(a.provider) - PROVIDER_ORDER.indexOf(b.provider)
+  );
+}

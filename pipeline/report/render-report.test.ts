@@ -1,0 +1,120 @@
+import { describe, expect, it } from 'vitest';
+import { summarizeTrials, type ClaimResult } from '../analysis/index.js';
+import { fakeManifest, fakeStudyResults, fakeTrialResult } from '../testing/trial-results.js';
+import { REPORT_SECTIONS, renderReportHtml, renderReportMarkdown, type ReportInput } from './render-report.js';
+import { inlineHtml, plain } from './report-document.js';
+
+function headings(md: string, level: number): string[] {
+  return md.split('\n').filter((l) => l.startsWith(`${'#'.repeat(level)} `)).map((l) => l.slice(level + 1));
+}
+
+function section(md: string, title: string): string {
+  const start = md.indexOf(`\n## ${title}\n`);
+  const end = md.indexOf('\n## ', start + 4);
+  return md.slice(start, end === -1 ? undefined : end);
+}
+
+const claim: ClaimResult = {
+  id: 'mxnet-beats-pytorch', finding: 1, text: 'MXNet outperforms PyTorch at batch 1.', test: 'less', verdict: 'not reproduced',
+  reason: '1 of 1 pairs fail (A < B)',
+  numbers: { comparisons: [{ a: 'mxnet/mxnet/resnet50/cuda/b1', b: 'pytorch/pytorch/resnet50/cuda/b1', metric: 'latencyMs', nA: 5, nB: 5, medianA: 4.6,
+    medianB: 5.2, ratio: 0.885, u: 0, p: 0.009, pAdjusted: 0.009, cliffsDelta: -1, magnitude: 'large', status: 'fail', note: null }] },
+};
+
+function input(overrides: Partial<ReportInput> & { results?: ReportInput['results'] } = {}): ReportInput {
+  const results = overrides.results ?? fakeStudyResults({ repetitions: 4 });
+  return {
+    manifest: fakeManifest([...results]),
+    summary: summarizeTrials(results, { seed: 1, resamples: 200 }),
+    results,
+    claims: { file: 'experiments/paper.claims.yaml', results: [claim] },
+    plots: { files: [{ name: 'latency-resnet50', title: 'ResNet-50: latency per inference', png: true }], notes: [] },
+    ...overrides,
+  };
+}
+
+describe('renderReportMarkdown', () => {
+  it('has every section in order, warnings before any result', () => {
+    const md = renderReportMarkdown(input());
+    expect(headings(md, 1)).toEqual(['greenrt report: fake']);
+    expect(headings(md, 2)).toEqual([...REPORT_SECTIONS]);
+    expect(headings(md, 3).slice(0, 2)).toEqual(['ResNet-50', 'MobileNetV2']);
+  });
+
+  it('shows per configuration median latency with CI, IQR, throughput, energy with CI and provenance', () => {
+    const md = renderReportMarkdown(input());
+    const row = md.split('\n').find((l) => l.startsWith('| onnxruntime(pytorch) | tensorrt | 64 |'))!;
+    const cells = row.split(' | ');
+    expect(cells[3]).toBe('4/4');
+    expect(cells[4]).toMatch(/^8\d\.?\d* \[8\d\.?\d*, 8\d\.?\d*\]$/); // ~88 ms [CI]
+    expect(cells[7]).toMatch(/^\d+\.?\d* \[\d+\.?\d*, \d+\.?\d*\]$/);
+    expect(row.endsWith('| counter |')).toBe(true);
+    expect(section(md, 'Warnings')).toContain('None: every planned trial ran');
+  });
+
+  it('lists the claims with verdict, reason and numbers, and links plots as SVG and PNG', () => {
+    const md = renderReportMarkdown(input());
+    const claims = section(md, 'Claims of the study');
+    expect(claims).toContain('**0 reproduced, 1 not reproduced, 0 inconclusive** of 1');
+    expect(claims).toContain('| 1 | `mxnet-beats-pytorch` | MXNet outperforms PyTorch at batch 1. | **not reproduced** | 1 of 1 pairs fail (A \\< B) |');
+    expect(claims).toContain('| **fails** |');
+    expect(section(md, 'Plots')).toContain('![ResNet-50: latency per inference](plots/latency-resnet50.svg)');
+    expect(section(md, 'Plots')).toContain('[PNG](plots/latency-resnet50.png)');
+    expect(section(md, 'How these numbers were obtained')).toContain('percentile bootstrap of the median, 95% confidence, 200 resamples');
+  });
+
+  it('warns about unavailable energy, failed and invalid trials, conversion, cool-down, missing GPU runtimes, few trials', () => {
+    const results = [
+      ...fakeStudyResults({ repetitions: 3, energy: 'unavailable', omit: ['tensorflow/resnet50/cuda/b1'] }),
+      ...[1, 2, 3].map((r) => fakeTrialResult({ config: { runtime: 'tensorflow', model: 'resnet50', provider: 'cuda', batchSize: 1, repetition: r },
+        status: 'failed', reasons: ['docker: could not select device driver "nvidia" with capabilities: [[gpu]]'], latencyMs: 1 })),
+      fakeTrialResult({ config: { runtime: 'pytorch', model: 'mobilenet_v2', provider: 'cuda', batchSize: 1, repetition: 9 }, status: 'invalid',
+        reasons: ['cool-down not met after 120 s'], cooldownMet: false, latencyMs: 3.4, energy: 'unavailable' }),
+      fakeTrialResult({ config: { runtime: 'embedded', model: 'mobilenet_v2', provider: 'cpu', batchSize: 8 }, latencyMs: 40, energy: 'unavailable' }),
+    ];
+    const manifest = fakeManifest(results, {
+      status: 'interrupted', statusReason: 'stopped by the user (SIGINT/SIGTERM)',
+      power: { sources: [{ source: 'rapl', available: false, reason: 'energy_uj is not readable', fix: 'Run as root.' }], baseline: null },
+      models: [{ model: 'resnet50', source: 'tensorflow', conversion: { maxAbsDiff: 0.02, tolerance: 0.001, argmaxAgreement: 0.97, withinTolerance: false } }],
+      greenrt: { version: '0.1.0', gitCommit: 'abc', gitDirty: true },
+    });
+    manifest.plan.trialCount = results.length + 5;
+    const md = renderReportMarkdown(input({ results, manifest, summary: summarizeTrials(results, { resamples: 100 }), claims: null }));
+    const warnings = section(md, 'Warnings');
+    expect(md.indexOf('## Warnings')).toBeLessThan(md.indexOf('## Results by model'));
+    expect(warnings).toContain('The run is **interrupted** (stopped by the user (SIGINT/SIGTERM)): 5 of');
+    expect(warnings).toContain('uncommitted changes');
+    expect(warnings).toContain('Power source `rapl` is unavailable: energy_uj is not readable. Fix: Run as root.');
+    expect(warnings).toContain('No idle baseline was measured');
+    expect(warnings).toMatch(/Energy unavailable for 28 of 28 measured configurations: no power source available/);
+    expect(warnings).toContain('3 trial(s) failed: docker: could not select device driver "nvidia" with capabilities: \\[\\[gpu\\]\\] — `tensorflow/tensorflow/resnet50/cuda/b1`');
+    expect(warnings).toContain('1 trial(s) are **invalid**');
+    expect(warnings).toContain('ONNX conversion check out of tolerance for `resnet50 from tensorflow`: max |diff| 0.02 (tolerance 0.001), argmax agreement 97%');
+    expect(warnings).toContain('The cool-down gate was not met before 1 trial(s)');
+    expect(warnings).toContain('1 of 28 GPU configuration(s) produced no ok trial: `tensorflow/tensorflow/resnet50/cuda/b1`');
+    expect(warnings).toContain('1 configuration(s) have fewer than 3 ok trials');
+    expect(md).toContain('| unavailable (see Warnings) |');
+    expect(section(md, 'Claims of the study')).toContain('No claims file was given.');
+  });
+
+  it('reports a claims file that could not be evaluated', () => {
+    const md = renderReportMarkdown(input({ claims: { file: 'x.claims.yaml', error: 'Claims file x.claims.yaml is not valid YAML' } }));
+    expect(section(md, 'Claims of the study')).toContain('could not be evaluated: Claims file x.claims.yaml is not valid YAML');
+  });
+});
+
+describe('renderReportHtml', () => {
+  it('is one standalone page with the same sections, escaped data and inline images', () => {
+    const html = renderReportHtml(input());
+    expect(html.startsWith('<!DOCTYPE html>')).toBe(true);
+    for (const s of REPORT_SECTIONS) expect(html).toContain(`>${s}</h2>`);
+    expect(html).toContain('<img src="plots/latency-resnet50.svg"');
+    expect(html).toContain('<td>1 of 1 pairs fail (A &lt; B)</td>');
+    expect(html.match(/<table>/g)!.length).toBe(html.match(/<\/table>/g)!.length);
+  });
+
+  it('inline subset: code, bold, links, escapes', () => {
+    expect(inlineHtml('**a** `b<c>` [d](e.svg) \\* <x>')).toBe('<strong>a</strong> <code>b&lt;c&gt;</code> <a href="e.svg">d</a> * &lt;x&gt;');
+    expect(inlineHtml(plain('a_b _c_ [x](y) | *z*'))).toBe('a_b _c_ [x](y) | *z*');
+  });
+});
