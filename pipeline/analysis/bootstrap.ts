@@ -7,6 +7,7 @@
  */
 
 import { mean, median, quantileSorted } from './descriptive.js';
+import { mulberry32 } from '../core/index.js';
 
 /** A confidence interval, in the unit of the data. */
 export interface Interval {
@@ -25,17 +26,8 @@ export interface BootstrapOptions {
 
 export type BootstrapStatistic = 'median' | 'mean' | ((sample: readonly number[]) => number);
 
-/** mulberry32: a small, fast 32-bit PRNG; returns floats in [0, 1). Fine for resampling. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** mulberry32 (pipeline/core): a small, fast 32-bit PRNG; floats in [0, 1). Fine for resampling. */
+export const seededRandom: (seed: number) => () => number = mulberry32;
 
 /** FNV-1a hash of a string mixed with a seed: a stable per-configuration seed. */
 export function deriveSeed(seed: number, label: string): number {

@@ -1,19 +1,10 @@
 import ort from 'onnxruntime-node';
+import { mulberry32 } from '../../core/index.js';
+
+export { mulberry32 };
 
 /** BERT-style vocabulary size used for random token ids (bert-base-uncased). */
 export const VOCAB_SIZE = 30522;
-
-/** mulberry32: a small, fast, seeded 32-bit PRNG returning floats in [0, 1). */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export interface InputDescription {
   name: string;
