@@ -64,13 +64,15 @@ export async function finishRun(
   const plots: ReportPlot[] = [];
   for (const p of plotSet.plots) {
     await write(`plots/${p.name}.svg`, p.svg);
-    let png = false;
+    let pngBytes: Uint8Array | null = null;
     try {
-      await write(`plots/${p.name}.png`, renderPng(p.svg, { fontFiles: fonts }));
-      png = true;
+      pngBytes = renderPng(p.svg, { fontFiles: fonts });
     } catch (error) {
       warnings.push({ topic: 'report', text: `PNG of plot ${p.name} could not be rendered: ${describeError(error).split('\n')[0]}` });
     }
+    // Outside the try: a failed write (full disk) stops the run; it is not a rendering problem.
+    if (pngBytes) await write(`plots/${p.name}.png`, pngBytes);
+    const png = pngBytes !== null;
     plots.push({ name: p.name, title: p.title, png });
   }
 

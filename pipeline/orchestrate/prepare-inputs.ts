@@ -1,7 +1,7 @@
 import type { Logger } from '../core/index.js';
-import { describeError } from '../core/index.js';
+import { describeError, GreenrtError } from '../core/index.js';
 import type { LoadedExperiment } from '../config/index.js';
-import type { RunPlan } from '../plan/index.js';
+import type { NeededModel, RunPlan } from '../plan/index.js';
 import { resolvePrebuilt, type ResolvedModel } from '../models/index.js';
 import type { Progress } from '../cli/progress.js';
 import type { FrameworkExecutor, ImageRecord } from './ports.js';
@@ -14,7 +14,8 @@ export interface Setup {
   modelRecords: Record<string, unknown>[];
 }
 
-export const modelKey = (m: { model: string; source: string }) => `${m.source}/${m.model}`;
+/** Models are kept per source, model and format ('native' or 'onnx'): a supplied ONNX file is not the native model. */
+export const modelKey = (m: { model: string; source: string; format: string }) => `${m.source}/${m.model}/${m.format}`;
 export const imageKey = (i: { runtime: string; flavour: string }) => `${i.runtime}:${i.flavour}`;
 
 /** Builds images and prepares models; a failure is kept per image/model and fails its trials. */
@@ -33,45 +34,63 @@ export async function prepareInputs(
         setup.images.push(...(await framework.ensureImages([image], signal)));
       } catch (error) {
         if (signal.aborted) throw error;
-        const reason = `image ${imageKey(image)} could not be built: ${describeError(error)}`;
+        const reason = `image ${imageKey(image)} could not be built: ${reasonOf(error)}`;
         setup.imageErrors.set(imageKey(image), reason);
         progress.info(reason);
         logger.error({ event: 'image.failed', image, reason }, 'image build failed');
       }
     }
   }
-  const seen = new Set<string>();
+  // One preparation per source/model serves its native and ONNX trials; a supplied ONNX file is its own
+  // entry, so it is used (and stays usable) whatever happens to the native preparation.
+  const preparations = new Map<string, Promise<ResolvedModel>>();
+  const recorded = new Set<unknown>();
   for (const need of plan.models) {
     const key = modelKey(need);
-    if (seen.has(key)) continue;
-    seen.add(key);
-    try {
-      let resolved: ResolvedModel;
-      if (need.prebuilt) {
-        resolved = await resolvePrebuilt(need.prebuilt, loaded.baseDir);
-      } else {
-        if (!framework) throw new Error('no framework executor to prepare models with');
-        const prepImage = need.preparedIn ? imageKey(need.preparedIn) : '';
-        const imageError = setup.imageErrors.get(prepImage);
-        if (imageError) throw new Error(imageError);
-        progress.status(`Preparing ${need.model} in ${need.source}`);
-        resolved = await framework.prepareModel(need, signal);
+    const name = `${need.source}/${need.model}`;
+    let prepared: Promise<ResolvedModel> | undefined;
+    if (!need.prebuilt) {
+      prepared = preparations.get(name);
+      if (!prepared) {
+        prepared = prepareInImage(need, framework, setup, progress, signal);
+        preparations.set(name, prepared);
       }
+    }
+    try {
+      const resolved = need.prebuilt ? await resolvePrebuilt(need.prebuilt, loaded.baseDir) : await prepared!;
       setup.models.set(key, resolved);
+      if (recorded.has(resolved)) continue;
+      recorded.add(resolved);
       setup.modelRecords.push(modelRecord(resolved));
       if (resolved.conversion && !resolved.conversion.withinTolerance) {
-        progress.info(`Conversion check failed for ${key}: max |diff| ${resolved.conversion.maxAbsDiff.toExponential(2)}, argmax agreement ${resolved.conversion.argmaxAgreement}. Its ONNX trials will be marked invalid.`);
+        progress.info(`Conversion check failed for ${name}: max |diff| ${resolved.conversion.maxAbsDiff.toExponential(2)}, argmax agreement ${resolved.conversion.argmaxAgreement}. Its ONNX trials will be marked invalid.`);
       }
     } catch (error) {
       if (signal.aborted) throw error;
-      const reason = `model ${key} could not be prepared: ${describeError(error)}`;
+      const reason = `model ${name} could not be prepared: ${reasonOf(error)}`;
       setup.modelErrors.set(key, reason);
+      const failed = need.prebuilt ? key : prepared;
+      if (recorded.has(failed)) continue;
+      recorded.add(failed);
       setup.modelRecords.push({ model: need.model, source: need.source, error: reason });
       progress.info(reason);
-      logger.error({ event: 'model.failed', model: key, reason }, 'model preparation failed');
+      logger.error({ event: 'model.failed', model: name, reason }, 'model preparation failed');
     }
   }
   return setup;
+}
+
+async function prepareInImage(need: NeededModel, framework: FrameworkExecutor | null, setup: Setup, progress: Progress, signal: AbortSignal): Promise<ResolvedModel> {
+  if (!framework) throw new Error('no framework executor to prepare models with');
+  const imageError = setup.imageErrors.get(need.preparedIn ? imageKey(need.preparedIn) : '');
+  if (imageError) throw new Error(imageError);
+  progress.status(`Preparing ${need.model} in ${need.source}`);
+  return framework.prepareModel(need, signal);
+}
+
+/** A reason kept in results: greenrt's own message and hint, or an error's message (no stack trace). */
+function reasonOf(error: unknown): string {
+  return error instanceof GreenrtError ? describeError(error) : error instanceof Error ? error.message : String(error);
 }
 
 function modelRecord(m: ResolvedModel): Record<string, unknown> {

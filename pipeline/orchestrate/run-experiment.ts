@@ -1,9 +1,9 @@
-import { mkdir } from 'node:fs/promises';
+import { relative } from 'node:path';
 import type { Contracts, Experiment, RunManifest, TrialResult } from '../contracts/index.js';
 import { type Clock, createLogger, EnvironmentError, GreenrtError, ExitCode, describeError } from '../core/index.js';
 import { loadExperiment, type LoadedExperiment } from '../config/index.js';
 import { planRun, checkPlanSize, type RunPlan } from '../plan/index.js';
-import { RunStore, makeRunId } from '../results/index.js';
+import { RunStore, makeRunId, ensureFolder, describeWriteError } from '../results/index.js';
 import { EmbeddedRunner } from '../runners/embedded/index.js';
 import { prepareInputs } from './prepare-inputs.js';
 import { runOneTrial } from './run-trial.js';
@@ -70,7 +70,7 @@ export async function runExperiment(deps: RunDependencies, req: RunRequest): Pro
       hint: 'Resume with the greenrt version that started the run, or start a new run.',
     });
   }
-  if (!resuming) checkPlanSize(plan, { confirmed: req.confirmed });
+  if (!resuming) checkPlanSize(plan, { confirmed: req.confirmed, file: relative(process.cwd(), loaded.file) || loaded.file });
 
   // Everything that can refuse the run happens before anything is written.
   const needsFramework = plan.trials.some((t) => t.image !== null);
@@ -86,9 +86,14 @@ export async function runExperiment(deps: RunDependencies, req: RunRequest): Pro
     const runId = makeRunId(spec.name, deps.clock.nowMs(), loaded.sha256);
     store = await RunStore.create(req.artifactsDir, runId, contracts);
   }
-  await mkdir(store.path('trials'), { recursive: true });
+  await ensureFolder(store.path('trials'));
   framework?.attach(store.runId);
-  const logger = createLogger({ file: store.path('run.log') }).child({ runId: store.runId });
+  // A log write that fails (full disk) is kept here and stops the run at the next check, with a clear error.
+  let logFailure: unknown = null;
+  const logger = createLogger({ file: store.path('run.log'), onError: (e) => (logFailure ??= e) }).child({ runId: store.runId });
+  const checkLog = () => {
+    if (logFailure) throw describeWriteError(store.path('run.log'), logFailure, false);
+  };
   progress.info(`${resuming ? 'Resuming' : 'Run'} ${store.runId}: ${plan.trialCount} trials -> ${store.runDir}`);
   logger.info({ event: resuming ? 'run.resume' : 'run.start', trials: plan.trialCount, experiment: loaded.file }, 'run started');
 
@@ -128,6 +133,7 @@ export async function runExperiment(deps: RunDependencies, req: RunRequest): Pro
 
   const done = new Map((await store.readTrialResults()).map((r) => [r.trialId, r] as const));
   try {
+    checkLog();
     if (framework && resuming) {
       const removed = await framework.removeOrphans(store.runId);
       if (removed > 0) progress.info(`Removed ${removed} container(s) left by the interrupted run.`);
@@ -161,6 +167,7 @@ export async function runExperiment(deps: RunDependencies, req: RunRequest): Pro
       if (result.status !== 'ok') progress.info(`${trial.id}: ${result.status} (${result.reasons.join('; ')})`);
       manifest.progress = countProgress(plan, done);
       await save();
+      checkLog();
     }
     progress.done();
     manifest.status = 'completed';
@@ -168,6 +175,7 @@ export async function runExperiment(deps: RunDependencies, req: RunRequest): Pro
     await save();
     await finishRun(store, manifest, [...done.values()], contracts);
     logger.info({ event: 'run.finish', progress: manifest.progress }, 'run finished');
+    checkLog();
     const exitCode = manifest.progress.failed > 0 ? ExitCode.trialsFailed : ExitCode.ok;
     return { runDir: store.runDir, status: manifest.status, progress: manifest.progress, exitCode };
   } catch (error) {
@@ -181,6 +189,12 @@ export async function runExperiment(deps: RunDependencies, req: RunRequest): Pro
     if (interrupted) {
       throw new InterruptedError('E_INTERRUPTED', `Run ${store.runId} interrupted after ${done.size} of ${plan.trialCount} trials; the manifest and every finished trial are saved.`, {
         hint: `Resume it with: greenrt run --resume ${store.runDir}`,
+      });
+    }
+    if (error instanceof GreenrtError && error.code === 'E_DISK_FULL') {
+      throw new EnvironmentError(error.code, error.message, {
+        hint: `Free space on that file system, then resume the run: greenrt run --resume ${store.runDir}`,
+        cause: error,
       });
     }
     throw error;

@@ -1,9 +1,8 @@
-import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Experiment, TrialResult, TrialSpec } from '../contracts/index.js';
 import type { Clock } from '../core/index.js';
 import type { RunPlan, PlannedTrial } from '../plan/index.js';
-import type { RunStore } from '../results/index.js';
+import { ensureFolder, type RunStore } from '../results/index.js';
 import type { EmbeddedRunner } from '../runners/embedded/index.js';
 import type { FrameworkExecutor, MeasurementPort } from './ports.js';
 import { modelKey, imageKey, type Setup } from './prepare-inputs.js';
@@ -66,7 +65,7 @@ export async function runOneTrial(trial: PlannedTrial, ctx: TrialContext): Promi
     if (trial.image) {
       if (!ctx.framework) throw new Error('no framework executor');
       const workDir = ctx.store.path('work', trial.id);
-      await mkdir(workDir, { recursive: true });
+      await ensureFolder(workDir);
       execution = await ctx.framework.runTrial(trial, trialSpec, model, workDir, () => undefined, ctx.signal);
     } else {
       if (!model.onnxFile) throw new Error(`no ONNX file for ${modelKey(trial.model)}`);

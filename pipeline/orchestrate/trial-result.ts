@@ -42,9 +42,12 @@ export function buildTrialResult(input: TrialResultInput): TrialResult {
   const output = exec.output;
   const failures: string[] = [];
   if (exec.failure) failures.push(exec.failure);
-  if (output?.status === 'failed' && output.error) failures.push(`${output.error.type}: ${output.error.message}`);
-  if (!output) failures.push('no output from the entrypoint');
-  else if (output.status === 'ok' && !output.phases.measure) failures.push('the entrypoint reported no measure phase');
+  // The runner's reason usually quotes the entrypoint's error already; say each thing once.
+  const outputError = output?.status === 'failed' && output.error ? `${output.error.type}: ${output.error.message}` : null;
+  if (outputError && !failures.some((f) => f.includes(outputError))) failures.push(outputError);
+  if (!output) {
+    if (failures.length === 0) failures.push('no output from the entrypoint');
+  } else if (output.status === 'ok' && !output.phases.measure) failures.push('the entrypoint reported no measure phase');
   const failed = failures.length > 0;
   const status: TrialResult['status'] = failed ? 'failed' : input.invalidReasons.length > 0 ? 'invalid' : 'ok';
   const reasons = failed ? unique(failures) : [...input.invalidReasons, ...(input.warnings ?? [])];

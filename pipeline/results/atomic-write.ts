@@ -1,5 +1,5 @@
-import { open, rename, unlink, mkdir } from 'node:fs/promises';
-import { dirname, basename, join } from 'node:path';
+import { open, rename, unlink, mkdir, stat } from 'node:fs/promises';
+import { dirname, basename, join, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { GreenrtError, EnvironmentError } from '../core/index.js';
 
@@ -12,7 +12,7 @@ export async function writeFileAtomic(path: string, data: string | Uint8Array): 
   const dir = dirname(path);
   const tmp = join(dir, `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
   try {
-    await mkdir(dir, { recursive: true });
+    await makeFolders(dir);
     const handle = await open(tmp, 'wx', 0o644);
     try {
       await handle.writeFile(data);
@@ -28,6 +28,48 @@ export async function writeFileAtomic(path: string, data: string | Uint8Array): 
   }
 }
 
+/**
+ * Creates `path` and its missing parents, one level at a time: unlike mkdir's recursive mode (which
+ * reports ENOENT on a read-only file system), each failure keeps its own code, and a file standing
+ * where a folder belongs is named (ENOTDIR). Errors become the same clear errors as failed writes.
+ */
+export async function ensureFolder(path: string): Promise<void> {
+  try {
+    await makeFolders(path);
+  } catch (error) {
+    throw describeWriteError(path, error);
+  }
+}
+
+async function makeFolders(path: string): Promise<void> {
+  const missing: string[] = [];
+  for (let p = resolve(path); ; p = dirname(p)) {
+    const kind = await pathKind(p);
+    if (kind === 'folder') break;
+    if (kind === 'other') throw Object.assign(new Error(`${p} is a file, not a folder`), { code: 'ENOTDIR', path: p });
+    missing.push(p);
+    if (dirname(p) === p) break;
+  }
+  for (const dir of missing.reverse()) {
+    try {
+      await mkdir(dir);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    }
+  }
+}
+
+/** ENOTDIR from stat means a file sits higher up the path: keep walking up to find it. */
+async function pathKind(path: string): Promise<'folder' | 'other' | 'absent'> {
+  try {
+    return (await stat(path)).isDirectory() ? 'folder' : 'other';
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') return 'absent';
+    throw error;
+  }
+}
+
 async function syncDir(dir: string): Promise<void> {
   const handle = await open(dir, 'r');
   try {
@@ -39,10 +81,14 @@ async function syncDir(dir: string): Promise<void> {
   }
 }
 
-function describeWriteError(path: string, error: unknown): GreenrtError {
+/**
+ * A failed write or folder creation as a clear error: full disk, not writable, a file in the way.
+ * `atomic`: the write was atomic, so the message can promise that nothing was half-written.
+ */
+export function describeWriteError(path: string, error: unknown, atomic = true): GreenrtError {
   const code = (error as NodeJS.ErrnoException | undefined)?.code;
   if (code === 'ENOSPC' || code === 'EDQUOT') {
-    return new EnvironmentError('E_DISK_FULL', `Cannot write ${path}: the disk is full (${code}). Nothing was half-written.`, {
+    return new EnvironmentError('E_DISK_FULL', `Cannot write ${path}: the disk is full (${code}).${atomic ? ' Nothing was half-written.' : ''}`, {
       hint: 'Free space on that file system (or pass --artifacts <dir> on another one), then resume the run with `greenrt run --resume <runDir>`.',
       cause: error,
     });
@@ -50,6 +96,13 @@ function describeWriteError(path: string, error: unknown): GreenrtError {
   if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS') {
     return new EnvironmentError('E_NOT_WRITABLE', `Cannot write ${path}: the folder is not writable (${code}).`, {
       hint: 'Make the artifacts folder writable by this user, or pass --artifacts <dir>.',
+      cause: error,
+    });
+  }
+  if (code === 'ENOTDIR') {
+    const blocker = (error as NodeJS.ErrnoException).path ?? path;
+    return new EnvironmentError('E_NOT_A_FOLDER', `Cannot write ${path}: ${blocker} is a file, not a folder (${code}).`, {
+      hint: 'Pass --artifacts <dir> naming a folder, or move that file away.',
       cause: error,
     });
   }

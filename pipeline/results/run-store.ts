@@ -1,8 +1,8 @@
-import { readFile, readdir, unlink, access, constants } from 'node:fs/promises';
+import { readFile, readdir, unlink, mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { Contracts, SchemaId, type RunManifest, type TrialResult, type PowerTrace } from '../contracts/index.js';
 import { EnvironmentError, InputError, sha256Hex } from '../core/index.js';
-import { writeFileAtomic } from './atomic-write.js';
+import { describeWriteError, ensureFolder, writeFileAtomic } from './atomic-write.js';
 
 /**
  * One run's folder, artifacts/<runId>/:
@@ -15,30 +15,28 @@ export class RunStore {
     private readonly contracts: Contracts,
   ) {}
 
+  /** Creates artifacts/<runId>/ (and the artifacts folder); a folder that cannot be made is a clear EnvironmentError. */
   static async create(artifactsDir: string, runId: string, contracts: Contracts): Promise<RunStore> {
     const runDir = resolve(artifactsDir, runId);
+    await ensureFolder(resolve(artifactsDir));
     try {
-      await access(runDir, constants.F_OK);
-      throw new InputError('Run folder already exists', [
-        { file: runDir, path: '', message: 'a run with this id already exists', hint: 'Resume it with --resume, or wait a second and start again.' },
-      ]);
+      await mkdir(runDir);
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+      if ((error as NodeJS.ErrnoException).code === 'EEXIST') {
+        throw new InputError('Run folder already exists', [
+          { file: runDir, path: '', message: 'a run with this id already exists', hint: 'Resume it with --resume, or wait a second and start again.' },
+        ]);
+      }
+      throw describeWriteError(runDir, error);
     }
     return new RunStore(runDir, contracts);
   }
 
-  /** Opens an existing run for resuming; cleans temp files left by a crash. */
+  /** Opens an existing run (resume, report): its manifest must be readable and valid; then cleans temp files left by a crash. */
   static async open(runDir: string, contracts: Contracts): Promise<RunStore> {
     const dir = resolve(runDir);
     const store = new RunStore(dir, contracts);
-    try {
-      await access(join(dir, 'manifest.json'), constants.R_OK);
-    } catch {
-      throw new InputError('Cannot resume', [
-        { file: dir, path: '', message: 'no manifest.json in this folder', hint: 'Pass the run folder printed when the run started (artifacts/<runId>).' },
-      ]);
-    }
+    await store.readManifest();
     for (const sub of ['.', 'trials', 'traces']) {
       for (const name of await readdir(join(dir, sub)).catch(() => [] as string[])) {
         if (name.startsWith('.') && name.endsWith('.tmp')) await unlink(join(dir, sub, name));
@@ -55,9 +53,35 @@ export class RunStore {
     return join(this.runDir, ...parts);
   }
 
+  /** The run manifest, validated; a missing, unreadable or damaged one is an InputError (exit 2) naming the folder. */
   async readManifest(): Promise<RunManifest> {
     const file = this.path('manifest.json');
-    return this.contracts.assert<RunManifest>(SchemaId.runManifest, JSON.parse(await readFile(file, 'utf8')), file);
+    const refuse = (message: string, hint: string) => new InputError(`Cannot open run ${this.runDir}`, [{ file, path: '', message, hint }]);
+    let text: string;
+    try {
+      text = await readFile(file, 'utf8');
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT' || code === 'ENOTDIR') {
+        throw new InputError('Cannot resume', [
+          { file: this.runDir, path: '', message: 'no manifest.json in this folder', hint: 'Pass the run folder printed when the run started (artifacts/<runId>).' },
+        ]);
+      }
+      throw refuse(`manifest.json cannot be read (${code ?? (error as Error).message})`, 'Check the folder\'s permissions.');
+    }
+    // The manifest is written atomically, so damage means something else changed the folder.
+    const damaged = 'greenrt writes the manifest atomically, so something else changed this file: restore it from a copy, or start a new run.';
+    let data: unknown;
+    try {
+      data = JSON.parse(text);
+    } catch (error) {
+      throw refuse(`manifest.json is not valid JSON (${(error as Error).message})`, damaged);
+    }
+    const problems = this.contracts.check(SchemaId.runManifest, data);
+    if (problems.length > 0) {
+      throw refuse(`manifest.json does not match the run manifest schema: ${problems.slice(0, 3).map((p) => `${p.path || '/'} ${p.message}`).join('; ')}`, damaged);
+    }
+    return data as RunManifest;
   }
 
   async writeManifest(manifest: RunManifest): Promise<void> {

@@ -1,0 +1,103 @@
+/**
+ * The whole pipeline on the real Docker engine: builds the four cpu images (from scratch on a fresh
+ * host), prepares the three models in each framework, runs experiments/cpu.yaml through the CLI,
+ * and checks every stored file against its schema. Then runs the harness's pytest inside each image.
+ * Slow (tens of minutes on 2 cores when nothing is cached): it is the check that the study runs.
+ */
+import { beforeAll, describe, expect, it } from 'vitest';
+import { execFile, execFileSync } from 'node:child_process';
+import { mkdtemp, readFile, readdir } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { Contracts, SchemaId, packageRoot, type RunManifest, type TrialResult } from '../contracts/index.js';
+import { connectDockerOrSkip } from '../testing/docker-test-image.js';
+
+const run = promisify(execFile);
+const contracts = new Contracts();
+const engine = await connectDockerOrSkip('cpu experiment');
+
+describe.skipIf(!engine)('experiments/cpu.yaml through Docker', () => {
+  let runDir = '';
+  let exitCode = -1;
+  let stdout = '';
+  let stderr = '';
+
+  beforeAll(async () => {
+    execFileSync('npx', ['tsc', '-p', 'tsconfig.build.json'], { cwd: packageRoot, stdio: 'inherit' });
+    const artifacts = await mkdtemp(join(tmpdir(), 'greenrt-cpu-'));
+    try {
+      const result = await run(process.execPath, ['bin/greenrt.js', 'run', 'experiments/cpu.yaml', '--artifacts', artifacts], {
+        cwd: packageRoot,
+        maxBuffer: 64 * 2 ** 20,
+        timeout: 75 * 60_000,
+      });
+      exitCode = 0;
+      stdout = result.stdout;
+      stderr = result.stderr;
+    } catch (error) {
+      const e = error as { code?: number; stdout?: string; stderr?: string };
+      exitCode = typeof e.code === 'number' ? e.code : -1;
+      stdout = e.stdout ?? '';
+      stderr = e.stderr ?? '';
+    }
+    const runs = (await readdir(artifacts)).filter((n) => n.startsWith('cpu-'));
+    runDir = runs.length === 1 ? join(artifacts, runs[0]!) : '';
+  }, 80 * 60_000);
+
+  it('completes with every trial ok and exit code 0', async () => {
+    if (exitCode !== 0) console.error(`greenrt run exited ${exitCode}\n${stdout}\n${stderr.slice(-4000)}`);
+    expect(runDir).not.toBe('');
+    const manifest = contracts.assert<RunManifest>(SchemaId.runManifest, JSON.parse(await readFile(join(runDir, 'manifest.json'), 'utf8')), 'manifest');
+    expect(manifest.status).toBe('completed');
+    expect(manifest.progress).toMatchObject({ total: 72, ok: 72, failed: 0, invalid: 0, pending: 0 });
+    expect(exitCode).toBe(0);
+  });
+
+  it('stores 72 schema-valid trial results with real latencies from all four runtimes', async () => {
+    const files = (await readdir(join(runDir, 'trials'))).filter((f) => f.endsWith('.json'));
+    expect(files).toHaveLength(72);
+    const runtimes = new Set<string>();
+    for (const f of files) {
+      const r = contracts.assert<TrialResult>(SchemaId.trialResult, JSON.parse(await readFile(join(runDir, 'trials', f), 'utf8')), f);
+      runtimes.add(r.config.runtime);
+      expect(r.runner.kind).toBe('docker');
+      expect(r.timing.latenciesMs).toHaveLength(10);
+      expect(r.timing.latenciesMs.every((l) => l > 0)).toBe(true);
+      // No sensor on CI machines: energy must say unavailable with a reason, never 0.
+      if (r.energy.totalEnergyJ === null) expect(r.energy.reason).toBeTruthy();
+      else expect(r.energy.totalEnergyJ).toBeGreaterThan(0);
+    }
+    expect([...runtimes].sort()).toEqual(['mxnet', 'onnxruntime', 'pytorch', 'tensorflow']);
+  });
+
+  it('checked every ONNX conversion against its source framework', async () => {
+    const manifest = JSON.parse(await readFile(join(runDir, 'manifest.json'), 'utf8')) as RunManifest;
+    const models = manifest.models as { model: string; source: string; conversion: { withinTolerance: boolean; maxAbsDiff: number } | null }[];
+    expect(models).toHaveLength(9);
+    for (const m of models) {
+      expect(m.conversion, `${m.source}/${m.model}`).not.toBeNull();
+      expect(m.conversion!.withinTolerance, `${m.source}/${m.model}: max |diff| ${m.conversion!.maxAbsDiff}`).toBe(true);
+    }
+    expect(manifest.images).toHaveLength(4);
+  });
+
+  it('writes the report, the tidy CSV and the summary', async () => {
+    const report = await readFile(join(runDir, 'report.md'), 'utf8');
+    expect(report).toMatch(/ResNet-50/);
+    const csv = (await readFile(join(runDir, 'results.csv'), 'utf8')).trim().split('\n');
+    expect(csv).toHaveLength(73);
+  });
+
+  it('passes the harness tests inside each runtime image', async () => {
+    const manifest = JSON.parse(await readFile(join(runDir, 'manifest.json'), 'utf8')) as RunManifest;
+    for (const image of manifest.images as { tag: string; runtime: string }[]) {
+      const { stdout: out } = await run('docker', ['run', '--rm', '--network', 'none', image.tag, 'python3', '-m', 'pytest', '-q', '-p', 'no:cacheprovider', '/opt/greenrt/common/tests'], {
+        timeout: 10 * 60_000,
+        maxBuffer: 16 * 2 ** 20,
+      });
+      expect(out, image.runtime).toMatch(/\d+ passed/);
+      expect(out, image.runtime).not.toMatch(/\d+ failed/);
+    }
+  }, 20 * 60_000);
+});

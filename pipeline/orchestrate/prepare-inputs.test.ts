@@ -1,0 +1,82 @@
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { silentProgress } from '../cli/progress.js';
+import { loadExperiment, type LoadedExperiment } from '../config/index.js';
+import { Contracts } from '../contracts/index.js';
+import { GreenrtError, sha256Hex, silentLogger } from '../core/index.js';
+import type { ResolvedModel } from '../models/index.js';
+import { planRun } from '../plan/index.js';
+import type { FrameworkExecutor, ImageRecord } from './ports.js';
+import { prepareInputs } from './prepare-inputs.js';
+
+const tinyConv = fileURLToPath(new URL('../testing/fixtures/tiny-conv.onnx', import.meta.url));
+
+/** FAKE executor: images of `broken` runtimes fail to build; prepareModel counts its calls. */
+function fakeExecutor(broken: string[]): FrameworkExecutor & { prepared: number } {
+  const executor = {
+    kind: 'docker' as const,
+    prepared: 0,
+    attach: () => undefined,
+    ensureImages: async (images: { runtime: string; flavour: 'cpu' | 'cuda' }[]): Promise<ImageRecord[]> =>
+      images.map((i) => {
+        if (broken.includes(i.runtime)) throw new GreenrtError('E_IMAGE_BUILD', `Image build failed (greenrt/${i.runtime}): exit 7`);
+        return { runtime: i.runtime, flavour: i.flavour, tag: `fake/${i.runtime}`, id: 'sha256:0' };
+      }),
+    prepareModel: async (need: { model: string; source: string }): Promise<ResolvedModel> => {
+      executor.prepared++;
+      return { model: need.model, source: need.source, dir: '/prepared', onnxFile: '/prepared/model.onnx', sha256: '0', prebuilt: false, cacheHit: false, conversion: null, conversionNote: null, prepared: null } as unknown as ResolvedModel;
+    },
+    runTrial: async () => {
+      throw new Error('not used');
+    },
+    removeOrphans: async () => 0,
+    describeEngine: async () => null,
+  };
+  return executor as unknown as FrameworkExecutor & { prepared: number };
+}
+
+describe('prepareInputs: models per source, model and format', () => {
+  let dir: string;
+  const contracts = new Contracts();
+  const experiment = (prebuilt: boolean): Promise<LoadedExperiment> => {
+    const lines = [
+      'schemaVersion: 1', 'name: prep', 'runtimes:', '  - name: onnxruntime', '    providers: [cpu]', '    sources: [pytorch]',
+      '  - name: pytorch', '    providers: [cpu]', 'models: [resnet50]', 'batchSizes: [1]', 'repetitions: 1', 'warmupIterations: 1', 'measuredIterations: 2',
+    ];
+    if (prebuilt) lines.push('prebuiltModels:', '  - model: resnet50', '    source: pytorch', '    path: tiny-conv.onnx', `    sha256: "${sha256Hex(readFileSync(tinyConv))}"`);
+    const file = join(dir, `prep-${prebuilt}.yaml`);
+    writeFileSync(file, `${lines.join('\n')}\n`);
+    return loadExperiment(file, contracts);
+  };
+
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'greenrt-prepare-inputs-'));
+    copyFileSync(tinyConv, join(dir, 'tiny-conv.onnx'));
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('a supplied ONNX file serves the ONNX trials even when the native model cannot be prepared', async () => {
+    const loaded = await experiment(true);
+    const executor = fakeExecutor(['pytorch']);
+    const setup = await prepareInputs(planRun(loaded.spec), loaded, executor, silentProgress, silentLogger, new AbortController().signal);
+    expect(setup.models.get('pytorch/resnet50/onnx')?.onnxFile).toBe(join(dir, 'tiny-conv.onnx'));
+    expect(setup.models.has('pytorch/resnet50/native')).toBe(false);
+    const reason = setup.modelErrors.get('pytorch/resnet50/native')!;
+    expect(reason).toBe('model pytorch/resnet50 could not be prepared: image pytorch:cpu could not be built: Image build failed (greenrt/pytorch): exit 7');
+    expect(setup.modelErrors.has('pytorch/resnet50/onnx')).toBe(false);
+    expect(setup.modelRecords).toHaveLength(2);
+    expect(executor.prepared).toBe(0);
+  });
+
+  it('without a supplied file, one preparation serves the native and the ONNX trials', async () => {
+    const loaded = await experiment(false);
+    const executor = fakeExecutor([]);
+    const setup = await prepareInputs(planRun(loaded.spec), loaded, executor, silentProgress, silentLogger, new AbortController().signal);
+    expect(executor.prepared).toBe(1);
+    expect(setup.models.get('pytorch/resnet50/native')).toBe(setup.models.get('pytorch/resnet50/onnx'));
+    expect(setup.modelRecords).toHaveLength(1);
+  });
+});
