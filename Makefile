@@ -3,6 +3,8 @@ SHELL := /bin/bash
 NODE_MODULES_STAMP := node_modules/.package-lock.json
 # onnxruntime-node's install script fetches CUDA files; skip it unless this host has an NVIDIA driver.
 export ONNXRUNTIME_NODE_INSTALL ?= $(if $(shell command -v nvidia-smi 2>/dev/null),,skip)
+# Behind a TLS-intercepting proxy, image builds trust the CA bundle pip is already told to trust.
+export GREENRT_CA_BUNDLE ?= $(or $(PIP_CERT),$(REQUESTS_CA_BUNDLE))
 GREENRT := node bin/greenrt.js
 
 .PHONY: install build demo test test-unit images cpu paper-validate bench demo-model clean help

@@ -35,7 +35,7 @@ Exit codes: 0 ok, 1 internal error, 2 bad input, 3 missing environment (Docker, 
     .addOption(artifacts)
     .option('-y, --yes', 'confirm a large matrix (many trials or a long estimated duration)', false)
     .action(async (experiment: string | undefined, opts: { resume?: string; artifacts: string; yes: boolean }) => {
-      if (opts.resume && experiment) throw usage('Give either an experiment file or --resume <runDir>, not both.');
+      if (opts.resume && experiment) throw usage('Give either an experiment file or --resume <runDir>, not both');
       if (opts.resume) exitCode = await resumeCommand(resolve(opts.resume), opts);
       else if (experiment) exitCode = await runCommand(resolve(experiment), opts);
       else throw usage('Missing the experiment file: greenrt run experiments/demo.yaml');

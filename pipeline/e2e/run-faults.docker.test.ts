@@ -121,11 +121,9 @@ describe.skipIf(!engine)('container faults through the run loop (real Docker eng
     expect(runFolderDamage(runDir)).toEqual([]);
   }, 400_000);
 
-  // KNOWN GAP, reported to the lead: pipeline/runners/trial-outcome.ts reads the output with readFileSync,
-  // which follows a symbolic link the container left there, so the first 40 bytes of any host file the
-  // orchestrator can read end up in the trial's reason and the report. `it.fails` keeps CI green while
-  // the gap is open and turns red once it is fixed (then make it a plain `it`).
-  it.fails('KNOWN GAP: an output that is a symbolic link to a host file is refused without reading it', async () => {
+  // A container could leave its output as a symbolic link to a host file; the orchestrator must not
+  // follow it (pipeline/runners/trial-outcome.ts opens outputs with O_NOFOLLOW).
+  it('an output that is a symbolic link to a host file is refused without reading it', async () => {
     const secretFile = '/tmp/greenrt-e2e-host-secret.txt';
     const secret = `HOST-SECRET-${randomBytes(6).toString('hex')}`;
     writeFileSync(secretFile, `${secret}\n`);

@@ -12,10 +12,12 @@ export class ImageBuildError extends GreenrtError {
   readonly detail: string;
   readonly lastLines: string[];
   constructor(tag: string, detail: string, lastLines: string[], cause?: unknown) {
-    const tail = lastLines.length > 0 ? `\nLast build output:\n${lastLines.map((l) => `  | ${l}`).join('\n')}` : '';
+    // Build output carries ANSI colour codes from pip and apt; reports and JSON want plain text.
+    const plain = lastLines.map((l) => l.replace(/\u001b\[[0-9;]*[A-Za-z]/g, ''));
+    const tail = plain.length > 0 ? `\nLast build output:\n${plain.map((l) => `  | ${l}`).join('\n')}` : '';
     super(
       'E_IMAGE_BUILD',
-      `Image build failed (${tag}): ${detail}. Fix the Dockerfile step above, or rerun with --verbose for the full log.${tail}`,
+      `Image build failed (${tag}): ${detail.replace(/\u001b\[[0-9;]*[A-Za-z]/g, '')}. Fix the failing Dockerfile step shown below.${tail}`,
       { hint: 'Read the last build lines above: they show the failing step and its output.', cause },
     );
     this.tag = tag;

@@ -1,4 +1,5 @@
-import { readFile, rename, rm, mkdir, access } from 'node:fs/promises';
+import { rename, rm, mkdir, lstat } from 'node:fs/promises';
+import { readUntrustedFile } from '../runners/trial-outcome.js';
 import { join, resolve, relative } from 'node:path';
 import { Contracts, SchemaId, type PreparedModel, type PrepareSpec } from '../contracts/index.js';
 import { GreenrtError, sha256File, shortHash } from '../core/index.js';
@@ -73,6 +74,9 @@ export async function prepareModel(
     await mkdir(tmp, { recursive: true, mode: 0o777 });
     await preparer(spec, tmp);
     prepared = await readPrepared(tmp, contracts);
+    if (!(await filesIntact(tmp, prepared))) {
+      throw new Error(`${tmp}: the prepared files are not regular files matching the SHA-256 in prepared.json`);
+    }
     await rm(dir, { recursive: true, force: true });
     await rename(tmp, dir);
   }
@@ -115,15 +119,23 @@ export async function resolvePrebuilt(entry: { model: ModelName; source: Framewo
   };
 }
 
+/** prepared.json was written by a container: read it without following links (see readUntrustedFile). */
 async function readPrepared(dir: string, contracts: Contracts): Promise<PreparedModel> {
   const file = join(dir, 'prepared.json');
-  return contracts.assert<PreparedModel>(SchemaId.preparedModel, JSON.parse(await readFile(file, 'utf8')), file);
+  const read = readUntrustedFile(file, 16 * 2 ** 20);
+  if (!('text' in read)) throw new Error(`${file}: ${'refused' in read ? read.refused : 'missing'}`);
+  const prepared = contracts.assert<PreparedModel>(SchemaId.preparedModel, JSON.parse(read.text), file);
+  for (const f of prepared.files) {
+    if (f.path.startsWith('/') || f.path.split(/[\\/]/).includes('..')) throw new Error(`${file}: file path ${f.path} leaves the prepared folder`);
+  }
+  return prepared;
 }
 
 async function filesIntact(dir: string, prepared: PreparedModel): Promise<boolean> {
   for (const f of prepared.files) {
     try {
-      await access(join(dir, f.path));
+      // Only regular files count: a container must not point the orchestrator at host files.
+      if (!(await lstat(join(dir, f.path))).isFile()) return false;
       if ((await sha256File(join(dir, f.path))) !== f.sha256) return false;
     } catch {
       return false;

@@ -170,10 +170,11 @@ export async function runExperiment(deps: RunDependencies, req: RunRequest): Pro
       checkLog();
     }
     progress.done();
-    manifest.status = 'completed';
     manifest.progress = countProgress(plan, done);
+    // The report is part of a completed run: if writing it fails, the run stays resumable.
+    await finishRun(store, { ...manifest, status: 'completed' }, [...done.values()], contracts);
+    manifest.status = 'completed';
     await save();
-    await finishRun(store, manifest, [...done.values()], contracts);
     logger.info({ event: 'run.finish', progress: manifest.progress }, 'run finished');
     checkLog();
     const exitCode = manifest.progress.failed > 0 ? ExitCode.trialsFailed : ExitCode.ok;

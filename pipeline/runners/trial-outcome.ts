@@ -2,7 +2,7 @@
  * Turning "how the entrypoint ended" + "what it wrote" into a TrialExecution's output and failure
  * reason. Shared by the docker and process runners so both report failures in the same words.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readFileSync } from 'node:fs';
 import type { Contracts, PreparedModel, TrialOutput } from '../contracts/index.js';
 import { SchemaId } from '../contracts/index.js';
 
@@ -62,13 +62,43 @@ function killedReason(end: ProcessEnd): string | null {
   return null;
 }
 
+/** Largest output file read back (a trial of 10^6 inferences writes about 20 MB). */
+export const MAX_OUTPUT_BYTES = 256 * 2 ** 20;
+
+/**
+ * Reads a file the container wrote without trusting it: a symbolic link is refused (O_NOFOLLOW, so
+ * a container cannot make the orchestrator read a host file), as is anything but a regular file or
+ * a file larger than MAX_OUTPUT_BYTES.
+ */
+export function readUntrustedFile(path: string, maxBytes = MAX_OUTPUT_BYTES): { text: string } | { missing: true } | { refused: string } {
+  let fd: number;
+  try {
+    fd = openSync(path, constants.O_RDONLY | constants.O_NOFOLLOW);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return { missing: true };
+    if (code === 'ELOOP') return { refused: 'the output is a symbolic link (refused, not followed)' };
+    return { refused: `the output cannot be opened (${code ?? 'error'})` };
+  }
+  try {
+    const stat = fstatSync(fd);
+    if (!stat.isFile()) return { refused: 'the output is not a regular file' };
+    if (stat.size > maxBytes) return { refused: `the output is ${stat.size} bytes, more than the ${maxBytes} allowed` };
+    return { text: readFileSync(fd, 'utf8') };
+  } finally {
+    closeSync(fd);
+  }
+}
+
 function readJson(path: string, end: ProcessEnd): { value: unknown; failure: null } | { value: null; failure: string } {
-  if (!existsSync(path)) {
+  const read = readUntrustedFile(path);
+  if ('missing' in read) {
     const last = lastLine(end.logTail);
     const why = end.exitCode === 2 ? ' (bad spec)' : '';
     return { value: null, failure: `exited ${String(end.exitCode)}${why} without output${last ? `: ${last}` : ''}` };
   }
-  const text = readFileSync(path, 'utf8');
+  if ('refused' in read) return { value: null, failure: `output refused: ${read.refused}` };
+  const text = read.text;
   try {
     return { value: JSON.parse(text) as unknown, failure: null };
   } catch (error) {
