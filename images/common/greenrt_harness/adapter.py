@@ -3,6 +3,10 @@
 Each runtime image ships one module `greenrt_adapter` (images/<runtime>/greenrt_adapter.py)
 defining `create_adapter() -> RuntimeAdapter` and, for frameworks that build models,
 `create_preparer() -> ModelPreparer`. No framework is imported outside its adapter.
+
+Optional module-level `describe() -> dict` for `python3 -m greenrt_harness describe`, keys:
+framework (str), frameworkVersion (str), packages ({name: version}), providersAvailable ([str]).
+Framework-free input helpers (seeded images and BERT tokens) live in `greenrt_harness.inputs`.
 """
 
 from __future__ import annotations
@@ -74,7 +78,9 @@ class RuntimeAdapter(Protocol):
         """One inference. May return before the device finishes; the harness calls synchronize()."""
 
     def synchronize(self, outputs: Any) -> None:
-        """Block until the device has finished the work behind `outputs` (CUDA sync, output copy)."""
+        """Block until the device has finished the work behind `outputs` (CUDA sync, output copy).
+        The harness calls it after every inference, and once with outputs=None before a measured
+        window that has no warm-up: then wait for all pending device work (or do nothing)."""
 
     def output_checksum(self, outputs: Any) -> float:
         """Sum of the output values (a cheap sanity value, computed after the window)."""
