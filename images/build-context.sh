@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Assemble a runtime image's build context as .helpers/context-layout.md describes, as a tar file
+# Assemble a runtime image's build context as docs/ARCHITECTURE.md, "Build contexts" describes, as a tar file
 # (or a folder), for `docker build`. The TypeScript pipeline (pipeline/images) does the same in code.
 #   images/build-context.sh RUNTIME FLAVOUR OUT        OUT ending in .tar: a tar file; else a folder
 # Env: GREENRT_CA_BUNDLE  extra CA bundle copied to /ca-bundle.crt (default: empty file).
