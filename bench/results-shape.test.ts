@@ -1,0 +1,64 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+
+// Checks the committed bench/results/latest.json (written by `make bench`): every key issue 7 asks
+// for is there, is a ratio (a finite number, no units), and agrees with the section it came from.
+// No timing happens here: the figures themselves are judged in docs/PERFORMANCE.md.
+const file = fileURLToPath(new URL('./results/latest.json', import.meta.url));
+const doc = JSON.parse(readFileSync(file, 'utf8')) as Record<string, any>;
+
+const requiredRatios = [
+  'harnessOverheadRatio',
+  'embeddedVsPythonOrtRatio',
+  'monitorCpuShare10Hz',
+  'monitorCpuShare100Hz',
+  'monitorAchievedRateRatio10Hz',
+  'monitorAchievedRateRatio100Hz',
+  'orchestrationOverheadRatio',
+];
+
+describe('bench/results/latest.json', () => {
+  it('holds every required ratio as a finite number', () => {
+    for (const key of requiredRatios) {
+      expect(typeof doc[key], key).toBe('number');
+      expect(Number.isFinite(doc[key]), key).toBe(true);
+      expect(doc[key], key).toBeGreaterThan(0);
+    }
+  });
+
+  it('states a target for each targeted key, with a comparison and a value', () => {
+    for (const [key, target] of Object.entries(doc.targets as Record<string, { op: string; value: number }>)) {
+      expect(['<=', '>=']).toContain(target.op);
+      expect(typeof target.value).toBe('number');
+      expect(key in doc, key).toBe(true);
+    }
+    expect(Object.keys(doc.targets)).toEqual(expect.arrayContaining(['harnessOverheadRatio', 'embeddedVsPythonOrtRatio', 'monitorCpuShare10Hz', 'orchestrationOverheadRatio']));
+  });
+
+  it('has the other figures: start to first inference per runtime, cached builds, scaling 1/10/100', () => {
+    expect(Object.keys(doc.startToFirstInferenceMs)).toEqual(expect.arrayContaining(['pytorch', 'onnxruntime']));
+    for (const ms of Object.values(doc.startToFirstInferenceMs as Record<string, number>)) expect(ms).toBeGreaterThan(0);
+    expect(doc.cachedImageRebuilt).toBe(false);
+    expect(doc.cachedImageBuildSPerImage).toBeGreaterThan(0);
+    expect(Object.keys(doc.scalingRunWallS)).toEqual(['1', '10', '100']);
+    expect(doc.scalingRunWallS['100']).toBeGreaterThan(doc.scalingRunWallS['1']);
+  });
+
+  it('headline figures agree with their sections', () => {
+    const models = doc.sections.harness.models as Record<string, { ratio: number }>;
+    expect(Object.keys(models).sort()).toEqual(['mobilenet_v2', 'resnet50']);
+    expect(doc.harnessOverheadRatio).toBe(Math.max(...Object.values(models).map((m) => m.ratio)));
+    const threads = doc.sections.ort.byThreads as Record<string, { ratio: number }>;
+    expect(Object.keys(threads).sort()).toEqual(['1', '2']);
+    expect(doc.embeddedVsPythonOrtRatio).toBe(Math.min(...Object.values(threads).map((t) => t.ratio)));
+    expect(doc.orchestrationOverheadRatio).toBe(doc.sections.orchestration.cli.orchestrationOverheadRatio);
+  });
+
+  it('says which machine produced it and that it was a full (not --quick) run', () => {
+    expect(doc.quick).toBe(false);
+    expect(doc.machine.logicalCpus).toBeGreaterThan(0);
+    expect(typeof doc.machine.cpuModel).toBe('string');
+    for (const section of Object.values(doc.sections as Record<string, { error?: string }>)) expect(section.error).toBeUndefined();
+  });
+});

@@ -1,0 +1,110 @@
+#!/usr/bin/env node
+// `make bench`: greenrt's overhead benchmarks, side by side in one run, written to
+// bench/results/latest.json (and a dated copy). See docs/PERFORMANCE.md for the targets and figures.
+//
+//   node bench/run.mjs [--only a,b] [--skip a,b] [--quick] [--wait-quiet S] [--out file]
+//   sections: harness, ort, monitor, orchestration, startup, images, scaling
+//
+// --wait-quiet S: before the noise-sensitive sections (ort, harness), wait up to S seconds for the
+// host's other work to drop under 25 % of its CPU (the wait and the level reached are recorded).
+// Sections that need Docker are recorded as skipped (with the reason) when no engine answers.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { benchHarnessOverhead } from './harness-overhead.mjs';
+import { benchEmbeddedVsPython } from './ort-embedded-vs-python.mjs';
+import { benchMonitorCpu } from './monitor-cpu.mjs';
+import { benchOrchestration } from './orchestration.mjs';
+import { benchStartup } from './container-start.mjs';
+import { benchImageCache } from './image-cache.mjs';
+import { benchScaling } from './scaling.mjs';
+import { headline, targets } from './targets.mjs';
+import { benchDir, exec, idleCheck, log, machine, round, withHostLoad } from './lib.mjs';
+
+const sections = {
+  images: { docker: true, run: benchImageCache },
+  monitor: { docker: false, run: benchMonitorCpu },
+  ort: { docker: true, sensitive: true, run: benchEmbeddedVsPython },
+  harness: { docker: true, sensitive: true, run: benchHarnessOverhead },
+  startup: { docker: true, run: benchStartup },
+  orchestration: { docker: false, run: benchOrchestration },
+  scaling: { docker: false, run: benchScaling },
+};
+
+const { values } = parseArgs({
+  options: {
+    only: { type: 'string' },
+    skip: { type: 'string' },
+    quick: { type: 'boolean', default: false },
+    'wait-quiet': { type: 'string', default: '0' },
+    out: { type: 'string', default: join(benchDir, 'results', 'latest.json') },
+  },
+});
+const only = values.only ? values.only.split(',') : Object.keys(sections);
+const skip = values.skip ? values.skip.split(',') : [];
+const unknown = [...only, ...skip].filter((s) => !(s in sections));
+if (unknown.length) {
+  process.stderr.write(`Unknown section(s): ${unknown.join(', ')}. Known: ${Object.keys(sections).join(', ')}\n`);
+  process.exit(2);
+}
+
+const startedAt = new Date();
+const startedMs = performance.now();
+const dockerUp = (await exec('docker', ['info', '--format', '{{.ServerVersion}}']).catch(() => ({ code: 1 }))).code === 0;
+const quietBefore = await idleCheck(3000);
+log(`host busy share before the benchmarks (other work): ${quietBefore?.busyShare ?? 'unknown'}`);
+
+const results = {};
+for (const [name, section] of Object.entries(sections)) {
+  if (!only.includes(name) || skip.includes(name)) continue;
+  if (section.docker && !dockerUp) {
+    results[name] = { skipped: 'no Docker engine answered `docker info`' };
+    log(`${name}: skipped (no Docker engine)`);
+    continue;
+  }
+  let quiet = null;
+  if (section.sensitive && Number(values['wait-quiet']) > 0) quiet = await waitQuiet(Number(values['wait-quiet']));
+  log(`${name}: start`);
+  const t0 = performance.now();
+  try {
+    const { value, host } = await withHostLoad(() => section.run({ quick: values.quick }));
+    results[name] = { ...value, sectionWallS: round((performance.now() - t0) / 1000, 1), hostDuringSection: host, ...(quiet ? { waitedForQuiet: quiet } : {}) };
+    log(`${name}: done in ${((performance.now() - t0) / 1000).toFixed(0)} s`);
+  } catch (error) {
+    results[name] = { error: String(error?.stack ?? error).slice(0, 3000) };
+    log(`${name}: FAILED: ${String(error?.message ?? error).slice(0, 500)}`);
+  }
+}
+
+const document = {
+  schemaVersion: 1,
+  generatedAt: startedAt.toISOString(),
+  quick: values.quick,
+  totalWallS: round((performance.now() - startedMs) / 1000, 1),
+  machine: { ...(await machine()), hostBusyShareBefore: quietBefore?.busyShare ?? null, hostStealShareBefore: quietBefore?.stealShare ?? null },
+  ...headline(results),
+  targets,
+  sections: results,
+};
+mkdirSync(join(benchDir, 'results'), { recursive: true });
+const text = `${JSON.stringify(document, null, 2)}\n`;
+writeFileSync(values.out, text);
+// A dated copy beside latest.json (not committed) when writing the default file.
+if (!values.out || values.out === join(benchDir, 'results', 'latest.json')) writeFileSync(join(benchDir, 'results', `${startedAt.toISOString().replace(/[:.]/g, '-')}.json`), text);
+for (const [key, t] of Object.entries(targets)) {
+  const v = document[key];
+  const verdict = v === null || v === undefined ? 'not measured' : (t.op === '<=' ? v <= t.value : v >= t.value) ? 'met' : 'MISSED';
+  process.stdout.write(`${key.padEnd(34)} ${String(v).padEnd(10)} target ${t.op} ${t.value}: ${verdict}\n`);
+}
+process.stdout.write(`Wrote ${values.out} (${document.totalWallS} s)\n`);
+
+/** Polls the host's busy share (this process idle) until under 0.25 or `maxS` passed. */
+async function waitQuiet(maxS) {
+  const started = performance.now();
+  let level = await idleCheck(3000);
+  while (level && level.busyShare > 0.25 && performance.now() - started < maxS * 1000) {
+    log(`waiting for a quieter host (busy share ${level.busyShare})`);
+    level = await idleCheck(5000);
+  }
+  return { waitedS: round((performance.now() - started) / 1000, 1), busyShareAtStart: level?.busyShare ?? null };
+}

@@ -1,0 +1,30 @@
+// The targets of issue 7 and the headline figures pulled out of each section's results.
+// Ratios, no units. `op`: how a value meets its target.
+export const targets = {
+  harnessOverheadRatio: { op: '<=', value: 1.02, what: 'entrypoint time per inference / bare PyTorch loop, worse of MobileNetV2 and ResNet-50, batch 1' },
+  embeddedVsPythonOrtRatio: { op: '>=', value: 0.98, what: 'onnxruntime-node throughput / Python onnxruntime throughput, worse of 1 and 2 intra-op threads' },
+  monitorCpuShare10Hz: { op: '<=', value: 0.01, what: 'CPU time of the monitoring Node process during a trial / the trial wall time, 10 Hz' },
+  monitorAchievedRateRatio10Hz: { op: '>=', value: 0.95, what: 'achieved / requested sample rate at 10 Hz (target chosen here: a sampler that keeps up)' },
+  orchestrationOverheadRatio: { op: '<=', value: 1.25, what: 'wall time of `greenrt run experiments/demo.yaml` / (measure + warm-up windows + baseline + cool-downs)' },
+  cachedImageBuildSPerImage: { op: '<=', value: 2, what: 'seconds per image of `greenrt images build` when nothing changed (must not rebuild)' },
+};
+
+const pick = (results, section, key) => results[section]?.[key] ?? null;
+
+export function headline(results) {
+  return {
+    harnessOverheadRatio: pick(results, 'harness', 'harnessOverheadRatio'),
+    embeddedVsPythonOrtRatio: pick(results, 'ort', 'embeddedVsPythonOrtRatio'),
+    monitorCpuShare10Hz: pick(results, 'monitor', 'monitorCpuShare10Hz'),
+    monitorCpuShare100Hz: pick(results, 'monitor', 'monitorCpuShare100Hz'),
+    monitorAchievedRateRatio10Hz: pick(results, 'monitor', 'monitorAchievedRateRatio10Hz'),
+    monitorAchievedRateRatio100Hz: pick(results, 'monitor', 'monitorAchievedRateRatio100Hz'),
+    orchestrationOverheadRatio: pick(results, 'orchestration', 'orchestrationOverheadRatio'),
+    orchestrationOverheadRatioWithRapl: pick(results, 'orchestration', 'orchestrationOverheadRatioWithRapl'),
+    startToFirstInferenceMs: pick(results, 'startup', 'startToFirstInferenceMs'),
+    cachedImageBuildSPerImage: pick(results, 'images', 'cachedImageBuildSPerImage'),
+    cachedImageRebuilt: pick(results, 'images', 'cachedImageRebuilt'),
+    scalingRunWallS: pick(results, 'scaling', 'runWallS'),
+    scalingMarginalMsPerTrial: pick(results, 'scaling', 'marginalMsPerTrial'),
+  };
+}
