@@ -48,7 +48,12 @@ export async function testBaseImage(engine: DockerEngine): Promise<string> {
   return 'greenrt/debian:bookworm';
 }
 
-const TEST_DOCKERFILE = `# FAKE runtime image for greenrt's Docker tests (not a measurement image).
+/**
+ * The Dockerfile of a FAKE runtime image (a tiny Debian + numpy image with greenrt's layout), shared
+ * by the Docker tests and the end-to-end fault tests so that Docker reuses one apt layer for both.
+ */
+export function fakeRuntimeDockerfile(purpose: string): string {
+  return `# FAKE runtime image for ${purpose} (not a measurement image).
 ARG BASE_IMAGE
 FROM \${BASE_IMAGE}
 RUN apt-get update -qq \\
@@ -61,6 +66,9 @@ COPY common /opt/greenrt/common
 ENV PYTHONPATH=/opt/greenrt/common:/opt/greenrt/runtime PYTHONDONTWRITEBYTECODE=1
 WORKDIR /opt/greenrt
 `;
+}
+
+const TEST_DOCKERFILE = fakeRuntimeDockerfile("greenrt's Docker tests");
 
 /** The test image's context: same layout as a runtime image (common/, runtime/, schemas/). */
 export function testImageContext(baseImage: string): BuildContext {

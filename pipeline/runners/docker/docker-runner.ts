@@ -6,7 +6,7 @@ import type { DockerEngine } from '../../images/index.js';
 import type { PrepareExecution, PrepareRequest, TrialExecution, TrialRequest, TrialRunner } from '../runner.js';
 import { readPrepareOutcome, readTrialOutcome } from '../trial-outcome.js';
 import { CONTAINER_UID, ContainerPaths, containerOptions } from './container-options.js';
-import { runContainer } from './run-container.js';
+import { runContainer, type ContainerRun } from './run-container.js';
 
 export interface DockerRunnerOptions {
   /** Labels every container greenrt.run=<runId> so orphans of a crashed run can be found. */
@@ -65,16 +65,7 @@ export class DockerRunner implements TrialRunner {
     });
     const end = { ...run, timeoutMs: req.timeoutMs, memoryLimitMiB: req.memoryLimitMiB };
     const outcome = readTrialOutcome(end, join(outDir, 'trial-output.json'), spec.trialId, this.contracts);
-    return {
-      ...outcome,
-      exitCode: run.exitCode,
-      logTail: run.logTail,
-      logPath,
-      startedNs: run.startedNs,
-      endedNs: run.endedNs,
-      wallMs: Number(run.endedNs - run.startedNs) / 1e6,
-      containerId: run.containerId,
-    };
+    return { ...outcome, ...executionFacts(run, logPath) };
   }
 
   /**
@@ -111,16 +102,7 @@ export class DockerRunner implements TrialRunner {
     const run = await runContainer(this.engine, create, { timeoutMs: req.timeoutMs, logPath, tailLineCount: this.options.tailLineCount, signal });
     const end = { ...run, timeoutMs: req.timeoutMs, memoryLimitMiB: req.memoryLimitMiB };
     const outcome = readPrepareOutcome(end, join(outDir, 'prepared.json'), this.contracts);
-    return {
-      ...outcome,
-      exitCode: run.exitCode,
-      logTail: run.logTail,
-      logPath,
-      startedNs: run.startedNs,
-      endedNs: run.endedNs,
-      wallMs: Number(run.endedNs - run.startedNs) / 1e6,
-      containerId: run.containerId,
-    };
+    return { ...outcome, ...executionFacts(run, logPath) };
   }
 }
 
@@ -135,4 +117,17 @@ export function writableDir(dir: string): string {
   if (process.getuid?.() === 0) chownSync(dir, CONTAINER_UID, CONTAINER_UID);
   else chmodSync(dir, 0o777);
   return dir;
+}
+
+/** What every container execution reports besides its outcome: exit, log, times (wallMs in ms). */
+function executionFacts(run: ContainerRun, logPath: string) {
+  return {
+    exitCode: run.exitCode,
+    logTail: run.logTail,
+    logPath,
+    startedNs: run.startedNs,
+    endedNs: run.endedNs,
+    wallMs: Number(run.endedNs - run.startedNs) / 1e6,
+    containerId: run.containerId,
+  };
 }
