@@ -100,6 +100,15 @@ describe('bad input through `greenrt run`: exit 2, a precise message, nothing wr
     expect(option.stderr).toContain("unknown option '--bogus'");
     expect(existsSync(artifacts)).toBe(false);
   });
+
+  it('images build with an unknown runtime or flavour: exit 2 before Docker is contacted', async () => {
+    const runtime = await runCli(['images', 'build', 'caffe']);
+    expect(runtime.code).toBe(2);
+    expect(runtime.stderr).toContain('unknown runtime "caffe"; must be one of pytorch, tensorflow, mxnet, onnxruntime');
+    const flavour = await runCli(['images', 'build', '--flavour', 'rocm']);
+    expect(flavour.code).toBe(2);
+    expect(flavour.stderr).toContain("'rocm' is invalid");
+  });
 });
 
 describe('enormous matrices: the trial count and the estimated duration, then --yes', () => {
