@@ -7,9 +7,15 @@
 # --pip LOCK  pip requirements with --hash lines; installed with --require-hashes --no-deps (the lock lists
 #             every package pip installs: nothing is resolved at build time), then `pip check`.
 # --record DIR  write dpkg.txt (dpkg-query) and pip-freeze.txt there (the image's package list).
+# --ld-cuda   list the venv's CUDA library folders (site-packages/nvidia/*/lib, tensorrt_libs, torch/lib) in
+#             /etc/ld.so.conf.d/greenrt-cuda.conf and run ldconfig: libraries without a RUNPATH (ONNX Runtime's
+#             CUDA provider, libmxnet.so) then find the wheels' CUDA libraries, and `ldd` sees what the loader sees.
+# --unhashed-index URL --unhashed FILE  pins that no hash can lock yet (TensorRT from NVIDIA's own index), installed
+#             with --no-deps after the locked wheels; pip's report (file names, sha256) goes to DIR/unhashed-report.json.
 set -eu
 
-ca="" apt_lock="" venv="" system_site="" pip_lock="" record=""
+unhashed_index="" unhashed=""
+ca="" apt_lock="" venv="" system_site="" pip_lock="" record="" ld_cuda=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --ca) ca="$2"; shift 2 ;;
@@ -18,6 +24,9 @@ while [ $# -gt 0 ]; do
     --system-site-packages) system_site="--system-site-packages"; shift ;;
     --pip) pip_lock="$2"; shift 2 ;;
     --record) record="$2"; shift 2 ;;
+    --ld-cuda) ld_cuda=1; shift ;;
+    --unhashed-index) unhashed_index="$2"; shift 2 ;;
+    --unhashed) unhashed="$2"; shift 2 ;;
     *) echo "greenrt-install: unknown argument $1" >&2; exit 2 ;;
   esac
 done
@@ -72,8 +81,27 @@ sys.exit(1 if bad else 0)
 PY
 fi
 
+if [ -n "$unhashed" ]; then
+  [ -n "$unhashed_index" ] || { echo "greenrt-install: --unhashed needs --unhashed-index URL" >&2; exit 2; }
+  "$python" -m pip install --no-cache-dir --disable-pip-version-check --no-deps --index-url "$unhashed_index" \
+    --report /tmp/greenrt-unhashed-report.json -r "$unhashed"
+fi
+
+if [ "$ld_cuda" -eq 1 ]; then
+  site="$("$python" -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')"
+  conf=/etc/ld.so.conf.d/greenrt-cuda.conf
+  : > "$conf"
+  for dir in "$site"/nvidia/*/lib "$site"/tensorrt_libs "$site"/torch/lib; do
+    [ -d "$dir" ] && echo "$dir" >> "$conf"
+  done
+  [ -s "$conf" ] || { echo "greenrt-install: --ld-cuda found no CUDA library folder in $site" >&2; exit 1; }
+  ldconfig
+  echo "greenrt-install: $(wc -l < "$conf") CUDA library folders on the loader path ($conf)"
+fi
+
 if [ -n "$record" ]; then
   mkdir -p "$record"
   dpkg-query -W -f '${Package}=${Version}\n' > "$record/dpkg.txt"
   "$python" -m pip list --format=freeze --disable-pip-version-check > "$record/pip-freeze.txt" 2>/dev/null || true
+  if [ -f /tmp/greenrt-unhashed-report.json ]; then mv /tmp/greenrt-unhashed-report.json "$record/unhashed-report.json"; fi
 fi
