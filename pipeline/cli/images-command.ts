@@ -1,6 +1,6 @@
 import { Command, Option } from 'commander';
 import { ExitCode, InputError } from '../core/index.js';
-import { connectDocker, buildImages, listImages, lockImages, type ImageRuntime } from '../images/index.js';
+import { checkImage, connectDocker, buildImages, listImages, lockImages, type ImageFlavour, type ImageRuntime } from '../images/index.js';
 import { createProgress } from './progress.js';
 
 const runtimes = ['pytorch', 'tensorflow', 'mxnet', 'onnxruntime'] as const;
@@ -10,17 +10,21 @@ export function caBundleFromEnv(): string | undefined {
   return process.env.GREENRT_CA_BUNDLE || undefined;
 }
 
-/** `greenrt images build|list|lock`. */
+/** `greenrt images build|list|lock|check`. */
 export function imagesCommand(program: Command, setExitCode: (code: number) => void): void {
   const images = program.command('images').description('Build, list and lock the runtime images (images/<runtime>/Dockerfile).');
 
   images
     .command('build')
-    .description('Build the runtime images (nothing is rebuilt when the tag for the current files exists).')
-    .argument('[runtimes...]', `runtimes to build (default: all of ${runtimes.join(', ')})`)
-    .addOption(new Option('--flavour <flavour>', 'cpu (any host) or cuda (NVIDIA hosts)').choices(['cpu', 'cuda']).default('cpu'))
+    .description(
+      'Build the runtime images (nothing is rebuilt when the tag for the current files exists). Every flavour builds on a local Debian base ' +
+        'and hash-locked PyPI wheels: no registry image, no GPU needed. cuda images end with the no-GPU check (see images check). ' +
+        "The tensorrt flavour (onnxruntime only) needs NVIDIA's package index (GREENRT_NVIDIA_INDEX names a mirror).",
+    )
+    .argument('[runtimes...]', `runtimes to build (default: all of ${runtimes.join(', ')}; onnxruntime for tensorrt)`)
+    .addOption(new Option('--flavour <flavour>', 'cpu (any host), cuda (NVIDIA hosts), tensorrt (onnxruntime with TensorRT)').choices(['cpu', 'cuda', 'tensorrt']).default('cpu'))
     .option('--no-describe', 'skip recording package lists from inside each image')
-    .action(async (names: string[], opts: { flavour: 'cpu' | 'cuda'; describe: boolean }) => {
+    .action(async (names: string[], opts: { flavour: ImageFlavour; describe: boolean }) => {
       const unknown = names.filter((n) => !(runtimes as readonly string[]).includes(n));
       if (unknown.length > 0) {
         throw new InputError('Unknown runtime', unknown.map((n) => ({ file: 'command line', path: '', message: `unknown runtime "${n}"; must be one of ${runtimes.join(', ')}` })));
@@ -73,5 +77,33 @@ export function imagesCommand(program: Command, setExitCode: (code: number) => v
       for (const note of result.notes) process.stdout.write(`note: ${note}\n`);
       process.stdout.write(`${opts.check ? 'Checked' : 'Wrote'} ${result.lockPath}\n`);
       setExitCode(ExitCode.ok);
+    });
+
+  images
+    .command('check')
+    .description(
+      'Check a cuda or tensorrt image without a GPU: every library of the framework and of its CUDA wheels resolves (the driver\'s ' +
+        'libcuda/libnvidia-ml aside, which the NVIDIA Container Toolkit mounts), the framework reports a CUDA build, and the GPU ' +
+        'architectures it has kernels for. Exit 0 passed, 4 failed, 2 not such an image, 3 no Docker.',
+    )
+    .argument('<image>', 'image tag or id, e.g. greenrt/pytorch:cuda-<hash> (greenrt images list)')
+    .option('--json', 'print the check\'s record as JSON')
+    .action(async (image: string, opts: { json?: boolean }) => {
+      const engine = await connectDocker();
+      const result = await checkImage(engine, image);
+      if (opts.json) {
+        process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+      } else {
+        const r = result.record;
+        process.stdout.write(`${result.image} (${result.runtime}, ${result.flavour}): ${result.ok ? 'PASSED' : 'FAILED'} in ${(result.durationMs / 1000).toFixed(1)} s\n`);
+        if (r) {
+          process.stdout.write(`  CUDA ${r.cuda ?? 'unknown'}, cuDNN ${r.cudnn ?? 'unknown'}, ${r.librariesChecked} libraries resolved with ldd\n`);
+          process.stdout.write(`  kernels: ${r.archs.join(' ') || 'none found'} (${r.archSource ?? 'no source'})\n`);
+          process.stdout.write(`  minimum driver: ${r.minDriver ?? 'unknown'}${r.minDriverPtxJit ? `; ${r.minDriverPtxJit} to JIT its PTX on newer GPUs` : ''}\n`);
+          for (const [lib, why] of Object.entries(r.knownUnavailable)) process.stdout.write(`  not usable by design: ${lib}: ${why}\n`);
+        }
+        for (const problem of result.problems) process.stdout.write(`  PROBLEM: ${problem}\n`);
+      }
+      setExitCode(result.ok ? ExitCode.ok : ExitCode.trialsFailed);
     });
 }

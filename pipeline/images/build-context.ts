@@ -6,7 +6,8 @@ import { writeTar, type TarEntry } from './tar-writer.js';
 
 /** Runtimes that have an image (the embedded runtime runs in-process, without one). */
 export type ImageRuntime = 'pytorch' | 'tensorflow' | 'mxnet' | 'onnxruntime';
-export type ImageFlavour = 'cpu' | 'cuda';
+/** cpu: any host; cuda: NVIDIA hosts (CUDA wheels from PyPI); tensorrt: onnxruntime only, TensorRT from NVIDIA's index. */
+export type ImageFlavour = 'cpu' | 'cuda' | 'tensorrt';
 
 /** A build context ready for `docker build`: tar bytes, build args, and the tag derived from both. */
 export interface BuildContext {
@@ -28,6 +29,8 @@ export interface BuildContextOptions {
   baseImage?: string;
   /** Checkout holding images/, schemas/ (default: this package). */
   repoRoot?: string;
+  /** Further build args (part of the tag): NVIDIA_INDEX for the tensorrt variant when a mirror is named. */
+  extraBuildArgs?: Record<string, string>;
 }
 
 /** Names never sent to the daemon: caches and editor litter change without changing the image. */
@@ -56,7 +59,7 @@ export function buildContext(runtime: ImageRuntime, flavour: ImageFlavour, optio
   const ca = options.caBundlePath ? readFileSync(options.caBundlePath) : new Uint8Array();
   entries.push({ path: 'ca-bundle.crt', type: 'file', data: ca });
 
-  const buildArgs: Record<string, string> = { FLAVOUR: flavour };
+  const buildArgs: Record<string, string> = { ...options.extraBuildArgs, FLAVOUR: flavour };
   if (options.baseImage) buildArgs.BASE_IMAGE = options.baseImage;
   return contextFromEntries(entries, buildArgs, `greenrt/${runtime}`, flavour);
 }

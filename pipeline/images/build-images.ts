@@ -1,9 +1,11 @@
+import { InputError } from '../core/index.js';
 import { packageRoot } from '../contracts/index.js';
 import { type ImageFlavour, type ImageRuntime } from './build-context.js';
 import type { DockerEngine } from './docker-engine.js';
 import { ensureImage, imageContext, type BuiltImage } from './ensure-image.js';
 import { imageRuntimes, lockImages, type LockResult } from './image-lock.js';
-import type { BuildProgress } from './image-build.js';
+import { inspectImageOrNull, type BuildProgress } from './image-build.js';
+import { requireNvidiaIndex } from './tensorrt-source.js';
 
 export interface BuildImagesOptions {
   /** Default: every runtime with images/<runtime>/Dockerfile. */
@@ -31,8 +33,13 @@ export interface BuildImagesResult {
  */
 export async function buildImages(engine: DockerEngine, options: BuildImagesOptions): Promise<BuildImagesResult> {
   const repoRoot = options.repoRoot ?? packageRoot;
-  const runtimes = options.runtimes ?? imageRuntimes(repoRoot);
+  const runtimes = options.runtimes ?? (options.flavour === 'tensorrt' ? (['onnxruntime'] as ImageRuntime[]) : imageRuntimes(repoRoot));
+  const notTrt = runtimes.filter((r) => options.flavour === 'tensorrt' && r !== 'onnxruntime');
+  if (notTrt.length > 0) {
+    throw new InputError('No tensorrt flavour', notTrt.map((r) => ({ file: 'command line', path: '', message: `runtime "${r}" has no tensorrt flavour: TensorRT is an execution provider of onnxruntime only` })));
+  }
   await lockImages(engine, { repoRoot, runtimes, write: false });
+  if (options.flavour === 'tensorrt') await requireTensorrtImageOrIndex(engine, { repoRoot, caBundlePath: options.caBundlePath });
   const images: BuiltImage[] = [];
   for (const runtime of runtimes) {
     if (options.signal?.aborted) throw options.signal.reason;
@@ -47,6 +54,16 @@ export async function buildImages(engine: DockerEngine, options: BuildImagesOpti
   }
   const lock = await lockImages(engine, { repoRoot, runtimes });
   return { images, lock };
+}
+
+/**
+ * The tensorrt variant can be built only where NVIDIA's index answers; an image already on the engine
+ * (built elsewhere and docker-load'ed) needs nothing. Throws E_TENSORRT_UNAVAILABLE with the fix.
+ */
+export async function requireTensorrtImageOrIndex(engine: DockerEngine, options: { repoRoot?: string; caBundlePath?: string | undefined } = {}): Promise<void> {
+  const { ctx } = imageContext({ runtime: 'onnxruntime', flavour: 'tensorrt', ...options });
+  if (await inspectImageOrNull(engine, ctx.tag)) return;
+  await requireNvidiaIndex();
 }
 
 /** One greenrt image on the daemon, as `greenrt images list` prints it. */
@@ -69,7 +86,7 @@ export async function listImages(engine: DockerEngine, options: { repoRoot?: str
   const repoRoot = options.repoRoot ?? packageRoot;
   const currentTags = new Set<string>();
   for (const runtime of imageRuntimes(repoRoot)) {
-    for (const flavour of ['cpu', 'cuda'] as const) {
+    for (const flavour of ['cpu', 'cuda', 'tensorrt'] as const) {
       try {
         currentTags.add(imageContext({ runtime, flavour, repoRoot, caBundlePath: options.caBundlePath }).ctx.tag);
       } catch {

@@ -23,12 +23,42 @@ export interface DpkgSummary {
   selected: Record<string, string>;
 }
 
+/**
+ * /opt/greenrt/packages/cuda.json, written by images/common/docker/cuda_check.py at the end of every
+ * cuda/tensorrt build (no GPU needed): what the image's CUDA build is and which GPUs it has kernels for.
+ */
+export interface CudaBuildInfo {
+  runtime: string;
+  flavour: string;
+  /** CUDA toolkit the framework was built with ("12.4"); null when it cannot tell. */
+  cuda: string | null;
+  cudnn: string | null;
+  /** Kernel architectures: "sm_XY" machine code (SASS) for compute capability X.Y, "compute_XY" PTX (JIT for >= X.Y). */
+  archs: string[];
+  /** How `archs` was read (an API of the framework, or cuobjdump over its library). */
+  archSource: string | null;
+  /** Oldest NVIDIA driver that runs the image's CUDA libraries (minor-version compatibility). */
+  minDriver: string | null;
+  /** Oldest driver that can JIT its PTX (present only when the image has PTX). */
+  minDriverPtxJit?: string;
+  /** Libraries present but unusable by design, with why (the TensorRT provider in the cuda flavour). */
+  knownUnavailable: Record<string, string>;
+  librariesChecked: number;
+  problems: string[];
+  ok: boolean;
+}
+
 export interface ImageDescription {
   harness: HarnessDescription | null;
   /** Why `describe` failed, when it did (the image is still usable; the manifest says so). */
   harnessError: string | null;
   dpkg: DpkgSummary | null;
+  /** The cuda build record (cuda/tensorrt flavours); null for cpu images. */
+  cuda: CudaBuildInfo | null;
 }
+
+/** Where cuda images keep their build record (written by the build's last step). */
+export const CUDA_RECORD_PATH = '/opt/greenrt/packages/cuda.json';
 
 const SELECTED = /^(python3(\.\d+)?|libpython3\.\d+|libc6|libstdc\+\+6|libgomp1|libopenblas.*|libblas3|python3-(torch|torchvision|onnx|onnxruntime|numpy|tensorflow.*|mxnet)|cuda-.*runtime.*|libcudnn\d*|libnvinfer\d*|tensorrt)$/;
 
@@ -40,7 +70,9 @@ export async function describeImage(engine: DockerEngine, imageId: string, optio
   const cacheFile = options.cacheDir ? join(options.cacheDir, `${imageId.replace(/^sha256:/, '')}.json`) : undefined;
   if (cacheFile) {
     try {
-      return JSON.parse(readFileSync(cacheFile, 'utf8')) as ImageDescription;
+      const cached = JSON.parse(readFileSync(cacheFile, 'utf8')) as ImageDescription;
+      if ('cuda' in cached) return cached; // older cache entries lack the cuda record: describe again
+
     } catch {
       // not cached yet
     }
@@ -59,7 +91,13 @@ export async function describeImage(engine: DockerEngine, imageId: string, optio
     harnessError = `describe exited ${described.exitCode}: ${described.stderr.trim().split('\n').slice(-3).join(' | ')}`;
   }
   const dpkg = await runThrowaway(engine, imageId, ['dpkg-query', '-W', '-f=${Package}\t${Version}\n'], { timeoutMs });
-  const description: ImageDescription = { harness, harnessError, dpkg: dpkg.exitCode === 0 ? summarizeDpkg(dpkg.stdout) : null };
+  const record = await runThrowaway(engine, imageId, ['cat', CUDA_RECORD_PATH], { timeoutMs });
+  const description: ImageDescription = {
+    harness,
+    harnessError,
+    dpkg: dpkg.exitCode === 0 ? summarizeDpkg(dpkg.stdout) : null,
+    cuda: record.exitCode === 0 ? parseCudaRecord(record.stdout) : null,
+  };
   if (cacheFile && options.cacheDir) {
     try {
       mkdirSync(options.cacheDir, { recursive: true });
@@ -69,6 +107,18 @@ export async function describeImage(engine: DockerEngine, imageId: string, optio
     }
   }
   return description;
+}
+
+/** The cuda build record, or null when it is not one (a hand-edited image is described, not trusted). */
+export function parseCudaRecord(text: string): CudaBuildInfo | null {
+  try {
+    const data = JSON.parse(text) as Partial<CudaBuildInfo>;
+    if (!Array.isArray(data.archs) || !data.archs.every((a) => typeof a === 'string' && /^(sm|compute)_\d+[a-z]?$/.test(a))) return null;
+    if (typeof data.runtime !== 'string' || typeof data.ok !== 'boolean') return null;
+    return data as CudaBuildInfo;
+  } catch {
+    return null;
+  }
 }
 
 /** Summary of `dpkg-query -W -f='${Package}\t${Version}\n'` output. */

@@ -5,7 +5,7 @@ import { ensureBaseImage } from './base-image.js';
 import { buildContext, type BuildContext, type ImageFlavour, type ImageRuntime } from './build-context.js';
 import { describeImage, type ImageDescription } from './describe-image.js';
 import type { DockerEngine } from './docker-engine.js';
-import { defaultBaseImage, readDockerfileBases } from './dockerfile-bases.js';
+import { readDockerfileBases } from './dockerfile-bases.js';
 import { buildFromContext, inspectImageOrNull, type BuildProgress } from './image-build.js';
 
 /** An image ready to run trials: the record the run manifest keeps (manifest.images[]). */
@@ -87,15 +87,16 @@ export async function ensureImage(engine: DockerEngine, request: EnsureImageRequ
 }
 
 /**
- * The context and base image for a request. The cpu flavour builds on the Dockerfile's BASE_IMAGE
- * default; the cuda flavour passes the upstream tag the Dockerfile names (CUDA_BASE_IMAGE) as BASE_IMAGE.
+ * The context and base image for a request: every flavour builds on the Dockerfile's BASE_IMAGE default
+ * (greenrt/debian:<suite>), unless the request overrides it.
  */
 export function imageContext(request: Pick<EnsureImageRequest, 'runtime' | 'flavour' | 'baseImage' | 'caBundlePath' | 'repoRoot'>): { ctx: BuildContext; baseImage: string | null } {
   const repoRoot = request.repoRoot ?? packageRoot;
   const dockerfile = readFileSync(join(repoRoot, 'images', request.runtime, 'Dockerfile'), 'utf8');
-  const baseImage = request.baseImage ?? defaultBaseImage(readDockerfileBases(dockerfile), request.flavour);
-  const passBase = request.baseImage ?? (request.flavour === 'cuda' ? (baseImage ?? undefined) : undefined);
-  const ctx = buildContext(request.runtime, request.flavour, { caBundlePath: request.caBundlePath, baseImage: passBase, repoRoot });
+  const baseImage = request.baseImage ?? readDockerfileBases(dockerfile).base;
+  // Only a mirror changes the tensorrt variant's tag; NVIDIA's own index is the Dockerfile's default.
+  const mirror = request.flavour === 'tensorrt' && process.env.GREENRT_NVIDIA_INDEX ? { NVIDIA_INDEX: process.env.GREENRT_NVIDIA_INDEX } : undefined;
+  const ctx = buildContext(request.runtime, request.flavour, { caBundlePath: request.caBundlePath, baseImage: request.baseImage, repoRoot, extraBuildArgs: mirror });
   return { ctx, baseImage };
 }
 

@@ -6,6 +6,7 @@ import { GreenrtError } from '../core/index.js';
 import { fakeImageEngine } from '../testing/docker-fake-engine.js';
 import { lockImages, readLock, repoOf } from './image-lock.js';
 
+// A Dockerfile that still names a registry image (greenrt's own name none): its digest is locked.
 const CUDA = 'nvidia/cuda:12.4.1-cudnn-runtime-ubuntu22.04';
 const D1 = `sha256:${'1'.repeat(64)}`;
 const D2 = `sha256:${'2'.repeat(64)}`;
@@ -20,7 +21,7 @@ describe('lockImages (fake engine)', () => {
   });
   afterEach(() => rmSync(repo, { recursive: true, force: true }));
 
-  it('on a cpu host: records the local base id, leaves the cuda digest unresolved with a note', async () => {
+  it('on a cpu host: records the local base id, leaves the registry digest unresolved with a note', async () => {
     const engine = fakeImageEngine({ 'greenrt/debian:trixie': { Id: 'sha256:base1' } });
     const result = await lockImages(engine, { repoRoot: repo, now });
     expect(result.lock.localBases['greenrt/debian:trixie']).toEqual({ imageId: 'sha256:base1', recordedAt: now(), usedBy: ['images/pytorch/Dockerfile'], digest: 'not applicable' });
@@ -42,6 +43,18 @@ describe('lockImages (fake engine)', () => {
     expect((error as GreenrtError).code).toBe('E_IMAGE_LOCK_MISMATCH');
     expect((error as GreenrtError).message).toContain(`docker pull nvidia/cuda@${D1}`);
     expect(JSON.parse(readFileSync(join(repo, 'images', 'images.lock.json'), 'utf8')).upstream[CUDA].digest).toBe(D1);
+  });
+
+  it('drops entries that no Dockerfile names any more (a full scan only)', async () => {
+    const engine = fakeImageEngine({ 'greenrt/debian:trixie': { Id: 'sha256:base1' } });
+    await lockImages(engine, { repoRoot: repo, now });
+    writeFileSync(join(repo, 'images', 'pytorch', 'Dockerfile'), 'ARG BASE_IMAGE=greenrt/debian:trixie\nFROM ${BASE_IMAGE}\n');
+    const partial = await lockImages(engine, { repoRoot: repo, now, runtimes: ['pytorch'] });
+    expect(partial.lock.upstream[CUDA]).toBeDefined();
+    const full = await lockImages(engine, { repoRoot: repo, now });
+    expect(full.changes).toEqual([`${CUDA}: removed (no Dockerfile names it)`]);
+    expect(readLock(join(repo, 'images', 'images.lock.json')).upstream).toEqual({});
+    expect(full.lock.localBases['greenrt/debian:trixie']?.imageId).toBe('sha256:base1');
   });
 
   it('repoOf strips tags but not registry ports', () => {

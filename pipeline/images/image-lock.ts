@@ -8,10 +8,10 @@ import { readDockerfileBases } from './dockerfile-bases.js';
 import { inspectImageOrNull } from './image-build.js';
 
 /**
- * images/images.lock.json: upstream base tags (the cuda FROM images) pinned to the registry digest
- * seen on the first build on a real host, and checked on every later build; local bases
- * (greenrt/debian:<suite>, made by debootstrap + docker import) recorded by image id only, since a
- * local import has no registry digest.
+ * images/images.lock.json: local bases (greenrt/debian:<suite>, made by debootstrap + docker import)
+ * recorded by image id (a local import has no registry digest); every wheel is locked by hash in the
+ * runtime's requirements-<flavour>.lock. Registry images that a Dockerfile may still name (none of
+ * greenrt's do) are pinned to the digest seen on the first build and checked on every later one.
  */
 export interface ImageLock {
   schemaVersion: 1;
@@ -77,9 +77,11 @@ export async function lockImages(engine: DockerEngine, options: { repoRoot?: str
   const lock = readLock(lockPath);
   const changes: string[] = [];
   const notes: string[] = [];
+  const named = new Set<string>();
   for (const runtime of options.runtimes ?? imageRuntimes(repoRoot)) {
     const file = `images/${runtime}/Dockerfile`;
     const bases = readDockerfileBases(readFileSync(join(repoRoot, file), 'utf8'));
+    for (const ref of [...bases.upstreamRefs, ...(bases.base ? [bases.base] : [])]) named.add(ref);
     for (const ref of bases.upstreamRefs) {
       const entry = (lock.upstream[ref] ??= { digest: null, resolvedAt: null, usedBy: [] });
       if (!entry.usedBy.includes(file)) entry.usedBy = [...entry.usedBy, file].sort();
@@ -101,20 +103,32 @@ export async function lockImages(engine: DockerEngine, options: { repoRoot?: str
         changes.push(`${ref}: locked to ${entry.digest}`);
       }
     }
-    if (bases.cpuBase && !bases.upstreamRefs.includes(bases.cpuBase)) {
-      const entry = (lock.localBases[bases.cpuBase] ??= { imageId: null, recordedAt: null, usedBy: [], digest: 'not applicable' });
+    if (bases.base && !bases.upstreamRefs.includes(bases.base)) {
+      const entry = (lock.localBases[bases.base] ??= { imageId: null, recordedAt: null, usedBy: [], digest: 'not applicable' });
       if (!entry.usedBy.includes(file)) entry.usedBy = [...entry.usedBy, file].sort();
-      const id = (await inspectImageOrNull(engine, bases.cpuBase))?.Id ?? null;
+      const id = (await inspectImageOrNull(engine, bases.base))?.Id ?? null;
       if (id && id !== entry.imageId) {
-        if (entry.imageId) notes.push(`${bases.cpuBase}: local image id changed from ${entry.imageId} to ${id} (rebuilt base; images built on it get new ids).`);
+        if (entry.imageId) notes.push(`${bases.base}: local image id changed from ${entry.imageId} to ${id} (rebuilt base; images built on it get new ids).`);
         entry.imageId = id;
         entry.recordedAt = now();
-        changes.push(`${bases.cpuBase}: recorded local id ${id} (registry digest not applicable)`);
+        changes.push(`${bases.base}: recorded local id ${id} (registry digest not applicable)`);
       }
     }
   }
+  if (!options.runtimes) dropUnnamed(lock, named, changes);
   if (changes.length > 0 && options.write !== false) writeLock(lockPath, lock);
   return { lock, lockPath, changes, notes };
+}
+
+/** Entries no Dockerfile names any more (a full scan only): a stale pin is noise, not a guarantee. */
+function dropUnnamed(lock: ImageLock, named: Set<string>, changes: string[]): void {
+  for (const table of [lock.upstream, lock.localBases] as Record<string, unknown>[]) {
+    for (const ref of Object.keys(table)) {
+      if (named.has(ref)) continue;
+      delete table[ref];
+      changes.push(`${ref}: removed (no Dockerfile names it)`);
+    }
+  }
 }
 
 function writeLock(path: string, lock: ImageLock): void {

@@ -38,3 +38,5 @@ export * from './image-lock.js';
 export * from './build-images.js';
 export * from './docker-logs.js';
 export * from './throwaway-container.js';
+export * from './check-image.js';
+export * from './tensorrt-source.js';

@@ -3,7 +3,7 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import type { Contracts, Experiment } from '../contracts/index.js';
 import { EnvironmentError } from '../core/index.js';
-import { connectDocker, ensureImage, type BuiltImage, type DockerEngine } from '../images/index.js';
+import { connectDocker, ensureImage, requireTensorrtImageOrIndex, type BuiltImage, type DockerEngine } from '../images/index.js';
 import { prepareModel, type ResolvedModel } from '../models/index.js';
 import type { RunPlan } from '../plan/index.js';
 import { DockerRunner, ProcessRunner, removeOrphans, type TrialRunner } from '../runners/index.js';
@@ -24,9 +24,11 @@ export interface ExecutorOptions {
  * cuda/tensorrt; the process runner needs nvidia-smi for those.
  */
 export async function createFrameworkExecutor(spec: Experiment, plan: RunPlan, options: ExecutorOptions): Promise<FrameworkExecutor> {
-  const needsGpu = plan.images.some((i) => i.flavour === 'cuda');
+  const needsGpu = plan.images.some((i) => i.flavour !== 'cpu');
   if ((spec.runner ?? 'docker') === 'docker') {
     const engine = await connectDocker();
+    // TensorRT comes only from NVIDIA's index: a plan that needs it fails here, before any build or trial.
+    if (plan.images.some((i) => i.flavour === 'tensorrt')) await requireTensorrtImageOrIndex(engine, { caBundlePath: options.caBundlePath });
     if (needsGpu && !engine.info.nvidiaRuntime) {
       throw new EnvironmentError('E_NO_GPU_RUNTIME', 'The experiment has cuda/tensorrt trials, but Docker has no nvidia runtime on this host.', {
         hint: 'Install the NVIDIA Container Toolkit (nvidia-ctk runtime configure --runtime=docker) on a GPU host, or use a cpu-only experiment such as experiments/cpu.yaml.',

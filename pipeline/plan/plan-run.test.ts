@@ -55,7 +55,7 @@ describe('planRun: matrix expansion', () => {
       runtime: 'onnxruntime', source: 'tensorflow', model: 'bert_base_uncased', provider: 'tensorrt', batchSize: 8,
       repetition: 2, warmupIterations: 10, measuredIterations: 90, threads: 4, sequenceLength: 64,
     });
-    expect(trt.image).toEqual({ runtime: 'onnxruntime', flavour: 'cuda' });
+    expect(trt.image).toEqual({ runtime: 'onnxruntime', flavour: 'tensorrt' });
     expect(trt.model).toEqual({ model: 'bert_base_uncased', source: 'tensorflow', format: 'onnx' });
     const embedded = plan.trials.find((t) => t.config.runtime === 'embedded')!;
     expect(embedded.image).toBeNull();
@@ -68,7 +68,7 @@ describe('planRun: matrix expansion', () => {
     const plan = planRun(study());
     expect(plan.images.map((i) => [`${i.runtime}:${i.flavour}`, i.usedFor])).toEqual([
       ['onnxruntime:cpu', ['trials']],
-      ['onnxruntime:cuda', ['trials']],
+      ['onnxruntime:tensorrt', ['trials']],
       ['pytorch:cpu', ['trials', 'models']],
       ['pytorch:cuda', ['trials']],
       ['tensorflow:cpu', ['models']],

@@ -94,7 +94,7 @@ function expandMatrix(spec: Experiment): Omit<PlannedTrial, 'orderIndex'>[] {
                 threads: spec.threads ?? planDefaults.threads,
                 sequenceLength: spec.sequenceLength ?? planDefaults.sequenceLength,
               };
-              const flavour = provider === 'cpu' ? 'cpu' : 'cuda';
+              const flavour = provider; // cpu, cuda, tensorrt: one image flavour per provider
               trials.push({
                 id: trialId(config, spec.repetitions),
                 config,

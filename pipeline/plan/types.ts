@@ -1,9 +1,12 @@
 import type { FrameworkName, ModelName, PrebuiltModel, RuntimeName, TrialConfig } from '../contracts/index.js';
 
-/** A runtime image: one per runtime and flavour ('cuda' when a trial uses the cuda or tensorrt provider). */
+/**
+ * A runtime image: one per runtime and flavour. The flavour follows the provider: 'cpu', 'cuda', and
+ * 'tensorrt' (onnxruntime's variant with TensorRT from NVIDIA's index, see images/onnxruntime/Dockerfile).
+ */
 export interface ImageRef {
   runtime: Exclude<RuntimeName, 'embedded'>;
-  flavour: 'cpu' | 'cuda';
+  flavour: 'cpu' | 'cuda' | 'tensorrt';
 }
 
 /** The model artifact a trial runs: the framework's own format, or its ONNX export. */
