@@ -7,12 +7,13 @@ export ONNXRUNTIME_NODE_INSTALL ?= $(if $(shell command -v nvidia-smi 2>/dev/nul
 export GREENRT_CA_BUNDLE ?= $(or $(PIP_CERT),$(REQUESTS_CA_BUNDLE))
 GREENRT := node bin/greenrt.js
 
-.PHONY: install build demo test test-unit images cpu paper-validate bench demo-model clean help
+.PHONY: install build demo test test-unit images images-cuda cpu paper-validate bench demo-model clean help
 
 help:
 	@echo "make demo    install, then run experiments/demo.yaml (embedded runtime, ~1 min) and print the report path"
 	@echo "make test    the whole test suite (unit, Docker, in-image pytest); ends with 'N passed, N failed'"
 	@echo "make images  build the four CPU runtime images"
+	@echo "make images-cuda  build the four CUDA runtime images (no GPU or NVIDIA registry needed) and check each"
 	@echo "make cpu     run experiments/cpu.yaml through Docker (four runtimes x three models)"
 	@echo "make bench   overhead benchmarks -> bench/results/latest.json"
 	@echo "make demo-model  re-export the committed demo model (needs Docker)"
@@ -36,6 +37,11 @@ test: build
 
 images: build
 	$(GREENRT) images build --flavour cpu
+
+images-cuda: build
+	$(GREENRT) images build --flavour cuda
+	for tag in $$(docker images --format '{{.Repository}}:{{.Tag}}' --filter label=dev.greenrt.flavour=cuda | grep -E '^greenrt/[a-z]+:cuda-'); do \
+	  $(GREENRT) images check "$$tag" || exit $$?; done
 
 cpu: build
 	$(GREENRT) run experiments/cpu.yaml

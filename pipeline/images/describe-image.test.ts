@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { summarizeDpkg } from './describe-image.js';
+import { parseCudaRecord, summarizeDpkg } from './describe-image.js';
 import { demuxLogs, tailLines } from './docker-logs.js';
 
 describe('summarizeDpkg', () => {
@@ -9,6 +9,19 @@ describe('summarizeDpkg', () => {
     expect(a.count).toBe(4);
     expect(a.sha256).toBe(b.sha256);
     expect(a.selected).toEqual({ libc6: '2.36-9', python3: '3.11.2-1+b1', 'python3-numpy': '1:1.24.2-1' });
+  });
+});
+
+describe('parseCudaRecord', () => {
+  const record = { runtime: 'tensorflow', flavour: 'cuda', cuda: '12.2', cudnn: '8', archs: ['sm_75', 'compute_80'], archSource: 'api', minDriver: '525.60.13', knownUnavailable: {}, librariesChecked: 29, problems: [], ok: true };
+  it('reads the record an image build wrote', () => {
+    expect(parseCudaRecord(JSON.stringify(record))).toEqual(record);
+  });
+  it('returns null for what is not such a record, rather than trusting it', () => {
+    expect(parseCudaRecord('cat: /opt/greenrt/packages/cuda.json: No such file or directory')).toBeNull();
+    expect(parseCudaRecord(JSON.stringify({ ...record, archs: ['sm_80; rm -rf /'] }))).toBeNull();
+    expect(parseCudaRecord(JSON.stringify({ ...record, ok: 'yes' }))).toBeNull();
+    expect(parseCudaRecord('[]')).toBeNull();
   });
 });
 

@@ -32,7 +32,7 @@ export interface MeasurementPort {
 /** What an image build produced, for the manifest and for trials. */
 export interface ImageRecord {
   runtime: string;
-  flavour: 'cpu' | 'cuda';
+  flavour: 'cpu' | 'cuda' | 'tensorrt';
   tag: string;
   id: string;
   [key: string]: unknown;

@@ -1,0 +1,174 @@
+/**
+ * The four cuda images on the real Docker engine, on a host with no GPU and no NVIDIA registry: built
+ * from the local Debian base and hash-locked PyPI wheels through `greenrt images build --flavour cuda`,
+ * then checked inside each with `greenrt images check` (every library resolves but the driver's, the
+ * framework is a CUDA build, its kernel architectures are recorded). A derived image with the CUDA
+ * wheels off the loader path must fail the check. The TensorRT variant, which needs NVIDIA's own
+ * index, is refused with the reason by `images build` and by a run's pre-flight, before anything runs.
+ * Slow on a fresh host (the images are about 18 GB of wheels and libraries); seconds once built.
+ */
+import { execFile } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildFromContext, contextFromEntries, ensureImage, type CudaBuildInfo, type DockerEngine, type ImageCheckResult } from '../images/index.js';
+import { connectDockerOrSkip } from '../testing/docker-test-image.js';
+import { ensureCliBuilt, runCli, writeExperiment, type CliResult } from './e2e-support.js';
+
+const run = promisify(execFile);
+const engine = await connectDockerOrSkip('gpu images');
+const RUNTIMES = ['pytorch', 'tensorflow', 'mxnet', 'onnxruntime'] as const;
+
+/** What each framework's build must say about GPU kernels (sm_XY machine code, compute_XY PTX). */
+const EXPECTED: Record<(typeof RUNTIMES)[number], { cuda: string; has: string[]; lacks: string[] }> = {
+  // torch 2.6.0+cu124: SASS for Maxwell to Hopper, nothing for Blackwell.
+  pytorch: { cuda: '12.4', has: ['sm_50', 'sm_80', 'sm_86', 'sm_90'], lacks: ['sm_100', 'sm_120'] },
+  // TensorFlow 2.15.1: SASS up to sm_75, PTX for compute_80: Ampere and newer JIT-compile.
+  tensorflow: { cuda: '12.2', has: ['sm_75', 'compute_80'], lacks: ['sm_90', 'compute_90'] },
+  // mxnet-cu112 1.9.1: SASS for sm_50/60/70/80/86 and no PTX: nothing runs on Hopper.
+  mxnet: { cuda: '11.2', has: ['sm_50', 'sm_60', 'sm_70', 'sm_80', 'sm_86'], lacks: ['sm_90', 'compute_80', 'compute_86', 'compute_90'] },
+  // onnxruntime-gpu 1.21.0's CUDA provider: SASS sm_60 to sm_90 and compute_90 PTX.
+  onnxruntime: { cuda: '12.4', has: ['sm_60', 'sm_86', 'sm_90', 'compute_90'], lacks: ['sm_50'] },
+};
+
+describe.skipIf(!engine)('cuda images: built without a GPU or a registry, checked inside', () => {
+  const e = engine as DockerEngine;
+  let build: CliResult;
+  const tags = new Map<string, string>();
+  let root = '';
+
+  beforeAll(async () => {
+    ensureCliBuilt();
+    root = mkdtempSync(join(tmpdir(), 'greenrt-gpu-images-'));
+    build = await runCli(['images', 'build', '--flavour', 'cuda'], { timeoutMs: 50 * 60_000 });
+    for (const line of build.stdout.split('\n')) {
+      const tag = /^(greenrt\/([a-z]+):cuda-[0-9a-f]{12})\s/.exec(line);
+      if (tag) tags.set(tag[2]!, tag[1]!);
+    }
+    console.log(`greenrt images build --flavour cuda (exit ${build.code}):\n${build.stdout}`);
+  }, 55 * 60_000);
+  afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+  it('builds all four with `greenrt images build --flavour cuda`', () => {
+    if (build.code !== 0) console.error(build.stderr.slice(-6000));
+    expect(build.code).toBe(0);
+    expect([...tags.keys()].sort()).toEqual([...RUNTIMES].sort());
+  });
+
+  it.each(RUNTIMES)('%s: `greenrt images check` passes inside the image, without a GPU', async (runtime) => {
+    const result = await runCli(['images', 'check', tags.get(runtime)!, '--json'], { timeoutMs: 10 * 60_000 });
+    const check = JSON.parse(result.stdout) as ImageCheckResult;
+    if (result.code !== 0) console.error(result.stdout, result.stderr);
+    expect(result.code).toBe(0);
+    expect(check.ok).toBe(true);
+    const record = check.record!;
+    expect(record.problems).toEqual([]);
+    expect(record.cuda).toBe(EXPECTED[runtime].cuda);
+    expect(record.librariesChecked).toBeGreaterThan(3);
+    for (const arch of EXPECTED[runtime].has) expect(record.archs, `${runtime} ${arch}`).toContain(arch);
+    for (const arch of EXPECTED[runtime].lacks) expect(record.archs, `${runtime} ${arch}`).not.toContain(arch);
+    expect(record.minDriver).toBe(runtime === 'mxnet' ? '450.80.02' : '525.60.13');
+  });
+
+  it.each(RUNTIMES)('%s: the harness tests (and the adapter tests, on the CPU, where the framework imports without a driver) pass inside the cuda image', async (runtime) => {
+    // import mxnet needs libcuda.so.1, so its adapter tests cannot run without a GPU; the harness's can.
+    const dirs = runtime === 'mxnet' ? ['/opt/greenrt/common/tests'] : ['/opt/greenrt/common/tests', '/opt/greenrt/runtime/tests'];
+    const { stdout } = await run('docker', ['run', '--rm', '--network', 'none', tags.get(runtime)!, 'python3', '-m', 'pytest', '-q', '-p', 'no:cacheprovider', ...dirs], {
+      timeout: 10 * 60_000,
+      maxBuffer: 16 * 2 ** 20,
+    }).catch((error: { stdout?: string; stderr?: string }) => ({ stdout: `${error.stdout ?? ''}${error.stderr ?? ''}` }));
+    expect(stdout, runtime).toMatch(/\d+ passed/);
+    expect(stdout, runtime).not.toMatch(/\d+ (failed|error)/);
+  }, 12 * 60_000);
+
+  it('the fatbin reader agrees with the frameworks\' own lists (PyTorch exactly; TensorFlow adds the sm_80 SASS a few kernels carry)', async () => {
+    type CheckRecord = CudaBuildInfo & { archsInBinary: string[]; archsInBinaryCounts: Record<string, number> };
+    const record = async (runtime: string) => (JSON.parse((await runCli(['images', 'check', tags.get(runtime)!, '--json'])).stdout) as ImageCheckResult).record as CheckRecord;
+    const torch = await record('pytorch');
+    expect(torch.archsInBinary).toEqual(torch.archs);
+    const tf = await record('tensorflow');
+    expect(tf.archsInBinary.filter((a) => a !== 'sm_80')).toEqual(tf.archs);
+    expect(tf.archsInBinaryCounts.compute_80!).toBeGreaterThan(tf.archsInBinaryCounts.sm_80 ?? 0);
+  }, 5 * 60_000);
+
+  it('the image keeps its build record, and greenrt reads it when describing the image', async () => {
+    const built = await ensureImage(e, { runtime: 'tensorflow', flavour: 'cuda' });
+    expect(built.built).toBe(false);
+    expect(built.description?.cuda?.archs).toContain('compute_80');
+    expect(built.description?.cuda?.minDriverPtxJit).toBe('535.54.03');
+    const ort = await ensureImage(e, { runtime: 'onnxruntime', flavour: 'cuda' });
+    expect(Object.keys(ort.description?.cuda?.knownUnavailable ?? {})).toEqual(['libonnxruntime_providers_tensorrt.so']);
+  });
+
+  it('fails an image whose CUDA wheels are off the loader path (exit 4, naming the libraries)', async () => {
+    const ctx = contextFromEntries(
+      [{ path: 'Dockerfile', type: 'file', data: Buffer.from(`FROM ${tags.get('onnxruntime')}\nUSER 0\nRUN rm /etc/ld.so.conf.d/greenrt-cuda.conf && ldconfig\nUSER greenrt\n`) }],
+      {},
+      'greenrt-test/broken-ort',
+      'cuda',
+    );
+    await buildFromContext(e, ctx, { labels: { 'dev.greenrt.runtime': 'onnxruntime', 'dev.greenrt.flavour': 'cuda' } });
+    try {
+      const result = await runCli(['images', 'check', ctx.tag], { timeoutMs: 5 * 60_000 });
+      expect(result.code).toBe(4);
+      expect(result.stdout).toContain('FAILED');
+      expect(result.stdout).toMatch(/PROBLEM: .*libonnxruntime_providers_cuda\.so: unresolved .*libcublasLt\.so\.12/);
+      expect(result.stdout).toMatch(/PROBLEM: CUDA session: ORT cannot load libonnxruntime_providers_cuda\.so/);
+    } finally {
+      await e.docker.getImage(ctx.tag).remove({ force: true }).catch(() => undefined);
+    }
+  }, 10 * 60_000);
+
+  it('refuses to check a cpu image or an unknown one (exit 2)', async () => {
+    const cpu = await runCli(['images', 'check', 'greenrt/debian:bookworm']);
+    expect(cpu.code).toBe(2);
+    expect(cpu.stderr).toContain('was not built by greenrt images build');
+    const unknown = await runCli(['images', 'check', 'greenrt/nothing:here']);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain('is not on this Docker engine');
+  });
+});
+
+describe.skipIf(!engine)('the TensorRT variant needs NVIDIA\'s index: refused up front where it is unreachable', () => {
+  let root = '';
+  let closedIndex = '';
+  beforeAll(async () => {
+    ensureCliBuilt();
+    root = mkdtempSync(join(tmpdir(), 'greenrt-trt-'));
+    const probe = createServer();
+    await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+    closedIndex = `http://127.0.0.1:${(probe.address() as { port: number }).port}`;
+    await new Promise<void>((resolve) => probe.close(() => resolve()));
+  });
+  afterAll(() => rmSync(root, { recursive: true, force: true }));
+  const env = () => ({ GREENRT_NVIDIA_INDEX: closedIndex });
+
+  it('`images build --flavour tensorrt` says why and what to do (exit 3)', async () => {
+    const result = await runCli(['images', 'build', '--flavour', 'tensorrt'], { env: env() });
+    expect(result.code).toBe(3);
+    expect(result.stderr).toContain(`NVIDIA's package index ${closedIndex} is not reachable`);
+    expect(result.stderr).toContain('PyPI carries no TensorRT library');
+    expect(result.stderr).toContain('docker save / docker load');
+  });
+
+  it('`images build pytorch --flavour tensorrt` is bad input (exit 2): TensorRT is an onnxruntime provider', async () => {
+    const result = await runCli(['images', 'build', 'pytorch', '--flavour', 'tensorrt'], { env: env() });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('runtime "pytorch" has no tensorrt flavour');
+  });
+
+  it('a run with tensorrt trials stops before any trial, writing nothing (exit 3)', async () => {
+    const file = writeExperiment(root, {
+      name: 'trt-plan',
+      moreRuntimes: ['  - name: onnxruntime', '    providers: [tensorrt]', '    sources: [pytorch]'],
+    });
+    const artifacts = join(root, 'artifacts');
+    const result = await runCli(['run', file, '--artifacts', artifacts], { env: env() });
+    expect(result.code).toBe(3);
+    expect(result.stderr).toContain('The TensorRT variant of the onnxruntime image cannot be built on this host');
+    expect(existsSync(artifacts)).toBe(false);
+  });
+});
