@@ -17,14 +17,19 @@
  * - `ensureImage(engine, {runtime, flavour, baseImage?, caBundlePath?, describe?}, progress) -> BuiltImage`:
  *   reuses an existing tag (no build; ~10 ms plus a cached description), else makes the base image
  *   (images/base/build-base.sh for greenrt/debian:<suite>) and builds.
- * - `describeImage(engine, imageId, {cacheDir?}) -> ImageDescription`: harness `describe` JSON + dpkg summary.
+ * - `describeImage(engine, imageId, {cacheDir?}) -> ImageDescription`: harness `describe` JSON, dpkg summary,
+ *   and for cuda images the build record `cuda` (CUDA/cuDNN versions, kernel archs, minimum driver).
  *
  * CLI entry points
  * - `buildImages(engine, {flavour, runtimes?, ...}) -> {images: BuiltImage[], lock}` (`greenrt images build`).
  * - `listImages(engine) -> ListedImage[]` (`greenrt images list`; sizes in bytes, createdMs).
- * - `lockImages(engine, {write?}) -> LockResult` (`greenrt images lock`): images/images.lock.json pins upstream
- *   (cuda) base tags to registry digests; local bases are recorded by image id (digest not applicable).
- *   A moved upstream tag throws E_IMAGE_LOCK_MISMATCH with the fix.
+ * - `lockImages(engine, {write?}) -> LockResult` (`greenrt images lock`): images/images.lock.json records the
+ *   local bases (greenrt/debian:<suite>) by image id (digest not applicable); a registry image a Dockerfile
+ *   may name (greenrt's name none) is pinned to its digest, and a moved tag throws E_IMAGE_LOCK_MISMATCH.
+ * - `checkImage(engine, ref) -> ImageCheckResult` (`greenrt images check`): the no-GPU check inside a cuda or
+ *   tensorrt image (images/common/docker/cuda_check.py): libraries resolve, CUDA build, kernel architectures.
+ * - `requireNvidiaIndex()`, `requireTensorrtImageOrIndex(engine)`: the tensorrt variant needs NVIDIA's index;
+ *   throws EnvironmentError E_TENSORRT_UNAVAILABLE (exit 3) with the reason and the fix.
  */
 export * from './docker-engine.js';
 export * from './build-context.js';
