@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildFromContext, contextFromEntries, ensureImage, type CudaBuildInfo, type DockerEngine, type ImageCheckResult } from '../images/index.js';
+import { buildFromContext, contextFromEntries, describeImage, type CudaBuildInfo, type DockerEngine, type ImageCheckResult } from '../images/index.js';
 import { connectDockerOrSkip } from '../testing/docker-test-image.js';
 import { ensureCliBuilt, runCli, writeExperiment, type CliResult } from './e2e-support.js';
 
@@ -95,13 +95,16 @@ describe.skipIf(!engine)('cuda images: built without a GPU or a registry, checke
   }, 5 * 60_000);
 
   it('the image keeps its build record, and greenrt reads it when describing the image', async () => {
-    const built = await ensureImage(e, { runtime: 'tensorflow', flavour: 'cuda' });
-    expect(built.built).toBe(false);
-    expect(built.description?.cuda?.archs).toContain('compute_80');
-    expect(built.description?.cuda?.minDriverPtxJit).toBe('535.54.03');
-    const ort = await ensureImage(e, { runtime: 'onnxruntime', flavour: 'cuda' });
-    expect(Object.keys(ort.description?.cuda?.knownUnavailable ?? {})).toEqual(['libonnxruntime_providers_tensorrt.so']);
-  });
+    const tf = await describeImage(e, tags.get('tensorflow')!);
+    expect(tf.cuda?.archs).toContain('compute_80');
+    expect(tf.cuda?.minDriverPtxJit).toBe('535.54.03');
+    const ort = await describeImage(e, tags.get('onnxruntime')!);
+    expect(Object.keys(ort.cuda?.knownUnavailable ?? {})).toEqual(['libonnxruntime_providers_tensorrt.so']);
+    // import mxnet needs the driver: the harness cannot describe the mxnet cuda image, its build record can.
+    const mx = await describeImage(e, tags.get('mxnet')!);
+    expect(mx.harnessError).toMatch(/libcuda\.so\.1/);
+    expect(mx.cuda?.archs).toEqual(['sm_50', 'sm_60', 'sm_70', 'sm_80', 'sm_86']);
+  }, 5 * 60_000);
 
   it('fails an image whose CUDA wheels are off the loader path (exit 4, naming the libraries)', async () => {
     const ctx = contextFromEntries(
