@@ -113,7 +113,7 @@ export async function runExperiment(deps: RunDependencies, req: RunRequest): Pro
     images: [],
     models: [],
     power: { sources: [], baseline: null },
-    progress: { total: plan.trialCount, ok: 0, failed: 0, invalid: 0, pending: plan.trialCount },
+    progress: { total: plan.trialCount, ok: 0, failed: 0, invalid: 0, unsupported: 0, pending: plan.trialCount },
   };
   if (previous) {
     manifest.status = 'running';
@@ -205,7 +205,7 @@ export async function runExperiment(deps: RunDependencies, req: RunRequest): Pro
 }
 
 function countProgress(plan: RunPlan, done: Map<string, TrialResult>): RunManifest['progress'] {
-  const counts = { total: plan.trialCount, ok: 0, failed: 0, invalid: 0, pending: 0 };
+  const counts = { total: plan.trialCount, ok: 0, failed: 0, invalid: 0, unsupported: 0, pending: 0 };
   for (const t of plan.trials) {
     const r = done.get(t.id);
     if (!r) counts.pending++;
