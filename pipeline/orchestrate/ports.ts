@@ -25,7 +25,7 @@ export interface MeasurementPort {
     window: { startNs: string; endNs: string } | null,
     measuredIterations: number,
     ids: { runId: string; trialId: string },
-  ): { energy: TrialResult['energy']; trace: PowerTrace | null; gpuState: TrialResult['gpuState']; invalidReasons: string[] };
+  ): { energy: TrialResult['energy']; trace: PowerTrace | null; gpuState: TrialResult['gpuState']; invalidReasons: string[]; warnings?: string[] };
   close(): Promise<void>;
 }
 

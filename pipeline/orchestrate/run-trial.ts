@@ -102,7 +102,7 @@ export async function runOneTrial(trial: PlannedTrial, ctx: TrialContext): Promi
     cooldown,
     tracePath,
     invalidReasons,
-    warnings: model.conversionNote && trial.model.format === 'onnx' ? [`conversion not checked: ${model.conversionNote}`] : [],
+    warnings: [...(model.conversionNote && trial.model.format === 'onnx' ? [`conversion not checked: ${model.conversionNote}`] : []), ...(measured.warnings ?? [])],
     startedAt,
     finishedAt: new Date(ctx.clock.nowMs()).toISOString(),
   });
