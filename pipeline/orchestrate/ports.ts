@@ -1,6 +1,7 @@
 import type { PowerTrace, TrialResult, TrialSpec } from '../contracts/index.js';
 import type { PlannedTrial, NeededImage, NeededModel } from '../plan/index.js';
 import type { ResolvedModel } from '../models/index.js';
+import type { TrialCaches } from '../runners/index.js';
 import type { ExecutionRecord } from './trial-result.js';
 
 /** The host power monitor as the run loop uses it (implemented over pipeline/power). */
@@ -52,6 +53,7 @@ export interface FrameworkExecutor {
     workDir: string,
     onStart: (monotonicNs: bigint) => void,
     signal?: AbortSignal,
+    extra?: { caches?: TrialCaches },
   ): Promise<ExecutionRecord & { image?: string | null; imageId?: string | null }>;
   /** Removes containers a crashed run left behind; returns how many. */
   removeOrphans(runId: string): Promise<number>;

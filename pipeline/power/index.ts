@@ -51,3 +51,4 @@ export { NvmlError, NvmlUnavailableError, decodeThrottleReasons, type NvmlBindin
 export { execaNvidiaSmi, nodeSysfsReader, type NvidiaSmiPort, type SysfsReader, type CommandResult, type LineStream } from './ports.js';
 export type { SampleSink } from './series-store.js';
 export type * from './types.js';
+export { listGpus, type GpuDevice, type GpuInventory } from './gpu-inventory.js';
