@@ -51,6 +51,10 @@ bench: build
 gpu-check: build
 	$(GREENRT) doctor --measure
 
+# No npm install needed beyond the lockfile's devDependencies (esbuild); never ships onnxruntime-node.
+gpu-bundle: $(NODE_MODULES_STAMP)
+	node scripts/gpu-bundle.mjs dist/gpu-bundle
+
 demo-model:
 	bash scripts/export-demo-model.sh
 
