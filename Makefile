@@ -7,7 +7,7 @@ export ONNXRUNTIME_NODE_INSTALL ?= $(if $(shell command -v nvidia-smi 2>/dev/nul
 export GREENRT_CA_BUNDLE ?= $(or $(PIP_CERT),$(REQUESTS_CA_BUNDLE))
 GREENRT := node bin/greenrt.js
 
-.PHONY: install build demo test test-unit images images-cuda cpu paper-validate bench demo-model clean help
+.PHONY: install build demo test test-unit images images-cuda cpu paper-validate bench demo-model clean help gpu-check gpu-bundle
 
 help:
 	@echo "make demo    install, then run experiments/demo.yaml (embedded runtime, ~1 min) and print the report path"
@@ -17,6 +17,8 @@ help:
 	@echo "make cpu     run experiments/cpu.yaml through Docker (four runtimes x three models)"
 	@echo "make bench   overhead benchmarks -> bench/results/latest.json"
 	@echo "make demo-model  re-export the committed demo model (needs Docker)"
+	@echo "make gpu-check   GPU acceptance check on this host (greenrt doctor --measure); exit 3 naming what is missing"
+	@echo "make gpu-bundle  portable bundle for GPU hosts without Node or network -> dist/gpu-bundle/ (<= 64 MiB)"
 
 $(NODE_MODULES_STAMP): package.json package-lock.json
 	npm ci --no-audit --no-fund
@@ -51,6 +53,13 @@ paper-validate: build
 
 bench: build
 	node bench/run.mjs
+
+gpu-check: build
+	$(GREENRT) doctor --measure
+
+# No npm install needed beyond the lockfile's devDependencies (esbuild); never ships onnxruntime-node.
+gpu-bundle: $(NODE_MODULES_STAMP)
+	node scripts/gpu-bundle.mjs dist/gpu-bundle
 
 demo-model:
 	bash scripts/export-demo-model.sh

@@ -19,7 +19,7 @@ suite('summarizeTrials', () => {
   it('groups by configuration and describes the ok trials', () => {
     const trials = [...syntheticTrials(pytorch, 10, 1), ...syntheticTrials(mxnet, 10, 2)];
     const s = summarizeTrials(trials, { seed: 3 });
-    expect(s.trials).toEqual({ total: 20, ok: 20, failed: 0, invalid: 0 });
+    expect(s.trials).toEqual({ total: 20, ok: 20, failed: 0, invalid: 0, unsupported: 0 });
     expect(s.configurations.map((c) => c.id)).toEqual(['mxnet/mxnet/resnet50/cuda/b64', 'pytorch/pytorch/resnet50/cuda/b64']);
     const c = s.configurations[1]!;
     const perTrial = trials.slice(0, 10).map((t) => median(t.timing.latenciesMs));
@@ -45,18 +45,20 @@ suite('summarizeTrials', () => {
     expect(summarizeTrials([...trials].reverse(), { seed: 7 })).toEqual(summarizeTrials(trials, { seed: 7 }));
   });
 
-  it('counts failed and invalid trials with reasons and leaves them out of the statistics', () => {
+  it('counts failed, invalid and unsupported trials with reasons and leaves them out of the statistics', () => {
     const trials = [
       ...syntheticTrials(pytorch, 4, 1),
       syntheticTrial(pytorch, { repetition: 5, seed: 50, status: 'failed', reasons: ['CUDA out of memory'] }),
       syntheticTrial(pytorch, { repetition: 6, seed: 60, status: 'failed', reasons: ['CUDA out of memory'] }),
       syntheticTrial({ ...pytorch, latencyMs: 1000 }, { repetition: 7, seed: 70, status: 'invalid', reasons: ['cool-down gate not met'] }),
+      syntheticTrial({ ...pytorch, latencyMs: 2000 }, { repetition: 8, seed: 80, status: 'unsupported', reasons: ['no kernels for cc 9.0'] }),
     ];
     const c = summarizeTrials(trials).configurations[0]!;
-    expect(c.trials).toEqual({ total: 7, ok: 4, failed: 2, invalid: 1 });
+    expect(c.trials).toEqual({ total: 8, ok: 4, failed: 2, invalid: 1, unsupported: 1 });
     expect(c.excluded).toEqual([
       { status: 'failed', reason: 'CUDA out of memory', count: 2 },
       { status: 'invalid', reason: 'cool-down gate not met', count: 1 },
+      { status: 'unsupported', reason: 'no kernels for cc 9.0', count: 1 },
     ]);
     expect(c.latencyMs.perTrialMedian!.max).toBeLessThan(200);
   });

@@ -32,9 +32,9 @@ export type EnergySummary =
 export interface ConfigurationSummary {
   id: string;
   key: ConfigurationKey;
-  trials: { total: number; ok: number; failed: number; invalid: number };
-  /** Distinct reasons of failed and invalid trials, with counts. */
-  excluded: { status: 'failed' | 'invalid'; reason: string; count: number }[];
+  trials: { total: number; ok: number; failed: number; invalid: number; unsupported: number };
+  /** Distinct reasons of failed, invalid and unsupported trials, with counts. */
+  excluded: { status: Exclude<TrialResult['status'], 'ok'>; reason: string; count: number }[];
   latencyMs: {
     /** Per inference, ms: one value per ok trial (the trial's median latency). */
     perTrialMedian: Descriptives | null;
@@ -50,7 +50,7 @@ export interface ConfigurationSummary {
 }
 
 export interface RunSummary {
-  trials: { total: number; ok: number; failed: number; invalid: number };
+  trials: { total: number; ok: number; failed: number; invalid: number; unsupported: number };
   configurations: ConfigurationSummary[];
   groupTests: GroupTest[];
   method: {
@@ -87,7 +87,7 @@ export function summarizeTrials(results: readonly TrialResult[], options: Summar
     .map(([id, trials]) => summarizeConfiguration(id, trials.sort(byRepetition), { seed: deriveSeed(seed, id), resamples, confidence }));
   const count = (s: TrialResult['status']) => results.filter((t) => t.status === s).length;
   return {
-    trials: { total: results.length, ok: count('ok'), failed: count('failed'), invalid: count('invalid') },
+    trials: { total: results.length, ok: count('ok'), failed: count('failed'), invalid: count('invalid'), unsupported: count('unsupported') },
     configurations,
     groupTests: groupTests(configurations, results),
     method: {
@@ -119,6 +119,7 @@ function summarizeConfiguration(
       ok: ok.length,
       failed: trials.filter((t) => t.status === 'failed').length,
       invalid: trials.filter((t) => t.status === 'invalid').length,
+      unsupported: trials.filter((t) => t.status === 'unsupported').length,
     },
     excluded: excludedReasons(trials),
     latencyMs: {
@@ -166,7 +167,7 @@ function summarizeEnergy(
 }
 
 function excludedReasons(trials: TrialResult[]): ConfigurationSummary['excluded'] {
-  const counts = new Map<string, { status: 'failed' | 'invalid'; reason: string; count: number }>();
+  const counts = new Map<string, ConfigurationSummary['excluded'][number]>();
   for (const t of trials) {
     if (t.status === 'ok') continue;
     for (const reason of t.reasons.length > 0 ? t.reasons : ['(no reason recorded)']) {

@@ -1,6 +1,6 @@
 import { Contracts } from '../contracts/index.js';
 import { systemClock } from '../core/index.js';
-import { PowerMeasurement } from '../power/index.js';
+import { listGpus, PowerMeasurement } from '../power/index.js';
 import { createFrameworkExecutor, type RunDependencies } from '../orchestrate/index.js';
 import { caBundleFromEnv } from './images-command.js';
 import type { Progress } from './progress.js';
@@ -13,8 +13,14 @@ export function createRunDependencies(progress: Progress, artifactsDir: string):
     contracts,
     clock: systemClock,
     progress,
-    createMeasurement: (spec) => PowerMeasurement.open(spec.power ?? {}, { clock: systemClock }),
-    createFrameworkExecutor: (spec, plan) =>
-      createFrameworkExecutor(spec, plan, { contracts, progress, artifactsDir, ...(caBundlePath ? { caBundlePath } : {}) }),
+    listGpus: () => listGpus(),
+    // Measure the selected GPUs; the others are context (state and processes, never energy).
+    createMeasurement: (spec, gpus) =>
+      PowerMeasurement.open(spec.power ?? {}, {
+        clock: systemClock,
+        ...(gpus?.measured.length ? { gpuIndices: gpus.measured.map((g) => g.index), contextGpuIndices: gpus.context.map((g) => g.index) } : {}),
+      }),
+    createFrameworkExecutor: (spec, plan, gpus) =>
+      createFrameworkExecutor(spec, plan, { contracts, progress, artifactsDir, gpus: gpus ?? null, ...(caBundlePath ? { caBundlePath } : {}) }),
   };
 }

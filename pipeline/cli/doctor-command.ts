@@ -3,6 +3,7 @@ import { promisify } from 'node:util';
 import { ExitCode, systemClock } from '../core/index.js';
 import { connectDocker } from '../images/index.js';
 import { formatPowerDoctor, probePowerSources } from '../power/index.js';
+import { dockerGpuSupport } from '../orchestrate/index.js';
 
 const run = promisify(execFile);
 
@@ -23,10 +24,11 @@ export async function doctorCommand(): Promise<number> {
     dockerOk = true;
     const i = engine.info;
     out.push(`  [ ok ] engine ${i.serverVersion} (API ${i.apiVersion}), storage ${i.storageDriver}, cgroup v${i.cgroupVersion}, runtimes: ${i.runtimes.join(', ')}`);
+    const gpuPath = await dockerGpuSupport(engine);
     out.push(
-      i.nvidiaRuntime
-        ? '  [ ok ] NVIDIA container runtime: GPU trials (cuda, tensorrt) can run in containers'
-        : '  [FAIL] NVIDIA container runtime: not configured, so cuda/tensorrt trials cannot run in containers.\n         fix: install the NVIDIA Container Toolkit and run `nvidia-ctk runtime configure --runtime=docker`, then restart dockerd (GPU hosts only; cpu experiments do not need it)',
+      gpuPath
+        ? `  [ ok ] NVIDIA GPUs in containers (${gpuPath}): GPU trials (cuda, tensorrt) can run in containers`
+        : '  [FAIL] NVIDIA container runtime: not configured and no nvidia-container-runtime-hook on PATH, so cuda/tensorrt trials cannot run in containers.\n         fix: install the NVIDIA Container Toolkit and run `nvidia-ctk runtime configure --runtime=docker`, then restart dockerd (GPU hosts only; cpu experiments do not need it)',
     );
   } catch (error) {
     out.push(`  [FAIL] engine: ${(error as Error).message.split('\n')[0]}`);

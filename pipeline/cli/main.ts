@@ -7,6 +7,7 @@ import { runCommand, resumeCommand } from './run-command.js';
 import { validateCommand } from './validate-command.js';
 import { reportCommand } from './report-command.js';
 import { doctorCommand } from './doctor-command.js';
+import { gpuCheckCommand } from './gpu-check/gpu-check-command.js';
 import { imagesCommand } from './images-command.js';
 import { compareCommand } from './compare-command.js';
 
@@ -72,8 +73,13 @@ Exit codes: 0 ok, 1 internal error, 2 bad input, 3 missing environment (Docker, 
   program
     .command('doctor')
     .description('Check this host: power sources (NVML, nvidia-smi, RAPL) and why one does not work, Docker, NVIDIA container toolkit, GPUs.')
-    .action(async () => {
-      exitCode = await doctorCommand();
+    .option('--measure', 'GPU acceptance check (make gpu-check): idle power, then PyTorch ResNet-50 batch 1 and 64 on CUDA under the monitor; prints and writes sample rates, counter update period, counter-vs-integrated disagreement, idle power, energy per inference, clocks and temperature, and every validity rule. Exit 3 naming what is missing on a host without a GPU.')
+    .option('--idle-seconds <s>', 'idle measurement before the trials (with --measure)', '60')
+    .addOption(artifacts)
+    .action(async (opts: { measure?: boolean; idleSeconds: string; artifacts: string }) => {
+      const idleS = Number(opts.idleSeconds);
+      if (!(idleS >= 0 && idleS <= 3600)) throw usage(`--idle-seconds must be a number of seconds in [0, 3600], got "${opts.idleSeconds}"`);
+      exitCode = opts.measure ? await gpuCheckCommand({ artifacts: opts.artifacts, idleS }) : await doctorCommand();
     });
 
   imagesCommand(program, (code) => {

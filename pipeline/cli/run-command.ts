@@ -38,7 +38,7 @@ function printOutcome(outcome: RunOutcome): void {
   const p = outcome.progress;
   const rel = relative(process.cwd(), outcome.runDir) || '.';
   process.stdout.write(
-    `Run ${outcome.status}: ${p.ok} ok, ${p.invalid} invalid, ${p.failed} failed of ${p.total} trials.\n` +
+    `Run ${outcome.status}: ${p.ok} ok, ${p.invalid} invalid, ${p.failed} failed${p.unsupported ? `, ${p.unsupported} unsupported on this GPU` : ''} of ${p.total} trials.\n` +
       `Report: ${join(rel, 'report.md')}\nResults: ${join(rel, 'results.csv')}\n`,
   );
   if (p.failed > 0) process.stdout.write(`Some trials failed: see their reasons in ${join(rel, 'report.md')} and ${join(rel, 'trials')}/.\n`);

@@ -106,6 +106,7 @@ export interface Experiment {
    */
   prebuiltModels?: PrebuiltModel[];
   power?: Power;
+  gpu?: Gpu;
 }
 export interface RuntimeEntry {
   name: RuntimeName;
@@ -175,6 +176,22 @@ export interface Power {
      */
     temperatureToleranceC?: number;
   };
+}
+/**
+ * Which GPU(s) cuda and tensorrt trials run on and are measured on. Other GPUs of the host are recorded as context (state, processes) and never counted in a trial's energy.
+ */
+export interface Gpu {
+  /**
+   * GPUs by NVML/PCI-bus index (0, 1, ...) or UUID ('GPU-...'); default the first GPU. Containers get only these devices; the process runner sets CUDA_DEVICE_ORDER=PCI_BUS_ID and CUDA_VISIBLE_DEVICES.
+   *
+   * @minItems 1
+   * @maxItems 16
+   */
+  devices?: (number | string)[];
+  /**
+   * Keep TensorRT engines in a run-scoped cache folder, so only the first tensorrt trial of each configuration builds its engine (the build happens in warm-up either way and is timed separately).
+   */
+  tensorrtEngineCache?: boolean;
 }
 
 // power-trace.schema.json
@@ -252,6 +269,10 @@ export interface GpuState {
    * GPU index.
    */
   index: number;
+  /**
+   * True for a GPU the trial runs on and is measured on; false for another GPU of the host, recorded as context only (never in the trial's energy).
+   */
+  measured?: boolean;
   /**
    * When read, CLOCK_MONOTONIC ns.
    */
@@ -630,6 +651,48 @@ export interface RunManifest {
      */
     baseline?: {} | null;
   };
+  /**
+   * The GPU selection and the architecture pre-flight (null when the run has no GPU trials and no GPU was found).
+   */
+  gpu?: {
+    /**
+     * GPUs the trials run on and are measured on (experiment gpu.devices, default the first).
+     */
+    measured: GpuDevice[];
+    /**
+     * Other GPUs of the host: their state and processes are recorded, never their energy.
+     */
+    context: GpuDevice[];
+    /**
+     * Per cuda image: can its kernels run on the measured GPU?
+     */
+    images: {
+      /**
+       * Runtime of the image.
+       */
+      runtime: string;
+      /**
+       * Image flavour.
+       */
+      flavour: string;
+      /**
+       * Kernel architectures the image build recorded ('sm_XY' SASS, 'compute_XY' PTX); null when unknown.
+       */
+      archs?: string[] | null;
+      /**
+       * native: SASS for the GPU; ptx-jit: the driver JIT-compiles PTX (a compile cache is kept per run); unsupported: no kernel can run, the trials are refused; unknown: not checked.
+       */
+      support: 'native' | 'ptx-jit' | 'unsupported' | 'unknown';
+      /**
+       * Why.
+       */
+      reason: string;
+      /**
+       * Run-scoped CUDA compute cache folder mounted for ptx-jit images (relative to the run folder).
+       */
+      computeCacheDir?: string | null;
+    }[];
+  } | null;
   progress: {
     /**
      * Trials planned.
@@ -647,6 +710,10 @@ export interface RunManifest {
      * Trials invalid.
      */
     invalid: number;
+    /**
+     * Trials refused before running: the runtime cannot run on this GPU.
+     */
+    unsupported?: number;
     /**
      * Trials without a result yet.
      */
@@ -741,6 +808,7 @@ export interface Experiment {
    */
   prebuiltModels?: PrebuiltModel[];
   power?: Power;
+  gpu?: Gpu;
 }
 export interface RuntimeEntry {
   /**
@@ -820,6 +888,40 @@ export interface Power {
     temperatureToleranceC?: number;
   };
 }
+/**
+ * Which GPU(s) cuda and tensorrt trials run on and are measured on. Other GPUs of the host are recorded as context (state, processes) and never counted in a trial's energy.
+ */
+export interface Gpu {
+  /**
+   * GPUs by NVML/PCI-bus index (0, 1, ...) or UUID ('GPU-...'); default the first GPU. Containers get only these devices; the process runner sets CUDA_DEVICE_ORDER=PCI_BUS_ID and CUDA_VISIBLE_DEVICES.
+   *
+   * @minItems 1
+   * @maxItems 16
+   */
+  devices?: (number | string)[];
+  /**
+   * Keep TensorRT engines in a run-scoped cache folder, so only the first tensorrt trial of each configuration builds its engine (the build happens in warm-up either way and is timed separately).
+   */
+  tensorrtEngineCache?: boolean;
+}
+export interface GpuDevice {
+  /**
+   * NVML / PCI-bus index.
+   */
+  index: number;
+  /**
+   * GPU UUID.
+   */
+  uuid?: string | null;
+  /**
+   * Model name.
+   */
+  name?: string | null;
+  /**
+   * CUDA compute capability, e.g. '9.0'.
+   */
+  computeCapability?: string | null;
+}
 
 // trial-output.schema.json
 /**
@@ -860,6 +962,7 @@ export interface TrialOutput {
    */
   phases: {
     load?: Window;
+    engineBuild?: Window;
     warmup?: Window;
     measure?: Window;
   };
@@ -985,9 +1088,9 @@ export interface TrialResult {
   orderIndex: number;
   config: TrialConfig;
   /**
-   * ok: measured and valid; failed: did not complete (see reasons); invalid: completed but broke a measurement rule (see reasons), kept and excluded from claims.
+   * ok: measured and valid; failed: did not complete (see reasons); invalid: completed but broke a measurement rule (see reasons), kept and excluded from claims; unsupported: refused before running because the runtime cannot run on this host's GPU (see reasons, e.g. no kernels for its compute capability).
    */
-  status: 'ok' | 'failed' | 'invalid';
+  status: 'ok' | 'failed' | 'invalid' | 'unsupported';
   /**
    * Why the trial failed or is invalid; warnings for ok trials.
    */
@@ -1076,6 +1179,10 @@ export interface TrialResult {
      * From starting the container or process to the start of the first warm-up (or measured) inference, in ms.
      */
     startToFirstInferenceMs?: number | null;
+    /**
+     * TensorRT engine build (or cache load) at the start of warm-up, outside the measure window, in ms; null when there was none.
+     */
+    engineBuildMs?: number | null;
   };
   energy: Energy;
   /**
@@ -1159,6 +1266,7 @@ export interface TrialConfig {
  */
 export interface Phases {
   load?: Window;
+  engineBuild?: Window;
   warmup?: Window;
   measure?: Window;
 }
@@ -1266,6 +1374,10 @@ export interface GpuState {
    * GPU index.
    */
   index: number;
+  /**
+   * True for a GPU the trial runs on and is measured on; false for another GPU of the host, recorded as context only (never in the trial's energy).
+   */
+  measured?: boolean;
   /**
    * When read, CLOCK_MONOTONIC ns.
    */

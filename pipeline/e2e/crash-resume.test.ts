@@ -73,7 +73,7 @@ describe('kill -9 mid-run, then run --resume (embedded runtime, real CLI)', () =
     const manifest = readJson<RunManifest>(join(runDir, 'manifest.json'));
     expect(manifest.status).toBe('completed');
     expect(manifest.resumes).toHaveLength(1);
-    expect(manifest.progress).toEqual({ total: 6, ok: 6, failed: 0, invalid: 0, pending: 0 });
+    expect(manifest.progress).toEqual({ total: 6, ok: 6, failed: 0, invalid: 0, unsupported: 0, pending: 0 });
     expect(trialFiles(runDir)).toEqual([...manifest.plan.trialIds].sort());
 
     // Finished before the kill: the same bytes (not redone, not rewritten).

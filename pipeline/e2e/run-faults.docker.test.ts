@@ -76,7 +76,7 @@ describe.skipIf(!engine)('container faults through the run loop (real Docker eng
     runIds.push(basename(runDir));
     const manifest = readJson<RunManifest>(join(runDir, 'manifest.json'));
     expect(manifest.status).toBe('completed');
-    expect(manifest.progress).toEqual({ total: 16, ok: 1, failed: 15, invalid: 0, pending: 0 });
+    expect(manifest.progress).toEqual({ total: 16, ok: 1, failed: 15, invalid: 0, unsupported: 0, pending: 0 });
 
     const byId = new Map(trialFiles(runDir).map((id) => [id, readJson<TrialResult>(join(runDir, 'trials', `${id}.json`))]));
     expect(byId.size).toBe(16);

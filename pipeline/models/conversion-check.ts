@@ -1,4 +1,5 @@
-import ort from 'onnxruntime-node';
+import type * as Ort from 'onnxruntime-node';
+import { loadOrt } from '../runners/embedded/load-ort.js';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { PreparedModel, TensorFile } from '../contracts/index.js';
@@ -18,9 +19,10 @@ export interface ConversionCheck {
  */
 export async function checkConversion(preparedDir: string, prepared: PreparedModel): Promise<ConversionCheck> {
   if (!prepared.onnx) throw new Error(`${preparedDir}: the model has no ONNX export to check.`);
+  const ort = loadOrt();
   const session = await ort.InferenceSession.create(join(preparedDir, prepared.onnx.file), { executionProviders: ['cpu'] });
   try {
-    const feeds: Record<string, ort.Tensor> = {};
+    const feeds: Record<string, Ort.Tensor> = {};
     for (const input of prepared.reference.inputs) feeds[input.name] = await readTensor(preparedDir, input);
     const outputs = await session.run(feeds);
     const refOut = prepared.reference.output;
@@ -65,12 +67,12 @@ function argmax(data: Float32Array, offset: number, length: number): number {
   return best;
 }
 
-async function readTensor(dir: string, t: TensorFile): Promise<ort.Tensor> {
+async function readTensor(dir: string, t: TensorFile): Promise<Ort.Tensor> {
   const bytes = await readFile(join(dir, t.file));
   const buf = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength);
   const count = t.shape.reduce((a, b) => a * b, 1);
   const data =
     t.dtype === 'float32' ? new Float32Array(buf) : t.dtype === 'int64' ? new BigInt64Array(buf) : new Int32Array(buf);
   if (data.length !== count) throw new Error(`${join(dir, t.file)} holds ${data.length} ${t.dtype} values, shape ${JSON.stringify(t.shape)} needs ${count}.`);
-  return new ort.Tensor(t.dtype, data, t.shape);
+  return new (loadOrt().Tensor)(t.dtype, data, t.shape);
 }

@@ -80,7 +80,15 @@ export async function prepareModel(
     await rm(dir, { recursive: true, force: true });
     await rename(tmp, dir);
   }
-  const conversion = prepared.onnx ? await checkConversion(dir, prepared) : null;
+  // Without onnxruntime-node (the portable GPU bundle) the export is kept, its check says why it is missing.
+  let ortMissing: string | null = null;
+  const conversion = prepared.onnx
+    ? await checkConversion(dir, prepared).catch((e: unknown) => {
+        if (!(e instanceof GreenrtError && e.code === 'E_ORT_MISSING')) throw e;
+        ortMissing = e.message;
+        return null;
+      })
+    : null;
   const onnxFile = prepared.onnx ? join(dir, prepared.onnx.file) : null;
   return {
     model,
@@ -91,7 +99,7 @@ export async function prepareModel(
     prebuilt: false,
     cacheHit,
     conversion,
-    conversionNote: prepared.onnx ? null : 'no ONNX export',
+    conversionNote: prepared.onnx ? ortMissing : 'no ONNX export',
     prepared,
   };
 }

@@ -25,7 +25,7 @@ describe('finishRun', () => {
     const machine = JSON.parse(readFileSync(join(dir, 'summary.json'), 'utf8'));
     expect(machine.claimsFile).toBe('experiments/paper.claims.yaml');
     expect(machine.claims).toHaveLength(8);
-    expect(machine.summary.trials).toEqual({ total: results.length, ok: results.length, failed: 0, invalid: 0 });
+    expect(machine.summary.trials).toEqual({ total: results.length, ok: results.length, failed: 0, invalid: 0, unsupported: 0 });
     expect(machine.summary.method.intervals.seed).toBe(manifest.plan.seed);
     const md = readFileSync(join(dir, 'report.md'), 'utf8');
     expect(md).toContain('`energy-time-correlation`');

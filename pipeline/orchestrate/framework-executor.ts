@@ -7,6 +7,8 @@ import { connectDocker, ensureImage, requireTensorrtImageOrIndex, type BuiltImag
 import { prepareModel, type ResolvedModel } from '../models/index.js';
 import type { RunPlan } from '../plan/index.js';
 import { DockerRunner, ProcessRunner, removeOrphans, type TrialRunner } from '../runners/index.js';
+import { gpuDeviceIds, type GpuSelection } from './gpu-selection.js';
+import { findOnPath } from './find-on-path.js';
 import type { Progress } from '../cli/progress.js';
 import type { FrameworkExecutor, ImageRecord } from './ports.js';
 
@@ -16,6 +18,25 @@ export interface ExecutorOptions {
   artifactsDir: string;
   /** CA bundle baked into images for TLS-intercepting proxies (GREENRT_CA_BUNDLE). */
   caBundlePath?: string;
+  /** The GPUs trials run on (null: the first GPU, '0'). */
+  gpus?: GpuSelection | null;
+  /** Test seams: the Docker connection and the PATH lookup (defaults: the real ones). */
+  connect?: () => Promise<DockerEngine>;
+  which?: (command: string) => Promise<string | null>;
+}
+
+/** The NVIDIA Container Toolkit's prestart hook: dockerd's `--gpus` (DeviceRequests) uses it directly. */
+export const NVIDIA_HOOK = 'nvidia-container-runtime-hook';
+
+/**
+ * How `--gpus` works on this Docker host, or null when it cannot: the registered nvidia runtime, or
+ * the toolkit's hook on PATH (moby's daemon/nvidia_linux.go looks it up for DeviceRequests, with no
+ * runtime registered in `docker info`). The PATH is this process's, so a remote DOCKER_HOST is trusted as is.
+ */
+export async function dockerGpuSupport(engine: DockerEngine, which: (command: string) => Promise<string | null> = findOnPath): Promise<string | null> {
+  if (engine.info.nvidiaRuntime) return 'nvidia runtime registered';
+  const hook = await which(NVIDIA_HOOK);
+  return hook ? `${NVIDIA_HOOK} at ${hook} (DeviceRequests through the toolkit hook)` : null;
 }
 
 /**
@@ -26,12 +47,12 @@ export interface ExecutorOptions {
 export async function createFrameworkExecutor(spec: Experiment, plan: RunPlan, options: ExecutorOptions): Promise<FrameworkExecutor> {
   const needsGpu = plan.images.some((i) => i.flavour !== 'cpu');
   if ((spec.runner ?? 'docker') === 'docker') {
-    const engine = await connectDocker();
+    const engine = await (options.connect ?? connectDocker)();
     // TensorRT comes only from NVIDIA's index: a plan that needs it fails here, before any build or trial.
     if (plan.images.some((i) => i.flavour === 'tensorrt')) await requireTensorrtImageOrIndex(engine, { caBundlePath: options.caBundlePath });
-    if (needsGpu && !engine.info.nvidiaRuntime) {
-      throw new EnvironmentError('E_NO_GPU_RUNTIME', 'The experiment has cuda/tensorrt trials, but Docker has no nvidia runtime on this host.', {
-        hint: 'Install the NVIDIA Container Toolkit (nvidia-ctk runtime configure --runtime=docker) on a GPU host, or use a cpu-only experiment such as experiments/cpu.yaml.',
+    if (needsGpu && !(await dockerGpuSupport(engine, options.which))) {
+      throw new EnvironmentError('E_NO_GPU_RUNTIME', `The experiment has cuda/tensorrt trials, but Docker cannot give containers a GPU on this host: no nvidia runtime in \`docker info\` and no ${NVIDIA_HOOK} on PATH.`, {
+        hint: 'Install the NVIDIA Container Toolkit (nvidia-ctk runtime configure --runtime=docker) on a GPU host, or use `runner: process`, or a cpu-only experiment such as experiments/cpu.yaml.',
       });
     }
     return new Executor('docker', options, engine, spec);
@@ -110,7 +131,7 @@ class Executor implements FrameworkExecutor {
     );
   }
 
-  async runTrial(...[trial, spec, model, workDir, onStart, signal]: Parameters<FrameworkExecutor['runTrial']>) {
+  async runTrial(...[trial, spec, model, workDir, onStart, signal, extra]: Parameters<FrameworkExecutor['runTrial']>) {
     const runner = this.requireRunner();
     const image = trial.image ? this.built.get(`${trial.image.runtime}:${trial.image.flavour}`) : undefined;
     const execution = await runner.runTrial(
@@ -122,6 +143,8 @@ class Executor implements FrameworkExecutor {
         timeoutMs: (this.spec.trialTimeoutS ?? 1800) * 1000,
         memoryLimitMiB: this.spec.memoryLimitMiB ?? null,
         onProcessStart: onStart,
+        gpuDevices: gpuDeviceIds(this.options.gpus ?? null),
+        ...(extra?.caches ? { caches: extra.caches } : {}),
       },
       signal,
     );

@@ -1,6 +1,7 @@
 import type { PowerTrace, TrialResult, TrialSpec } from '../contracts/index.js';
 import type { PlannedTrial, NeededImage, NeededModel } from '../plan/index.js';
 import type { ResolvedModel } from '../models/index.js';
+import type { TrialCaches } from '../runners/index.js';
 import type { ExecutionRecord } from './trial-result.js';
 
 /** The host power monitor as the run loop uses it (implemented over pipeline/power). */
@@ -25,7 +26,7 @@ export interface MeasurementPort {
     window: { startNs: string; endNs: string } | null,
     measuredIterations: number,
     ids: { runId: string; trialId: string },
-  ): { energy: TrialResult['energy']; trace: PowerTrace | null; gpuState: TrialResult['gpuState']; invalidReasons: string[] };
+  ): { energy: TrialResult['energy']; trace: PowerTrace | null; gpuState: TrialResult['gpuState']; invalidReasons: string[]; warnings?: string[] };
   close(): Promise<void>;
 }
 
@@ -52,6 +53,7 @@ export interface FrameworkExecutor {
     workDir: string,
     onStart: (monotonicNs: bigint) => void,
     signal?: AbortSignal,
+    extra?: { caches?: TrialCaches },
   ): Promise<ExecutionRecord & { image?: string | null; imageId?: string | null }>;
   /** Removes containers a crashed run left behind; returns how many. */
   removeOrphans(runId: string): Promise<number>;

@@ -5,6 +5,7 @@ import type { NeededModel, RunPlan } from '../plan/index.js';
 import { resolvePrebuilt, type ResolvedModel } from '../models/index.js';
 import type { Progress } from '../cli/progress.js';
 import type { FrameworkExecutor, ImageRecord } from './ports.js';
+import type { ImageArchVerdict } from './arch-preflight.js';
 
 export interface Setup {
   images: ImageRecord[];
@@ -12,6 +13,8 @@ export interface Setup {
   models: Map<string, ResolvedModel>;
   modelErrors: Map<string, string>;
   modelRecords: Record<string, unknown>[];
+  /** Architecture pre-flight per cuda image (imageKey), filled before the first trial. */
+  arch: Map<string, ImageArchVerdict>;
 }
 
 /** Models are kept per source, model and format ('native' or 'onnx'): a supplied ONNX file is not the native model. */
@@ -27,7 +30,7 @@ export async function prepareInputs(
   logger: Logger,
   signal: AbortSignal,
 ): Promise<Setup> {
-  const setup: Setup = { images: [], imageErrors: new Map(), models: new Map(), modelErrors: new Map(), modelRecords: [] };
+  const setup: Setup = { images: [], imageErrors: new Map(), models: new Map(), modelErrors: new Map(), modelRecords: [], arch: new Map() };
   if (framework && plan.images.length > 0) {
     for (const image of plan.images) {
       try {

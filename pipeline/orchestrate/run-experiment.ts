@@ -11,14 +11,19 @@ import type { Progress } from '../cli/progress.js';
 import { describeHost, describeGreenrt } from './host-info.js';
 import type { FrameworkExecutor, MeasurementPort } from './ports.js';
 import { finishRun } from './finish-run.js';
+import type { GpuInventory } from '../power/index.js';
+import { selectGpus, type GpuSelection } from './gpu-selection.js';
+import { archPreflight } from './arch-preflight.js';
 
 export interface RunDependencies {
   contracts: Contracts;
   clock: Clock;
   progress: Progress;
-  createMeasurement(spec: Experiment): Promise<MeasurementPort>;
+  createMeasurement(spec: Experiment, gpus?: GpuSelection | null): Promise<MeasurementPort>;
   /** Built only when the plan has framework trials (connects to Docker, checks GPUs). */
-  createFrameworkExecutor(spec: Experiment, plan: RunPlan): Promise<FrameworkExecutor>;
+  createFrameworkExecutor(spec: Experiment, plan: RunPlan, gpus?: GpuSelection | null): Promise<FrameworkExecutor>;
+  /** The host's GPUs (NVML, else nvidia-smi); absent: no selection (tests without GPUs). */
+  listGpus?(): Promise<GpuInventory>;
 }
 
 export interface RunRequest {
@@ -74,8 +79,11 @@ export async function runExperiment(deps: RunDependencies, req: RunRequest): Pro
 
   // Everything that can refuse the run happens before anything is written.
   const needsFramework = plan.trials.some((t) => t.image !== null);
-  const framework = needsFramework ? await deps.createFrameworkExecutor(spec, plan) : null;
-  const measurement = await deps.createMeasurement(spec);
+  const needsGpu = plan.trials.some((t) => t.config.provider !== 'cpu');
+  const inventory = deps.listGpus ? await deps.listGpus() : null;
+  const gpus = inventory ? selectGpus(spec.gpu?.devices, inventory, needsGpu) : null;
+  const framework = needsFramework ? await deps.createFrameworkExecutor(spec, plan, gpus) : null;
+  const measurement = await deps.createMeasurement(spec, gpus);
   if (spec.power?.required && !measurement.canMeasure()) {
     throw new EnvironmentError('E_NO_POWER_SOURCE', 'No power source works on this host and the experiment requires one (power.required: true).', {
       hint: 'Run `greenrt doctor` to see why each source is unavailable, or set power.required: false.',
@@ -113,7 +121,7 @@ export async function runExperiment(deps: RunDependencies, req: RunRequest): Pro
     images: [],
     models: [],
     power: { sources: [], baseline: null },
-    progress: { total: plan.trialCount, ok: 0, failed: 0, invalid: 0, pending: plan.trialCount },
+    progress: { total: plan.trialCount, ok: 0, failed: 0, invalid: 0, unsupported: 0, pending: plan.trialCount },
   };
   if (previous) {
     manifest.status = 'running';
@@ -125,6 +133,7 @@ export async function runExperiment(deps: RunDependencies, req: RunRequest): Pro
     docker: framework ? await framework.describeEngine() : null,
   });
   manifest.power.sources = await measurement.describeSources();
+  if (inventory) manifest.host.gpus = inventory.gpus.map((g) => ({ ...g, driverVersion: inventory.driverVersion, measured: gpus?.measured.includes(g) ?? false }));
   const save = async () => {
     manifest.updatedAt = new Date(deps.clock.nowMs()).toISOString();
     await store.writeManifest(manifest);
@@ -139,6 +148,16 @@ export async function runExperiment(deps: RunDependencies, req: RunRequest): Pro
       if (removed > 0) progress.info(`Removed ${removed} container(s) left by the interrupted run.`);
     }
     const setup = await prepareInputs(plan, loaded, framework, progress, logger, req.signal);
+    if (gpus && needsGpu) {
+      const verdicts = archPreflight(setup.images, gpus.measured);
+      for (const v of verdicts) {
+        setup.arch.set(`${v.runtime}:${v.flavour}`, v);
+        if (v.support === 'unsupported') progress.info(`Refusing the trials of ${v.runtime}:${v.flavour}: ${v.reason}. They are recorded as unsupported.`);
+        if (v.support === 'ptx-jit') progress.info(`Warning: ${v.reason}. A run-scoped compute cache (${v.computeCacheDir}) keeps the JIT output, so it compiles once, in the first trial's warm-up, outside every measured window.`);
+      }
+      manifest.gpu = { measured: gpus.measured, context: gpus.context, images: verdicts };
+      logger.info({ event: 'gpu.preflight', gpu: manifest.gpu }, 'GPU architecture pre-flight');
+    }
     manifest.images = setup.images;
     manifest.models = setup.modelRecords;
     if (manifest.power.baseline) {
@@ -205,7 +224,7 @@ export async function runExperiment(deps: RunDependencies, req: RunRequest): Pro
 }
 
 function countProgress(plan: RunPlan, done: Map<string, TrialResult>): RunManifest['progress'] {
-  const counts = { total: plan.trialCount, ok: 0, failed: 0, invalid: 0, pending: 0 };
+  const counts = { total: plan.trialCount, ok: 0, failed: 0, invalid: 0, unsupported: 0, pending: 0 };
   for (const t of plan.trials) {
     const r = done.get(t.id);
     if (!r) counts.pending++;

@@ -7,6 +7,8 @@ import type { EmbeddedRunner } from '../runners/embedded/index.js';
 import type { FrameworkExecutor, MeasurementPort } from './ports.js';
 import { modelKey, imageKey, type Setup } from './prepare-inputs.js';
 import { buildTrialResult, type ExecutionRecord } from './trial-result.js';
+import type { ImageArchVerdict } from './arch-preflight.js';
+import type { TrialCaches } from '../runners/index.js';
 
 export interface TrialContext {
   plan: RunPlan;
@@ -40,6 +42,25 @@ export async function runOneTrial(trial: PlannedTrial, ctx: TrialContext): Promi
     sequenceLength: trial.config.sequenceLength,
   };
   const runnerKind: TrialResult['runner']['kind'] = trial.image ? (ctx.framework?.kind ?? 'docker') : 'embedded';
+  const arch = trial.image ? ctx.setup.arch.get(imageKey(trial.image)) : undefined;
+  if (arch?.support === 'unsupported') {
+    // Refused up front: no container, no cool-down, no energy window.
+    const now = process.hrtime.bigint();
+    return buildTrialResult({
+      runId: ctx.store.runId,
+      trialId: trial.id,
+      orderIndex: trial.orderIndex,
+      config: trial.config,
+      runner: { kind: runnerKind },
+      execution: { output: null, failure: null, startedNs: now, endedNs: now, wallMs: 0 },
+      model: null,
+      energy: ctx.measurement.energyForWindow(null, null, trial.config.measuredIterations, { runId: ctx.store.runId, trialId: trial.id }).energy,
+      invalidReasons: [],
+      unsupportedReason: `unsupported on this GPU: ${arch.reason}`,
+      startedAt,
+      finishedAt: startedAt,
+    });
+  }
   if (blocked || !model) {
     const now = process.hrtime.bigint();
     return buildTrialResult({
@@ -66,7 +87,7 @@ export async function runOneTrial(trial: PlannedTrial, ctx: TrialContext): Promi
       if (!ctx.framework) throw new Error('no framework executor');
       const workDir = ctx.store.path('work', trial.id);
       await ensureFolder(workDir);
-      execution = await ctx.framework.runTrial(trial, trialSpec, model, workDir, () => undefined, ctx.signal);
+      execution = await ctx.framework.runTrial(trial, trialSpec, model, workDir, () => undefined, ctx.signal, { caches: trialCaches(trial, ctx, arch) });
     } else {
       if (!model.onnxFile) throw new Error(`no ONNX file for ${modelKey(trial.model)}`);
       execution = await ctx.embedded.runTrial({ spec: trialSpec, modelFile: model.onnxFile }, ctx.signal);
@@ -102,9 +123,21 @@ export async function runOneTrial(trial: PlannedTrial, ctx: TrialContext): Promi
     cooldown,
     tracePath,
     invalidReasons,
-    warnings: model.conversionNote && trial.model.format === 'onnx' ? [`conversion not checked: ${model.conversionNote}`] : [],
+    warnings: [
+      ...(model.conversionNote && trial.model.format === 'onnx' ? [`conversion not checked: ${model.conversionNote}`] : []),
+      ...(arch?.support === 'ptx-jit' ? [`PTX JIT: ${arch.reason}; compiled once into the run's compute cache (${arch.computeCacheDir}), outside the measured window`] : []),
+      ...(measured.warnings ?? []),
+    ],
     startedAt,
     finishedAt: new Date(ctx.clock.nowMs()).toISOString(),
   });
 }
 
+
+/** Run-scoped compile caches: the CUDA compute cache for PTX-JIT images, TensorRT engines when asked for. */
+function trialCaches(trial: PlannedTrial, ctx: TrialContext, arch: ImageArchVerdict | undefined): TrialCaches | undefined {
+  const caches: TrialCaches = {};
+  if (arch?.support === 'ptx-jit' && arch.computeCacheDir) caches.cudaComputeDir = ctx.store.path(arch.computeCacheDir);
+  if (trial.config.provider === 'tensorrt' && ctx.spec.gpu?.tensorrtEngineCache) caches.tensorrtEngineDir = ctx.store.path('cache', 'tensorrt-engines');
+  return Object.keys(caches).length ? caches : undefined;
+}

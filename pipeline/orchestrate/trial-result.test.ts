@@ -29,3 +29,25 @@ describe('buildTrialResult: failure reasons say each thing once', () => {
     expect(reasonsOf({}).reasons).toEqual(['no output from the entrypoint']);
   });
 });
+
+describe('buildTrialResult: engine build', () => {
+  it('reports the TensorRT engine build (inside warm-up) separately from load and the measure window', () => {
+    const w = (a: number, b: number) => ({ startNs: String(a), endNs: String(b) });
+    const output = { status: 'ok', phases: { load: w(1e6, 2e6), warmup: w(2e6, 9e9), engineBuild: w(2e6, 8e9), measure: w(9e9, 10e9) }, latenciesMs: [1], environment: {} } as unknown as TrialOutput;
+    const r = buildTrialResult({
+      runId: 'run', trialId: 't', orderIndex: 0, config, runner: { kind: 'docker' },
+      execution: { output, failure: null, startedNs: 0n, endedNs: 11_000_000_000n, wallMs: 11_000 },
+      model: null, energy: {} as TrialResult['energy'], invalidReasons: [], startedAt: '', finishedAt: '',
+    });
+    expect(r.timing).toMatchObject({ engineBuildMs: 7998, loadMs: 1, measureWindowMs: 1000 });
+  });
+
+  it('a refused trial is unsupported with its reason, whatever the execution says', () => {
+    const r = buildTrialResult({
+      runId: 'run', trialId: 't', orderIndex: 0, config, runner: { kind: 'docker' },
+      execution: { output: null, failure: null, startedNs: 0n, endedNs: 0n, wallMs: 0 },
+      model: null, energy: {} as TrialResult['energy'], invalidReasons: [], unsupportedReason: 'no kernels for cc 9.0', startedAt: '', finishedAt: '',
+    });
+    expect([r.status, r.reasons]).toEqual(['unsupported', ['no kernels for cc 9.0']]);
+  });
+});

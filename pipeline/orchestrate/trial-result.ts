@@ -28,6 +28,8 @@ export interface TrialResultInput {
   invalidReasons: string[];
   /** Notes that do not invalidate the trial. */
   warnings?: string[];
+  /** Set when the trial was refused before running (its runtime cannot run on this GPU). */
+  unsupportedReason?: string;
   startedAt: string;
   finishedAt: string;
 }
@@ -49,13 +51,14 @@ export function buildTrialResult(input: TrialResultInput): TrialResult {
     if (failures.length === 0) failures.push('no output from the entrypoint');
   } else if (output.status === 'ok' && !output.phases.measure) failures.push('the entrypoint reported no measure phase');
   const failed = failures.length > 0;
-  const status: TrialResult['status'] = failed ? 'failed' : input.invalidReasons.length > 0 ? 'invalid' : 'ok';
-  const reasons = failed ? unique(failures) : [...input.invalidReasons, ...(input.warnings ?? [])];
+  const unsupported = input.unsupportedReason !== undefined;
+  const status: TrialResult['status'] = unsupported ? 'unsupported' : failed ? 'failed' : input.invalidReasons.length > 0 ? 'invalid' : 'ok';
+  const reasons = unsupported ? [input.unsupportedReason!] : failed ? unique(failures) : [...input.invalidReasons, ...(input.warnings ?? [])];
 
   const phases = output?.phases ?? {};
   const measureWindowMs = phases.measure ? nsDiffMs(phases.measure.startNs, phases.measure.endNs) : null;
   const latenciesMs = output?.latenciesMs ?? [];
-  const firstInference = phases.warmup?.startNs ?? phases.measure?.startNs;
+  const firstInference = phases.engineBuild?.startNs ?? phases.warmup?.startNs ?? phases.measure?.startNs;
   const result: TrialResult = {
     schemaVersion: 1,
     runId: input.runId,
@@ -85,6 +88,7 @@ export function buildTrialResult(input: TrialResultInput): TrialResult {
           ? (config.batchSize * latenciesMs.length) / (measureWindowMs / 1000)
           : null,
       loadMs: phases.load ? nsDiffMs(phases.load.startNs, phases.load.endNs) : null,
+      engineBuildMs: phases.engineBuild ? nsDiffMs(phases.engineBuild.startNs, phases.engineBuild.endNs) : null,
       startToFirstInferenceMs: firstInference ? Math.max(0, Number(BigInt(firstInference) - exec.startedNs) / 1e6) : null,
     },
     energy: input.energy,

@@ -17,9 +17,13 @@
  *   naming the trial count and estimated duration unless confirmed (`--yes`); returns
  *   `{ trialCount, estimatedDurationS }` (s).
  * - `mulberry32(seed)`, `seededShuffle(items, seed)`: the documented PRNG and Fisher-Yates shuffle.
+ * - `decideArchSupport(cc, archs): ArchSupport` whether an image's CUDA kernels ("sm_XY" SASS,
+ *   "compute_XY" PTX) run on a GPU of compute capability cc ("9.0"): 'native', 'ptx-jit',
+ *   'unsupported' or 'unknown', with the reason.
  */
 export { planRun, trialId, trialIdPattern, planDefaults, type PlanOptions } from './plan-run.js';
 export { combinationIssues, onnxRuntimes, frameworkRuntimes, isOnnxRuntime, type CombinationIssue } from './runtime-rules.js';
 export { estimateDurationS, checkPlanSize, estimateAssumptions, formatDuration, type PlanSizeOptions } from './estimate.js';
 export { mulberry32, seededShuffle } from './prng.js';
 export type { RunPlan, PlannedTrial, ImageRef, ModelRef, NeededImage, NeededModel } from './types.js';
+export { decideArchSupport, parseArch, parseComputeCapability, type ArchSupport, type ArchSupportKind, type ComputeCapability } from './cuda-arch.js';

@@ -81,9 +81,18 @@ describe('planRun: matrix expansion', () => {
       ['resnet50:pytorch:onnx', 'models/r.onnx', null],
       ['resnet50:tensorflow:onnx', null, { runtime: 'tensorflow', flavour: 'cpu' }],
     ]);
-    // A framework only needed on cuda prepares its models in the cuda image rather than building another.
+    // Preparation never needs a GPU: a framework only needed on cuda still prepares its models in its
+    // cpu image (issue 11: libmxnet.so in the cuda image links libcuda.so.1, absent without a GPU).
     const cudaOnly = planRun(study({ runtimes: [{ name: 'mxnet', providers: ['cuda'] }], prebuiltModels: [] }));
-    expect(cudaOnly.images).toEqual([{ runtime: 'mxnet', flavour: 'cuda', usedFor: ['trials', 'models'] }]);
+    expect(cudaOnly.images).toEqual([
+      { runtime: 'mxnet', flavour: 'cpu', usedFor: ['models'] },
+      { runtime: 'mxnet', flavour: 'cuda', usedFor: ['trials'] },
+    ]);
+    expect(cudaOnly.models.every((m) => m.preparedIn?.flavour === 'cpu')).toBe(true);
+    // The same for ONNX exports that only cuda/tensorrt onnxruntime trials use.
+    const ortGpu = planRun(study({ runtimes: [{ name: 'onnxruntime', providers: ['cuda', 'tensorrt'], sources: ['pytorch'] }], prebuiltModels: [] }));
+    expect(ortGpu.models.map((m) => m.preparedIn)).toEqual([{ runtime: 'pytorch', flavour: 'cpu' }, { runtime: 'pytorch', flavour: 'cpu' }]);
+    expect(ortGpu.images.find((i) => i.runtime === 'pytorch')).toEqual({ runtime: 'pytorch', flavour: 'cpu', usedFor: ['models'] });
   });
 
   it('rejects impossible combinations with InputError', () => {

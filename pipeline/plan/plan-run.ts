@@ -107,8 +107,9 @@ function expandMatrix(spec: Experiment): Omit<PlannedTrial, 'orderIndex'>[] {
 }
 
 /**
- * Images and models the trials need. A model is prepared in its source framework's image: the flavour
- * a trial already needs for that framework ('cpu' preferred, since export runs on the CPU), else 'cpu'.
+ * Images and models the trials need. A model is prepared in its source framework's cpu image, even
+ * when the plan has only cuda trials for it (then the cpu image is listed with usedFor ['models']):
+ * preparation never needs a GPU.
  */
 function neededArtifacts(spec: Experiment, trials: PlannedTrial[]): { images: NeededImage[]; models: NeededModel[] } {
   const images = new Map<string, NeededImage>();
@@ -129,8 +130,9 @@ function neededArtifacts(spec: Experiment, trials: PlannedTrial[]): { images: Ne
       t.model.format === 'onnx'
         ? (spec.prebuiltModels ?? []).find((p) => p.model === t.model.model && p.source === t.model.source) ?? null
         : null;
-    const flavour = images.has(`${t.model.source}:cpu`) || !images.has(`${t.model.source}:cuda`) ? 'cpu' : 'cuda';
-    const preparedIn: ImageRef | null = prebuilt ? null : { runtime: t.model.source, flavour };
+    // Always the cpu flavour: export and reference outputs run on the CPU, and a cuda image may not
+    // even import its framework without a GPU (libmxnet.so links libcuda.so.1).
+    const preparedIn: ImageRef | null = prebuilt ? null : { runtime: t.model.source, flavour: 'cpu' };
     models.set(key, { ...t.model, prebuilt, preparedIn });
   }
   for (const m of models.values()) if (m.preparedIn) addImage(m.preparedIn, 'models');

@@ -37,7 +37,7 @@ export { energyForWindow, readingForSeries } from './window-energy.js';
 export { counterEnergy, integrateInstantPower, estimateFromAveragedPower, type SpanNs } from './energy-math.js';
 export { baselineFromRecorded, baselineRecord, baselineFromRecord } from './baseline.js';
 export { checkCooldown } from './cooldown.js';
-export { checkMeasurementRules, defaultMeasurementRules, type MeasurementRules } from './rules.js';
+export { checkMeasurementRules, measurementWarnings, defaultMeasurementRules, type MeasurementRules } from './rules.js';
 export { toPowerTrace } from './power-trace.js';
 export { formatPowerDoctor } from './doctor.js';
 export { updatePeriodFromReads, detectUpdatePeriods, type UpdatePeriod } from './update-period.js';
@@ -51,3 +51,4 @@ export { NvmlError, NvmlUnavailableError, decodeThrottleReasons, type NvmlBindin
 export { execaNvidiaSmi, nodeSysfsReader, type NvidiaSmiPort, type SysfsReader, type CommandResult, type LineStream } from './ports.js';
 export type { SampleSink } from './series-store.js';
 export type * from './types.js';
+export { listGpus, type GpuDevice, type GpuInventory } from './gpu-inventory.js';

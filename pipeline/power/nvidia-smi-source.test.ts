@@ -90,3 +90,73 @@ describe('NvidiaSmiSource stream', () => {
     expect([...steps]).toEqual([100_000_000n]);
   });
 });
+
+describe('NvidiaSmiSource: issue 11 defects', () => {
+  const twoGpus = '0, NVIDIA H100 80GB HBM3, GPU-aaaa, [N/A], 9.0, 71.00\n1, NVIDIA H100 80GB HBM3, GPU-bbbb, 80.00, 9.0, 79.00\n';
+
+  it('falls back to power.draw per GPU whose power.draw.instant reads [N/A] (estimated, with the reason) instead of dropping it', async () => {
+    const clock = new ManualClock();
+    const smi = new FakeNvidiaSmi(clock, {
+      gpuList: twoGpus,
+      streamLines: ['2025/01/01 12:00:00.000, 0, [N/A], 150.00, 40', '2025/01/01 12:00:00.000, 1, 90.00, 80.00, 41'],
+    });
+    const source = new NvidiaSmiSource({ clock, smi });
+    const s = await source.probe();
+    expect(s.domains.map((d) => [d.domain, d.power?.quantity])).toEqual([['gpu:0', 'averagePowerW'], ['gpu:1', 'instantPowerW']]);
+    expect(s.reason).toContain('GPU 0: power.draw.instant reads [N/A], so power.draw is used');
+    expect(s.fix).toContain('R535');
+    const got: string[] = [];
+    const sink = { counter: () => undefined, wrap: () => undefined, power: (d: string, _t: bigint, v: number) => got.push(`${d} ${v}`), temperature: () => undefined, error: (d: string, _t: bigint, m: string) => got.push(`${d} error ${m}`) };
+    await source.startStream(sink, 10);
+    await clock.advance(50);
+    expect(smi.calls.find((c) => c.includes('-lms'))![0]).toBe('--query-gpu=timestamp,index,power.draw.instant,power.draw,temperature.gpu');
+    expect(got.slice(0, 2)).toEqual(['gpu:0 150', 'gpu:1 90']);
+    await source.close();
+  });
+
+  it('states R535 (not 530) as the driver minimum for instant power', async () => {
+    const s = await new NvidiaSmiSource({ clock: new ManualClock(), smi: new FakeNvidiaSmi(new ManualClock(), { helpText: smiHelpText({ instant: false, computeCap: true }) }) }).probe();
+    expect(s.fix).toContain('driver >= R535');
+    expect(s.fix).not.toContain('530');
+  });
+
+  it('restarts the -lms child when it dies mid-run; the gap shows as lower coverage', async () => {
+    const clock = new ManualClock();
+    const smi = new FakeNvidiaSmi(clock, { streamLines: readSmiStreamFixture(), dieAfterLines: 12, latencyMs: 0 });
+    const monitor = new PowerMonitor({ clock, sources: [new NvidiaSmiSource({ clock, smi, restartDelayMs: 400 })], configured: ['nvidia-smi'], sampleHz: 10 });
+    const rec = await monitor.startRecording('t1');
+    await clock.advance(2950);
+    const stopping = rec.stop();
+    await clock.advance(200);
+    const recorded = await stopping;
+    await monitor.close();
+    expect(smi.streamsStarted).toBe(2);
+    const s = recorded.series[0]!;
+    expect(s.errors.some((e) => /nvidia-smi exited \(code 1\).*GPU is lost.*restarting it/.test(e))).toBe(true);
+    const at = (ms: number) => (rec.startNs + BigInt(ms) * 1_000_000n).toString();
+    const energy = energyForWindow(recorded, { startNs: at(500), endNs: at(2500) }, null, 10);
+    const coverage = energy.readings[0]!.coverage!;
+    expect(coverage).toBeGreaterThan(0.5);
+    expect(coverage).toBeLessThan(0.9);
+    // Samples resume after the restart.
+    expect(s.power.some((p) => p.tNs > rec.startNs + 2_000_000_000n)).toBe(true);
+  });
+
+  it('measures only the selected GPU and records the others as context', async () => {
+    const clock = new ManualClock();
+    const smi = new FakeNvidiaSmi(clock, {
+      gpuList: '0, NVIDIA H100 80GB HBM3, GPU-aaaa, 71.00, 9.0, 71.00\n1, NVIDIA H100 80GB HBM3, GPU-bbbb, 80.00, 9.0, 79.00\n',
+      stateLines: '1, GPU-bbbb, NVIDIA H100 80GB HBM3, 1980, 2619, 700.00, 41, 80.00, 0x1, Enabled\n0, GPU-aaaa, NVIDIA H100 80GB HBM3, 1980, 2619, 700.00, 60, 300.00, 0x1, Enabled\n',
+      computeApps: 'GPU-aaaa, 4242, 20000, python3, with, commas\n',
+    });
+    const source = new NvidiaSmiSource({ clock, smi, gpuIndices: [1] });
+    const s = await source.probe();
+    expect(s.domains.map((d) => d.domain)).toEqual(['gpu:1']);
+    const state = await source.gpuState();
+    expect(smi.calls.find((c) => c[0]!.startsWith('--query-gpu=index,uuid,name,clocks'))).toContain('1,0');
+    expect(state.map((g) => [g.index, g.measured, g.otherProcesses])).toEqual([
+      [1, true, []],
+      [0, false, [{ pid: 4242, name: 'python3, with, commas', usedMemoryMiB: 20000 }]],
+    ]);
+  });
+});

@@ -3,6 +3,7 @@ import { FakeNvml, fakeNvmlLoader, missingNvmlLoader, synthesizeSteps } from '..
 import { ManualClock } from '../testing/power-fake-clock.js';
 import { NvmlReturn } from './nvml-api.js';
 import { NvmlSource } from './nvml-source.js';
+import { checkMeasurementRules, measurementWarnings } from './rules.js';
 
 const steps = synthesizeSteps({ durationMs: 2000, powerW: () => 100, counterPeriodMs: 100, powerPeriodMs: 20 });
 
@@ -73,6 +74,7 @@ describe('NvmlSource', () => {
     const [state] = await source.gpuState();
     expect(state).toEqual({
       index: 0,
+      measured: true,
       atNs: '1000000000000',
       name: 'NVIDIA H100 80GB HBM3 (fake)',
       smClockMHz: 1980,
@@ -84,5 +86,22 @@ describe('NvmlSource', () => {
       persistenceMode: true,
       otherProcesses: [{ pid: 99, name: null, usedMemoryMiB: 512 }],
     });
+  });
+
+  it('measures only the selected GPU; other GPUs are context: their processes warn, never invalidate, never add energy', async () => {
+    const clock = new ManualClock();
+    const busy = { steps, processes: [{ pid: 4242, usedMemoryBytes: 2 ** 30 }] };
+    const source = new NvmlSource({ clock, load: fakeNvmlLoader(new FakeNvml(clock, [busy, { steps }])), gpuIndices: [1] });
+    const status = await source.probe();
+    expect(status.domains.map((d) => d.domain)).toEqual(['gpu:1']);
+    const state = await source.gpuState();
+    expect(state.map((g) => [g.index, g.measured, g.otherProcesses?.length])).toEqual([[1, true, 0], [0, false, 1]]);
+    const recorded = { trialId: 't', startNs: 0n, endNs: 10n, series: [], unavailable: [], gpuState: state };
+    const energy = { window: 'measure' as const, readings: [], totalEnergyJ: null, totalProvenance: 'unavailable' as const, energyPerInferenceJ: null, reason: null };
+    expect(checkMeasurementRules({ energy, recorded, window: { startNs: 0n, endNs: 10n } })).toEqual([]);
+    expect(measurementWarnings(recorded)).toEqual([expect.stringContaining('activity on gpu:0, which is not measured: compute processes 4242')]);
+    // The same process on the measured GPU makes the trial invalid (the existing rule).
+    const onMeasured = { ...recorded, gpuState: state.map((g) => ({ ...g, measured: g.index === 0 })) };
+    expect(checkMeasurementRules({ energy, recorded: onMeasured, window: { startNs: 0n, endNs: 10n } })).toEqual([expect.stringContaining('gpu:0 has other compute processes (4242)')]);
   });
 });

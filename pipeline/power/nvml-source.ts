@@ -11,6 +11,11 @@ export interface NvmlSourceOptions {
   load: NvmlLoader;
   /** GPUs to measure (NVML indices); default all. */
   gpuIndices?: number[];
+  /**
+   * Other GPUs whose state (power, clocks, processes) is recorded as context in gpuState with
+   * `measured: false`; never sampled into energy. Default: every GPU not in gpuIndices.
+   */
+  contextGpuIndices?: number[];
   accuracyRel?: number;
 }
 
@@ -37,6 +42,7 @@ export class NvmlSource implements PowerSource {
   readonly name = 'nvml' as const;
   private nvml: NvmlBinding | null = null;
   private gpus: Gpu[] = [];
+  private context: { index: number; device: NvmlDevice }[] = [];
   private status: SourceStatus | null = null;
   private initialized = false;
 
@@ -78,6 +84,12 @@ export class NvmlSource implements PowerSource {
       }
       const gpu = this.openGpu(index, notes);
       if (gpu) this.gpus.push(gpu);
+    }
+    const measured = new Set(this.gpus.map((g) => g.index));
+    const contextIndices = this.options.contextGpuIndices ?? [...Array(count).keys()].filter((i) => !measured.has(i));
+    for (const index of contextIndices.filter((i) => i < count && !measured.has(i))) {
+      const device = safe(() => nvml.device(index));
+      if (device) this.context.push({ index, device });
     }
     const driver = safe(() => nvml.driverVersion());
     const detail = `driver ${driver ?? '?'}, ${nvml.libraryPath}; ${this.gpus.map((g) => g.info.label).join('; ') || 'no GPU'}`;
@@ -170,14 +182,16 @@ export class NvmlSource implements PowerSource {
 
   async gpuState(): Promise<GpuState[]> {
     const clock = this.options.clock;
-    return this.gpus.map((g) => {
+    const all = [...this.gpus.map((g) => ({ ...g, measured: true })), ...this.context.map((c) => ({ ...c, powerFrom: null, measured: false }))];
+    return all.map((g) => {
       const d = g.device;
       const throttle = safe(() => d.clocksEventReasons());
-      const powerW = g.powerFrom === 'field' ? safe(() => d.fieldValue(NvmlField.POWER_INSTANT).value / 1000) : safe(() => d.powerUsageMw() / 1000);
+      const powerW = (g.powerFrom === 'field' ? safe(() => d.fieldValue(NvmlField.POWER_INSTANT).value / 1000) : null) ?? safe(() => d.powerUsageMw() / 1000);
       const limitMw = safe(() => d.enforcedPowerLimitMw());
       const processes = safe(() => d.computeProcesses());
       return {
         index: g.index,
+        measured: g.measured,
         atNs: clock.monotonicNs().toString(),
         name: safe(() => d.name()),
         smClockMHz: safe(() => d.clockMHz('sm')),
@@ -197,6 +211,7 @@ export class NvmlSource implements PowerSource {
     this.initialized = false;
     this.nvml = null;
     this.gpus = [];
+    this.context = [];
     this.status = null;
   }
 }

@@ -3,7 +3,7 @@ import { baselineFromRecord, baselineRecord } from './baseline.js';
 import { createPowerMonitor, type PowerDeps } from './create-sources.js';
 import type { PowerMonitor, Recording } from './power-monitor.js';
 import { toPowerTrace } from './power-trace.js';
-import { checkMeasurementRules, type MeasurementRules } from './rules.js';
+import { checkMeasurementRules, measurementWarnings, type MeasurementRules } from './rules.js';
 import type { CooldownResult, PowerSourceName, Recorded } from './types.js';
 import { energyForWindow } from './window-energy.js';
 
@@ -80,7 +80,7 @@ export class PowerMeasurement {
     window: { startNs: string; endNs: string } | null,
     measuredIterations: number,
     ids: { runId: string; trialId: string },
-  ): { energy: TrialResult['energy']; trace: PowerTrace | null; gpuState: TrialResult['gpuState']; invalidReasons: string[] } {
+  ): { energy: TrialResult['energy']; trace: PowerTrace | null; gpuState: TrialResult['gpuState']; invalidReasons: string[]; warnings: string[] } {
     const rec = (recorded as Recorded | null) ?? null;
     const energy = energyForWindow(rec, window, this.monitor.baseline, measuredIterations);
     return {
@@ -88,6 +88,7 @@ export class PowerMeasurement {
       trace: rec && rec.series.length > 0 ? toPowerTrace(ids.runId, rec) : null,
       gpuState: rec?.gpuState ?? [],
       invalidReasons: checkMeasurementRules({ energy, recorded: rec, window }, this.settings.rules),
+      warnings: measurementWarnings(rec),
     };
   }
 

@@ -68,6 +68,7 @@ export function checkMeasurementRules(
     }
   }
   for (const state of recorded.gpuState) {
+    if (state.measured === false) continue; // context GPUs: see measurementWarnings
     const bad = (state.throttleReasons ?? []).filter((t) => r.invalidThrottleReasons.includes(t));
     if (bad.length) reasons.push(`gpu:${state.index} throttled (${bad.join(', ')}) at ${state.atNs}`);
     if (r.rejectOtherGpuProcesses && state.otherProcesses && state.otherProcesses.length > 0) {
@@ -75,4 +76,22 @@ export function checkMeasurementRules(
     }
   }
   return [...new Set(reasons)];
+}
+
+/**
+ * Notes that do not invalidate a trial: activity on GPUs the trial neither runs on nor is measured
+ * on (other users' processes, or power well above the GPU's own start reading). Their energy is never
+ * in the trial's total, but they share the host's power supply, cooling and PCIe bus.
+ */
+export function measurementWarnings(recorded: Recorded | null): string[] {
+  if (!recorded) return [];
+  const warnings: string[] = [];
+  for (const state of recorded.gpuState) {
+    if (state.measured !== false) continue;
+    if (state.otherProcesses && state.otherProcesses.length > 0) {
+      const list = state.otherProcesses.map((p) => `${p.pid}${p.name ? ` ${p.name}` : ''}`).join(', ');
+      warnings.push(`activity on gpu:${state.index}, which is not measured: compute processes ${list} at ${state.atNs} (its energy is not in this trial's total)`);
+    }
+  }
+  return [...new Set(warnings)];
 }

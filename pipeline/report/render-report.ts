@@ -78,7 +78,7 @@ function runFacts(m: RunManifest): string[][] {
   return [
     ['Run id', code(m.runId)],
     ['Status', `${m.status}${m.statusReason ? ` (${plain(m.statusReason)})` : ''}; started ${m.createdAt}, last update ${m.updatedAt}${m.resumes?.length ? `, resumed ${m.resumes.length}x` : ''}`],
-    ['Trials', `${p.total} planned: ${p.ok} ok, ${p.failed} failed, ${p.invalid} invalid, ${p.pending} pending`],
+    ['Trials', `${p.total} planned: ${p.ok} ok, ${p.failed} failed, ${p.invalid} invalid, ${p.unsupported ?? 0} unsupported, ${p.pending} pending`],
     ['Experiment', `${code(m.experiment.file)} (SHA-256 ${code(m.experiment.sha256.slice(0, 16))}), ${spec.repetitions} repetitions, ${spec.warmupIterations} warm-up + ${spec.measuredIterations} measured inferences per trial`],
     ['Order and seed', `${spec.order ?? m.plan.order}, seed ${m.plan.seed} (the trial order is in ${code('manifest.json')})`],
     ['Host', `${plain(h.hostname)}: ${plain(h.platform)}, kernel ${plain(h.kernel)}, ${plain(h.cpuModel)} (${h.cpuCount} logical CPUs), ${Math.round(h.memoryMiB / 1024)} GiB`],

@@ -48,6 +48,7 @@ const COLUMNS: [string, (t: TrialResult) => Cell][] = [
   ['measure_window_ms', (t) => t.timing.measureWindowMs],
   ['throughput_samples_per_s', (t) => t.timing.throughputSamplesPerS],
   ['load_ms', (t) => t.timing.loadMs],
+  ['engine_build_ms', (t) => t.timing.engineBuildMs ?? null],
   ['start_to_first_inference_ms', (t) => t.timing.startToFirstInferenceMs],
   ['wall_ms', (t) => t.runner.wallMs],
   ['energy_total_j', (t) => t.energy.totalEnergyJ],

@@ -35,7 +35,7 @@ export function resultsBlocks(summary: RunSummary): Block[] {
 function row(c: ConfigurationSummary): string[] {
   const lat = c.latencyMs.perTrialMedian;
   const tp = c.throughputSamplesPerS;
-  const trials = `${c.trials.ok}/${c.trials.total}${c.trials.failed ? ` (${c.trials.failed} failed)` : ''}${c.trials.invalid ? ` (${c.trials.invalid} invalid)` : ''}`;
+  const trials = `${c.trials.ok}/${c.trials.total}${c.trials.failed ? ` (${c.trials.failed} failed)` : ''}${c.trials.invalid ? ` (${c.trials.invalid} invalid)` : ''}${c.trials.unsupported ? ` (${c.trials.unsupported} unsupported)` : ''}`;
   return [
     runtimeLabel(c.key), c.key.provider, String(c.key.batchSize), trials,
     lat ? formatWithInterval(lat.median, lat.ciMedian) : '–',

@@ -82,14 +82,14 @@ function energyWarnings(m: RunManifest, s: RunSummary, results: readonly TrialRe
 
 function validityWarnings(results: readonly TrialResult[]): ReportWarning[] {
   const out: ReportWarning[] = [];
-  for (const status of ['failed', 'invalid'] as const) {
+  for (const status of ['failed', 'invalid', 'unsupported'] as const) {
     const groups = new Map<string, TrialResult[]>();
     for (const t of results.filter((r) => r.status === status)) {
       for (const reason of t.reasons.length ? t.reasons : ['(no reason recorded)']) groups.set(reason, [...(groups.get(reason) ?? []), t]);
     }
     for (const [reason, trials] of groups) {
       const configs = [...new Set(trials.map((t) => configurationId(configurationKeyOf(t))))];
-      const verb = status === 'failed' ? 'failed' : 'are **invalid** (kept, excluded from statistics and claims)';
+      const verb = status === 'failed' ? 'failed' : status === 'unsupported' ? 'were **refused before running** (unsupported on this GPU)' : 'are **invalid** (kept, excluded from statistics and claims)';
       out.push({ topic: 'validity', text: `${trials.length} trial(s) ${verb}: ${plain(reason)} — ${listIds(configs)}.` });
     }
   }

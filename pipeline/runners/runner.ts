@@ -22,10 +22,42 @@ export interface TrialRequest {
   timeoutMs: number;
   /** Memory limit, MiB; null: none. The process runner cannot enforce it (documented there). */
   memoryLimitMiB: number | null;
-  /** GPU index for cuda/tensorrt (docker: DeviceRequests DeviceIDs); undefined: all GPUs. */
-  gpuIndex?: number;
+  /**
+   * GPUs for cuda/tensorrt trials, by NVML/PCI-bus index ('0') or UUID ('GPU-...'): docker passes
+   * them as DeviceRequests DeviceIDs, the process runner as CUDA_VISIBLE_DEVICES (with
+   * CUDA_DEVICE_ORDER=PCI_BUS_ID). Undefined: the first GPU ('0'), never all.
+   */
+  gpuDevices?: string[];
+  /** Run-scoped host folders that persist across the run's trials (mounted read-write). */
+  caches?: TrialCaches;
   /** Called with process.hrtime.bigint() just before the entrypoint starts (power windows align to it). */
   onProcessStart?(monotonicNs: bigint): void;
+}
+
+/** Compile caches kept per run, so one-off compilation happens once, outside measured windows. */
+export interface TrialCaches {
+  /** CUDA compute cache for PTX JIT (CUDA_CACHE_PATH, CUDA_CACHE_MAXSIZE=4 GiB). */
+  cudaComputeDir?: string;
+  /** TensorRT engines (GREENRT_TRT_ENGINE_CACHE, read by the onnxruntime adapter). */
+  tensorrtEngineDir?: string;
+}
+
+/** Where caches appear inside a container, and the environment that points frameworks at them. */
+export const CacheMounts = { cudaComputeDir: '/greenrt/cache/cuda', tensorrtEngineDir: '/greenrt/cache/tensorrt' } as const;
+/** 4 GiB: a framework's whole PTX JIT output fits (the driver's default of 256 MiB does not). */
+export const CUDA_CACHE_MAXSIZE_BYTES = 4294967296;
+
+/** Environment for the caches, with `paths` as the process sees them (container or host paths). */
+export function cacheEnvironment(paths: TrialCaches): Record<string, string> {
+  return {
+    ...(paths.cudaComputeDir ? { CUDA_CACHE_PATH: paths.cudaComputeDir, CUDA_CACHE_MAXSIZE: String(CUDA_CACHE_MAXSIZE_BYTES), CUDA_CACHE_DISABLE: '0' } : {}),
+    ...(paths.tensorrtEngineDir ? { GREENRT_TRT_ENGINE_CACHE: paths.tensorrtEngineDir } : {}),
+  };
+}
+
+/** CUDA_DEVICE_ORDER and CUDA_VISIBLE_DEVICES for a process that may only see `devices`. */
+export function cudaDeviceEnvironment(devices: string[] | undefined): Record<string, string> {
+  return { CUDA_DEVICE_ORDER: 'PCI_BUS_ID', CUDA_VISIBLE_DEVICES: (devices && devices.length ? devices : ['0']).join(',') };
 }
 
 export interface TrialExecution {

@@ -41,7 +41,7 @@ export interface FakeSmiOptions {
   helpText?: string;
   /** stdout of `--query-gpu=index,name,uuid,<power>[,compute_cap]`. */
   gpuList?: string;
-  /** stdout of the GPU state query. */
+  /** stdout of the GPU state query (`index, uuid, name, clocks...`). */
   stateLines?: string;
   /** stdout of `--query-compute-apps=...`. */
   computeApps?: string;
@@ -51,6 +51,8 @@ export interface FakeSmiOptions {
   latencyMs?: number;
   /** Lines per stdout chunk (pipe buffering emulation). */
   chunkLines?: number;
+  /** The first -lms child dies (exit 1, "GPU is lost" on stderr) after this many lines. */
+  dieAfterLines?: number;
 }
 
 /**
@@ -61,6 +63,8 @@ export interface FakeSmiOptions {
 export class FakeNvidiaSmi implements NvidiaSmiPort {
   readonly calls: string[][] = [];
   streamsStarted = 0;
+  /** When the first stream started: later streams (restarts) continue the same timeline. */
+  private originNs: bigint | null = null;
   constructor(
     private readonly clock: Clock,
     private readonly options: FakeSmiOptions,
@@ -73,23 +77,29 @@ export class FakeNvidiaSmi implements NvidiaSmiPort {
     if (args[0] === '--help-query-gpu') return ok(this.options.helpText ?? smiHelpText({ instant: true, computeCap: true }));
     if (args[0]?.startsWith('--query-compute-apps')) return ok(this.options.computeApps ?? '');
     if (args[0]?.startsWith('--query-gpu=index,name,uuid')) return ok(this.options.gpuList ?? '0, NVIDIA H100 80GB HBM3, GPU-aaaa, 71.20, 9.0\n');
-    if (args[0]?.startsWith('--query-gpu=index,name,clocks')) return ok(this.options.stateLines ?? '0, NVIDIA H100 80GB HBM3, 1980, 2619, 700.00, 41, 71.20, 0x0000000000000001, Enabled\n');
+    if (args[0]?.startsWith('--query-gpu=index,uuid,name,clocks')) return ok(this.options.stateLines ?? '0, GPU-aaaa, NVIDIA H100 80GB HBM3, 1980, 2619, 700.00, 41, 71.20, 0x0000000000000001, Enabled\n');
     return { exitCode: 2, stdout: `Field "${args[0]}" is not a valid field to query.\n`, stderr: '', spawnError: null };
   }
 
   stream(args: string[], onLines: (lines: string[]) => void): LineStream {
     this.calls.push(args);
     this.streamsStarted++;
+    const first = this.streamsStarted === 1;
     let stopped = false;
-    const lines = this.options.streamLines ?? [];
+    const all = this.options.streamLines ?? [];
     const chunk = this.options.chunkLines ?? 1;
     const latencyMs = this.options.latencyMs ?? 2;
-    const firstMs = parseSmiTimestampMs(lines[0]?.split(',')[0]) ?? 0;
-    const startNs = this.clock.monotonicNs();
+    const firstMs = parseSmiTimestampMs(all[0]?.split(',')[0]) ?? 0;
+    const startNs = (this.originNs ??= this.clock.monotonicNs());
+    // A restarted child reports from now on: lines stamped before it started are never seen.
+    const elapsedMs = Number(this.clock.monotonicNs() - startNs) / 1e6;
+    const lines = first ? all : all.filter((l) => (parseSmiTimestampMs(l.split(',')[0]) ?? firstMs) - firstMs >= elapsedMs);
+    const dieAfter = first ? (this.options.dieAfterLines ?? Infinity) : Infinity;
     const abort = new AbortController();
     const exited = (async (): Promise<CommandResult> => {
       for (let i = 0; i < lines.length && !stopped; i += chunk) {
-        const group = lines.slice(i, i + chunk);
+        if (i >= dieAfter) return { exitCode: 1, stdout: '', stderr: 'Unable to determine the device handle for GPU0000:01:00.0: GPU is lost.\n', spawnError: null };
+        const group = lines.slice(i, Math.min(i + chunk, dieAfter));
         const lastMs = parseSmiTimestampMs(group[group.length - 1]!.split(',')[0]) ?? firstMs;
         const dueNs = startNs + BigInt(Math.round((lastMs - firstMs + latencyMs) * 1e6));
         const waitMs = Number(dueNs - this.clock.monotonicNs()) / 1e6;

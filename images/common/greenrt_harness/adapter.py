@@ -88,6 +88,10 @@ class RuntimeAdapter(Protocol):
     def environment(self) -> RuntimeEnvironment:
         """Versions, device and providers in effect (after load)."""
 
+    # Optional: `build_engine(inputs) -> bool`. A one-off compile step (TensorRT engine build, or its
+    # load from a cache) done first in warm-up; the harness times it as phase `engineBuild` when it
+    # returns True. Adapters without such a step leave it out.
+
 
 @dataclass
 class TensorArray:

@@ -133,3 +133,25 @@ def test_cli_unwritable_output_exits_1(tmp_path):
     blocker.write_text("x")
     doc = trial_doc(tmp_path, outputPath=str(blocker / "sub" / "out.json"))
     assert run_cli(["run", str(write_json(tmp_path / "t.json", doc))]).returncode == 1
+
+
+def test_engine_build_is_timed_first_in_warmup_and_never_in_the_window(tmp_path):
+    class EngineAdapter(fake.FakeAdapter):
+        def build_engine(self, inputs):
+            fake.EVENTS.append("build")
+            self.run_once(inputs)
+            return True
+
+    output = run_trial(_spec(tmp_path, warmupIterations=0, measuredIterations=2), EngineAdapter)
+    assert output["status"] == "ok" and schema_errors("trial-output", output) == []
+    phases = output["phases"]
+    marks = [int(phases[p][k]) for p in ("load", "warmup", "measure") for k in ("startNs", "endNs")]
+    assert marks == sorted(marks)
+    build = [int(phases["engineBuild"][k]) for k in ("startNs", "endNs")]
+    assert int(phases["warmup"]["startNs"]) <= build[0] <= build[1] <= int(phases["warmup"]["endNs"])
+    assert fake.EVENTS[2:4] == ["build", "run"] and len(output["latenciesMs"]) == 2
+
+
+def test_an_adapter_without_an_engine_step_reports_no_engine_build(tmp_path):
+    output = run_trial(_spec(tmp_path), fake.create_adapter)
+    assert "engineBuild" not in output["phases"]

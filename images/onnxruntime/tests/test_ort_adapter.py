@@ -81,3 +81,18 @@ def test_io_binding_path_matches_plain_run():
     bound = adapter.run_once(adapter.binding)
     np.testing.assert_array_equal(bound[0].numpy(), plain[0])
     assert adapter.output_checksum(bound) == adapter.output_checksum(plain)
+
+
+def test_tensorrt_engines_go_to_the_run_scoped_cache_only_when_mounted():
+    cache = {"GREENRT_TRT_ENGINE_CACHE": "/greenrt/cache/tensorrt"}
+    first, *rest = greenrt_adapter.session_providers("tensorrt", cache)
+    assert first == ("TensorrtExecutionProvider", {"trt_engine_cache_enable": True, "trt_engine_cache_path": "/greenrt/cache/tensorrt"})
+    assert rest == ["CUDAExecutionProvider", "CPUExecutionProvider"]
+    assert greenrt_adapter.session_providers("tensorrt", {}) == greenrt_adapter.PROVIDERS["tensorrt"]
+    assert greenrt_adapter.session_providers("cuda", cache) == greenrt_adapter.PROVIDERS["cuda"]
+
+
+def test_only_tensorrt_has_an_engine_build_step():
+    adapter = greenrt_adapter.create_adapter()
+    adapter.load(_spec("nchw"))
+    assert adapter.build_engine(adapter.make_inputs(_spec("nchw"), np.random.default_rng(5))) is False

@@ -35,8 +35,12 @@ describe('containerOptions', () => {
     expect(containerOptions({ ...input, memoryLimitMiB: null }).HostConfig?.Memory).toBeUndefined();
   });
 
-  it('requests NVIDIA GPUs for cuda/tensorrt: all, or one by index', () => {
-    expect(containerOptions({ ...input, gpu: true }).HostConfig?.DeviceRequests).toEqual([{ Driver: 'nvidia', Count: -1, Capabilities: [['gpu']] }]);
-    expect(containerOptions({ ...input, gpu: true, gpuIndex: 1 }).HostConfig?.DeviceRequests).toEqual([{ Driver: 'nvidia', DeviceIDs: ['1'], Capabilities: [['gpu']] }]);
+  it('requests only the selected NVIDIA GPUs for cuda/tensorrt (the first by default), never all of them', () => {
+    const caps = [['gpu', 'compute', 'utility']];
+    expect(containerOptions({ ...input, gpu: true }).HostConfig?.DeviceRequests).toEqual([{ Driver: 'nvidia', DeviceIDs: ['0'], Capabilities: caps }]);
+    expect(containerOptions({ ...input, gpu: true, gpuDevices: ['1'] }).HostConfig?.DeviceRequests).toEqual([{ Driver: 'nvidia', DeviceIDs: ['1'], Capabilities: caps }]);
+    const byUuid = containerOptions({ ...input, gpu: true, gpuDevices: ['GPU-0b5f1e3a-1111-2222-3333-444455556666'] });
+    expect(byUuid.HostConfig?.DeviceRequests).toEqual([{ Driver: 'nvidia', DeviceIDs: ['GPU-0b5f1e3a-1111-2222-3333-444455556666'], Capabilities: caps }]);
+    expect(JSON.stringify(containerOptions({ ...input, gpu: true }).HostConfig?.DeviceRequests)).not.toContain('Count');
   });
 });

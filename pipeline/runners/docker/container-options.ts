@@ -24,8 +24,8 @@ export interface ContainerOptionsInput {
   network: 'none' | 'bridge';
   /** Request NVIDIA GPUs (provider cuda/tensorrt). */
   gpu: boolean;
-  /** One GPU by index; undefined: all. */
-  gpuIndex?: number;
+  /** GPUs by index ('0') or UUID ('GPU-...'); undefined: the first ('0'). Never all. */
+  gpuDevices?: string[];
   /** Default 4096: frameworks start many threads, each one counts. */
   pidsLimit?: number;
   /** Size of the /tmp tmpfs, MiB (counts against the memory limit). Default 1024. */
@@ -52,11 +52,9 @@ export function containerOptions(input: ContainerOptionsInput): Docker.Container
     ...(memoryBytes === undefined ? {} : { Memory: memoryBytes, MemorySwap: memoryBytes }),
   };
   if (input.gpu) {
-    hostConfig.DeviceRequests = [
-      input.gpuIndex === undefined
-        ? { Driver: 'nvidia', Count: -1, Capabilities: [['gpu']] }
-        : { Driver: 'nvidia', DeviceIDs: [String(input.gpuIndex)], Capabilities: [['gpu']] },
-    ];
+    // DeviceIDs, never Count -1: a trial sees exactly the GPUs it is measured on.
+    const ids = input.gpuDevices && input.gpuDevices.length ? input.gpuDevices : ['0'];
+    hostConfig.DeviceRequests = [{ Driver: 'nvidia', DeviceIDs: ids, Capabilities: [['gpu', 'compute', 'utility']] }];
   }
   return {
     Image: input.image,

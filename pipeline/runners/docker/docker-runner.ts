@@ -3,7 +3,7 @@ import { join, resolve } from 'node:path';
 import { GreenrtError } from '../../core/index.js';
 import { Contracts, type PrepareSpec, type TrialSpec } from '../../contracts/index.js';
 import type { DockerEngine } from '../../images/index.js';
-import type { PrepareExecution, PrepareRequest, TrialExecution, TrialRequest, TrialRunner } from '../runner.js';
+import { CacheMounts, cacheEnvironment, type PrepareExecution, type PrepareRequest, type TrialExecution, type TrialRequest, type TrialRunner } from '../runner.js';
 import { readPrepareOutcome, readTrialOutcome } from '../trial-outcome.js';
 import { CONTAINER_UID, ContainerPaths, containerOptions } from './container-options.js';
 import { runContainer, type ContainerRun } from './run-container.js';
@@ -40,6 +40,10 @@ export class DockerRunner implements TrialRunner {
     writeFileSync(specPath, `${JSON.stringify(spec, null, 2)}\n`, { mode: 0o644 });
     const logPath = join(workDir, 'container.log');
     const gpu = spec.provider === 'cuda' || spec.provider === 'tensorrt';
+    const cacheBinds = (['cudaComputeDir', 'tensorrtEngineDir'] as const)
+      .filter((k) => req.caches?.[k])
+      .map((k) => ({ host: writableDir(resolve(req.caches![k]!)), container: CacheMounts[k], readOnly: false }));
+    const inContainer = Object.fromEntries((['cudaComputeDir', 'tensorrtEngineDir'] as const).filter((k) => req.caches?.[k]).map((k) => [k, CacheMounts[k]]));
     const create = containerOptions({
       image: image.imageId,
       cmd: ['python3', '-m', 'greenrt_harness', 'run', ContainerPaths.trialSpec],
@@ -47,12 +51,14 @@ export class DockerRunner implements TrialRunner {
         { host: specPath, container: ContainerPaths.trialSpec, readOnly: true },
         { host: resolve(req.modelDir), container: ContainerPaths.modelDir, readOnly: true },
         { host: outDir, container: ContainerPaths.outDir, readOnly: false },
+        ...cacheBinds,
       ],
+      env: Object.entries(cacheEnvironment(inContainer)).map(([k, v]) => `${k}=${v}`),
       labels: { 'greenrt.run': this.options.runId, 'greenrt.trial': spec.trialId, 'greenrt.image': image.tag },
       memoryLimitMiB: req.memoryLimitMiB,
       network: 'none',
       gpu,
-      gpuIndex: req.gpuIndex,
+      gpuDevices: req.gpuDevices,
       pidsLimit: this.options.pidsLimit,
       tmpfsMiB: this.options.tmpfsMiB,
     });

@@ -1,9 +1,10 @@
-import ort from 'onnxruntime-node';
-import { createRequire } from 'node:module';
+import type * as Ort from 'onnxruntime-node';
 import type { TrialOutput, TrialSpec } from '../../contracts/index.js';
 import { makeSeededInputs, type InputDescription } from './seeded-inputs.js';
+import { loadOrt, ortVersion as readOrtVersion } from './load-ort.js';
 
-const ortVersion = (createRequire(import.meta.url)('onnxruntime-node/package.json') as { version: string }).version;
+// Loaded on first use, never at import: the portable GPU bundle runs without onnxruntime-node.
+const ortVersion = readOrtVersion() ?? 'not installed';
 
 export interface EmbeddedTrialRequest {
   spec: Omit<TrialSpec, 'modelDir' | 'outputPath'>;
@@ -35,11 +36,11 @@ export class EmbeddedRunner {
     req.onProcessStart?.(startedNs);
     const phases: TrialOutput['phases'] = {};
     const latenciesMs: number[] = [];
-    let session: ort.InferenceSession | undefined;
+    let session: Ort.InferenceSession | undefined;
     try {
       if (spec.provider !== 'cpu') throw new Error(`The embedded runtime supports provider "cpu" only, not "${spec.provider}".`);
       const loadStart = process.hrtime.bigint();
-      session = await ort.InferenceSession.create(req.modelFile, {
+      session = await loadOrt().InferenceSession.create(req.modelFile, {
         executionProviders: ['cpu'],
         graphOptimizationLevel: 'all',
         intraOpNumThreads: spec.threads ?? 0,
@@ -58,7 +59,7 @@ export class EmbeddedRunner {
         await session.run(feeds);
       }
       phases.warmup = { startNs: String(warmStart), endNs: String(process.hrtime.bigint()) };
-      let last: ort.InferenceSession.OnnxValueMapType | undefined;
+      let last: Ort.InferenceSession.OnnxValueMapType | undefined;
       const measureStart = process.hrtime.bigint();
       for (let i = 0; i < spec.measuredIterations; i++) {
         signal?.throwIfAborted();
@@ -113,20 +114,20 @@ export class EmbeddedRunner {
   }
 }
 
-function describeInputs(session: ort.InferenceSession): InputDescription[] {
+function describeInputs(session: Ort.InferenceSession): InputDescription[] {
   return session.inputMetadata.map((m) => {
     if (!m.isTensor) throw new Error(`Model input "${m.name}" is not a tensor; greenrt feeds tensors only.`);
     return { name: m.name, type: m.type, dims: m.shape };
   });
 }
 
-function checksum(outputs: ort.InferenceSession.OnnxValueMapType | undefined): number | null {
+function checksum(outputs: Ort.InferenceSession.OnnxValueMapType | undefined): number | null {
   if (!outputs) return null;
-  const first = Object.values(outputs)[0] as ort.Tensor | undefined;
+  const first = Object.values(outputs)[0] as Ort.Tensor | undefined;
   if (!first || typeof first.data === 'string' || !(first.data instanceof Float32Array)) return null;
   let sum = 0;
   for (const v of first.data) sum += v;
   return sum;
 }
 
-export const embeddedRuntimeVersion = ortVersion;
+export const embeddedRuntimeVersion: string | null = readOrtVersion();

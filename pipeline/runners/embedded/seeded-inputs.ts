@@ -1,4 +1,5 @@
-import ort from 'onnxruntime-node';
+import type * as Ort from 'onnxruntime-node';
+import { loadOrt } from './load-ort.js';
 import { mulberry32 } from '../../core/index.js';
 
 export { mulberry32 };
@@ -20,9 +21,9 @@ export interface InputDescription {
 export function makeSeededInputs(
   inputs: readonly InputDescription[],
   options: { batchSize: number; sequenceLength: number; seed: number },
-): Record<string, ort.Tensor> {
+): Record<string, Ort.Tensor> {
   const random = mulberry32(options.seed);
-  const feeds: Record<string, ort.Tensor> = {};
+  const feeds: Record<string, Ort.Tensor> = {};
   for (const input of inputs) {
     const dims = input.dims.map((d, i) => (typeof d === 'number' && d > 0 ? d : i === 0 ? options.batchSize : options.sequenceLength));
     if (typeof input.dims[0] === 'number' && (input.dims[0] as number) > 0 && input.dims[0] !== options.batchSize) {
@@ -39,13 +40,13 @@ export function makeSeededInputs(
         data[i] = r * Math.cos(2 * Math.PI * v);
         if (i + 1 < size) data[i + 1] = r * Math.sin(2 * Math.PI * v);
       }
-      feeds[input.name] = new ort.Tensor('float32', data, dims);
+      feeds[input.name] = new (loadOrt().Tensor)('float32', data, dims);
     } else if (input.type === 'int64' || input.type === 'int32') {
       const values = tokenValues(input.name, size, random);
       feeds[input.name] =
         input.type === 'int64'
-          ? new ort.Tensor('int64', BigInt64Array.from(values, (v) => BigInt(v)), dims)
-          : new ort.Tensor('int32', Int32Array.from(values), dims);
+          ? new (loadOrt().Tensor)('int64', BigInt64Array.from(values, (v) => BigInt(v)), dims)
+          : new (loadOrt().Tensor)('int32', Int32Array.from(values), dims);
     } else {
       throw new Error(`Input "${input.name}" has element type ${input.type}, which greenrt cannot generate (float32, int64, int32 only).`);
     }

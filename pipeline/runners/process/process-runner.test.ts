@@ -136,3 +136,19 @@ describe.skipIf(!hasPython)('ProcessRunner (real python, real harness, fake nump
     expect((error as EnvironmentError).message).toContain('GREENRT_PYTHON');
   });
 });
+
+describe('ProcessRunner environment (no Python needed)', () => {
+  const runner = new ProcessRunner({ repoRoot: '/repo' });
+  it('a cuda trial sees only the selected GPU, numbered in PCI bus order like NVML (the first by default)', () => {
+    const cuda = { ...baseSpec, provider: 'cuda' as const };
+    expect(runner.trialEnvironment({ spec: cuda, gpuDevices: ['GPU-1234abcd-0000'] })).toMatchObject({ CUDA_DEVICE_ORDER: 'PCI_BUS_ID', CUDA_VISIBLE_DEVICES: 'GPU-1234abcd-0000' });
+    expect(runner.trialEnvironment({ spec: cuda })).toMatchObject({ CUDA_DEVICE_ORDER: 'PCI_BUS_ID', CUDA_VISIBLE_DEVICES: '0' });
+    expect(runner.trialEnvironment({ spec: { ...cuda, provider: 'tensorrt' }, gpuDevices: ['1', '2'] }).CUDA_VISIBLE_DEVICES).toBe('1,2');
+    expect(runner.trialEnvironment({ spec: baseSpec, gpuDevices: ['1'] }).CUDA_VISIBLE_DEVICES).toBeUndefined();
+  });
+
+  it('points CUDA and TensorRT at the run-scoped compile caches', () => {
+    const env = runner.trialEnvironment({ spec: baseSpec, caches: { cudaComputeDir: '/run/cache/cuda', tensorrtEngineDir: '/run/cache/trt' } });
+    expect(env).toMatchObject({ CUDA_CACHE_PATH: '/run/cache/cuda', CUDA_CACHE_MAXSIZE: '4294967296', GREENRT_TRT_ENGINE_CACHE: '/run/cache/trt' });
+  });
+});

@@ -2,7 +2,7 @@ import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { delimiter, join, resolve } from 'node:path';
 import { GreenrtError } from '../../core/index.js';
 import { Contracts, packageRoot, type PrepareSpec, type TrialSpec } from '../../contracts/index.js';
-import type { PrepareExecution, PrepareRequest, TrialExecution, TrialRequest, TrialRunner } from '../runner.js';
+import { cacheEnvironment, cudaDeviceEnvironment, type PrepareExecution, type PrepareRequest, type TrialExecution, type TrialRequest, type TrialRunner } from '../runner.js';
 import { readPrepareOutcome, readTrialOutcome } from '../trial-outcome.js';
 import { runHarness } from './run-harness.js';
 
@@ -49,11 +49,11 @@ export class ProcessRunner implements TrialRunner {
     const specPath = join(workDir, 'trial.json');
     writeFileSync(specPath, `${JSON.stringify(spec, null, 2)}\n`);
     const logPath = join(workDir, 'process.log');
-    const gpuEnv: Record<string, string> = req.gpuIndex === undefined ? {} : { CUDA_VISIBLE_DEVICES: String(req.gpuIndex) };
+    for (const dir of Object.values(req.caches ?? {})) if (dir) mkdirSync(dir, { recursive: true });
     const run = await runHarness({
       python: this.python,
       args: ['-m', 'greenrt_harness', 'run', specPath],
-      env: { ...this.environment(spec.runtime), ...gpuEnv },
+      env: this.trialEnvironment(req),
       cwd: workDir,
       timeoutMs: req.timeoutMs,
       logPath,
@@ -91,6 +91,16 @@ export class ProcessRunner implements TrialRunner {
     const end = { ...run, oomKilled: false, timeoutMs: req.timeoutMs, memoryLimitMiB: req.memoryLimitMiB };
     const outcome = readPrepareOutcome(end, join(outDir, 'prepared.json'), this.contracts);
     return { ...outcome, exitCode: run.exitCode, logTail: run.logTail, logPath, startedNs: run.startedNs, endedNs: run.endedNs, wallMs: Number(run.endedNs - run.startedNs) / 1e6 };
+  }
+
+  /**
+   * The trial's environment: the runtime's paths, and for cuda/tensorrt trials only the selected
+   * GPUs in PCI bus order (CUDA's default order puts the fastest GPU first, so its device numbers
+   * would not be NVML's), plus the run's compile caches.
+   */
+  trialEnvironment(req: Pick<TrialRequest, 'spec' | 'gpuDevices' | 'caches'>): Record<string, string> {
+    const gpu = req.spec.provider === 'cuda' || req.spec.provider === 'tensorrt';
+    return { ...this.environment(req.spec.runtime), ...(gpu ? cudaDeviceEnvironment(req.gpuDevices) : {}), ...cacheEnvironment(req.caches ?? {}) };
   }
 
   /** PYTHONPATH and schema folder for one runtime, as the image sets them at /opt/greenrt. */

@@ -1,0 +1,79 @@
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { RunManifest, TrialResult } from '../../contracts/index.js';
+import { EnvironmentError, ExitCode } from '../../core/index.js';
+import { runExperiment } from '../../orchestrate/index.js';
+import { createRunDependencies } from '../dependencies.js';
+import { createProgress } from '../progress.js';
+import { checkGpuHost, formatParts, realProbes, type HostProbes } from './requirements.js';
+import { gpuCheckReport } from './gpu-check-summary.js';
+
+export interface GpuCheckOptions {
+  artifacts: string;
+  /** Idle measurement before the trials, s (default 60). */
+  idleS?: number;
+  probes?: HostProbes;
+}
+
+/** The acceptance check's experiment: PyTorch on CUDA, ResNet-50, batch 1 and 64, random weights. */
+export function gpuCheckExperiment(runner: 'docker' | 'process', idleS: number): string {
+  return [
+    'schemaVersion: 1',
+    'name: gpu-check',
+    'description: greenrt doctor --measure (make gpu-check), the GPU acceptance check.',
+    'order: sequential',
+    'weights: random',
+    `runner: ${runner}`,
+    'runtimes:',
+    '  - { name: pytorch, providers: [cuda] }',
+    'models: [resnet50]',
+    'batchSizes: [1, 64]',
+    'repetitions: 1',
+    'warmupIterations: 50',
+    'measuredIterations: 400',
+    'gpu: { devices: [0] }',
+    `power: { sources: [nvml, nvidia-smi, rapl], required: true, sampleHz: 10, baselineS: ${idleS}, cooldown: { minS: 5, maxS: 60 } }`,
+    '',
+  ].join('\n');
+}
+
+/**
+ * `greenrt doctor --measure`: checks every part first (exit 3 naming the missing ones), then runs
+ * the acceptance experiment under the monitor and prints/writes the measured figures and every rule.
+ */
+export async function gpuCheckCommand(options: GpuCheckOptions): Promise<number> {
+  const python = process.env.GREENRT_PYTHON ?? 'python3';
+  const host = await checkGpuHost(options.probes ?? realProbes, python);
+  process.stdout.write(`GPU acceptance check: what this host has\n${formatParts(host.parts)}\n`);
+  const missing = host.parts.filter((p) => p.required && !p.ok);
+  if (missing.length) {
+    throw new EnvironmentError('E_GPU_CHECK_MISSING', `GPU acceptance check cannot run: missing ${missing.map((p) => p.name).join(', ')}.`, {
+      hint: missing.map((p) => p.fix).filter(Boolean).join(' '),
+    });
+  }
+  const artifactsDir = resolve(options.artifacts);
+  mkdirSync(artifactsDir, { recursive: true });
+  const experimentFile = join(artifactsDir, 'gpu-check.yaml');
+  writeFileSync(experimentFile, gpuCheckExperiment(host.runner, options.idleS ?? 60));
+  process.stdout.write(`Runner: ${host.runner}. Measuring ${options.idleS ?? 60} s idle, then ResNet-50 batch 1 and 64 on CUDA.\n`);
+  const progress = createProgress();
+  const outcome = await runExperiment(createRunDependencies(progress, artifactsDir), {
+    experimentFile,
+    artifactsDir,
+    confirmed: true,
+    signal: new AbortController().signal,
+  });
+  const manifest = JSON.parse(readFileSync(join(outcome.runDir, 'manifest.json'), 'utf8')) as RunManifest;
+  const trials = manifest.plan.trialIds.flatMap((id) => {
+    try {
+      return [JSON.parse(readFileSync(join(outcome.runDir, 'trials', `${id}.json`), 'utf8')) as TrialResult];
+    } catch {
+      return [];
+    }
+  });
+  const report = gpuCheckReport(manifest, trials);
+  writeFileSync(join(outcome.runDir, 'gpu-check.txt'), `${formatParts(host.parts)}\n\n${report.text}\n`);
+  writeFileSync(join(outcome.runDir, 'gpu-check.json'), `${JSON.stringify({ host: host.parts, inventory: host.inventory, ...report.json }, null, 2)}\n`);
+  process.stdout.write(`${report.text}\nWritten: ${join(outcome.runDir, 'gpu-check.txt')} and gpu-check.json\n`);
+  return report.json.allPass ? ExitCode.ok : outcome.exitCode === ExitCode.ok ? ExitCode.trialsFailed : outcome.exitCode;
+}

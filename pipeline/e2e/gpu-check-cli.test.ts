@@ -1,0 +1,46 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ensureCliBuilt, runCli } from './e2e-support.js';
+
+const hasNvidiaSmi = (() => {
+  try {
+    execFileSync('nvidia-smi', ['-L'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+})();
+
+// On a host without a GPU (CI, this project's build machines) the real CLI must stop at once.
+describe.skipIf(hasNvidiaSmi)('greenrt doctor --measure on a host without a GPU', () => {
+  let dir: string;
+  beforeAll(() => {
+    ensureCliBuilt();
+    dir = mkdtempSync(join(tmpdir(), 'greenrt-gpu-check-'));
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('exits 3, names every missing part with its fix, and writes no run', async () => {
+    const r = await runCli(['doctor', '--measure', '--artifacts', join(dir, 'artifacts')], { env: { GREENRT_PYTHON: '/nonexistent/python3' }, timeoutMs: 60_000 });
+    expect(r.code).toBe(3);
+    expect(r.stdout).toContain('[MISS] NVIDIA GPU and driver: missing');
+    expect(r.stdout).toContain('[MISS] Python with torch on CUDA (/nonexistent/python3): missing: /nonexistent/python3 not found');
+    expect(r.stderr).toContain('GPU acceptance check cannot run: missing NVIDIA GPU and driver');
+    let written: string[] = [];
+    try {
+      written = readdirSync(join(dir, 'artifacts'));
+    } catch {
+      written = [];
+    }
+    expect(written).toEqual([]);
+  });
+
+  it('has --help', async () => {
+    const r = await runCli(['doctor', '--help'], { timeoutMs: 30_000 });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('--measure');
+  });
+});

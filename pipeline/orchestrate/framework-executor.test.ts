@@ -1,0 +1,40 @@
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { Contracts } from '../contracts/index.js';
+import type { DockerEngine } from '../images/index.js';
+import { planRun } from '../plan/index.js';
+import { createFrameworkExecutor, NVIDIA_HOOK } from './framework-executor.js';
+import { findOnPath } from './find-on-path.js';
+
+// FAKE engine: `docker info` of a host where the toolkit is installed but no nvidia runtime is registered.
+const engine = { docker: {} as DockerEngine['docker'], info: { serverVersion: '26.1', apiVersion: '1.45', storageDriver: 'overlay2', cgroupVersion: '2', runtimes: ['runc'], nvidiaRuntime: false, operatingSystem: 'Debian', kernelVersion: '6.1', cpuCount: 2, memoryMiB: 4096 } };
+const spec = { schemaVersion: 1 as const, name: 'gpu', runtimes: [{ name: 'pytorch' as const, providers: ['cuda' as const] }], models: ['resnet50' as const], batchSizes: [1], repetitions: 1, warmupIterations: 1, measuredIterations: 1 };
+const progress = { info: () => undefined, status: () => undefined, step: () => undefined, done: () => undefined };
+const options = { contracts: new Contracts(), progress, artifactsDir: '/tmp/unused', connect: async () => engine };
+
+describe('createFrameworkExecutor GPU pre-flight (docker)', () => {
+  it('accepts a host where --gpus works through the toolkit hook although docker info lists no nvidia runtime', async () => {
+    const executor = await createFrameworkExecutor(spec, planRun(spec), { ...options, which: async (c) => (c === NVIDIA_HOOK ? `/usr/bin/${c}` : null) });
+    expect(executor.kind).toBe('docker');
+  });
+
+  it('refuses, with exit 3 and the fix, a host with neither the runtime nor the hook', async () => {
+    const error = await createFrameworkExecutor(spec, planRun(spec), { ...options, which: async () => null }).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'E_NO_GPU_RUNTIME', exitCode: 3 });
+    expect((error as Error).message).toContain(`no ${NVIDIA_HOOK} on PATH`);
+  });
+
+  it('findOnPath finds an executable like `command -v`', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'greenrt-path-'));
+    try {
+      writeFileSync(join(dir, NVIDIA_HOOK), '#!/bin/sh\n');
+      expect(await findOnPath(NVIDIA_HOOK, `/nonexistent:${dir}`)).toBeNull(); // not executable yet
+      chmodSync(join(dir, NVIDIA_HOOK), 0o755);
+      expect(await findOnPath(NVIDIA_HOOK, `/nonexistent:${dir}`)).toBe(join(dir, NVIDIA_HOOK));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
