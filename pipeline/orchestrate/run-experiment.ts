@@ -3,7 +3,7 @@ import type { Contracts, Experiment, RunManifest, TrialResult } from '../contrac
 import { type Clock, createLogger, EnvironmentError, GreenrtError, ExitCode, describeError } from '../core/index.js';
 import { loadExperiment, type LoadedExperiment } from '../config/index.js';
 import { planRun, checkPlanSize, type RunPlan } from '../plan/index.js';
-import { RunStore, makeRunId, ensureFolder, describeWriteError } from '../results/index.js';
+import { RunStore, makeRunId, ensureFolder, describeWriteError, verifyRunFolder, refuseDamagedRun } from '../results/index.js';
 import { EmbeddedRunner } from '../runners/embedded/index.js';
 import { prepareInputs } from './prepare-inputs.js';
 import { runOneTrial } from './run-trial.js';
@@ -11,6 +11,7 @@ import type { Progress } from '../cli/progress.js';
 import { describeHost, describeGreenrt } from './host-info.js';
 import type { FrameworkExecutor, MeasurementPort } from './ports.js';
 import { finishRun } from './finish-run.js';
+import { loadResumedExperiment } from './resumed-experiment.js';
 
 export interface RunDependencies {
   contracts: Contracts;
@@ -49,15 +50,17 @@ export async function runExperiment(deps: RunDependencies, req: RunRequest): Pro
   let store: RunStore;
   let loaded: LoadedExperiment;
   let previous: RunManifest | null = null;
+  let stored: TrialResult[] = [];
   if (req.resumeDir) {
-    store = await RunStore.open(req.resumeDir, contracts);
-    previous = await store.readManifest();
-    loaded = await loadExperiment(previous.experiment.file, contracts);
-    if (loaded.sha256 !== previous.experiment.sha256) {
-      throw new EnvironmentError('E_EXPERIMENT_CHANGED', `Cannot resume ${store.runDir}: ${previous.experiment.file} changed since the run started (SHA-256 differs).`, {
-        hint: 'Restore the experiment file as it was (git checkout), or start a new run.',
-      });
-    }
+    // The same check as `greenrt verify`, before anything in the folder is touched (temp files included).
+    const check = await verifyRunFolder(req.resumeDir, contracts);
+    refuseDamagedRun(check, 'run --resume');
+    previous = check.manifest;
+    loaded = await loadResumedExperiment(previous, check.runDir, contracts);
+    store = await RunStore.open(check.runDir, contracts);
+    // Trials written just before a crash, after the manifest's last update: valid and planned, so kept.
+    for (const [rel, hash] of check.unrecorded) store.adopt(rel, hash);
+    stored = check.results;
   } else {
     if (!req.experimentFile) throw new Error('runExperiment needs experimentFile or resumeDir');
     loaded = await loadExperiment(req.experimentFile, contracts);
@@ -97,6 +100,7 @@ export async function runExperiment(deps: RunDependencies, req: RunRequest): Pro
   progress.info(`${resuming ? 'Resuming' : 'Run'} ${store.runId}: ${plan.trialCount} trials -> ${store.runDir}`);
   logger.info({ event: resuming ? 'run.resume' : 'run.start', trials: plan.trialCount, experiment: loaded.file }, 'run started');
 
+  const done = new Map(stored.map((r) => [r.trialId, r] as const));
   const manifest: RunManifest = previous ?? {
     schemaVersion: 1,
     runId: store.runId,
@@ -119,6 +123,7 @@ export async function runExperiment(deps: RunDependencies, req: RunRequest): Pro
     manifest.status = 'running';
     manifest.statusReason = null;
     manifest.resumes = [...(manifest.resumes ?? []), new Date(deps.clock.nowMs()).toISOString()];
+    manifest.progress = countProgress(plan, done);
   }
   manifest.host = describeHost({
     onnxruntimeNode: plan.trials.some((t) => t.config.runtime === 'embedded') ? (await import('../runners/embedded/index.js')).embeddedRuntimeVersion : null,
@@ -131,7 +136,6 @@ export async function runExperiment(deps: RunDependencies, req: RunRequest): Pro
   };
   await save();
 
-  const done = new Map((await store.readTrialResults()).map((r) => [r.trialId, r] as const));
   try {
     checkLog();
     if (framework && resuming) {
