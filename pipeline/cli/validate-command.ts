@@ -22,6 +22,11 @@ export async function validateCommand(files: string[]): Promise<number> {
           `${loaded.spec.repetitions} repetitions), ${plan.images.length} images, ${plan.models.length} model artifacts, ` +
           `estimated ${formatDuration(estimateDurationS(plan))}.\n`,
       );
+      const power = loaded.spec.power;
+      const hostSources = (power?.sources ?? []).filter((s) => s !== 'none');
+      if (power?.required && hostSources.length > 0) {
+        process.stdout.write(`  power.required: whether ${hostSources.join(' or ')} works is checked on the host when the run starts (\`greenrt doctor\` shows it now).\n`);
+      }
     } catch (error) {
       if (!(error instanceof InputError)) throw error;
       exitCode = ExitCode.badInput;
