@@ -47,7 +47,8 @@ export async function loadExperiment(file: string, contracts: Contracts): Promis
     const validate = contracts.validator(SchemaId.experiment);
     // Validation applies the schema defaults to `data` in place.
     if (!validate(data)) {
-      issues.push(...schemaIssues([...(validate.errors as ErrorObject[])], validate.schema as Record<string, unknown>, data));
+      // A loop, not push(...): a spread of 100 000 issues overflows the stack.
+      for (const issue of schemaIssues([...(validate.errors as ErrorObject[])], validate.schema as Record<string, unknown>, data)) issues.push(issue);
     }
     issues.push(...combinationIssues(data));
     issues.push(...(await prebuiltModelIssues(data, baseDir)));

@@ -87,7 +87,8 @@ export function parseYamlSource(bytes: Uint8Array, sizeBytes = bytes.byteLength)
     issues.push({ path: '', line: lineAt(problems[maxYamlErrors]!.pos[0]), message: `and ${problems.length - maxYamlErrors} more YAML errors`, hint: 'Fix the first ones, then check again.' });
   }
   if (syntaxBroken) return { data: undefined, issues, lineOf };
-  issues.push(...duplicateKeyIssues(doc, lineAt));
+  // A loop, not push(...): a spread of 100 000 issues overflows the stack.
+  for (const issue of duplicateKeyIssues(doc, lineAt)) issues.push(issue);
 
   let data: unknown;
   try {

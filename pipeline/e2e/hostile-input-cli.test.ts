@@ -79,7 +79,7 @@ describe('family 2: special files and sizes', () => {
   });
 
   it('1 MiB of one key repeated: duplicate keys found in one pass, capped the same way', async () => {
-    const stderr = await refused(write('duplicates-1mib.yaml', `schemaVersion: 1\n${'name: x\n'.repeat(120_000)}`), 'duplicate key "name"');
+    const stderr = await refused(write('duplicates-1mib.yaml', `schemaVersion: 1\n${'name: x\n'.repeat(131_000)}`), 'duplicate key "name"');
     expect(stderr).toMatch(/… and \d{6} more problems/);
   });
 
