@@ -3,7 +3,7 @@
 // bench/results/latest.json (and a dated copy). See docs/PERFORMANCE.md for the targets and figures.
 //
 //   node bench/run.mjs [--only a,b] [--skip a,b] [--quick] [--wait-quiet S] [--out file]
-//   sections: harness, ort, monitor, orchestration, startup, images, scaling
+//   sections: harness, ort, monitor, orchestration, startup, images, scaling, hostile
 //
 // --wait-quiet S: before the noise-sensitive sections (ort, harness), wait up to S seconds for the
 // host's other work to drop under 25 % of its CPU (the wait and the level reached are recorded).
@@ -18,6 +18,7 @@ import { benchOrchestration } from './orchestration.mjs';
 import { benchStartup } from './container-start.mjs';
 import { benchImageCache } from './image-cache.mjs';
 import { benchScaling } from './scaling.mjs';
+import { benchHostileInput } from './hostile-input.mjs';
 import { headline, targets } from './targets.mjs';
 import { benchDir, exec, idleCheck, log, machine, round, withHostLoad } from './lib.mjs';
 
@@ -29,6 +30,7 @@ const sections = {
   startup: { docker: true, run: benchStartup },
   orchestration: { docker: false, run: benchOrchestration },
   scaling: { docker: false, run: benchScaling },
+  hostile: { docker: false, run: benchHostileInput },
 };
 
 const { values } = parseArgs({

@@ -7,6 +7,9 @@ export const targets = {
   monitorAchievedRateRatio10Hz: { op: '>=', value: 0.95, what: 'achieved / requested sample rate at 10 Hz (target chosen here: a sampler that keeps up)' },
   orchestrationOverheadRatio: { op: '<=', value: 1.25, what: 'wall time of `greenrt run experiments/demo.yaml` / (measure + warm-up windows + baseline + cool-downs)' },
   cachedImageBuildSPerImage: { op: '<=', value: 2, what: 'seconds per image of `greenrt images build` when nothing changed (must not rebuild)' },
+  hostileValidateS1MiB: { op: '<=', value: 10, what: 'seconds of `greenrt validate` on 1 MiB of unknown keys or of duplicate keys (issue 12: was 188 s)' },
+  hostileValidateScalingRatio: { op: '<=', value: 2.6, what: 'validate time for 1 MiB / for 0.5 MiB of unknown keys (about 2 when linear, 4 when quadratic)' },
+  hostileValidateStderrBytes: { op: '<=', value: 65536, what: 'bytes printed for such a file (issue 12: was 17.8 MB)' },
 };
 
 const pick = (results, section, key) => results[section]?.[key] ?? null;
@@ -26,5 +29,8 @@ export function headline(results) {
     cachedImageRebuilt: pick(results, 'images', 'cachedImageRebuilt'),
     scalingRunWallS: pick(results, 'scaling', 'runWallS'),
     scalingMarginalMsPerTrial: pick(results, 'scaling', 'marginalMsPerTrial'),
+    hostileValidateS1MiB: pick(results, 'hostile', 'hostileValidateS1MiB'),
+    hostileValidateScalingRatio: pick(results, 'hostile', 'hostileValidateScalingRatio'),
+    hostileValidateStderrBytes: pick(results, 'hostile', 'hostileValidateStderrBytes'),
   };
 }

@@ -1,6 +1,6 @@
 import { Command, CommanderError, Option } from 'commander';
 import { resolve } from 'node:path';
-import { describeError, exitCodeFor, ExitCode, formatProblem, InputError } from '../core/index.js';
+import { describeError, escapeLines, exitCodeFor, ExitCode, formatProblem, InputError } from '../core/index.js';
 import { packageRoot } from '../contracts/index.js';
 import { readFileSync } from 'node:fs';
 import { runCommand, resumeCommand } from './run-command.js';
@@ -10,14 +10,57 @@ import { doctorCommand } from './doctor-command.js';
 import { gpuCheckCommand } from './gpu-check/gpu-check-command.js';
 import { imagesCommand } from './images-command.js';
 import { compareCommand } from './compare-command.js';
+import { verifyCommand } from './verify-command.js';
+import { guardOutputStreams } from './output-streams.js';
 
 const version = (JSON.parse(readFileSync(`${packageRoot}/package.json`, 'utf8')) as { version: string }).version;
 
+/** Problems printed for one bad input before the rest is counted (the output stays linear and short). */
+export const maxPrintedProblems = 50;
+
 /** Parses argv, runs one command, returns the process exit code (errors become codes here only). */
 export async function main(argv: string[]): Promise<number> {
+  const output = guardOutputStreams();
+  const code = await runProgram(argv);
+  // Let a failed write's 'error' event arrive before the exit code is decided.
+  await new Promise((r) => setImmediate(r));
+  return output.failureExitCode() ?? code;
+}
+
+async function runProgram(argv: string[]): Promise<number> {
   let exitCode: number = ExitCode.ok;
+  const program = buildProgram((code) => {
+    exitCode = code;
+  });
+  try {
+    await program.parseAsync(argv);
+    return exitCode;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help') return ExitCode.ok;
+      return ExitCode.badInput;
+    }
+    process.stderr.write(escapeLines(describeFailure(error), 64 * 1024));
+    return exitCodeFor(error);
+  }
+}
+
+/** What the user reads when a command fails: the problems of bad input (capped), else the error and its hint. */
+export function describeFailure(error: unknown): string {
+  if (error instanceof InputError) {
+    const shown = error.problems.slice(0, maxPrintedProblems).map((p) => `  ${formatProblem(p)}`);
+    const rest = error.problems.length - shown.length;
+    if (rest > 0) shown.push(`  … and ${rest} more problem${rest === 1 ? '' : 's'} (fix these first, then check again).`);
+    return `${error.message.split('\n')[0]}\n${shown.join('\n')}\nNothing was written.\n`;
+  }
+  return `greenrt: ${describeError(error)}\n`;
+}
+
+/** The command tree; `setExit` receives each command's exit code. Exported for the test that checks every option a message names. */
+export function buildProgram(setExit: (code: number) => void): Command {
   const program = new Command()
     .name('greenrt')
+    .usage('[options] [command]')
     .description('Reproducible energy and time measurements of deep-learning runtimes (PyTorch, TensorFlow, MXNet, ONNX Runtime) in pinned containers.')
     .version(version)
     .exitOverride()
@@ -37,8 +80,8 @@ Exit codes: 0 ok, 1 internal error, 2 bad input, 3 missing environment (Docker, 
     .option('-y, --yes', 'confirm a large matrix (many trials or a long estimated duration)', false)
     .action(async (experiment: string | undefined, opts: { resume?: string; artifacts: string; yes: boolean }) => {
       if (opts.resume && experiment) throw usage('Give either an experiment file or --resume <runDir>, not both');
-      if (opts.resume) exitCode = await resumeCommand(resolve(opts.resume), opts);
-      else if (experiment) exitCode = await runCommand(resolve(experiment), opts);
+      if (opts.resume) setExit(await resumeCommand(resolve(opts.resume), opts));
+      else if (experiment) setExit(await runCommand(resolve(experiment), opts));
       else throw usage('Missing the experiment file: greenrt run experiments/demo.yaml');
     });
 
@@ -47,7 +90,7 @@ Exit codes: 0 ok, 1 internal error, 2 bad input, 3 missing environment (Docker, 
     .description('Check experiment files (schema, names, combinations, model files) and print their plan; writes nothing.')
     .argument('<experiments...>', 'experiment YAML files')
     .action(async (files: string[]) => {
-      exitCode = await validateCommand(files.map((f) => resolve(f)));
+      setExit(await validateCommand(files.map((f) => resolve(f))));
     });
 
   program
@@ -55,7 +98,15 @@ Exit codes: 0 ok, 1 internal error, 2 bad input, 3 missing environment (Docker, 
     .description('Re-render report.md, results.csv and plots of a run from its stored trial results.')
     .argument('<runDir>', 'a run folder, e.g. artifacts/demo-20260101t120000z-abc123')
     .action(async (runDir: string) => {
-      exitCode = await reportCommand(resolve(runDir));
+      setExit(await reportCommand(resolve(runDir)));
+    });
+
+  program
+    .command('verify')
+    .description('Check a run folder: every file against its schema, the plan and the SHA-256 recorded when it was written; lists every discrepancy. Writes nothing. Exit 0 intact, 4 tampered or incomplete, 2 not a run folder.')
+    .argument('<runDir>', 'a run folder, e.g. artifacts/demo-20260101t120000z-abc123')
+    .action(async (runDir: string) => {
+      setExit(await verifyCommand(resolve(runDir)));
     });
 
   program
@@ -67,7 +118,7 @@ Exit codes: 0 ok, 1 internal error, 2 bad input, 3 missing environment (Docker, 
     .option('--metric <name>', 'latency | energy | both', 'both')
     .option('--json', 'print the comparison as JSON instead of a table')
     .action(async (a: string, b: string, opts: { tolerance: string; metric: string; json?: boolean }) => {
-      exitCode = await compareCommand(resolve(a), resolve(b), opts);
+      setExit(await compareCommand(resolve(a), resolve(b), opts));
     });
 
   program
@@ -79,29 +130,21 @@ Exit codes: 0 ok, 1 internal error, 2 bad input, 3 missing environment (Docker, 
     .action(async (opts: { measure?: boolean; idleSeconds: string; artifacts: string }) => {
       const idleS = Number(opts.idleSeconds);
       if (!(idleS >= 0 && idleS <= 3600)) throw usage(`--idle-seconds must be a number of seconds in [0, 3600], got "${opts.idleSeconds}"`);
-      exitCode = opts.measure ? await gpuCheckCommand({ artifacts: opts.artifacts, idleS }) : await doctorCommand();
+      setExit(opts.measure ? await gpuCheckCommand({ artifacts: opts.artifacts, idleS }) : await doctorCommand());
     });
 
-  imagesCommand(program, (code) => {
-    exitCode = code;
-  });
+  imagesCommand(program, setExit);
 
-  try {
-    await program.parseAsync(argv);
-    return exitCode;
-  } catch (error) {
-    if (error instanceof CommanderError) {
-      if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help') return ExitCode.ok;
-      return ExitCode.badInput;
+  // `greenrt` alone: the usage, on stderr, and exit 2 (nothing was asked for).
+  program.argument('[command]').action((word: string | undefined) => {
+    if (word !== undefined) {
+      const names = program.commands.map((c) => c.name());
+      throw usage(`unknown command "${word}"; the commands are ${names.join(', ')}`);
     }
-    if (error instanceof InputError) {
-      process.stderr.write(`${error.message.split('\n')[0]}\n${error.problems.map((p) => `  ${formatProblem(p)}`).join('\n')}\n`);
-      process.stderr.write('Nothing was written.\n');
-    } else {
-      process.stderr.write(`greenrt: ${describeError(error)}\n`);
-    }
-    return exitCodeFor(error);
-  }
+    process.stderr.write(`${program.helpInformation()}\nGive a command, e.g. greenrt validate experiments/demo.yaml\n`);
+    setExit(ExitCode.badInput);
+  });
+  return program;
 }
 
 function usage(message: string): InputError {

@@ -2,6 +2,11 @@
  * Progress for long work: on a terminal one status line redrawn in place (with elapsed time and
  * an estimate of what is left); otherwise plain lines, one per event, so CI logs stay readable.
  */
+import { escapeLines, escapeText } from '../core/index.js';
+
+/** Narrowest terminal width (columns) the status line is cut to; below it the width is not believed. */
+const minColumns = 20;
+
 export interface Progress {
   /** A line that stays (an event worth keeping in the log). */
   info(message: string): void;
@@ -12,23 +17,36 @@ export interface Progress {
   done(): void;
 }
 
-export function createProgress(stream: NodeJS.WriteStream = process.stderr, isTty = Boolean(stream.isTTY)): Progress {
+/**
+ * `isTty`: redraw in place with escape sequences; off when the stream is not a terminal or TERM is
+ * "dumb" (a terminal that does not understand them). Messages may carry text from files (trial
+ * reasons): they are escaped (`escapeLines`). The status line is cut to the terminal's width when
+ * the terminal reports a usable one (some report 0 columns: then the line is not cut).
+ */
+export function createProgress(
+  stream: NodeJS.WriteStream = process.stderr,
+  isTty = Boolean(stream.isTTY) && process.env.TERM !== 'dumb',
+): Progress {
   const startedMs = Date.now();
   let lastStatus = '';
   const clear = () => {
     if (isTty && lastStatus) stream.write('\r\x1b[2K');
   };
+  const fit = (line: string) => {
+    const columns = stream.columns;
+    return typeof columns === 'number' && columns >= minColumns ? line.slice(0, columns - 1) : line;
+  };
   const redraw = () => {
-    if (isTty && lastStatus) stream.write(`\r\x1b[2K${lastStatus.slice(0, (stream.columns ?? 120) - 1)}`);
+    if (isTty && lastStatus) stream.write(`\r\x1b[2K${fit(lastStatus)}`);
   };
   return {
     info(message) {
       clear();
-      stream.write(`${message}\n`);
+      stream.write(`${escapeLines(message)}\n`);
       redraw();
     },
     status(message) {
-      lastStatus = message;
+      lastStatus = escapeText(message, 1000);
       if (isTty) redraw();
       else stream.write(`${message}\n`);
     },

@@ -1,6 +1,9 @@
 import { relative } from 'node:path';
 import { Contracts } from '../contracts/index.js';
-import { ExitCode, formatProblem, InputError } from '../core/index.js';
+import { escapeText, ExitCode, formatProblem, InputError } from '../core/index.js';
+
+/** Problems printed per file (the rest are counted): the output stays short whatever the input. */
+export const maxPrintedProblems = 50;
 import { loadExperiment } from '../config/index.js';
 import { planRun, estimateDurationS, formatDuration } from '../plan/index.js';
 
@@ -19,10 +22,17 @@ export async function validateCommand(files: string[]): Promise<number> {
           `${loaded.spec.repetitions} repetitions), ${plan.images.length} images, ${plan.models.length} model artifacts, ` +
           `estimated ${formatDuration(estimateDurationS(plan))}.\n`,
       );
+      const power = loaded.spec.power;
+      const hostSources = (power?.sources ?? []).filter((s) => s !== 'none');
+      if (power?.required && hostSources.length > 0) {
+        process.stdout.write(`  power.required: whether ${hostSources.join(' or ')} works is checked on the host when the run starts (\`greenrt doctor\` shows it now).\n`);
+      }
     } catch (error) {
       if (!(error instanceof InputError)) throw error;
       exitCode = ExitCode.badInput;
-      process.stderr.write(`${name}: ${error.problems.length} problem(s):\n${error.problems.map((p) => `  ${formatProblem(p)}`).join('\n')}\n`);
+      const shown = error.problems.slice(0, maxPrintedProblems).map((p) => `  ${formatProblem(p)}\n`).join('');
+      const rest = error.problems.length - maxPrintedProblems;
+      process.stderr.write(`${escapeText(name, 300)}: ${error.problems.length} problem(s):\n${shown}${rest > 0 ? `  … and ${rest} more problem${rest === 1 ? '' : 's'} (fix these first, then check again).\n` : ''}`);
     }
   }
   return exitCode;

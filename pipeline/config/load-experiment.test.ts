@@ -9,7 +9,7 @@ import { loadExperiment, maxDocumentBytes } from './index.js';
 
 const fixtures = fileURLToPath(new URL('./fixtures/', import.meta.url));
 const contracts = new Contracts();
-const tinySha = '4c383c376292a3b598f730c9877af6f4a675d8cced79bbbd08f90b33b7db52c3';
+const tinySha = 'b92e60ba795611e2e05457aeb5eacffa5eb832a31f07aaf79c2e39aae6a25721';
 
 /** Loads `file` expecting an InputError; returns its problems. */
 async function problemsOf(file: string): Promise<InputProblem[]> {

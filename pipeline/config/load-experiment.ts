@@ -1,8 +1,9 @@
+import { constants } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { dirname, isAbsolute, relative, resolve } from 'node:path';
 import type { ErrorObject } from 'ajv';
 import { SchemaId, type Contracts } from '../contracts/index.js';
-import { InputError, sha256Hex, type InputProblem } from '../core/index.js';
+import { describeKind, InputError, sha256Hex, type InputProblem } from '../core/index.js';
 import { combinationIssues } from '../plan/index.js';
 import type { ExperimentSpec, LoadedExperiment } from './experiment-spec.js';
 import { prebuiltModelIssues } from './prebuilt-models.js';
@@ -29,8 +30,12 @@ export async function loadExperiment(file: string, contracts: Contracts): Promis
       {
         file: shown,
         path: '',
-        message: error.code === 'ENOENT' ? 'experiment file does not exist' : `experiment file cannot be read (${error.code ?? error.message})`,
-        hint: error.code === 'ENOENT' ? 'Check the path (experiments live in experiments/*.yaml).' : 'Check that it is a readable file.',
+        message: error.code === 'ENOENT' ? 'experiment file does not exist'
+          : error.code === 'ENOTFILE' ? `experiment file ${error.message}`
+          : `experiment file cannot be read (${error.code ?? error.message})`,
+        hint: error.code === 'ENOENT' ? 'Check the path (experiments live in experiments/*.yaml).'
+          : error.code === 'ENOTFILE' ? 'Pass the experiment file itself (e.g. experiments/demo.yaml), not a pipe or a device.'
+          : 'Check that it is a readable file.',
       },
     ]),
   );
@@ -42,7 +47,8 @@ export async function loadExperiment(file: string, contracts: Contracts): Promis
     const validate = contracts.validator(SchemaId.experiment);
     // Validation applies the schema defaults to `data` in place.
     if (!validate(data)) {
-      issues.push(...schemaIssues([...(validate.errors as ErrorObject[])], validate.schema as Record<string, unknown>, data));
+      // A loop, not push(...): a spread of 100 000 issues overflows the stack.
+      for (const issue of schemaIssues([...(validate.errors as ErrorObject[])], validate.schema as Record<string, unknown>, data)) issues.push(issue);
     }
     issues.push(...combinationIssues(data));
     issues.push(...(await prebuiltModelIssues(data, baseDir)));
@@ -69,10 +75,12 @@ function toProblem(issue: Issue, file: string, lineOf: (pointer: string) => numb
 
 /** Reads at most `maxDocumentBytes + 1` bytes: enough to tell that a file is too big without loading it. */
 async function readCapped(path: string): Promise<{ bytes: Uint8Array; sizeBytes: number }> {
-  const handle = await open(path, 'r');
+  // Non-blocking: opening a named pipe would otherwise wait for a writer forever, deaf to Ctrl-C.
+  const handle = await open(path, constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOCTTY);
   try {
     const info = await handle.stat();
-    if (!info.isFile()) throw Object.assign(new Error('not a regular file'), { code: 'EISDIR' });
+    if (info.isDirectory()) throw Object.assign(new Error('is a folder'), { code: 'EISDIR' });
+    if (!info.isFile()) throw Object.assign(new Error(`is ${describeKind(info)}, not a regular file`), { code: 'ENOTFILE' });
     const buffer = Buffer.alloc(Math.min(info.size, maxDocumentBytes) + 1);
     const { bytesRead } = await handle.read(buffer, 0, buffer.length, 0);
     return { bytes: buffer.subarray(0, bytesRead), sizeBytes: Math.max(info.size, bytesRead) };

@@ -2,6 +2,7 @@ import { realpath, stat } from 'node:fs/promises';
 import { isAbsolute, relative, resolve, sep } from 'node:path';
 import { sha256File } from '../core/index.js';
 import type { Issue } from './yaml-source.js';
+import { onnxHeaderProblem } from './onnx-header.js';
 
 function shellQuote(s: string): string {
   return /^[A-Za-z0-9_./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
@@ -56,6 +57,15 @@ export async function prebuiltModelIssues(data: unknown, baseDir: string): Promi
       continue;
     }
     const actual = await sha256File(real);
+    const notOnnx = await onnxHeaderProblem(real);
+    if (notOnnx) {
+      // Known now rather than after a run folder is made and every trial of the model has failed.
+      issues.push({
+        path: `${at}/path`,
+        message: `prebuilt model "${path}" is not an ONNX model: ${notOnnx}`,
+        hint: 'Export the model to ONNX (e.g. torch.onnx.export) and point "path" at the .onnx file.',
+      });
+    }
     if (typeof sha256 === 'string' && /^[0-9a-f]{64}$/.test(sha256) && actual !== sha256) {
       issues.push({
         path: `${at}/sha256`,

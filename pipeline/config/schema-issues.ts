@@ -198,6 +198,8 @@ export function closest(word: string, allowed: string[]): string | undefined {
   if (synonym && allowed.includes(synonym)) return synonym;
   let best: { w: string; d: number } | undefined;
   for (const w of allowed) {
+    // The distance is at least the length difference: skip the quadratic computation when it cannot be close.
+    if (Math.abs(w.length - word.length) > 2) continue;
     const d = w.toLowerCase() === word.toLowerCase() ? 0 : editDistance(word, w);
     if (d <= Math.min(2, Math.max(1, Math.floor(word.length / 3))) && (!best || d < best.d)) best = { w, d };
   }

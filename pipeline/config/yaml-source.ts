@@ -1,4 +1,6 @@
-import { LineCounter, isAlias, isMap, isPair, isScalar, isSeq, parseDocument, type Document, type Node } from 'yaml';
+import { LineCounter, isAlias, isMap, isPair, isScalar, isSeq, parseDocument, type Document, type Node, type Pair, type YAMLMap } from 'yaml';
+import { nestsDeeperThan } from '../core/index.js';
+import { duplicateKeyIssues, escapePointer } from './yaml-duplicates.js';
 
 /** A problem before the file is attached: `path` is a JSON pointer, `line` is filled in by `YamlSource.lineOf`. */
 export interface Issue {
@@ -15,6 +17,18 @@ export const maxDocumentBytes = 1024 * 1024;
  * exponentially through aliases; an experiment may share a provider list a few times, no more.
  */
 export const maxAliasCount = 32;
+
+/** Deepest nesting of lists and mappings an experiment may have (a real one nests 4 levels). */
+export const maxNestingDepth = 32;
+/** YAML errors reported per file (the rest are counted). */
+export const maxYamlErrors = 50;
+
+const tooDeep: Issue = {
+  path: '',
+  line: 1,
+  message: `lists and mappings nest more than ${maxNestingDepth} levels deep`,
+  hint: 'An experiment nests a few levels; check that this is the right file.',
+};
 
 export interface YamlSource {
   /** The parsed value (undefined when the text could not be turned into data). */
@@ -39,7 +53,15 @@ export function parseYamlSource(bytes: Uint8Array, sizeBytes = bytes.byteLength)
   if (text === undefined) return none;
 
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false });
+  let doc: Document;
+  try {
+    // uniqueKeys is checked by duplicateKeyIssues, in linear time.
+    doc = parseDocument(text, { lineCounter, uniqueKeys: false, prettyErrors: false });
+  } catch (error) {
+    if (!(error instanceof RangeError)) throw error;
+    none.issues.push(tooDeep);
+    return none;
+  }
   const lineAt = (offset: number) => lineCounter.linePos(offset).line;
   const lineOf = (pointer: string) => lineOfPointer(doc, pointer, lineAt);
   const issues: Issue[] = [];
@@ -48,31 +70,44 @@ export function parseYamlSource(bytes: Uint8Array, sizeBytes = bytes.byteLength)
     issues.push({ path: '', line: 1, message: 'file is empty', hint: 'Write an experiment: see experiments/*.yaml for examples.' });
     return { data: undefined, issues, lineOf };
   }
-  const syntaxBroken = doc.errors.some((e) => e.code !== 'DUPLICATE_KEY');
-  for (const e of [...doc.errors, ...doc.warnings]) {
+  const problems = [...doc.errors, ...doc.warnings];
+  const syntaxBroken = doc.errors.length > 0;
+  // A file can hold thousands of syntax errors; the first ones say what is wrong.
+  for (const e of problems.slice(0, maxYamlErrors)) {
     const offset = e.pos[0];
     const first = e.message.split('\n')[0]?.replace(/ at line \d+, column \d+:?$/, '') ?? e.message;
-    if (e.code === 'DUPLICATE_KEY') {
-      const path = pathAtOffset(doc, offset);
-      const key = path.split('/').pop() ?? '';
-      issues.push({ path, line: lineAt(offset), message: `duplicate key "${unescapePointer(key)}"`, hint: 'Keep one of them: YAML would silently use the last.' });
-    } else {
-      const kind = e.name === 'YAMLWarning' ? 'YAML warning' : 'YAML syntax error';
-      issues.push({ path: pathAtOffset(doc, offset), line: lineAt(offset), message: `${kind}: ${first}`, hint: 'Fix the YAML at this line.' });
+    if (/Maximum call stack size exceeded/.test(first)) {
+      issues.push({ ...tooDeep, line: lineAt(offset) });
+      continue;
     }
+    const kind = e.name === 'YAMLWarning' ? 'YAML warning' : 'YAML syntax error';
+    issues.push({ path: pathAtOffset(doc, offset), line: lineAt(offset), message: `${kind}: ${first}`, hint: 'Fix the YAML at this line.' });
+  }
+  if (problems.length > maxYamlErrors) {
+    issues.push({ path: '', line: lineAt(problems[maxYamlErrors]!.pos[0]), message: `and ${problems.length - maxYamlErrors} more YAML errors`, hint: 'Fix the first ones, then check again.' });
   }
   if (syntaxBroken) return { data: undefined, issues, lineOf };
+  // A loop, not push(...): a spread of 100 000 issues overflows the stack.
+  for (const issue of duplicateKeyIssues(doc, lineAt)) issues.push(issue);
 
   let data: unknown;
   try {
     data = doc.toJS({ maxAliasCount });
   } catch (error) {
+    if (error instanceof RangeError) {
+      issues.push(tooDeep);
+      return { data: undefined, issues, lineOf };
+    }
     issues.push({
       path: '',
       line: 1,
       message: `too many YAML aliases (more than ${maxAliasCount} after expansion): ${(error as Error).message}`,
       hint: 'Write the values out instead of nesting anchors and aliases.',
     });
+    return { data: undefined, issues, lineOf };
+  }
+  if (nestsDeeperThan(data, maxNestingDepth)) {
+    issues.push(tooDeep);
     return { data: undefined, issues, lineOf };
   }
   return { data, issues, lineOf };
@@ -110,8 +145,17 @@ function decodeUtf8(bytes: Uint8Array, issues: Issue[]): string | undefined {
 export function unescapePointer(segment: string): string {
   return segment.replace(/~1/g, '/').replace(/~0/g, '~');
 }
-function escapePointer(segment: string): string {
-  return segment.replace(/~/g, '~0').replace(/\//g, '~1');
+
+/** Each mapping's pairs by key text, built once: `lineOf` for every problem stays linear in the file. */
+const pairIndexes = new WeakMap<YAMLMap, Map<string, Pair>>();
+function pairIndex(node: YAMLMap): Map<string, Pair> {
+  let index = pairIndexes.get(node);
+  if (!index) {
+    index = new Map();
+    for (const p of node.items) if (!index.has(keyText(p.key))) index.set(keyText(p.key), p as Pair);
+    pairIndexes.set(node, index);
+  }
+  return index;
 }
 
 function deref(doc: Document, node: unknown): unknown {
@@ -133,7 +177,7 @@ function lineOfPointer(doc: Document, pointer: string, lineAt: (offset: number) 
   for (const seg of segments) {
     node = deref(doc, node);
     if (isMap(node)) {
-      const pair = node.items.find((p) => keyText(p.key) === seg);
+      const pair = pairIndex(node).get(seg);
       if (!pair) break;
       offset = (pair.key as Node | null)?.range?.[0] ?? offset;
       node = pair.value;

@@ -693,6 +693,24 @@ export interface RunManifest {
       computeCacheDir?: string | null;
     }[];
   } | null;
+  /**
+   * Fingerprints of the files greenrt wrote into the run folder, recorded as each is written, so that `greenrt verify` can tell a changed, missing or added file. Absent in runs made before greenrt recorded them.
+   */
+  integrity?: {
+    /**
+     * Hash function of the values in files.
+     */
+    algorithm: 'sha256';
+    /**
+     * SHA-256 (hex) of each file, by its path relative to the run folder.
+     */
+    files: {
+      /**
+       * SHA-256 of the file's bytes (hex).
+       */
+      [k: string]: string;
+    };
+  };
   progress: {
     /**
      * Trials planned.

@@ -2,6 +2,7 @@
  * Typed errors. Every error has a stable `code`, a `hint` (the next step for the user)
  * and an optional `cause`. Only the CLI turns errors into exit codes (see `exitCodeFor`).
  */
+import { escapeText } from './escape-text.js';
 
 export const ExitCode = {
   ok: 0,
@@ -42,10 +43,16 @@ export interface InputProblem {
   hint?: string;
 }
 
+/**
+ * `<file>:<line> <path>: <message>. <hint>` on one line. Every part may carry text from the input
+ * (keys, values, names), so each is escaped and capped (`escapeText`): a problem line cannot move the
+ * cursor or run on for pages.
+ */
 export function formatProblem(p: InputProblem): string {
-  const where = p.line === undefined ? p.file : `${p.file}:${p.line}`;
-  const hint = p.hint ? ` ${p.hint}` : '';
-  return `${where} ${p.path || '/'}: ${p.message}.${hint}`;
+  const file = escapeText(p.file, 300);
+  const where = p.line === undefined ? file : `${file}:${p.line}`;
+  const hint = p.hint ? ` ${escapeText(p.hint, 500)}` : '';
+  return `${where} ${escapeText(p.path || '/', 200)}: ${escapeText(p.message, 500)}.${hint}`;
 }
 
 /** Bad user input (experiment files, CLI arguments). Exit code 2. */

@@ -192,7 +192,7 @@ describe('damaged run folders given to --resume', () => {
     const r = await runCli(['run', '--resume', dir, '--artifacts', artifacts]);
     expect(r.code, r.stderr).toBe(2);
     expect(r.stderr).toContain(`Cannot open run ${dir}`);
-    expect(r.stderr).toContain('manifest.json is not valid JSON');
+    expect(r.stderr).toContain(`${dir} /manifest.json: is not valid JSON`);
     expect(r.stderr).not.toMatch(/^\s+at /m);
     expect(filesUnder(dir)).toEqual(files);
   });
@@ -206,18 +206,22 @@ describe('damaged run folders given to --resume', () => {
     });
     const r = await runCli(['run', '--resume', dir, '--artifacts', artifacts]);
     expect(r.code, r.stderr).toBe(2);
-    expect(r.stderr).toContain('manifest.json does not match the run manifest schema');
+    expect(r.stderr).toContain(`${dir} /manifest.json: does not match the run manifest schema`);
     expect(r.stderr).toMatch(/\/plan|\/status/);
   });
 
-  it('a corrupt trial result: exit 3 naming the file and the fix', async () => {
-    const { dir } = damagedCopy('corrupt-trial', (d) => {
-      const name = readdirSync(join(d, 'trials'))[0]!;
+  it('a corrupt trial result: exit 2 naming the file and the fix; nothing touched', async () => {
+    let name = '';
+    const { dir, files } = damagedCopy('corrupt-trial', (d) => {
+      name = readdirSync(join(d, 'trials'))[0]!;
       writeFileSync(join(d, 'trials', name), '{"schemaVersion": 1, "trialId": ');
     });
+    const before = readFileSync(join(dir, 'manifest.json'));
     const r = await runCli(['run', '--resume', dir, '--artifacts', artifacts]);
-    expect(r.code, r.stderr).toBe(3);
-    expect(r.stderr).toMatch(/Trial result .*\.json is not valid JSON/);
-    expect(r.stderr).toContain('Move the file away; `greenrt run --resume` will run that trial again.');
+    expect(r.code, r.stderr).toBe(2);
+    expect(r.stderr).toContain(`${dir} /trials/${name}: not valid JSON`);
+    expect(r.stderr).toContain('Restore the folder from a copy, or start a new run');
+    expect(readFileSync(join(dir, 'manifest.json')).equals(before)).toBe(true);
+    expect(filesUnder(dir)).toEqual(files);
   });
 });

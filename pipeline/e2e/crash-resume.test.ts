@@ -65,6 +65,12 @@ describe('kill -9 mid-run, then run --resume (embedded runtime, real CLI)', () =
   });
 
   it('resumes: every trial exactly once, finished ones untouched, the interrupted one run again', async () => {
+    // The kill can land between a trial's result file and its log line; make that happen for sure: drop the
+    // last trial.finish line, so the resume must record that trial's end itself.
+    const logLines = readFileSync(join(runDir, 'run.log'), 'utf8').split('\n');
+    const lastFinish = logLines.map((l) => l.includes('"trial.finish"')).lastIndexOf(true);
+    const lostId = (JSON.parse(logLines[lastFinish]!) as { trialId: string }).trialId;
+    writeFileSync(join(runDir, 'run.log'), logLines.filter((_, i) => i !== lastFinish).join('\n'));
     const r = await runCli(['run', '--resume', runDir, '--artifacts', artifacts]);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toMatch(/^Resuming crash-/m);
@@ -89,6 +95,7 @@ describe('kill -9 mid-run, then run --resume (embedded runtime, real CLI)', () =
     expect(log.filter((l) => l.event === 'run.resume')).toHaveLength(1);
     const finishes = log.filter((l) => l.event === 'trial.finish').map((l) => l.trialId as string);
     expect([...finishes].sort()).toEqual([...manifest.plan.trialIds].sort());
+    expect(log.find((l) => l.event === 'trial.finish' && l.trialId === lostId)?.recoveredOnResume).toBe(true);
 
     // results.csv: one row per trial.
     const rows = readFileSync(join(runDir, 'results.csv'), 'utf8').trim().split('\n').slice(1);

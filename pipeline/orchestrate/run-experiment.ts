@@ -1,9 +1,10 @@
+import { readFileSync, statSync } from 'node:fs';
 import { relative } from 'node:path';
 import type { Contracts, Experiment, RunManifest, TrialResult } from '../contracts/index.js';
 import { type Clock, createLogger, EnvironmentError, GreenrtError, ExitCode, describeError } from '../core/index.js';
 import { loadExperiment, type LoadedExperiment } from '../config/index.js';
 import { planRun, checkPlanSize, type RunPlan } from '../plan/index.js';
-import { RunStore, makeRunId, ensureFolder, describeWriteError } from '../results/index.js';
+import { RunStore, makeRunId, ensureFolder, describeWriteError, verifyRunFolder, refuseDamagedRun } from '../results/index.js';
 import { EmbeddedRunner } from '../runners/embedded/index.js';
 import { prepareInputs } from './prepare-inputs.js';
 import { runOneTrial } from './run-trial.js';
@@ -14,6 +15,7 @@ import { finishRun } from './finish-run.js';
 import type { GpuInventory } from '../power/index.js';
 import { selectGpus, type GpuSelection } from './gpu-selection.js';
 import { archPreflight } from './arch-preflight.js';
+import { loadResumedExperiment } from './resumed-experiment.js';
 
 export interface RunDependencies {
   contracts: Contracts;
@@ -54,15 +56,17 @@ export async function runExperiment(deps: RunDependencies, req: RunRequest): Pro
   let store: RunStore;
   let loaded: LoadedExperiment;
   let previous: RunManifest | null = null;
+  let stored: TrialResult[] = [];
   if (req.resumeDir) {
-    store = await RunStore.open(req.resumeDir, contracts);
-    previous = await store.readManifest();
-    loaded = await loadExperiment(previous.experiment.file, contracts);
-    if (loaded.sha256 !== previous.experiment.sha256) {
-      throw new EnvironmentError('E_EXPERIMENT_CHANGED', `Cannot resume ${store.runDir}: ${previous.experiment.file} changed since the run started (SHA-256 differs).`, {
-        hint: 'Restore the experiment file as it was (git checkout), or start a new run.',
-      });
-    }
+    // The same check as `greenrt verify`, before anything in the folder is touched (temp files included).
+    const check = await verifyRunFolder(req.resumeDir, contracts);
+    refuseDamagedRun(check, 'run --resume');
+    previous = check.manifest;
+    loaded = await loadResumedExperiment(previous, check.runDir, contracts);
+    store = await RunStore.open(check.runDir, contracts);
+    // Trials written just before a crash, after the manifest's last update: valid and planned, so kept.
+    for (const [rel, hash] of check.unrecorded) store.adopt(rel, hash);
+    stored = check.results;
   } else {
     if (!req.experimentFile) throw new Error('runExperiment needs experimentFile or resumeDir');
     loaded = await loadExperiment(req.experimentFile, contracts);
@@ -105,6 +109,15 @@ export async function runExperiment(deps: RunDependencies, req: RunRequest): Pro
   progress.info(`${resuming ? 'Resuming' : 'Run'} ${store.runId}: ${plan.trialCount} trials -> ${store.runDir}`);
   logger.info({ event: resuming ? 'run.resume' : 'run.start', trials: plan.trialCount, experiment: loaded.file }, 'run started');
 
+  const done = new Map(stored.map((r) => [r.trialId, r] as const));
+  // A kill between a trial's result (written first) and its log line leaves a result the log never saw finish:
+  // record it now, marked, so run.log tells every trial's end exactly once.
+  if (resuming) {
+    const logged = loggedFinishes(store.path('run.log'));
+    for (const r of stored) {
+      if (!logged.has(r.trialId)) logger.child({ trialId: r.trialId }).info({ event: 'trial.finish', status: r.status, reasons: r.reasons, recoveredOnResume: true }, 'trial finished before the interruption (its result was found on resume)');
+    }
+  }
   const manifest: RunManifest = previous ?? {
     schemaVersion: 1,
     runId: store.runId,
@@ -127,6 +140,7 @@ export async function runExperiment(deps: RunDependencies, req: RunRequest): Pro
     manifest.status = 'running';
     manifest.statusReason = null;
     manifest.resumes = [...(manifest.resumes ?? []), new Date(deps.clock.nowMs()).toISOString()];
+    manifest.progress = countProgress(plan, done);
   }
   manifest.host = describeHost({
     onnxruntimeNode: plan.trials.some((t) => t.config.runtime === 'embedded') ? (await import('../runners/embedded/index.js')).embeddedRuntimeVersion : null,
@@ -140,7 +154,6 @@ export async function runExperiment(deps: RunDependencies, req: RunRequest): Pro
   };
   await save();
 
-  const done = new Map((await store.readTrialResults()).map((r) => [r.trialId, r] as const));
   try {
     checkLog();
     if (framework && resuming) {
@@ -221,6 +234,28 @@ export async function runExperiment(deps: RunDependencies, req: RunRequest): Pro
   } finally {
     await measurement.close();
   }
+}
+
+/** Trial ids with a `trial.finish` line in run.log (lines that do not parse, e.g. cut by a crash, are skipped). */
+function loggedFinishes(file: string): Set<string> {
+  const ids = new Set<string>();
+  let text = '';
+  try {
+    if (statSync(file).size > 256 * 2 ** 20) return ids; // a log this large was not written by one run: leave it
+    text = readFileSync(file, 'utf8');
+  } catch {
+    return ids;
+  }
+  for (const line of text.split('\n')) {
+    if (!line.includes('"trial.finish"')) continue;
+    try {
+      const entry = JSON.parse(line) as { event?: string; trialId?: string };
+      if (entry.event === 'trial.finish' && typeof entry.trialId === 'string') ids.add(entry.trialId);
+    } catch {
+      // a line cut by the crash
+    }
+  }
+  return ids;
 }
 
 function countProgress(plan: RunPlan, done: Map<string, TrialResult>): RunManifest['progress'] {

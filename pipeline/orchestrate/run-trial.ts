@@ -90,7 +90,7 @@ export async function runOneTrial(trial: PlannedTrial, ctx: TrialContext): Promi
       execution = await ctx.framework.runTrial(trial, trialSpec, model, workDir, () => undefined, ctx.signal, { caches: trialCaches(trial, ctx, arch) });
     } else {
       if (!model.onnxFile) throw new Error(`no ONNX file for ${modelKey(trial.model)}`);
-      execution = await ctx.embedded.runTrial({ spec: trialSpec, modelFile: model.onnxFile }, ctx.signal);
+      execution = await ctx.embedded.runTrial({ spec: trialSpec, modelFile: model.onnxFile, timeoutS: ctx.plan.timing.trialTimeoutS }, ctx.signal);
     }
   } finally {
     // Recording stops even when the trial throws, so no sampler outlives its trial.

@@ -4,7 +4,7 @@ import { readSchemaFiles } from '../contracts/index.js';
 import { InputError } from '../core/index.js';
 import { mulberry32, planDefaults, planRun, seededShuffle, trialIdPattern } from './index.js';
 
-const sha = '4c383c376292a3b598f730c9877af6f4a675d8cced79bbbd08f90b33b7db52c3';
+const sha = 'b92e60ba795611e2e05457aeb5eacffa5eb832a31f07aaf79c2e39aae6a25721';
 
 function study(overrides: Partial<Experiment> = {}): Experiment {
   return {

@@ -107,5 +107,15 @@ export function combinationIssues(data: unknown): CombinationIssue[] {
       hint: 'Make maxS at least minS.',
     });
   }
+  // Knowable without the host: required power with no source that can measure. Whether a listed
+  // source works (RAPL readable, NVML present) is the host's business, checked when the run starts.
+  const power = isObj(data.power) ? data.power : undefined;
+  if (power?.required === true && Array.isArray(power.sources) && !power.sources.some((s) => typeof s === 'string' && s !== 'none')) {
+    issues.push({
+      path: '/power/required',
+      message: `power.required is true, but power.sources lists no source that measures (${power.sources.length ? '"none" measures nothing' : 'the list is empty'})`,
+      hint: 'List a source (nvml, nvidia-smi or rapl) in power.sources, or set required: false.',
+    });
+  }
   return issues;
 }

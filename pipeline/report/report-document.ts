@@ -4,6 +4,10 @@
  * subset written by the report code: `code`, **bold**, [text](href) and backslash escapes; data
  * strings (reasons, file names) go through `plain()` first so they cannot turn into markup.
  */
+import { escapeText } from '../core/index.js';
+
+/** Longest data string (a reason, a description) shown in a report, characters. */
+const maxDataChars = 2000;
 
 export type Block =
   | { kind: 'heading'; level: 1 | 2 | 3; text: string; id?: string }
@@ -14,7 +18,8 @@ export type Block =
 
 /** Escapes the characters of a data string that Markdown would read as markup. */
 export function plain(s: string): string {
-  return s
+  // Text from files: control characters made visible and the length capped first (the one rule, `escapeText`).
+  return escapeText(String(s).replace(/\r?\n/g, ' '), maxDataChars)
     .replace(/[\\`*[\]<>|]/g, (c) => `\\${c}`)
     // Intraword underscores are literal in GFM; only word-edge ones start emphasis.
     .replace(/(?<![A-Za-z0-9])_|_(?![A-Za-z0-9])/g, '\\_')
@@ -23,7 +28,7 @@ export function plain(s: string): string {
 
 /** Inline code span for identifiers (ids, paths); backticks inside are replaced. */
 export function code(s: string): string {
-  return `\`${s.replace(/`/g, "'")}\``;
+  return `\`${escapeText(String(s), 300).replace(/`/g, "'")}\``;
 }
 
 export function toMarkdown(blocks: readonly Block[]): string {

@@ -1,6 +1,10 @@
 /**
  * results: atomic writes (`writeFileAtomic`), the run folder (`RunStore`: manifest, trials, traces,
  * validated on write; `open` for resume), and run ids (`makeRunId`).
+ * `verifyRunFolder(dir, contracts)`: the read-only check of a run folder (schemas, plan, recorded SHA-256s,
+ * progress) behind `greenrt verify`, `report`, `compare` and `run --resume`.
  */
 export * from './atomic-write.js';
 export * from './run-store.js';
+export * from './verify-run.js';
+export * from './refuse-damaged-run.js';

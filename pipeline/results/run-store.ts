@@ -1,5 +1,5 @@
 import { readFile, readdir, unlink, mkdir } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { join, resolve, sep } from 'node:path';
 import { Contracts, SchemaId, type RunManifest, type TrialResult, type PowerTrace } from '../contracts/index.js';
 import { EnvironmentError, InputError, sha256Hex } from '../core/index.js';
 import { describeWriteError, ensureFolder, writeFileAtomic } from './atomic-write.js';
@@ -10,9 +10,14 @@ import { describeWriteError, ensureFolder, writeFileAtomic } from './atomic-writ
  * Every file with a schema is validated before it is written; every write is atomic.
  */
 export class RunStore {
+  /** SHA-256 of every file written (or adopted), by path relative to the run folder: the manifest's `integrity`. */
+  private readonly hashes = new Map<string, string>();
+
   private constructor(
     readonly runDir: string,
     private readonly contracts: Contracts,
+    /** False for a run made before greenrt recorded hashes: its manifest stays without `integrity`. */
+    private readonly recordsHashes = true,
   ) {}
 
   /** Creates artifacts/<runId>/ (and the artifacts folder); a folder that cannot be made is a clear EnvironmentError. */
@@ -35,8 +40,9 @@ export class RunStore {
   /** Opens an existing run (resume, report): its manifest must be readable and valid; then cleans temp files left by a crash. */
   static async open(runDir: string, contracts: Contracts): Promise<RunStore> {
     const dir = resolve(runDir);
-    const store = new RunStore(dir, contracts);
-    await store.readManifest();
+    const manifest = await new RunStore(dir, contracts).readManifest();
+    const store = new RunStore(dir, contracts, manifest.integrity !== undefined);
+    for (const [rel, hash] of Object.entries(manifest.integrity?.files ?? {})) store.hashes.set(rel, hash);
     for (const sub of ['.', 'trials', 'traces']) {
       for (const name of await readdir(join(dir, sub)).catch(() => [] as string[])) {
         if (name.startsWith('.') && name.endsWith('.tmp')) await unlink(join(dir, sub, name));
@@ -84,8 +90,22 @@ export class RunStore {
     return data as RunManifest;
   }
 
+  /** Writes the manifest with the SHA-256 of every file written so far (`integrity`), replacing the caller's. */
   async writeManifest(manifest: RunManifest): Promise<void> {
-    await this.writeJson(SchemaId.runManifest, 'manifest.json', manifest);
+    const { integrity: _ignored, ...rest } = manifest;
+    const files = Object.fromEntries([...this.hashes].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+    const data: RunManifest = this.recordsHashes ? { ...rest, integrity: { algorithm: 'sha256', files } } : rest;
+    await this.writeJson(SchemaId.runManifest, 'manifest.json', data, false);
+  }
+
+  /** Records the hash of a file greenrt wrote but the manifest does not list yet (a crash came between the two writes). */
+  adopt(relPath: string, sha256: string): void {
+    this.hashes.set(relPath, sha256);
+  }
+
+  /** Forgets the report outputs' hashes before a new report is rendered (plots may change names). */
+  forgetReportOutputs(): void {
+    for (const rel of [...this.hashes.keys()]) if (!rel.startsWith('trials/') && !rel.startsWith('traces/')) this.hashes.delete(rel);
   }
 
   async writeTrialResult(result: TrialResult): Promise<void> {
@@ -120,12 +140,16 @@ export class RunStore {
 
   async writeText(relPath: string, text: string | Uint8Array): Promise<void> {
     await writeFileAtomic(this.path(relPath), text);
+    this.hashes.set(relPath.split(sep).join('/'), sha256Hex(text));
   }
 
-  private async writeJson(schemaId: string, relPath: string, data: unknown): Promise<void> {
+  private async writeJson(schemaId: string, relPath: string, data: unknown, record = true): Promise<void> {
     const file = this.path(relPath);
     this.contracts.assert(schemaId, data, file);
-    await writeFileAtomic(file, `${JSON.stringify(data, null, 2)}\n`);
+    const text = `${JSON.stringify(data, null, 2)}\n`;
+    await writeFileAtomic(file, text);
+    // Recorded only once the file is whole on disk.
+    if (record) this.hashes.set(relPath.split(sep).join('/'), sha256Hex(text));
   }
 }
 

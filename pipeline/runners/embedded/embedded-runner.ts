@@ -12,7 +12,15 @@ export interface EmbeddedTrialRequest {
   modelFile: string;
   /** Called with CLOCK_MONOTONIC ns just before the session is created (start of the trial). */
   onProcessStart?: (monotonicNs: bigint) => void;
+  /**
+   * The experiment's trialTimeoutS, in s: past it the trial stops and fails ("timed out after N s").
+   * Checked after loading and between inferences: onnxruntime-node cannot cut one inference short.
+   */
+  timeoutS?: number;
 }
+
+/** The trial ran past its timeout (a failure recorded as data, like the container runners' timeouts). */
+class TrialTimedOut extends Error {}
 
 export interface EmbeddedTrialExecution {
   output: TrialOutput | null;
@@ -37,6 +45,11 @@ export class EmbeddedRunner {
     const phases: TrialOutput['phases'] = {};
     const latenciesMs: number[] = [];
     let session: Ort.InferenceSession | undefined;
+    const deadlineNs = req.timeoutS === undefined ? null : startedNs + BigInt(Math.round(req.timeoutS * 1e9));
+    const check = () => {
+      signal?.throwIfAborted();
+      if (deadlineNs !== null && process.hrtime.bigint() > deadlineNs) throw new TrialTimedOut(`timed out after ${req.timeoutS} s (trialTimeoutS)`);
+    };
     try {
       if (spec.provider !== 'cpu') throw new Error(`The embedded runtime supports provider "cpu" only, not "${spec.provider}".`);
       const loadStart = process.hrtime.bigint();
@@ -48,6 +61,7 @@ export class EmbeddedRunner {
         executionMode: 'sequential',
       });
       phases.load = { startNs: String(loadStart), endNs: String(process.hrtime.bigint()) };
+      check();
       const feeds = makeSeededInputs(describeInputs(session), {
         batchSize: spec.batchSize,
         sequenceLength: spec.sequenceLength,
@@ -55,14 +69,14 @@ export class EmbeddedRunner {
       });
       const warmStart = process.hrtime.bigint();
       for (let i = 0; i < spec.warmupIterations; i++) {
-        signal?.throwIfAborted();
+        check();
         await session.run(feeds);
       }
       phases.warmup = { startNs: String(warmStart), endNs: String(process.hrtime.bigint()) };
       let last: Ort.InferenceSession.OnnxValueMapType | undefined;
       const measureStart = process.hrtime.bigint();
       for (let i = 0; i < spec.measuredIterations; i++) {
-        signal?.throwIfAborted();
+        check();
         const t0 = process.hrtime.bigint();
         // run() resolves once outputs are copied into JS memory: the window edge is synchronised.
         last = await session.run(feeds);
@@ -74,7 +88,7 @@ export class EmbeddedRunner {
     } catch (error) {
       const message = (error as Error)?.message ?? String(error);
       const output = this.output(spec, 'failed', phases, latenciesMs, null, { type: (error as Error)?.name ?? 'Error', message });
-      return this.finish(output, `embedded runtime failed: ${message}`, startedNs);
+      return this.finish(output, error instanceof TrialTimedOut ? message : `embedded runtime failed: ${message}`, startedNs);
     } finally {
       await session?.release();
     }
