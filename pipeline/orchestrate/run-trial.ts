@@ -43,8 +43,8 @@ export async function runOneTrial(trial: PlannedTrial, ctx: TrialContext): Promi
   };
   const runnerKind: TrialResult['runner']['kind'] = trial.image ? (ctx.framework?.kind ?? 'docker') : 'embedded';
   const arch = trial.image ? ctx.setup.arch.get(imageKey(trial.image)) : undefined;
-  if (arch?.support === 'unsupported') {
-    // Refused up front: no container, no cool-down, no energy window.
+  // A trial that never runs (no container, no cool-down, no energy window): refused up front, or blocked.
+  const notRun = (failure: string | null, unsupportedReason?: string) => {
     const now = process.hrtime.bigint();
     return buildTrialResult({
       runId: ctx.store.runId,
@@ -52,31 +52,17 @@ export async function runOneTrial(trial: PlannedTrial, ctx: TrialContext): Promi
       orderIndex: trial.orderIndex,
       config: trial.config,
       runner: { kind: runnerKind },
-      execution: { output: null, failure: null, startedNs: now, endedNs: now, wallMs: 0 },
+      execution: { output: null, failure, startedNs: now, endedNs: now, wallMs: 0 },
       model: null,
       energy: ctx.measurement.energyForWindow(null, null, trial.config.measuredIterations, { runId: ctx.store.runId, trialId: trial.id }).energy,
       invalidReasons: [],
-      unsupportedReason: `unsupported on this GPU: ${arch.reason}`,
+      ...(unsupportedReason ? { unsupportedReason } : {}),
       startedAt,
       finishedAt: startedAt,
     });
-  }
-  if (blocked || !model) {
-    const now = process.hrtime.bigint();
-    return buildTrialResult({
-      runId: ctx.store.runId,
-      trialId: trial.id,
-      orderIndex: trial.orderIndex,
-      config: trial.config,
-      runner: { kind: runnerKind },
-      execution: { output: null, failure: blocked ?? 'model not available', startedNs: now, endedNs: now, wallMs: 0 },
-      model: null,
-      energy: ctx.measurement.energyForWindow(null, null, trial.config.measuredIterations, { runId: ctx.store.runId, trialId: trial.id }).energy,
-      invalidReasons: [],
-      startedAt,
-      finishedAt: startedAt,
-    });
-  }
+  };
+  if (arch?.support === 'unsupported') return notRun(null, `unsupported on this GPU: ${arch.reason}`);
+  if (blocked || !model) return notRun(blocked ?? 'model not available');
 
   const cooldown = await ctx.measurement.waitForCooldown(ctx.signal);
   const recording = await ctx.measurement.startRecording(trial.id);
