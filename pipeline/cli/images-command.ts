@@ -12,7 +12,15 @@ export function caBundleFromEnv(): string | undefined {
 
 /** `greenrt images build|list|lock|check`. */
 export function imagesCommand(program: Command, setExitCode: (code: number) => void): void {
-  const images = program.command('images').description('Build, list and lock the runtime images (images/<runtime>/Dockerfile).');
+  const images = program.command('images').description('Build, list, lock and check the runtime images (images/<runtime>/Dockerfile).');
+  // `greenrt images` alone or with an unknown word: the usage on stderr and exit 2, as for `greenrt` alone.
+  images.argument('[command]').action((word: string | undefined) => {
+    if (word !== undefined) {
+      throw new InputError('Bad command line', [{ file: 'command line', path: '', message: `unknown images command "${word}"; the commands are ${images.commands.map((c) => c.name()).join(', ')}` }]);
+    }
+    process.stderr.write(`${images.helpInformation()}\nGive a command, e.g. greenrt images build --flavour cuda\n`);
+    setExitCode(ExitCode.badInput);
+  });
 
   images
     .command('build')

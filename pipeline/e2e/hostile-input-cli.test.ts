@@ -166,6 +166,15 @@ describe('family 5: raw errors', () => {
     expect(r.stderr).toContain('Give a command, e.g. greenrt validate experiments/demo.yaml');
   });
 
+  it('greenrt images with no or an unknown subcommand: exit 2, the usage or the commands named', async () => {
+    const bare = await runCli(['images']);
+    expect(bare.code).toBe(2);
+    expect(bare.stderr).toContain('Usage: greenrt images [options] [command]');
+    const typo = await runCli(['images', 'bild']);
+    expect(typo.code).toBe(2);
+    expect(typo.stderr).toContain('unknown images command "bild"; the commands are build, list, lock, check');
+  });
+
   it('stdout on a full device (/dev/full): exit 3 with one clear line', () => {
     const r = spawnSync('sh', ['-c', `"${process.execPath}" "${cliEntry}" validate experiments/demo.yaml > /dev/full`], { encoding: 'utf8' });
     expect(r.status).toBe(3);
