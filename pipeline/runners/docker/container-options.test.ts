@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { resolve } from 'node:path';
 import { containerOptions } from './container-options.js';
+import { cacheMounts } from './docker-runner.js';
 
 const input = {
   image: 'sha256:abc',
@@ -42,5 +44,24 @@ describe('containerOptions', () => {
     const byUuid = containerOptions({ ...input, gpu: true, gpuDevices: ['GPU-0b5f1e3a-1111-2222-3333-444455556666'] });
     expect(byUuid.HostConfig?.DeviceRequests).toEqual([{ Driver: 'nvidia', DeviceIDs: ['GPU-0b5f1e3a-1111-2222-3333-444455556666'], Capabilities: caps }]);
     expect(JSON.stringify(containerOptions({ ...input, gpu: true }).HostConfig?.DeviceRequests)).not.toContain('Count');
+  });
+});
+
+describe('cacheMounts (the run-scoped compile caches of a trial container)', () => {
+  it('binds each cache read-write at its fixed place and points the framework at it', () => {
+    const { binds, env } = cacheMounts({ cudaComputeDir: 'run/cache/cuda-compute', tensorrtEngineDir: '/abs/run/cache/trt' });
+    expect(binds).toEqual([
+      { host: resolve('run/cache/cuda-compute'), container: '/greenrt/cache/cuda', readOnly: false },
+      { host: '/abs/run/cache/trt', container: '/greenrt/cache/tensorrt', readOnly: false },
+    ]);
+    expect(env).toEqual(['CUDA_CACHE_PATH=/greenrt/cache/cuda', 'CUDA_CACHE_MAXSIZE=4294967296', 'CUDA_CACHE_DISABLE=0', 'GREENRT_TRT_ENGINE_CACHE=/greenrt/cache/tensorrt']);
+    const create = containerOptions({ image: 'sha256:x', cmd: ['true'], binds, env, labels: {}, memoryLimitMiB: null, network: 'none', gpu: true });
+    expect(create.HostConfig?.Binds).toEqual([`${resolve('run/cache/cuda-compute')}:/greenrt/cache/cuda:rw`, '/abs/run/cache/trt:/greenrt/cache/tensorrt:rw']);
+    expect(create.Env).toEqual(expect.arrayContaining(['CUDA_CACHE_PATH=/greenrt/cache/cuda', 'CUDA_CACHE_MAXSIZE=4294967296']));
+  });
+
+  it('mounts and sets nothing when the run keeps no cache (native kernels, no TensorRT)', () => {
+    expect(cacheMounts(undefined)).toEqual({ binds: [], env: [] });
+    expect(cacheMounts({})).toEqual({ binds: [], env: [] });
   });
 });

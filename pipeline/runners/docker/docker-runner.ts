@@ -3,7 +3,7 @@ import { join, resolve } from 'node:path';
 import { GreenrtError } from '../../core/index.js';
 import { Contracts, type PrepareSpec, type TrialSpec } from '../../contracts/index.js';
 import type { DockerEngine } from '../../images/index.js';
-import { CacheMounts, cacheEnvironment, type PrepareExecution, type PrepareRequest, type TrialExecution, type TrialRequest, type TrialRunner } from '../runner.js';
+import { CacheMounts, cacheEnvironment, type TrialCaches, type PrepareExecution, type PrepareRequest, type TrialExecution, type TrialRequest, type TrialRunner } from '../runner.js';
 import { readPrepareOutcome, readTrialOutcome } from '../trial-outcome.js';
 import { CONTAINER_UID, ContainerPaths, containerOptions } from './container-options.js';
 import { runContainer, type ContainerRun } from './run-container.js';
@@ -40,10 +40,8 @@ export class DockerRunner implements TrialRunner {
     writeFileSync(specPath, `${JSON.stringify(spec, null, 2)}\n`, { mode: 0o644 });
     const logPath = join(workDir, 'container.log');
     const gpu = spec.provider === 'cuda' || spec.provider === 'tensorrt';
-    const cacheBinds = (['cudaComputeDir', 'tensorrtEngineDir'] as const)
-      .filter((k) => req.caches?.[k])
-      .map((k) => ({ host: writableDir(resolve(req.caches![k]!)), container: CacheMounts[k], readOnly: false }));
-    const inContainer = Object.fromEntries((['cudaComputeDir', 'tensorrtEngineDir'] as const).filter((k) => req.caches?.[k]).map((k) => [k, CacheMounts[k]]));
+    const caches = cacheMounts(req.caches);
+    for (const bind of caches.binds) writableDir(bind.host);
     const create = containerOptions({
       image: image.imageId,
       cmd: ['python3', '-m', 'greenrt_harness', 'run', ContainerPaths.trialSpec],
@@ -51,9 +49,9 @@ export class DockerRunner implements TrialRunner {
         { host: specPath, container: ContainerPaths.trialSpec, readOnly: true },
         { host: resolve(req.modelDir), container: ContainerPaths.modelDir, readOnly: true },
         { host: outDir, container: ContainerPaths.outDir, readOnly: false },
-        ...cacheBinds,
+        ...caches.binds,
       ],
-      env: Object.entries(cacheEnvironment(inContainer)).map(([k, v]) => `${k}=${v}`),
+      env: caches.env,
       labels: { 'greenrt.run': this.options.runId, 'greenrt.trial': spec.trialId, 'greenrt.image': image.tag },
       memoryLimitMiB: req.memoryLimitMiB,
       network: 'none',
@@ -115,6 +113,17 @@ export class DockerRunner implements TrialRunner {
 function requireImage<T>(image: T | undefined, what: string): T {
   if (!image) throw new GreenrtError('E_RUNNER_IMAGE', `Docker runner (${what}): no image given. Pass the BuiltImage from ensureImage in the request.`);
   return image;
+}
+
+/**
+ * The run's compile caches in a trial container: each host folder bound read-write at its fixed place
+ * (CacheMounts), and the environment that points the framework there, as `KEY=value` lines.
+ */
+export function cacheMounts(caches: TrialCaches | undefined): { binds: { host: string; container: string; readOnly: false }[]; env: string[] } {
+  const kinds = (['cudaComputeDir', 'tensorrtEngineDir'] as const).filter((k) => caches?.[k]);
+  const binds = kinds.map((k) => ({ host: resolve(caches![k]!), container: CacheMounts[k], readOnly: false as const }));
+  const inContainer = Object.fromEntries(kinds.map((k) => [k, CacheMounts[k]]));
+  return { binds, env: Object.entries(cacheEnvironment(inContainer)).map(([k, v]) => `${k}=${v}`) };
 }
 
 /** Creates `dir` so uid 10001 inside the container can write it (chown as root, else world-writable). */
