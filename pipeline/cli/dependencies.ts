@@ -1,7 +1,7 @@
 import { Contracts } from '../contracts/index.js';
 import { systemClock } from '../core/index.js';
 import { listGpus, PowerMeasurement } from '../power/index.js';
-import { createFrameworkExecutor, type RunDependencies } from '../orchestrate/index.js';
+import { createFrameworkExecutor, preflightImages, type RunDependencies } from '../orchestrate/index.js';
 import { caBundleFromEnv } from './images-command.js';
 import type { Progress } from './progress.js';
 
@@ -14,6 +14,7 @@ export function createRunDependencies(progress: Progress, artifactsDir: string):
     clock: systemClock,
     progress,
     listGpus: () => listGpus(),
+    preflightImages: (spec, plan) => preflightImages(spec, plan, caBundlePath ? { caBundlePath } : {}),
     // Measure the selected GPUs; the others are context (state and processes, never energy).
     createMeasurement: (spec, gpus) =>
       PowerMeasurement.open(spec.power ?? {}, {

@@ -29,6 +29,16 @@ export interface ExecutorOptions {
 export const NVIDIA_HOOK = 'nvidia-container-runtime-hook';
 
 /**
+ * The images a plan needs that this host may be unable to build: the tensorrt variant needs NVIDIA's
+ * index (or the image already on the engine). Docker runner only: the process runner uses the host's Python.
+ */
+export async function preflightImages(spec: Experiment, plan: RunPlan, options: Pick<ExecutorOptions, 'caBundlePath' | 'connect'>): Promise<void> {
+  if ((spec.runner ?? 'docker') !== 'docker' || !plan.images.some((i) => i.flavour === 'tensorrt')) return;
+  const engine = await (options.connect ?? connectDocker)();
+  await requireTensorrtImageOrIndex(engine, { caBundlePath: options.caBundlePath });
+}
+
+/**
  * How `--gpus` works on this Docker host, or null when it cannot: the registered nvidia runtime, or
  * the toolkit's hook on PATH (moby's daemon/nvidia_linux.go looks it up for DeviceRequests, with no
  * runtime registered in `docker info`). The PATH is this process's, so a remote DOCKER_HOST is trusted as is.
@@ -48,8 +58,6 @@ export async function createFrameworkExecutor(spec: Experiment, plan: RunPlan, o
   const needsGpu = plan.images.some((i) => i.flavour !== 'cpu');
   if ((spec.runner ?? 'docker') === 'docker') {
     const engine = await (options.connect ?? connectDocker)();
-    // TensorRT comes only from NVIDIA's index: a plan that needs it fails here, before any build or trial.
-    if (plan.images.some((i) => i.flavour === 'tensorrt')) await requireTensorrtImageOrIndex(engine, { caBundlePath: options.caBundlePath });
     if (needsGpu && !(await dockerGpuSupport(engine, options.which))) {
       throw new EnvironmentError('E_NO_GPU_RUNTIME', `The experiment has cuda/tensorrt trials, but Docker cannot give containers a GPU on this host: no nvidia runtime in \`docker info\` and no ${NVIDIA_HOOK} on PATH.`, {
         hint: 'Install the NVIDIA Container Toolkit (nvidia-ctk runtime configure --runtime=docker) on a GPU host, or use `runner: process`, or a cpu-only experiment such as experiments/cpu.yaml.',

@@ -26,6 +26,8 @@ export interface RunDependencies {
   createFrameworkExecutor(spec: Experiment, plan: RunPlan, gpus?: GpuSelection | null): Promise<FrameworkExecutor>;
   /** The host's GPUs (NVML, else nvidia-smi); absent: no selection (tests without GPUs). */
   listGpus?(): Promise<GpuInventory>;
+  /** Refuses (throws) a plan whose images this host cannot build, before anything else is asked of it. */
+  preflightImages?(spec: Experiment, plan: RunPlan): Promise<void>;
 }
 
 export interface RunRequest {
@@ -84,6 +86,8 @@ export async function runExperiment(deps: RunDependencies, req: RunRequest): Pro
   // Everything that can refuse the run happens before anything is written.
   const needsFramework = plan.trials.some((t) => t.image !== null);
   const needsGpu = plan.trials.some((t) => t.config.provider !== 'cpu');
+  // Images that this host cannot build at all (TensorRT without NVIDIA's index) refuse the run first, GPU or not.
+  if (needsFramework) await deps.preflightImages?.(spec, plan);
   const inventory = deps.listGpus ? await deps.listGpus() : null;
   const gpus = inventory ? selectGpus(spec.gpu?.devices, inventory, needsGpu) : null;
   const framework = needsFramework ? await deps.createFrameworkExecutor(spec, plan, gpus) : null;
@@ -241,7 +245,9 @@ function loggedFinishes(file: string): Set<string> {
   const ids = new Set<string>();
   let text = '';
   try {
-    if (statSync(file).size > 256 * 2 ** 20) return ids; // a log this large was not written by one run: leave it
+    // Only a regular file of a size one run writes (a device bound over run.log would read forever).
+    const st = statSync(file);
+    if (!st.isFile() || st.size > 256 * 2 ** 20) return ids;
     text = readFileSync(file, 'utf8');
   } catch {
     return ids;
