@@ -3,7 +3,7 @@ import { relative } from 'node:path';
 import type { Contracts, Experiment, RunManifest, TrialResult } from '../contracts/index.js';
 import { type Clock, createLogger, EnvironmentError, GreenrtError, ExitCode, describeError } from '../core/index.js';
 import { loadExperiment, type LoadedExperiment } from '../config/index.js';
-import { planRun, checkPlanSize, type RunPlan } from '../plan/index.js';
+import { planRun, checkPlanSize, shardPlan, type RunPlan, type ShardSpec } from '../plan/index.js';
 import { RunStore, makeRunId, ensureFolder, describeWriteError, verifyRunFolder, refuseDamagedRun } from '../results/index.js';
 import { EmbeddedRunner } from '../runners/embedded/index.js';
 import { prepareInputs } from './prepare-inputs.js';
@@ -35,6 +35,12 @@ export interface RunRequest {
   /** The user confirmed a large matrix (--yes). */
   confirmed: boolean;
   signal: AbortSignal;
+  /** Run only shard K of N of the plan (--shard); a resumed run keeps the shard its manifest records. */
+  shard?: ShardSpec;
+  /** Run id (the folder name) instead of a generated one: the Slurm job script names each shard's folder. */
+  runId?: string;
+  /** Other shards run on this host on other GPUs (--shared-host): CPU energy is shared, so left out of per-trial energy. */
+  sharedHost?: boolean;
 }
 
 export interface RunOutcome {
@@ -73,7 +79,10 @@ export async function runExperiment(deps: RunDependencies, req: RunRequest): Pro
     store = undefined as unknown as RunStore;
   }
   const spec = loaded.spec;
-  const plan = planRun(spec);
+  const shardSpec = previous ? previous.shard : req.shard;
+  const sharded = shardSpec ? shardPlan(planRun(spec), shardSpec) : null;
+  const plan = sharded ? sharded.plan : planRun(spec);
+  const sharedHost = previous ? previous.shard?.sharedHost === true : req.sharedHost === true;
   if (previous && previous.plan.trialIds.join('\n') !== plan.trials.map((t) => t.id).join('\n')) {
     throw new EnvironmentError('E_PLAN_CHANGED', `Cannot resume: the plan of ${previous.experiment.file} no longer matches the run's recorded trial order.`, {
       hint: 'Resume with the greenrt version that started the run, or start a new run.',
@@ -95,7 +104,7 @@ export async function runExperiment(deps: RunDependencies, req: RunRequest): Pro
   }
 
   if (!resuming) {
-    const runId = makeRunId(spec.name, deps.clock.nowMs(), loaded.sha256);
+    const runId = req.runId ?? makeRunId(spec.name, deps.clock.nowMs(), loaded.sha256);
     store = await RunStore.create(req.artifactsDir, runId, contracts);
   }
   await ensureFolder(store.path('trials'));
@@ -131,6 +140,7 @@ export async function runExperiment(deps: RunDependencies, req: RunRequest): Pro
     greenrt: await describeGreenrt(),
     schemas: contracts.versions,
     plan: { seed: plan.seed, order: plan.order, trialCount: plan.trialCount, trialIds: plan.trials.map((t) => t.id) },
+    ...(sharded ? { shard: { index: sharded.shard.index, count: sharded.shard.count, partition: sharded.shard.partition, planHash: sharded.shard.planHash, planTrialCount: sharded.shard.planTrialCount, ...(sharedHost ? { sharedHost } : {}) } } : {}),
     images: [],
     models: [],
     power: { sources: [], baseline: null },
@@ -191,7 +201,7 @@ export async function runExperiment(deps: RunDependencies, req: RunRequest): Pro
       progress.step(finished, plan.trialCount, trial.id);
       const trialLog = logger.child({ trialId: trial.id });
       trialLog.info({ event: 'trial.start', config: trial.config }, 'trial started');
-      const result = await runOneTrial(trial, { plan, spec, store, measurement, framework, embedded, setup, signal: req.signal, clock: deps.clock });
+      const result = await runOneTrial(trial, { plan, spec, store, measurement, framework, embedded, setup, signal: req.signal, clock: deps.clock, sharedHost });
       await store.writeTrialResult(result);
       done.set(trial.id, result);
       finished++;
