@@ -87,7 +87,7 @@ export function checkMergeable(inputs: MergeInput[], fullPlan: RunPlan | null): 
   // Hosts: what decides the measurement must match; the rest is listed.
   const gpus = (m: RunManifest) => (m.host.gpus ?? []).map((g) => String((g as { name?: unknown }).name ?? 'unknown')).sort();
   differ('the GPU model(s)', gpus, 'host');
-  differ('the NVIDIA driver', (m) => [...new Set((m.host.gpus ?? []).map((g) => String((g as { driverVersion?: unknown }).driverVersion ?? '')))].sort(), 'host');
+  differ('the NVIDIA driver', (m) => [...new Set((m.host.gpus ?? []).map((g) => String((g as { driverVersion?: unknown; driver?: unknown }).driverVersion ?? (g as { driver?: unknown }).driver ?? '')))].sort(), 'host');
   differ('the image digests', (m) => m.images.map((i) => ({ tag: (i as { tag?: unknown }).tag ?? null, id: (i as { id?: unknown }).id ?? null, digests: (i as { digests?: unknown }).digests ?? null })), 'host');
   differ('the embedded runtime (onnxruntime-node)', (m) => m.host.onnxruntimeNode ?? null, 'host');
   differ('the greenrt commit', (m) => m.greenrt.gitCommit, 'host');
