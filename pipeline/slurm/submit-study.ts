@@ -3,7 +3,7 @@ import { join, resolve } from 'node:path';
 import { SchemaId, packageRoot, type Contracts, type RunManifest, type SlurmStudy } from '../contracts/index.js';
 import { EnvironmentError, InputError, type Clock } from '../core/index.js';
 import { loadExperiment } from '../config/index.js';
-import { planRun, shardPlan, type ShardPartition } from '../plan/index.js';
+import { estimateDurationS, planRun, shardPlan, type ShardPartition } from '../plan/index.js';
 import { ensureFolder, makeRunId, writeFileAtomic, shownRunDir } from '../results/index.js';
 import { renderMergeScript, renderShardScript, mergedRunId, shardRunId, type SlurmOptions, type StudyLayout } from './sbatch-scripts.js';
 import type { SlurmClient } from './slurm-client.js';
@@ -24,6 +24,8 @@ export interface Submission {
   shardScript: string;
   mergeScript: string;
   mergedDir: string;
+  /** greenrt's duration estimate of each shard and of the whole plan on one node, s. */
+  estimate: { shardsS: number[]; wholePlanS: number };
 }
 
 interface Deps {
@@ -40,7 +42,8 @@ interface Deps {
 export async function submitStudy(deps: Deps, req: SubmitRequest): Promise<Submission> {
   const loaded = await loadExperiment(req.experimentFile, deps.contracts);
   const plan = planRun(loaded.spec);
-  for (let k = 0; k < req.shards; k++) shardPlan(plan, { index: k, count: req.shards, partition: req.partition });
+  // Every shard must get trials (shardPlan throws otherwise): checked before anything is written.
+  const shardsS = [...Array(req.shards).keys()].map((k) => estimateDurationS(shardPlan(plan, { index: k, count: req.shards, partition: req.partition }).plan));
   if (!req.dryRun && !(await deps.slurm.ping())) {
     throw new EnvironmentError('E_NO_SLURM', 'Cannot submit: no Slurm controller answers `scontrol ping` from this host.', {
       hint: 'Submit from a Slurm login node, or start a one-node test cluster with scripts/slurm-up.sh (as root).',
@@ -67,7 +70,7 @@ export async function submitStudy(deps: Deps, req: SubmitRequest): Promise<Submi
   const submitted = req.dryRun ? { arrayJobId: null, mergeJobId: null } : await submitJobs(deps.slurm, shardScript, mergeScript, indices, req.shards);
   study.submissions.push({ submittedAt: new Date(deps.clock.nowMs()).toISOString(), indices, ...submitted });
   await writeStudy(deps.contracts, studyDir, study);
-  return { studyDir, study, shardScript, mergeScript, mergedDir: join(studyDir, mergedRunId(studyId)) };
+  return { studyDir, study, shardScript, mergeScript, mergedDir: join(studyDir, mergedRunId(studyId)), estimate: { shardsS, wholePlanS: estimateDurationS(plan) } };
 }
 
 /** Resubmits the shards that have not completed (failed, cancelled, timed out), and a new merge job. */

@@ -2,7 +2,7 @@ import { Command, Option } from 'commander';
 import { join, relative, resolve } from 'node:path';
 import { Contracts } from '../../contracts/index.js';
 import { ExitCode, InputError, systemClock } from '../../core/index.js';
-import type { ShardPartition } from '../../plan/index.js';
+import { formatDuration, type ShardPartition } from '../../plan/index.js';
 import { shownRunDir } from '../../results/index.js';
 import { SlurmClient, resubmitStudy, studyStatus, submitStudy, waitForStudy, type StudyStatus } from '../../slurm/index.js';
 
@@ -37,6 +37,7 @@ export function slurmCommand(program: Command, setExit: (code: number) => void):
       const s = await submitStudy(d, { experimentFile: resolve(experiment), shards: n, partition: opts.shardBy, artifactsDir: opts.artifacts, options, dryRun: Boolean(opts.dryRun) });
       const sub = s.study.submissions[0];
       const dir = shownRunDir(s.studyDir);
+      process.stdout.write(`Estimate (greenrt's, see greenrt validate): longest shard ${formatDuration(Math.max(...s.estimate.shardsS))} with ${n} nodes in parallel; the whole plan on one node ${formatDuration(s.estimate.wholePlanS)}.\n`);
       if (opts.dryRun) {
         process.stdout.write(`Dry run: scripts written to ${dir}/slurm/, nothing submitted. To submit:\n  sbatch --parsable ${rel(s.shardScript)}\n  sbatch --dependency=afterok:<array job id> --kill-on-invalid-dep=yes ${rel(s.mergeScript)}\n`);
         setExit(ExitCode.ok);
