@@ -9,7 +9,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Contracts, type SlurmStudy } from '../contracts/index.js';
 import { planRun, shardPlan } from '../plan/index.js';
 import { fakeManifest, fakeTrialResult, writeFakeRun } from '../testing/trial-results.js';
-import { ensureCliBuilt, readJson, runCli } from './e2e-support.js';
+import { defaultHostShardsDir } from '../orchestrate/host-shards.js';
+import { ensureCliBuilt, readJson, runCli, startCli, waitFor } from './e2e-support.js';
 
 let dir: string;
 beforeAll(() => {
@@ -31,6 +32,24 @@ describe('greenrt run --shard', () => {
     const r = await runCli(['run', 'experiments/demo.yaml', '--shared-host', '--artifacts', join(dir, 'x')]);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/--shared-host is for shards that share a host: give --shard K\/N too/);
+  });
+});
+
+describe('one shard per host unless --shared-host', () => {
+  it('refuses a second shard while one runs on this host (exit 3, nothing written), and names it', async () => {
+    const first = startCli(['run', 'experiments/demo.yaml', '--shard', '0/2', '--artifacts', join(dir, 'first')]);
+    try {
+      await waitFor('the first shard to register on the host', () => existsSync(join(defaultHostShardsDir, `${first.child.pid}.json`)), 60_000);
+      const second = await runCli(['run', 'experiments/demo.yaml', '--shard', '1/2', '--artifacts', join(dir, 'second')]);
+      expect(second.code).toBe(3);
+      expect(second.stderr).toMatch(/Shard run demo-.* cannot start: shard run demo-.* \(pid \d+\) is running on this host/);
+      expect(second.stderr).toMatch(/--shared-host/);
+      expect(existsSync(join(dir, 'second'))).toBe(false);
+    } finally {
+      first.child.kill('SIGINT');
+      await first.exited;
+    }
+    expect(existsSync(join(defaultHostShardsDir, `${first.child.pid}.json`))).toBe(false);
   });
 });
 

@@ -16,6 +16,7 @@ import type { GpuInventory } from '../power/index.js';
 import { selectGpus, type GpuSelection } from './gpu-selection.js';
 import { archPreflight } from './arch-preflight.js';
 import { loadResumedExperiment } from './resumed-experiment.js';
+import { claimHostForShard } from './host-shards.js';
 
 export interface RunDependencies {
   contracts: Contracts;
@@ -41,6 +42,8 @@ export interface RunRequest {
   runId?: string;
   /** Other shards run on this host on other GPUs (--shared-host): CPU energy is shared, so left out of per-trial energy. */
   sharedHost?: boolean;
+  /** Folder where running shards register (default: <tmpdir>/greenrt-shards). */
+  hostShardsDir?: string;
 }
 
 export interface RunOutcome {
@@ -103,11 +106,15 @@ export async function runExperiment(deps: RunDependencies, req: RunRequest): Pro
     });
   }
 
-  if (!resuming) {
-    const runId = req.runId ?? makeRunId(spec.name, deps.clock.nowMs(), loaded.sha256);
-    store = await RunStore.create(req.artifactsDir, runId, contracts);
-  }
-  await ensureFolder(store.path('trials'));
+  // A shard measures alone on its host unless every shard there says --shared-host (checked before writing).
+  const runId = resuming ? store.runId : (req.runId ?? makeRunId(spec.name, deps.clock.nowMs(), loaded.sha256));
+  const releaseHost = sharded ? await claimHostForShard({ pid: process.pid, runId, sharedHost }, req.hostShardsDir) : null;
+  const early = async <T>(step: Promise<T>): Promise<T> => step.catch(async (error: unknown) => {
+    await releaseHost?.();
+    throw error;
+  });
+  if (!resuming) store = await early(RunStore.create(req.artifactsDir, runId, contracts));
+  await early(ensureFolder(store.path('trials')));
   framework?.attach(store.runId);
   // A log write that fails (full disk) is kept here and stops the run at the next check, with a clear error.
   let logFailure: unknown = null;
@@ -162,7 +169,7 @@ export async function runExperiment(deps: RunDependencies, req: RunRequest): Pro
     manifest.updatedAt = new Date(deps.clock.nowMs()).toISOString();
     await store.writeManifest(manifest);
   };
-  await save();
+  await early(save());
 
   try {
     checkLog();
@@ -243,6 +250,7 @@ export async function runExperiment(deps: RunDependencies, req: RunRequest): Pro
     throw error;
   } finally {
     await measurement.close();
+    await releaseHost?.();
   }
 }
 
