@@ -1,5 +1,5 @@
 import { Command, Option } from 'commander';
-import { join, relative, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { Contracts } from '../../contracts/index.js';
 import { ExitCode, InputError, systemClock } from '../../core/index.js';
 import { formatDuration, type ShardPartition } from '../../plan/index.js';
@@ -89,9 +89,7 @@ export function formatStatus(s: StudyStatus): string {
   return `${lines.join('\n')}\n`;
 }
 
-function rel(p: string): string {
-  return relative(process.cwd(), p) || p;
-}
+const rel = shownRunDir;
 
 function usage(option: string, message: string): InputError {
   return new InputError('Bad command line', [{ file: 'command line', path: option, message }]);
