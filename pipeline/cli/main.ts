@@ -11,7 +11,10 @@ import { gpuCheckCommand } from './gpu-check/gpu-check-command.js';
 import { imagesCommand } from './images-command.js';
 import { compareCommand } from './compare-command.js';
 import { verifyCommand } from './verify-command.js';
+import { mergeCommand } from './merge-command.js';
+import { slurmCommand } from './slurm/slurm-command.js';
 import { guardOutputStreams } from './output-streams.js';
+import { parseShard, trialIdPattern, type ShardPartition } from '../plan/index.js';
 
 const version = (JSON.parse(readFileSync(`${packageRoot}/package.json`, 'utf8')) as { version: string }).version;
 
@@ -78,10 +81,18 @@ Exit codes: 0 ok, 1 internal error, 2 bad input, 3 missing environment (Docker, 
     .option('--resume <runDir>', 'finish an interrupted run without redoing its finished trials')
     .addOption(artifacts)
     .option('-y, --yes', 'confirm a large matrix (many trials or a long estimated duration)', false)
-    .action(async (experiment: string | undefined, opts: { resume?: string; artifacts: string; yes: boolean }) => {
+    .option('--shard <K/N>', 'run only shard K of N (K 0-based, e.g. 0/4): by default repetition r goes to shard r mod N, in the plan\'s seeded order; merge the shards with `greenrt merge`')
+    .addOption(new Option('--shard-by <partition>', 'how --shard splits the plan: repetition (every shard runs every configuration) or configuration (confounds node and configuration)').choices(['repetition', 'configuration']).default('repetition'))
+    .option('--shared-host', 'with --shard: other shards run at the same time on other GPUs of this host (each selects its GPUs with gpu.devices or CUDA_VISIBLE_DEVICES); CPU (RAPL) energy is then shared, so left out of per-trial energy, and the report says why')
+    .option('--run-id <id>', 'name of the run folder instead of a generated one (lowercase letters, digits, . _ -)')
+    .action(async (experiment: string | undefined, opts: { resume?: string; artifacts: string; yes: boolean; shard?: string; shardBy: ShardPartition; runId?: string; sharedHost?: boolean }) => {
       if (opts.resume && experiment) throw usage('Give either an experiment file or --resume <runDir>, not both');
+      if (opts.resume && (opts.shard || opts.runId || opts.sharedHost)) throw usage('--resume continues the run as it was started (its shard, id and --shared-host are in its manifest): leave out --shard, --run-id and --shared-host');
+      if (opts.sharedHost && !opts.shard) throw usage('--shared-host is for shards that share a host: give --shard K/N too');
+      if (opts.runId !== undefined && !trialIdPattern.test(opts.runId)) throw usage(`--run-id "${opts.runId.slice(0, 40)}" must be 1-128 lowercase letters, digits, '.', '_' or '-', starting with a letter or digit`);
+      const shard = opts.shard ? parseShard(opts.shard, opts.shardBy) : undefined;
       if (opts.resume) setExit(await resumeCommand(resolve(opts.resume), opts));
-      else if (experiment) setExit(await runCommand(resolve(experiment), opts));
+      else if (experiment) setExit(await runCommand(resolve(experiment), { artifacts: opts.artifacts, yes: opts.yes, shard, runId: opts.runId, sharedHost: opts.sharedHost === true }));
       else throw usage('Missing the experiment file: greenrt run experiments/demo.yaml');
     });
 
@@ -133,6 +144,16 @@ Exit codes: 0 ok, 1 internal error, 2 bad input, 3 missing environment (Docker, 
       setExit(opts.measure ? await gpuCheckCommand({ artifacts: opts.artifacts, idleS }) : await doctorCommand());
     });
 
+  program
+    .command('merge')
+    .description('Merge the shard runs of one study (greenrt run --shard K/N) into one run folder with a per-node report. Refuses, listing every mismatch, unless the runs share the experiment (SHA-256), plan and seed, their shards are disjoint and complete, and their hosts match on GPU model, driver, image digests and greenrt commit. Exit 0 merged, 4 some trials failed, 2 refused.')
+    .argument('<runDirs...>', 'the shard run folders')
+    .requiredOption('--out <dir>', 'the merged run folder to create (its name becomes the run id)')
+    .action(async (dirs: string[], opts: { out: string }) => {
+      setExit(await mergeCommand(dirs.map((d) => resolve(d)), { out: resolve(opts.out) }));
+    });
+
+  slurmCommand(program, setExit);
   imagesCommand(program, setExit);
 
   // `greenrt` alone: the usage, on stderr, and exit 2 (nothing was asked for).

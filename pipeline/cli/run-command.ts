@@ -3,16 +3,25 @@ import { ExitCode } from '../core/index.js';
 import { runExperiment, type RunOutcome } from '../orchestrate/index.js';
 import { createRunDependencies } from './dependencies.js';
 import { createProgress } from './progress.js';
+import type { ShardSpec } from '../plan/index.js';
 
-export async function runCommand(experimentFile: string, opts: { artifacts: string; yes: boolean }): Promise<number> {
-  return execute({ experimentFile, artifactsDir: opts.artifacts, confirmed: opts.yes });
+export interface RunCommandOptions {
+  artifacts: string;
+  yes: boolean;
+  shard?: ShardSpec;
+  runId?: string;
+  sharedHost?: boolean;
+}
+
+export async function runCommand(experimentFile: string, opts: RunCommandOptions): Promise<number> {
+  return execute({ experimentFile, artifactsDir: opts.artifacts, confirmed: opts.yes, shard: opts.shard, runId: opts.runId, sharedHost: opts.sharedHost });
 }
 
 export async function resumeCommand(runDir: string, opts: { artifacts: string; yes: boolean }): Promise<number> {
   return execute({ resumeDir: runDir, artifactsDir: opts.artifacts, confirmed: true });
 }
 
-async function execute(req: { experimentFile?: string; resumeDir?: string; artifactsDir: string; confirmed: boolean }): Promise<number> {
+async function execute(req: { experimentFile?: string; resumeDir?: string; artifactsDir: string; confirmed: boolean; shard?: ShardSpec; runId?: string; sharedHost?: boolean }): Promise<number> {
   const progress = createProgress();
   const controller = new AbortController();
   // First Ctrl-C stops the running trial and saves the manifest; a second one exits at once.

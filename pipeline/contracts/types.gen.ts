@@ -634,6 +634,77 @@ export interface RunManifest {
     trialIds: string[];
   };
   /**
+   * Set when this run is one shard of a study (greenrt run --shard K/N): which part of the full plan it runs; plan.trialIds are then the shard's trials.
+   */
+  shard?: {
+    /**
+     * Shard number K, 0-based (count).
+     */
+    index: number;
+    /**
+     * Number of shards N in the study (count).
+     */
+    count: number;
+    /**
+     * repetition: repetition r goes to shard r mod N, so every shard runs every configuration; configuration: configuration i (in id order) goes to shard i mod N.
+     */
+    partition: 'repetition' | 'configuration';
+    /**
+     * planHash of the full, unsharded plan: identifies the study's plan across shards.
+     */
+    planHash: string;
+    /**
+     * Trials in the full, unsharded plan (count).
+     */
+    planTrialCount: number;
+    /**
+     * True when other shards may run at the same time on this host on other GPUs (--shared-host): CPU (RAPL) energy is then shared and left out of per-trial energy.
+     */
+    sharedHost?: boolean;
+  };
+  /**
+   * Set on a run made by greenrt merge: the shards it joins and the node each ran on.
+   */
+  merge?: {
+    /**
+     * Partition of the merged shards.
+     */
+    partition: 'repetition' | 'configuration';
+    /**
+     * Number of shards merged (count).
+     */
+    count: number;
+    /**
+     * One entry per merged shard, by shard index.
+     */
+    shards: {
+      /**
+       * Shard number (0-based).
+       */
+      index: number;
+      /**
+       * Run id of the shard's own run folder.
+       */
+      runId: string;
+      /**
+       * Host name of the node the shard ran on.
+       */
+      node: string;
+      /**
+       * Trials the shard ran, in its order.
+       */
+      trialIds: string[];
+    }[];
+    /**
+     * Host facts that differ between shards without deciding comparability (kernel, memory, ...), one sentence each.
+     */
+    hostDifferences: string[];
+    /**
+     * True when any merged shard ran with --shared-host (CPU energy left out of per-trial energy).
+     */
+    sharedHost?: boolean;
+  };
+  /**
    * Images built or reused: tag, id, digests, base, package list.
    */
   images: {}[];
@@ -939,6 +1010,78 @@ export interface GpuDevice {
    * CUDA compute capability, e.g. '9.0'.
    */
   computeCapability?: string | null;
+}
+
+// slurm-study.schema.json
+/**
+ * <studyDir>/slurm/study.json: a study sharded over a Slurm job array by `greenrt slurm submit`, and every submission of it (the first and each resubmission of failed shards).
+ */
+export interface SlurmStudy {
+  /**
+   * Version of this format (unitless).
+   */
+  schemaVersion: 1;
+  /**
+   * Study id; shard runs are <studyId>-shard-K, the merged run <studyId>-merged.
+   */
+  studyId: string;
+  experiment: {
+    /**
+     * Experiment file, absolute path (on the shared file system).
+     */
+    file: string;
+    /**
+     * SHA-256 of the experiment file when submitted.
+     */
+    sha256: string;
+  };
+  /**
+   * Number of shards N (count).
+   */
+  shards: number;
+  /**
+   * How the plan is split over the shards.
+   */
+  partition: 'repetition' | 'configuration';
+  options: {
+    /**
+     * Slurm partition (sbatch --partition).
+     */
+    partition?: string;
+    /**
+     * Generic resources per shard, e.g. gpu:1 (sbatch --gres).
+     */
+    gres?: string;
+    /**
+     * Time limit per shard (sbatch --time).
+     */
+    time?: string;
+    /**
+     * Shards may share a node on different GPUs (no --exclusive; CPU energy left out of per-trial energy).
+     */
+    sharedHost?: boolean;
+  };
+  /**
+   * Every submission, oldest first.
+   */
+  submissions: {
+    /**
+     * When it was submitted (ISO 8601).
+     */
+    submittedAt: string;
+    /**
+     * Shard indices in this submission's array.
+     */
+    indices: number[];
+    /**
+     * Slurm job id of the array (null for --dry-run).
+     */
+    arrayJobId: string | null;
+    /**
+     * Slurm job id of the merge-and-report job (afterok on the array; null for --dry-run).
+     */
+    mergeJobId: string | null;
+  }[];
 }
 
 // trial-output.schema.json

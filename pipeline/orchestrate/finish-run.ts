@@ -5,7 +5,7 @@ import { summarizeTrials, parseClaimsYaml, evaluateClaims, type RunSummary } fro
 import { describeError } from '../core/index.js';
 import type { RunStore } from '../results/index.js';
 import {
-  findPlotFonts, renderPlots, renderPng, renderReportHtml, renderReportMarkdown, renderResultsCsv,
+  findPlotFonts, nodeByTrial, renderPlots, renderPng, renderReportHtml, renderReportMarkdown, renderResultsCsv,
   type ClaimsOutcome, type ReportPlot, type ReportWarning,
 } from '../report/index.js';
 
@@ -76,7 +76,7 @@ export async function finishRun(
     plots.push({ name: p.name, title: p.title, png });
   }
 
-  await write('results.csv', renderResultsCsv(results));
+  await write('results.csv', renderResultsCsv(results, nodeByTrial(manifest)));
   const machine = {
     schemaVersion: 1,
     runId: manifest.runId,

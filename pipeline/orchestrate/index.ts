@@ -10,3 +10,5 @@ export * from './ports.js';
 export * from './host-info.js';
 export * from './finish-run.js';
 export * from './framework-executor.js';
+export * from './merge-check.js';
+export * from './merge-runs.js';

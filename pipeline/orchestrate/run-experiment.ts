@@ -3,7 +3,7 @@ import { relative } from 'node:path';
 import type { Contracts, Experiment, RunManifest, TrialResult } from '../contracts/index.js';
 import { type Clock, createLogger, EnvironmentError, GreenrtError, ExitCode, describeError } from '../core/index.js';
 import { loadExperiment, type LoadedExperiment } from '../config/index.js';
-import { planRun, checkPlanSize, type RunPlan } from '../plan/index.js';
+import { planRun, checkPlanSize, shardPlan, type RunPlan, type ShardSpec } from '../plan/index.js';
 import { RunStore, makeRunId, ensureFolder, describeWriteError, verifyRunFolder, refuseDamagedRun } from '../results/index.js';
 import { EmbeddedRunner } from '../runners/embedded/index.js';
 import { prepareInputs } from './prepare-inputs.js';
@@ -16,6 +16,7 @@ import type { GpuInventory } from '../power/index.js';
 import { selectGpus, type GpuSelection } from './gpu-selection.js';
 import { archPreflight } from './arch-preflight.js';
 import { loadResumedExperiment } from './resumed-experiment.js';
+import { claimHostForShard } from './host-shards.js';
 
 export interface RunDependencies {
   contracts: Contracts;
@@ -37,6 +38,14 @@ export interface RunRequest {
   /** The user confirmed a large matrix (--yes). */
   confirmed: boolean;
   signal: AbortSignal;
+  /** Run only shard K of N of the plan (--shard); a resumed run keeps the shard its manifest records. */
+  shard?: ShardSpec;
+  /** Run id (the folder name) instead of a generated one: the Slurm job script names each shard's folder. */
+  runId?: string;
+  /** Other shards run on this host on other GPUs (--shared-host): CPU energy is shared, so left out of per-trial energy. */
+  sharedHost?: boolean;
+  /** Folder where running shards register (default: <tmpdir>/greenrt-shards). */
+  hostShardsDir?: string;
 }
 
 export interface RunOutcome {
@@ -75,7 +84,10 @@ export async function runExperiment(deps: RunDependencies, req: RunRequest): Pro
     store = undefined as unknown as RunStore;
   }
   const spec = loaded.spec;
-  const plan = planRun(spec);
+  const shardSpec = previous ? previous.shard : req.shard;
+  const sharded = shardSpec ? shardPlan(planRun(spec), shardSpec) : null;
+  const plan = sharded ? sharded.plan : planRun(spec);
+  const sharedHost = previous ? previous.shard?.sharedHost === true : req.sharedHost === true;
   if (previous && previous.plan.trialIds.join('\n') !== plan.trials.map((t) => t.id).join('\n')) {
     throw new EnvironmentError('E_PLAN_CHANGED', `Cannot resume: the plan of ${previous.experiment.file} no longer matches the run's recorded trial order.`, {
       hint: 'Resume with the greenrt version that started the run, or start a new run.',
@@ -98,11 +110,15 @@ export async function runExperiment(deps: RunDependencies, req: RunRequest): Pro
     });
   }
 
-  if (!resuming) {
-    const runId = makeRunId(spec.name, deps.clock.nowMs(), loaded.sha256);
-    store = await RunStore.create(req.artifactsDir, runId, contracts);
-  }
-  await ensureFolder(store.path('trials'));
+  // A shard measures alone on its host unless every shard there says --shared-host (checked before writing).
+  const runId = resuming ? store.runId : (req.runId ?? makeRunId(spec.name, deps.clock.nowMs(), loaded.sha256));
+  const releaseHost = sharded ? await claimHostForShard({ pid: process.pid, runId, sharedHost }, req.hostShardsDir) : null;
+  const early = async <T>(step: Promise<T>): Promise<T> => step.catch(async (error: unknown) => {
+    await releaseHost?.();
+    throw error;
+  });
+  if (!resuming) store = await early(RunStore.create(req.artifactsDir, runId, contracts));
+  await early(ensureFolder(store.path('trials')));
   framework?.attach(store.runId);
   // A log write that fails (full disk) is kept here and stops the run at the next check, with a clear error.
   let logFailure: unknown = null;
@@ -135,6 +151,7 @@ export async function runExperiment(deps: RunDependencies, req: RunRequest): Pro
     greenrt: await describeGreenrt(),
     schemas: contracts.versions,
     plan: { seed: plan.seed, order: plan.order, trialCount: plan.trialCount, trialIds: plan.trials.map((t) => t.id) },
+    ...(sharded ? { shard: { index: sharded.shard.index, count: sharded.shard.count, partition: sharded.shard.partition, planHash: sharded.shard.planHash, planTrialCount: sharded.shard.planTrialCount, ...(sharedHost ? { sharedHost } : {}) } } : {}),
     images: [],
     models: [],
     power: { sources: [], baseline: null },
@@ -156,7 +173,7 @@ export async function runExperiment(deps: RunDependencies, req: RunRequest): Pro
     manifest.updatedAt = new Date(deps.clock.nowMs()).toISOString();
     await store.writeManifest(manifest);
   };
-  await save();
+  await early(save());
 
   try {
     checkLog();
@@ -195,7 +212,7 @@ export async function runExperiment(deps: RunDependencies, req: RunRequest): Pro
       progress.step(finished, plan.trialCount, trial.id);
       const trialLog = logger.child({ trialId: trial.id });
       trialLog.info({ event: 'trial.start', config: trial.config }, 'trial started');
-      const result = await runOneTrial(trial, { plan, spec, store, measurement, framework, embedded, setup, signal: req.signal, clock: deps.clock });
+      const result = await runOneTrial(trial, { plan, spec, store, measurement, framework, embedded, setup, signal: req.signal, clock: deps.clock, sharedHost });
       await store.writeTrialResult(result);
       done.set(trial.id, result);
       finished++;
@@ -237,6 +254,7 @@ export async function runExperiment(deps: RunDependencies, req: RunRequest): Pro
     throw error;
   } finally {
     await measurement.close();
+    await releaseHost?.();
   }
 }
 

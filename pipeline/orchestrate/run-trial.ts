@@ -1,3 +1,5 @@
+import { withoutSharedCpuEnergy } from './shared-host-energy.js';
+import type { Recorded } from '../power/index.js';
 import { join } from 'node:path';
 import type { Experiment, TrialResult, TrialSpec } from '../contracts/index.js';
 import type { Clock } from '../core/index.js';
@@ -20,6 +22,8 @@ export interface TrialContext {
   setup: Setup;
   signal: AbortSignal;
   clock: Clock;
+  /** Other shards share this host (--shared-host): CPU energy is left out of the trial's energy. */
+  sharedHost?: boolean;
 }
 
 /** One trial: cool-down gate, recording around the runner, energy for the measure window, result. */
@@ -84,6 +88,7 @@ export async function runOneTrial(trial: PlannedTrial, ctx: TrialContext): Promi
   }
   ctx.signal.throwIfAborted();
   const window = execution.output?.status === 'ok' ? (execution.output.phases.measure ?? null) : null;
+  if (ctx.sharedHost && recorded) recorded = withoutSharedCpuEnergy(recorded as Recorded);
   const measured = ctx.measurement.energyForWindow(recorded, window, trial.config.measuredIterations, { runId: ctx.store.runId, trialId: trial.id });
   const tracePath = measured.trace ? await ctx.store.writeTrace(measured.trace) : null;
   const invalidReasons = [...measured.invalidReasons];

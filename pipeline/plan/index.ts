@@ -27,3 +27,9 @@ export { estimateDurationS, checkPlanSize, estimateAssumptions, formatDuration, 
 export { mulberry32, seededShuffle } from './prng.js';
 export type { RunPlan, PlannedTrial, ImageRef, ModelRef, NeededImage, NeededModel } from './types.js';
 export { decideArchSupport, parseArch, parseComputeCapability, type ArchSupport, type ArchSupportKind, type ComputeCapability } from './cuda-arch.js';
+/**
+ * - `parseShard("K/N", partition)`, `shardPlan(plan, { index, count, partition }): ShardedPlan` the trials of
+ *   shard K of N in the plan's seeded order ('repetition': r mod N; 'configuration': configuration i mod N),
+ *   with the full plan's hash and trial count; `configurationOf(trialId)`.
+ */
+export { parseShard, shardPlan, configurationOf, type ShardSpec, type ShardPartition, type ShardedPlan } from './shard-plan.js';

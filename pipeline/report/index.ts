@@ -1,6 +1,7 @@
 /**
  * report: pure rendering of a run (data in, strings/bytes out; `finishRun` in orchestrate writes them).
- * - `renderResultsCsv(results)`: results.csv, one row per trial, units in column names
+ * - `renderResultsCsv(results, nodes?)`: results.csv, one row per trial, units in column names (a merged run adds `node`)
+ * - `nodeBlocks(manifest, results)`, `nodeMedians`, `checkRanking`, `nodeByTrial`, `shardWarnings`: a merged run's per-node block (medians per node, ranking check)
  *   (`latency_median_ms`, `energy_per_inference_j`, `throughput_samples_per_s`...), empty cell = not measured.
  * - `renderReportMarkdown(input)` / `renderReportHtml(input)`: report.md / report.html (sections in
  *   `REPORT_SECTIONS`; warnings come before any number).
@@ -13,6 +14,7 @@ export * from './format.js';
 export * from './report-document.js';
 export * from './energy-domains.js';
 export * from './results-csv.js';
+export * from './node-blocks.js';
 export * from './warnings.js';
 export * from './render-plots.js';
 export * from './render-png.js';

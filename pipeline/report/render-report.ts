@@ -8,6 +8,7 @@ import { claimsBlocks, type ClaimsOutcome } from './claims-blocks.js';
 import { code, plain, toHtml, toMarkdown, type Block } from './report-document.js';
 import { methodBlocks } from './method-blocks.js';
 import { resultsBlocks, testsBlocks } from './results-tables.js';
+import { nodeBlocks } from './node-blocks.js';
 import { collectWarnings, type ReportWarning, type WarningTopic } from './warnings.js';
 
 export interface ReportPlot {
@@ -42,7 +43,7 @@ export function buildReport(input: ReportInput): Block[] {
   blocks.push(warnings.length === 0
     ? { kind: 'paragraph', text: 'None: every planned trial ran and is valid, energy was measured for every configuration, and every check passed.' }
     : { kind: 'list', items: warnings.map((w) => `**${topicLabel(w.topic)}**: ${w.text}`) });
-  blocks.push({ kind: 'heading', level: 2, text: 'Results by model', id: 'results' }, ...resultsBlocks(summary));
+  blocks.push({ kind: 'heading', level: 2, text: 'Results by model', id: 'results' }, ...resultsBlocks(summary), ...nodeBlocks(m, input.results));
   blocks.push({ kind: 'heading', level: 2, text: 'Statistical tests', id: 'tests' }, ...testsBlocks(summary));
   blocks.push({ kind: 'heading', level: 2, text: 'Claims of the study', id: 'claims' }, ...claimsBlocks(input.claims));
   blocks.push({ kind: 'heading', level: 2, text: 'Plots', id: 'plots' }, ...plotBlocks(input.plots));

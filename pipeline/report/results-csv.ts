@@ -65,13 +65,18 @@ const COLUMNS: [string, (t: TrialResult) => Cell][] = [
   ['cooldown_waited_ms', (t) => t.cooldown?.waitedMs],
 ];
 
+/** Column added to a merged run's results.csv: the node (host name) each trial ran on. */
+export const NODE_COLUMN = 'node';
+
 /** Column names of results.csv, in order. */
 export const RESULTS_CSV_COLUMNS: readonly string[] = COLUMNS.map(([name]) => name);
 
-export function renderResultsCsv(results: readonly TrialResult[]): string {
+/** One row per trial; with `nodes` (trialId -> host name, a merged run), a last column `node`. */
+export function renderResultsCsv(results: readonly TrialResult[], nodes?: ReadonlyMap<string, string>): string {
   const rows = [...results].sort((a, b) => a.orderIndex - b.orderIndex || (a.trialId < b.trialId ? -1 : 1));
-  const lines = [RESULTS_CSV_COLUMNS.map(csvField).join(',')];
-  for (const t of rows) lines.push(COLUMNS.map(([, get]) => csvField(get(t))).join(','));
+  const columns: [string, (t: TrialResult) => Cell][] = nodes && nodes.size > 0 ? [...COLUMNS, [NODE_COLUMN, (t) => nodes.get(t.trialId)]] : COLUMNS;
+  const lines = [columns.map(([name]) => csvField(name)).join(',')];
+  for (const t of rows) lines.push(columns.map(([, get]) => csvField(get(t))).join(','));
   return `${lines.join('\n')}\n`;
 }
 

@@ -4,6 +4,7 @@
  * invalid trials with reasons, conversion checks out of tolerance, cool-down not met, GPU
  * configurations that produced nothing, too few trials for intervals. Texts are inline Markdown.
  */
+import { shardWarnings } from './node-blocks.js';
 import type { RunManifest, TrialResult } from '../contracts/index.js';
 import { configurationId, configurationKeyOf, type RunSummary } from '../analysis/index.js';
 import { code, plain } from './report-document.js';
@@ -28,7 +29,7 @@ export interface WarningInput {
 export function collectWarnings({ manifest, summary, results, extra = [] }: WarningInput): ReportWarning[] {
   return [...runWarnings(manifest, results), ...energyWarnings(manifest, summary, results), ...validityWarnings(results),
     ...conversionWarnings(manifest, results), ...cooldownWarnings(results), ...gpuWarnings(manifest, summary, results),
-    ...statisticsWarnings(summary), ...extra];
+    ...statisticsWarnings(summary), ...shardWarnings(manifest), ...extra];
 }
 
 function runWarnings(m: RunManifest, results: readonly TrialResult[]): ReportWarning[] {

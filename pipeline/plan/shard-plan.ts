@@ -1,0 +1,61 @@
+import { InputError } from '../core/index.js';
+import type { RunPlan } from './types.js';
+
+export type ShardPartition = 'repetition' | 'configuration';
+
+export interface ShardSpec {
+  /** Shard number K, 0-based (the Slurm array index, the Kubernetes completion index). */
+  index: number;
+  /** Number of shards N. */
+  count: number;
+  partition: ShardPartition;
+}
+
+/** The part of a plan a shard runs, with what identifies the full plan. */
+export interface ShardedPlan {
+  plan: RunPlan;
+  shard: ShardSpec & { planHash: string; planTrialCount: number };
+}
+
+/** Parses "K/N" (0 <= K < N); throws InputError naming the option otherwise. */
+export function parseShard(text: string, partition: ShardPartition = 'repetition'): ShardSpec {
+  const m = /^(\d{1,6})\/(\d{1,6})$/.exec(text.trim());
+  const index = m ? Number(m[1]) : NaN;
+  const count = m ? Number(m[2]) : NaN;
+  if (!m || count < 1 || index >= count) {
+    throw new InputError('Bad command line', [
+      { file: 'command line', path: '--shard', message: `"${text.slice(0, 40)}" is not a shard K/N with 0 <= K < N`, hint: 'Give e.g. --shard 0/4 for the first of four shards (K is 0-based, like a Slurm array index).' },
+    ]);
+  }
+  return { index, count, partition };
+}
+
+/** The configuration of a trial id: the id without its repetition suffix. */
+export function configurationOf(trialId: string): string {
+  return trialId.replace(/\.r\d+$/, '');
+}
+
+/**
+ * The trials of shard K of N, in the full plan's seeded order. Pure.
+ * 'repetition': repetition r goes to shard r mod N, so every shard runs every configuration (a complete
+ * replicate of the matrix when N divides the repetitions) and node differences spread over all configurations.
+ * 'configuration': configuration i (in id order) goes to shard i mod N; node and configuration are then confounded.
+ * Throws InputError when the shard would get no trial.
+ */
+export function shardPlan(plan: RunPlan, spec: ShardSpec): ShardedPlan {
+  const configs = [...new Set(plan.trials.map((t) => configurationOf(t.id)))].sort();
+  const configIndex = new Map(configs.map((c, i) => [c, i] as const));
+  const mine = plan.trials.filter((t) =>
+    spec.partition === 'repetition' ? t.config.repetition % spec.count === spec.index : (configIndex.get(configurationOf(t.id)) ?? 0) % spec.count === spec.index,
+  );
+  if (mine.length === 0) {
+    const have = spec.partition === 'repetition' ? `${Math.max(0, ...plan.trials.map((t) => t.config.repetition))} repetition(s)` : `${configs.length} configuration(s)`;
+    throw new InputError('Bad command line', [
+      { file: 'command line', path: '--shard', message: `shard ${spec.index}/${spec.count} gets no trial: the plan has ${have}`, hint: `Use at most as many shards as the plan has ${spec.partition === 'repetition' ? 'repetitions' : 'configurations'}.` },
+    ]);
+  }
+  return {
+    plan: { ...plan, trialCount: mine.length, trials: mine.map((t, orderIndex) => ({ ...t, orderIndex })) },
+    shard: { ...spec, planHash: plan.planHash, planTrialCount: plan.trialCount },
+  };
+}

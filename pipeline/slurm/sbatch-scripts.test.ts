@@ -1,0 +1,76 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { renderMergeScript, renderShardScript, type StudyLayout } from './sbatch-scripts.js';
+
+let dir: string;
+let layout: StudyLayout;
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'greenrt-sbatch-'));
+  // A stand-in for node: prints the greenrt arguments it gets and exits with $FAKE_RC.
+  const fakeNode = join(dir, 'fake node');
+  writeFileSync(fakeNode, '#!/bin/bash\nshift\necho "greenrt $*"\nexit "${FAKE_RC:-0}"\n');
+  chmodSync(fakeNode, 0o755);
+  layout = { studyId: 'demo-x-slurm', studyDir: join(dir, 'study'), experimentFile: join(dir, "it's demo.yaml"), shards: 3, partition: 'repetition', nodeBin: fakeNode, greenrtBin: '/opt/greenrt/bin/greenrt.js', workDir: dir };
+  mkdirSync(join(layout.studyDir, 'shards'), { recursive: true });
+});
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+function runShard(script: string, k: number, env: Record<string, string> = {}) {
+  const file = join(dir, 'shard.sbatch');
+  writeFileSync(file, script);
+  return spawnSync('bash', [file], { encoding: 'utf8', env: { ...process.env, SLURM_ARRAY_TASK_ID: String(k), ...env } });
+}
+
+describe('renderShardScript', () => {
+  it('is a job array over the shards on exclusive nodes, with the resources asked for', () => {
+    const s = renderShardScript(layout, { partition: 'gpu', gres: 'gpu:1', time: '04:00:00' });
+    for (const d of ['--array=0-2', '--exclusive', '--nodes=1', '--partition=gpu', '--gres=gpu:1', '--time=04:00:00']) expect(s).toContain(`#SBATCH ${d}\n`);
+    expect(execFileSync('bash', ['-n', '-c', s]).toString()).toBe('');
+    const shared = renderShardScript(layout, { sharedHost: true });
+    expect(shared).not.toContain('--exclusive');
+    expect(shared).toContain('--shared-host');
+  });
+
+  it('starts shard K of N in its own named run folder, and resumes it once it has a manifest', () => {
+    const s = renderShardScript(layout, {});
+    const fresh = runShard(s, 2);
+    expect(fresh.status).toBe(0);
+    expect(fresh.stdout).toContain(`greenrt run ${layout.experimentFile} --shard 2/3 --shard-by repetition --artifacts ${layout.studyDir}/shards --run-id demo-x-slurm-shard-2 --yes`);
+    const run = join(layout.studyDir, 'shards', 'demo-x-slurm-shard-2');
+    mkdirSync(run);
+    writeFileSync(join(run, 'manifest.json'), '{}');
+    const again = runShard(s, 2);
+    expect(again.stdout).toContain(`greenrt run --resume ${run}`);
+  });
+
+  it('counts "some trials failed" (4) as a finished shard, passes any other failure on', () => {
+    const s = renderShardScript(layout, {});
+    expect(runShard(s, 0, { FAKE_RC: '4' }).status).toBe(0);
+    expect(runShard(s, 0, { FAKE_RC: '3' }).status).toBe(3);
+    expect(runShard(s, 0, { FAKE_RC: '130' }).status).toBe(130);
+  });
+
+  it('refuses to run outside a Slurm array task', () => {
+    const file = join(dir, 'x.sbatch');
+    writeFileSync(file, renderShardScript(layout, {}));
+    const env = { ...process.env };
+    delete env.SLURM_ARRAY_TASK_ID;
+    const r = spawnSync('bash', [file], { encoding: 'utf8', env });
+    expect(r.status).not.toBe(0);
+    expect(r.stderr).toMatch(/not run as a Slurm array task/);
+  });
+});
+
+describe('renderMergeScript', () => {
+  it('merges every shard folder into <studyId>-merged', () => {
+    const file = join(dir, 'merge.sbatch');
+    writeFileSync(file, renderMergeScript(layout, {}));
+    const r = spawnSync('bash', [file], { encoding: 'utf8' });
+    expect(r.status).toBe(0);
+    const shards = [0, 1, 2].map((k) => `${layout.studyDir}/shards/demo-x-slurm-shard-${k}`).join(' ');
+    expect(r.stdout.trim()).toBe(`greenrt merge ${shards} --out ${layout.studyDir}/demo-x-slurm-merged`);
+  });
+});

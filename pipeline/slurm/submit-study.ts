@@ -1,0 +1,141 @@
+import { readFile, stat } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { SchemaId, packageRoot, type Contracts, type RunManifest, type SlurmStudy } from '../contracts/index.js';
+import { EnvironmentError, InputError, type Clock } from '../core/index.js';
+import { loadExperiment } from '../config/index.js';
+import { estimateDurationS, planRun, shardPlan, type ShardPartition } from '../plan/index.js';
+import { ensureFolder, makeRunId, writeFileAtomic, shownRunDir } from '../results/index.js';
+import { renderMergeScript, renderShardScript, mergedRunId, shardRunId, type SlurmOptions, type StudyLayout } from './sbatch-scripts.js';
+import type { SlurmClient } from './slurm-client.js';
+
+export interface SubmitRequest {
+  experimentFile: string;
+  shards: number;
+  partition: ShardPartition;
+  /** Folder the study folder is made in: must be on a file system every node mounts at the same path. */
+  artifactsDir: string;
+  options: SlurmOptions;
+  dryRun: boolean;
+}
+
+export interface Submission {
+  studyDir: string;
+  study: SlurmStudy;
+  shardScript: string;
+  mergeScript: string;
+  mergedDir: string;
+  /** greenrt's duration estimate of each shard and of the whole plan on one node, s. */
+  estimate: { shardsS: number[]; wholePlanS: number };
+}
+
+interface Deps {
+  contracts: Contracts;
+  clock: Clock;
+  slurm: SlurmClient;
+}
+
+/**
+ * `greenrt slurm submit`: checks the experiment and that every shard gets trials, writes the study folder
+ * with the job scripts (kept for the record), submits the array and the merge job (afterok on the array),
+ * and records the job ids in slurm/study.json. With dryRun, writes the scripts and submits nothing.
+ */
+export async function submitStudy(deps: Deps, req: SubmitRequest): Promise<Submission> {
+  const loaded = await loadExperiment(req.experimentFile, deps.contracts);
+  const plan = planRun(loaded.spec);
+  // Every shard must get trials (shardPlan throws otherwise): checked before anything is written.
+  const shardsS = [...Array(req.shards).keys()].map((k) => estimateDurationS(shardPlan(plan, { index: k, count: req.shards, partition: req.partition }).plan));
+  if (!req.dryRun && !(await deps.slurm.ping())) {
+    throw new EnvironmentError('E_NO_SLURM', 'Cannot submit: no Slurm controller answers `scontrol ping` from this host.', {
+      hint: 'Submit from a Slurm login node, or start a one-node test cluster with scripts/slurm-up.sh (as root).',
+    });
+  }
+  const studyId = `${makeRunId(loaded.spec.name, deps.clock.nowMs(), loaded.sha256)}-slurm`;
+  const studyDir = resolve(req.artifactsDir, studyId);
+  await ensureFolder(join(studyDir, 'slurm', 'logs'));
+  await ensureFolder(join(studyDir, 'shards'));
+  const layout: StudyLayout = {
+    studyId, studyDir, experimentFile: loaded.file, shards: req.shards, partition: req.partition,
+    nodeBin: process.execPath, greenrtBin: join(packageRoot, 'bin', 'greenrt.js'), workDir: packageRoot,
+  };
+  const shardScript = join(studyDir, 'slurm', 'shard.sbatch');
+  const mergeScript = join(studyDir, 'slurm', 'merge.sbatch');
+  await writeFileAtomic(shardScript, renderShardScript(layout, req.options));
+  await writeFileAtomic(mergeScript, renderMergeScript(layout, req.options));
+  const study: SlurmStudy = {
+    schemaVersion: 1, studyId,
+    experiment: { file: loaded.file, sha256: loaded.sha256 },
+    shards: req.shards, partition: req.partition, options: { ...req.options }, submissions: [],
+  };
+  const indices = [...Array(req.shards).keys()];
+  const submitted = req.dryRun ? { arrayJobId: null, mergeJobId: null } : await submitJobs(deps.slurm, shardScript, mergeScript, indices, req.shards);
+  study.submissions.push({ submittedAt: new Date(deps.clock.nowMs()).toISOString(), indices, ...submitted });
+  await writeStudy(deps.contracts, studyDir, study);
+  return { studyDir, study, shardScript, mergeScript, mergedDir: join(studyDir, mergedRunId(studyId)), estimate: { shardsS, wholePlanS: estimateDurationS(plan) } };
+}
+
+/** Resubmits the shards that have not completed (failed, cancelled, timed out), and a new merge job. */
+export async function resubmitStudy(deps: Deps, studyDirArg: string): Promise<{ studyDir: string; study: SlurmStudy; indices: number[] }> {
+  const { studyDir, study } = await readStudy(deps.contracts, studyDirArg);
+  const ids = study.submissions.flatMap((s) => [s.arrayJobId, s.mergeJobId]).filter((x): x is string => x !== null);
+  const active = ids.length ? await deps.slurm.active(ids) : [];
+  if (active.length > 0) {
+    throw new InputError(`Cannot resubmit ${shownRunDir(studyDir)}`, [
+      { file: shownRunDir(studyDir), path: 'jobs', message: `jobs of this study are still queued or running (${active.join(', ')})`, hint: `Wait for them (greenrt slurm status ${shownRunDir(studyDir)}) or cancel them with scancel, then resubmit.` },
+    ]);
+  }
+  const indices: number[] = [];
+  for (let k = 0; k < study.shards; k++) {
+    const m = await readShardManifest(studyDir, study.studyId, k);
+    if (!m || m.status !== 'completed') indices.push(k);
+  }
+  const mergedDone = await stat(join(studyDir, mergedRunId(study.studyId), 'manifest.json')).then(() => true, () => false);
+  if (indices.length === 0 && mergedDone) {
+    throw new InputError(`Nothing to resubmit in ${shownRunDir(studyDir)}`, [
+      { file: shownRunDir(studyDir), path: 'shards', message: 'every shard is completed and the merged run exists', hint: `Read the report in ${shownRunDir(join(studyDir, mergedRunId(study.studyId)))}.` },
+    ]);
+  }
+  const shardScript = join(studyDir, 'slurm', 'shard.sbatch');
+  const mergeScript = join(studyDir, 'slurm', 'merge.sbatch');
+  const submitted = indices.length > 0
+    ? await submitJobs(deps.slurm, shardScript, mergeScript, indices, study.shards)
+    : { arrayJobId: null, mergeJobId: await deps.slurm.sbatch(mergeScript) };
+  study.submissions.push({ submittedAt: new Date(deps.clock.nowMs()).toISOString(), indices, ...submitted });
+  await writeStudy(deps.contracts, studyDir, study);
+  return { studyDir, study, indices };
+}
+
+async function submitJobs(slurm: SlurmClient, shardScript: string, mergeScript: string, indices: number[], _shards: number) {
+  const arrayJobId = await slurm.sbatch(shardScript, [`--array=${indices.join(',')}`]);
+  // kill-on-invalid-dep: when a shard fails, the merge job ends (cancelled) instead of waiting forever.
+  const mergeJobId = await slurm.sbatch(mergeScript, [`--dependency=afterok:${arrayJobId}`, '--kill-on-invalid-dep=yes']);
+  return { arrayJobId, mergeJobId };
+}
+
+export async function writeStudy(contracts: Contracts, studyDir: string, study: SlurmStudy): Promise<void> {
+  contracts.assert(SchemaId.slurmStudy, study, 'slurm/study.json');
+  await writeFileAtomic(join(studyDir, 'slurm', 'study.json'), `${JSON.stringify(study, null, 2)}\n`);
+}
+
+/** The study record of a study folder; InputError (exit 2) when it is not one. */
+export async function readStudy(contracts: Contracts, dir: string): Promise<{ studyDir: string; study: SlurmStudy }> {
+  const studyDir = resolve(dir);
+  const file = join(studyDir, 'slurm', 'study.json');
+  let data: unknown;
+  try {
+    data = JSON.parse(await readFile(file, 'utf8'));
+  } catch (error) {
+    throw new InputError(`${shownRunDir(studyDir)} is not a Slurm study folder`, [
+      { file: shownRunDir(file), path: '', message: `cannot be read as JSON (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`, hint: 'Pass the study folder `greenrt slurm submit` printed.' },
+    ]);
+  }
+  return { studyDir, study: contracts.assert<SlurmStudy>(SchemaId.slurmStudy, data, file) };
+}
+
+/** A shard's manifest (unvalidated beyond JSON: status only shows progress), or null when it has none yet. */
+export async function readShardManifest(studyDir: string, studyId: string, k: number): Promise<RunManifest | null> {
+  try {
+    return JSON.parse(await readFile(join(studyDir, 'shards', shardRunId(studyId, k), 'manifest.json'), 'utf8')) as RunManifest;
+  } catch {
+    return null;
+  }
+}
