@@ -1,5 +1,5 @@
 import { Command, Option } from 'commander';
-import { ExitCode, InputError } from '../core/index.js';
+import { escapeText, ExitCode, InputError } from '../core/index.js';
 import { checkImage, connectDocker, buildImages, listImages, lockImages, type ImageFlavour, type ImageRuntime } from '../images/index.js';
 import { createProgress } from './progress.js';
 
@@ -102,15 +102,17 @@ export function imagesCommand(program: Command, setExitCode: (code: number) => v
       if (opts.json) {
         process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
       } else {
+        // Everything below was printed by a script inside the image (and the labels come from it): shown escaped.
+        const e = (v: unknown) => escapeText(String(v));
         const r = result.record;
-        process.stdout.write(`${result.image} (${result.runtime}, ${result.flavour}): ${result.ok ? 'PASSED' : 'FAILED'} in ${(result.durationMs / 1000).toFixed(1)} s\n`);
+        process.stdout.write(`${e(result.image)} (${e(result.runtime)}, ${e(result.flavour)}): ${result.ok ? 'PASSED' : 'FAILED'} in ${(result.durationMs / 1000).toFixed(1)} s\n`);
         if (r) {
-          process.stdout.write(`  CUDA ${r.cuda ?? 'unknown'}, cuDNN ${r.cudnn ?? 'unknown'}, ${r.librariesChecked} libraries resolved with ldd\n`);
-          process.stdout.write(`  kernels: ${r.archs.join(' ') || 'none found'} (${r.archSource ?? 'no source'})\n`);
-          process.stdout.write(`  minimum driver: ${r.minDriver ?? 'unknown'}${r.minDriverPtxJit ? `; ${r.minDriverPtxJit} to JIT its PTX on newer GPUs` : ''}\n`);
-          for (const [lib, why] of Object.entries(r.knownUnavailable)) process.stdout.write(`  not usable by design: ${lib}: ${why}\n`);
+          process.stdout.write(`  CUDA ${e(r.cuda ?? 'unknown')}, cuDNN ${e(r.cudnn ?? 'unknown')}, ${e(r.librariesChecked)} libraries resolved with ldd\n`);
+          process.stdout.write(`  kernels: ${r.archs.join(' ') || 'none found'} (${e(r.archSource ?? 'no source')})\n`);
+          process.stdout.write(`  minimum driver: ${e(r.minDriver ?? 'unknown')}${r.minDriverPtxJit ? `; ${e(r.minDriverPtxJit)} to JIT its PTX on newer GPUs` : ''}\n`);
+          for (const [lib, why] of Object.entries(r.knownUnavailable ?? {})) process.stdout.write(`  not usable by design: ${e(lib)}: ${e(why)}\n`);
         }
-        for (const problem of result.problems) process.stdout.write(`  PROBLEM: ${problem}\n`);
+        for (const problem of result.problems) process.stdout.write(`  PROBLEM: ${e(problem)}\n`);
       }
       setExitCode(result.ok ? ExitCode.ok : ExitCode.trialsFailed);
     });

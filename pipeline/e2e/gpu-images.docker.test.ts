@@ -125,6 +125,30 @@ describe.skipIf(!engine)('cuda images: built without a GPU or a registry, checke
     }
   }, 10 * 60_000);
 
+  it('shows what a hostile image prints escaped: no raw control characters reach the terminal', async () => {
+    const hostile = JSON.stringify({ runtime: 'onnxruntime', flavour: 'cuda', cuda: '12.4\u001b]0;owned\u0007', cudnn: null, archs: ['sm_90'], archSource: 'x', minDriver: null, knownUnavailable: {}, librariesChecked: 1, problems: ['\u001b[2J\u001b[31mred\r'], ok: false });
+    const script = `import sys\nprint(${JSON.stringify(hostile)})\nsys.exit(1)\n`;
+    const ctx = contextFromEntries(
+      [
+        { path: 'Dockerfile', type: 'file', data: Buffer.from(`FROM ${tags.get('onnxruntime')}\nCOPY cuda_check.py /opt/greenrt/common/docker/cuda_check.py\n`) },
+        { path: 'cuda_check.py', type: 'file', data: Buffer.from(script) },
+      ],
+      {},
+      'greenrt-test/hostile-check',
+      'cuda',
+    );
+    await buildFromContext(e, ctx, { labels: { 'dev.greenrt.runtime': 'onnxruntime', 'dev.greenrt.flavour': 'cuda' } });
+    try {
+      const result = await runCli(['images', 'check', ctx.tag], { timeoutMs: 5 * 60_000 });
+      expect(result.code).toBe(4);
+      expect(result.stdout).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f]/);
+      expect(result.stdout).toContain('PROBLEM: \\x1b[2J\\x1b[31mred\\r');
+      expect(result.stdout).toContain('CUDA 12.4\\x1b]0;owned\\x07');
+    } finally {
+      await e.docker.getImage(ctx.tag).remove({ force: true }).catch(() => undefined);
+    }
+  }, 10 * 60_000);
+
   it('refuses to check a cpu image or an unknown one (exit 2)', async () => {
     const cpu = await runCli(['images', 'check', 'greenrt/debian:bookworm']);
     expect(cpu.code).toBe(2);

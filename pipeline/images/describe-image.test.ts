@@ -22,6 +22,8 @@ describe('parseCudaRecord', () => {
     expect(parseCudaRecord(JSON.stringify({ ...record, archs: ['sm_80; rm -rf /'] }))).toBeNull();
     expect(parseCudaRecord(JSON.stringify({ ...record, ok: 'yes' }))).toBeNull();
     expect(parseCudaRecord('[]')).toBeNull();
+    expect(parseCudaRecord(JSON.stringify({ ...record, problems: 'none' }))).toBeNull();
+    expect(parseCudaRecord(JSON.stringify({ ...record, knownUnavailable: null }))).toBeNull();
   });
 });
 

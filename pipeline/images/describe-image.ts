@@ -35,7 +35,7 @@ export interface CudaBuildInfo {
   cudnn: string | null;
   /** Kernel architectures: "sm_XY" machine code (SASS) for compute capability X.Y, "compute_XY" PTX (JIT for >= X.Y). */
   archs: string[];
-  /** How `archs` was read (an API of the framework, or cuobjdump over its library). */
+  /** How `archs` was read (an API of the framework, or the fatbin headers of its kernel library). */
   archSource: string | null;
   /** Oldest NVIDIA driver that runs the image's CUDA libraries (minor-version compatibility). */
   minDriver: string | null;
@@ -115,6 +115,8 @@ export function parseCudaRecord(text: string): CudaBuildInfo | null {
     const data = JSON.parse(text) as Partial<CudaBuildInfo>;
     if (!Array.isArray(data.archs) || !data.archs.every((a) => typeof a === 'string' && /^(sm|compute)_\d+[a-z]?$/.test(a))) return null;
     if (typeof data.runtime !== 'string' || typeof data.ok !== 'boolean') return null;
+    if (!Array.isArray(data.problems) || !data.problems.every((p) => typeof p === 'string')) return null;
+    if (typeof data.knownUnavailable !== 'object' || data.knownUnavailable === null || Array.isArray(data.knownUnavailable)) return null;
     return data as CudaBuildInfo;
   } catch {
     return null;
