@@ -2,10 +2,11 @@
  * make gpu-bundle: the bundle builds, stays within 64 MiB, and runs `doctor` on a machine without
  * npm or node: only its own xz-compressed node, a PATH of a few basic tools, a fresh HOME, a temp dir.
  */
-import { spawnSync } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { packageRoot } from '../contracts/index.js';
 
@@ -16,13 +17,17 @@ describe.skipIf(!which('xz'))('gpu bundle', () => {
   let dir: string;
   let bundle: string;
   let buildMs = 0;
-  beforeAll(() => {
+  beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'greenrt-gpu-bundle-'));
     bundle = join(dir, 'gpu-bundle');
     const started = Date.now();
-    const r = spawnSync(process.execPath, [join(packageRoot, 'scripts', 'gpu-bundle.mjs'), bundle], { encoding: 'utf8', cwd: packageRoot });
+    // Asynchronous: the build takes about a minute (xz -9), and a worker blocked that long misses vitest's RPC deadline.
+    await promisify(execFile)(process.execPath, [join(packageRoot, 'scripts', 'gpu-bundle.mjs'), bundle], { cwd: packageRoot, maxBuffer: 16 * 2 ** 20 }).catch(
+      (error: { code?: number; stderr?: string }) => {
+        throw new Error(`gpu-bundle failed (${String(error.code)}): ${error.stderr ?? ''}`);
+      },
+    );
     buildMs = Date.now() - started;
-    if (r.status !== 0) throw new Error(`gpu-bundle failed (${r.status}): ${r.stderr}`);
   }, 600_000);
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
