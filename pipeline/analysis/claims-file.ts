@@ -6,6 +6,7 @@
 
 import { LineCounter, parseDocument, type Document } from 'yaml';
 import { InputError, type InputProblem } from '../core/index.js';
+import { frameworkNames, modelNames, providerNames, runtimeNames } from '../catalogue/index.js';
 import { CLIFFS_ORDER, type CliffsMagnitude } from './effect-size.js';
 import { CONFIGURATION_DIMENSIONS, type ConfigurationDimension } from './trial-metrics.js';
 import { expandSelector, mergeSelectors, missingDimensions, pairConfigurations } from './claim-selection.js';
@@ -67,10 +68,10 @@ export interface ClaimSet {
 
 type Raw = Record<string, unknown>;
 const SELECTOR_VALUES: Record<ConfigurationDimension, readonly (string | number)[] | 'integer'> = {
-  runtime: ['pytorch', 'tensorflow', 'mxnet', 'onnxruntime', 'embedded'],
-  source: ['pytorch', 'tensorflow', 'mxnet'],
-  model: ['resnet50', 'mobilenet_v2', 'bert_base_uncased'],
-  provider: ['cpu', 'cuda', 'tensorrt'],
+  runtime: runtimeNames,
+  source: frameworkNames,
+  model: modelNames,
+  provider: providerNames,
   batchSize: 'integer',
 };
 

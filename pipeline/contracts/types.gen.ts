@@ -1,5 +1,129 @@
 /* Generated from schemas/*.schema.json by scripts/gen-types.mjs. Do not edit. */
 
+// catalogue.schema.json
+/**
+ * catalogue/catalogue.json: the study's runtimes, providers and models, the one table the schema enums, plan rules, image list, report order and labels and the Python harness constants come from (scripts/gen-catalogue.mjs). Order is reading order in reports.
+ */
+export interface Catalogue {
+  /**
+   * Path of this schema, for editors.
+   */
+  $schema?: string;
+  /**
+   * Format version.
+   */
+  schemaVersion: 1;
+  /**
+   * Execution providers (devices); an image flavour is named after the provider it serves.
+   *
+   * @minItems 1
+   */
+  providers: {
+    /**
+     * Identifier used in experiments and results.
+     */
+    name: string;
+    /**
+     * Display name.
+     */
+    label: string;
+  }[];
+  /**
+   * Runtimes, in report order.
+   *
+   * @minItems 1
+   */
+  runtimes: {
+    /**
+     * Identifier; a runtime with image flavours has the folder images/<name>/.
+     */
+    name: string;
+    /**
+     * Display name.
+     */
+    label: string;
+    /**
+     * framework: defines, prepares and runs its own models (and exports them to ONNX); onnx: runs the ONNX exports of the sources an experiment names.
+     */
+    kind: 'framework' | 'onnx';
+    /**
+     * Providers it can run on (names from providers).
+     *
+     * @minItems 1
+     */
+    providers: string[];
+    /**
+     * Image flavours images/<name>/Dockerfile builds (provider names); empty: runs in-process, no image (embedded).
+     */
+    imageFlavours: string[];
+    /**
+     * Plot colour (Okabe-Ito palette).
+     */
+    colour: string;
+    /**
+     * Other names users type, for 'did you mean' hints.
+     */
+    aliases: string[];
+  }[];
+  /**
+   * Models, in report order. Each framework runtime's preparer builds every model.
+   *
+   * @minItems 1
+   */
+  models: {
+    /**
+     * Identifier.
+     */
+    name: string;
+    /**
+     * Display name.
+     */
+    label: string;
+    /**
+     * Input kind (see inputs).
+     */
+    input: 'image' | 'text';
+    /**
+     * Other names users type, for 'did you mean' hints.
+     */
+    aliases: string[];
+  }[];
+  /**
+   * What each input kind feeds a graph (greenrt_harness.inputs).
+   */
+  inputs: {
+    image: {
+      /**
+       * Graph input name.
+       *
+       * @minItems 1
+       * @maxItems 1
+       */
+      names: string[];
+      /**
+       * Height and width, in pixels.
+       */
+      size: number;
+      /**
+       * Colour channels.
+       */
+      channels: number;
+    };
+    text: {
+      /**
+       * Graph input names: token ids, attention mask, token type ids.
+       *
+       * @minItems 1
+       */
+      names: string[];
+      /**
+       * Token ids are drawn uniformly from [0, vocabSize).
+       */
+      vocabSize: number;
+    };
+  };
+}
+
 // experiment.schema.json
 /**
  * A runtime: a framework's own runtime, ONNX Runtime in Python, or 'embedded' (onnxruntime-node inside the orchestrator).

@@ -15,6 +15,7 @@ export const SchemaId = {
   runManifest: 'https://greenrt.dev/schemas/run-manifest.schema.json',
   prepareSpec: 'https://greenrt.dev/schemas/prepare-spec.schema.json',
   preparedModel: 'https://greenrt.dev/schemas/prepared-model.schema.json',
+  catalogue: 'https://greenrt.dev/schemas/catalogue.schema.json',
 } as const;
 export type SchemaIdValue = (typeof SchemaId)[keyof typeof SchemaId];
 

@@ -2,6 +2,7 @@ import { existsSync, readFileSync, readdirSync, renameSync, writeFileSync } from
 import { join } from 'node:path';
 import { GreenrtError } from '../core/index.js';
 import { packageRoot } from '../contracts/index.js';
+import { imageRuntimeNames } from '../catalogue/index.js';
 import type { ImageRuntime } from './build-context.js';
 import type { DockerEngine } from './docker-engine.js';
 import { readDockerfileBases } from './dockerfile-bases.js';
@@ -61,7 +62,7 @@ export function readLock(lockPath: string): ImageLock {
 export function imageRuntimes(repoRoot = packageRoot): ImageRuntime[] {
   const dir = join(repoRoot, 'images');
   return readdirSync(dir)
-    .filter((d) => ['pytorch', 'tensorflow', 'mxnet', 'onnxruntime'].includes(d) && existsSync(join(dir, d, 'Dockerfile')))
+    .filter((d) => (imageRuntimeNames as readonly string[]).includes(d) && existsSync(join(dir, d, 'Dockerfile')))
     .sort() as ImageRuntime[];
 }
 
