@@ -89,7 +89,7 @@ export async function listImages(engine: DockerEngine, options: { repoRoot?: str
   const repoRoot = options.repoRoot ?? packageRoot;
   const currentTags = new Set<string>();
   for (const runtime of imageRuntimes(repoRoot)) {
-    for (const flavour of ['cpu', 'cuda', 'tensorrt'] as const) {
+    for (const flavour of imageFlavours(runtime) as readonly ImageFlavour[]) {
       try {
         currentTags.add(imageContext({ runtime, flavour, repoRoot, caBundlePath: options.caBundlePath }).ctx.tag);
       } catch {
