@@ -1,3 +1,4 @@
+import { runtimeNames } from '../catalogue/index.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtemp, mkdir, rm, symlink, writeFile, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -48,7 +49,7 @@ const corpus: Record<string, Expected[]> = {
   'unknown-names.yaml': [
     ['/runtimes/0/providers/1', 5, 'unknown execution provider "tensorrtt"; must be one of "cpu", "cuda", "tensorrt"', 'Did you mean "tensorrt"?'],
     ['/runtimes/0/sources/0', 6, 'unknown source framework "pytorh"', '"pytorch", "tensorflow", "mxnet"'],
-    ['/runtimes/1/name', 7, 'unknown runtime "onnxruntim"', '"onnxruntime", "embedded"', 'Did you mean "onnxruntime"?'],
+    ['/runtimes/1/name', 7, 'unknown runtime "onnxruntim"', `must be one of ${runtimeNames.map((n) => JSON.stringify(n)).join(', ')}`, 'Did you mean "onnxruntime"?'],
     ['/models/0', 9, 'unknown model "resnet5"', '"mobilenet_v2", "bert_base_uncased"'],
     ['/power/sources/1', 15, 'unknown power source "rapll"', '"nvidia-smi"'],
   ],
