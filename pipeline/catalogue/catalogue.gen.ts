@@ -88,6 +88,21 @@ export const catalogueData = {
       ]
     },
     {
+      "name": "openvino",
+      "label": "OpenVINO",
+      "kind": "onnx",
+      "providers": [
+        "cpu"
+      ],
+      "imageFlavours": [
+        "cpu"
+      ],
+      "colour": "#D55E00",
+      "aliases": [
+        "ov"
+      ]
+    },
+    {
       "name": "embedded",
       "label": "onnxruntime-node (embedded)",
       "kind": "onnx",

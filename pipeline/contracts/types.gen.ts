@@ -128,7 +128,7 @@ export interface Catalogue {
 /**
  * A runtime: a framework's own runtime, ONNX Runtime in Python, or 'embedded' (onnxruntime-node inside the orchestrator).
  */
-export type RuntimeName = 'pytorch' | 'tensorflow' | 'mxnet' | 'onnxruntime' | 'embedded';
+export type RuntimeName = 'pytorch' | 'tensorflow' | 'mxnet' | 'onnxruntime' | 'openvino' | 'embedded';
 /**
  * Execution provider (device): CPU, CUDA, or TensorRT (ONNX Runtime only).
  */
@@ -956,7 +956,7 @@ export interface RuntimeEntry {
   /**
    * A runtime: a framework's own runtime, ONNX Runtime in Python, or 'embedded' (onnxruntime-node inside the orchestrator).
    */
-  name: 'pytorch' | 'tensorflow' | 'mxnet' | 'onnxruntime' | 'embedded';
+  name: 'pytorch' | 'tensorflow' | 'mxnet' | 'onnxruntime' | 'openvino' | 'embedded';
   /**
    * Execution providers to measure this runtime with.
    *
@@ -1365,7 +1365,7 @@ export interface TrialConfig {
   /**
    * Runtime.
    */
-  runtime: 'pytorch' | 'tensorflow' | 'mxnet' | 'onnxruntime' | 'embedded';
+  runtime: 'pytorch' | 'tensorflow' | 'mxnet' | 'onnxruntime' | 'openvino' | 'embedded';
   /**
    * Framework the model comes from.
    */
@@ -1628,7 +1628,7 @@ export interface TrialSpec {
   /**
    * Runtime that executes the model.
    */
-  runtime: 'pytorch' | 'tensorflow' | 'mxnet' | 'onnxruntime';
+  runtime: 'pytorch' | 'tensorflow' | 'mxnet' | 'onnxruntime' | 'openvino';
   /**
    * Framework the model comes from; equals runtime for framework runtimes, the exporting framework for onnxruntime.
    */
