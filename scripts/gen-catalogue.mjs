@@ -60,7 +60,9 @@ function python(c) {
 RUNTIMES = ${tuple(c.runtimes.map((r) => r.name))}
 FRAMEWORKS = ${tuple(c.runtimes.filter((r) => r.kind === 'framework').map((r) => r.name))}
 PROVIDERS = ${tuple(c.providers.map((p) => p.name))}
-RUNTIME_PROVIDERS = {${c.runtimes.map((r) => `${JSON.stringify(r.name)}: ${tuple(r.providers)}`).join(', ')}}
+RUNTIME_PROVIDERS = {
+${c.runtimes.map((r) => `    ${JSON.stringify(r.name)}: ${tuple(r.providers)},
+`).join('')}}
 IMAGE_MODELS = ${tuple(names('image'))}
 TEXT_MODELS = ${tuple(names('text'))}
 IMAGE_SIZE = ${image.size}

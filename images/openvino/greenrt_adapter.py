@@ -73,13 +73,16 @@ def graph_inputs(ports: list[Any], spec: TrialSpec, rng: np.random.Generator) ->
     n = spec.batch_size
     if spec.model in IMAGE_MODELS:
         if len(ports) != 1 or len(input_shape(ports[0])) != 4:
-            raise ValueError(f"{spec.model} graph should have one 4-d image input, has {[input_shape(p) for p in ports]}")
+            shapes = [input_shape(p) for p in ports]
+            raise ValueError(f"{spec.model} graph should have one 4-d image input, has {shapes}")
         port = ports[0]
         shape = input_shape(port)
         layout = "NHWC" if shape[3] == IMAGE_CHANNELS and shape[1] != IMAGE_CHANNELS else "NCHW"
-        wanted = (n, IMAGE_CHANNELS, IMAGE_SIZE, IMAGE_SIZE) if layout == "NCHW" else (n, IMAGE_SIZE, IMAGE_SIZE, IMAGE_CHANNELS)
+        nchw = layout == "NCHW"
+        wanted = (n, IMAGE_CHANNELS, IMAGE_SIZE, IMAGE_SIZE) if nchw else (n, IMAGE_SIZE, IMAGE_SIZE, IMAGE_CHANNELS)
         resolve_shape(port.get_any_name(), shape, wanted)
-        return {port.get_any_name(): image_inputs(rng, n, layout).astype(port.get_element_type().to_dtype(), copy=False)}
+        dtype = port.get_element_type().to_dtype()
+        return {port.get_any_name(): image_inputs(rng, n, layout).astype(dtype, copy=False)}
     values = bert_inputs(rng, n, spec.sequence_length)
     feeds = {}
     for port in ports:

@@ -3,7 +3,14 @@
 RUNTIMES = ("pytorch", "tensorflow", "mxnet", "onnxruntime", "openvino", "embedded")
 FRAMEWORKS = ("pytorch", "tensorflow", "mxnet")
 PROVIDERS = ("cpu", "cuda", "tensorrt")
-RUNTIME_PROVIDERS = {"pytorch": ("cpu", "cuda"), "tensorflow": ("cpu", "cuda"), "mxnet": ("cpu", "cuda"), "onnxruntime": ("cpu", "cuda", "tensorrt"), "openvino": ("cpu",), "embedded": ("cpu",)}
+RUNTIME_PROVIDERS = {
+    "pytorch": ("cpu", "cuda"),
+    "tensorflow": ("cpu", "cuda"),
+    "mxnet": ("cpu", "cuda"),
+    "onnxruntime": ("cpu", "cuda", "tensorrt"),
+    "openvino": ("cpu",),
+    "embedded": ("cpu",),
+}
 IMAGE_MODELS = ("resnet50", "mobilenet_v2")
 TEXT_MODELS = ("bert_base_uncased",)
 IMAGE_SIZE = 224

@@ -11,8 +11,15 @@ from importlib import metadata
 import numpy as np
 
 # From catalogue/catalogue.json (models and their input kinds), re-exported for the adapters.
-from greenrt_harness.catalogue_gen import (BERT_INPUT_NAMES, BERT_VOCAB_SIZE, IMAGE_CHANNELS,  # noqa: F401
-                                           IMAGE_INPUT_NAME, IMAGE_MODELS, IMAGE_SIZE, TEXT_MODELS)
+from greenrt_harness.catalogue_gen import (  # noqa: F401
+    BERT_INPUT_NAMES,
+    BERT_VOCAB_SIZE,
+    IMAGE_CHANNELS,
+    IMAGE_INPUT_NAME,
+    IMAGE_MODELS,
+    IMAGE_SIZE,
+    TEXT_MODELS,
+)
 
 
 def image_inputs(rng: np.random.Generator, batch_size: int, layout: str = "NCHW",

@@ -21,7 +21,8 @@ from greenrt_harness.trial import run_trial  # noqa: E402
 FIXTURES = Path(__file__).parent / "fixtures"
 
 
-def _spec(sub: str, model: str = "resnet50", provider: str = "cpu", batch: int = 2, threads: int | None = 1) -> TrialSpec:
+def _spec(sub: str, model: str = "resnet50", provider: str = "cpu", batch: int = 2,
+          threads: int | None = 1) -> TrialSpec:
     return TrialSpec(trial_id="t", runtime="openvino", source="pytorch", model=model, provider=provider,
                      batch_size=batch, warmup_iterations=1, measured_iterations=3, seed=5, threads=threads,
                      sequence_length=16, model_dir=FIXTURES / sub, output_path=Path("/dev/null"))
@@ -75,7 +76,8 @@ def test_reference_check_runs_openvino_on_the_saved_reference_inputs(tmp_path):
     expected.astype("<f4").tofile(tmp_path / "out.bin")
     (tmp_path / "prepared.json").write_text(json.dumps({
         "framework": "pytorch", "model": "resnet50", "onnx": {"file": "model.onnx"},
-        "reference": {"inputs": [{"name": "pixel_values", "dtype": "float32", "shape": [2, 3, 224, 224], "file": "in.bin"}],
+        "reference": {"inputs": [{"name": "pixel_values", "dtype": "float32", "shape": [2, 3, 224, 224],
+                                  "file": "in.bin"}],
                       "output": {"name": "logits", "dtype": "float32", "shape": [2, 3], "file": "out.bin"}}}))
     check = reference_check(tmp_path, "openvino", greenrt_adapter.create_adapter)
     assert check["maxAbsDiff"] == pytest.approx(0.25, abs=1e-4) and not check["withinTolerance"]
