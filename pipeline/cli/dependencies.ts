@@ -16,7 +16,7 @@ export function createRunDependencies(progress: Progress, artifactsDir: string):
     listGpus: () => listGpus(),
     // Measure the selected GPUs; the others are context (state and processes, never energy).
     createMeasurement: (spec, gpus) =>
-      PowerMeasurement.open(spec.power ?? {}, {
+      PowerMeasurement.open(spec.power, {
         clock: systemClock,
         ...(gpus?.measured.length ? { gpuIndices: gpus.measured.map((g) => g.index), contextGpuIndices: gpus.context.map((g) => g.index) } : {}),
       }),

@@ -1,7 +1,8 @@
 import { join } from 'node:path';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import type { Contracts, Experiment } from '../contracts/index.js';
+import type { Contracts } from '../contracts/index.js';
+import type { ExperimentSpec } from '../config/index.js';
 import { EnvironmentError } from '../core/index.js';
 import { connectDocker, ensureImage, requireTensorrtImageOrIndex, type BuiltImage, type DockerEngine } from '../images/index.js';
 import { prepareModel, type ResolvedModel } from '../models/index.js';
@@ -44,9 +45,9 @@ export async function dockerGpuSupport(engine: DockerEngine, which: (command: st
  * the docker runner needs a reachable engine, and with it the nvidia runtime when a trial uses
  * cuda/tensorrt; the process runner needs nvidia-smi for those.
  */
-export async function createFrameworkExecutor(spec: Experiment, plan: RunPlan, options: ExecutorOptions): Promise<FrameworkExecutor> {
+export async function createFrameworkExecutor(spec: ExperimentSpec, plan: RunPlan, options: ExecutorOptions): Promise<FrameworkExecutor> {
   const needsGpu = plan.images.some((i) => i.flavour !== 'cpu');
-  if ((spec.runner ?? 'docker') === 'docker') {
+  if (spec.runner === 'docker') {
     const engine = await (options.connect ?? connectDocker)();
     // TensorRT comes only from NVIDIA's index: a plan that needs it fails here, before any build or trial.
     if (plan.images.some((i) => i.flavour === 'tensorrt')) await requireTensorrtImageOrIndex(engine, { caBundlePath: options.caBundlePath });
@@ -70,7 +71,7 @@ class Executor implements FrameworkExecutor {
     readonly kind: 'docker' | 'process',
     private readonly options: ExecutorOptions,
     private readonly engine: DockerEngine | null,
-    private readonly spec: Experiment,
+    private readonly spec: ExperimentSpec,
   ) {}
 
   attach(runId: string): void {
@@ -114,15 +115,15 @@ class Executor implements FrameworkExecutor {
       need.source,
       {
         cacheDir: join(this.options.artifactsDir, 'models'),
-        weights: this.spec.weights ?? 'random',
-        seed: this.spec.seed ?? 0,
-        sequenceLength: this.spec.sequenceLength ?? 128,
+        weights: this.spec.weights,
+        seed: this.spec.seed,
+        sequenceLength: this.spec.sequenceLength,
         imageKey: image?.tag ?? `process:${need.source}`,
       },
       async (spec, hostOutputDir) => {
         const { outputDir: _ignored, ...rest } = spec;
         const execution = await prepare(
-          { spec: rest, outputDir: hostOutputDir, workDir: `${hostOutputDir}.work`, ...(image ? { image } : {}), timeoutMs: 3_600_000, memoryLimitMiB: this.spec.memoryLimitMiB ?? null },
+          { spec: rest, outputDir: hostOutputDir, workDir: `${hostOutputDir}.work`, ...(image ? { image } : {}), timeoutMs: 3_600_000, memoryLimitMiB: this.spec.memoryLimitMiB },
           signal,
         );
         if (execution.failure) throw new Error(`${execution.failure}\n${execution.logTail.split('\n').slice(-10).join('\n')}`);
@@ -140,8 +141,8 @@ class Executor implements FrameworkExecutor {
         modelDir: model.dir,
         workDir,
         ...(image ? { image } : {}),
-        timeoutMs: (this.spec.trialTimeoutS ?? 1800) * 1000,
-        memoryLimitMiB: this.spec.memoryLimitMiB ?? null,
+        timeoutMs: this.spec.trialTimeoutS * 1000,
+        memoryLimitMiB: this.spec.memoryLimitMiB,
         onProcessStart: onStart,
         gpuDevices: gpuDeviceIds(this.options.gpus ?? null),
         ...(extra?.caches ? { caches: extra.caches } : {}),

@@ -1,8 +1,8 @@
 import { readFileSync, statSync } from 'node:fs';
 import { relative } from 'node:path';
-import type { Contracts, Experiment, RunManifest, TrialResult } from '../contracts/index.js';
+import type { Contracts, RunManifest, TrialResult } from '../contracts/index.js';
 import { type Clock, createLogger, EnvironmentError, GreenrtError, ExitCode, describeError } from '../core/index.js';
-import { loadExperiment, type LoadedExperiment } from '../config/index.js';
+import { loadExperiment, type ExperimentSpec, type LoadedExperiment } from '../config/index.js';
 import { planRun, checkPlanSize, type RunPlan } from '../plan/index.js';
 import { RunStore, makeRunId, ensureFolder, describeWriteError, verifyRunFolder, refuseDamagedRun } from '../results/index.js';
 import { EmbeddedRunner } from '../runners/embedded/index.js';
@@ -21,9 +21,9 @@ export interface RunDependencies {
   contracts: Contracts;
   clock: Clock;
   progress: Progress;
-  createMeasurement(spec: Experiment, gpus?: GpuSelection | null): Promise<MeasurementPort>;
+  createMeasurement(spec: ExperimentSpec, gpus?: GpuSelection | null): Promise<MeasurementPort>;
   /** Built only when the plan has framework trials (connects to Docker, checks GPUs). */
-  createFrameworkExecutor(spec: Experiment, plan: RunPlan, gpus?: GpuSelection | null): Promise<FrameworkExecutor>;
+  createFrameworkExecutor(spec: ExperimentSpec, plan: RunPlan, gpus?: GpuSelection | null): Promise<FrameworkExecutor>;
   /** The host's GPUs (NVML, else nvidia-smi); absent: no selection (tests without GPUs). */
   listGpus?(): Promise<GpuInventory>;
 }
