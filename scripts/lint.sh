@@ -1,11 +1,15 @@
 #!/usr/bin/env bash
 # Static checks, each named in the output; exit 1 when any fails (the findings are printed above).
-#   tsc --noEmit over everything (tests, fakes, e2e and bench included: tsconfig.json), the catalogue's and
-#   the schemas' generated copies (drift), and Ruff over the Python (ruff.toml; PyPI `ruff`, version below).
+#   Biome's linter over the TypeScript and scripts (biome.jsonc; version pinned in package.json), tsc --noEmit
+#   over everything (tests, fakes, e2e and bench included: tsconfig.json), the catalogue's and the schemas'
+#   generated copies (drift), and Ruff over the Python (ruff.toml; PyPI `ruff`, version below).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 RUFF_VERSION=0.17.6
 failed=()
+
+echo "lint: biome lint (biome.jsonc)"
+npx biome lint --error-on-warnings || failed+=(biome)
 
 echo "lint: tsc --noEmit -p tsconfig.json"
 npx tsc -p tsconfig.json --noEmit || failed+=(tsc)

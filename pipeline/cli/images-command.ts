@@ -1,4 +1,4 @@
-import { Command, Option } from 'commander';
+import { type Command, Option } from 'commander';
 import { ExitCode, InputError } from '../core/index.js';
 import { checkImage, connectDocker, buildImages, listImages, lockImages, type ImageFlavour, type ImageRuntime } from '../images/index.js';
 import { imageRuntimeNames as runtimes } from '../catalogue/index.js';

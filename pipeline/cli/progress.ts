@@ -32,12 +32,12 @@ export function createProgress(
   const clear = () => {
     if (isTty && lastStatus) stream.write('\r\x1b[2K');
   };
-  const fit = (line: string) => {
+  const fitWidth = (line: string) => {
     const columns = stream.columns;
     return typeof columns === 'number' && columns >= minColumns ? line.slice(0, columns - 1) : line;
   };
   const redraw = () => {
-    if (isTty && lastStatus) stream.write(`\r\x1b[2K${fit(lastStatus)}`);
+    if (isTty && lastStatus) stream.write(`\r\x1b[2K${fitWidth(lastStatus)}`);
   };
   return {
     info(message) {

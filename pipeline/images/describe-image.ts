@@ -90,6 +90,7 @@ export async function describeImage(engine: DockerEngine, imageId: string, optio
   } else {
     harnessError = `describe exited ${described.exitCode}: ${described.stderr.trim().split('\n').slice(-3).join(' | ')}`;
   }
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: dpkg-query's own ${Package} format fields
   const dpkg = await runThrowaway(engine, imageId, ['dpkg-query', '-W', '-f=${Package}\t${Version}\n'], { timeoutMs });
   const record = await runThrowaway(engine, imageId, ['cat', CUDA_RECORD_PATH], { timeoutMs });
   const description: ImageDescription = {

@@ -48,6 +48,7 @@ describe('lockImages (fake engine)', () => {
   it('drops entries that no Dockerfile names any more (a full scan only)', async () => {
     const engine = fakeImageEngine({ 'greenrt/debian:trixie': { Id: 'sha256:base1' } });
     await lockImages(engine, { repoRoot: repo, now });
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: a Dockerfile's own ${BASE_IMAGE}, not a template
     writeFileSync(join(repo, 'images', 'pytorch', 'Dockerfile'), 'ARG BASE_IMAGE=greenrt/debian:trixie\nFROM ${BASE_IMAGE}\n');
     const partial = await lockImages(engine, { repoRoot: repo, now, runtimes: ['pytorch'] });
     expect(partial.lock.upstream[CUDA]).toBeDefined();

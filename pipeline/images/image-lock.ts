@@ -84,7 +84,8 @@ export async function lockImages(engine: DockerEngine, options: { repoRoot?: str
     const bases = readDockerfileBases(readFileSync(join(repoRoot, file), 'utf8'));
     for (const ref of [...bases.upstreamRefs, ...(bases.base ? [bases.base] : [])]) named.add(ref);
     for (const ref of bases.upstreamRefs) {
-      const entry = (lock.upstream[ref] ??= { digest: null, resolvedAt: null, usedBy: [] });
+      const entry = lock.upstream[ref] ?? { digest: null, resolvedAt: null, usedBy: [] };
+      lock.upstream[ref] = entry;
       if (!entry.usedBy.includes(file)) entry.usedBy = [...entry.usedBy, file].sort();
       const digests = await localDigests(engine, ref);
       if (digests === null) {
@@ -105,7 +106,8 @@ export async function lockImages(engine: DockerEngine, options: { repoRoot?: str
       }
     }
     if (bases.base && !bases.upstreamRefs.includes(bases.base)) {
-      const entry = (lock.localBases[bases.base] ??= { imageId: null, recordedAt: null, usedBy: [], digest: 'not applicable' });
+      const entry = lock.localBases[bases.base] ?? { imageId: null, recordedAt: null, usedBy: [], digest: 'not applicable' };
+      lock.localBases[bases.base] = entry;
       if (!entry.usedBy.includes(file)) entry.usedBy = [...entry.usedBy, file].sort();
       const id = (await inspectImageOrNull(engine, bases.base))?.Id ?? null;
       if (id && id !== entry.imageId) {
