@@ -10,7 +10,7 @@ import type { RunPlan } from '../plan/index.js';
 import { DockerRunner, ProcessRunner, removeOrphans, type TrialRunner } from '../runners/index.js';
 import { gpuDeviceIds, type GpuSelection } from './gpu-selection.js';
 import { findOnPath } from './find-on-path.js';
-import type { Progress } from '../cli/progress.js';
+import type { Progress } from '../core/index.js';
 import type { FrameworkExecutor, ImageRecord } from './ports.js';
 
 export interface ExecutorOptions {

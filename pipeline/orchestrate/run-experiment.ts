@@ -8,7 +8,7 @@ import { RunStore, makeRunId, ensureFolder, describeWriteError, verifyRunFolder,
 import { EmbeddedRunner } from '../runners/embedded/index.js';
 import { prepareInputs } from './prepare-inputs.js';
 import { runOneTrial } from './run-trial.js';
-import type { Progress } from '../cli/progress.js';
+import type { Progress } from '../core/index.js';
 import { describeHost, describeGreenrt } from './host-info.js';
 import type { FrameworkExecutor, MeasurementPort } from './ports.js';
 import { finishRun } from './finish-run.js';
