@@ -318,6 +318,88 @@ export interface Gpu {
   tensorrtEngineCache?: boolean;
 }
 
+// harness-description.schema.json
+/**
+ * What `python3 -m greenrt_harness describe` prints inside a runtime image (images/common/greenrt_harness/describe.py); recorded in each run manifest's image description.
+ */
+export interface HarnessDescription {
+  /**
+   * Runtime the image's adapter drives (a catalogue runtime name, e.g. 'openvino').
+   */
+  framework: string;
+  /**
+   * Its version as the runtime reports it.
+   */
+  frameworkVersion: string;
+  /**
+   * Python version in the image (platform.python_version()).
+   */
+  python: string;
+  /**
+   * Installed versions of the packages that matter for a measurement, by distribution name.
+   */
+  packages: {
+    [k: string]: string;
+  };
+  /**
+   * Execution providers or devices the runtime reports as available, in its own names (e.g. 'CPUExecutionProvider', 'CPU').
+   */
+  providersAvailable: string[];
+}
+
+// image-lock.schema.json
+/**
+ * images/images.lock.json: local bases (greenrt/debian:<suite>, debootstrap + docker import) recorded by image id, and registry images a Dockerfile may name (none of greenrt's do) pinned to the digest seen first. Wheels are locked in each runtime's requirements-<flavour>.lock.
+ */
+export interface ImageLock {
+  /**
+   * Format version.
+   */
+  schemaVersion: 1;
+  /**
+   * Registry images by tag.
+   */
+  upstream: {
+    [k: string]: {
+      /**
+       * Registry digest; null until a host that has pulled the tag runs `greenrt images lock`.
+       */
+      digest: string | null;
+      /**
+       * When the digest was resolved (ISO 8601); null while unresolved.
+       */
+      resolvedAt: string | null;
+      /**
+       * Dockerfiles naming this tag, relative to the checkout.
+       */
+      usedBy: string[];
+    };
+  };
+  /**
+   * Local base images by tag.
+   */
+  localBases: {
+    [k: string]: {
+      /**
+       * Image id on the host that last recorded it (differs between hosts: debootstrap is not bit-reproducible).
+       */
+      imageId: string | null;
+      /**
+       * When it was recorded (ISO 8601).
+       */
+      recordedAt: string | null;
+      /**
+       * Dockerfiles building on it, relative to the checkout.
+       */
+      usedBy: string[];
+      /**
+       * A `docker import`ed image has no registry digest.
+       */
+      digest: 'not applicable';
+    };
+  };
+}
+
 // power-trace.schema.json
 /**
  * Power samples taken on the host around one trial (or the idle baseline), per source and domain. Stored as artifacts/<runId>/traces/<trialId>.json.

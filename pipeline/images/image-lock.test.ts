@@ -58,6 +58,19 @@ describe('lockImages (fake engine)', () => {
     expect(full.lock.localBases['greenrt/debian:trixie']?.imageId).toBe('sha256:base1');
   });
 
+  it('refuses a lock that does not match its schema, naming the field and the fix', () => {
+    const file = join(repo, 'images', 'images.lock.json');
+    writeFileSync(file, JSON.stringify({ schemaVersion: 1, upstream: { [CUDA]: { digest: 'latest', resolvedAt: null, usedBy: [] } }, localBases: {} }));
+    expect(() => readLock(file)).toThrow(GreenrtError);
+    expect(() => readLock(file)).toThrow(/images\.lock\.json does not match schemas\/image-lock\.schema\.json: .*\/digest: must match pattern.*delete it and run greenrt images lock/);
+    writeFileSync(file, '{ "schemaVersion": 1,');
+    expect(() => readLock(file)).toThrow(/is not valid JSON/);
+  });
+
+  it('the committed images/images.lock.json matches its schema', () => {
+    expect(() => readLock(join(import.meta.dirname, '..', '..', 'images', 'images.lock.json'))).not.toThrow();
+  });
+
   it('repoOf strips tags but not registry ports', () => {
     expect(repoOf(CUDA)).toBe('nvidia/cuda');
     expect(repoOf('registry:5000/x/y:1.0')).toBe('registry:5000/x/y');
