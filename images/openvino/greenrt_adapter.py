@@ -1,6 +1,8 @@
 """OpenVINO adapter for greenrt_harness: a framework's ONNX export (model.onnx) on OpenVINO's CPU device.
 
-OpenVINO reads the ONNX file itself (no separate conversion step, no IR files). The model is compiled for
+OpenVINO reads the ONNX file itself (no separate conversion step, no IR files). The model is reshaped to the
+trial's static input shapes (OpenVINO's recommended CPU mode; MXNet's BERT export does not compile with dynamic
+batch/sequence dims: a shape check inside the CPU plugin fails) and compiled for
 "CPU" with INFERENCE_NUM_THREADS = threads, the LATENCY hint (one stream, as the harness runs one request at a
 time) and INFERENCE_PRECISION_HINT f32: on CPUs with AMX or AVX512-BF16 OpenVINO would otherwise run in bf16,
 which no other runtime of the study does. Inputs follow the graph's metadata like the onnxruntime adapter's,
@@ -69,27 +71,35 @@ def bert_role(name: str) -> str:
     return "input_ids"
 
 
-def graph_inputs(ports: list[Any], spec: TrialSpec, rng: np.random.Generator) -> dict[str, np.ndarray]:
+def image_layout(port: Any) -> str:
+    shape = input_shape(port)
+    return "NHWC" if shape[3] == IMAGE_CHANNELS and shape[1] != IMAGE_CHANNELS else "NCHW"
+
+
+def trial_shapes(ports: list[Any], spec: TrialSpec) -> dict[str, tuple[int, ...]]:
+    """The static shape of every graph input for this trial; fixed dims of the graph must agree with it."""
     n = spec.batch_size
     if spec.model in IMAGE_MODELS:
         if len(ports) != 1 or len(input_shape(ports[0])) != 4:
             shapes = [input_shape(p) for p in ports]
             raise ValueError(f"{spec.model} graph should have one 4-d image input, has {shapes}")
         port = ports[0]
-        shape = input_shape(port)
-        layout = "NHWC" if shape[3] == IMAGE_CHANNELS and shape[1] != IMAGE_CHANNELS else "NCHW"
-        nchw = layout == "NCHW"
+        nchw = image_layout(port) == "NCHW"
         wanted = (n, IMAGE_CHANNELS, IMAGE_SIZE, IMAGE_SIZE) if nchw else (n, IMAGE_SIZE, IMAGE_SIZE, IMAGE_CHANNELS)
-        resolve_shape(port.get_any_name(), shape, wanted)
+        return {port.get_any_name(): resolve_shape(port.get_any_name(), input_shape(port), wanted)}
+    return {p.get_any_name(): resolve_shape(p.get_any_name(), input_shape(p), (n, spec.sequence_length)) for p in ports}
+
+
+def graph_inputs(ports: list[Any], spec: TrialSpec, rng: np.random.Generator) -> dict[str, np.ndarray]:
+    trial_shapes(ports, spec)
+    n = spec.batch_size
+    if spec.model in IMAGE_MODELS:
+        port = ports[0]
         dtype = port.get_element_type().to_dtype()
-        return {port.get_any_name(): image_inputs(rng, n, layout).astype(dtype, copy=False)}
+        return {port.get_any_name(): image_inputs(rng, n, image_layout(port)).astype(dtype, copy=False)}
     values = bert_inputs(rng, n, spec.sequence_length)
-    feeds = {}
-    for port in ports:
-        name = port.get_any_name()
-        resolve_shape(name, input_shape(port), (n, spec.sequence_length))
-        feeds[name] = values[bert_role(name)].astype(port.get_element_type().to_dtype(), copy=False)
-    return feeds
+    return {p.get_any_name(): values[bert_role(p.get_any_name())].astype(p.get_element_type().to_dtype(), copy=False)
+            for p in ports}
 
 
 def compile_options(threads: int | None) -> dict[str, Any]:
@@ -114,6 +124,9 @@ class OpenvinoAdapter:
             raise RuntimeError(f"provider {spec.provider!r} needs OpenVINO device {device}, this openvino "
                                f"{ov.get_version()} offers {self.core.available_devices}.")
         model = self.core.read_model(str(find_model(spec.model_dir)))
+        # Static shapes for the trial (OpenVINO's recommended CPU mode): MXNet's BERT export does not
+        # compile with its dynamic batch/sequence dims (a shape check fails inside the CPU plugin).
+        model.reshape({name: list(shape) for name, shape in trial_shapes(list(model.inputs), spec).items()})
         self.compiled = self.core.compile_model(model, device, compile_options(spec.threads))
         self.request = self.compiled.create_infer_request()
         self.threads = spec.threads
