@@ -12,9 +12,9 @@ GREENRT := node bin/greenrt.js
 help:
 	@echo "make demo    install, then run experiments/demo.yaml (embedded runtime, ~1 min) and print the report path"
 	@echo "make test    the whole test suite (unit, Docker, in-image pytest); ends with 'N passed, N failed'"
-	@echo "make images  build the four CPU runtime images"
-	@echo "make images-cuda  build the four CUDA runtime images (no GPU or NVIDIA registry needed) and check each"
-	@echo "make cpu     run experiments/cpu.yaml through Docker (four runtimes x three models)"
+	@echo "make images  build the CPU runtime images (every catalogue runtime with an image)"
+	@echo "make images-cuda  build the CUDA runtime images (no GPU or NVIDIA registry needed) and check each"
+	@echo "make cpu     run experiments/cpu.yaml through Docker (five runtimes x three models)"
 	@echo "make bench   overhead benchmarks -> bench/results/latest.json"
 	@echo "make demo-model  re-export the committed demo model (needs Docker)"
 	@echo "make gpu-check   GPU acceptance check on this host (greenrt doctor --measure); exit 3 naming what is missing"

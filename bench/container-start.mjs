@@ -5,11 +5,12 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { inspectImageOrNull, imageContext } from '../dist/images/index.js';
+import { imageRuntimeNames } from '../dist/catalogue/index.js';
 import { caBundle, cpuImage, engine } from './docker-setup.mjs';
 import { timedRun } from './run-analysis.mjs';
 import { log, median, repoRoot, round } from './lib.mjs';
 
-const candidates = ['pytorch', 'tensorflow', 'mxnet', 'onnxruntime'];
+const candidates = imageRuntimeNames;
 
 /** Runtimes whose image for the current files exists (pytorch is built if needed: it prepares models). */
 async function availableRuntimes() {

@@ -45,6 +45,6 @@ export async function benchHostileInput() {
   }
 }
 
-if (process.argv[1] && process.argv[1].endsWith('hostile-input.mjs')) {
+if (process.argv[1]?.endsWith('hostile-input.mjs')) {
   process.stdout.write(`${JSON.stringify(await benchHostileInput(), null, 2)}\n`);
 }

@@ -22,7 +22,7 @@ export async function benchEmbeddedVsPython({ quick = false } = {}) {
   });
   const byThreads = {};
   const extra = {};
-  let versions = {};
+  const versions = {};
   try {
     for (const threads of [1, 2]) {
       const node = [];

@@ -42,7 +42,7 @@ def gpu_count() -> int:
 
     try:
         return int(mx.context.num_gpus())
-    except Exception:  # a CPU-only libmxnet has no CUDA runtime to ask
+    except Exception:  # noqa: BLE001 - a CPU-only libmxnet has no CUDA runtime to ask
         return 0
 
 

@@ -67,7 +67,7 @@ class BertWithMask(mx.gluon.HybridBlock):
         with self.name_scope():
             self.bert = bert
 
-    def hybrid_forward(self, F, input_ids, attention_mask, token_type_ids):  # noqa: N803 - Gluon's signature
+    def hybrid_forward(self, F, input_ids, attention_mask, token_type_ids):
         valid_length = F.sum(F.cast(attention_mask, "float32"), axis=1)
         sequence, pooled = self.bert(F.cast(input_ids, "float32"), F.cast(token_type_ids, "float32"), valid_length)
         return sequence, pooled
@@ -84,7 +84,8 @@ def _bert(weights: str, ctx: Any) -> tuple[Any, bool]:
             return model, True
         except Exception as error:
             raise RuntimeError(
-                f"pretrained GluonNLP {BERT_NAME}/{BERT_DATASET} could not be downloaded: {error}. Use weights: random, "
+                f"pretrained GluonNLP {BERT_NAME}/{BERT_DATASET} could not be downloaded: {error}. "
+                "Use weights: random, "
                 "or run where the GluonNLP/Apache model store is reachable (or fill $MXNET_HOME/models).") from error
     hp = gbert.bert_hparams[BERT_NAME]
     encoder = gbert.BERTEncoder(num_layers=hp["num_layers"], units=hp["units"], hidden_size=hp["hidden_size"],
@@ -118,7 +119,7 @@ def build_model(model: str, weights: str, seed: int, ctx: Any) -> Any:
                 "$MXNET_HOME/models).") from error
         init = mx.init.Xavier(rnd_type="gaussian", factor_type="in", magnitude=2)
     else:
-        raise ValueError(f"model {model!r} is unknown: use one of {IMAGE_MODELS + (BERT_MODEL,)}")
+        raise ValueError(f"model {model!r} is unknown: use one of {(*IMAGE_MODELS, BERT_MODEL)}")
     net.initialize(init, ctx=ctx, force_reinit=False)  # pretrained parameters are already set and stay
     net.hybridize(static_alloc=True, static_shape=True)
     return net
@@ -129,7 +130,7 @@ def rename_graph_io(symbol_file: Path, model: str) -> None:
     graph = json.loads(symbol_file.read_text(encoding="utf-8"))
     wanted_in = input_names(model)
     exported_in = ["data"] if len(wanted_in) == 1 else [f"data{i}" for i in range(len(wanted_in))]
-    renames = dict(zip(exported_in, wanted_in))
+    renames = dict(zip(exported_in, wanted_in, strict=True))
     nodes = graph["nodes"]
     for node in nodes:
         if node["op"] == "null" and node["name"] in renames:
@@ -140,7 +141,7 @@ def rename_graph_io(symbol_file: Path, model: str) -> None:
     names = output_names(model, native=True)
     if len(heads) != len(names):
         raise RuntimeError(f"exported MXNet graph has {len(heads)} outputs, expected {names}")
-    for (index, _, _), name in zip(heads, names):
+    for (index, _, _), name in zip(heads, names, strict=True):
         nodes[index]["name"] = name
     symbol_file.write_text(json.dumps(graph), encoding="utf-8")
 

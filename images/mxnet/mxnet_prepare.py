@@ -75,7 +75,7 @@ def tidy_graph(proto: Any, io: tuple[list[dict[str, Any]], list[dict[str, Any]]]
     proto.graph.initializer.extend(kept)
     shapes = {t["name"]: t["shape"] for t in io[0] + io[1]}
     for value in list(proto.graph.input) + list(proto.graph.output):
-        for dim, want in zip(value.type.tensor_type.shape.dim, shapes.get(value.name, [])):
+        for dim, want in zip(value.type.tensor_type.shape.dim, shapes.get(value.name, []), strict=False):
             if isinstance(want, str):
                 dim.dim_param = want
 
@@ -92,9 +92,8 @@ def export_onnx(symbol_file: Any, params_file: Any, model: str, spec: PrepareSpe
     """Write spec.output_dir/model.onnx at spec.opset; return the exporter description."""
     import mxnet as mx
     import onnx
-    from onnx import version_converter
-
     from mxnet_models import NATIVE_TO_ONNX
+    from onnx import version_converter
 
     if spec.opset < MXNET_MIN_OPSET:
         raise ValueError(f"opset {spec.opset} is older than MXNet {mx.__version__}'s ONNX converters support "
@@ -134,7 +133,6 @@ def export_onnx(symbol_file: Any, params_file: Any, model: str, spec: PrepareSpe
 class MxnetPreparer:
     def prepare(self, spec: PrepareSpec) -> PreparedResult:
         import mxnet as mx
-
         from mxnet_models import build_model, output_names, save_native, to_device
 
         ctx = mx.cpu()

@@ -17,8 +17,15 @@ import numpy as np
 import onnxruntime as ort
 
 from greenrt_harness.adapter import RuntimeEnvironment, TrialSpec
-from greenrt_harness.inputs import (BERT_INPUT_NAMES, IMAGE_CHANNELS, IMAGE_MODELS, IMAGE_SIZE, bert_inputs,
-                                   image_inputs, package_versions)
+from greenrt_harness.inputs import (
+    BERT_INPUT_NAMES,
+    IMAGE_CHANNELS,
+    IMAGE_MODELS,
+    IMAGE_SIZE,
+    bert_inputs,
+    image_inputs,
+    package_versions,
+)
 
 PROVIDERS = {
     "cpu": ["CPUExecutionProvider"],
@@ -54,7 +61,7 @@ def resolve_shape(name: str, shape: list[Any], wanted: tuple[int, ...]) -> tuple
     """Fill the graph's dynamic dims from `wanted`; fixed dims must agree with it."""
     if len(shape) != len(wanted):
         raise ValueError(f"input {name!r} has rank {len(shape)}, greenrt needs shape {wanted}")
-    for axis, (dim, want) in enumerate(zip(shape, wanted)):
+    for axis, (dim, want) in enumerate(zip(shape, wanted, strict=True)):
         if isinstance(dim, int) and dim > 0 and dim != want:
             raise ValueError(f"input {name!r} has fixed dim {axis} = {dim}, the trial needs {want}: export the "
                              "model with dynamic batch/sequence axes")
@@ -72,7 +79,8 @@ def graph_inputs(session: Any, spec: TrialSpec, rng: np.random.Generator) -> dic
             raise ValueError(f"{spec.model} graph should have one 4-d image input, has {[m.shape for m in metas]}")
         meta = metas[0]
         layout = "NHWC" if meta.shape[3] == IMAGE_CHANNELS and meta.shape[1] != IMAGE_CHANNELS else "NCHW"
-        wanted = (n, IMAGE_CHANNELS, IMAGE_SIZE, IMAGE_SIZE) if layout == "NCHW" else (n, IMAGE_SIZE, IMAGE_SIZE, IMAGE_CHANNELS)
+        nchw = layout == "NCHW"
+        wanted = (n, IMAGE_CHANNELS, IMAGE_SIZE, IMAGE_SIZE) if nchw else (n, IMAGE_SIZE, IMAGE_SIZE, IMAGE_CHANNELS)
         resolve_shape(meta.name, meta.shape, wanted)
         return {meta.name: image_inputs(rng, n, layout).astype(ONNX_TYPES[meta.type], copy=False)}
     values = bert_inputs(rng, n, spec.sequence_length)
@@ -145,7 +153,8 @@ class OrtAdapter:
         in_effect = self.session.get_providers()
         if not in_effect or in_effect[0] != wanted[0]:
             raise RuntimeError(f"provider {spec.provider!r}: onnxruntime started {in_effect} instead of {wanted[0]} "
-                               "(it fell back, usually a missing CUDA/cuDNN/TensorRT library). Not measuring a fallback.")
+                               "(it fell back, usually a missing CUDA/cuDNN/TensorRT library). "
+                               "Not measuring a fallback.")
         self.provider = spec.provider
         self.threads = spec.threads
         self.output_names = [o.name for o in self.session.get_outputs()]

@@ -41,7 +41,8 @@ class BertOutputs(torch.nn.Module):
 def torchvision_builder(model: str) -> Any:
     import torchvision.models as tvm
 
-    builders = {"resnet50": (tvm.resnet50, tvm.ResNet50_Weights), "mobilenet_v2": (tvm.mobilenet_v2, tvm.MobileNet_V2_Weights)}
+    builders = {"resnet50": (tvm.resnet50, tvm.ResNet50_Weights),
+                "mobilenet_v2": (tvm.mobilenet_v2, tvm.MobileNet_V2_Weights)}
     if model not in builders:
         raise ValueError(f"model {model!r} is not a torchvision model here: use one of {IMAGE_MODELS}")
     return builders[model]

@@ -5,12 +5,13 @@ output: logits [N, 1000] for the vision models, last_hidden_state [N, L, 768] fo
 from __future__ import annotations
 
 import time
+
 import numpy as np
 import torch
+from pytorch_models import BERT_MODEL, BertOutputs, build_bert, build_image_model, save_native
 
 from greenrt_harness.adapter import PreparedResult, PrepareSpec, TensorArray
 from greenrt_harness.inputs import model_inputs, package_versions
-from pytorch_models import BERT_MODEL, BertOutputs, build_bert, build_image_model, save_native
 
 NATIVE_DIR = "native"
 ONNX_FILE = "model.onnx"
@@ -37,7 +38,10 @@ class TorchPreparer:
     def prepare(self, spec: PrepareSpec) -> PreparedResult:
         started = time.perf_counter()
         is_bert = spec.model == BERT_MODEL
-        model = build_bert(spec.weights, spec.seed) if is_bert else build_image_model(spec.model, spec.weights, spec.seed)
+        if is_bert:
+            model = build_bert(spec.weights, spec.seed)
+        else:
+            model = build_image_model(spec.model, spec.weights, spec.seed)
         save_native(spec.model, model, spec.output_dir / NATIVE_DIR, spec.weights, spec.seed)
         graph_model = BertOutputs(model).eval() if is_bert else model
         build_ms = (time.perf_counter() - started) * 1000

@@ -16,11 +16,11 @@ from typing import Any
 # TensorFlow's C++ INFO lines (oneDNN notices, CPU features) off; warnings and errors stay.
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "1")
 
-import numpy as np  # noqa: E402
-import tensorflow as tf  # noqa: E402
+import numpy as np
+import tensorflow as tf
 
-from greenrt_harness.adapter import RuntimeEnvironment, TrialSpec  # noqa: E402
-from greenrt_harness.inputs import model_inputs, package_versions  # noqa: E402
+from greenrt_harness.adapter import RuntimeEnvironment, TrialSpec
+from greenrt_harness.inputs import model_inputs, package_versions
 
 PACKAGES = ("tensorflow-cpu", "tensorflow", "keras", "transformers", "numpy")
 DEVICES = {"cpu": "/CPU:0", "cuda": "/GPU:0"}

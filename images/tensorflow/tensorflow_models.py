@@ -18,8 +18,9 @@ TF_USE_LEGACY_KERAS=1, after which tf.keras looks for the tf_keras package, whic
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import tensorflow as tf
 
@@ -44,7 +45,7 @@ def input_signature(model: str) -> list[tf.TensorSpec]:
         return [tf.TensorSpec([None, None], tf.int64, name=n) for n in BERT_INPUTS]
     if model in IMAGE_MODELS:
         return [tf.TensorSpec([None, IMAGE_SIZE, IMAGE_SIZE, 3], tf.float32, name=IMAGE_INPUT)]
-    raise ValueError(f"model {model!r} is unknown: use one of {IMAGE_MODELS + (BERT_MODEL,)}")
+    raise ValueError(f"model {model!r} is unknown: use one of {(*IMAGE_MODELS, BERT_MODEL)}")
 
 
 def build_image_model(model: str, weights: str, seed: int) -> Any:

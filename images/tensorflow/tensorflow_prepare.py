@@ -9,11 +9,18 @@ from typing import Any
 
 import numpy as np
 import tensorflow as tf
+from tensorflow_models import (
+    BERT_MODEL,
+    IMAGE_SIZE,
+    build_model,
+    input_signature,
+    primary_output,
+    save_native,
+    serving_function,
+)
 
 from greenrt_harness.adapter import PreparedResult, PrepareSpec, TensorArray
 from greenrt_harness.inputs import model_inputs, package_versions
-from tensorflow_models import (BERT_MODEL, IMAGE_SIZE, build_model, input_signature, primary_output, save_native,
-                               serving_function)
 
 NATIVE_DIR = "native"
 ONNX_FILE = "model.onnx"
@@ -40,7 +47,7 @@ def name_dynamic_dims(model_proto: Any, io: tuple[list[dict[str, Any]], list[dic
         shape = wanted.get(value.name)
         if shape is None:
             raise RuntimeError(f"tf2onnx produced an unexpected graph input/output {value.name!r}")
-        for dim, want in zip(value.type.tensor_type.shape.dim, shape):
+        for dim, want in zip(value.type.tensor_type.shape.dim, shape, strict=False):
             if isinstance(want, str):
                 dim.dim_param = want
 
@@ -85,7 +92,8 @@ class TensorflowPreparer:
             onnx_file = ONNX_FILE
 
         return PreparedResult(
-            native_dir=NATIVE_DIR, onnx_file=onnx_file, exporter=f"tf2onnx {tf2onnx.__version__} (tensorflow {tf.__version__})",
+            native_dir=NATIVE_DIR, onnx_file=onnx_file,
+            exporter=f"tf2onnx {tf2onnx.__version__} (tensorflow {tf.__version__})",
             onnx_inputs=io[0], onnx_outputs=io[1],
             reference_inputs=[TensorArray(n, a) for n, a in inputs.items()],
             reference_output=TensorArray(out_name, reference),

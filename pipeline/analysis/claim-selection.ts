@@ -2,14 +2,15 @@
  * Which configurations a claim covers, independent of what a run measured (so a missing one can be
  * named). Selectors expand to the cross product of their values, with two rules from the matrix:
  * a framework runtime runs its own models (source = runtime; `source` may be left out for it), and
- * TensorRT is an ONNX Runtime provider only.
+ * a runtime runs only on the providers the catalogue lists for it (TensorRT: ONNX Runtime only).
  */
 
 import { configurationId, type ConfigurationDimension, type ConfigurationKey } from './trial-metrics.js';
 import type { Selector } from './claims-file.js';
+import { frameworkNames, onnxRuntimeNames, runtimeProviders } from '../catalogue/index.js';
 
-const FRAMEWORKS = new Set(['pytorch', 'tensorflow', 'mxnet']);
-const ONNX_RUNTIMES = new Set(['onnxruntime', 'embedded']);
+const FRAMEWORKS = new Set(frameworkNames);
+const ONNX_RUNTIMES = new Set(onnxRuntimeNames);
 const REQUIRED: ConfigurationDimension[] = ['runtime', 'model', 'provider', 'batchSize'];
 
 /** Merge `where` into a side's selector (the side's values win). */
@@ -35,7 +36,7 @@ export function expandSelector(sel: Selector): ConfigurationKey[] {
     if (framework && sel.source && !sel.source.includes(runtime)) continue;
     for (const source of sources) {
       for (const provider of sel.provider ?? []) {
-        if (framework && provider === 'tensorrt') continue;
+        if (!runtimeProviders(String(runtime)).includes(String(provider))) continue;
         for (const model of sel.model ?? []) {
           for (const batchSize of sel.batchSize ?? []) {
             const key = { runtime, source, model, provider, batchSize } as ConfigurationKey;

@@ -1,5 +1,6 @@
 import { describe as suite, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { runtimeNames } from '../catalogue/index.js';
 import { InputError } from '../core/index.js';
 import { parseClaims, parseClaimsYaml } from './claims-file.js';
 
@@ -38,7 +39,7 @@ claims:
       expect(problems).toEqual([
         'c.yaml:7 /claims/0/colour: unknown key',
         'c.yaml:13 /claims/0/metrics/0: must be one of latencyMs, energyPerInferenceJ, netEnergyPerInferenceJ',
-        'c.yaml:9 /claims/0/a/runtime: must be one of pytorch, tensorflow, mxnet, onnxruntime, embedded',
+        `c.yaml:9 /claims/0/a/runtime: must be one of ${runtimeNames.join(', ')}`,
         'c.yaml:4 /claims/0: pairs no configurations (check a, b, where and match)',
       ]);
     }

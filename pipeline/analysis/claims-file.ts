@@ -6,6 +6,7 @@
 
 import { LineCounter, parseDocument, type Document } from 'yaml';
 import { InputError, type InputProblem } from '../core/index.js';
+import { frameworkNames, modelNames, providerNames, runtimeNames } from '../catalogue/index.js';
 import { CLIFFS_ORDER, type CliffsMagnitude } from './effect-size.js';
 import { CONFIGURATION_DIMENSIONS, type ConfigurationDimension } from './trial-metrics.js';
 import { expandSelector, mergeSelectors, missingDimensions, pairConfigurations } from './claim-selection.js';
@@ -67,10 +68,10 @@ export interface ClaimSet {
 
 type Raw = Record<string, unknown>;
 const SELECTOR_VALUES: Record<ConfigurationDimension, readonly (string | number)[] | 'integer'> = {
-  runtime: ['pytorch', 'tensorflow', 'mxnet', 'onnxruntime', 'embedded'],
-  source: ['pytorch', 'tensorflow', 'mxnet'],
-  model: ['resnet50', 'mobilenet_v2', 'bert_base_uncased'],
-  provider: ['cpu', 'cuda', 'tensorrt'],
+  runtime: runtimeNames,
+  source: frameworkNames,
+  model: modelNames,
+  provider: providerNames,
   batchSize: 'integer',
 };
 
@@ -85,6 +86,12 @@ export function parseClaimsYaml(text: string, file: string): ClaimSet {
   return parseClaims(doc.toJS(), file, (path) => lineOf(doc, lineCounter, path));
 }
 
+/** Reports a problem and stands in `fallback` for the bad value, so that validation goes on. */
+function invalid<T>(report: Report, path: (string | number)[], message: string, fallback: T): T {
+  report(path, message);
+  return fallback;
+}
+
 /** Validate already-parsed claims data (e.g. from JSON). */
 export function parseClaims(data: unknown, file: string, lineFor?: (path: (string | number)[]) => number | undefined): ClaimSet {
   const problems: InputProblem[] = [];
@@ -92,14 +99,14 @@ export function parseClaims(data: unknown, file: string, lineFor?: (path: (strin
     const line = lineFor?.(path);
     problems.push({ file, path: `/${path.join('/')}`, message, ...(line ? { line } : {}), ...(hint ? { hint } : {}) });
   };
-  const root = isRecord(data) ? data : (report([], 'must be a mapping with schemaVersion, study and claims'), {});
+  const root: Record<string, unknown> = isRecord(data) ? data : invalid(report, [], 'must be a mapping with schemaVersion, study and claims', {});
   if (root.schemaVersion !== 1) report(['schemaVersion'], 'must be 1');
-  const study = typeof root.study === 'string' ? root.study : (report(['study'], 'must be a string'), '');
+  const study = typeof root.study === 'string' ? root.study : invalid(report, ['study'], 'must be a string', '');
   for (const k of Object.keys(root)) if (!['schemaVersion', 'study', 'defaults', 'claims'].includes(k)) report([k], 'unknown key');
   const defaults = isRecord(root.defaults) ? root.defaults : {};
   const defaultKeys = ['alpha', 'minEffect', 'minTrials', 'quantifier', 'minRho', 'minConfigurations'];
   for (const k of Object.keys(defaults)) if (!defaultKeys.includes(k)) report(['defaults', k], `unknown key (allowed: ${defaultKeys.join(', ')})`);
-  const rawClaims = Array.isArray(root.claims) ? root.claims : (report(['claims'], 'must be a list'), []);
+  const rawClaims = Array.isArray(root.claims) ? root.claims : invalid(report, ['claims'], 'must be a list', []);
   const ids = new Set<string>();
   const claims: Claim[] = [];
   rawClaims.forEach((raw, i) => {
@@ -120,18 +127,18 @@ export function parseClaims(data: unknown, file: string, lineFor?: (path: (strin
 type Report = (path: (string | number)[], message: string, hint?: string) => void;
 
 function parseClaim(raw: unknown, at: (string | number)[], defaults: Raw, report: Report): Claim | null {
-  if (!isRecord(raw)) return report(at, 'must be a mapping'), null;
+  if (!isRecord(raw)) return invalid(report, at, 'must be a mapping', null);
   const known = ['id', 'finding', 'text', 'source', 'test', 'where', 'a', 'b', 'match', 'metrics', 'quantifier',
     'alpha', 'minEffect', 'maxRelativeDifference', 'ratioRange', 'minTrials', 'x', 'y', 'minRho', 'minConfigurations'];
   for (const k of Object.keys(raw)) if (!known.includes(k)) report([...at, k], 'unknown key');
   const get = (k: string): unknown => raw[k] ?? defaults[k];
-  const str = (k: string): string => (typeof raw[k] === 'string' && raw[k] !== '' ? (raw[k] as string) : (report([...at, k], 'must be a non-empty string'), ''));
+  const str = (k: string): string => (typeof raw[k] === 'string' && raw[k] !== '' ? (raw[k] as string) : invalid(report, [...at, k], 'must be a non-empty string', ''));
   const num = (k: string, lo: number, hi: number, fallback: number): number => {
     const v = get(k) ?? fallback;
-    return typeof v === 'number' && v >= lo && v <= hi ? v : (report([...at, k], `must be a number in [${lo}, ${hi}]`), fallback);
+    return typeof v === 'number' && v >= lo && v <= hi ? v : invalid(report, [...at, k], `must be a number in [${lo}, ${hi}]`, fallback);
   };
   const metric = (path: (string | number)[], v: unknown): ClaimMetric =>
-    CLAIM_METRICS.includes(v as ClaimMetric) ? (v as ClaimMetric) : (report([...at, ...path], `must be one of ${CLAIM_METRICS.join(', ')}`), 'latencyMs');
+    CLAIM_METRICS.includes(v as ClaimMetric) ? (v as ClaimMetric) : invalid(report, [...at, ...path], `must be one of ${CLAIM_METRICS.join(', ')}`, 'latencyMs');
   const base = {
     id: str('id'), text: str('text'), source: str('source'),
     finding: typeof raw.finding === 'number' ? raw.finding : null,
@@ -146,12 +153,12 @@ function parseClaim(raw: unknown, at: (string | number)[], defaults: Raw, report
       alpha: num('alpha', 0, 1, 0.05), minConfigurations: num('minConfigurations', 3, 10_000, 5) };
   }
   if (test !== 'less' && test !== 'indistinguishable' && test !== 'ratio') {
-    return report([...at, 'test'], 'must be one of less, indistinguishable, ratio, correlation'), null;
+    return invalid(report, [...at, 'test'], 'must be one of less, indistinguishable, ratio, correlation', null);
   }
   const match = Array.isArray(raw.match) ? raw.match : [];
   match.forEach((d, j) => { if (!CONFIGURATION_DIMENSIONS.includes(d)) report([...at, 'match', j], `must be one of ${CONFIGURATION_DIMENSIONS.join(', ')}`); });
   const metrics = Array.isArray(raw.metrics) && raw.metrics.length > 0 ? raw.metrics.map((m, j) => metric(['metrics', j], m))
-    : (report([...at, 'metrics'], 'must be a non-empty list'), []);
+    : invalid(report, [...at, 'metrics'], 'must be a non-empty list', []);
   const minEffect = (get('minEffect') ?? 'small') as CliffsMagnitude;
   if (!CLIFFS_ORDER.includes(minEffect)) report([...at, 'minEffect'], `must be one of ${CLIFFS_ORDER.join(', ')}`);
   const quantifier = get('quantifier') ?? 'all';
@@ -179,7 +186,7 @@ function parseClaim(raw: unknown, at: (string | number)[], defaults: Raw, report
 }
 
 function selector(raw: unknown, at: (string | number)[], report: Report): Selector {
-  if (!isRecord(raw)) return report(at, 'must be a mapping of runtime/source/model/provider/batchSize to a value or a list'), {};
+  if (!isRecord(raw)) return invalid(report, at, 'must be a mapping of runtime/source/model/provider/batchSize to a value or a list', {});
   const out: Selector = {};
   for (const [k, v] of Object.entries(raw)) {
     if (!CONFIGURATION_DIMENSIONS.includes(k as ConfigurationDimension)) { report([...at, k], 'unknown dimension'); continue; }

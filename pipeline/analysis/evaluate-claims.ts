@@ -96,7 +96,9 @@ function evaluatePairs(claim: PairClaim, data: ClaimData): ClaimResult {
     }
   }
   const tested = rows.map((_, i) => i).filter((i) => rows[i]!.p !== null);
-  holmAdjust(tested.map((i) => rows[i]!.p!)).forEach((p, k) => (rows[tested[k]!]!.pAdjusted = p));
+  holmAdjust(tested.map((i) => rows[i]!.p!)).forEach((p, k) => {
+    rows[tested[k]!]!.pAdjusted = p;
+  });
   for (const [i, row] of rows.entries()) {
     if (row.p !== null) judge(claim, row, samples[i]!, tested.length);
   }

@@ -109,7 +109,7 @@ suite('Spearman rho (t-distribution p)', () => {
 
 suite('Holm step-down correction', () => {
   it.each(ref.holm.map((h, i) => [i, h] as const))('case %i', (_i, h) => {
-    holmAdjust(h.p).forEach((v, i) => expectClose(v, h.adjusted[i]!));
+    for (const [i, v] of holmAdjust(h.p).entries()) expectClose(v, h.adjusted[i]!);
   });
 });
 

@@ -13,7 +13,15 @@ const allBut = (model: string) => Object.keys(FAKE_LATENCY_MS).filter((k) => !k.
 
 function capture() {
   const out = { stdout: '', stderr: '' };
-  return { out, io: { stdout: (t: string) => void (out.stdout += t), stderr: (t: string) => void (out.stderr += t) } };
+  const io = {
+    stdout: (t: string) => {
+      out.stdout += t;
+    },
+    stderr: (t: string) => {
+      out.stderr += t;
+    },
+  };
+  return { out, io };
 }
 
 beforeAll(async () => {

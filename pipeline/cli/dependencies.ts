@@ -17,7 +17,7 @@ export function createRunDependencies(progress: Progress, artifactsDir: string):
     preflightImages: (spec, plan) => preflightImages(spec, plan, caBundlePath ? { caBundlePath } : {}),
     // Measure the selected GPUs; the others are context (state and processes, never energy).
     createMeasurement: (spec, gpus) =>
-      PowerMeasurement.open(spec.power ?? {}, {
+      PowerMeasurement.open(spec.power, {
         clock: systemClock,
         ...(gpus?.measured.length ? { gpuIndices: gpus.measured.map((g) => g.index), contextGpuIndices: gpus.context.map((g) => g.index) } : {}),
       }),

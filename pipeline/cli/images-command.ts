@@ -1,9 +1,8 @@
-import { Command, Option } from 'commander';
+import { type Command, Option } from 'commander';
 import { escapeText, ExitCode, InputError } from '../core/index.js';
 import { checkImage, connectDocker, buildImages, listImages, lockImages, type ImageFlavour, type ImageRuntime } from '../images/index.js';
+import { imageRuntimeNames as runtimes } from '../catalogue/index.js';
 import { createProgress } from './progress.js';
-
-const runtimes = ['pytorch', 'tensorflow', 'mxnet', 'onnxruntime'] as const;
 
 /** CA bundle for image builds behind TLS-intercepting proxies: GREENRT_CA_BUNDLE (a file path). */
 export function caBundleFromEnv(): string | undefined {
@@ -29,7 +28,7 @@ export function imagesCommand(program: Command, setExitCode: (code: number) => v
         'and hash-locked PyPI wheels: no registry image, no GPU needed. cuda images end with the no-GPU check (see images check). ' +
         "The tensorrt flavour (onnxruntime only) needs NVIDIA's package index (GREENRT_NVIDIA_INDEX names a mirror).",
     )
-    .argument('[runtimes...]', `runtimes to build (default: all of ${runtimes.join(', ')}; onnxruntime for tensorrt)`)
+    .argument('[runtimes...]', `runtimes to build (default: each of ${runtimes.join(', ')} that has the flavour)`)
     .addOption(new Option('--flavour <flavour>', 'cpu (any host), cuda (NVIDIA hosts), tensorrt (onnxruntime with TensorRT)').choices(['cpu', 'cuda', 'tensorrt']).default('cpu'))
     .option('--no-describe', 'skip recording package lists from inside each image')
     .action(async (names: string[], opts: { flavour: ImageFlavour; describe: boolean }) => {

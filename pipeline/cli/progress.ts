@@ -2,20 +2,13 @@
  * Progress for long work: on a terminal one status line redrawn in place (with elapsed time and
  * an estimate of what is left); otherwise plain lines, one per event, so CI logs stay readable.
  */
-import { escapeLines, escapeText } from '../core/index.js';
+import { escapeLines, escapeText, type Progress } from '../core/index.js';
+
+export { type Progress, silentProgress } from '../core/index.js';
 
 /** Narrowest terminal width (columns) the status line is cut to; below it the width is not believed. */
 const minColumns = 20;
 
-export interface Progress {
-  /** A line that stays (an event worth keeping in the log). */
-  info(message: string): void;
-  /** The transient status (trial n of N, current step). */
-  status(message: string): void;
-  /** Trial-level progress: done of total, with an ETA from the mean trial time so far. */
-  step(done: number, total: number, label: string): void;
-  done(): void;
-}
 
 /**
  * `isTty`: redraw in place with escape sequences; off when the stream is not a terminal or TERM is
@@ -32,12 +25,12 @@ export function createProgress(
   const clear = () => {
     if (isTty && lastStatus) stream.write('\r\x1b[2K');
   };
-  const fit = (line: string) => {
+  const fitWidth = (line: string) => {
     const columns = stream.columns;
     return typeof columns === 'number' && columns >= minColumns ? line.slice(0, columns - 1) : line;
   };
   const redraw = () => {
-    if (isTty && lastStatus) stream.write(`\r\x1b[2K${fit(lastStatus)}`);
+    if (isTty && lastStatus) stream.write(`\r\x1b[2K${fitWidth(lastStatus)}`);
   };
   return {
     info(message) {
@@ -68,5 +61,3 @@ export function formatDuration(seconds: number): string {
   if (seconds < 3600) return `${Math.floor(seconds / 60)} min ${Math.round(seconds % 60)} s`;
   return `${Math.floor(seconds / 3600)} h ${Math.round((seconds % 3600) / 60)} min`;
 }
-
-export const silentProgress: Progress = { info: () => {}, status: () => {}, step: () => {}, done: () => {} };

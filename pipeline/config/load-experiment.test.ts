@@ -1,3 +1,4 @@
+import { runtimeNames } from '../catalogue/index.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtemp, mkdir, rm, symlink, writeFile, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -48,7 +49,7 @@ const corpus: Record<string, Expected[]> = {
   'unknown-names.yaml': [
     ['/runtimes/0/providers/1', 5, 'unknown execution provider "tensorrtt"; must be one of "cpu", "cuda", "tensorrt"', 'Did you mean "tensorrt"?'],
     ['/runtimes/0/sources/0', 6, 'unknown source framework "pytorh"', '"pytorch", "tensorflow", "mxnet"'],
-    ['/runtimes/1/name', 7, 'unknown runtime "onnxruntim"', '"onnxruntime", "embedded"', 'Did you mean "onnxruntime"?'],
+    ['/runtimes/1/name', 7, 'unknown runtime "onnxruntim"', `must be one of ${runtimeNames.map((n) => JSON.stringify(n)).join(', ')}`, 'Did you mean "onnxruntime"?'],
     ['/models/0', 9, 'unknown model "resnet5"', '"mobilenet_v2", "bert_base_uncased"'],
     ['/power/sources/1', 15, 'unknown power source "rapll"', '"nvidia-smi"'],
   ],
@@ -81,7 +82,7 @@ const corpus: Record<string, Expected[]> = {
     ['/trialTimeoutS', 11, 'must be > 0, got 0'],
   ],
   'impossible-combinations.yaml': [
-    ['/runtimes/0/providers/1', 5, '"tensorrt" is only available on runtime "onnxruntime", not "pytorch"'],
+    ['/runtimes/0/providers/1', 5, 'runtime "pytorch" only supports providers "cpu", "cuda", not "tensorrt"'],
     ['/runtimes/1/providers/1', 7, 'runtime "embedded" only supports provider "cpu", not "cuda"'],
     ['/runtimes/2/sources', 9, 'runtime "onnxruntime" needs "sources"', 'sources: [pytorch'],
     ['/runtimes/3/sources', 13, '"sources" is not allowed on framework runtime "tensorflow"'],
@@ -98,7 +99,7 @@ const corpus: Record<string, Expected[]> = {
     ['/prebuiltModels/5/sha256', 36, '"sha256" must be a string, got 1234', 'Quote the value'],
   ],
   'many-problems.yaml': [
-    ['/runtimes/0/providers/1', 6, '"tensorrt" is only available on runtime "onnxruntime"'],
+    ['/runtimes/0/providers/1', 6, 'runtime "tensorflow" only supports providers "cpu", "cuda", not "tensorrt"', 'through an "onnxruntime" entry'],
     ['/runtimes/1/providers/1', 8, 'unknown execution provider "gpu"', 'Did you mean "cuda"?'],
     ['/batchSizes/0', 11, 'batch size must be >= 1, got 0'],
     ['/repetitions', 13, 'duplicate key "repetitions"'],

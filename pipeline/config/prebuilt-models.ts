@@ -4,10 +4,6 @@ import { sha256File } from '../core/index.js';
 import type { Issue } from './yaml-source.js';
 import { onnxHeaderProblem } from './onnx-header.js';
 
-function shellQuote(s: string): string {
-  return /^[A-Za-z0-9_./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
-}
-
 /** True when `child` is `parent` or below it (both absolute, normalised). */
 function isInside(parent: string, child: string): boolean {
   const rel = relative(parent, child);

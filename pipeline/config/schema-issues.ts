@@ -1,5 +1,6 @@
 import type { ErrorObject } from 'ajv';
 import type { Issue } from './yaml-source.js';
+import { aliases } from '../catalogue/index.js';
 import { unescapePointer } from './yaml-source.js';
 
 type Json = Record<string, unknown>;
@@ -183,13 +184,7 @@ function show(value: unknown): string {
 const synonyms: Record<string, string> = {
   gpu: 'cuda',
   trt: 'tensorrt',
-  torch: 'pytorch',
-  tf: 'tensorflow',
-  ort: 'onnxruntime',
-  onnx: 'onnxruntime',
-  'onnxruntime-node': 'embedded',
-  mobilenetv2: 'mobilenet_v2',
-  bert: 'bert_base_uncased',
+  ...aliases(),
 };
 
 /** The allowed word (a synonym, a case-insensitive match, or one within edit distance 2), for "did you mean". */

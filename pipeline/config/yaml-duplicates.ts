@@ -33,7 +33,7 @@ export function duplicateKeyIssues(doc: Document, lineAt: (offset: number) => nu
         stack.push({ node: pair.value, path: at });
       }
     } else if (isSeq(node)) {
-      node.items.forEach((item, i) => stack.push({ node: item, path: `${path}/${i}` }));
+      for (const [i, item] of node.items.entries()) stack.push({ node: item, path: `${path}/${i}` });
     }
   }
   // The stack visits mappings in reverse; report in file order.

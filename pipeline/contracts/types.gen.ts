@@ -1,10 +1,134 @@
 /* Generated from schemas/*.schema.json by scripts/gen-types.mjs. Do not edit. */
 
+// catalogue.schema.json
+/**
+ * catalogue/catalogue.json: the study's runtimes, providers and models, the one table the schema enums, plan rules, image list, report order and labels and the Python harness constants come from (scripts/gen-catalogue.mjs). Order is reading order in reports.
+ */
+export interface Catalogue {
+  /**
+   * Path of this schema, for editors.
+   */
+  $schema?: string;
+  /**
+   * Format version.
+   */
+  schemaVersion: 1;
+  /**
+   * Execution providers (devices); an image flavour is named after the provider it serves.
+   *
+   * @minItems 1
+   */
+  providers: {
+    /**
+     * Identifier used in experiments and results.
+     */
+    name: string;
+    /**
+     * Display name.
+     */
+    label: string;
+  }[];
+  /**
+   * Runtimes, in report order.
+   *
+   * @minItems 1
+   */
+  runtimes: {
+    /**
+     * Identifier; a runtime with image flavours has the folder images/<name>/.
+     */
+    name: string;
+    /**
+     * Display name.
+     */
+    label: string;
+    /**
+     * framework: defines, prepares and runs its own models (and exports them to ONNX); onnx: runs the ONNX exports of the sources an experiment names.
+     */
+    kind: 'framework' | 'onnx';
+    /**
+     * Providers it can run on (names from providers).
+     *
+     * @minItems 1
+     */
+    providers: string[];
+    /**
+     * Image flavours images/<name>/Dockerfile builds (provider names); empty: runs in-process, no image (embedded).
+     */
+    imageFlavours: string[];
+    /**
+     * Plot colour (Okabe-Ito palette).
+     */
+    colour: string;
+    /**
+     * Other names users type, for 'did you mean' hints.
+     */
+    aliases: string[];
+  }[];
+  /**
+   * Models, in report order. Each framework runtime's preparer builds every model.
+   *
+   * @minItems 1
+   */
+  models: {
+    /**
+     * Identifier.
+     */
+    name: string;
+    /**
+     * Display name.
+     */
+    label: string;
+    /**
+     * Input kind (see inputs).
+     */
+    input: 'image' | 'text';
+    /**
+     * Other names users type, for 'did you mean' hints.
+     */
+    aliases: string[];
+  }[];
+  /**
+   * What each input kind feeds a graph (greenrt_harness.inputs).
+   */
+  inputs: {
+    image: {
+      /**
+       * Graph input name.
+       *
+       * @minItems 1
+       * @maxItems 1
+       */
+      names: string[];
+      /**
+       * Height and width, in pixels.
+       */
+      size: number;
+      /**
+       * Colour channels.
+       */
+      channels: number;
+    };
+    text: {
+      /**
+       * Graph input names: token ids, attention mask, token type ids.
+       *
+       * @minItems 1
+       */
+      names: string[];
+      /**
+       * Token ids are drawn uniformly from [0, vocabSize).
+       */
+      vocabSize: number;
+    };
+  };
+}
+
 // experiment.schema.json
 /**
  * A runtime: a framework's own runtime, ONNX Runtime in Python, or 'embedded' (onnxruntime-node inside the orchestrator).
  */
-export type RuntimeName = 'pytorch' | 'tensorflow' | 'mxnet' | 'onnxruntime' | 'embedded';
+export type RuntimeName = 'pytorch' | 'tensorflow' | 'mxnet' | 'onnxruntime' | 'openvino' | 'embedded';
 /**
  * Execution provider (device): CPU, CUDA, or TensorRT (ONNX Runtime only).
  */
@@ -192,6 +316,88 @@ export interface Gpu {
    * Keep TensorRT engines in a run-scoped cache folder, so only the first tensorrt trial of each configuration builds its engine (the build happens in warm-up either way and is timed separately).
    */
   tensorrtEngineCache?: boolean;
+}
+
+// harness-description.schema.json
+/**
+ * What `python3 -m greenrt_harness describe` prints inside a runtime image (images/common/greenrt_harness/describe.py); recorded in each run manifest's image description.
+ */
+export interface HarnessDescription {
+  /**
+   * Runtime the image's adapter drives (a catalogue runtime name, e.g. 'openvino').
+   */
+  framework: string;
+  /**
+   * Its version as the runtime reports it.
+   */
+  frameworkVersion: string;
+  /**
+   * Python version in the image (platform.python_version()).
+   */
+  python: string;
+  /**
+   * Installed versions of the packages that matter for a measurement, by distribution name.
+   */
+  packages: {
+    [k: string]: string;
+  };
+  /**
+   * Execution providers or devices the runtime reports as available, in its own names (e.g. 'CPUExecutionProvider', 'CPU').
+   */
+  providersAvailable: string[];
+}
+
+// image-lock.schema.json
+/**
+ * images/images.lock.json: local bases (greenrt/debian:<suite>, debootstrap + docker import) recorded by image id, and registry images a Dockerfile may name (none of greenrt's do) pinned to the digest seen first. Wheels are locked in each runtime's requirements-<flavour>.lock.
+ */
+export interface ImageLock {
+  /**
+   * Format version.
+   */
+  schemaVersion: 1;
+  /**
+   * Registry images by tag.
+   */
+  upstream: {
+    [k: string]: {
+      /**
+       * Registry digest; null until a host that has pulled the tag runs `greenrt images lock`.
+       */
+      digest: string | null;
+      /**
+       * When the digest was resolved (ISO 8601); null while unresolved.
+       */
+      resolvedAt: string | null;
+      /**
+       * Dockerfiles naming this tag, relative to the checkout.
+       */
+      usedBy: string[];
+    };
+  };
+  /**
+   * Local base images by tag.
+   */
+  localBases: {
+    [k: string]: {
+      /**
+       * Image id on the host that last recorded it (differs between hosts: debootstrap is not bit-reproducible).
+       */
+      imageId: string | null;
+      /**
+       * When it was recorded (ISO 8601).
+       */
+      recordedAt: string | null;
+      /**
+       * Dockerfiles building on it, relative to the checkout.
+       */
+      usedBy: string[];
+      /**
+       * A `docker import`ed image has no registry digest.
+       */
+      digest: 'not applicable';
+    };
+  };
 }
 
 // power-trace.schema.json
@@ -903,7 +1109,7 @@ export interface RuntimeEntry {
   /**
    * A runtime: a framework's own runtime, ONNX Runtime in Python, or 'embedded' (onnxruntime-node inside the orchestrator).
    */
-  name: 'pytorch' | 'tensorflow' | 'mxnet' | 'onnxruntime' | 'embedded';
+  name: 'pytorch' | 'tensorflow' | 'mxnet' | 'onnxruntime' | 'openvino' | 'embedded';
   /**
    * Execution providers to measure this runtime with.
    *
@@ -1384,7 +1590,7 @@ export interface TrialConfig {
   /**
    * Runtime.
    */
-  runtime: 'pytorch' | 'tensorflow' | 'mxnet' | 'onnxruntime' | 'embedded';
+  runtime: 'pytorch' | 'tensorflow' | 'mxnet' | 'onnxruntime' | 'openvino' | 'embedded';
   /**
    * Framework the model comes from.
    */
@@ -1647,7 +1853,7 @@ export interface TrialSpec {
   /**
    * Runtime that executes the model.
    */
-  runtime: 'pytorch' | 'tensorflow' | 'mxnet' | 'onnxruntime';
+  runtime: 'pytorch' | 'tensorflow' | 'mxnet' | 'onnxruntime' | 'openvino';
   /**
    * Framework the model comes from; equals runtime for framework runtimes, the exporting framework for onnxruntime.
    */

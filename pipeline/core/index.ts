@@ -1,5 +1,5 @@
 /**
- * core: typed errors and exit codes, ports (Clock), hashing/ids, logger, the seeded PRNG (mulberry32).
+ * core: typed errors and exit codes, ports (Clock, Progress), hashing/ids, logger, the seeded PRNG (mulberry32).
  * `escapeText`/`escapeLines`: the one escaping rule (controls made visible, length capped) for text from files.
  * `readInputFile(path, maxBytes)`: reads only regular files (FIFOs and devices refused without blocking), bounded;
  * `nestsDeeperThan(value, maxDepth)`: an iterative nesting check.

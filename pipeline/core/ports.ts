@@ -3,6 +3,20 @@
  * Fakes for tests live in `pipeline/testing/`.
  */
 
+/** Progress for long work, shown by the CLI (cli/progress.ts draws it); stages report through it. */
+export interface Progress {
+  /** A line that stays (an event worth keeping in the log). */
+  info(message: string): void;
+  /** The transient status (trial n of N, current step). */
+  status(message: string): void;
+  /** Trial-level progress: done of total, with an ETA from the mean trial time so far. */
+  step(done: number, total: number, label: string): void;
+  done(): void;
+}
+
+/** Progress that shows nothing (tests, quiet commands). */
+export const silentProgress: Progress = { info: () => {}, status: () => {}, step: () => {}, done: () => {} };
+
 /** Wall and monotonic time. `monotonicNs` shares the kernel's CLOCK_MONOTONIC with containers. */
 export interface Clock {
   /** Wall clock, ms since the Unix epoch. */

@@ -1,5 +1,5 @@
 import { constants, type Stats } from 'node:fs';
-import { open } from 'node:fs/promises';
+import { type FileHandle, open } from 'node:fs/promises';
 
 /** Why an input file was not read: `code` is an errno (ENOENT, EACCES, ...) or one of ours. */
 export class InputFileProblem extends Error {
@@ -32,7 +32,7 @@ export function describeKind(stats: Stats): string {
  */
 export async function readInputFile(path: string, maxBytes: number, options: { noFollow?: boolean } = {}): Promise<Buffer> {
   const flags = constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOCTTY | (options.noFollow ? constants.O_NOFOLLOW : 0);
-  let handle;
+  let handle: FileHandle;
   try {
     handle = await open(path, flags);
   } catch (error) {

@@ -11,6 +11,7 @@ describe('buildContext', () => {
   beforeEach(() => {
     repo = mkdtempSync(join(tmpdir(), 'greenrt-ctx-'));
     mkdirSync(join(repo, 'images', 'pytorch', 'tests'), { recursive: true });
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: a Dockerfile's own ${BASE_IMAGE}, not a template
     writeFileSync(join(repo, 'images', 'pytorch', 'Dockerfile'), 'ARG BASE_IMAGE=greenrt/debian:trixie\nFROM ${BASE_IMAGE}\n');
     writeFileSync(join(repo, 'images', 'pytorch', 'greenrt_adapter.py'), 'print(1)\n');
     writeFileSync(join(repo, 'images', 'pytorch', 'tests', 'test_adapter.py'), 'def test(): pass\n');

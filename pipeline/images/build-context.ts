@@ -2,11 +2,12 @@ import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { GreenrtError, canonicalJson, sha256Hex } from '../core/index.js';
 import { packageRoot } from '../contracts/index.js';
+import type { CatalogueImageRuntimeName } from '../catalogue/index.js';
 import { writeTar, type TarEntry } from './tar-writer.js';
 
-/** Runtimes that have an image (the embedded runtime runs in-process, without one). */
-export type ImageRuntime = 'pytorch' | 'tensorflow' | 'mxnet' | 'onnxruntime';
-/** cpu: any host; cuda: NVIDIA hosts (CUDA wheels from PyPI); tensorrt: onnxruntime only, TensorRT from NVIDIA's index. */
+/** Runtimes that have an image (catalogue entries with image flavours; the embedded runtime runs in-process). */
+export type ImageRuntime = CatalogueImageRuntimeName;
+/** cpu: any host; cuda: NVIDIA hosts (CUDA wheels from PyPI); tensorrt: TensorRT from NVIDIA's index. Per runtime: the catalogue's imageFlavours. */
 export type ImageFlavour = 'cpu' | 'cuda' | 'tensorrt';
 
 /** A build context ready for `docker build`: tar bytes, build args, and the tag derived from both. */

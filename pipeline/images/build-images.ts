@@ -1,6 +1,7 @@
 import { InputError } from '../core/index.js';
 import { packageRoot } from '../contracts/index.js';
-import { type ImageFlavour, type ImageRuntime } from './build-context.js';
+import { imageFlavours, runtimesWithProvider } from '../catalogue/index.js';
+import type { ImageFlavour, ImageRuntime } from './build-context.js';
 import type { DockerEngine } from './docker-engine.js';
 import { ensureImage, imageContext, type BuiltImage } from './ensure-image.js';
 import { imageRuntimes, lockImages, type LockResult } from './image-lock.js';
@@ -33,10 +34,12 @@ export interface BuildImagesResult {
  */
 export async function buildImages(engine: DockerEngine, options: BuildImagesOptions): Promise<BuildImagesResult> {
   const repoRoot = options.repoRoot ?? packageRoot;
-  const runtimes = options.runtimes ?? (options.flavour === 'tensorrt' ? (['onnxruntime'] as ImageRuntime[]) : imageRuntimes(repoRoot));
-  const notTrt = runtimes.filter((r) => options.flavour === 'tensorrt' && r !== 'onnxruntime');
-  if (notTrt.length > 0) {
-    throw new InputError('No tensorrt flavour', notTrt.map((r) => ({ file: 'command line', path: '', message: `runtime "${r}" has no tensorrt flavour: TensorRT is an execution provider of onnxruntime only` })));
+  const hasFlavour = (r: ImageRuntime) => imageFlavours(r).includes(options.flavour);
+  const runtimes = options.runtimes ?? imageRuntimes(repoRoot).filter(hasFlavour);
+  const without = runtimes.filter((r) => !hasFlavour(r));
+  if (without.length > 0) {
+    const withIt = runtimesWithProvider(options.flavour).filter((r) => imageFlavours(r).length > 0);
+    throw new InputError(`No ${options.flavour} flavour`, without.map((r) => ({ file: 'command line', path: '', message: `runtime "${r}" has no ${options.flavour} flavour (catalogue/catalogue.json): ${options.flavour} images exist for ${withIt.join(', ')} only` })));
   }
   await lockImages(engine, { repoRoot, runtimes, write: false });
   if (options.flavour === 'tensorrt') await requireTensorrtImageOrIndex(engine, { repoRoot, caBundlePath: options.caBundlePath });
@@ -86,7 +89,7 @@ export async function listImages(engine: DockerEngine, options: { repoRoot?: str
   const repoRoot = options.repoRoot ?? packageRoot;
   const currentTags = new Set<string>();
   for (const runtime of imageRuntimes(repoRoot)) {
-    for (const flavour of ['cpu', 'cuda', 'tensorrt'] as const) {
+    for (const flavour of imageFlavours(runtime) as readonly ImageFlavour[]) {
       try {
         currentTags.add(imageContext({ runtime, flavour, repoRoot, caBundlePath: options.caBundlePath }).ctx.tag);
       } catch {

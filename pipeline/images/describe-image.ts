@@ -1,17 +1,12 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { sha256Hex } from '../core/index.js';
+import { Contracts, SchemaId, type HarnessDescription } from '../contracts/index.js';
 import type { DockerEngine } from './docker-engine.js';
 import { runThrowaway } from './throwaway-container.js';
 
-/** `python3 -m greenrt_harness describe` inside the image. */
-export interface HarnessDescription {
-  framework: string;
-  frameworkVersion: string;
-  python: string;
-  packages: Record<string, string>;
-  providersAvailable: string[];
-}
+/** `python3 -m greenrt_harness describe` inside the image (schemas/harness-description.schema.json). */
+export type { HarnessDescription };
 
 /** Debian packages installed in the image: enough to tell two images apart and to read the key versions. */
 export interface DpkgSummary {
@@ -83,13 +78,17 @@ export async function describeImage(engine: DockerEngine, imageId: string, optio
   const described = await runThrowaway(engine, imageId, ['python3', '-m', 'greenrt_harness', 'describe'], { timeoutMs });
   if (described.exitCode === 0) {
     try {
-      harness = JSON.parse(described.stdout) as HarnessDescription;
+      const data: unknown = JSON.parse(described.stdout);
+      const problems = new Contracts().check(SchemaId.harnessDescription, data);
+      if (problems.length === 0) harness = data as HarnessDescription;
+      else harnessError = `describe printed JSON that does not match schemas/harness-description.schema.json: ${problems.map((p) => `${p.path || '/'}: ${p.message}`).join('; ')}`;
     } catch (error) {
       harnessError = `describe printed no JSON (${(error as Error).message})`;
     }
   } else {
     harnessError = `describe exited ${described.exitCode}: ${described.stderr.trim().split('\n').slice(-3).join(' | ')}`;
   }
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: dpkg-query's own ${Package} format fields
   const dpkg = await runThrowaway(engine, imageId, ['dpkg-query', '-W', '-f=${Package}\t${Version}\n'], { timeoutMs });
   const record = await runThrowaway(engine, imageId, ['cat', CUDA_RECORD_PATH], { timeoutMs });
   const description: ImageDescription = {

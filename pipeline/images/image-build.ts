@@ -83,8 +83,7 @@ export async function buildFromContext(engine: DockerEngine, ctx: BuildContext, 
   try {
     for await (const chunk of stream as AsyncIterable<Buffer | string>) {
       buffer += chunk.toString();
-      let newline: number;
-      while ((newline = buffer.indexOf('\n')) >= 0) {
+      for (let newline = buffer.indexOf('\n'); newline >= 0; newline = buffer.indexOf('\n')) {
         handle(buffer.slice(0, newline));
         buffer = buffer.slice(newline + 1);
       }

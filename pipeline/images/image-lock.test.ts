@@ -48,6 +48,7 @@ describe('lockImages (fake engine)', () => {
   it('drops entries that no Dockerfile names any more (a full scan only)', async () => {
     const engine = fakeImageEngine({ 'greenrt/debian:trixie': { Id: 'sha256:base1' } });
     await lockImages(engine, { repoRoot: repo, now });
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: a Dockerfile's own ${BASE_IMAGE}, not a template
     writeFileSync(join(repo, 'images', 'pytorch', 'Dockerfile'), 'ARG BASE_IMAGE=greenrt/debian:trixie\nFROM ${BASE_IMAGE}\n');
     const partial = await lockImages(engine, { repoRoot: repo, now, runtimes: ['pytorch'] });
     expect(partial.lock.upstream[CUDA]).toBeDefined();
@@ -55,6 +56,19 @@ describe('lockImages (fake engine)', () => {
     expect(full.changes).toEqual([`${CUDA}: removed (no Dockerfile names it)`]);
     expect(readLock(join(repo, 'images', 'images.lock.json')).upstream).toEqual({});
     expect(full.lock.localBases['greenrt/debian:trixie']?.imageId).toBe('sha256:base1');
+  });
+
+  it('refuses a lock that does not match its schema, naming the field and the fix', () => {
+    const file = join(repo, 'images', 'images.lock.json');
+    writeFileSync(file, JSON.stringify({ schemaVersion: 1, upstream: { [CUDA]: { digest: 'latest', resolvedAt: null, usedBy: [] } }, localBases: {} }));
+    expect(() => readLock(file)).toThrow(GreenrtError);
+    expect(() => readLock(file)).toThrow(/images\.lock\.json does not match schemas\/image-lock\.schema\.json: .*\/digest: must match pattern.*delete it and run greenrt images lock/);
+    writeFileSync(file, '{ "schemaVersion": 1,');
+    expect(() => readLock(file)).toThrow(/is not valid JSON/);
+  });
+
+  it('the committed images/images.lock.json matches its schema', () => {
+    expect(() => readLock(join(import.meta.dirname, '..', '..', 'images', 'images.lock.json'))).not.toThrow();
   });
 
   it('repoOf strips tags but not registry ports', () => {

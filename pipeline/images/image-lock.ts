@@ -1,7 +1,8 @@
 import { existsSync, readFileSync, readdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { GreenrtError } from '../core/index.js';
-import { packageRoot } from '../contracts/index.js';
+import { Contracts, SchemaId, packageRoot, type ImageLock } from '../contracts/index.js';
+import { imageRuntimeNames } from '../catalogue/index.js';
 import type { ImageRuntime } from './build-context.js';
 import type { DockerEngine } from './docker-engine.js';
 import { readDockerfileBases } from './dockerfile-bases.js';
@@ -13,29 +14,11 @@ import { inspectImageOrNull } from './image-build.js';
  * runtime's requirements-<flavour>.lock. Registry images that a Dockerfile may still name (none of
  * greenrt's do) are pinned to the digest seen on the first build and checked on every later one.
  */
-export interface ImageLock {
-  schemaVersion: 1;
-  upstream: Record<string, UpstreamLockEntry>;
-  localBases: Record<string, LocalBaseLockEntry>;
-}
-
-export interface UpstreamLockEntry {
-  /** Registry digest (sha256:...), null until a host that has pulled the tag runs `greenrt images lock`. */
-  digest: string | null;
-  /** When the digest was resolved (ISO 8601), null while unresolved. */
-  resolvedAt: string | null;
-  /** Dockerfiles naming this tag, relative to the checkout. */
-  usedBy: string[];
-}
-
-export interface LocalBaseLockEntry {
-  /** Image id on the host that last recorded it (differs between hosts: debootstrap is not bit-reproducible). */
-  imageId: string | null;
-  recordedAt: string | null;
-  usedBy: string[];
-  /** Always 'not applicable': a `docker import`ed image has no registry digest. */
-  digest: 'not applicable';
-}
+export type { ImageLock };
+/** One registry image of the lock (schemas/image-lock.schema.json). */
+export type UpstreamLockEntry = ImageLock['upstream'][string];
+/** One local base of the lock (schemas/image-lock.schema.json). */
+export type LocalBaseLockEntry = ImageLock['localBases'][string];
 
 export interface LockResult {
   lock: ImageLock;
@@ -50,9 +33,15 @@ export const LOCK_FILE = join('images', 'images.lock.json');
 
 export function readLock(lockPath: string): ImageLock {
   if (!existsSync(lockPath)) return { schemaVersion: 1, upstream: {}, localBases: {} };
-  const data = JSON.parse(readFileSync(lockPath, 'utf8')) as Partial<ImageLock>;
-  if (data.schemaVersion !== 1 || typeof data.upstream !== 'object' || typeof data.localBases !== 'object') {
-    throw new GreenrtError('E_IMAGE_LOCK', `Image lock ${lockPath}: unknown format (schemaVersion ${String(data.schemaVersion)}). Delete it and run greenrt images lock.`);
+  let data: unknown;
+  try {
+    data = JSON.parse(readFileSync(lockPath, 'utf8'));
+  } catch (error) {
+    throw new GreenrtError('E_IMAGE_LOCK', `Image lock ${lockPath} is not valid JSON: ${(error as Error).message}. Restore it from git, or delete it and run greenrt images lock.`);
+  }
+  const problems = new Contracts().check(SchemaId.imageLock, data);
+  if (problems.length > 0) {
+    throw new GreenrtError('E_IMAGE_LOCK', `Image lock ${lockPath} does not match schemas/image-lock.schema.json: ${problems.map((p) => `${p.path || '/'}: ${p.message}`).join('; ')}. Restore it from git, or delete it and run greenrt images lock.`);
   }
   return data as ImageLock;
 }
@@ -61,7 +50,7 @@ export function readLock(lockPath: string): ImageLock {
 export function imageRuntimes(repoRoot = packageRoot): ImageRuntime[] {
   const dir = join(repoRoot, 'images');
   return readdirSync(dir)
-    .filter((d) => ['pytorch', 'tensorflow', 'mxnet', 'onnxruntime'].includes(d) && existsSync(join(dir, d, 'Dockerfile')))
+    .filter((d) => (imageRuntimeNames as readonly string[]).includes(d) && existsSync(join(dir, d, 'Dockerfile')))
     .sort() as ImageRuntime[];
 }
 
@@ -83,7 +72,8 @@ export async function lockImages(engine: DockerEngine, options: { repoRoot?: str
     const bases = readDockerfileBases(readFileSync(join(repoRoot, file), 'utf8'));
     for (const ref of [...bases.upstreamRefs, ...(bases.base ? [bases.base] : [])]) named.add(ref);
     for (const ref of bases.upstreamRefs) {
-      const entry = (lock.upstream[ref] ??= { digest: null, resolvedAt: null, usedBy: [] });
+      const entry = lock.upstream[ref] ?? { digest: null, resolvedAt: null, usedBy: [] };
+      lock.upstream[ref] = entry;
       if (!entry.usedBy.includes(file)) entry.usedBy = [...entry.usedBy, file].sort();
       const digests = await localDigests(engine, ref);
       if (digests === null) {
@@ -104,7 +94,8 @@ export async function lockImages(engine: DockerEngine, options: { repoRoot?: str
       }
     }
     if (bases.base && !bases.upstreamRefs.includes(bases.base)) {
-      const entry = (lock.localBases[bases.base] ??= { imageId: null, recordedAt: null, usedBy: [], digest: 'not applicable' });
+      const entry = lock.localBases[bases.base] ?? { imageId: null, recordedAt: null, usedBy: [], digest: 'not applicable' };
+      lock.localBases[bases.base] = entry;
       if (!entry.usedBy.includes(file)) entry.usedBy = [...entry.usedBy, file].sort();
       const id = (await inspectImageOrNull(engine, bases.base))?.Id ?? null;
       if (id && id !== entry.imageId) {

@@ -1,7 +1,7 @@
 import { rename, rm, mkdir, lstat } from 'node:fs/promises';
 import { readUntrustedFile } from '../runners/trial-outcome.js';
 import { join, resolve, relative } from 'node:path';
-import { Contracts, SchemaId, type PreparedModel, type PrepareSpec } from '../contracts/index.js';
+import { type Contracts, SchemaId, type PreparedModel, type PrepareSpec } from '../contracts/index.js';
 import { GreenrtError, sha256File, shortHash } from '../core/index.js';
 import { checkConversion, type ConversionCheck } from './conversion-check.js';
 

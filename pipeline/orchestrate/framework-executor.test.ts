@@ -1,4 +1,5 @@
 import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { withSchemaDefaults } from '../testing/experiment-spec.js';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -10,7 +11,7 @@ import { findOnPath } from './find-on-path.js';
 
 // FAKE engine: `docker info` of a host where the toolkit is installed but no nvidia runtime is registered.
 const engine = { docker: {} as DockerEngine['docker'], info: { serverVersion: '26.1', apiVersion: '1.45', storageDriver: 'overlay2', cgroupVersion: '2', runtimes: ['runc'], nvidiaRuntime: false, operatingSystem: 'Debian', kernelVersion: '6.1', cpuCount: 2, memoryMiB: 4096 } };
-const spec = { schemaVersion: 1 as const, name: 'gpu', runtimes: [{ name: 'pytorch' as const, providers: ['cuda' as const] }], models: ['resnet50' as const], batchSizes: [1], repetitions: 1, warmupIterations: 1, measuredIterations: 1 };
+const spec = withSchemaDefaults({ schemaVersion: 1, name: 'gpu', runtimes: [{ name: 'pytorch', providers: ['cuda'] }], models: ['resnet50'], batchSizes: [1], repetitions: 1, warmupIterations: 1, measuredIterations: 1 });
 const progress = { info: () => undefined, status: () => undefined, step: () => undefined, done: () => undefined };
 const options = { contracts: new Contracts(), progress, artifactsDir: '/tmp/unused', connect: async () => engine };
 

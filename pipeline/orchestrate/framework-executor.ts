@@ -1,7 +1,8 @@
 import { join } from 'node:path';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import type { Contracts, Experiment } from '../contracts/index.js';
+import type { Contracts } from '../contracts/index.js';
+import type { ExperimentSpec } from '../config/index.js';
 import { EnvironmentError } from '../core/index.js';
 import { connectDocker, ensureImage, requireTensorrtImageOrIndex, type BuiltImage, type DockerEngine } from '../images/index.js';
 import { prepareModel, type ResolvedModel } from '../models/index.js';
@@ -9,7 +10,7 @@ import type { RunPlan } from '../plan/index.js';
 import { DockerRunner, ProcessRunner, removeOrphans, type TrialRunner } from '../runners/index.js';
 import { gpuDeviceIds, type GpuSelection } from './gpu-selection.js';
 import { findOnPath } from './find-on-path.js';
-import type { Progress } from '../cli/progress.js';
+import type { Progress } from '../core/index.js';
 import type { FrameworkExecutor, ImageRecord } from './ports.js';
 
 export interface ExecutorOptions {
@@ -32,8 +33,8 @@ export const NVIDIA_HOOK = 'nvidia-container-runtime-hook';
  * The images a plan needs that this host may be unable to build: the tensorrt variant needs NVIDIA's
  * index (or the image already on the engine). Docker runner only: the process runner uses the host's Python.
  */
-export async function preflightImages(spec: Experiment, plan: RunPlan, options: Pick<ExecutorOptions, 'caBundlePath' | 'connect'>): Promise<void> {
-  if ((spec.runner ?? 'docker') !== 'docker' || !plan.images.some((i) => i.flavour === 'tensorrt')) return;
+export async function preflightImages(spec: ExperimentSpec, plan: RunPlan, options: Pick<ExecutorOptions, 'caBundlePath' | 'connect'>): Promise<void> {
+  if (spec.runner !== 'docker' || !plan.images.some((i) => i.flavour === 'tensorrt')) return;
   const engine = await (options.connect ?? connectDocker)();
   await requireTensorrtImageOrIndex(engine, { caBundlePath: options.caBundlePath });
 }
@@ -54,9 +55,9 @@ export async function dockerGpuSupport(engine: DockerEngine, which: (command: st
  * the docker runner needs a reachable engine, and with it the nvidia runtime when a trial uses
  * cuda/tensorrt; the process runner needs nvidia-smi for those.
  */
-export async function createFrameworkExecutor(spec: Experiment, plan: RunPlan, options: ExecutorOptions): Promise<FrameworkExecutor> {
+export async function createFrameworkExecutor(spec: ExperimentSpec, plan: RunPlan, options: ExecutorOptions): Promise<FrameworkExecutor> {
   const needsGpu = plan.images.some((i) => i.flavour !== 'cpu');
-  if ((spec.runner ?? 'docker') === 'docker') {
+  if (spec.runner === 'docker') {
     const engine = await (options.connect ?? connectDocker)();
     if (needsGpu && !(await dockerGpuSupport(engine, options.which))) {
       throw new EnvironmentError('E_NO_GPU_RUNTIME', `The experiment has cuda/tensorrt trials, but Docker cannot give containers a GPU on this host: no nvidia runtime in \`docker info\` and no ${NVIDIA_HOOK} on PATH.`, {
@@ -78,7 +79,7 @@ class Executor implements FrameworkExecutor {
     readonly kind: 'docker' | 'process',
     private readonly options: ExecutorOptions,
     private readonly engine: DockerEngine | null,
-    private readonly spec: Experiment,
+    private readonly spec: ExperimentSpec,
   ) {}
 
   attach(runId: string): void {
@@ -122,15 +123,15 @@ class Executor implements FrameworkExecutor {
       need.source,
       {
         cacheDir: join(this.options.artifactsDir, 'models'),
-        weights: this.spec.weights ?? 'random',
-        seed: this.spec.seed ?? 0,
-        sequenceLength: this.spec.sequenceLength ?? 128,
+        weights: this.spec.weights,
+        seed: this.spec.seed,
+        sequenceLength: this.spec.sequenceLength,
         imageKey: image?.tag ?? `process:${need.source}`,
       },
       async (spec, hostOutputDir) => {
         const { outputDir: _ignored, ...rest } = spec;
         const execution = await prepare(
-          { spec: rest, outputDir: hostOutputDir, workDir: `${hostOutputDir}.work`, ...(image ? { image } : {}), timeoutMs: 3_600_000, memoryLimitMiB: this.spec.memoryLimitMiB ?? null },
+          { spec: rest, outputDir: hostOutputDir, workDir: `${hostOutputDir}.work`, ...(image ? { image } : {}), timeoutMs: 3_600_000, memoryLimitMiB: this.spec.memoryLimitMiB },
           signal,
         );
         if (execution.failure) throw new Error(`${execution.failure}\n${execution.logTail.split('\n').slice(-10).join('\n')}`);
@@ -148,8 +149,8 @@ class Executor implements FrameworkExecutor {
         modelDir: model.dir,
         workDir,
         ...(image ? { image } : {}),
-        timeoutMs: (this.spec.trialTimeoutS ?? 1800) * 1000,
-        memoryLimitMiB: this.spec.memoryLimitMiB ?? null,
+        timeoutMs: this.spec.trialTimeoutS * 1000,
+        memoryLimitMiB: this.spec.memoryLimitMiB,
         onProcessStart: onStart,
         gpuDevices: gpuDeviceIds(this.options.gpus ?? null),
         ...(extra?.caches ? { caches: extra.caches } : {}),

@@ -13,7 +13,7 @@ export interface GpuSelection {
  * needs a GPU; otherwise the selection is empty and nothing GPU-related is measured from it.
  */
 export function selectGpus(devices: readonly (number | string)[] | undefined, inventory: GpuInventory, needsGpu: boolean): GpuSelection {
-  const wanted = devices && devices.length ? devices : [0];
+  const wanted = devices?.length ? devices : [0];
   const measured: GpuDevice[] = [];
   const missing: string[] = [];
   for (const want of wanted) {

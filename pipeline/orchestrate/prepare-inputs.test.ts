@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { silentProgress } from '../cli/progress.js';
+import { silentProgress } from '../core/index.js';
 import { loadExperiment, type LoadedExperiment } from '../config/index.js';
 import { Contracts } from '../contracts/index.js';
 import { GreenrtError, sha256Hex, silentLogger } from '../core/index.js';

@@ -3,7 +3,7 @@ import { describeError, GreenrtError } from '../core/index.js';
 import type { LoadedExperiment } from '../config/index.js';
 import type { NeededModel, RunPlan } from '../plan/index.js';
 import { resolvePrebuilt, type ResolvedModel } from '../models/index.js';
-import type { Progress } from '../cli/progress.js';
+import type { Progress } from '../core/index.js';
 import type { FrameworkExecutor, ImageRecord } from './ports.js';
 import type { ImageArchVerdict } from './arch-preflight.js';
 

@@ -1,14 +1,14 @@
 import { readFileSync, statSync } from 'node:fs';
 import { relative } from 'node:path';
-import type { Contracts, Experiment, RunManifest, TrialResult } from '../contracts/index.js';
+import type { Contracts, RunManifest, TrialResult } from '../contracts/index.js';
 import { type Clock, createLogger, EnvironmentError, GreenrtError, ExitCode, describeError } from '../core/index.js';
-import { loadExperiment, type LoadedExperiment } from '../config/index.js';
+import { loadExperiment, type ExperimentSpec, type LoadedExperiment } from '../config/index.js';
 import { planRun, checkPlanSize, shardPlan, type RunPlan, type ShardSpec } from '../plan/index.js';
 import { RunStore, makeRunId, ensureFolder, describeWriteError, verifyRunFolder, refuseDamagedRun } from '../results/index.js';
 import { EmbeddedRunner } from '../runners/embedded/index.js';
 import { prepareInputs } from './prepare-inputs.js';
 import { runOneTrial } from './run-trial.js';
-import type { Progress } from '../cli/progress.js';
+import type { Progress } from '../core/index.js';
 import { describeHost, describeGreenrt } from './host-info.js';
 import type { FrameworkExecutor, MeasurementPort } from './ports.js';
 import { finishRun } from './finish-run.js';
@@ -22,13 +22,13 @@ export interface RunDependencies {
   contracts: Contracts;
   clock: Clock;
   progress: Progress;
-  createMeasurement(spec: Experiment, gpus?: GpuSelection | null): Promise<MeasurementPort>;
+  createMeasurement(spec: ExperimentSpec, gpus?: GpuSelection | null): Promise<MeasurementPort>;
   /** Built only when the plan has framework trials (connects to Docker, checks GPUs). */
-  createFrameworkExecutor(spec: Experiment, plan: RunPlan, gpus?: GpuSelection | null): Promise<FrameworkExecutor>;
+  createFrameworkExecutor(spec: ExperimentSpec, plan: RunPlan, gpus?: GpuSelection | null): Promise<FrameworkExecutor>;
   /** The host's GPUs (NVML, else nvidia-smi); absent: no selection (tests without GPUs). */
   listGpus?(): Promise<GpuInventory>;
   /** Refuses (throws) a plan whose images this host cannot build, before anything else is asked of it. */
-  preflightImages?(spec: Experiment, plan: RunPlan): Promise<void>;
+  preflightImages?(spec: ExperimentSpec, plan: RunPlan): Promise<void>;
 }
 
 export interface RunRequest {

@@ -98,7 +98,7 @@ describe('planRun: matrix expansion', () => {
   it('rejects impossible combinations with InputError', () => {
     const bad = study({ runtimes: [{ name: 'tensorflow', providers: ['tensorrt'] }] });
     expect(() => planRun(bad)).toThrow(InputError);
-    expect(() => planRun(bad)).toThrow(/"tensorrt" is only available on runtime "onnxruntime"/);
+    expect(() => planRun(bad)).toThrow(/runtime "tensorflow" only supports providers "cpu", "cuda", not "tensorrt"/);
   });
 });
 

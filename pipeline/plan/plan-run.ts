@@ -1,5 +1,6 @@
 import type { Experiment, FrameworkName, TrialConfig } from '../contracts/index.js';
 import { InputError, shortHash } from '../core/index.js';
+import { imageFlavours } from '../catalogue/index.js';
 import { seededShuffle } from './prng.js';
 import { combinationIssues, isOnnxRuntime } from './runtime-rules.js';
 import type { ImageRef, ModelRef, NeededImage, NeededModel, PlannedTrial, RunPlan } from './types.js';
@@ -98,7 +99,7 @@ function expandMatrix(spec: Experiment): Omit<PlannedTrial, 'orderIndex'>[] {
               trials.push({
                 id: trialId(config, spec.repetitions),
                 config,
-                image: runtime.name === 'embedded' ? null : { runtime: runtime.name, flavour },
+                image: imageFlavours(runtime.name).length === 0 ? null : { runtime: runtime.name as ImageRef['runtime'], flavour },
                 model: { model, source, format: onnx ? 'onnx' : 'native' },
               });
             }

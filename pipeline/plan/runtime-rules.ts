@@ -1,13 +1,10 @@
-import type { FrameworkName, RuntimeName } from '../contracts/index.js';
+import { frameworkNames, isOnnxRuntime, onnxRuntimeNames, runtimeProviders, runtimesWithProvider } from '../catalogue/index.js';
 
-/** Runtimes that run ONNX exports of the source frameworks' models. */
-export const onnxRuntimes: readonly RuntimeName[] = ['onnxruntime', 'embedded'];
-/** Runtimes that run their own framework's native model. */
-export const frameworkRuntimes: readonly FrameworkName[] = ['pytorch', 'tensorflow', 'mxnet'];
-
-export function isOnnxRuntime(name: RuntimeName): boolean {
-  return onnxRuntimes.includes(name);
-}
+export { isOnnxRuntime };
+/** Runtimes that run ONNX exports of the source frameworks' models (catalogue kind "onnx"). */
+export const onnxRuntimes: readonly string[] = onnxRuntimeNames;
+/** Runtimes that run their own framework's native model (catalogue kind "framework"). */
+export const frameworkRuntimes: readonly string[] = frameworkNames;
 
 /** A rule broken by a combination of otherwise valid values. `path` is a JSON pointer into the experiment. */
 export interface CombinationIssue {
@@ -44,23 +41,20 @@ export function combinationIssues(data: unknown): CombinationIssue[] {
     } else firstIndexByName.set(name, i);
 
     list(entry.providers).forEach((provider, j) => {
-      if (name === 'embedded' && typeof provider === 'string' && provider !== 'cpu') {
-        issues.push({
-          path: `${at}/providers/${j}`,
-          message: `runtime "embedded" only supports provider "cpu", not "${provider}"`,
-          hint: `Measure "${provider}" through an "onnxruntime" entry instead.`,
-        });
-      } else if (provider === 'tensorrt' && name !== 'onnxruntime') {
-        issues.push({
-          path: `${at}/providers/${j}`,
-          message: `execution provider "tensorrt" is only available on runtime "onnxruntime", not "${name}"`,
-          hint: 'Remove "tensorrt" here and add it to an "onnxruntime" entry.',
-        });
-      }
+      const supported = runtimeProviders(name);
+      // Unknown runtimes and providers are the schema's to report.
+      if (typeof provider !== 'string' || supported.length === 0 || supported.includes(provider)) return;
+      const elsewhere = runtimesWithProvider(provider);
+      if (elsewhere.length === 0) return;
+      issues.push({
+        path: `${at}/providers/${j}`,
+        message: `runtime "${name}" only supports provider${supported.length > 1 ? 's' : ''} ${supported.map((p) => `"${p}"`).join(', ')}, not "${provider}"`,
+        hint: `Remove "${provider}" here and measure it through ${elsewhere.map((r) => `an "${r}"`).join(' or ')} entry.`,
+      });
     });
 
-    const onnx = (onnxRuntimes as readonly string[]).includes(name);
-    const framework = (frameworkRuntimes as readonly string[]).includes(name);
+    const onnx = onnxRuntimes.includes(name);
+    const framework = frameworkRuntimes.includes(name);
     if (onnx && entry.sources === undefined) {
       issues.push({
         path: `${at}/sources`,
@@ -71,7 +65,7 @@ export function combinationIssues(data: unknown): CombinationIssue[] {
       issues.push({
         path: `${at}/sources`,
         message: `"sources" is not allowed on framework runtime "${name}": it runs its own native model`,
-        hint: 'Remove "sources" from this entry (it applies to onnxruntime and embedded only).',
+        hint: `Remove "sources" from this entry (it applies to ${onnxRuntimes.join(', ')} only).`,
       });
     }
     if (onnx) for (const s of list(entry.sources)) if (typeof s === 'string') onnxSources.add(s);
@@ -94,7 +88,7 @@ export function combinationIssues(data: unknown): CombinationIssue[] {
       issues.push({
         path: `/prebuiltModels/${i}`,
         message: `prebuilt model ${p.model} from ${p.source} is not run by any ONNX runtime of this experiment`,
-        hint: `Remove it, or list "${p.model}" in models and "${p.source}" in the sources of an onnxruntime or embedded entry.`,
+        hint: `Remove it, or list "${p.model}" in models and "${p.source}" in the sources of an ${onnxRuntimes.join(' or ')} entry.`,
       });
     }
   });

@@ -1,11 +1,12 @@
-import type { FrameworkName, ModelName, PrebuiltModel, RuntimeName, TrialConfig } from '../contracts/index.js';
+import type { FrameworkName, ModelName, PrebuiltModel, TrialConfig } from '../contracts/index.js';
+import type { CatalogueImageRuntimeName } from '../catalogue/index.js';
 
 /**
  * A runtime image: one per runtime and flavour. The flavour follows the provider: 'cpu', 'cuda', and
  * 'tensorrt' (onnxruntime's variant with TensorRT from NVIDIA's index, see images/onnxruntime/Dockerfile).
  */
 export interface ImageRef {
-  runtime: Exclude<RuntimeName, 'embedded'>;
+  runtime: CatalogueImageRuntimeName;
   flavour: 'cpu' | 'cuda' | 'tensorrt';
 }
 

@@ -60,7 +60,8 @@ class KoffiNvml implements NvmlBinding {
   private readonly devicePtr: unknown;
 
   constructor(
-    private readonly koffi: Koffi,
+    koffi: Koffi,
+    // biome-ignore lint/correctness/noUnusedPrivateClassMembers: held so the loaded library lives as long as its functions
     private readonly lib: KoffiLib,
     readonly libraryPath: string,
   ) {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { powerSettings } from '../testing/experiment-spec.js';
 import { Contracts, SchemaId } from '../contracts/index.js';
 import { systemClock } from '../core/index.js';
 import { FakeNvidiaSmi } from '../testing/fake-nvidia-smi.js';
@@ -13,7 +14,7 @@ describe('PowerMeasurement (the orchestrator-facing port)', () => {
     const clock = new ManualClock();
     const nvml = new FakeNvml(clock, [{ steps: synthesizeSteps({ durationMs: 30_000, powerW: (t) => (t >= 3000 && t < 6000 ? 250 : 50), counterPeriodMs: 100, powerPeriodMs: 20 }) }]);
     const m = await PowerMeasurement.open(
-      { sources: ['nvml', 'rapl'], sampleHz: 10, baselineS: 1, cooldown: { maxS: 5 }, updatePeriodBurstMs: 0 },
+      { ...powerSettings({ sources: ['nvml', 'rapl'], sampleHz: 10, baselineS: 1, cooldown: { maxS: 5 } }), updatePeriodBurstMs: 0 },
       { clock, nvml: fakeNvmlLoader(nvml), powercapRoot: '/nonexistent', hwmonRoot: null },
     );
     expect(m.canMeasure()).toBe(true);
@@ -49,7 +50,7 @@ describe('PowerMeasurement (the orchestrator-facing port)', () => {
 
   it('restores a baseline from its manifest record on resume', async () => {
     const clock = new ManualClock();
-    const m = await PowerMeasurement.open({ sources: ['none'] }, { clock });
+    const m = await PowerMeasurement.open(powerSettings({ sources: ['none'] }), { clock });
     m.restoreBaseline({ startNs: '1', endNs: '2', durationMs: 0, domains: [{ source: 'nvml', domain: 'gpu:0', hardware: 'gpu:0', powerW: 42, provenance: 'counter', temperatureC: 30 }], reason: null });
     expect(m.monitor.baseline?.domains[0]?.powerW).toBe(42);
     expect(await m.measureBaseline()).toEqual({ durationMs: 0, domains: [], reason: 'no power source works: no idle baseline' });

@@ -1,21 +1,18 @@
 import type { PowerTrace, TrialResult } from '../contracts/index.js';
+import type { ExperimentSpec } from '../config/index.js';
 import { baselineFromRecord, baselineRecord } from './baseline.js';
 import { createPowerMonitor, type PowerDeps } from './create-sources.js';
 import type { PowerMonitor, Recording } from './power-monitor.js';
 import { toPowerTrace } from './power-trace.js';
 import { checkMeasurementRules, measurementWarnings, type MeasurementRules } from './rules.js';
-import type { CooldownResult, PowerSourceName, Recorded } from './types.js';
+import type { CooldownResult, Recorded } from './types.js';
 import { energyForWindow } from './window-energy.js';
 
-/** Experiment `power` settings (seconds, as in the YAML) plus rule overrides. */
-export interface PowerMeasurementSettings {
-  sources?: PowerSourceName[];
-  sampleHz?: number;
-  baselineS?: number;
-  cooldown?: { minS?: number; maxS?: number; powerTolerance?: number; temperatureToleranceC?: number };
+/** Experiment `power` settings as validated (schema defaults applied; seconds, as in the YAML) plus rule overrides. */
+export type PowerMeasurementSettings = ExperimentSpec['power'] & {
   rules?: Partial<MeasurementRules>;
   updatePeriodBurstMs?: number;
-}
+};
 
 /**
  * The monitor as the run loop uses it (structurally the orchestrator's MeasurementPort): settings
@@ -45,7 +42,7 @@ export class PowerMeasurement {
 
   /** Measures the idle baseline (power.baselineS); a manifest record, also when skipped. */
   async measureBaseline(signal?: AbortSignal): Promise<Record<string, unknown>> {
-    const seconds = this.settings.baselineS ?? 10;
+    const seconds = this.settings.baselineS;
     if (seconds <= 0) return { durationMs: 0, domains: [], reason: 'power.baselineS is 0: no idle baseline, net energy unavailable' };
     if (!this.canMeasure()) return { durationMs: 0, domains: [], reason: 'no power source works: no idle baseline' };
     return baselineRecord(await this.monitor.measureBaseline(seconds * 1000, signal));
@@ -54,7 +51,7 @@ export class PowerMeasurement {
   /** The baseline's power trace (trialId 'baseline'), null before one was measured. */
   baselineTrace(runId: string): PowerTrace | null {
     const b = this.monitor.baseline;
-    return b && b.recorded.series.length ? toPowerTrace(runId, b.recorded) : null;
+    return b?.recorded.series.length ? toPowerTrace(runId, b.recorded) : null;
   }
 
   /** On resume: reuse the baseline recorded in the manifest instead of measuring a new one. */
@@ -63,9 +60,9 @@ export class PowerMeasurement {
   }
 
   async waitForCooldown(signal?: AbortSignal): Promise<CooldownResult> {
-    const c = this.settings.cooldown ?? {};
+    const c = this.settings.cooldown;
     return this.monitor.waitForCooldown(
-      { minMs: (c.minS ?? 0) * 1000, maxMs: (c.maxS ?? 60) * 1000, powerTolerance: c.powerTolerance ?? 0.1, temperatureToleranceC: c.temperatureToleranceC ?? 5 },
+      { minMs: c.minS * 1000, maxMs: c.maxS * 1000, powerTolerance: c.powerTolerance, temperatureToleranceC: c.temperatureToleranceC },
       signal,
     );
   }

@@ -11,7 +11,9 @@ import { energyForWindow } from './window-energy.js';
 
 const contracts = new Contracts();
 const fixtures: PowercapFixture[] = [];
-afterEach(() => fixtures.splice(0).forEach((f) => f.cleanup()));
+afterEach(() => {
+  for (const f of fixtures.splice(0)) f.cleanup();
+});
 
 /** GPU: 60 W idle, 300 W for 5-8 s, 100 W until 12 s, then 60 W; hot (70 °C) from 5 s to 12 s. */
 const gpuPowerW = (t: number) => (t < 5000 ? 60 : t < 8000 ? 300 : t < 12000 ? 100 : 60);

@@ -19,7 +19,9 @@ function achievedHz(samples: TimedValue[]): number {
  */
 export function toPowerTrace(runId: string, recorded: Recorded): PowerTrace {
   const all = recorded.series.flatMap((s) => [...s.counter, ...s.power]);
+  // biome-ignore lint/complexity/useMathMinMax: bigint nanoseconds (Math.min takes numbers only)
   const startNs = all.reduce((min, x) => (x.tNs < min ? x.tNs : min), recorded.startNs);
+  // biome-ignore lint/complexity/useMathMinMax: bigint nanoseconds (Math.max takes numbers only)
   const endNs = all.reduce((max, x) => (x.tNs > max ? x.tNs : max), recorded.endNs);
   const tMs = (xs: TimedValue[]) => xs.map((x) => r3(Number(x.tNs - startNs) / 1e6));
   const series: Series[] = [];

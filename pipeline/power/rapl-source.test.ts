@@ -8,7 +8,9 @@ import { RaplSource } from './rapl-source.js';
 import type { SampleSink } from './series-store.js';
 
 const fixtures: PowercapFixture[] = [];
-afterEach(() => fixtures.splice(0).forEach((f) => f.cleanup()));
+afterEach(() => {
+  for (const f of fixtures.splice(0)) f.cleanup();
+});
 
 function fixture(...args: Parameters<typeof createPowercapFixture>): PowercapFixture {
   const f = createPowercapFixture(...args);

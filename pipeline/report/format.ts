@@ -3,6 +3,7 @@
  * digits: enough to see a 0.1% difference between runtimes, few enough to read a table.
  */
 import type { Interval, ConfigurationKey } from '../analysis/index.js';
+import { modelLabel, providerNames, runtimeNames } from '../catalogue/index.js';
 
 /** 4 significant digits, no exponent between 1e-4 and 1e6; '–' for null or non-finite. */
 export function formatNumber(v: number | null | undefined, digits = 4): string {
@@ -36,19 +37,11 @@ export function configurationLabel(k: Pick<ConfigurationKey, 'runtime' | 'source
   return `${runtimeLabel(k)} / ${k.provider}`;
 }
 
-/** Display names of the study's models. */
-export const MODEL_LABELS: Record<string, string> = {
-  resnet50: 'ResNet-50',
-  mobilenet_v2: 'MobileNetV2',
-  bert_base_uncased: 'BERT-base-uncased',
-};
+/** Display names of the study's models (catalogue labels). */
+export { modelLabel };
 
-export function modelLabel(model: string): string {
-  return MODEL_LABELS[model] ?? model;
-}
-
-const RUNTIME_ORDER = ['pytorch', 'tensorflow', 'mxnet', 'onnxruntime', 'embedded'];
-const PROVIDER_ORDER = ['cpu', 'cuda', 'tensorrt'];
+const RUNTIME_ORDER = runtimeNames;
+const PROVIDER_ORDER = providerNames;
 
 /** Stable reading order: model as given, batch ascending, runtime, source, provider. */
 export function compareKeys(a: ConfigurationKey, b: ConfigurationKey): number {

@@ -55,7 +55,7 @@ export function boxPlotSvg(title: string, subtitle: string, axisLabel: string, p
       body.push(line(x(t), y + plotH, x(t), y + plotH + 5, { stroke: '#444' }));
       body.push(text(x(t), y + plotH + 18, tickLabel(t), { 'text-anchor': 'middle', 'font-size': 11 }));
     }
-    panel.rows.forEach((row, i) => body.push(...boxRow(row, x, left, right, y + i * ROW_H)));
+    for (const [i, row] of panel.rows.entries()) body.push(...boxRow(row, x, left, right, y + i * ROW_H));
     if (all.length) body.push(text((left + right) / 2, y + plotH + 36, axisLabel, { 'text-anchor': 'middle', 'font-size': 12 }));
     y += plotH + 52;
   }

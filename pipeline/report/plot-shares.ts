@@ -32,7 +32,10 @@ export function sharesSvg(title: string, subtitle: string, groups: ShareGroup[])
   for (const g of groups) {
     body.push(text(16, y + 14, g.title, { 'font-size': 13, 'font-weight': 'bold' }));
     y += 22;
-    for (const row of g.rows) body.push(...bar(row, left, right, y)), (y += ROW_H);
+    for (const row of g.rows) {
+      body.push(...bar(row, left, right, y));
+      y += ROW_H;
+    }
     y += 10;
   }
   // Axis: 0-100 % under the last group.

@@ -5,7 +5,7 @@ import { renderPlots } from './render-plots.js';
 import { linearScale, logScale, niceTicks } from './svg.js';
 
 /** Well-formed XML check without a parser: balanced tags, escaped text, one root. */
-export function assertWellFormedSvg(svg: string): void {
+function assertWellFormedSvg(svg: string): void {
   const stack: string[] = [];
   const tag = /<(\/?)([A-Za-z][\w:-]*)((?:\s+[\w:-]+="[^"<]*")*)\s*(\/?)>/g;
   let last = 0;

@@ -11,6 +11,7 @@ import { boxPlotSvg, type BoxPanel } from './plot-boxes.js';
 import { scatterSvg, type ScatterPanel } from './plot-scatter.js';
 import { sharesSvg, type ShareGroup } from './plot-shares.js';
 import { RUNTIME_COLOURS } from './svg.js';
+import { modelNames } from '../catalogue/index.js';
 
 export interface PlotFile {
   /** File name without extension, e.g. `latency-resnet50` (written as plots/<name>.svg and .png). */
@@ -31,7 +32,7 @@ interface Config {
   ok: TrialResult[];
 }
 
-const MODEL_ORDER = ['resnet50', 'mobilenet_v2', 'bert_base_uncased'];
+const MODEL_ORDER = modelNames;
 
 export function renderPlots(results: readonly TrialResult[]): PlotSet {
   const configs = groupConfigurations(results);

@@ -16,17 +16,27 @@ function parseCsv(text: string): string[][] {
   while (i < text.length) {
     const c = text[i]!;
     if (quoted) {
-      if (c === '"' && text[i + 1] === '"') (field += '"'), (i += 2);
-      else if (c === '"') (quoted = false), i++;
-      else (field += c), i++;
+      if (c === '"' && text[i + 1] === '"') {
+        field += '"';
+        i += 2;
+      } else if (c === '"') {
+        quoted = false;
+        i++;
+      } else {
+        field += c;
+        i++;
+      }
       continue;
     }
     if (c === '"') {
       if (field !== '') throw new Error(`stray quote at ${i}`);
       quoted = true;
       i++;
-    } else if (c === ',') (row.push(field), (field = '')), i++;
-    else if (c === '\n' || c === '\r') {
+    } else if (c === ',') {
+      row.push(field);
+      field = '';
+      i++;
+    } else if (c === '\n' || c === '\r') {
       row.push(field);
       rows.push(row);
       [row, field] = [[], ''];

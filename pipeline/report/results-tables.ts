@@ -5,8 +5,9 @@
 import type { ConfigurationSummary, EnergySummary, RunSummary } from '../analysis/index.js';
 import { plain, type Block } from './report-document.js';
 import { compareKeys, formatNumber, formatP, formatWithInterval, modelLabel, runtimeLabel } from './format.js';
+import { modelNames } from '../catalogue/index.js';
 
-const MODEL_ORDER = ['resnet50', 'mobilenet_v2', 'bert_base_uncased'];
+const MODEL_ORDER = modelNames;
 
 export function resultsBlocks(summary: RunSummary): Block[] {
   if (summary.configurations.length === 0) return [{ kind: 'paragraph', text: 'No trial results yet.' }];

@@ -3,17 +3,12 @@
  * SVG renders the same in a browser, on GitHub and through resvg (PNG) without a browser or a
  * plotting stack. Text is measured with DejaVu Sans's average advance (~0.6 em), the font the PNGs use.
  */
+import { catalogueData } from '../catalogue/index.js';
 
 export const FONT_FAMILY = "'DejaVu Sans', Verdana, Arial, sans-serif";
 
-/** Okabe-Ito colours (distinguishable with the common colour-vision deficiencies), by runtime. */
-export const RUNTIME_COLOURS: Record<string, string> = {
-  pytorch: '#E69F00',
-  tensorflow: '#56B4E9',
-  mxnet: '#009E73',
-  onnxruntime: '#0072B2',
-  embedded: '#CC79A7',
-};
+/** Okabe-Ito colours (distinguishable with the common colour-vision deficiencies), by runtime (catalogue). */
+export const RUNTIME_COLOURS: Record<string, string> = Object.fromEntries(catalogueData.runtimes.map((r) => [r.name, r.colour]));
 export const PART_COLOURS = { gpu: '#0072B2', cpu: '#E69F00', dram: '#999999' } as const;
 
 export function esc(s: string): string {

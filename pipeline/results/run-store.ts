@@ -1,6 +1,6 @@
 import { readFile, readdir, unlink, mkdir } from 'node:fs/promises';
 import { join, resolve, sep } from 'node:path';
-import { Contracts, SchemaId, type RunManifest, type TrialResult, type PowerTrace } from '../contracts/index.js';
+import { type Contracts, SchemaId, type RunManifest, type TrialResult, type PowerTrace } from '../contracts/index.js';
 import { EnvironmentError, InputError, sha256Hex } from '../core/index.js';
 import { describeWriteError, ensureFolder, writeFileAtomic } from './atomic-write.js';
 

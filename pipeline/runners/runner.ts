@@ -57,7 +57,7 @@ export function cacheEnvironment(paths: TrialCaches): Record<string, string> {
 
 /** CUDA_DEVICE_ORDER and CUDA_VISIBLE_DEVICES for a process that may only see `devices`. */
 export function cudaDeviceEnvironment(devices: string[] | undefined): Record<string, string> {
-  return { CUDA_DEVICE_ORDER: 'PCI_BUS_ID', CUDA_VISIBLE_DEVICES: (devices && devices.length ? devices : ['0']).join(',') };
+  return { CUDA_DEVICE_ORDER: 'PCI_BUS_ID', CUDA_VISIBLE_DEVICES: (devices?.length ? devices : ['0']).join(',') };
 }
 
 export interface TrialExecution {

@@ -11,6 +11,7 @@ beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), 'greenrt-sbatch-'));
   // A stand-in for node: prints the greenrt arguments it gets and exits with $FAKE_RC.
   const fakeNode = join(dir, 'fake node');
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: a shell script, ${FAKE_RC:-0} is bash's expansion
   writeFileSync(fakeNode, '#!/bin/bash\nshift\necho "greenrt $*"\nexit "${FAKE_RC:-0}"\n');
   chmodSync(fakeNode, 0o755);
   layout = { studyId: 'demo-x-slurm', studyDir: join(dir, 'study'), experimentFile: join(dir, "it's demo.yaml"), shards: 3, partition: 'repetition', nodeBin: fakeNode, greenrtBin: '/opt/greenrt/bin/greenrt.js', workDir: dir };

@@ -86,7 +86,7 @@ export async function resubmitStudy(deps: Deps, studyDirArg: string): Promise<{ 
   const indices: number[] = [];
   for (let k = 0; k < study.shards; k++) {
     const m = await readShardManifest(studyDir, study.studyId, k);
-    if (!m || m.status !== 'completed') indices.push(k);
+    if (m?.status !== 'completed') indices.push(k);
   }
   const mergedDone = await stat(join(studyDir, mergedRunId(study.studyId), 'manifest.json')).then(() => true, () => false);
   if (indices.length === 0 && mergedDone) {

@@ -90,7 +90,8 @@ export class FakeNvidiaSmi implements NvidiaSmiPort {
     const chunk = this.options.chunkLines ?? 1;
     const latencyMs = this.options.latencyMs ?? 2;
     const firstMs = parseSmiTimestampMs(all[0]?.split(',')[0]) ?? 0;
-    const startNs = (this.originNs ??= this.clock.monotonicNs());
+    this.originNs ??= this.clock.monotonicNs();
+    const startNs = this.originNs;
     // A restarted child reports from now on: lines stamped before it started are never seen.
     const elapsedMs = Number(this.clock.monotonicNs() - startNs) / 1e6;
     const lines = first ? all : all.filter((l) => (parseSmiTimestampMs(l.split(',')[0]) ?? firstMs) - firstMs >= elapsedMs);

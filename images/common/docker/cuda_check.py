@@ -26,8 +26,9 @@ import re
 import subprocess
 import sys
 import sysconfig
+from collections.abc import Callable
 from importlib.metadata import PackageNotFoundError, version
-from typing import Any, Callable
+from typing import Any
 
 from fatbin import fatbin_archs, sort_archs
 
@@ -41,7 +42,8 @@ PTX_JIT_DRIVER = {"11.2": "460.27.03", "12.0": "525.60.13", "12.1": "530.30.02",
                   "12.3": "545.23.06", "12.4": "550.54.14"}
 UNAVAILABLE_IN_CUDA_FLAVOUR = {
     "libonnxruntime_providers_tensorrt.so": "TensorRT is not on PyPI: the TensorRT execution provider lives in "
-                                            "the tensorrt variant (greenrt images build onnxruntime --flavour tensorrt)",
+                                            "the tensorrt variant "
+                                            "(greenrt images build onnxruntime --flavour tensorrt)",
 }
 
 
@@ -50,7 +52,7 @@ def unresolved(path: str, extra_dirs: list[str] | None = None) -> list[str]:
     env = dict(os.environ)
     if extra_dirs:
         env["LD_LIBRARY_PATH"] = ":".join([*extra_dirs, env.get("LD_LIBRARY_PATH", "")]).rstrip(":")
-    result = subprocess.run(["ldd", path], capture_output=True, text=True, env=env)
+    result = subprocess.run(["ldd", path], capture_output=True, text=True, env=env, check=False)
     if result.returncode != 0 and "not a dynamic executable" not in result.stderr + result.stdout:
         return [f"ldd failed: {(result.stderr or result.stdout).strip()[:200]}"]
     return sorted(set(re.findall(r"^\s*(\S+) => not found", result.stdout, re.M)) - DRIVER_LIBS)
@@ -59,7 +61,7 @@ def unresolved(path: str, extra_dirs: list[str] | None = None) -> list[str]:
 def shadowing_driver_libs() -> list[str]:
     """A libcuda/libnvidia-ml (or a stub) in the loader's cache would shadow the driver the toolkit mounts.
     Run without a GPU, so any such entry is the image's own."""
-    cache = subprocess.run(["ldconfig", "-p"], capture_output=True, text=True).stdout
+    cache = subprocess.run(["ldconfig", "-p"], capture_output=True, text=True, check=False).stdout
     found = sorted(set(re.findall(r"=> (\S*/lib(?:cuda|nvidia-ml)\.so\S*)", cache)))
     return [f"{p}: a driver library on the loader path shadows the host driver's; remove it" for p in found]
 
@@ -82,7 +84,8 @@ def framework_libs(runtime: str) -> tuple[list[str], str | None]:
                 *glob.glob(f"{root}/python/_pywrap_tensorflow_internal.so")]
         return libs, f"{root}/libtensorflow_cc.so.2"
     if runtime == "onnxruntime":
-        return sorted(glob.glob(f"{root}/capi/libonnxruntime_providers_*.so")), f"{root}/capi/libonnxruntime_providers_cuda.so"
+        providers = sorted(glob.glob(f"{root}/capi/libonnxruntime_providers_*.so"))
+        return providers, f"{root}/capi/libonnxruntime_providers_cuda.so"
     return [f"{root}/libmxnet.so"], f"{root}/libmxnet.so"
 
 
@@ -143,7 +146,8 @@ def ort_session_probe(facts: dict[str, Any]) -> list[str]:
         return ["no fixture model to probe a CUDA session with (/opt/greenrt/runtime/tests/fixtures)"]
     code = ("import onnxruntime as o, sys; s = o.InferenceSession(sys.argv[1], "
             "providers=['CUDAExecutionProvider', 'CPUExecutionProvider']); print(s.get_providers())")
-    session = subprocess.run([sys.executable, "-c", code, models[0]], capture_output=True, text=True)
+    session = subprocess.run([sys.executable, "-c", code, models[0]], capture_output=True, text=True,
+                             check=False)
     output = re.sub(r"\x1b\[[0-9;]*m", "", session.stdout + session.stderr)
     facts["sessionWithoutDriver"] = f"exit {session.returncode}: {last_line(output)}"
     failed = re.findall(r"Failed to load library (\S+) with error: ([^\n]+)", output)
@@ -218,7 +222,7 @@ def main(argv: list[str]) -> int:
     libs, kernel_lib = framework_libs(runtime)
     try:
         problems = CHECKS[runtime](facts, flavour)
-    except Exception as error:  # an import or API failure is itself the finding
+    except Exception as error:  # noqa: BLE001 - an import or API failure is itself the finding
         problems = [f"{runtime} check raised {type(error).__name__}: {error}"]
     problems += record_archs(facts, kernel_lib)
     problems += check_libraries(libs, flavour, facts)

@@ -1,7 +1,8 @@
-"""python3 -m greenrt_harness run <trial-spec.json> | prepare <prepare-spec.json> | describe
+"""python3 -m greenrt_harness run <trial-spec.json> | prepare <prepare-spec.json> | describe | check <model-dir>
 
 Exit codes: 0 ok; 2 bad spec (message on stderr); 3 the trial or the preparation failed (run: a
-TrialOutput with status "failed" was written; prepare: the error is on stderr, last line JSON);
+TrialOutput with status "failed" was written; prepare: the error is on stderr, last line JSON), or
+check found the runtime's output outside the tolerance (its JSON on stdout says by how much);
 1 anything else (e.g. the output cannot be written).
 The adapter module is `greenrt_adapter` (override with GREENRT_ADAPTER=<module>).
 """
@@ -19,6 +20,7 @@ from types import ModuleType
 
 from .describe import describe_image
 from .prepare import prepare_model
+from .reference_check import reference_check
 from .specs import SpecError, read_prepare_spec, read_trial_spec
 from .trial import run_trial, write_trial_output
 
@@ -66,12 +68,19 @@ def main(argv: list[str] | None = None) -> int:
     sub.add_parser("run", help="run one trial").add_argument("spec", type=Path)
     sub.add_parser("prepare", help="prepare one model").add_argument("spec", type=Path)
     sub.add_parser("describe", help="print the image's frameworks and providers as JSON")
+    sub.add_parser("check", help="run a prepared model's ONNX export on this runtime (cpu) and compare with the "
+                   "source framework's reference output; JSON on stdout").add_argument("model_dir", type=Path)
     args = parser.parse_args(argv)
     try:
         if args.command == "run":
             return _run(args.spec)
         if args.command == "prepare":
             return _prepare(args.spec)
+        if args.command == "check":
+            module = _adapter_module()
+            result = reference_check(args.model_dir, module.describe()["framework"], module.create_adapter)
+            print(json.dumps(result))
+            return EXIT_OK if result["withinTolerance"] else EXIT_FAILED
         print(json.dumps(describe_image(_adapter_module()), indent=2))
         return EXIT_OK
     except SpecError as error:

@@ -10,13 +10,16 @@ from importlib import metadata
 
 import numpy as np
 
-IMAGE_SIZE = 224
-IMAGE_CHANNELS = 3
-BERT_VOCAB_SIZE = 30522  # bert-base-uncased vocabulary
-IMAGE_MODELS = ("resnet50", "mobilenet_v2")
-TEXT_MODELS = ("bert_base_uncased",)
-IMAGE_INPUT_NAME = "pixel_values"
-BERT_INPUT_NAMES = ("input_ids", "attention_mask", "token_type_ids")
+# From catalogue/catalogue.json (models and their input kinds), re-exported for the adapters.
+from greenrt_harness.catalogue_gen import (  # noqa: F401
+    BERT_INPUT_NAMES,
+    BERT_VOCAB_SIZE,
+    IMAGE_CHANNELS,
+    IMAGE_INPUT_NAME,
+    IMAGE_MODELS,
+    IMAGE_SIZE,
+    TEXT_MODELS,
+)
 
 
 def image_inputs(rng: np.random.Generator, batch_size: int, layout: str = "NCHW",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import os
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -33,7 +33,7 @@ def schemas_dir() -> Path:
     )
 
 
-@lru_cache(maxsize=None)
+@cache
 def _validator(name: str) -> Any:
     path = schemas_dir() / f"{name}.schema.json"
     schema = json.loads(path.read_text(encoding="utf-8"))

@@ -18,7 +18,8 @@ def read_json_spec(path: Path, schema: str) -> dict[str, Any]:
     try:
         text = Path(path).read_text(encoding="utf-8")
     except OSError as error:
-        raise SpecError(f"spec {path} cannot be read: {error.strerror or error}. Check the path and the mount.") from error
+        reason = error.strerror or error
+        raise SpecError(f"spec {path} cannot be read: {reason}. Check the path and the mount.") from error
     try:
         document = json.loads(text)
     except json.JSONDecodeError as error:

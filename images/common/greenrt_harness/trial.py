@@ -60,7 +60,7 @@ def _environment(adapter: RuntimeAdapter | None, spec: TrialSpec) -> dict[str, A
             "threads": env.threads,
             "packages": {str(k): str(v) for k, v in env.packages.items()},
         }
-    except Exception:  # a failed load may leave no environment to report
+    except Exception:  # noqa: BLE001 - a failed load may leave no environment to report
         return {"python": python, "framework": spec.runtime, "frameworkVersion": "unknown",
                 "device": "unknown", "providers": [], "threads": spec.threads, "packages": {}}
 

@@ -64,4 +64,4 @@ def run_cli(args: list[str], env_extra: dict | None = None) -> subprocess.Comple
     env["GREENRT_ADAPTER"] = "greenrt_fake_adapter"
     env.update(env_extra or {})
     return subprocess.run([sys.executable, "-m", "greenrt_harness", *args], env=env,
-                          capture_output=True, text=True, timeout=120)
+                          capture_output=True, text=True, timeout=120, check=False)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "docker"))
 
-from fatbin import archs_in, fatbin_archs, sort_archs  # noqa: E402
+from fatbin import archs_in, fatbin_archs, sort_archs
 
 
 def entry(kind: int, arch: int, payload: bytes, header_size: int = 64) -> bytes:
@@ -48,4 +48,5 @@ def test_reads_a_file_through_mmap(tmp_path):
 
 
 def test_sort_puts_sass_before_ptx_of_the_same_architecture():
-    assert sort_archs({"compute_90", "sm_90", "sm_86", "compute_80", "sm_75"}) == ["sm_75", "compute_80", "sm_86", "sm_90", "compute_90"]
+    archs = {"compute_90", "sm_90", "sm_86", "compute_80", "sm_75"}
+    assert sort_archs(archs) == ["sm_75", "compute_80", "sm_86", "sm_90", "compute_90"]

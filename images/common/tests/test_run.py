@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import json
 
+import greenrt_fake_adapter as fake
 import numpy as np
 import pytest
 from conftest import run_cli, trial_doc, write_json
 
-import greenrt_fake_adapter as fake
 from greenrt_harness.schemas import schema_errors
 from greenrt_harness.specs import read_trial_spec
 from greenrt_harness.trial import run_trial, write_trial_output

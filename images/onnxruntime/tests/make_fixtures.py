@@ -1,5 +1,6 @@
 """Write the tiny ONNX graphs the adapter tests use (needs the `onnx` package, e.g. in greenrt/pytorch:cpu):
-  docker run --rm --user 0 -v "$PWD/images/onnxruntime/tests:/t" greenrt/pytorch:cpu python3 /t/make_fixtures.py /t/fixtures
+  docker run --rm --user 0 -v "$PWD/images/onnxruntime/tests:/t" greenrt/pytorch:cpu \\
+    python3 /t/make_fixtures.py /t/fixtures
 They stand in for exported models: same input names, types and layouts, a few cheap ops."""
 
 from __future__ import annotations

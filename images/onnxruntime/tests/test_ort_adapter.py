@@ -18,7 +18,8 @@ from greenrt_harness.trial import run_trial  # noqa: E402
 FIXTURES = Path(__file__).parent / "fixtures"
 
 
-def _spec(sub: str, model: str = "resnet50", provider: str = "cpu", batch: int = 2, threads: int | None = 1) -> TrialSpec:
+def _spec(sub: str, model: str = "resnet50", provider: str = "cpu", batch: int = 2,
+          threads: int | None = 1) -> TrialSpec:
     return TrialSpec(trial_id="t", runtime="onnxruntime", source="pytorch", model=model, provider=provider,
                      batch_size=batch, warmup_iterations=1, measured_iterations=3, seed=5, threads=threads,
                      sequence_length=16, model_dir=FIXTURES / sub, output_path=Path("/dev/null"))
@@ -53,7 +54,8 @@ def test_fixed_batch_mismatch_fails_clearly():
 
 @pytest.mark.parametrize("provider", ["cuda", "tensorrt"])
 def test_missing_provider_fails_without_fallback(provider):
-    if ("CUDAExecutionProvider" if provider == "cuda" else "TensorrtExecutionProvider") in ort.get_available_providers():
+    needed = "CUDAExecutionProvider" if provider == "cuda" else "TensorrtExecutionProvider"
+    if needed in ort.get_available_providers():
         pytest.skip(f"{provider} is available here")
     output = run_trial(_spec("nchw", provider=provider), greenrt_adapter.create_adapter)
     assert output["status"] == "failed" and "offers" in output["error"]["message"]
@@ -77,7 +79,7 @@ def test_io_binding_path_matches_plain_run():
     adapter.load(spec)
     feeds = adapter.make_inputs(spec, np.random.default_rng(5))
     plain = adapter.run_once(feeds)
-    adapter.binding, buffers = greenrt_adapter.bind_io(adapter.session, feeds, adapter.output_names, "cpu")
+    adapter.binding, _buffers = greenrt_adapter.bind_io(adapter.session, feeds, adapter.output_names, "cpu")
     bound = adapter.run_once(adapter.binding)
     np.testing.assert_array_equal(bound[0].numpy(), plain[0])
     assert adapter.output_checksum(bound) == adapter.output_checksum(plain)
@@ -86,7 +88,8 @@ def test_io_binding_path_matches_plain_run():
 def test_tensorrt_engines_go_to_the_run_scoped_cache_only_when_mounted():
     cache = {"GREENRT_TRT_ENGINE_CACHE": "/greenrt/cache/tensorrt"}
     first, *rest = greenrt_adapter.session_providers("tensorrt", cache)
-    assert first == ("TensorrtExecutionProvider", {"trt_engine_cache_enable": True, "trt_engine_cache_path": "/greenrt/cache/tensorrt"})
+    options = {"trt_engine_cache_enable": True, "trt_engine_cache_path": "/greenrt/cache/tensorrt"}
+    assert first == ("TensorrtExecutionProvider", options)
     assert rest == ["CUDAExecutionProvider", "CPUExecutionProvider"]
     assert greenrt_adapter.session_providers("tensorrt", {}) == greenrt_adapter.PROVIDERS["tensorrt"]
     assert greenrt_adapter.session_providers("cuda", cache) == greenrt_adapter.PROVIDERS["cuda"]

@@ -13,11 +13,10 @@ import pytest
 
 torch = pytest.importorskip("torch")
 
+import greenrt_adapter  # noqa: E402
 from greenrt_harness.adapter import PrepareSpec, TrialSpec  # noqa: E402
 from greenrt_harness.prepare import prepare_model  # noqa: E402
 from greenrt_harness.trial import run_trial  # noqa: E402
-
-import greenrt_adapter  # noqa: E402
 
 
 def _prepare(tmp_path: Path, model: str, **kw) -> Path:

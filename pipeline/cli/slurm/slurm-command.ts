@@ -1,4 +1,4 @@
-import { Command, Option } from 'commander';
+import { type Command, Option } from 'commander';
 import { join, resolve } from 'node:path';
 import { Contracts } from '../../contracts/index.js';
 import { ExitCode, InputError, systemClock } from '../../core/index.js';

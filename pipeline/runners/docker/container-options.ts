@@ -53,7 +53,7 @@ export function containerOptions(input: ContainerOptionsInput): Docker.Container
   };
   if (input.gpu) {
     // DeviceIDs, never Count -1: a trial sees exactly the GPUs it is measured on.
-    const ids = input.gpuDevices && input.gpuDevices.length ? input.gpuDevices : ['0'];
+    const ids = input.gpuDevices?.length ? input.gpuDevices : ['0'];
     hostConfig.DeviceRequests = [{ Driver: 'nvidia', DeviceIDs: ids, Capabilities: [['gpu', 'compute', 'utility']] }];
   }
   return {

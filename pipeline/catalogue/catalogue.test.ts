@@ -1,0 +1,43 @@
+import { readFileSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { Contracts, SchemaId, packageRoot } from '../contracts/index.js';
+// @ts-expect-error: a plain .mjs script without type declarations
+import { driftedFiles, loadCatalogue } from '../../scripts/gen-catalogue.mjs';
+import { catalogueData, imageRuntimeNames, isOnnxRuntime, runtimeNames, runtimesWithProvider } from './index.js';
+
+describe('catalogue', () => {
+  it('validates against schemas/catalogue.schema.json', () => {
+    expect(new Contracts().check(SchemaId.catalogue, loadCatalogue(packageRoot))).toEqual([]);
+  });
+
+  it('has no copy that disagrees with catalogue.json (schema enums, catalogue.gen.ts, catalogue_gen.py)', () => {
+    expect(driftedFiles(packageRoot)).toEqual([]);
+  });
+
+  it('names only known providers, and image flavours among them', () => {
+    const providers = new Set(catalogueData.providers.map((p) => p.name));
+    for (const r of catalogueData.runtimes) {
+      for (const p of r.providers) expect(providers.has(p), `${r.name}: provider ${p}`).toBe(true);
+      for (const f of r.imageFlavours) expect(providers.has(f), `${r.name}: flavour ${f}`).toBe(true);
+    }
+    expect(new Set(runtimeNames).size).toBe(runtimeNames.length);
+  });
+
+  it('has an images/<runtime>/ folder with Dockerfile, adapter, lock and tests for every image runtime, and no other', () => {
+    for (const runtime of imageRuntimeNames) {
+      const dir = join(packageRoot, 'images', runtime);
+      for (const f of ['Dockerfile', 'greenrt_adapter.py', 'requirements-cpu.lock', 'tests'])
+        expect(existsSync(join(dir, f)), `images/${runtime}/${f}`).toBe(true);
+      expect(readFileSync(join(dir, 'Dockerfile'), 'utf8')).toContain(`dev.greenrt.runtime="${runtime}"`);
+    }
+  });
+
+  it('answers the rules the plan relies on', () => {
+    expect(isOnnxRuntime('onnxruntime')).toBe(true);
+    expect(isOnnxRuntime('embedded')).toBe(true);
+    expect(isOnnxRuntime('pytorch')).toBe(false);
+    expect(runtimesWithProvider('tensorrt')).toEqual(['onnxruntime']);
+    expect(imageRuntimeNames).not.toContain('embedded');
+  });
+});
