@@ -11,6 +11,7 @@ const target = join(root, 'pipeline/contracts/types.gen.ts');
 
 export async function generateTypes() {
   const parts = ['/* Generated from schemas/*.schema.json by scripts/gen-types.mjs. Do not edit. */\n'];
+  const seen = new Set();
   for (const file of readdirSync(schemasDir).filter((f) => f.endsWith('.schema.json')).sort()) {
     const schema = JSON.parse(readFileSync(join(schemasDir, file), 'utf8'));
     const ts = await compile(schema, schema.title, {
@@ -21,9 +22,36 @@ export async function generateTypes() {
       style: { singleQuote: true },
       cwd: schemasDir,
     });
-    parts.push(`// ${file}\n${ts}`);
+    parts.push(`// ${file}\n${withoutRepeats(ts, seen)}`);
   }
   return parts.join('\n');
+}
+
+/**
+ * A schema's declarations less those an earlier schema already emitted word for word: a `$ref` to
+ * another file (run-manifest -> experiment, trial-result) makes the compiler declare the target
+ * again, and TypeScript accepts a repeated interface but not a repeated type alias.
+ */
+function withoutRepeats(ts, seen) {
+  const chunks = [];
+  let pending = '';
+  // A top-level declaration starts at column 0 with its doc comment or with `export`.
+  for (const piece of ts.split(/\n(?=\/\*\*|export )/)) {
+    if (piece.startsWith('/**') && !/\nexport /.test(piece)) {
+      pending += `${piece}\n`;
+      continue;
+    }
+    chunks.push(pending + piece);
+    pending = '';
+  }
+  if (pending) chunks.push(pending.trimEnd());
+  const kept = chunks.filter((chunk) => {
+    const key = chunk.trim();
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+  return kept.join('\n');
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {

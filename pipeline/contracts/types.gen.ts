@@ -913,20 +913,20 @@ export interface RunManifest {
   /**
    * Images built or reused: tag, id, digests, base, package list.
    */
-  images: {}[];
+  images: ManifestImage[];
   /**
-   * Model files used: model, source, format, path, sha256, conversion check.
+   * Model files used (model, source, path, sha256, conversion check), or why one could not be prepared.
    */
-  models: {}[];
+  models: (ManifestModel | ManifestModelError)[];
   power: {
     /**
      * Each configured source: available or not, and why.
      */
-    sources: {}[];
+    sources: ManifestPowerSource[];
     /**
-     * Idle baseline power per domain (W), how long it was measured, or why it is missing.
+     * Idle baseline power per domain (W), how long it was measured, or why it is missing (null before it is measured).
      */
-    baseline?: {} | null;
+    baseline: ManifestBaseline | null;
   };
   /**
    * The GPU selection and the architecture pre-flight (null when the run has no GPU trials and no GPU was found).
@@ -1142,62 +1142,400 @@ export interface PrebuiltModel {
   sha256: string;
 }
 /**
- * How energy is measured on the host.
+ * An image a run used (built or reused): manifest.images[].
  */
-export interface Power {
+export interface ManifestImage {
   /**
-   * Power sources to use, in order of preference for the GPU ('nvml' then 'nvidia-smi'). A listed source that is unavailable is reported, with why, in the manifest and in each trial.
+   * Runtime the image runs.
    */
-  sources?: ('nvml' | 'nvidia-smi' | 'rapl' | 'none')[];
+  runtime: 'pytorch' | 'tensorflow' | 'mxnet' | 'onnxruntime' | 'openvino';
   /**
-   * If true, the run stops before the first trial when none of the listed sources works (exit code 3).
+   * Image flavour.
    */
-  required?: boolean;
+  flavour: 'cpu' | 'cuda' | 'tensorrt';
   /**
-   * Power sampling rate requested, in Hz.
+   * greenrt/<runtime>:<flavour>-<hash12>.
    */
-  sampleHz?: number;
+  tag: string;
   /**
-   * Idle baseline measured before the first trial, in seconds; 0 skips it (net energy is then unavailable).
+   * Content-addressed image id (sha256:...).
    */
-  baselineS?: number;
+  imageId: string;
   /**
-   * Gate before each trial: wait until power is back near the idle baseline.
+   * Same as imageId: written by greenrt 0.1.0 runs before the manifest's image record was closed, so that their folders still validate; no longer written.
    */
-  cooldown?: {
-    /**
-     * Rest before every trial, in seconds.
-     */
-    minS?: number;
-    /**
-     * Longest wait for the gate, in seconds; the trial is marked invalid if it is not met.
-     */
-    maxS?: number;
-    /**
-     * Gate met when power is within baseline x (1 + tolerance) (ratio).
-     */
-    powerTolerance?: number;
-    /**
-     * Gate met when GPU temperature is within this many degrees Celsius of the baseline.
-     */
-    temperatureToleranceC?: number;
+  id?: string;
+  /**
+   * Registry digests; empty for images built locally and never pushed.
+   */
+  repoDigests: string[];
+  /**
+   * Uncompressed image size, bytes.
+   */
+  sizeBytes: number;
+  /**
+   * When the image was built (ISO 8601, from the daemon).
+   */
+  created: string;
+  /**
+   * Hash of the build context (the tag's suffix is its first 12 hex).
+   */
+  contextHash: string;
+  /**
+   * Build arguments, by name.
+   */
+  buildArgs: {
+    [k: string]: string;
   };
+  /**
+   * Base image reference built from (null: the Dockerfile default could not be read).
+   */
+  baseImage: string | null;
+  /**
+   * Base image id when it exists locally (null for a base the daemon pulls).
+   */
+  baseImageId: string | null;
+  /**
+   * True when this run built the image; false when the tag already existed.
+   */
+  built: boolean;
+  /**
+   * Time spent checking or building the image, ms.
+   */
+  durationMs: number;
+  /**
+   * What the image holds: harness describe output, Debian packages, the CUDA build record (null when not described).
+   */
+  description: {
+    /**
+     * `python3 -m greenrt_harness describe` output (null when it failed).
+     */
+    harness: HarnessDescription | null;
+    /**
+     * Why describe failed, when it did (the image is still usable).
+     */
+    harnessError: string | null;
+    /**
+     * Debian packages installed in the image (null when dpkg-query failed).
+     */
+    dpkg: {
+      /**
+       * Installed packages (count).
+       */
+      count: number;
+      /**
+       * SHA-256 (hex) of the sorted `package<TAB>version` lines.
+       */
+      sha256: string;
+      /**
+       * Versions of the packages that matter for a measurement (python, libc, BLAS, CUDA, frameworks), by package.
+       */
+      selected: {
+        [k: string]: string;
+      };
+    } | null;
+    /**
+     * The image's /opt/greenrt/packages/cuda.json (written by images/common/docker/cuda_check.py at build time; null for cpu images). Open: cuda_check.py adds runtime-specific facts (archsInBinary, providersBuilt, ...) beside the fields listed here.
+     */
+    cuda: {
+      /**
+       * Runtime of the image.
+       */
+      runtime: string;
+      /**
+       * Image flavour.
+       */
+      flavour: string;
+      /**
+       * CUDA toolkit the framework was built with ('12.4'); null when it cannot tell.
+       */
+      cuda: string | null;
+      /**
+       * cuDNN version; null when it cannot tell.
+       */
+      cudnn: string | null;
+      /**
+       * Kernel architectures: 'sm_XY' machine code (SASS), 'compute_XY' PTX.
+       */
+      archs: string[];
+      /**
+       * How archs was read.
+       */
+      archSource: string | null;
+      /**
+       * Oldest NVIDIA driver that runs the image's CUDA libraries.
+       */
+      minDriver: string | null;
+      /**
+       * Oldest driver that can JIT its PTX (only when the image has PTX).
+       */
+      minDriverPtxJit?: string;
+      /**
+       * Libraries present but unusable by design, with why.
+       */
+      knownUnavailable: {
+        [k: string]: string;
+      };
+      /**
+       * Libraries checked (count).
+       */
+      librariesChecked: number;
+      /**
+       * What the check found wrong.
+       */
+      problems: string[];
+      /**
+       * True when problems is empty.
+       */
+      ok: boolean;
+    } | null;
+  } | null;
 }
 /**
- * Which GPU(s) cuda and tensorrt trials run on and are measured on. Other GPUs of the host are recorded as context (state, processes) and never counted in a trial's energy.
+ * A model file a run used: manifest.models[].
  */
-export interface Gpu {
+export interface ManifestModel {
   /**
-   * GPUs by NVML/PCI-bus index (0, 1, ...) or UUID ('GPU-...'); default the first GPU. Containers get only these devices; the process runner sets CUDA_DEVICE_ORDER=PCI_BUS_ID and CUDA_VISIBLE_DEVICES.
-   *
-   * @minItems 1
-   * @maxItems 16
+   * Model name.
    */
-  devices?: (number | string)[];
+  model: 'resnet50' | 'mobilenet_v2' | 'bert_base_uncased';
   /**
-   * Keep TensorRT engines in a run-scoped cache folder, so only the first tensorrt trial of each configuration builds its engine (the build happens in warm-up either way and is timed separately).
+   * Framework the model comes from.
    */
-  tensorrtEngineCache?: boolean;
+  source: 'pytorch' | 'tensorflow' | 'mxnet';
+  /**
+   * Folder handed to runners as modelDir (the prepared folder, or the prebuilt file's folder).
+   */
+  dir: string;
+  /**
+   * The ONNX file, when there is one.
+   */
+  onnxFile: string | null;
+  /**
+   * SHA-256 of the ONNX file, else of prepared.json (which lists every native file's hash).
+   */
+  sha256: string;
+  /**
+   * True for a file named in the experiment's prebuiltModels.
+   */
+  prebuilt: boolean;
+  /**
+   * True when the prepared model came from the model cache.
+   */
+  cacheHit: boolean;
+  /**
+   * ONNX export vs the source framework on the same seeded inputs (null when not checked; see conversionNote).
+   */
+  conversion: {
+    /**
+     * Maximum absolute difference of outputs (output units).
+     */
+    maxAbsDiff: number;
+    /**
+     * Share of samples whose argmax agrees (ratio).
+     */
+    argmaxAgreement: number;
+    /**
+     * Allowed maximum absolute difference.
+     */
+    tolerance: number;
+    /**
+     * maxAbsDiff <= tolerance and full argmax agreement.
+     */
+    withinTolerance: boolean;
+  } | null;
+  /**
+   * Why the conversion was not checked (a prebuilt file without reference outputs).
+   */
+  conversionNote: string | null;
+  /**
+   * ONNX exporter and its version (null without an export).
+   */
+  exporter: string | null;
+  /**
+   * Package versions the preparing image used, by name (prepared.json's environment; null for prebuilt files).
+   */
+  environment: {
+    [k: string]: string;
+  } | null;
+  /**
+   * Every file the preparing image wrote, with its SHA-256 (prepared.json's files; null for prebuilt files).
+   */
+  files:
+    | {
+        /**
+         * Path relative to the prepared folder.
+         */
+        path: string;
+        /**
+         * SHA-256 of the file (hex).
+         */
+        sha256: string;
+        /**
+         * Size, bytes.
+         */
+        bytes: number;
+      }[]
+    | null;
+}
+/**
+ * A model that could not be prepared: its trials fail with this reason.
+ */
+export interface ManifestModelError {
+  /**
+   * Model name.
+   */
+  model: 'resnet50' | 'mobilenet_v2' | 'bert_base_uncased';
+  /**
+   * Framework the model comes from.
+   */
+  source: 'pytorch' | 'tensorflow' | 'mxnet';
+  /**
+   * Why the model could not be prepared.
+   */
+  error: string;
+}
+/**
+ * What probing one configured power source found.
+ */
+export interface ManifestPowerSource {
+  /**
+   * Source as named in power.sources.
+   */
+  source: 'nvml' | 'nvidia-smi' | 'rapl' | 'none';
+  /**
+   * True when the source measures at least one domain.
+   */
+  available: boolean;
+  /**
+   * What it measures.
+   */
+  domains: ManifestPowerDomain[];
+  /**
+   * Why the source (or part of it) does not work; null when it fully works.
+   */
+  reason: string | null;
+  /**
+   * How to fix it; null when nothing to fix.
+   */
+  fix: string | null;
+  /**
+   * Driver version, device names, zone paths.
+   */
+  detail: string | null;
+}
+/**
+ * One thing a power source measures.
+ */
+export interface ManifestPowerDomain {
+  /**
+   * Source that samples it.
+   */
+  source: 'nvml' | 'nvidia-smi' | 'rapl';
+  /**
+   * 'gpu:0', 'package-0', 'dram-0'.
+   */
+  domain: string;
+  /**
+   * Distinct physical hardware, for totals: two sources measuring 'gpu:0' are the same GPU.
+   */
+  hardware: string;
+  /**
+   * Its energy counter (null without one).
+   */
+  counter: {
+    /**
+     * Smallest step of the counter as read, J.
+     */
+    resolutionJ: number;
+    /**
+     * How often the hardware updates the counter, ms (null until detected).
+     */
+    updatePeriodMs: number | null;
+    /**
+     * True when updatePeriodMs is only an upper bound (the counter changed on every read).
+     */
+    updatePeriodIsUpperBound: boolean;
+    /**
+     * Assumed relative accuracy of the energy (ratio).
+     */
+    accuracyRel: number;
+  } | null;
+  /**
+   * Its power reading (null without one).
+   */
+  power: {
+    /**
+     * instantPowerW, or averagePowerW (smoothed by the sensor, never integrated as instant).
+     */
+    quantity: 'instantPowerW' | 'averagePowerW';
+    /**
+     * For averagePowerW: the sensor's averaging window, ms (null if unknown).
+     */
+    averagingWindowMs: number | null;
+    /**
+     * Assumed relative accuracy of one power reading (ratio).
+     */
+    accuracyRel: number;
+  } | null;
+  /**
+   * Whether the domain reports a temperature (GPUs), used by the cool-down gate.
+   */
+  temperature: boolean;
+  /**
+   * Human detail: device name, zone path.
+   */
+  label: string;
+}
+/**
+ * The idle baseline: mean power per domain over a measured span, or why there is none (then no startNs/endNs).
+ */
+export interface ManifestBaseline {
+  /**
+   * Start of the measured span, CLOCK_MONOTONIC ns (decimal string).
+   */
+  startNs?: string;
+  /**
+   * End of the measured span, CLOCK_MONOTONIC ns (decimal string).
+   */
+  endNs?: string;
+  /**
+   * Length of the measured span, ms (0 when none was measured).
+   */
+  durationMs: number;
+  /**
+   * Idle power per domain.
+   */
+  domains: {
+    /**
+     * Source that sampled it.
+     */
+    source: 'nvml' | 'nvidia-smi' | 'rapl';
+    /**
+     * 'gpu:0', 'package-0', 'dram-0'.
+     */
+    domain: string;
+    /**
+     * Physical hardware it belongs to.
+     */
+    hardware: string;
+    /**
+     * Mean idle power, W (null when it could not be measured).
+     */
+    powerW: number | null;
+    /**
+     * How an energy value was obtained: counter (a hardware energy counter read at the window edges), integrated (power samples integrated over the window), estimated (a model, not a measurement), unavailable (not measured; see reason).
+     */
+    provenance: 'counter' | 'integrated' | 'estimated' | 'unavailable';
+    /**
+     * Mean idle temperature, degrees C (GPUs; null otherwise).
+     */
+    temperatureC: number | null;
+  }[];
+  /**
+   * Why the baseline is missing or partial; null when complete.
+   */
+  reason: string | null;
 }
 export interface GpuDevice {
   /**
@@ -1637,16 +1975,6 @@ export interface Phases {
   warmup?: Window;
   measure?: Window;
 }
-export interface Window {
-  /**
-   * Start, CLOCK_MONOTONIC nanoseconds.
-   */
-  startNs: string;
-  /**
-   * End, CLOCK_MONOTONIC nanoseconds.
-   */
-  endNs: string;
-}
 /**
  * Energy over the entrypoint's measure window, per domain and in total.
  */
@@ -1732,74 +2060,6 @@ export interface EnergyReading {
    * Why unavailable or estimated (null for measured values).
    */
   reason: string | null;
-}
-/**
- * One reading of a GPU's state.
- */
-export interface GpuState {
-  /**
-   * GPU index.
-   */
-  index: number;
-  /**
-   * True for a GPU the trial runs on and is measured on; false for another GPU of the host, recorded as context only (never in the trial's energy).
-   */
-  measured?: boolean;
-  /**
-   * When read, CLOCK_MONOTONIC ns.
-   */
-  atNs: string;
-  /**
-   * GPU name.
-   */
-  name?: string | null;
-  /**
-   * SM clock, MHz.
-   */
-  smClockMHz?: number | null;
-  /**
-   * Memory clock, MHz.
-   */
-  memClockMHz?: number | null;
-  /**
-   * Enforced power limit, W.
-   */
-  powerLimitW?: number | null;
-  /**
-   * GPU temperature, degrees Celsius.
-   */
-  temperatureC?: number | null;
-  /**
-   * Power at the time of reading, W.
-   */
-  powerW?: number | null;
-  /**
-   * Active clock throttle reasons.
-   */
-  throttleReasons?: string[] | null;
-  /**
-   * Persistence mode on.
-   */
-  persistenceMode?: boolean | null;
-  /**
-   * Compute processes on the GPU other than the trial's.
-   */
-  otherProcesses?:
-    | {
-        /**
-         * Process id.
-         */
-        pid: number;
-        /**
-         * Process name.
-         */
-        name?: string | null;
-        /**
-         * GPU memory used, MiB.
-         */
-        usedMemoryMiB?: number | null;
-      }[]
-    | null;
 }
 /**
  * What actually ran.
