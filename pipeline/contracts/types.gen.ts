@@ -318,6 +318,441 @@ export interface Gpu {
   tensorrtEngineCache?: boolean;
 }
 
+// gpu-check.schema.json
+/**
+ * artifacts/<runId>/gpu-check.json, written by `greenrt gpu-check` into the run it made: what the host has, the power sources and idle baseline, and every measurement rule evaluated on every trial (gpu-check.txt says the same for people).
+ */
+export interface GpuCheckFile {
+  /**
+   * What the GPU acceptance check needs, and whether this host has it.
+   */
+  host: {
+    /**
+     * What is checked.
+     */
+    name: string;
+    /**
+     * True when the host has it.
+     */
+    ok: boolean;
+    /**
+     * True when the check cannot run without it.
+     */
+    required: boolean;
+    /**
+     * What was found.
+     */
+    detail: string;
+    /**
+     * How to get it; null when nothing to fix.
+     */
+    fix: string | null;
+  }[];
+  /**
+   * The host's GPUs, as NVML (or nvidia-smi) numbers them.
+   */
+  inventory: {
+    /**
+     * GPUs in PCI bus order.
+     */
+    gpus: GpuDevice[];
+    /**
+     * Which tool listed them; null when none works.
+     */
+    via: 'nvml' | 'nvidia-smi' | null;
+    /**
+     * NVIDIA driver version.
+     */
+    driverVersion: string | null;
+    /**
+     * Why no GPU is listed; null when the list came back.
+     */
+    reason: string | null;
+  };
+  /**
+   * The run the check made (this folder).
+   */
+  runId: string;
+  /**
+   * The run manifest's power.sources.
+   */
+  sources: ManifestPowerSource[];
+  /**
+   * Energy counters and their detected update period.
+   */
+  counters: {
+    /**
+     * Power source.
+     */
+    source: 'nvml' | 'nvidia-smi' | 'rapl' | 'none';
+    /**
+     * Domain, e.g. 'gpu:0'.
+     */
+    domain: string;
+    /**
+     * Update period, ms (null when not detected).
+     */
+    updatePeriodMs: number | null;
+    /**
+     * True when updatePeriodMs is only an upper bound.
+     */
+    upperBound: boolean;
+  }[];
+  /**
+   * The run manifest's power.baseline.
+   */
+  baseline: ManifestBaseline | null;
+  /**
+   * Every trial with a result, with each rule that would mark it invalid.
+   */
+  trials: {
+    /**
+     * Trial id.
+     */
+    trialId: string;
+    /**
+     * Trial status.
+     */
+    status: 'ok' | 'failed' | 'invalid' | 'unsupported';
+    /**
+     * The trial's reasons.
+     */
+    reasons: string[];
+    /**
+     * Energy per inference, J (null when unavailable).
+     */
+    energyPerInferenceJ: number | null;
+    /**
+     * How the trial's total energy was obtained.
+     */
+    provenance: 'counter' | 'integrated' | 'estimated' | 'unavailable';
+    /**
+     * The trial's energy readings.
+     */
+    readings: EnergyReading[];
+    /**
+     * State of the first measured GPU at the start.
+     */
+    gpuStart: GpuState | null;
+    /**
+     * State of the first measured GPU at the end.
+     */
+    gpuEnd: GpuState | null;
+    /**
+     * Each measurement rule: the value seen, the limit, pass or fail.
+     */
+    rules: {
+      /**
+       * The rule.
+       */
+      rule: string;
+      /**
+       * The value seen.
+       */
+      value: string;
+      /**
+       * The limit.
+       */
+      limit: string;
+      /**
+       * True when the value is within the limit.
+       */
+      pass: boolean;
+    }[];
+  }[];
+  /**
+   * True when every trial is ok and every rule passed.
+   */
+  allPass: boolean;
+}
+export interface GpuDevice {
+  /**
+   * NVML / PCI-bus index.
+   */
+  index: number;
+  /**
+   * GPU UUID.
+   */
+  uuid?: string | null;
+  /**
+   * Model name.
+   */
+  name?: string | null;
+  /**
+   * CUDA compute capability, e.g. '9.0'.
+   */
+  computeCapability?: string | null;
+}
+/**
+ * What probing one configured power source found.
+ */
+export interface ManifestPowerSource {
+  /**
+   * Source as named in power.sources.
+   */
+  source: 'nvml' | 'nvidia-smi' | 'rapl' | 'none';
+  /**
+   * True when the source measures at least one domain.
+   */
+  available: boolean;
+  /**
+   * What it measures.
+   */
+  domains: ManifestPowerDomain[];
+  /**
+   * Why the source (or part of it) does not work; null when it fully works.
+   */
+  reason: string | null;
+  /**
+   * How to fix it; null when nothing to fix.
+   */
+  fix: string | null;
+  /**
+   * Driver version, device names, zone paths.
+   */
+  detail: string | null;
+}
+/**
+ * One thing a power source measures.
+ */
+export interface ManifestPowerDomain {
+  /**
+   * Source that samples it.
+   */
+  source: 'nvml' | 'nvidia-smi' | 'rapl';
+  /**
+   * 'gpu:0', 'package-0', 'dram-0'.
+   */
+  domain: string;
+  /**
+   * Distinct physical hardware, for totals: two sources measuring 'gpu:0' are the same GPU.
+   */
+  hardware: string;
+  /**
+   * Its energy counter (null without one).
+   */
+  counter: {
+    /**
+     * Smallest step of the counter as read, J.
+     */
+    resolutionJ: number;
+    /**
+     * How often the hardware updates the counter, ms (null until detected).
+     */
+    updatePeriodMs: number | null;
+    /**
+     * True when updatePeriodMs is only an upper bound (the counter changed on every read).
+     */
+    updatePeriodIsUpperBound: boolean;
+    /**
+     * Assumed relative accuracy of the energy (ratio).
+     */
+    accuracyRel: number;
+  } | null;
+  /**
+   * Its power reading (null without one).
+   */
+  power: {
+    /**
+     * instantPowerW, or averagePowerW (smoothed by the sensor, never integrated as instant).
+     */
+    quantity: 'instantPowerW' | 'averagePowerW';
+    /**
+     * For averagePowerW: the sensor's averaging window, ms (null if unknown).
+     */
+    averagingWindowMs: number | null;
+    /**
+     * Assumed relative accuracy of one power reading (ratio).
+     */
+    accuracyRel: number;
+  } | null;
+  /**
+   * Whether the domain reports a temperature (GPUs), used by the cool-down gate.
+   */
+  temperature: boolean;
+  /**
+   * Human detail: device name, zone path.
+   */
+  label: string;
+}
+/**
+ * The idle baseline: mean power per domain over a measured span, or why there is none (then no startNs/endNs).
+ */
+export interface ManifestBaseline {
+  /**
+   * Start of the measured span, CLOCK_MONOTONIC ns (decimal string).
+   */
+  startNs?: string;
+  /**
+   * End of the measured span, CLOCK_MONOTONIC ns (decimal string).
+   */
+  endNs?: string;
+  /**
+   * Length of the measured span, ms (0 when none was measured).
+   */
+  durationMs: number;
+  /**
+   * Idle power per domain.
+   */
+  domains: {
+    /**
+     * Source that sampled it.
+     */
+    source: 'nvml' | 'nvidia-smi' | 'rapl';
+    /**
+     * 'gpu:0', 'package-0', 'dram-0'.
+     */
+    domain: string;
+    /**
+     * Physical hardware it belongs to.
+     */
+    hardware: string;
+    /**
+     * Mean idle power, W (null when it could not be measured).
+     */
+    powerW: number | null;
+    /**
+     * How an energy value was obtained: counter (a hardware energy counter read at the window edges), integrated (power samples integrated over the window), estimated (a model, not a measurement), unavailable (not measured; see reason).
+     */
+    provenance: 'counter' | 'integrated' | 'estimated' | 'unavailable';
+    /**
+     * Mean idle temperature, degrees C (GPUs; null otherwise).
+     */
+    temperatureC: number | null;
+  }[];
+  /**
+   * Why the baseline is missing or partial; null when complete.
+   */
+  reason: string | null;
+}
+export interface EnergyReading {
+  /**
+   * Power source.
+   */
+  source: 'nvml' | 'nvidia-smi' | 'rapl' | 'none';
+  /**
+   * What was measured: 'gpu:0', 'package-0', 'dram-0', or 'host' for none.
+   */
+  domain: string;
+  /**
+   * How an energy value was obtained: counter (a hardware energy counter read at the window edges), integrated (power samples integrated over the window), estimated (a model, not a measurement), unavailable (not measured; see reason).
+   */
+  provenance: 'counter' | 'integrated' | 'estimated' | 'unavailable';
+  /**
+   * Gross energy over the measure window, in J (null when unavailable).
+   */
+  energyJ: number | null;
+  /**
+   * energyJ minus baseline power x window, in J (null without a baseline).
+   */
+  netEnergyJ?: number | null;
+  /**
+   * Idle baseline power of this domain, in W.
+   */
+  baselinePowerW?: number | null;
+  /**
+   * Estimated absolute uncertainty of energyJ, in J (sensor accuracy, counter granularity, window coverage).
+   */
+  uncertaintyJ?: number | null;
+  /**
+   * Share of the window covered by samples or counter updates (ratio, 1 = full).
+   */
+  coverage?: number | null;
+  /**
+   * For counter readings: the same window integrated from sampled instant power.
+   */
+  crossCheck?: {
+    /**
+     * Integrated energy, in J.
+     */
+    integratedJ: number;
+    /**
+     * (counter - integrated) / counter (ratio).
+     */
+    disagreement: number;
+  } | null;
+  /**
+   * Achieved rate of the samples or counter reads this reading used, over the recording, Hz.
+   */
+  achievedHz?: number | null;
+  /**
+   * For counter readings: how often the hardware updates the counter (detected; an upper bound when it changed on every read), ms.
+   */
+  counterUpdatePeriodMs?: number | null;
+  /**
+   * Why unavailable or estimated (null for measured values).
+   */
+  reason: string | null;
+}
+/**
+ * One reading of a GPU's state.
+ */
+export interface GpuState {
+  /**
+   * GPU index.
+   */
+  index: number;
+  /**
+   * True for a GPU the trial runs on and is measured on; false for another GPU of the host, recorded as context only (never in the trial's energy).
+   */
+  measured?: boolean;
+  /**
+   * When read, CLOCK_MONOTONIC ns.
+   */
+  atNs: string;
+  /**
+   * GPU name.
+   */
+  name?: string | null;
+  /**
+   * SM clock, MHz.
+   */
+  smClockMHz?: number | null;
+  /**
+   * Memory clock, MHz.
+   */
+  memClockMHz?: number | null;
+  /**
+   * Enforced power limit, W.
+   */
+  powerLimitW?: number | null;
+  /**
+   * GPU temperature, degrees Celsius.
+   */
+  temperatureC?: number | null;
+  /**
+   * Power at the time of reading, W.
+   */
+  powerW?: number | null;
+  /**
+   * Active clock throttle reasons.
+   */
+  throttleReasons?: string[] | null;
+  /**
+   * Persistence mode on.
+   */
+  persistenceMode?: boolean | null;
+  /**
+   * Compute processes on the GPU other than the trial's.
+   */
+  otherProcesses?:
+    | {
+        /**
+         * Process id.
+         */
+        pid: number;
+        /**
+         * Process name.
+         */
+        name?: string | null;
+        /**
+         * GPU memory used, MiB.
+         */
+        usedMemoryMiB?: number | null;
+      }[]
+    | null;
+}
+
 // harness-description.schema.json
 /**
  * What `python3 -m greenrt_harness describe` prints inside a runtime image (images/common/greenrt_harness/describe.py); recorded in each run manifest's image description.
@@ -467,75 +902,6 @@ export interface PowerTrace {
    */
   gpuState?: GpuState[];
 }
-/**
- * One reading of a GPU's state.
- */
-export interface GpuState {
-  /**
-   * GPU index.
-   */
-  index: number;
-  /**
-   * True for a GPU the trial runs on and is measured on; false for another GPU of the host, recorded as context only (never in the trial's energy).
-   */
-  measured?: boolean;
-  /**
-   * When read, CLOCK_MONOTONIC ns.
-   */
-  atNs: string;
-  /**
-   * GPU name.
-   */
-  name?: string | null;
-  /**
-   * SM clock, MHz.
-   */
-  smClockMHz?: number | null;
-  /**
-   * Memory clock, MHz.
-   */
-  memClockMHz?: number | null;
-  /**
-   * Enforced power limit, W.
-   */
-  powerLimitW?: number | null;
-  /**
-   * GPU temperature, degrees Celsius.
-   */
-  temperatureC?: number | null;
-  /**
-   * Power at the time of reading, W.
-   */
-  powerW?: number | null;
-  /**
-   * Active clock throttle reasons.
-   */
-  throttleReasons?: string[] | null;
-  /**
-   * Persistence mode on.
-   */
-  persistenceMode?: boolean | null;
-  /**
-   * Compute processes on the GPU other than the trial's.
-   */
-  otherProcesses?:
-    | {
-        /**
-         * Process id.
-         */
-        pid: number;
-        /**
-         * Process name.
-         */
-        name?: string | null;
-        /**
-         * GPU memory used, MiB.
-         */
-        usedMemoryMiB?: number | null;
-      }[]
-    | null;
-}
-
 // prepare-spec.schema.json
 /**
  * What the orchestrator hands a framework image to prepare one model: build it (random or pretrained weights), save framework-native files, export ONNX, and save seeded reference inputs and outputs for the conversion check.
@@ -1395,165 +1761,519 @@ export interface ManifestModelError {
    */
   error: string;
 }
+// run-summary.schema.json
 /**
- * What probing one configured power source found.
+ * Energy of a configuration (energy: gross; netEnergy: net of the idle baseline): descriptives over its ok trials of the energy per inference (perInferenceJ, J, one value per trial) and per sample (perSampleJ, J), or why it is unavailable.
  */
-export interface ManifestPowerSource {
+export type EnergySummary =
+  | {
+      /**
+       * Energy was obtained.
+       */
+      available: true;
+      /**
+       * Weakest provenance among the trials (counter > integrated > estimated).
+       */
+      provenance: 'counter' | 'integrated' | 'estimated';
+      perInferenceJ: Descriptives;
+      perSampleJ: Descriptives;
+      /**
+       * Why some trials' totals are partial (e.g. a CPU domain missing); empty when complete.
+       */
+      partialReasons: string[];
+    }
+  | {
+      /**
+       * No energy.
+       */
+      available: false;
+      /**
+       * Not measured.
+       */
+      provenance: 'unavailable';
+      /**
+       * Why.
+       */
+      reason: string;
+    };
+/**
+ * latencyMs: a trial's median latency per inference; energy metrics: J per inference (gross or net of idle).
+ */
+export type ClaimMetric = 'latencyMs' | 'energyPerInferenceJ' | 'netEnergyPerInferenceJ';
+
+/**
+ * artifacts/<runId>/summary.json: the report's statistics per configuration, the group tests, the claim verdicts with their numbers, and the report's warnings, for machines. Written atomically by `greenrt run` and `greenrt report`; latencies in ms, energies in J.
+ */
+export interface RunSummaryFile {
   /**
-   * Source as named in power.sources.
+   * Version of this format (unitless).
    */
-  source: 'nvml' | 'nvidia-smi' | 'rapl' | 'none';
+  schemaVersion: 1;
   /**
-   * True when the source measures at least one domain.
+   * Run id (the run folder's name).
    */
-  available: boolean;
+  runId: string;
   /**
-   * What it measures.
+   * The run manifest's greenrt record: which greenrt made the run.
    */
-  domains: ManifestPowerDomain[];
+  greenrt: {
+    /**
+     * greenrt package version.
+     */
+    version: string;
+    /**
+     * Commit of the greenrt checkout (null outside git).
+     */
+    gitCommit: string | null;
+    /**
+     * Uncommitted changes in the checkout.
+     */
+    gitDirty: boolean | null;
+  };
   /**
-   * Why the source (or part of it) does not work; null when it fully works.
+   * Claims file checked (relative to the greenrt package when inside it); null when claims were skipped.
    */
-  reason: string | null;
+  claimsFile: string | null;
+  summary: RunSummary;
   /**
-   * How to fix it; null when nothing to fix.
+   * Each claim's verdict and numbers; null when claims were skipped or the claims file could not be read.
    */
-  fix: string | null;
+  claims: ClaimResultRecord[] | null;
   /**
-   * Driver version, device names, zone paths.
+   * Why the claims were not evaluated (the claims file could not be read or parsed); null otherwise.
    */
-  detail: string | null;
+  claimsError: string | null;
+  /**
+   * Problems met while producing the report (rendering, claims), also listed in it.
+   */
+  warnings: SummaryWarning[];
 }
 /**
- * One thing a power source measures.
+ * Statistics over the run's trial results.
  */
-export interface ManifestPowerDomain {
+export interface RunSummary {
+  trials: SummaryTrialCounts;
   /**
-   * Source that samples it.
+   * One entry per configuration with trials.
    */
-  source: 'nvml' | 'nvidia-smi' | 'rapl';
+  configurations: ConfigurationSummary[];
   /**
-   * 'gpu:0', 'package-0', 'dram-0'.
+   * Kruskal-Wallis tests per model, batch size and metric.
    */
-  domain: string;
+  groupTests: GroupTest[];
   /**
-   * Distinct physical hardware, for totals: two sources measuring 'gpu:0' are the same GPU.
+   * How the statistics were computed (the report's method section reads it).
    */
-  hardware: string;
-  /**
-   * Its energy counter (null without one).
-   */
-  counter: {
+  method: {
     /**
-     * Smallest step of the counter as read, J.
+     * What one trial contributes.
      */
-    resolutionJ: number;
+    trialValue: string;
     /**
-     * How often the hardware updates the counter, ms (null until detected).
+     * Quantile method.
      */
-    updatePeriodMs: number | null;
+    quantiles: string;
     /**
-     * True when updatePeriodMs is only an upper bound (the counter changed on every read).
+     * Standard deviation definition.
      */
-    updatePeriodIsUpperBound: boolean;
-    /**
-     * Assumed relative accuracy of the energy (ratio).
-     */
-    accuracyRel: number;
-  } | null;
-  /**
-   * Its power reading (null without one).
-   */
-  power: {
-    /**
-     * instantPowerW, or averagePowerW (smoothed by the sensor, never integrated as instant).
-     */
-    quantity: 'instantPowerW' | 'averagePowerW';
-    /**
-     * For averagePowerW: the sensor's averaging window, ms (null if unknown).
-     */
-    averagingWindowMs: number | null;
-    /**
-     * Assumed relative accuracy of one power reading (ratio).
-     */
-    accuracyRel: number;
-  } | null;
-  /**
-   * Whether the domain reports a temperature (GPUs), used by the cool-down gate.
-   */
-  temperature: boolean;
-  /**
-   * Human detail: device name, zone path.
-   */
-  label: string;
+    sd: string;
+    intervals: {
+      /**
+       * Interval method.
+       */
+      method: 'percentile bootstrap';
+      /**
+       * Confidence level (ratio).
+       */
+      confidence: number;
+      /**
+       * Bootstrap resamples (count).
+       */
+      resamples: number;
+      /**
+       * Base seed of the bootstrap (the plan's seed).
+       */
+      seed: number;
+    };
+  };
 }
 /**
- * The idle baseline: mean power per domain over a measured span, or why there is none (then no startNs/endNs).
+ * Trials by status (count).
  */
-export interface ManifestBaseline {
+export interface SummaryTrialCounts {
   /**
-   * Start of the measured span, CLOCK_MONOTONIC ns (decimal string).
+   * Trials (count).
    */
-  startNs?: string;
+  total: number;
   /**
-   * End of the measured span, CLOCK_MONOTONIC ns (decimal string).
+   * Trials ok (count).
    */
-  endNs?: string;
+  ok: number;
   /**
-   * Length of the measured span, ms (0 when none was measured).
+   * Trials failed (count).
    */
-  durationMs: number;
+  failed: number;
   /**
-   * Idle power per domain.
+   * Trials invalid (count).
    */
-  domains: {
+  invalid: number;
+  /**
+   * Trials refused before running (count).
+   */
+  unsupported: number;
+}
+/**
+ * One configuration (runtime, source, model, provider, batch size) over its trials.
+ */
+export interface ConfigurationSummary {
+  /**
+   * runtime/source/model/provider/b<batch>.
+   */
+  id: string;
+  /**
+   * The configuration's dimensions.
+   */
+  key: {
     /**
-     * Source that sampled it.
+     * Runtime.
      */
-    source: 'nvml' | 'nvidia-smi' | 'rapl';
+    runtime: 'pytorch' | 'tensorflow' | 'mxnet' | 'onnxruntime' | 'openvino' | 'embedded';
     /**
-     * 'gpu:0', 'package-0', 'dram-0'.
+     * Framework the model comes from.
      */
-    domain: string;
+    source: 'pytorch' | 'tensorflow' | 'mxnet';
     /**
-     * Physical hardware it belongs to.
+     * Model.
      */
-    hardware: string;
+    model: 'resnet50' | 'mobilenet_v2' | 'bert_base_uncased';
     /**
-     * Mean idle power, W (null when it could not be measured).
+     * Execution provider.
      */
-    powerW: number | null;
+    provider: 'cpu' | 'cuda' | 'tensorrt';
     /**
-     * How an energy value was obtained: counter (a hardware energy counter read at the window edges), integrated (power samples integrated over the window), estimated (a model, not a measurement), unavailable (not measured; see reason).
+     * Samples per inference.
      */
-    provenance: 'counter' | 'integrated' | 'estimated' | 'unavailable';
+    batchSize: number;
+  };
+  trials: SummaryTrialCounts;
+  /**
+   * Distinct reasons of failed, invalid and unsupported trials, with counts.
+   */
+  excluded: {
     /**
-     * Mean idle temperature, degrees C (GPUs; null otherwise).
+     * Status of the trials left out.
      */
-    temperatureC: number | null;
+    status: 'failed' | 'invalid' | 'unsupported';
+    /**
+     * Their reason.
+     */
+    reason: string;
+    /**
+     * Trials with this status and reason (count).
+     */
+    count: number;
   }[];
   /**
-   * Why the baseline is missing or partial; null when complete.
+   * Latency per inference, ms.
    */
-  reason: string | null;
+  latencyMs: {
+    /**
+     * One value per ok trial (the trial's median latency), ms; null without ok trials.
+     */
+    perTrialMedian: Descriptives | null;
+    /**
+     * All ok trials' latencies pooled, ms (no intervals: latencies within a trial are not independent); null without ok trials.
+     */
+    pooled: Descriptives | null;
+  };
+  /**
+   * Samples per second, one value per ok trial; null when not reported.
+   */
+  throughputSamplesPerS: Descriptives | null;
+  energy: EnergySummary;
+  netEnergy: EnergySummary;
+  /**
+   * Shapiro-Wilk over the per-trial values (n >= 3), to tell the report whether means are apt.
+   */
+  normality: {
+    /**
+     * Over the per-trial median latencies (null when n < 3).
+     */
+    latencyMs: ShapiroWilkResult | null;
+    /**
+     * Over the per-trial energies per inference (null when n < 3 or no energy).
+     */
+    energyPerInferenceJ: ShapiroWilkResult | null;
+  };
 }
-export interface GpuDevice {
+/**
+ * Descriptives of one sample; every value is in the unit of the sample.
+ */
+export interface Descriptives {
   /**
-   * NVML / PCI-bus index.
+   * Sample size (count).
    */
-  index: number;
+  n: number;
   /**
-   * GPU UUID.
+   * Median.
    */
-  uuid?: string | null;
+  median: number;
   /**
-   * Model name.
+   * First quartile (numpy 'linear').
    */
-  name?: string | null;
+  q1: number;
   /**
-   * CUDA compute capability, e.g. '9.0'.
+   * Third quartile (numpy 'linear').
    */
-  computeCapability?: string | null;
+  q3: number;
+  /**
+   * Interquartile range q3 - q1.
+   */
+  iqr: number;
+  /**
+   * Mean.
+   */
+  mean: number;
+  /**
+   * Sample SD (n - 1); null when n < 2.
+   */
+  sd: number | null;
+  /**
+   * Smallest value.
+   */
+  min: number;
+  /**
+   * Largest value.
+   */
+  max: number;
+  /**
+   * Bootstrap interval of the median; null when n < 2 or intervals were not requested.
+   */
+  ciMedian: SummaryInterval | null;
+  /**
+   * Bootstrap interval of the mean; null when n < 2 or intervals were not requested.
+   */
+  ciMean: SummaryInterval | null;
+}
+/**
+ * Percentile-bootstrap interval, in the unit of the data.
+ */
+export interface SummaryInterval {
+  /**
+   * Lower bound.
+   */
+  lower: number;
+  /**
+   * Upper bound.
+   */
+  upper: number;
+}
+/**
+ * Shapiro-Wilk test over the per-trial values.
+ */
+export interface ShapiroWilkResult {
+  /**
+   * W statistic (unitless, 0..1; 1 = perfectly normal-looking).
+   */
+  w: number;
+  /**
+   * p-value of 'the sample comes from a normal distribution'.
+   */
+  p: number;
+  /**
+   * Sample size (count).
+   */
+  n: number;
+  /**
+   * Why the result is degenerate (zero range), else null.
+   */
+  warning: string | null;
+}
+/**
+ * Kruskal-Wallis across the configurations that share a model and batch size, on one metric.
+ */
+export interface GroupTest {
+  /**
+   * Model.
+   */
+  model: string;
+  /**
+   * Samples per inference.
+   */
+  batchSize: number;
+  /**
+   * Metric compared (per-trial values).
+   */
+  metric: 'latencyMs' | 'energyPerInferenceJ';
+  /**
+   * Configurations compared (those with values for the metric).
+   */
+  configurations: string[];
+  /**
+   * The test (null when it could not be run; see note).
+   */
+  result: {
+    /**
+     * H statistic, tie-corrected (unitless).
+     */
+    h: number;
+    /**
+     * Degrees of freedom: groups - 1.
+     */
+    df: number;
+    /**
+     * p-value (chi-square with df degrees of freedom).
+     */
+    p: number;
+  } | null;
+  /**
+   * Why no test was run, or which configurations were left out.
+   */
+  note: string | null;
+}
+/**
+ * One claim of the claims file checked against this run.
+ */
+export interface ClaimResultRecord {
+  /**
+   * Claim id.
+   */
+  id: string;
+  /**
+   * Number of the paper's finding it checks (null when none).
+   */
+  finding: number | null;
+  /**
+   * The claim as the paper states it.
+   */
+  text: string;
+  /**
+   * How it is tested.
+   */
+  test: 'less' | 'indistinguishable' | 'ratio' | 'correlation';
+  /**
+   * Outcome; missing data makes a claim inconclusive, never reproduced or not.
+   */
+  verdict: 'reproduced' | 'not reproduced' | 'inconclusive';
+  /**
+   * Why, in words a reader can act on.
+   */
+  reason: string;
+  /**
+   * The numbers behind the verdict: pairwise comparisons, or a correlation.
+   */
+  numbers:
+    | {
+        /**
+         * One A-vs-B comparison per pair (values in the metric's unit: ms or J per inference).
+         */
+        comparisons: {
+          /**
+           * Configuration A.
+           */
+          a: string;
+          /**
+           * Configuration B.
+           */
+          b: string;
+          metric: ClaimMetric;
+          /**
+           * Trials of A with a value (count).
+           */
+          nA: number;
+          /**
+           * Trials of B with a value (count).
+           */
+          nB: number;
+          /**
+           * Median of A.
+           */
+          medianA: number | null;
+          /**
+           * Median of B.
+           */
+          medianB: number | null;
+          /**
+           * medianA / medianB.
+           */
+          ratio: number | null;
+          /**
+           * Mann-Whitney U of A (two-sided, asymptotic).
+           */
+          u: number | null;
+          /**
+           * p-value of U.
+           */
+          p: number | null;
+          /**
+           * Holm-adjusted over every comparison of the claim.
+           */
+          pAdjusted: number | null;
+          /**
+           * Cliff's delta of A against B (negative: A tends to be smaller).
+           */
+          cliffsDelta: number | null;
+          /**
+           * Magnitude of Cliff's delta (Romano et al. 2006 thresholds).
+           */
+          magnitude: 'negligible' | 'small' | 'medium' | 'large' | null;
+          /**
+           * Whether this pair supports the claim, contradicts it, or lacks data.
+           */
+          status: 'pass' | 'fail' | 'missing';
+          /**
+           * Why data is missing, or other detail.
+           */
+          note: string | null;
+        }[];
+      }
+    | {
+        /**
+         * Spearman correlation of per-configuration medians.
+         */
+        correlation: {
+          x: ClaimMetric;
+          y: ClaimMetric;
+          /**
+           * Configurations used.
+           */
+          configurations: string[];
+          /**
+           * Configurations left out, with why.
+           */
+          missing: {
+            /**
+             * Configuration.
+             */
+            id: string;
+            /**
+             * Why it was left out.
+             */
+            reason: string;
+          }[];
+          /**
+           * Spearman's rho (null with too few configurations).
+           */
+          rho: number | null;
+          /**
+           * p-value of rho.
+           */
+          p: number | null;
+        };
+      };
+}
+/**
+ * A problem met while producing the report (also listed in it).
+ */
+export interface SummaryWarning {
+  /**
+   * Report section it belongs to.
+   */
+  topic: 'run' | 'energy' | 'validity' | 'conversion' | 'cool-down' | 'gpu' | 'statistics' | 'report';
+  /**
+   * Inline Markdown (data strings escaped).
+   */
+  text: string;
 }
 
 // slurm-study.schema.json
