@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRunDependencies } from '../cli/dependencies.js';
 import { Contracts, SchemaId, type RunManifest } from '../contracts/index.js';
-import { ContractError, GreenrtError, sha256Hex, silentProgress, systemClock } from '../core/index.js';
+import { ContractError, type GreenrtError, sha256Hex, silentProgress, systemClock } from '../core/index.js';
 import { runExperiment } from '../orchestrate/index.js';
 import { PowerMeasurement } from '../power/index.js';
 import { RunStore, runFileKind, runFileSchema, verifyRunFolder } from '../results/index.js';
