@@ -22,9 +22,33 @@ export async function generateTypes() {
       style: { singleQuote: true },
       cwd: schemasDir,
     });
-    parts.push(`// ${file}\n${withoutRepeats(ts, seen)}`);
+    parts.push(`// ${file}\n${withoutRepeats(ts, seen)}${defaultedKeys(file, schema)}`);
   }
   return parts.join('\n');
+}
+
+/** Objects whose keys with a schema `default` are named as a type: ajv fills them in, so the validated type has them. */
+const DEFAULTED = {
+  'experiment.schema.json': {
+    ExperimentDefaultedKey: '',
+    PowerDefaultedKey: '/$defs/power',
+    CooldownDefaultedKey: '/$defs/power/properties/cooldown',
+    GpuDefaultedKey: '/$defs/gpu',
+  },
+};
+
+/** `export type <Name> = 'a' | 'b';` per DEFAULTED entry of `file`: the keys of that object that have a `default`. */
+function defaultedKeys(file, schema) {
+  const lines = [];
+  for (const [name, pointer] of Object.entries(DEFAULTED[file] ?? {})) {
+    let node = schema;
+    for (const part of pointer.split('/').slice(1)) node = node?.[part];
+    if (!node?.properties) throw new Error(`schemas/${file}: no object with properties at ${pointer || '/'} (DEFAULTED in scripts/gen-types.mjs)`);
+    const keys = Object.keys(node.properties).filter((k) => node.properties[k].default !== undefined);
+    lines.push(`/** Keys of ${pointer || 'the document'} with a schema default (filled in by validation). */`);
+    lines.push(`export type ${name} = ${keys.length ? keys.map((k) => `'${k}'`).join(' | ') : 'never'};`);
+  }
+  return lines.length ? `${lines.join('\n')}\n` : '';
 }
 
 /**

@@ -24,7 +24,10 @@ describe('contracts', () => {
     ]);
     const unclosed: string[] = [];
     const walk = (node: unknown, file: string, path: string): void => {
-      if (Array.isArray(node)) return node.forEach((n, i) => walk(n, file, `${path}/${i}`));
+      if (Array.isArray(node)) {
+        for (const [i, n] of node.entries()) walk(n, file, `${path}/${i}`);
+        return;
+      }
       if (!node || typeof node !== 'object') return;
       const n = node as Record<string, unknown>;
       const isObject = n.type === 'object' || (Array.isArray(n.type) && n.type.includes('object'));

@@ -317,6 +317,14 @@ export interface Gpu {
    */
   tensorrtEngineCache?: boolean;
 }
+/** Keys of the document with a schema default (filled in by validation). */
+export type ExperimentDefaultedKey = 'seed' | 'order' | 'weights' | 'runner' | 'threads' | 'sequenceLength' | 'trialTimeoutS' | 'memoryLimitMiB' | 'prebuiltModels' | 'power' | 'gpu';
+/** Keys of /$defs/power with a schema default (filled in by validation). */
+export type PowerDefaultedKey = 'sources' | 'required' | 'sampleHz' | 'baselineS' | 'cooldown';
+/** Keys of /$defs/power/properties/cooldown with a schema default (filled in by validation). */
+export type CooldownDefaultedKey = 'minS' | 'maxS' | 'powerTolerance' | 'temperatureToleranceC';
+/** Keys of /$defs/gpu with a schema default (filled in by validation). */
+export type GpuDefaultedKey = 'devices' | 'tensorrtEngineCache';
 
 // gpu-check.schema.json
 /**
