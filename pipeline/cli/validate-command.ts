@@ -20,7 +20,7 @@ export async function validateCommand(files: string[]): Promise<number> {
       const range = estimateDurationRangeS(plan);
       const rule = plan.adaptive;
       const reps = rule
-        ? `adaptive repetitions ${rule.min}..${rule.max} to a ${rule.precision.metric} precision of +/-${(rule.precision.relativeHalfWidth * 100).toFixed(1)} %`
+        ? `adaptive repetitions ${rule.min}..${rule.max} until the median's ${rule.precision.metric} is known to +/-${(rule.precision.relativeHalfWidth * 100).toFixed(1)} %`
         : `${loaded.spec.repetitions} repetitions`;
       const size = rule
         ? `${range.minTrials}..${range.maxTrials} trials (${runtimes.join(', ')}; ${loaded.spec.models.join(', ')}; batch ${loaded.spec.batchSizes.join(', ')}; ${reps})`
