@@ -100,7 +100,7 @@ if (values.merge && existsSync(values.out)) {
   const earlier = JSON.parse(readFileSync(values.out, 'utf8'));
   const sectionsMerged = { ...earlier.sections };
   for (const [name, value] of Object.entries(results)) sectionsMerged[name] = { ...value, measuredAt: startedAt.toISOString(), machine: thisMachine };
-  const figures = Object.fromEntries(Object.entries(headline(sectionsMerged)).filter(([k, v]) => v !== null || k in earlier));
+  const figures = Object.fromEntries(Object.entries(headline(sectionsMerged)).filter(([k, v]) => v !== null || k in earlier || k in targets));
   document = { ...earlier, ...figures, targets, sections: sectionsMerged, mergedSections: { ...(earlier.mergedSections ?? {}), ...Object.fromEntries(Object.keys(results).map((n) => [n, startedAt.toISOString()])) } };
 }
 mkdirSync(join(benchDir, 'results'), { recursive: true });
