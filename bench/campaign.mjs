@@ -147,6 +147,7 @@ function replayStudy(tools, spec, outcome) {
     if (!step.decision.next) break;
   }
   const final = new Map(decisions.flatMap((d) => d.configurations.map((c) => [c.configuration, c])));
+  const atMax = [...final.values()].filter((c) => c.outcome === 'max').map((c) => c.configuration);
   const adaptiveWallS = (spec.power?.baselineS ?? 0) + [...wall.values()].reduce((a, b) => a + b, 0);
   // The cheapest fixed count at which every configuration is at least as precise as in the adaptive campaign.
   let fixedN = rule.max;
@@ -172,6 +173,7 @@ function replayStudy(tools, spec, outcome) {
       rounds: plan.rounds.length,
       trialsPerConfiguration: { min: Math.min(...trialsUsed), median: tools.median(trialsUsed), max: Math.max(...trialsUsed) },
       outcomes: countBy([...final.values()].map((c) => c.outcome)),
+      reachedMax: atMax,
       worstRelativeHalfWidth: round(Math.max(...[...final.values()].map((c) => c.relativeHalfWidth ?? 0)), 4),
     },
     fixed: { repetitions: fixedN, ...fixed },
