@@ -140,6 +140,9 @@ export async function runExperiment(deps: RunDependencies, req: RunRequest): Pro
   };
   progress.info(`${resuming ? 'Resuming' : 'Run'} ${store.runId}: ${plan.trialCount} trials -> ${store.runDir}`);
   logger.info({ event: resuming ? 'run.resume' : 'run.start', trials: plan.trialCount, experiment: loaded.file }, 'run started');
+  if (resuming && plan.adaptive) {
+    logger.info({ event: 'adaptive.replay', rounds: plan.rounds.length, decisions: decisions.length, recordedTrials: recordedIds.length, replayedTrials: plan.trialCount }, 'adaptive decisions recomputed from the recorded results');
+  }
 
   const done = new Map(stored.map((r) => [r.trialId, r] as const));
   // A kill between a trial's result (written first) and its log line leaves a result the log never saw finish:
