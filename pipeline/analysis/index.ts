@@ -24,6 +24,8 @@
  *   `sampleSd` (n - 1), `describe(values, opts) -> Descriptives` (adds min/max and intervals).
  * - `bootstrapCi(values, 'median' | 'mean' | fn, { resamples = 2000, confidence = 0.95, seed = 0 })`:
  *   seeded percentile bootstrap -> { lower, upper }.
+ * - `medianPrecision(values, { seed })`: median, its bootstrap interval and the relative half-width
+ *   (ratio) the adaptive-repetitions rule decides on.
  * - `shapiroWilk(values) -> { w, p }`: Royston's AS R94 as in scipy (3 <= n <= 5000).
  * - `kruskalWallis(groups) -> { h, df, p }`: tie-corrected H, chi-square p.
  * - `mannWhitneyU(x, y) -> { u, p, z }`: two-sided, normal approximation with tie and continuity
@@ -47,6 +49,7 @@ export { median, quantile, iqr, mean, sampleSd, averageRanks } from './descripti
 export { describe } from './describe.js';
 export type { Descriptives, DescribeOptions } from './describe.js';
 export { bootstrapCi, seededRandom, deriveSeed } from './bootstrap.js';
+export { medianPrecision, type MedianPrecision } from './precision.js';
 export type { Interval, BootstrapOptions } from './bootstrap.js';
 export { shapiroWilk } from './shapiro-wilk.js';
 export type { ShapiroWilkResult } from './shapiro-wilk.js';

@@ -16,6 +16,8 @@ suite('experiments/paper.yaml', () => {
     expect(data).toMatchObject({
       weights: 'pretrained', models: ['resnet50', 'mobilenet_v2', 'bert_base_uncased'], batchSizes: [1, 64],
       power: { sources: ['nvml', 'rapl'] },
+      // Adaptive repetitions (docs/METHODOLOGY.md explains 6, 20 and +/-2 %).
+      repetitions: { min: 6, max: 20, precision: { metric: 'energyPerInference', relativeHalfWidth: 0.02 } },
     });
     expect(data.runtimes).toContainEqual({ name: 'onnxruntime', providers: ['cuda', 'tensorrt'], sources: ['pytorch', 'tensorflow', 'mxnet'] });
   });

@@ -196,9 +196,9 @@ export interface Experiment {
    */
   batchSizes: number[];
   /**
-   * Trials per configuration (count). Each trial starts the runtime afresh.
+   * Trials per configuration (count), each starting the runtime afresh: a fixed number, or adaptive {min, max, precision} (docs/METHODOLOGY.md, 'Adaptive repetitions').
    */
-  repetitions: number;
+  repetitions: number | AdaptiveRepetitions;
   /**
    * Inferences run before the measured window in each trial (count).
    */
@@ -246,6 +246,32 @@ export interface RuntimeEntry {
    * @minItems 1
    */
   sources?: FrameworkName[];
+}
+/**
+ * Adaptive repetitions: every configuration runs `min` trials (in the seeded shuffled order), then rounds of one more trial for each configuration whose precision is short of the target, until it meets it or has run `max` trials. Stops on precision only, never on a comparison's outcome.
+ */
+export interface AdaptiveRepetitions {
+  /**
+   * Trials every configuration runs before any decision (count, at least 3: a bootstrap interval of a median from fewer says nothing).
+   */
+  min: number;
+  /**
+   * Most trials per configuration (count, at least min).
+   */
+  max: number;
+  /**
+   * The precision target of each configuration's median.
+   */
+  precision: {
+    /**
+     * Per-trial value whose median must be precise: gross energy per inference (falls back to latency, recorded, for a configuration whose ok trials lack energy) or median latency per inference.
+     */
+    metric: 'energyPerInference' | 'latency';
+    /**
+     * Target half-width of the 95 % percentile-bootstrap interval of the median, relative to the median (ratio; 0.02 = +/-2 %).
+     */
+    relativeHalfWidth: number;
+  };
 }
 export interface PrebuiltModel {
   model: ModelName;
@@ -869,6 +895,105 @@ export interface RunManifest {
     sharedHost?: boolean;
   };
   /**
+   * Set when the experiment has adaptive repetitions: the rule, the rounds planned so far and every decision taken after a round, so the run can be audited and resumed (docs/METHODOLOGY.md, 'Adaptive repetitions'). Recomputed from the trial results on resume.
+   */
+  adaptive?: {
+    rule: AdaptiveRepetitions;
+    /**
+     * How a configuration's precision is computed: the same interval of the median the report shows.
+     */
+    interval?: {
+      /**
+       * Interval method.
+       */
+      method: 'percentile bootstrap of the median';
+      /**
+       * Confidence level (ratio).
+       */
+      confidence: number;
+      /**
+       * Bootstrap resamples (count).
+       */
+      resamples: number;
+      /**
+       * How each configuration's bootstrap seed is derived.
+       */
+      seed: string;
+    };
+    /**
+     * Rounds in plan order: round 1 is every configuration's first min trials.
+     */
+    rounds: {
+      /**
+       * Round number (1-based).
+       */
+      round: number;
+      /**
+       * Shuffle seed of the round (round 1: the plan seed; later: derived from the plan seed and the round number).
+       */
+      seed: number;
+      /**
+       * Position of the round's first trial in plan.trialIds.
+       */
+      firstIndex: number;
+      /**
+       * Trials in the round (count).
+       */
+      count: number;
+    }[];
+    /**
+     * One entry per finished round: every configuration still active, its precision and what was decided.
+     */
+    decisions: {
+      /**
+       * The round whose results were decided on.
+       */
+      afterRound: number;
+      /**
+       * The round this decision started; null when every configuration stopped.
+       */
+      nextRound: number | null;
+      configurations: {
+        /**
+         * Configuration: the trial id without its repetition suffix.
+         */
+        configuration: string;
+        /**
+         * Trials run so far, any status (count).
+         */
+        trials: number;
+        /**
+         * Ok trials with a value of the metric (count).
+         */
+        okTrials: number;
+        /**
+         * Metric the precision was computed on.
+         */
+        metric: 'energyPerInference' | 'latency';
+        /**
+         * Why latency stands in for energy per inference; null when the rule's metric was used.
+         */
+        fallbackReason: string | null;
+        /**
+         * Median of the ok trials' values (J per inference, or ms per inference for latency).
+         */
+        median: number | null;
+        /**
+         * Half-width of the 95 % bootstrap interval of the median / the median (ratio); null when fewer than 2 ok trials.
+         */
+        relativeHalfWidth: number | null;
+        /**
+         * extend: one more trial next round; met: precision target met; max: max trials reached short of the target; unmeasurable: fewer than 2 ok trials.
+         */
+        outcome: 'extend' | 'met' | 'max' | 'unmeasurable';
+        /**
+         * The decision in words.
+         */
+        reason: string;
+      }[];
+    }[];
+  };
+  /**
    * Set on a run made by greenrt merge: the shards it joins and the node each ran on.
    */
   merge?: {
@@ -1069,9 +1194,9 @@ export interface Experiment {
    */
   batchSizes: number[];
   /**
-   * Trials per configuration (count). Each trial starts the runtime afresh.
+   * Trials per configuration (count), each starting the runtime afresh: a fixed number, or adaptive {min, max, precision} (docs/METHODOLOGY.md, 'Adaptive repetitions').
    */
-  repetitions: number;
+  repetitions: number | AdaptiveRepetitions;
   /**
    * Inferences run before the measured window in each trial (count).
    */
@@ -1122,6 +1247,32 @@ export interface RuntimeEntry {
    * @minItems 1
    */
   sources?: ('pytorch' | 'tensorflow' | 'mxnet')[];
+}
+/**
+ * Adaptive repetitions: every configuration runs `min` trials (in the seeded shuffled order), then rounds of one more trial for each configuration whose precision is short of the target, until it meets it or has run `max` trials. Stops on precision only, never on a comparison's outcome.
+ */
+export interface AdaptiveRepetitions {
+  /**
+   * Trials every configuration runs before any decision (count, at least 3: a bootstrap interval of a median from fewer says nothing).
+   */
+  min: number;
+  /**
+   * Most trials per configuration (count, at least min).
+   */
+  max: number;
+  /**
+   * The precision target of each configuration's median.
+   */
+  precision: {
+    /**
+     * Per-trial value whose median must be precise: gross energy per inference (falls back to latency, recorded, for a configuration whose ok trials lack energy) or median latency per inference.
+     */
+    metric: 'energyPerInference' | 'latency';
+    /**
+     * Target half-width of the 95 % percentile-bootstrap interval of the median, relative to the median (ratio; 0.02 = +/-2 %).
+     */
+    relativeHalfWidth: number;
+  };
 }
 export interface PrebuiltModel {
   /**
