@@ -112,6 +112,20 @@ describe('renderReportMarkdown', () => {
     expect(section(md, 'Claims of the study')).toContain('No claims file was given.');
   });
 
+  it('shows GPU utilisation per configuration with its instrument, or why it was not sampled', () => {
+    const plainRun = section(renderReportMarkdown(input()), 'Results by model');
+    expect(plainRun).toContain('Not sampled in this run: not recorded by the greenrt that ran it.');
+    const results = fakeStudyResults({ repetitions: 4 }).map((t, i) => ({
+      ...t,
+      gpuUtilization: i === 0
+        ? { provenance: 'unavailable' as const, meanPercent: null, samples: 0, instrument: null, reason: 'gpu:0: no utilisation sample inside the 80 ms window (sampled at 10 Hz)' }
+        : { provenance: 'sampled' as const, meanPercent: 50 + (i % 4), samples: 10, instrument: 'nvml' as const, reason: null },
+    }));
+    const md = section(renderReportMarkdown(input({ results, manifest: fakeManifest([...results]), summary: summarizeTrials(results, { resamples: 100 }) })), 'Results by model');
+    expect(md).toContain('| Model | Runtime (source) | Provider | Batch | Trials sampled/ok | GPU utilisation %, median [range] | Instrument | Note |');
+    expect(md).toMatch(/\| 3\/4 \| \d+(\.\d+)? \[\d+(\.\d+)?–\d+(\.\d+)?\] \| nvml \| 1 of 4 trials unavailable: gpu:0: no utilisation sample inside the 80 ms window \(sampled at 10 Hz\) \|/);
+  });
+
   it('reports a claims file that could not be evaluated', () => {
     const md = renderReportMarkdown(input({ claims: { file: 'x.claims.yaml', error: 'Claims file x.claims.yaml is not valid YAML' } }));
     expect(section(md, 'Claims of the study')).toContain('could not be evaluated: Claims file x.claims.yaml is not valid YAML');
