@@ -13,11 +13,15 @@
  * - `configurationId(key)`, `trialMetrics(trial)`: a trial's configuration id and its per-trial values.
  *
  * Claims
- * - `parseClaimsYaml(text, file) -> ClaimSet` / `parseClaims(data, file)`: validate a claims file
- *   (experiments/*.claims.yaml); throws InputError listing every problem with file, line and path.
- * - `evaluateClaims(claims, summary, trials) -> ClaimResult[]`: {id, text, verdict: 'reproduced' |
- *   'not reproduced' | 'inconclusive', reason, numbers}. Tests: less (Mann-Whitney + Holm + Cliff's
- *   delta), indistinguishable, ratio (of medians), correlation (Spearman over configuration medians).
+ * - `parseClaimsYaml(text, file, contracts?) -> ClaimSet` / `parseClaims(data, file, contracts?)`:
+ *   validate a claims file (experiments/*.claims.yaml) against schemas/claims.schema.json with the
+ *   experiment loader's YAML reader and messages; throws InputError (exit code 2) listing every
+ *   problem with file, line, path and fix.
+ * - `evaluateClaims(claims, summary, trials) -> ClaimResult[]`: {id, text, scope ('reproduction' |
+ *   'extension'), paperVersions, verdict: 'reproduced' | 'not reproduced' | 'inconclusive', reason,
+ *   numbers, checks (sub-verdicts, also 'not testable here')}. Tests: less (Mann-Whitney + Holm +
+ *   Cliff's delta), indistinguishable, ratio (of medians), correlation (Spearman over configuration
+ *   medians, pooled and `within` groups); checks: less, greater, notGreater, notLess.
  *
  * Statistics (checked against scipy/numpy in fixtures/scipy-reference.json)
  * - `median`, `quantile(values, p)` (numpy 'linear' = Hyndman-Fan type 7), `iqr`, `mean`,
@@ -42,9 +46,9 @@ export type { GroupTest } from './group-tests.js';
 export { configurationId, configurationKeyOf, trialMetrics, CONFIGURATION_DIMENSIONS } from './trial-metrics.js';
 export type { ConfigurationKey, ConfigurationDimension, TrialMetrics, TrialEnergy, MeasuredProvenance } from './trial-metrics.js';
 export { parseClaims, parseClaimsYaml, CLAIM_METRICS } from './claims-file.js';
-export type { Claim, ClaimSet, ClaimMetric, PairClaim, CorrelationClaim, Selector } from './claims-file.js';
+export type { Claim, ClaimCheck, ClaimScope, ClaimSet, ClaimMetric, PairClaim, CorrelationClaim, Selector } from './claims-file.js';
 export { evaluateClaims } from './evaluate-claims.js';
-export type { ClaimResult, ComparisonNumbers, CorrelationNumbers, Verdict } from './evaluate-claims.js';
+export type { CheckResult, ClaimResult, ComparisonNumbers, CorrelationGroup, CorrelationNumbers, SubVerdict, Verdict } from './evaluate-claims.js';
 export { median, quantile, iqr, mean, sampleSd, averageRanks } from './descriptive.js';
 export { describe } from './describe.js';
 export type { Descriptives, DescribeOptions } from './describe.js';

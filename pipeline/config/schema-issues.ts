@@ -15,6 +15,11 @@ const enumLabels: Record<string, string> = {
   order: 'order',
   weights: 'weights',
   runner: 'runner',
+  selectorRuntime: 'runtime',
+  selectorSource: 'source framework',
+  selectorModel: 'model',
+  selectorProvider: 'execution provider',
+  metric: 'metric',
 };
 
 /** Readable names for list items in messages, by the list's key. */

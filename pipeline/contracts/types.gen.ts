@@ -124,6 +124,281 @@ export interface Catalogue {
   };
 }
 
+// claims.schema.json
+export type Claim = {
+  [k: string]: unknown;
+} & {
+  /**
+   * Short id (lowercase letters, digits and '-'), unique in the file.
+   */
+  id: string;
+  /**
+   * The finding's number in the study's list (docs/METHODOLOGY.md).
+   */
+  finding?: number;
+  /**
+   * The claim in words.
+   */
+  text: string;
+  /**
+   * Where the study says it (section, abstract version, secondary source and its trust tier).
+   */
+  source: string;
+  /**
+   * reproduction: the study stated it for these configurations; extension: greenrt asks more than the study did (configurations it did not or could not run).
+   */
+  scope: 'reproduction' | 'extension';
+  /**
+   * Versions of the paper (arXiv 2402.13640v1, v2 = the published one) whose accessible text states the claim; absent when it comes from secondary sources only.
+   *
+   * @minItems 1
+   */
+  paperVersions?: ('v1' | 'v2')[];
+  /**
+   * less: A < B; indistinguishable: no meaningful difference; ratio: median A / median B within ratioRange; correlation: Spearman rho over configuration medians.
+   */
+  test: 'less' | 'indistinguishable' | 'ratio' | 'correlation';
+  where?: Selector;
+  a?: Selector1;
+  b?: Selector1;
+  /**
+   * Dimensions on which an A configuration is paired with a B configuration.
+   */
+  match?: ('runtime' | 'source' | 'model' | 'provider' | 'batchSize')[];
+  /**
+   * Metrics the verdict rests on (every one must hold for a pair).
+   *
+   * @minItems 1
+   */
+  metrics?: Metric[];
+  /**
+   * Further checks with their own sub-verdicts (pair tests only).
+   *
+   * @maxItems 16
+   */
+  checks?: Check[];
+  quantifier?: Quantifier;
+  /**
+   * Significance level (unitless); default from `defaults`.
+   */
+  alpha?: number;
+  minEffect?: MinEffect;
+  /**
+   * indistinguishable: a pair also counts when |median A / median B - 1| is at most this (ratio).
+   */
+  maxRelativeDifference?: number;
+  /**
+   * ratio: accepted range [low, high] of median A / median B.
+   *
+   * @minItems 2
+   * @maxItems 2
+   */
+  ratioRange?: number[];
+  /**
+   * Fewer ok trials than this in a configuration makes its pairs inconclusive (count).
+   */
+  minTrials?: number;
+  /**
+   * Configurations left out of the claim: any configuration matching one of these selectors (e.g. configurations the study did not run, kept for an extension claim).
+   *
+   * @maxItems 32
+   */
+  exclude?: Selector1[];
+  x?: Metric;
+  y?: Metric;
+  /**
+   * Correlation: smallest Spearman rho that counts (unitless).
+   */
+  minRho?: number;
+  /**
+   * Correlation: fewer configurations with values makes the claim inconclusive (count).
+   */
+  minConfigurations?: number;
+  /**
+   * Correlation: also compute rho within each value of these dimensions (e.g. [batchSize]), each with its own sub-verdict, beside the pooled one.
+   */
+  within?: ('runtime' | 'source' | 'model' | 'provider' | 'batchSize')[];
+};
+/**
+ * A runtime.
+ */
+export type SelectorRuntime = 'pytorch' | 'tensorflow' | 'mxnet' | 'onnxruntime' | 'openvino' | 'embedded';
+/**
+ * A framework that defines models and exports them to ONNX.
+ */
+export type SelectorSource = 'pytorch' | 'tensorflow' | 'mxnet';
+/**
+ * A model.
+ */
+export type SelectorModel = 'resnet50' | 'mobilenet_v2' | 'bert_base_uncased';
+/**
+ * An execution provider.
+ */
+export type SelectorProvider = 'cpu' | 'cuda' | 'tensorrt';
+/**
+ * A per-trial value: latencyMs (median per-inference latency, ms), energyPerInferenceJ (gross GPU + CPU + DRAM, J), netEnergyPerInferenceJ (the same net of the idle baseline, J), cpuNetEnergyPerInferenceJ (RAPL domains net of idle, J), gpuNetEnergyPerInferenceJ (GPU net of idle, J), gpuUtilizationPercent (mean NVML GPU utilisation over the measured window, %), runTimeS (the measured window, s), runNetEnergyJ (net energy over the measured window, J).
+ */
+export type Metric =
+  | 'latencyMs'
+  | 'energyPerInferenceJ'
+  | 'netEnergyPerInferenceJ'
+  | 'cpuNetEnergyPerInferenceJ'
+  | 'gpuNetEnergyPerInferenceJ'
+  | 'gpuUtilizationPercent'
+  | 'runTimeS'
+  | 'runNetEnergyJ';
+/**
+ * all: every pair must hold; most: more than half of them.
+ */
+export type Quantifier = 'all' | 'most';
+/**
+ * Smallest Cliff's delta magnitude that counts (Romano et al. thresholds).
+ */
+export type MinEffect = 'negligible' | 'small' | 'medium' | 'large';
+
+/**
+ * A study's findings as machine-checkable claims (experiments/*.claims.yaml), checked on a run by the report.
+ */
+export interface ClaimsFile {
+  /**
+   * Version of this claims format (unitless).
+   */
+  schemaVersion: 1;
+  /**
+   * The study the claims come from (authors, year, where published).
+   */
+  study: string;
+  defaults?: Defaults;
+  /**
+   * The claims, each a test over a run's configurations.
+   *
+   * @minItems 1
+   * @maxItems 500
+   */
+  claims: Claim[];
+}
+/**
+ * Values a claim takes when it does not set them.
+ */
+export interface Defaults {
+  /**
+   * Significance level (unitless).
+   */
+  alpha?: number;
+  /**
+   * Smallest Cliff's delta magnitude that counts (Romano et al. thresholds).
+   */
+  minEffect?: 'negligible' | 'small' | 'medium' | 'large';
+  /**
+   * Fewer ok trials than this in a configuration makes its pairs inconclusive (count).
+   */
+  minTrials?: number;
+  /**
+   * all: every pair must hold; most: more than half of them.
+   */
+  quantifier?: 'all' | 'most';
+  /**
+   * Correlation claims: smallest Spearman rho that counts (unitless).
+   */
+  minRho?: number;
+  /**
+   * Correlation claims: fewer configurations with values makes the claim inconclusive (count).
+   */
+  minConfigurations?: number;
+}
+/**
+ * Values a configuration must have, as lists; an absent dimension is unconstrained here (set it in `where`).
+ */
+export interface Selector {
+  /**
+   * Runtimes, e.g. [mxnet].
+   *
+   * @minItems 1
+   */
+  runtime?: SelectorRuntime[];
+  /**
+   * Source frameworks, e.g. [pytorch]; a framework runtime implies its own source.
+   *
+   * @minItems 1
+   */
+  source?: SelectorSource[];
+  /**
+   * Models, e.g. [resnet50].
+   *
+   * @minItems 1
+   */
+  model?: SelectorModel[];
+  /**
+   * Execution providers, e.g. [cuda].
+   *
+   * @minItems 1
+   */
+  provider?: SelectorProvider[];
+  /**
+   * Batch sizes, e.g. [1, 64].
+   *
+   * @minItems 1
+   */
+  batchSize?: number[];
+}
+/**
+ * Values a configuration must have, as lists; an absent dimension is unconstrained here (set it in `where`).
+ */
+export interface Selector1 {
+  /**
+   * Runtimes, e.g. [mxnet].
+   *
+   * @minItems 1
+   */
+  runtime?: SelectorRuntime[];
+  /**
+   * Source frameworks, e.g. [pytorch]; a framework runtime implies its own source.
+   *
+   * @minItems 1
+   */
+  source?: SelectorSource[];
+  /**
+   * Models, e.g. [resnet50].
+   *
+   * @minItems 1
+   */
+  model?: SelectorModel[];
+  /**
+   * Execution providers, e.g. [cuda].
+   *
+   * @minItems 1
+   */
+  provider?: SelectorProvider[];
+  /**
+   * Batch sizes, e.g. [1, 64].
+   *
+   * @minItems 1
+   */
+  batchSize?: number[];
+}
+/**
+ * A further check on the claim's pairs, with its own sub-verdict (a stated mechanism, or a secondary metric).
+ */
+export interface Check {
+  /**
+   * Short name shown in the report, e.g. 'CPU energy'.
+   */
+  label: string;
+  /**
+   * mechanism: the study's stated explanation; secondary: a metric the claim's wording implies but the verdict does not rest on.
+   */
+  role: 'mechanism' | 'secondary';
+  metric: Metric;
+  /**
+   * A against B: less / greater (Holm-adjusted Mann-Whitney and Cliff's delta at least minEffect), notGreater / notLess (holds unless A is significantly and non-negligibly on the wrong side).
+   */
+  test: 'less' | 'greater' | 'notGreater' | 'notLess';
+  /**
+   * Why this check follows from the study's words.
+   */
+  why?: string;
+}
+
 // experiment.schema.json
 /**
  * A runtime: a framework's own runtime, ONNX Runtime in Python, or 'embedded' (onnxruntime-node inside the orchestrator).
@@ -1707,6 +1982,31 @@ export interface TrialResult {
    * GPU state at trial start and end.
    */
   gpuState?: GpuState[];
+  /**
+   * GPU utilisation over the measure window: the mean of the 'gpu' utilisation (share of time a kernel ran, NVML nvmlDeviceGetUtilizationRates or nvidia-smi utilization.gpu) sampled with power on the measured GPUs. Absent in results written before it was sampled.
+   */
+  gpuUtilization?: {
+    /**
+     * sampled: the mean of samples taken inside the window; unavailable: not sampled (see reason).
+     */
+    provenance: 'sampled' | 'unavailable';
+    /**
+     * Mean utilisation over the window and the measured GPUs, in %; null when unavailable.
+     */
+    meanPercent: number | null;
+    /**
+     * Samples inside the window (count, over all measured GPUs).
+     */
+    samples: number;
+    /**
+     * Where the samples came from; null when unavailable.
+     */
+    instrument: 'nvml' | 'nvidia-smi' | null;
+    /**
+     * Why unavailable (null when sampled).
+     */
+    reason: string | null;
+  };
   /**
    * The cool-down gate before the trial.
    */

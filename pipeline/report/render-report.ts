@@ -4,6 +4,7 @@
  */
 import type { RunManifest, TrialResult } from '../contracts/index.js';
 import type { RunSummary } from '../analysis/index.js';
+import { gpuUtilizationBlocks } from './gpu-utilization-blocks.js';
 import { claimsBlocks, type ClaimsOutcome } from './claims-blocks.js';
 import { code, plain, toHtml, toMarkdown, type Block } from './report-document.js';
 import { methodBlocks } from './method-blocks.js';
@@ -44,7 +45,7 @@ export function buildReport(input: ReportInput): Block[] {
   blocks.push(warnings.length === 0
     ? { kind: 'paragraph', text: 'None: every planned trial ran and is valid, energy was measured for every configuration, and every check passed.' }
     : { kind: 'list', items: warnings.map((w) => `**${topicLabel(w.topic)}**: ${w.text}`) });
-  blocks.push({ kind: 'heading', level: 2, text: 'Results by model', id: 'results' }, ...resultsBlocks(summary), ...adaptiveBlocks(m), ...nodeBlocks(m, input.results));
+  blocks.push({ kind: 'heading', level: 2, text: 'Results by model', id: 'results' }, ...resultsBlocks(summary), ...adaptiveBlocks(m), ...gpuUtilizationBlocks(input.results), ...nodeBlocks(m, input.results));
   blocks.push({ kind: 'heading', level: 2, text: 'Statistical tests', id: 'tests' }, ...testsBlocks(summary));
   blocks.push({ kind: 'heading', level: 2, text: 'Claims of the study', id: 'claims' }, ...claimsBlocks(input.claims));
   blocks.push({ kind: 'heading', level: 2, text: 'Plots', id: 'plots' }, ...plotBlocks(input.plots));
@@ -52,7 +53,7 @@ export function buildReport(input: ReportInput): Block[] {
   blocks.push({ kind: 'heading', level: 2, text: 'Files', id: 'files' }, {
     kind: 'list',
     items: [
-      `${code('results.csv')}: one row per trial (tidy; units in column names; empty cell = not measured, see ${code('energy_provenance')} and ${code('energy_reason')}).`,
+      `${code('results.csv')}: one row per trial (tidy; units in column names; empty cell = not measured, see ${code('energy_provenance')} and ${code('energy_reason')}, ${code('gpu_utilization_provenance')} and ${code('gpu_utilization_reason')}).`,
       `${code('summary.json')}: this report's statistics and claim verdicts, for machines.`,
       `${code('manifest.json')}: what ran, where, with which versions and in which order; ${code('trials/')}: one validated result per trial; ${code('traces/')}: power samples.`,
       `${code('plots/')}: every plot as SVG and PNG. Compare with another run: ${code(`greenrt compare artifacts/${m.runId} <other run>`)}.`,
