@@ -71,6 +71,25 @@ describe('bench/results/latest.json', () => {
     expect(doc.orchestrationOverheadRatio).toBe(doc.sections.orchestration.cli.orchestrationOverheadRatio);
   });
 
+  it('has the campaign figures: the headline is the paper campaign, the recorded CPU replay beside it (issue 16)', () => {
+    const c = doc.sections.campaign as unknown as {
+      campaignTimeRatio: number; campaignTimeRatioSyntheticGpu: number; campaignTimeRatioRecordedCpu: number;
+      syntheticGpu: { adaptive: { wallS: number; worstRelativeHalfWidth: number }; fixed: { wallS: number; worstRelativeHalfWidth: number; repetitions: number } };
+      recordedCpu: { source: string; adaptive: { trials: number } };
+    };
+    expect(doc.campaignTimeRatio).toBe(c.campaignTimeRatio);
+    expect(doc.campaignTimeRatio).toBe(c.campaignTimeRatioSyntheticGpu);
+    expect(doc.campaignTimeRatioRecordedCpu).toBe(c.campaignTimeRatioRecordedCpu);
+    const g = c.syntheticGpu;
+    expect(c.campaignTimeRatioSyntheticGpu).toBeCloseTo(g.adaptive.wallS / g.fixed.wallS, 3);
+    // Equal or better precision: the fixed comparator is no more precise than the adaptive campaign where it matters.
+    expect(g.adaptive.worstRelativeHalfWidth).toBeLessThanOrEqual(g.fixed.worstRelativeHalfWidth);
+    expect(c.recordedCpu.source).toContain('RECORDED');
+    expect(c.recordedCpu.adaptive.trials).toBeGreaterThan(0);
+    expect(c.campaignTimeRatioRecordedCpu).toBeGreaterThan(0);
+    expect(c.campaignTimeRatioRecordedCpu).toBeLessThanOrEqual(1);
+  });
+
   it('says which machine produced it and that it was a full (not --quick) run', () => {
     expect(doc.quick).toBe(false);
     expect(doc.machine.logicalCpus).toBeGreaterThan(0);

@@ -2,13 +2,16 @@
 // `make bench`: greenrt's overhead benchmarks, side by side in one run, written to
 // bench/results/latest.json (and a dated copy). See docs/PERFORMANCE.md for the targets and figures.
 //
-//   node bench/run.mjs [--only a,b] [--skip a,b] [--quick] [--wait-quiet S] [--out file]
-//   sections: harness, ort, monitor, orchestration, startup, images, scaling, hostile
+//   node bench/run.mjs [--only a,b] [--skip a,b] [--quick] [--wait-quiet S] [--out file] [--merge]
+//   sections: harness, ort, monitor, orchestration, startup, images, scaling, hostile, campaign
+//
+// --merge: keep the sections of the existing output file that this run did not measure (their figures, and
+// the machine and time they were measured with, stay as they were; `mergedSections` says which came from here).
 //
 // --wait-quiet S: before the noise-sensitive sections (ort, harness), wait up to S seconds for the
 // host's other work to drop under 25 % of its CPU (the wait and the level reached are recorded).
 // Sections that need Docker are recorded as skipped (with the reason) when no engine answers.
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { benchHarnessOverhead } from './harness-overhead.mjs';
@@ -19,6 +22,7 @@ import { benchStartup } from './container-start.mjs';
 import { benchImageCache } from './image-cache.mjs';
 import { benchScaling } from './scaling.mjs';
 import { benchHostileInput } from './hostile-input.mjs';
+import { benchCampaign } from './campaign.mjs';
 import { headline, targets } from './targets.mjs';
 import { benchDir, exec, idleCheck, log, machine, round, withHostLoad } from './lib.mjs';
 
@@ -31,6 +35,7 @@ const sections = {
   orchestration: { docker: false, run: benchOrchestration },
   scaling: { docker: false, run: benchScaling },
   hostile: { docker: false, run: benchHostileInput },
+  campaign: { docker: false, run: benchCampaign },
 };
 
 const { values } = parseArgs({
@@ -40,6 +45,7 @@ const { values } = parseArgs({
     quick: { type: 'boolean', default: false },
     'wait-quiet': { type: 'string', default: '0' },
     out: { type: 'string', default: join(benchDir, 'results', 'latest.json') },
+    merge: { type: 'boolean', default: false },
   },
 });
 const only = values.only ? values.only.split(',') : Object.keys(sections);
@@ -78,16 +84,25 @@ for (const [name, section] of Object.entries(sections)) {
   }
 }
 
-const document = {
+const thisMachine = { ...(await machine()), hostBusyShareBefore: quietBefore?.busyShare ?? null, hostStealShareBefore: quietBefore?.stealShare ?? null };
+let document = {
   schemaVersion: 1,
   generatedAt: startedAt.toISOString(),
   quick: values.quick,
   totalWallS: round((performance.now() - startedMs) / 1000, 1),
-  machine: { ...(await machine()), hostBusyShareBefore: quietBefore?.busyShare ?? null, hostStealShareBefore: quietBefore?.stealShare ?? null },
+  machine: thisMachine,
   ...headline(results),
   targets,
   sections: results,
 };
+if (values.merge && existsSync(values.out)) {
+  // The earlier file's sections stay; this run's replace theirs and are stamped with when and where they ran.
+  const earlier = JSON.parse(readFileSync(values.out, 'utf8'));
+  const sectionsMerged = { ...earlier.sections };
+  for (const [name, value] of Object.entries(results)) sectionsMerged[name] = { ...value, measuredAt: startedAt.toISOString(), machine: thisMachine };
+  const figures = Object.fromEntries(Object.entries(headline(sectionsMerged)).filter(([k, v]) => v !== null || k in earlier || k in targets));
+  document = { ...earlier, ...figures, targets, sections: sectionsMerged, mergedSections: { ...(earlier.mergedSections ?? {}), ...Object.fromEntries(Object.keys(results).map((n) => [n, startedAt.toISOString()])) } };
+}
 mkdirSync(join(benchDir, 'results'), { recursive: true });
 const text = `${JSON.stringify(document, null, 2)}\n`;
 writeFileSync(values.out, text);
@@ -98,7 +113,7 @@ for (const [key, t] of Object.entries(targets)) {
   const verdict = v === null || v === undefined ? 'not measured' : (t.op === '<=' ? v <= t.value : v >= t.value) ? 'met' : 'MISSED';
   process.stdout.write(`${key.padEnd(34)} ${String(v).padEnd(10)} target ${t.op} ${t.value}: ${verdict}\n`);
 }
-process.stdout.write(`Wrote ${values.out} (${document.totalWallS} s)\n`);
+process.stdout.write(`Wrote ${values.out} (${values.merge ? `merged: ${Object.keys(results).join(', ')}` : `${document.totalWallS} s`})\n`);
 
 /** Polls the host's busy share (this process idle) until under 0.25 or `maxS` passed. */
 async function waitQuiet(maxS) {

@@ -26,6 +26,7 @@ export function catalogueLists(c) {
 /** file -> property name (on its own line as `"name": { "enum": [...]`) -> list. */
 const ENUM_TARGETS = {
   'experiment.schema.json': { runtimeName: 'runtimes', frameworkName: 'frameworks', modelName: 'models', providerName: 'providers' },
+  'claims.schema.json': { selectorRuntime: 'runtimes', selectorSource: 'frameworks', selectorModel: 'models', selectorProvider: 'providers' },
   'trial-spec.schema.json': { runtime: 'imageRuntimes', source: 'frameworks', model: 'models', provider: 'providers' },
   'trial-result.schema.json': { runtime: 'runtimes', source: 'frameworks', model: 'models', provider: 'providers' },
   'prepare-spec.schema.json': { framework: 'frameworks', model: 'models' },

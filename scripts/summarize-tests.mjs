@@ -1,18 +1,22 @@
-// Adds up vitest's JSON report and pytest's JUnit XML files in a folder; prints "N passed, N failed, N skipped".
+// Adds up vitest's JSON reports (argv[3..], default vitest.json) and pytest's JUnit XML files in a folder; prints "N passed, N failed, N skipped".
 // Exits 1 when a report is missing or any test failed, so a crashed runner is never read as green.
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 
 const dir = process.argv[2] ?? '.test-results';
+// The vitest reports that must be there (more than one when suites ran in parallel processes).
+const expected = process.argv.length > 3 ? process.argv.slice(3) : ['vitest.json'];
 let passed = 0;
 let failed = 0;
 let skipped = 0;
 const files = readdirSync(dir);
-if (!files.includes('vitest.json')) {
-  console.error(`${dir}/vitest.json is missing: vitest did not finish.`);
-  failed += 1;
-} else {
-  const report = JSON.parse(readFileSync(join(dir, 'vitest.json'), 'utf8'));
+for (const name of expected) {
+  if (!files.includes(name)) {
+    console.error(`${dir}/${name} is missing: vitest did not finish.`);
+    failed += 1;
+    continue;
+  }
+  const report = JSON.parse(readFileSync(join(dir, name), 'utf8'));
   passed += report.numPassedTests;
   failed += report.numFailedTests;
   skipped += report.numPendingTests + report.numTodoTests;

@@ -33,7 +33,7 @@ export function expandSelector(sel: Selector): ConfigurationKey[] {
     const framework = FRAMEWORKS.has(String(runtime));
     const sources = framework ? [runtime] : (sel.source ?? []);
     // A framework runtime only runs its own models: skip other sources instead of failing.
-    if (framework && sel.source && !sel.source.includes(runtime)) continue;
+    if (framework && sel.source && !(sel.source as string[]).includes(runtime)) continue;
     for (const source of sources) {
       for (const provider of sel.provider ?? []) {
         if (!runtimeProviders(String(runtime)).includes(String(provider))) continue;
@@ -64,4 +64,14 @@ export function pairConfigurations(as: ConfigurationKey[], bs: ConfigurationKey[
     }
   }
   return pairs;
+}
+
+/** Whether the configuration has one of the selector's values on every dimension the selector sets. */
+export function selects(sel: Selector, key: ConfigurationKey): boolean {
+  return (Object.keys(sel) as ConfigurationDimension[]).every((d) => (sel[d] as (string | number)[] | undefined)?.includes(key[d]) ?? true);
+}
+
+/** The configurations of one side (`where` merged with it), less those any `exclude` selector names. */
+export function claimConfigurations(where: Selector, side: Selector, exclude: readonly Selector[]): ConfigurationKey[] {
+  return expandSelector(mergeSelectors(where, side)).filter((k) => !exclude.some((x) => selects(x, k)));
 }

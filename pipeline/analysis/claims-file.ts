@@ -1,32 +1,45 @@
 /**
  * The claims file (experiments/*.claims.yaml): a study's findings as machine-checkable claims.
- * Parsed and validated here (collecting every problem with file, line and path), without I/O:
- * the caller reads the file and passes its text.
+ * Validated like an experiment file: the same YAML reader (limits, duplicate keys, line mapping), the
+ * schema (schemas/claims.schema.json, defaults applied once) and the same messages; then the rules
+ * a schema cannot say (duplicate ids, open dimensions, claims that pair nothing). Every problem is
+ * collected with file, line and JSON-pointer path before one InputError (exit code 2) is thrown.
+ * No I/O beyond the schemas: the caller reads the file and passes its text.
  */
 
-import { LineCounter, parseDocument, type Document } from 'yaml';
+import type { ErrorObject } from 'ajv';
+import { parseYamlSource, schemaIssues, type Issue } from '../config/index.js';
+import { Contracts, SchemaId, type ClaimsFile, type Check, type Metric, type Selector as SchemaSelector } from '../contracts/index.js';
 import { InputError, type InputProblem } from '../core/index.js';
-import { frameworkNames, modelNames, providerNames, runtimeNames } from '../catalogue/index.js';
-import { CLIFFS_ORDER, type CliffsMagnitude } from './effect-size.js';
-import { CONFIGURATION_DIMENSIONS, type ConfigurationDimension } from './trial-metrics.js';
-import { expandSelector, mergeSelectors, missingDimensions, pairConfigurations } from './claim-selection.js';
+import type { CliffsMagnitude } from './effect-size.js';
+import type { ConfigurationDimension } from './trial-metrics.js';
+import { claimConfigurations, missingDimensions, pairConfigurations } from './claim-selection.js';
 
-export const CLAIM_METRICS = ['latencyMs', 'energyPerInferenceJ', 'netEnergyPerInferenceJ'] as const;
-/** latencyMs: a trial's median latency per inference; energy metrics: J per inference (gross or net of idle). */
-export type ClaimMetric = (typeof CLAIM_METRICS)[number];
+export const CLAIM_METRICS = ['latencyMs', 'energyPerInferenceJ', 'netEnergyPerInferenceJ', 'cpuNetEnergyPerInferenceJ',
+  'gpuNetEnergyPerInferenceJ', 'gpuUtilizationPercent', 'runTimeS', 'runNetEnergyJ'] as const satisfies readonly Metric[];
+/** A per-trial value a claim tests (schemas/claims.schema.json `metric` says each one's unit). */
+export type ClaimMetric = Metric;
 
 /** Values a configuration must have; an absent dimension is unconstrained (filled by `where`). */
-export type Selector = Partial<Record<ConfigurationDimension, (string | number)[]>>;
+export type Selector = SchemaSelector;
+export type ClaimCheck = Check;
+export type ClaimScope = 'reproduction' | 'extension';
 
 interface ClaimBase {
   id: string;
-  /** The finding's number in the study's list (FACTS.md). */
+  /** The finding's number in the study's list (docs/METHODOLOGY.md). */
   finding: number | null;
   text: string;
-  /** Where the study says it (section, abstract version). */
+  /** Where the study says it (section, abstract version, secondary source). */
   source: string;
+  /** reproduction: the study stated it; extension: greenrt asks more than the study did. */
+  scope: ClaimScope;
+  /** Paper versions whose accessible text states it; empty for secondary sources only. */
+  paperVersions: ('v1' | 'v2')[];
   /** Constraints shared by both sides (or by all configurations, for correlations). */
   where: Selector;
+  /** Configurations left out of the claim. */
+  exclude: Selector[];
 }
 
 /** Pairwise claims: configurations A and B, paired when equal on every `match` dimension. */
@@ -36,6 +49,8 @@ export interface PairClaim extends ClaimBase {
   b: Selector;
   match: ConfigurationDimension[];
   metrics: ClaimMetric[];
+  /** Further checks on the same pairs, each with its own sub-verdict. */
+  checks: ClaimCheck[];
   /** all: every pair must hold; most: more than half of them. */
   quantifier: 'all' | 'most';
   alpha: number;
@@ -57,6 +72,8 @@ export interface CorrelationClaim extends ClaimBase {
   alpha: number;
   /** Fewer configurations with values than this makes the claim inconclusive. */
   minConfigurations: number;
+  /** Also computed within each value of these dimensions (sub-verdicts beside the pooled one). */
+  within: ConfigurationDimension[];
 }
 
 export type Claim = PairClaim | CorrelationClaim;
@@ -66,151 +83,98 @@ export interface ClaimSet {
   claims: Claim[];
 }
 
-type Raw = Record<string, unknown>;
-const SELECTOR_VALUES: Record<ConfigurationDimension, readonly (string | number)[] | 'integer'> = {
-  runtime: runtimeNames,
-  source: frameworkNames,
-  model: modelNames,
-  provider: providerNames,
-  batchSize: 'integer',
-};
+type RawClaim = ClaimsFile['claims'][number];
+type Defaults = Required<NonNullable<ClaimsFile['defaults']>>;
 
-/** Parse and validate claims YAML; throws InputError listing every problem (file:line path: message). */
-export function parseClaimsYaml(text: string, file: string): ClaimSet {
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter });
-  const syntax: InputProblem[] = doc.errors.map((e) => ({
-    file, line: lineCounter.linePos(e.pos[0]).line, path: '', message: e.message.split('\n')[0] ?? 'YAML error',
-  }));
-  if (syntax.length > 0) throw new InputError(`Claims file ${file} is not valid YAML`, syntax);
-  return parseClaims(doc.toJS(), file, (path) => lineOf(doc, lineCounter, path));
+let shared: Contracts | undefined;
+
+/** Parse and validate claims YAML; throws InputError listing every problem (file, line, path, fix). */
+export function parseClaimsYaml(text: string, file: string, contracts?: Contracts): ClaimSet {
+  const source = parseYamlSource(new TextEncoder().encode(text));
+  const issues = [...source.issues];
+  const set = source.data === undefined ? null : validateClaims(source.data, issues, contracts);
+  throwIfAny(issues, file, source.lineOf);
+  return set!;
 }
 
-/** Reports a problem and stands in `fallback` for the bad value, so that validation goes on. */
-function invalid<T>(report: Report, path: (string | number)[], message: string, fallback: T): T {
-  report(path, message);
-  return fallback;
+/** Validate already-parsed claims data (e.g. from JSON); problems carry no line. */
+export function parseClaims(data: unknown, file: string, contracts?: Contracts): ClaimSet {
+  const issues: Issue[] = [];
+  const set = validateClaims(structuredClone(data), issues, contracts);
+  throwIfAny(issues, file, () => undefined);
+  return set!;
 }
 
-/** Validate already-parsed claims data (e.g. from JSON). */
-export function parseClaims(data: unknown, file: string, lineFor?: (path: (string | number)[]) => number | undefined): ClaimSet {
-  const problems: InputProblem[] = [];
-  const report = (path: (string | number)[], message: string, hint?: string) => {
-    const line = lineFor?.(path);
-    problems.push({ file, path: `/${path.join('/')}`, message, ...(line ? { line } : {}), ...(hint ? { hint } : {}) });
-  };
-  const root: Record<string, unknown> = isRecord(data) ? data : invalid(report, [], 'must be a mapping with schemaVersion, study and claims', {});
-  if (root.schemaVersion !== 1) report(['schemaVersion'], 'must be 1');
-  const study = typeof root.study === 'string' ? root.study : invalid(report, ['study'], 'must be a string', '');
-  for (const k of Object.keys(root)) if (!['schemaVersion', 'study', 'defaults', 'claims'].includes(k)) report([k], 'unknown key');
-  const defaults = isRecord(root.defaults) ? root.defaults : {};
-  const defaultKeys = ['alpha', 'minEffect', 'minTrials', 'quantifier', 'minRho', 'minConfigurations'];
-  for (const k of Object.keys(defaults)) if (!defaultKeys.includes(k)) report(['defaults', k], `unknown key (allowed: ${defaultKeys.join(', ')})`);
-  const rawClaims = Array.isArray(root.claims) ? root.claims : invalid(report, ['claims'], 'must be a list', []);
-  const ids = new Set<string>();
-  const claims: Claim[] = [];
-  rawClaims.forEach((raw, i) => {
-    const claim = parseClaim(raw, ['claims', i], defaults, report);
-    if (!claim) return;
-    if (ids.has(claim.id)) report(['claims', i, 'id'], `duplicate id "${claim.id}"`);
-    ids.add(claim.id);
-    claims.push(claim);
+function throwIfAny(issues: Issue[], file: string, lineOf: (pointer: string) => number | undefined): void {
+  if (issues.length === 0) return;
+  const problems: InputProblem[] = issues
+    .map((issue, n) => {
+      const line = issue.line ?? lineOf(issue.path);
+      return { n, problem: { file, ...(line === undefined ? {} : { line }), path: issue.path, message: issue.message, ...(issue.hint ? { hint: issue.hint } : {}) } };
+    })
+    .sort((a, b) => (a.problem.line ?? Infinity) - (b.problem.line ?? Infinity) || a.n - b.n)
+    .map((x) => x.problem);
+  throw new InputError(`Claims file ${file} is not valid (${problems.length} problem${problems.length === 1 ? '' : 's'}):`, problems, {
+    hint: 'Fix the problems listed; the format is schemas/claims.schema.json (documented in docs/METHODOLOGY.md, "Claims").',
   });
-  if (problems.length > 0) {
-    throw new InputError(`Claims file ${file} has ${problems.length} problem(s)`, problems, {
-      hint: 'Fix the listed entries; the format is documented in pipeline/analysis/claims-file.ts.',
-    });
-  }
-  return { study, claims };
 }
 
-type Report = (path: (string | number)[], message: string, hint?: string) => void;
+/** Schema first (defaults applied in place), then the rules a schema cannot express. Null when invalid. */
+function validateClaims(data: unknown, issues: Issue[], given?: Contracts): ClaimSet | null {
+  shared ??= given ?? new Contracts();
+  const validate = (given ?? shared).validator(SchemaId.claims);
+  if (!validate(data)) {
+    // `if` only says which branch failed; the branch's own errors (a missing key) say what to fix.
+    const errors = (validate.errors as ErrorObject[]).filter((e) => e.keyword !== 'if');
+    for (const issue of schemaIssues(errors, validate.schema as Record<string, unknown>, data)) issues.push(issue);
+    return null;
+  }
+  const file = data as ClaimsFile;
+  const defaults = file.defaults as Defaults;
+  const ids = new Map<string, number>();
+  const claims = file.claims.map((raw, i) => {
+    const at = `/claims/${i}`;
+    const first = ids.get(raw.id);
+    if (first !== undefined) issues.push({ path: `${at}/id`, message: `duplicate id "${raw.id}" (also claim ${first})`, hint: 'Give each claim its own id.' });
+    else ids.set(raw.id, i);
+    return resolveClaim(raw, defaults, at, issues);
+  });
+  return issues.length > 0 ? null : { study: file.study, claims };
+}
 
-function parseClaim(raw: unknown, at: (string | number)[], defaults: Raw, report: Report): Claim | null {
-  if (!isRecord(raw)) return invalid(report, at, 'must be a mapping', null);
-  const known = ['id', 'finding', 'text', 'source', 'test', 'where', 'a', 'b', 'match', 'metrics', 'quantifier',
-    'alpha', 'minEffect', 'maxRelativeDifference', 'ratioRange', 'minTrials', 'x', 'y', 'minRho', 'minConfigurations'];
-  for (const k of Object.keys(raw)) if (!known.includes(k)) report([...at, k], 'unknown key');
-  const get = (k: string): unknown => raw[k] ?? defaults[k];
-  const str = (k: string): string => (typeof raw[k] === 'string' && raw[k] !== '' ? (raw[k] as string) : invalid(report, [...at, k], 'must be a non-empty string', ''));
-  const num = (k: string, lo: number, hi: number, fallback: number): number => {
-    const v = get(k) ?? fallback;
-    return typeof v === 'number' && v >= lo && v <= hi ? v : invalid(report, [...at, k], `must be a number in [${lo}, ${hi}]`, fallback);
+/** A claim with the file's defaults filled in, checked for open dimensions and empty pairings. */
+function resolveClaim(raw: RawClaim, defaults: Defaults, at: string, issues: Issue[]): Claim {
+  const base: ClaimBase = {
+    id: raw.id, finding: raw.finding ?? null, text: raw.text, source: raw.source, scope: raw.scope,
+    paperVersions: raw.paperVersions ?? [], where: raw.where ?? {}, exclude: raw.exclude ?? [],
   };
-  const metric = (path: (string | number)[], v: unknown): ClaimMetric =>
-    CLAIM_METRICS.includes(v as ClaimMetric) ? (v as ClaimMetric) : invalid(report, [...at, ...path], `must be one of ${CLAIM_METRICS.join(', ')}`, 'latencyMs');
-  const base = {
-    id: str('id'), text: str('text'), source: str('source'),
-    finding: typeof raw.finding === 'number' ? raw.finding : null,
-    where: selector(raw.where ?? {}, [...at, 'where'], report),
-  };
-  if (base.id && !/^[a-z0-9][a-z0-9-]{0,63}$/.test(base.id)) report([...at, 'id'], 'must be lowercase letters, digits and "-"');
-  const test = raw.test;
-  if (test === 'correlation') {
+  const alpha = raw.alpha ?? defaults.alpha;
+  if (raw.test === 'correlation') {
     const open = missingDimensions(base.where);
-    if (open.length > 0) report([...at, 'where'], `leaves ${open.join(', ')} open`, 'List the values the claim covers.');
-    return { ...base, test, x: metric(['x'], raw.x), y: metric(['y'], raw.y), minRho: num('minRho', -1, 1, 0.9),
-      alpha: num('alpha', 0, 1, 0.05), minConfigurations: num('minConfigurations', 3, 10_000, 5) };
+    if (open.length > 0) issues.push({ path: `${at}/where`, message: `leaves ${open.join(', ')} open`, hint: 'List the values the claim covers in where.' });
+    return { ...base, test: 'correlation', x: raw.x!, y: raw.y!, alpha, minRho: raw.minRho ?? defaults.minRho,
+      minConfigurations: raw.minConfigurations ?? defaults.minConfigurations, within: raw.within ?? [] };
   }
-  if (test !== 'less' && test !== 'indistinguishable' && test !== 'ratio') {
-    return invalid(report, [...at, 'test'], 'must be one of less, indistinguishable, ratio, correlation', null);
-  }
-  const match = Array.isArray(raw.match) ? raw.match : [];
-  match.forEach((d, j) => { if (!CONFIGURATION_DIMENSIONS.includes(d)) report([...at, 'match', j], `must be one of ${CONFIGURATION_DIMENSIONS.join(', ')}`); });
-  const metrics = Array.isArray(raw.metrics) && raw.metrics.length > 0 ? raw.metrics.map((m, j) => metric(['metrics', j], m))
-    : invalid(report, [...at, 'metrics'], 'must be a non-empty list', []);
-  const minEffect = (get('minEffect') ?? 'small') as CliffsMagnitude;
-  if (!CLIFFS_ORDER.includes(minEffect)) report([...at, 'minEffect'], `must be one of ${CLIFFS_ORDER.join(', ')}`);
-  const quantifier = get('quantifier') ?? 'all';
-  if (quantifier !== 'all' && quantifier !== 'most') report([...at, 'quantifier'], 'must be all or most');
-  const range = raw.ratioRange;
-  const pair = Array.isArray(range) && range.length === 2 && range.every((v) => typeof v === 'number') ? (range as [number, number]) : null;
-  const ratioRange = pair && pair[0] <= pair[1] ? pair : null;
-  if (test === 'ratio' && !ratioRange) report([...at, 'ratioRange'], 'must be [low, high] with low <= high');
-  const mrd = raw.maxRelativeDifference;
-  if (mrd !== undefined && (typeof mrd !== 'number' || mrd < 0)) report([...at, 'maxRelativeDifference'], 'must be a number >= 0');
-  const a = selector(raw.a, [...at, 'a'], report);
-  const b = selector(raw.b, [...at, 'b'], report);
+  const a = raw.a!;
+  const b = raw.b!;
+  const match = raw.match ?? [];
+  let sidesClosed = true;
   for (const [side, sel] of [['a', a], ['b', b]] as const) {
-    const open = missingDimensions(mergeSelectors(base.where, sel));
-    if (open.length > 0) report([...at, side], `leaves ${open.join(', ')} open`, 'Set them in the side or in where.');
+    const open = missingDimensions({ ...base.where, ...sel });
+    if (open.length > 0) issues.push({ path: `${at}/${side}`, message: `leaves ${open.join(', ')} open`, hint: `Set ${open.join(', ')} in ${side} or in where.` });
+    sidesClosed &&= open.length === 0;
   }
-  if (pairConfigurations(expandSelector(mergeSelectors(base.where, a)), expandSelector(mergeSelectors(base.where, b)), match as ConfigurationDimension[]).length === 0) {
-    report(at, 'pairs no configurations (check a, b, where and match)');
+  const ratioRange = raw.ratioRange ? ([raw.ratioRange[0], raw.ratioRange[1]] as [number, number]) : null;
+  if (ratioRange && !(ratioRange[0] <= ratioRange[1])) {
+    issues.push({ path: `${at}/ratioRange`, message: `must be [low, high] with low <= high, got [${ratioRange.join(', ')}]`, hint: 'Swap the two values.' });
+  }
+  // An open side pairs nothing anyway: that problem is already named.
+  if (sidesClosed && pairConfigurations(claimConfigurations(base.where, a, base.exclude), claimConfigurations(base.where, b, base.exclude), match).length === 0) {
+    issues.push({ path: at, message: 'pairs no configurations', hint: 'Check a, b, where, exclude and match: A and B must share the match dimensions.' });
   }
   return {
-    ...base, test, match: match as ConfigurationDimension[], metrics, quantifier: quantifier as 'all' | 'most', a, b,
-    alpha: num('alpha', 0, 1, 0.05), minEffect, ratioRange,
-    maxRelativeDifference: typeof mrd === 'number' ? mrd : null, minTrials: num('minTrials', 2, 10_000, 3),
+    ...base, test: raw.test, a, b, match, metrics: raw.metrics!, checks: raw.checks ?? [],
+    quantifier: raw.quantifier ?? defaults.quantifier, alpha, minEffect: raw.minEffect ?? defaults.minEffect,
+    maxRelativeDifference: raw.maxRelativeDifference ?? null, ratioRange, minTrials: raw.minTrials ?? defaults.minTrials,
   };
-}
-
-function selector(raw: unknown, at: (string | number)[], report: Report): Selector {
-  if (!isRecord(raw)) return invalid(report, at, 'must be a mapping of runtime/source/model/provider/batchSize to a value or a list', {});
-  const out: Selector = {};
-  for (const [k, v] of Object.entries(raw)) {
-    if (!CONFIGURATION_DIMENSIONS.includes(k as ConfigurationDimension)) { report([...at, k], 'unknown dimension'); continue; }
-    const dim = k as ConfigurationDimension;
-    const values = Array.isArray(v) ? v : [v];
-    const allowed = SELECTOR_VALUES[dim];
-    values.forEach((value, j) => {
-      const ok = allowed === 'integer' ? Number.isInteger(value) && (value as number) >= 1 : allowed.includes(value as string);
-      if (!ok) report([...at, k, ...(Array.isArray(v) ? [j] : [])], allowed === 'integer' ? 'must be a positive integer' : `must be one of ${allowed.join(', ')}`);
-    });
-    out[dim] = values as (string | number)[];
-  }
-  return out;
-}
-
-function isRecord(v: unknown): v is Raw {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
-function lineOf(doc: Document, counter: LineCounter, path: (string | number)[]): number | undefined {
-  // Walk up to the deepest node that exists (a missing key points at its parent).
-  for (let depth = path.length; depth >= 0; depth--) {
-    const node = doc.getIn(path.slice(0, depth), true) as { range?: [number, number, number] | null } | undefined;
-    if (node?.range) return counter.linePos(node.range[0]).line;
-  }
-  return undefined;
 }

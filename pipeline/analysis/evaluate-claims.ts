@@ -6,8 +6,8 @@
 
 import type { TrialResult } from '../contracts/index.js';
 import { ClaimData } from './claim-data.js';
-import { expandSelector, mergeSelectors, pairConfigurations } from './claim-selection.js';
-import type { Claim, ClaimMetric, ClaimSet, CorrelationClaim, PairClaim } from './claims-file.js';
+import { claimConfigurations, pairConfigurations, type ConfigurationPair } from './claim-selection.js';
+import type { Claim, ClaimCheck, ClaimMetric, ClaimScope, ClaimSet, CorrelationClaim, PairClaim } from './claims-file.js';
 import { median } from './descriptive.js';
 import { CLIFFS_ORDER, cliffsDelta, holmAdjust, type CliffsMagnitude } from './effect-size.js';
 import { mannWhitneyU, spearman } from './rank-tests.js';
@@ -15,6 +15,8 @@ import type { RunSummary } from './summarize-trials.js';
 import { configurationId } from './trial-metrics.js';
 
 export type Verdict = 'reproduced' | 'not reproduced' | 'inconclusive';
+/** A check's or a group's sub-verdict: also 'not testable here' when none of its data exists in the run. */
+export type SubVerdict = Verdict | 'not testable here';
 type Status = 'pass' | 'fail' | 'missing';
 
 /** One A-vs-B comparison on one metric (values in the metric's unit: ms or J per inference). */
@@ -48,16 +50,48 @@ export interface CorrelationNumbers {
   missing: { id: string; reason: string }[];
   rho: number | null;
   p: number | null;
+  /** `within` groups (e.g. batchSize = 1), each with its own rho and sub-verdict; empty without `within`. */
+  groups: CorrelationGroup[];
+}
+
+export interface CorrelationGroup {
+  /** e.g. "batchSize = 1". */
+  label: string;
+  configurations: string[];
+  missing: { id: string; reason: string }[];
+  rho: number | null;
+  p: number | null;
+  verdict: SubVerdict;
+  reason: string;
+}
+
+/** A further check of a pair claim (a stated mechanism or a secondary metric) with its sub-verdict. */
+export interface CheckResult {
+  label: string;
+  role: ClaimCheck['role'];
+  metric: ClaimMetric;
+  test: ClaimCheck['test'];
+  why: string | null;
+  verdict: SubVerdict;
+  reason: string;
+  comparisons: ComparisonNumbers[];
 }
 
 export interface ClaimResult {
   id: string;
   finding: number | null;
   text: string;
+  /** reproduction: the study stated it; extension: greenrt asks more (counted apart). */
+  scope: ClaimScope;
+  /** Paper versions whose text states it (empty: secondary sources only). */
+  paperVersions: ('v1' | 'v2')[];
+  source: string;
   test: Claim['test'];
   verdict: Verdict;
   reason: string;
   numbers: { comparisons: ComparisonNumbers[] } | { correlation: CorrelationNumbers };
+  /** Pair claims' further checks, each with its own sub-verdict (empty when the claim has none). */
+  checks: CheckResult[];
 }
 
 export function evaluateClaims(claims: ClaimSet | readonly Claim[], summary: RunSummary, trials: readonly TrialResult[]): ClaimResult[] {
@@ -68,17 +102,26 @@ export function evaluateClaims(claims: ClaimSet | readonly Claim[], summary: Run
 
 function evaluatePairs(claim: PairClaim, data: ClaimData): ClaimResult {
   const pairs = pairConfigurations(
-    expandSelector(mergeSelectors(claim.where, claim.a)),
-    expandSelector(mergeSelectors(claim.where, claim.b)),
+    claimConfigurations(claim.where, claim.a, claim.exclude),
+    claimConfigurations(claim.where, claim.b, claim.exclude),
     claim.match,
   );
+  const rows = compare(pairs, claim.metrics, { ...claim, test: claim.test }, claim.minTrials, data);
+  const checks = claim.checks.map((check) => evaluateCheck(claim, check, pairs, data));
+  return { ...head(claim), ...pairVerdict(claim, rows, pairs.length), numbers: { comparisons: rows }, checks };
+}
+
+type Rule = Pick<PairClaim, 'alpha' | 'minEffect' | 'maxRelativeDifference' | 'ratioRange'> & { test: PairClaim['test'] | ClaimCheck['test'] };
+
+/** Every pair on every metric, Holm-adjusted over all of them, each judged by `rule`. */
+function compare(pairs: ConfigurationPair[], metrics: ClaimMetric[], rule: Rule, minTrials: number, data: ClaimData): ComparisonNumbers[] {
   const rows: ComparisonNumbers[] = [];
   const samples: { a: number[]; b: number[] }[] = [];
   for (const { a, b } of pairs) {
-    for (const metric of claim.metrics) {
+    for (const metric of metrics) {
       const [ida, idb] = [configurationId(a), configurationId(b)];
-      const va = data.values(ida, metric, claim.minTrials);
-      const vb = data.values(idb, metric, claim.minTrials);
+      const va = data.values(ida, metric, minTrials);
+      const vb = data.values(idb, metric, minTrials);
       const row = emptyRow(ida, idb, metric);
       if ('missing' in va || 'missing' in vb) {
         row.note = ['missing' in va ? va.missing : null, 'missing' in vb ? vb.missing : null].filter(Boolean).join('; ');
@@ -100,13 +143,26 @@ function evaluatePairs(claim: PairClaim, data: ClaimData): ClaimResult {
     rows[tested[k]!]!.pAdjusted = p;
   });
   for (const [i, row] of rows.entries()) {
-    if (row.p !== null) judge(claim, row, samples[i]!, tested.length);
+    if (row.p !== null) judge(rule, row, samples[i]!, tested.length);
   }
-  return { ...head(claim), ...pairVerdict(claim, rows, pairs.length), numbers: { comparisons: rows } };
+  return rows;
+}
+
+/** A check on the claim's pairs: its own Holm family, its own sub-verdict; no data at all is 'not testable here'. */
+function evaluateCheck(claim: PairClaim, check: ClaimCheck, pairs: ConfigurationPair[], data: ClaimData): CheckResult {
+  const rule: Rule = { ...claim, test: check.test, ratioRange: null, maxRelativeDifference: null };
+  const rows = compare(pairs, [check.metric], rule, claim.minTrials, data);
+  const base = { label: check.label, role: check.role, metric: check.metric, test: check.test, why: check.why ?? null, comparisons: rows };
+  if (rows.length > 0 && rows.every((r) => r.p === null)) {
+    const reasons = [...new Set(rows.map((r) => r.note ?? ''))].slice(0, 3).join('; ');
+    return { ...base, verdict: 'not testable here', reason: `no pair has ${check.metric} for both sides in this run: ${reasons}` };
+  }
+  const v = pairVerdict({ ...claim, ...rule }, rows, pairs.length);
+  return { ...base, verdict: v.verdict, reason: v.reason };
 }
 
 /** Sets status and note of one tested comparison. */
-function judge(claim: PairClaim, row: ComparisonNumbers, s: { a: number[]; b: number[] }, familySize: number): void {
+function judge(claim: Rule, row: ComparisonNumbers, s: { a: number[]; b: number[] }, familySize: number): void {
   const significant = row.pAdjusted! < claim.alpha;
   // Smallest p the data could give (complete separation): if even that fails Holm's first step,
   // a non-significant result says nothing.
@@ -117,10 +173,18 @@ function judge(claim: PairClaim, row: ComparisonNumbers, s: { a: number[]; b: nu
   if (claim.test === 'ratio') {
     const [lo, hi] = claim.ratioRange!;
     row.status = row.ratio !== null && row.ratio >= lo && row.ratio <= hi ? 'pass' : 'fail';
-  } else if (claim.test === 'less') {
-    if (significant && row.cliffsDelta! < 0 && bigEnough) row.status = 'pass';
-    else if (underpowered && !(significant && row.cliffsDelta! > 0)) [row.status, row.note] = ['missing', power];
+  } else if (claim.test === 'less' || claim.test === 'greater') {
+    // greater is less with the sides' roles swapped: the sign of delta that counts flips.
+    const sign = claim.test === 'less' ? -1 : 1;
+    if (significant && sign * row.cliffsDelta! > 0 && bigEnough) row.status = 'pass';
+    else if (underpowered && !(significant && sign * row.cliffsDelta! < 0)) [row.status, row.note] = ['missing', power];
     else row.status = 'fail';
+  } else if (claim.test === 'notGreater' || claim.test === 'notLess') {
+    // Holds unless A is significantly and non-trivially on the wrong side; without power, nothing is known.
+    const wrong = claim.test === 'notGreater' ? 1 : -1;
+    if (significant && wrong * row.cliffsDelta! > 0 && bigEnough) row.status = 'fail';
+    else if (underpowered) [row.status, row.note] = ['missing', power];
+    else row.status = 'pass';
   } else {
     const withinMargin = claim.maxRelativeDifference !== null && row.ratio !== null &&
       Math.abs(row.ratio - 1) <= claim.maxRelativeDifference;
@@ -130,7 +194,7 @@ function judge(claim: PairClaim, row: ComparisonNumbers, s: { a: number[]; b: nu
   }
 }
 
-function pairVerdict(claim: PairClaim, rows: ComparisonNumbers[], pairCount: number): { verdict: Verdict; reason: string } {
+function pairVerdict(claim: Rule & Pick<PairClaim, 'quantifier'>, rows: ComparisonNumbers[], pairCount: number): { verdict: Verdict; reason: string } {
   const byPair = new Map<string, ComparisonNumbers[]>();
   for (const r of rows) byPair.set(`${r.a} vs ${r.b}`, [...(byPair.get(`${r.a} vs ${r.b}`) ?? []), r]);
   const status = (rs: ComparisonNumbers[]): Status =>
@@ -152,7 +216,25 @@ function pairVerdict(claim: PairClaim, rows: ComparisonNumbers[], pairCount: num
 }
 
 function evaluateCorrelation(claim: CorrelationClaim, data: ClaimData): ClaimResult {
-  const ids = expandSelector(claim.where).map(configurationId);
+  const keys = claimConfigurations(claim.where, {}, claim.exclude);
+  const pooled = correlate(claim, keys.map(configurationId), data);
+  const groups: CorrelationGroup[] = [];
+  for (const dimension of claim.within) {
+    const values = [...new Set(keys.map((k) => k[dimension]))];
+    for (const value of values) {
+      const label = `${dimension} = ${value}`;
+      const g = correlate(claim, keys.filter((k) => k[dimension] === value).map(configurationId), data);
+      groups.push({ label, configurations: g.used, missing: g.missing, rho: g.rho, p: g.p, verdict: g.verdict, reason: g.reason });
+    }
+  }
+  const numbers: CorrelationNumbers = { x: claim.x, y: claim.y, configurations: pooled.used, missing: pooled.missing, rho: pooled.rho, p: pooled.p, groups };
+  const within = groups.length > 0 ? `; within ${claim.within.join(', ')}: ${groups.map((g) => `${g.label} ${g.rho === null ? g.verdict : `rho = ${g.rho.toFixed(3)}`}`).join(', ')}` : '';
+  const verdict: Verdict = pooled.verdict === 'not testable here' ? 'inconclusive' : pooled.verdict;
+  return { ...head(claim), verdict, numbers: { correlation: numbers }, reason: `pooled: ${pooled.reason}${within}`, checks: [] };
+}
+
+/** Spearman rho over the configurations' medians of x and y, with a verdict against the claim's thresholds. */
+function correlate(claim: CorrelationClaim, ids: string[], data: ClaimData) {
   const used: string[] = [];
   const xs: number[] = [];
   const ys: number[] = [];
@@ -168,24 +250,21 @@ function evaluateCorrelation(claim: CorrelationClaim, data: ClaimData): ClaimRes
     xs.push(median(vx.values));
     ys.push(median(vy.values));
   }
-  const numbers: CorrelationNumbers = { x: claim.x, y: claim.y, configurations: used, missing, rho: null, p: null };
   const left = missing.length > 0 ? ` (left out ${missing.length}: ${[...new Set(missing.map((m) => m.reason))].slice(0, 3).join('; ')})` : '';
+  const none = { used, missing, rho: null, p: null };
   if (used.length < claim.minConfigurations) {
-    return { ...head(claim), verdict: 'inconclusive', numbers: { correlation: numbers },
+    return { ...none, verdict: (used.length === 0 ? 'not testable here' : 'inconclusive') as SubVerdict,
       reason: `only ${used.length} of ${ids.length} configurations have ${claim.x} and ${claim.y} (at least ${claim.minConfigurations} needed)${left}` };
   }
   const r = spearman(xs, ys);
-  Object.assign(numbers, { rho: r.rho, p: r.p });
-  if (Number.isNaN(r.rho)) {
-    return { ...head(claim), verdict: 'inconclusive', numbers: { correlation: numbers }, reason: `a metric is constant across configurations${left}` };
-  }
+  if (Number.isNaN(r.rho)) return { ...none, verdict: 'inconclusive' as SubVerdict, reason: `a metric is constant across configurations${left}` };
   const ok = r.rho >= claim.minRho && r.p < claim.alpha;
-  return { ...head(claim), verdict: ok ? 'reproduced' : 'not reproduced', numbers: { correlation: numbers },
+  return { used, missing, rho: r.rho, p: r.p, verdict: (ok ? 'reproduced' : 'not reproduced') as SubVerdict,
     reason: `Spearman rho = ${r.rho.toFixed(3)}, p = ${fmtP(r.p)} over ${used.length} configurations (needs rho >= ${claim.minRho} and p < ${claim.alpha})${left}` };
 }
 
-function head(c: Claim): Pick<ClaimResult, 'id' | 'finding' | 'text' | 'test'> {
-  return { id: c.id, finding: c.finding, text: c.text, test: c.test };
+function head(c: Claim): Pick<ClaimResult, 'id' | 'finding' | 'text' | 'scope' | 'paperVersions' | 'source' | 'test'> {
+  return { id: c.id, finding: c.finding, text: c.text, scope: c.scope, paperVersions: c.paperVersions, source: c.source, test: c.test };
 }
 
 function emptyRow(a: string, b: string, metric: ClaimMetric): ComparisonNumbers {
@@ -193,8 +272,11 @@ function emptyRow(a: string, b: string, metric: ClaimMetric): ComparisonNumbers 
     cliffsDelta: null, magnitude: null, status: 'missing', note: null };
 }
 
-function criterion(c: PairClaim): string {
+function criterion(c: Rule): string {
   if (c.test === 'less') return `A < B: Holm-adjusted Mann-Whitney p < ${c.alpha} and Cliff's delta at least ${c.minEffect}`;
+  if (c.test === 'greater') return `A > B: Holm-adjusted Mann-Whitney p < ${c.alpha} and Cliff's delta at least ${c.minEffect}`;
+  if (c.test === 'notGreater') return `A not above B: no Holm-adjusted Mann-Whitney p < ${c.alpha} with Cliff's delta at least ${c.minEffect} in A's favour of being higher`;
+  if (c.test === 'notLess') return `A not below B: no Holm-adjusted Mann-Whitney p < ${c.alpha} with Cliff's delta at least ${c.minEffect} in A's favour of being lower`;
   if (c.test === 'ratio') return `median A / median B within [${c.ratioRange!.join(', ')}]`;
   const margin = c.maxRelativeDifference !== null ? `, or medians within ${(c.maxRelativeDifference * 100).toFixed(0)}%` : '';
   return `no significant difference (Holm-adjusted p >= ${c.alpha}), or negligible Cliff's delta${margin}`;

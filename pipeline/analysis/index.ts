@@ -13,17 +13,23 @@
  * - `configurationId(key)`, `trialMetrics(trial)`: a trial's configuration id and its per-trial values.
  *
  * Claims
- * - `parseClaimsYaml(text, file) -> ClaimSet` / `parseClaims(data, file)`: validate a claims file
- *   (experiments/*.claims.yaml); throws InputError listing every problem with file, line and path.
- * - `evaluateClaims(claims, summary, trials) -> ClaimResult[]`: {id, text, verdict: 'reproduced' |
- *   'not reproduced' | 'inconclusive', reason, numbers}. Tests: less (Mann-Whitney + Holm + Cliff's
- *   delta), indistinguishable, ratio (of medians), correlation (Spearman over configuration medians).
+ * - `parseClaimsYaml(text, file, contracts?) -> ClaimSet` / `parseClaims(data, file, contracts?)`:
+ *   validate a claims file (experiments/*.claims.yaml) against schemas/claims.schema.json with the
+ *   experiment loader's YAML reader and messages; throws InputError (exit code 2) listing every
+ *   problem with file, line, path and fix.
+ * - `evaluateClaims(claims, summary, trials) -> ClaimResult[]`: {id, text, scope ('reproduction' |
+ *   'extension'), paperVersions, verdict: 'reproduced' | 'not reproduced' | 'inconclusive', reason,
+ *   numbers, checks (sub-verdicts, also 'not testable here')}. Tests: less (Mann-Whitney + Holm +
+ *   Cliff's delta), indistinguishable, ratio (of medians), correlation (Spearman over configuration
+ *   medians, pooled and `within` groups); checks: less, greater, notGreater, notLess.
  *
  * Statistics (checked against scipy/numpy in fixtures/scipy-reference.json)
  * - `median`, `quantile(values, p)` (numpy 'linear' = Hyndman-Fan type 7), `iqr`, `mean`,
  *   `sampleSd` (n - 1), `describe(values, opts) -> Descriptives` (adds min/max and intervals).
  * - `bootstrapCi(values, 'median' | 'mean' | fn, { resamples = 2000, confidence = 0.95, seed = 0 })`:
  *   seeded percentile bootstrap -> { lower, upper }.
+ * - `medianPrecision(values, { seed })`: median, its bootstrap interval and the relative half-width
+ *   (ratio) the adaptive-repetitions rule decides on.
  * - `shapiroWilk(values) -> { w, p }`: Royston's AS R94 as in scipy (3 <= n <= 5000).
  * - `kruskalWallis(groups) -> { h, df, p }`: tie-corrected H, chi-square p.
  * - `mannWhitneyU(x, y) -> { u, p, z }`: two-sided, normal approximation with tie and continuity
@@ -40,13 +46,14 @@ export type { GroupTest } from './group-tests.js';
 export { configurationId, configurationKeyOf, trialMetrics, CONFIGURATION_DIMENSIONS } from './trial-metrics.js';
 export type { ConfigurationKey, ConfigurationDimension, TrialMetrics, TrialEnergy, MeasuredProvenance } from './trial-metrics.js';
 export { parseClaims, parseClaimsYaml, CLAIM_METRICS } from './claims-file.js';
-export type { Claim, ClaimSet, ClaimMetric, PairClaim, CorrelationClaim, Selector } from './claims-file.js';
+export type { Claim, ClaimCheck, ClaimScope, ClaimSet, ClaimMetric, PairClaim, CorrelationClaim, Selector } from './claims-file.js';
 export { evaluateClaims } from './evaluate-claims.js';
-export type { ClaimResult, ComparisonNumbers, CorrelationNumbers, Verdict } from './evaluate-claims.js';
+export type { CheckResult, ClaimResult, ComparisonNumbers, CorrelationGroup, CorrelationNumbers, SubVerdict, Verdict } from './evaluate-claims.js';
 export { median, quantile, iqr, mean, sampleSd, averageRanks } from './descriptive.js';
 export { describe } from './describe.js';
 export type { Descriptives, DescribeOptions } from './describe.js';
 export { bootstrapCi, seededRandom, deriveSeed } from './bootstrap.js';
+export { medianPrecision, type MedianPrecision } from './precision.js';
 export type { Interval, BootstrapOptions } from './bootstrap.js';
 export { shapiroWilk } from './shapiro-wilk.js';
 export type { ShapiroWilkResult } from './shapiro-wilk.js';

@@ -3,7 +3,7 @@ import { describe as suite, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { Contracts, SchemaId } from '../contracts/index.js';
 import { parseClaimsYaml } from './claims-file.js';
-import { expandSelector } from './claim-selection.js';
+import { claimConfigurations, expandSelector } from './claim-selection.js';
 
 // The study's experiment and claims files must stay valid as the schemas and the claim format evolve.
 const root = new URL('../../experiments/', import.meta.url);
@@ -16,18 +16,48 @@ suite('experiments/paper.yaml', () => {
     expect(data).toMatchObject({
       weights: 'pretrained', models: ['resnet50', 'mobilenet_v2', 'bert_base_uncased'], batchSizes: [1, 64],
       power: { sources: ['nvml', 'rapl'] },
+      // Adaptive repetitions (docs/METHODOLOGY.md explains 6, 20 and +/-2 %).
+      repetitions: { min: 6, max: 20, precision: { metric: 'energyPerInference', relativeHalfWidth: 0.02 } },
     });
     expect(data.runtimes).toContainEqual({ name: 'onnxruntime', providers: ['cuda', 'tensorrt'], sources: ['pytorch', 'tensorflow', 'mxnet'] });
   });
 });
 
 suite('experiments/paper.claims.yaml', () => {
-  it('parses: the 8 findings, each with its test', () => {
+  it('parses: the 8 findings, each with its test, scope and paper version', () => {
     const set = parseClaimsYaml(read('paper.claims.yaml'), 'experiments/paper.claims.yaml');
-    expect(set.claims.map((c) => [c.finding, c.test])).toEqual([
-      [1, 'less'], [2, 'indistinguishable'], [3, 'less'], [4, 'less'], [5, 'less'], [6, 'ratio'], [7, 'less'], [8, 'correlation'],
+    expect(set.claims.map((c) => [c.finding, c.test, c.scope, c.paperVersions.join('+') || 'secondary'])).toEqual([
+      [1, 'less', 'reproduction', 'v1+v2'],
+      [2, 'indistinguishable', 'reproduction', 'v1+v2'],
+      [3, 'less', 'reproduction', 'v1+v2'],
+      [3, 'less', 'extension', 'v1+v2'],
+      [4, 'less', 'reproduction', 'v1+v2'],
+      [5, 'less', 'reproduction', 'v1+v2'],
+      [5, 'less', 'extension', 'v1+v2'],
+      [6, 'ratio', 'reproduction', 'v1'],
+      [6, 'ratio', 'extension', 'v1'],
+      [7, 'less', 'reproduction', 'v2'],
+      [7, 'less', 'extension', 'v2'],
+      [8, 'correlation', 'reproduction', 'secondary'],
     ]);
-    const corr = set.claims[7]!;
+    const corr = set.claims[11]!;
+    expect(corr.test === 'correlation' && [corr.x, corr.y, corr.within]).toEqual(['runTimeS', 'runNetEnergyJ', ['batchSize']]);
     expect(expandSelector(corr.where)).toHaveLength(54);
+    expect(claimConfigurations(corr.where, {}, corr.exclude)).toHaveLength(46);
+  });
+
+  it('keeps what the study reportedly could not run out of the reproduction claims', () => {
+    const set = parseClaimsYaml(read('paper.claims.yaml'), 'experiments/paper.claims.yaml');
+    const leaks = set.claims.filter((c) => c.scope === 'reproduction').flatMap((c) => {
+      const keys = c.test === 'correlation' ? claimConfigurations(c.where, {}, c.exclude)
+        : [...claimConfigurations(c.where, c.a, c.exclude), ...claimConfigurations(c.where, c.b, c.exclude)];
+      // ONNX BERT exported from TensorFlow or MXNet (tier C: rejected by ONNX Runtime in the study).
+      return keys.filter((k) => k.runtime === 'onnxruntime' && k.model === 'bert_base_uncased' && k.source !== 'pytorch').map((k) => `${c.id}: ${k.source}`);
+    });
+    expect(leaks).toEqual([]);
+    // Claim 1 is checked on its stated mechanism, each check with its own sub-verdict.
+    const c1 = set.claims[0]!;
+    expect(c1.test !== 'correlation' && c1.checks.map((k) => [k.metric, k.role])).toEqual([
+      ['latencyMs', 'secondary'], ['cpuNetEnergyPerInferenceJ', 'mechanism'], ['gpuNetEnergyPerInferenceJ', 'mechanism'], ['gpuUtilizationPercent', 'mechanism']]);
   });
 });

@@ -81,7 +81,7 @@ Exit codes: 0 ok, 1 internal error, 2 bad input, 3 missing environment (Docker, 
     .option('--resume <runDir>', 'finish an interrupted run without redoing its finished trials')
     .addOption(artifacts)
     .option('-y, --yes', 'confirm a large matrix (many trials or a long estimated duration)', false)
-    .option('--shard <K/N>', 'run only shard K of N (K 0-based, e.g. 0/4): by default repetition r goes to shard r mod N, in the plan\'s seeded order; merge the shards with `greenrt merge`')
+    .option('--shard <K/N>', 'run only shard K of N (K 0-based, e.g. 0/4): by default repetition r goes to shard r mod N, in the plan\'s seeded order; merge the shards with `greenrt merge`. Refused for adaptive repetitions (each round depends on the whole plan\'s results)')
     .addOption(new Option('--shard-by <partition>', 'how --shard splits the plan: repetition (every shard runs every configuration) or configuration (confounds node and configuration)').choices(['repetition', 'configuration']).default('repetition'))
     .option('--shared-host', 'with --shard: other shards run at the same time on other GPUs of this host (each selects its GPUs with gpu.devices or CUDA_VISIBLE_DEVICES); CPU (RAPL) energy is then shared, so left out of per-trial energy, and the report says why')
     .option('--run-id <id>', 'name of the run folder instead of a generated one (lowercase letters, digits, . _ -)')

@@ -3,6 +3,7 @@ import { join, relative, resolve } from 'node:path';
 import { Contracts, SchemaId, type RunManifest, type RunSummaryFile, type TrialResult } from '../contracts/index.js';
 import { escapeLines, escapeText, ExitCode, InputError, readInputFile } from '../core/index.js';
 import { finishRun, type FinishRunOptions } from '../orchestrate/index.js';
+import { claimsCountLine } from '../report/index.js';
 import { maxRunFileBytes, refuseDamagedRun, RunStore, shownRunDir, verifyRunFolder } from '../results/index.js';
 
 /** Where command output goes (tests capture it). */
@@ -72,10 +73,9 @@ export async function reportCommand(runDir: string, io: CommandIo = processIo, o
   const rel = fromCwd === '' ? '.' : fromCwd.startsWith('..') ? run.store.runDir : fromCwd;
   const s = done.summary.trials;
   const claims = done.claims && 'results' in done.claims ? done.claims.results : null;
-  const count = (v: string) => claims?.filter((c) => c.verdict === v).length ?? 0;
   io.stdout(
     `Report of ${run.manifest.runId} (${run.manifest.status}): ${s.ok} ok, ${s.invalid} invalid, ${s.failed} failed of ${s.total} trials with results.\n` +
-      (claims ? `Claims: ${count('reproduced')} reproduced, ${count('not reproduced')} not reproduced, ${count('inconclusive')} inconclusive.\n` : '') +
+      (claims ? `Claims: ${claimsCountLine(claims)}.\n` : '') +
       done.warnings.map((w) => `Warning: ${escapeLines(w.text, 1000)}\n`).join('') +
       `Wrote ${done.files.length} files:\n${done.files.map((f) => `  ${join(rel, f)}\n`).join('')}`,
   );

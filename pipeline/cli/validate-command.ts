@@ -5,7 +5,7 @@ import { escapeText, ExitCode, formatProblem, InputError } from '../core/index.j
 /** Problems printed per file (the rest are counted): the output stays short whatever the input. */
 export const maxPrintedProblems = 50;
 import { loadExperiment } from '../config/index.js';
-import { planRun, estimateDurationS, formatDuration } from '../plan/index.js';
+import { planRun, estimateDurationRangeS, formatDuration } from '../plan/index.js';
 
 /** Validates each file; prints its plan or every problem. Exit 2 when any file has problems. */
 export async function validateCommand(files: string[]): Promise<number> {
@@ -17,11 +17,16 @@ export async function validateCommand(files: string[]): Promise<number> {
       const loaded = await loadExperiment(file, contracts);
       const plan = planRun(loaded.spec);
       const runtimes = [...new Set(plan.trials.map((t) => (t.config.runtime === t.config.source ? t.config.runtime : `${t.config.runtime}(${t.config.source})`)))];
-      process.stdout.write(
-        `${name}: valid. ${plan.trialCount} trials (${runtimes.join(', ')}; ${loaded.spec.models.join(', ')}; batch ${loaded.spec.batchSizes.join(', ')}; ` +
-          `${loaded.spec.repetitions} repetitions), ${plan.images.length} images, ${plan.models.length} model artifacts, ` +
-          `estimated ${formatDuration(estimateDurationS(plan))}.\n`,
-      );
+      const range = estimateDurationRangeS(plan);
+      const rule = plan.adaptive;
+      const reps = rule
+        ? `adaptive repetitions ${rule.min}..${rule.max} until the median's ${rule.precision.metric} is known to +/-${(rule.precision.relativeHalfWidth * 100).toFixed(1)} %`
+        : `${loaded.spec.repetitions} repetitions`;
+      const size = rule
+        ? `${range.minTrials}..${range.maxTrials} trials (${runtimes.join(', ')}; ${loaded.spec.models.join(', ')}; batch ${loaded.spec.batchSizes.join(', ')}; ${reps})`
+        : `${plan.trialCount} trials (${runtimes.join(', ')}; ${loaded.spec.models.join(', ')}; batch ${loaded.spec.batchSizes.join(', ')}; ${reps})`;
+      const duration = rule ? `estimated ${formatDuration(range.minS)} (all at min) to ${formatDuration(range.maxS)} (all at max)` : `estimated ${formatDuration(range.maxS)}`;
+      process.stdout.write(`${name}: valid. ${size}, ${plan.images.length} images, ${plan.models.length} model artifacts, ${duration}.\n`);
       const power = loaded.spec.power;
       const hostSources = (power?.sources ?? []).filter((s) => s !== 'none');
       if (power?.required && hostSources.length > 0) {

@@ -10,8 +10,11 @@
  * - `LoadedExperiment` { file (absolute), sha256 (hex of the file's bytes), spec: ExperimentSpec, baseDir
  *   (absolute folder of the file) }; `ExperimentSpec` is `Experiment` with every schema default present.
  * - `parseYamlSource(bytes, sizeBytes?)` the decoding/parsing step alone, with `lineOf(pointer)`.
+ * - `schemaIssues(errors, schema, data)`: ajv errors as issues shaped "what is wrong; what is allowed" with a
+ *   fix (also used for claims files).
  * - `maxDocumentBytes` (bytes), `maxAliasCount` (count): the parser's limits.
  */
 export { loadExperiment } from './load-experiment.js';
+export { schemaIssues } from './schema-issues.js';
 export type { ExperimentSpec, LoadedExperiment } from './experiment-spec.js';
 export { parseYamlSource, maxDocumentBytes, maxAliasCount, type Issue, type YamlSource } from './yaml-source.js';

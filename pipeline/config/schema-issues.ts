@@ -15,6 +15,11 @@ const enumLabels: Record<string, string> = {
   order: 'order',
   weights: 'weights',
   runner: 'runner',
+  selectorRuntime: 'runtime',
+  selectorSource: 'source framework',
+  selectorModel: 'model',
+  selectorProvider: 'execution provider',
+  metric: 'metric',
 };
 
 /** Readable names for list items in messages, by the list's key. */
@@ -28,7 +33,7 @@ const itemLabels: Record<string, string> = { batchSizes: 'batch size', models: '
 export function schemaIssues(errors: ErrorObject[], schema: Json, data: unknown): Issue[] {
   const seen = new Set<string>();
   const issues: Issue[] = [];
-  for (const e of errors) {
+  for (const e of withoutOtherBranches(errors)) {
     const issue = describe(e, schema, data);
     const key = `${issue.path}\u0000${issue.message}`;
     if (!seen.has(key)) {
@@ -37,6 +42,28 @@ export function schemaIssues(errors: ErrorObject[], schema: Json, data: unknown)
     }
   }
   return issues;
+}
+
+/**
+ * A value that fails a `oneOf` gets an error from every branch. When some error at or under the value says
+ * what is wrong inside the branch it was meant for (e.g. `/repetitions/min` must be >= 3), the other branches'
+ * "must be an integer" and the "must match exactly one schema" summary are noise: they are left out. When the
+ * value is of no branch's kind, only the first branch's type error is kept (the hint describes every form).
+ */
+function withoutOtherBranches(errors: ErrorObject[]): ErrorObject[] {
+  const drop = new Set<ErrorObject>();
+  for (const path of new Set(errors.filter((e) => e.keyword === 'oneOf').map((e) => e.instancePath))) {
+    const at = (e: ErrorObject) => e.instancePath === path;
+    const explains = errors.some((e) => (at(e) || e.instancePath.startsWith(`${path}/`)) && !(at(e) && (e.keyword === 'type' || e.keyword === 'oneOf')));
+    if (explains) {
+      for (const e of errors) if (at(e) && (e.keyword === 'type' || e.keyword === 'oneOf')) drop.add(e);
+    } else {
+      // Wrong kind for every branch: the first branch's type error says it; the hint (the field's description) names the others.
+      const types = errors.filter((e) => at(e) && e.keyword === 'type');
+      for (const e of [...types.slice(1), ...errors.filter((x) => at(x) && x.keyword === 'oneOf' && types.length > 0)]) drop.add(e);
+    }
+  }
+  return errors.filter((e) => !drop.has(e));
 }
 
 function describe(e: ErrorObject, schema: Json, data: unknown): Issue {
@@ -120,7 +147,9 @@ function schemaAt(root: Json, segs: string[]): { node: Json | undefined; refName
   let current = derefNamed(root, root);
   for (const seg of segs) {
     const node = current.node;
-    const props = node?.properties as Json | undefined;
+    // A oneOf of several forms (repetitions: a number or a mapping): the branch that has this key.
+    const branches = Array.isArray(node?.oneOf) ? (node.oneOf as unknown[]).map((b) => derefNamed(root, b).node) : [];
+    const props = (node?.properties ?? branches.find((b) => b?.properties && seg in (b.properties as Json))?.properties) as Json | undefined;
     const next = props && seg in props ? props[seg] : /^\d+$/.test(seg) ? node?.items : undefined;
     current = derefNamed(root, next);
   }

@@ -124,6 +124,281 @@ export interface Catalogue {
   };
 }
 
+// claims.schema.json
+export type Claim = {
+  [k: string]: unknown;
+} & {
+  /**
+   * Short id (lowercase letters, digits and '-'), unique in the file.
+   */
+  id: string;
+  /**
+   * The finding's number in the study's list (docs/METHODOLOGY.md).
+   */
+  finding?: number;
+  /**
+   * The claim in words.
+   */
+  text: string;
+  /**
+   * Where the study says it (section, abstract version, secondary source and its trust tier).
+   */
+  source: string;
+  /**
+   * reproduction: the study stated it for these configurations; extension: greenrt asks more than the study did (configurations it did not or could not run).
+   */
+  scope: 'reproduction' | 'extension';
+  /**
+   * Versions of the paper (arXiv 2402.13640v1, v2 = the published one) whose accessible text states the claim; absent when it comes from secondary sources only.
+   *
+   * @minItems 1
+   */
+  paperVersions?: ('v1' | 'v2')[];
+  /**
+   * less: A < B; indistinguishable: no meaningful difference; ratio: median A / median B within ratioRange; correlation: Spearman rho over configuration medians.
+   */
+  test: 'less' | 'indistinguishable' | 'ratio' | 'correlation';
+  where?: Selector;
+  a?: Selector1;
+  b?: Selector1;
+  /**
+   * Dimensions on which an A configuration is paired with a B configuration.
+   */
+  match?: ('runtime' | 'source' | 'model' | 'provider' | 'batchSize')[];
+  /**
+   * Metrics the verdict rests on (every one must hold for a pair).
+   *
+   * @minItems 1
+   */
+  metrics?: Metric[];
+  /**
+   * Further checks with their own sub-verdicts (pair tests only).
+   *
+   * @maxItems 16
+   */
+  checks?: Check[];
+  quantifier?: Quantifier;
+  /**
+   * Significance level (unitless); default from `defaults`.
+   */
+  alpha?: number;
+  minEffect?: MinEffect;
+  /**
+   * indistinguishable: a pair also counts when |median A / median B - 1| is at most this (ratio).
+   */
+  maxRelativeDifference?: number;
+  /**
+   * ratio: accepted range [low, high] of median A / median B.
+   *
+   * @minItems 2
+   * @maxItems 2
+   */
+  ratioRange?: number[];
+  /**
+   * Fewer ok trials than this in a configuration makes its pairs inconclusive (count).
+   */
+  minTrials?: number;
+  /**
+   * Configurations left out of the claim: any configuration matching one of these selectors (e.g. configurations the study did not run, kept for an extension claim).
+   *
+   * @maxItems 32
+   */
+  exclude?: Selector1[];
+  x?: Metric;
+  y?: Metric;
+  /**
+   * Correlation: smallest Spearman rho that counts (unitless).
+   */
+  minRho?: number;
+  /**
+   * Correlation: fewer configurations with values makes the claim inconclusive (count).
+   */
+  minConfigurations?: number;
+  /**
+   * Correlation: also compute rho within each value of these dimensions (e.g. [batchSize]), each with its own sub-verdict, beside the pooled one.
+   */
+  within?: ('runtime' | 'source' | 'model' | 'provider' | 'batchSize')[];
+};
+/**
+ * A runtime.
+ */
+export type SelectorRuntime = 'pytorch' | 'tensorflow' | 'mxnet' | 'onnxruntime' | 'openvino' | 'embedded';
+/**
+ * A framework that defines models and exports them to ONNX.
+ */
+export type SelectorSource = 'pytorch' | 'tensorflow' | 'mxnet';
+/**
+ * A model.
+ */
+export type SelectorModel = 'resnet50' | 'mobilenet_v2' | 'bert_base_uncased';
+/**
+ * An execution provider.
+ */
+export type SelectorProvider = 'cpu' | 'cuda' | 'tensorrt';
+/**
+ * A per-trial value: latencyMs (median per-inference latency, ms), energyPerInferenceJ (gross GPU + CPU + DRAM, J), netEnergyPerInferenceJ (the same net of the idle baseline, J), cpuNetEnergyPerInferenceJ (RAPL domains net of idle, J), gpuNetEnergyPerInferenceJ (GPU net of idle, J), gpuUtilizationPercent (mean NVML GPU utilisation over the measured window, %), runTimeS (the measured window, s), runNetEnergyJ (net energy over the measured window, J).
+ */
+export type Metric =
+  | 'latencyMs'
+  | 'energyPerInferenceJ'
+  | 'netEnergyPerInferenceJ'
+  | 'cpuNetEnergyPerInferenceJ'
+  | 'gpuNetEnergyPerInferenceJ'
+  | 'gpuUtilizationPercent'
+  | 'runTimeS'
+  | 'runNetEnergyJ';
+/**
+ * all: every pair must hold; most: more than half of them.
+ */
+export type Quantifier = 'all' | 'most';
+/**
+ * Smallest Cliff's delta magnitude that counts (Romano et al. thresholds).
+ */
+export type MinEffect = 'negligible' | 'small' | 'medium' | 'large';
+
+/**
+ * A study's findings as machine-checkable claims (experiments/*.claims.yaml), checked on a run by the report.
+ */
+export interface ClaimsFile {
+  /**
+   * Version of this claims format (unitless).
+   */
+  schemaVersion: 1;
+  /**
+   * The study the claims come from (authors, year, where published).
+   */
+  study: string;
+  defaults?: Defaults;
+  /**
+   * The claims, each a test over a run's configurations.
+   *
+   * @minItems 1
+   * @maxItems 500
+   */
+  claims: Claim[];
+}
+/**
+ * Values a claim takes when it does not set them.
+ */
+export interface Defaults {
+  /**
+   * Significance level (unitless).
+   */
+  alpha?: number;
+  /**
+   * Smallest Cliff's delta magnitude that counts (Romano et al. thresholds).
+   */
+  minEffect?: 'negligible' | 'small' | 'medium' | 'large';
+  /**
+   * Fewer ok trials than this in a configuration makes its pairs inconclusive (count).
+   */
+  minTrials?: number;
+  /**
+   * all: every pair must hold; most: more than half of them.
+   */
+  quantifier?: 'all' | 'most';
+  /**
+   * Correlation claims: smallest Spearman rho that counts (unitless).
+   */
+  minRho?: number;
+  /**
+   * Correlation claims: fewer configurations with values makes the claim inconclusive (count).
+   */
+  minConfigurations?: number;
+}
+/**
+ * Values a configuration must have, as lists; an absent dimension is unconstrained here (set it in `where`).
+ */
+export interface Selector {
+  /**
+   * Runtimes, e.g. [mxnet].
+   *
+   * @minItems 1
+   */
+  runtime?: SelectorRuntime[];
+  /**
+   * Source frameworks, e.g. [pytorch]; a framework runtime implies its own source.
+   *
+   * @minItems 1
+   */
+  source?: SelectorSource[];
+  /**
+   * Models, e.g. [resnet50].
+   *
+   * @minItems 1
+   */
+  model?: SelectorModel[];
+  /**
+   * Execution providers, e.g. [cuda].
+   *
+   * @minItems 1
+   */
+  provider?: SelectorProvider[];
+  /**
+   * Batch sizes, e.g. [1, 64].
+   *
+   * @minItems 1
+   */
+  batchSize?: number[];
+}
+/**
+ * Values a configuration must have, as lists; an absent dimension is unconstrained here (set it in `where`).
+ */
+export interface Selector1 {
+  /**
+   * Runtimes, e.g. [mxnet].
+   *
+   * @minItems 1
+   */
+  runtime?: SelectorRuntime[];
+  /**
+   * Source frameworks, e.g. [pytorch]; a framework runtime implies its own source.
+   *
+   * @minItems 1
+   */
+  source?: SelectorSource[];
+  /**
+   * Models, e.g. [resnet50].
+   *
+   * @minItems 1
+   */
+  model?: SelectorModel[];
+  /**
+   * Execution providers, e.g. [cuda].
+   *
+   * @minItems 1
+   */
+  provider?: SelectorProvider[];
+  /**
+   * Batch sizes, e.g. [1, 64].
+   *
+   * @minItems 1
+   */
+  batchSize?: number[];
+}
+/**
+ * A further check on the claim's pairs, with its own sub-verdict (a stated mechanism, or a secondary metric).
+ */
+export interface Check {
+  /**
+   * Short name shown in the report, e.g. 'CPU energy'.
+   */
+  label: string;
+  /**
+   * mechanism: the study's stated explanation; secondary: a metric the claim's wording implies but the verdict does not rest on.
+   */
+  role: 'mechanism' | 'secondary';
+  metric: Metric;
+  /**
+   * A against B: less / greater (Holm-adjusted Mann-Whitney and Cliff's delta at least minEffect), notGreater / notLess (holds unless A is significantly and non-negligibly on the wrong side).
+   */
+  test: 'less' | 'greater' | 'notGreater' | 'notLess';
+  /**
+   * Why this check follows from the study's words.
+   */
+  why?: string;
+}
+
 // experiment.schema.json
 /**
  * A runtime: a framework's own runtime, ONNX Runtime in Python, or 'embedded' (onnxruntime-node inside the orchestrator).
@@ -196,9 +471,9 @@ export interface Experiment {
    */
   batchSizes: number[];
   /**
-   * Trials per configuration (count). Each trial starts the runtime afresh.
+   * Trials per configuration (count), each starting the runtime afresh: a fixed number, or adaptive {min, max, precision} (docs/METHODOLOGY.md, 'Adaptive repetitions').
    */
-  repetitions: number;
+  repetitions: number | AdaptiveRepetitions;
   /**
    * Inferences run before the measured window in each trial (count).
    */
@@ -246,6 +521,32 @@ export interface RuntimeEntry {
    * @minItems 1
    */
   sources?: FrameworkName[];
+}
+/**
+ * Adaptive repetitions: every configuration runs `min` trials (in the seeded shuffled order), then rounds of one more trial for each configuration whose precision is short of the target, until it meets it or has run `max` trials. Stops on precision only, never on a comparison's outcome.
+ */
+export interface AdaptiveRepetitions {
+  /**
+   * Trials every configuration runs before any decision (count, at least 3: a bootstrap interval of a median from fewer says nothing).
+   */
+  min: number;
+  /**
+   * Most trials per configuration (count, at least min).
+   */
+  max: number;
+  /**
+   * The precision target of each configuration's median.
+   */
+  precision: {
+    /**
+     * Per-trial value whose median must be precise: gross energy per inference (falls back to latency, recorded, for a configuration whose ok trials lack energy) or median latency per inference.
+     */
+    metric: 'energyPerInference' | 'latency';
+    /**
+     * Target half-width of the 95 % percentile-bootstrap interval of the median, relative to the median (ratio; 0.02 = +/-2 %).
+     */
+    relativeHalfWidth: number;
+  };
 }
 export interface PrebuiltModel {
   model: ModelName;
@@ -1243,6 +1544,105 @@ export interface RunManifest {
     sharedHost?: boolean;
   };
   /**
+   * Set when the experiment has adaptive repetitions: the rule, the rounds planned so far and every decision taken after a round, so the run can be audited and resumed (docs/METHODOLOGY.md, 'Adaptive repetitions'). Recomputed from the trial results on resume.
+   */
+  adaptive?: {
+    rule: AdaptiveRepetitions;
+    /**
+     * How a configuration's precision is computed: the same interval of the median the report shows.
+     */
+    interval?: {
+      /**
+       * Interval method.
+       */
+      method: 'percentile bootstrap of the median';
+      /**
+       * Confidence level (ratio).
+       */
+      confidence: number;
+      /**
+       * Bootstrap resamples (count).
+       */
+      resamples: number;
+      /**
+       * How each configuration's bootstrap seed is derived.
+       */
+      seed: string;
+    };
+    /**
+     * Rounds in plan order: round 1 is every configuration's first min trials.
+     */
+    rounds: {
+      /**
+       * Round number (1-based).
+       */
+      round: number;
+      /**
+       * Shuffle seed of the round (round 1: the plan seed; later: derived from the plan seed and the round number).
+       */
+      seed: number;
+      /**
+       * Position of the round's first trial in plan.trialIds.
+       */
+      firstIndex: number;
+      /**
+       * Trials in the round (count).
+       */
+      count: number;
+    }[];
+    /**
+     * One entry per finished round: every configuration still active, its precision and what was decided.
+     */
+    decisions: {
+      /**
+       * The round whose results were decided on.
+       */
+      afterRound: number;
+      /**
+       * The round this decision started; null when every configuration stopped.
+       */
+      nextRound: number | null;
+      configurations: {
+        /**
+         * Configuration: the trial id without its repetition suffix.
+         */
+        configuration: string;
+        /**
+         * Trials run so far, any status (count).
+         */
+        trials: number;
+        /**
+         * Ok trials with a value of the metric (count).
+         */
+        okTrials: number;
+        /**
+         * Metric the precision was computed on.
+         */
+        metric: 'energyPerInference' | 'latency';
+        /**
+         * Why latency stands in for energy per inference; null when the rule's metric was used.
+         */
+        fallbackReason: string | null;
+        /**
+         * Median of the ok trials' values (J per inference, or ms per inference for latency).
+         */
+        median: number | null;
+        /**
+         * Half-width of the 95 % bootstrap interval of the median / the median (ratio); null when fewer than 2 ok trials.
+         */
+        relativeHalfWidth: number | null;
+        /**
+         * extend: one more trial next round; met: precision target met; max: max trials reached short of the target; unmeasurable: fewer than 2 ok trials.
+         */
+        outcome: 'extend' | 'met' | 'max' | 'unmeasurable';
+        /**
+         * The decision in words.
+         */
+        reason: string;
+      }[];
+    }[];
+  };
+  /**
    * Set on a run made by greenrt merge: the shards it joins and the node each ran on.
    */
   merge?: {
@@ -1443,9 +1843,9 @@ export interface Experiment {
    */
   batchSizes: number[];
   /**
-   * Trials per configuration (count). Each trial starts the runtime afresh.
+   * Trials per configuration (count), each starting the runtime afresh: a fixed number, or adaptive {min, max, precision} (docs/METHODOLOGY.md, 'Adaptive repetitions').
    */
-  repetitions: number;
+  repetitions: number | AdaptiveRepetitions;
   /**
    * Inferences run before the measured window in each trial (count).
    */
@@ -1805,9 +2205,34 @@ export type EnergySummary =
       reason: string;
     };
 /**
- * latencyMs: a trial's median latency per inference; energy metrics: J per inference (gross or net of idle).
+ * A per-trial value: latencyMs (median per-inference latency, ms), energyPerInferenceJ (gross GPU + CPU + DRAM, J), netEnergyPerInferenceJ (the same net of the idle baseline, J), cpuNetEnergyPerInferenceJ (RAPL domains net of idle, J), gpuNetEnergyPerInferenceJ (GPU net of idle, J), gpuUtilizationPercent (mean NVML GPU utilisation over the measured window, %), runTimeS (the measured window, s), runNetEnergyJ (net energy over the measured window, J).
  */
-export type ClaimMetric = 'latencyMs' | 'energyPerInferenceJ' | 'netEnergyPerInferenceJ';
+export type ClaimMetric =
+  | 'latencyMs'
+  | 'energyPerInferenceJ'
+  | 'netEnergyPerInferenceJ'
+  | 'cpuNetEnergyPerInferenceJ'
+  | 'gpuNetEnergyPerInferenceJ'
+  | 'gpuUtilizationPercent'
+  | 'runTimeS'
+  | 'runNetEnergyJ';
+/**
+ * A check's or a group's sub-verdict: 'not testable here' when none of its data exists in the run.
+ */
+export type SubVerdict = 'reproduced' | 'not reproduced' | 'inconclusive' | 'not testable here';
+/**
+ * Configurations left out, with why.
+ */
+export type Missing = {
+  /**
+   * Configuration.
+   */
+  id: string;
+  /**
+   * Why it was left out.
+   */
+  reason: string;
+}[];
 
 /**
  * artifacts/<runId>/summary.json: the report's statistics per configuration, the group tests, the claim verdicts with their numbers, and the report's warnings, for machines. Written atomically by `greenrt run` and `greenrt report`; latencies in ms, energies in J.
@@ -2156,6 +2581,18 @@ export interface ClaimResultRecord {
    */
   text: string;
   /**
+   * reproduction: the study stated it; extension: greenrt asks more (counted apart).
+   */
+  scope: 'reproduction' | 'extension';
+  /**
+   * Paper versions whose text states it (empty: secondary sources only).
+   */
+  paperVersions: ('v1' | 'v2')[];
+  /**
+   * Where the claim comes from.
+   */
+  source: string;
+  /**
    * How it is tested.
    */
   test: 'less' | 'indistinguishable' | 'ratio' | 'correlation';
@@ -2168,72 +2605,45 @@ export interface ClaimResultRecord {
    */
   reason: string;
   /**
+   * Pair claims' further checks, each with its own sub-verdict (empty when the claim has none).
+   */
+  checks: {
+    /**
+     * Short name shown in the report.
+     */
+    label: string;
+    /**
+     * mechanism: the study's stated explanation; secondary: a metric the claim's wording implies.
+     */
+    role: 'mechanism' | 'secondary';
+    metric: ClaimMetric;
+    /**
+     * A against B.
+     */
+    test: 'less' | 'greater' | 'notGreater' | 'notLess';
+    /**
+     * Why this check follows from the study's words.
+     */
+    why: string | null;
+    verdict: SubVerdict;
+    /**
+     * Why.
+     */
+    reason: string;
+    /**
+     * Its comparisons.
+     */
+    comparisons: ClaimComparison[];
+  }[];
+  /**
    * The numbers behind the verdict: pairwise comparisons, or a correlation.
    */
   numbers:
     | {
         /**
-         * One A-vs-B comparison per pair (values in the metric's unit: ms or J per inference).
+         * One A-vs-B comparison per pair.
          */
-        comparisons: {
-          /**
-           * Configuration A.
-           */
-          a: string;
-          /**
-           * Configuration B.
-           */
-          b: string;
-          metric: ClaimMetric;
-          /**
-           * Trials of A with a value (count).
-           */
-          nA: number;
-          /**
-           * Trials of B with a value (count).
-           */
-          nB: number;
-          /**
-           * Median of A.
-           */
-          medianA: number | null;
-          /**
-           * Median of B.
-           */
-          medianB: number | null;
-          /**
-           * medianA / medianB.
-           */
-          ratio: number | null;
-          /**
-           * Mann-Whitney U of A (two-sided, asymptotic).
-           */
-          u: number | null;
-          /**
-           * p-value of U.
-           */
-          p: number | null;
-          /**
-           * Holm-adjusted over every comparison of the claim.
-           */
-          pAdjusted: number | null;
-          /**
-           * Cliff's delta of A against B (negative: A tends to be smaller).
-           */
-          cliffsDelta: number | null;
-          /**
-           * Magnitude of Cliff's delta (Romano et al. 2006 thresholds).
-           */
-          magnitude: 'negligible' | 'small' | 'medium' | 'large' | null;
-          /**
-           * Whether this pair supports the claim, contradicts it, or lacks data.
-           */
-          status: 'pass' | 'fail' | 'missing';
-          /**
-           * Why data is missing, or other detail.
-           */
-          note: string | null;
-        }[];
+        comparisons: ClaimComparison[];
       }
     | {
         /**
@@ -2246,19 +2656,7 @@ export interface ClaimResultRecord {
            * Configurations used.
            */
           configurations: string[];
-          /**
-           * Configurations left out, with why.
-           */
-          missing: {
-            /**
-             * Configuration.
-             */
-            id: string;
-            /**
-             * Why it was left out.
-             */
-            reason: string;
-          }[];
+          missing: Missing;
           /**
            * Spearman's rho (null with too few configurations).
            */
@@ -2267,8 +2665,97 @@ export interface ClaimResultRecord {
            * p-value of rho.
            */
           p: number | null;
+          /**
+           * `within` groups (e.g. batchSize = 1), each with its own rho and sub-verdict; empty without `within`.
+           */
+          groups?: {
+            /**
+             * e.g. 'batchSize = 1'.
+             */
+            label: string;
+            /**
+             * Configurations used.
+             */
+            configurations: string[];
+            missing: Missing;
+            /**
+             * Spearman's rho of the group.
+             */
+            rho: number | null;
+            /**
+             * p-value of rho.
+             */
+            p: number | null;
+            verdict: SubVerdict;
+            /**
+             * Why.
+             */
+            reason: string;
+          }[];
         };
       };
+}
+/**
+ * One A-vs-B comparison on one metric (values in the metric's unit).
+ */
+export interface ClaimComparison {
+  /**
+   * Configuration A.
+   */
+  a: string;
+  /**
+   * Configuration B.
+   */
+  b: string;
+  metric: ClaimMetric;
+  /**
+   * Trials of A with a value (count).
+   */
+  nA: number;
+  /**
+   * Trials of B with a value (count).
+   */
+  nB: number;
+  /**
+   * Median of A.
+   */
+  medianA: number | null;
+  /**
+   * Median of B.
+   */
+  medianB: number | null;
+  /**
+   * medianA / medianB.
+   */
+  ratio: number | null;
+  /**
+   * Mann-Whitney U of A (two-sided, asymptotic).
+   */
+  u: number | null;
+  /**
+   * p-value of U.
+   */
+  p: number | null;
+  /**
+   * Holm-adjusted over every comparison of the claim.
+   */
+  pAdjusted: number | null;
+  /**
+   * Cliff's delta of A against B (negative: A tends to be smaller).
+   */
+  cliffsDelta: number | null;
+  /**
+   * Magnitude of Cliff's delta (Romano et al. 2006 thresholds).
+   */
+  magnitude: 'negligible' | 'small' | 'medium' | 'large' | null;
+  /**
+   * Whether this pair supports the claim, contradicts it, or lacks data.
+   */
+  status: 'pass' | 'fail' | 'missing';
+  /**
+   * Why data is missing, or other detail.
+   */
+  note: string | null;
 }
 /**
  * A problem met while producing the report (also listed in it).
@@ -2622,6 +3109,31 @@ export interface TrialResult {
    * GPU state at trial start and end.
    */
   gpuState?: GpuState[];
+  /**
+   * GPU utilisation over the measure window: the mean of the 'gpu' utilisation (share of time a kernel ran, NVML nvmlDeviceGetUtilizationRates or nvidia-smi utilization.gpu) sampled with power on the measured GPUs. Absent in results written before it was sampled.
+   */
+  gpuUtilization?: {
+    /**
+     * sampled: the mean of samples taken inside the window; unavailable: not sampled (see reason).
+     */
+    provenance: 'sampled' | 'unavailable';
+    /**
+     * Mean utilisation over the window and the measured GPUs, in %; null when unavailable.
+     */
+    meanPercent: number | null;
+    /**
+     * Samples inside the window (count, over all measured GPUs).
+     */
+    samples: number;
+    /**
+     * Where the samples came from; null when unavailable.
+     */
+    instrument: 'nvml' | 'nvidia-smi' | null;
+    /**
+     * Why unavailable (null when sampled).
+     */
+    reason: string | null;
+  };
   /**
    * The cool-down gate before the trial.
    */

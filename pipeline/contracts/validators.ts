@@ -8,6 +8,7 @@ const addFormats = addFormatsModule as unknown as (ajv: Ajv2020) => Ajv2020;
 /** Schema ids by short name (the file name without `.schema.json`). */
 export const SchemaId = {
   experiment: 'https://greenrt.dev/schemas/experiment.schema.json',
+  claims: 'https://greenrt.dev/schemas/claims.schema.json',
   trialSpec: 'https://greenrt.dev/schemas/trial-spec.schema.json',
   trialOutput: 'https://greenrt.dev/schemas/trial-output.schema.json',
   trialResult: 'https://greenrt.dev/schemas/trial-result.schema.json',

@@ -102,7 +102,8 @@ export interface ExperimentOptions {
   model?: 'resnet50' | 'mobilenet_v2';
   runtime?: 'embedded' | 'onnxruntime';
   batchSizes?: number[];
-  repetitions?: number;
+  /** A count, or an adaptive rule as a YAML flow mapping (`{ min: 3, max: 5, precision: { ... } }`). */
+  repetitions?: number | string;
   warmupIterations?: number;
   measuredIterations?: number;
   /** More entries for the runtimes list, as YAML lines (e.g. `  - name: pytorch`, `    providers: [cpu]`). */

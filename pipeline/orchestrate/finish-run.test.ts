@@ -24,7 +24,8 @@ describe('finishRun', () => {
     for (const f of done.files) expect(existsSync(join(dir, f)), f).toBe(true);
     const machine = JSON.parse(readFileSync(join(dir, 'summary.json'), 'utf8'));
     expect(machine.claimsFile).toBe('experiments/paper.claims.yaml');
-    expect(machine.claims).toHaveLength(8);
+    expect(machine.claims).toHaveLength(12);
+    expect(machine.claims.filter((c: { scope: string }) => c.scope === 'extension')).toHaveLength(4);
     expect(machine.summary.trials).toEqual({ total: results.length, ok: results.length, failed: 0, invalid: 0, unsupported: 0 });
     expect(machine.summary.method.intervals.seed).toBe(manifest.plan.seed);
     const md = readFileSync(join(dir, 'report.md'), 'utf8');

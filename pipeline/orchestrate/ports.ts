@@ -20,13 +20,13 @@ export interface MeasurementPort {
   waitForCooldown(signal?: AbortSignal): Promise<TrialResult['cooldown']>;
   /** Starts recording around a trial; stop() returns what the window needs. */
   startRecording(trialId: string): Promise<{ stop(): Promise<unknown> }>;
-  /** Energy for exactly the measure window, the trace to store, GPU state and rule violations. */
+  /** Energy for exactly the measure window, the trace to store, GPU state, mean GPU utilisation (when measured) and rule violations. */
   energyForWindow(
     recorded: unknown,
     window: { startNs: string; endNs: string } | null,
     measuredIterations: number,
     ids: { runId: string; trialId: string },
-  ): { energy: TrialResult['energy']; trace: PowerTrace | null; gpuState: TrialResult['gpuState']; invalidReasons: string[]; warnings?: string[] };
+  ): { energy: TrialResult['energy']; trace: PowerTrace | null; gpuState: TrialResult['gpuState']; gpuUtilization?: TrialResult['gpuUtilization']; invalidReasons: string[]; warnings?: string[] };
   close(): Promise<void>;
 }
 

@@ -17,6 +17,8 @@ import { selectGpus, type GpuSelection } from './gpu-selection.js';
 import { archPreflight } from './arch-preflight.js';
 import { loadResumedExperiment } from './resumed-experiment.js';
 import { claimHostForShard } from './host-shards.js';
+import { adaptiveRecord, decideAfterLastRound, replayRounds } from './adaptive-rounds.js';
+import type { RoundDecision } from '../plan/index.js';
 
 export interface RunDependencies {
   contracts: Contracts;
@@ -86,9 +88,19 @@ export async function runExperiment(deps: RunDependencies, req: RunRequest): Pro
   const spec = loaded.spec;
   const shardSpec = previous ? previous.shard : req.shard;
   const sharded = shardSpec ? shardPlan(planRun(spec), shardSpec) : null;
-  const plan = sharded ? sharded.plan : planRun(spec);
+  let plan = sharded ? sharded.plan : planRun(spec);
   const sharedHost = previous ? previous.shard?.sharedHost === true : req.sharedHost === true;
-  if (previous && previous.plan.trialIds.join('\n') !== plan.trials.map((t) => t.id).join('\n')) {
+  // Adaptive repetitions: the rounds after round 1 are decided again from the recorded results (deterministic),
+  // so a resumed run continues the same sequence; the recorded plan must be where that replay leads (or short
+  // of it by the one round a kill between the last result and the manifest update leaves unrecorded).
+  let decisions: RoundDecision[] = [];
+  if (previous && plan.adaptive) ({ plan, decisions } = replayRounds(plan, new Map(stored.map((r) => [r.trialId, r] as const))));
+  const replayedIds = plan.trials.map((t) => t.id);
+  const recordedIds = previous?.plan.trialIds ?? [];
+  const planMatches = plan.adaptive
+    ? recordedIds.length <= replayedIds.length && recordedIds.every((id, i) => replayedIds[i] === id)
+    : recordedIds.join('\n') === replayedIds.join('\n');
+  if (previous && !planMatches) {
     throw new EnvironmentError('E_PLAN_CHANGED', `Cannot resume: the plan of ${previous.experiment.file} no longer matches the run's recorded trial order.`, {
       hint: 'Resume with the greenrt version that started the run, or start a new run.',
     });
@@ -128,6 +140,9 @@ export async function runExperiment(deps: RunDependencies, req: RunRequest): Pro
   };
   progress.info(`${resuming ? 'Resuming' : 'Run'} ${store.runId}: ${plan.trialCount} trials -> ${store.runDir}`);
   logger.info({ event: resuming ? 'run.resume' : 'run.start', trials: plan.trialCount, experiment: loaded.file }, 'run started');
+  if (resuming && plan.adaptive) {
+    logger.info({ event: 'adaptive.replay', rounds: plan.rounds.length, decisions: decisions.length, recordedTrials: recordedIds.length, replayedTrials: plan.trialCount }, 'adaptive decisions recomputed from the recorded results');
+  }
 
   const done = new Map(stored.map((r) => [r.trialId, r] as const));
   // A kill between a trial's result (written first) and its log line leaves a result the log never saw finish:
@@ -138,6 +153,10 @@ export async function runExperiment(deps: RunDependencies, req: RunRequest): Pro
       if (!logged.has(r.trialId)) logger.child({ trialId: r.trialId }).info({ event: 'trial.finish', status: r.status, reasons: r.reasons, recoveredOnResume: true }, 'trial finished before the interruption (its result was found on resume)');
     }
   }
+  const recordPlan = () => {
+    manifest.plan = { ...manifest.plan, trialCount: plan.trialCount, trialIds: plan.trials.map((t) => t.id) };
+    if (plan.adaptive) manifest.adaptive = adaptiveRecord(plan, decisions);
+  };
   const manifest: RunManifest = previous ?? {
     schemaVersion: 1,
     runId: store.runId,
@@ -157,6 +176,7 @@ export async function runExperiment(deps: RunDependencies, req: RunRequest): Pro
     power: { sources: [], baseline: null },
     progress: { total: plan.trialCount, ok: 0, failed: 0, invalid: 0, unsupported: 0, pending: plan.trialCount },
   };
+  recordPlan();
   if (previous) {
     manifest.status = 'running';
     manifest.statusReason = null;
@@ -206,21 +226,36 @@ export async function runExperiment(deps: RunDependencies, req: RunRequest): Pro
 
     const embedded = new EmbeddedRunner();
     let finished = done.size;
-    for (const trial of plan.trials) {
-      if (done.has(trial.id)) continue;
-      req.signal.throwIfAborted();
-      progress.step(finished, plan.trialCount, trial.id);
-      const trialLog = logger.child({ trialId: trial.id });
-      trialLog.info({ event: 'trial.start', config: trial.config }, 'trial started');
-      const result = await runOneTrial(trial, { plan, spec, store, measurement, framework, embedded, setup, signal: req.signal, clock: deps.clock, sharedHost });
-      await store.writeTrialResult(result);
-      done.set(trial.id, result);
-      finished++;
-      trialLog.info({ event: 'trial.finish', status: result.status, reasons: result.reasons }, 'trial finished');
-      if (result.status !== 'ok') progress.info(`${trial.id}: ${result.status} (${result.reasons.join('; ')})`);
+    for (;;) {
+      for (const trial of plan.trials) {
+        if (done.has(trial.id)) continue;
+        req.signal.throwIfAborted();
+        progress.step(finished, plan.trialCount, trial.id);
+        const trialLog = logger.child({ trialId: trial.id });
+        trialLog.info({ event: 'trial.start', config: trial.config }, 'trial started');
+        const result = await runOneTrial(trial, { plan, spec, store, measurement, framework, embedded, setup, signal: req.signal, clock: deps.clock, sharedHost });
+        await store.writeTrialResult(result);
+        done.set(trial.id, result);
+        finished++;
+        trialLog.info({ event: 'trial.finish', status: result.status, reasons: result.reasons }, 'trial finished');
+        if (result.status !== 'ok') progress.info(`${trial.id}: ${result.status} (${result.reasons.join('; ')})`);
+        manifest.progress = countProgress(plan, done);
+        await save();
+        checkLog();
+      }
+      // Adaptive repetitions: decide after the round (unless a resumed run's replay already did), then run the next.
+      const lastRound = plan.rounds[plan.rounds.length - 1]!.round;
+      if (!plan.adaptive || decisions.some((d) => d.afterRound === lastRound && d.next === null)) break;
+      const step = decideAfterLastRound(plan, done);
+      if (!step) break;
+      decisions.push(step.decision);
+      plan = step.plan;
+      logDecision(step.decision, plan, logger, progress);
+      recordPlan();
       manifest.progress = countProgress(plan, done);
       await save();
       checkLog();
+      if (!step.decision.next) break;
     }
     progress.done();
     manifest.progress = countProgress(plan, done);
@@ -256,6 +291,30 @@ export async function runExperiment(deps: RunDependencies, req: RunRequest): Pro
     await measurement.close();
     await releaseHost?.();
   }
+}
+
+/** One decision in run.log (every configuration, its precision and outcome) and one line on the terminal. */
+function logDecision(d: RoundDecision, plan: RunPlan, logger: ReturnType<typeof createLogger>, progress: Progress): void {
+  const rule = plan.adaptive!;
+  const extended = d.configurations.filter((c) => c.outcome === 'extend');
+  logger.info(
+    {
+      event: 'adaptive.decision',
+      afterRound: d.afterRound,
+      nextRound: d.next?.round ?? null,
+      nextRoundSeed: d.next?.seed ?? null,
+      target: rule.precision,
+      configurations: d.configurations.map((c) => ({ configuration: c.configuration, trials: c.trials, okTrials: c.okTrials, metric: c.metric, relativeHalfWidth: c.relativeHalfWidth, outcome: c.outcome, fallbackReason: c.fallbackReason })),
+    },
+    d.next ? `round ${d.afterRound} decided: ${extended.length} configuration(s) extended into round ${d.next.round}` : `round ${d.afterRound} decided: every configuration stopped`,
+  );
+  const target = `+/-${(rule.precision.relativeHalfWidth * 100).toFixed(1)} %`;
+  const stopped = d.configurations.length - extended.length;
+  progress.info(
+    d.next
+      ? `Round ${d.afterRound} done: ${extended.length} configuration(s) short of ${target} run again in round ${d.next.round}${stopped ? ` (${stopped} stopped)` : ''}.`
+      : `Round ${d.afterRound} done: every configuration stopped (${target} met, or max ${rule.max} trials, or unmeasurable).`,
+  );
 }
 
 /** Trial ids with a `trial.finish` line in run.log (lines that do not parse, e.g. cut by a crash, are skipped). */

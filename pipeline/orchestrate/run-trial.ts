@@ -111,6 +111,7 @@ export async function runOneTrial(trial: PlannedTrial, ctx: TrialContext): Promi
     },
     energy: measured.energy,
     gpuState: measured.gpuState,
+    ...(measured.gpuUtilization ? { gpuUtilization: measured.gpuUtilization } : {}),
     cooldown,
     tracePath,
     invalidReasons,

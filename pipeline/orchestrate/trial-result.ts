@@ -22,6 +22,8 @@ export interface TrialResultInput {
   model: TrialResult['model'];
   energy: TrialResult['energy'];
   gpuState?: TrialResult['gpuState'];
+  /** Mean GPU utilisation over the measure window, with provenance (absent when the measurement port does not sample it). */
+  gpuUtilization?: TrialResult['gpuUtilization'];
   cooldown?: TrialResult['cooldown'];
   tracePath?: string | null;
   /** Rules this trial broke (cool-down not met, conversion out of tolerance, throttling...). */
@@ -93,6 +95,7 @@ export function buildTrialResult(input: TrialResultInput): TrialResult {
     },
     energy: input.energy,
     gpuState: input.gpuState ?? [],
+    ...(input.gpuUtilization ? { gpuUtilization: input.gpuUtilization } : {}),
     cooldown: input.cooldown ?? null,
     outputChecksum: output?.outputChecksum ?? null,
     tracePath: input.tracePath ?? null,

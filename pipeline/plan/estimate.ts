@@ -19,19 +19,43 @@ export const estimateAssumptions = {
   modelPreparationS: 60,
 } as const;
 
-/** Rough wall-clock duration of the whole run, in seconds (see `estimateAssumptions`). */
+/**
+ * Rough wall-clock duration of the trials planned so far, in seconds (see `estimateAssumptions`). For an
+ * adaptive plan that is round 1: every configuration at `min` (see `estimateDurationRangeS`).
+ */
 export function estimateDurationS(plan: RunPlan, perInferenceGuessMs: number = estimateAssumptions.perInferenceGuessMs): number {
+  return Math.round(fixedCostS(plan) + plan.trials.reduce((sum, t) => sum + trialCostS(plan, t, perInferenceGuessMs), 0));
+}
+
+/** Duration range and trial-count range of the run (s, count): every configuration at `min` ... every one at `max`. Fixed plans: one value twice. */
+export interface DurationRange {
+  minS: number;
+  maxS: number;
+  minTrials: number;
+  maxTrials: number;
+}
+
+/** `estimateDurationS` for the two extremes of an adaptive plan: all configurations stop at `min`, or all run to `max`. */
+export function estimateDurationRangeS(plan: RunPlan, perInferenceGuessMs: number = estimateAssumptions.perInferenceGuessMs): DurationRange {
+  const round1 = plan.rounds[0] ? plan.trials.slice(0, plan.rounds[0].count) : plan.trials;
+  const work = round1.reduce((sum, t) => sum + trialCostS(plan, t, perInferenceGuessMs), 0);
+  const fixed = fixedCostS(plan);
+  if (!plan.adaptive) return { minS: Math.round(fixed + work), maxS: Math.round(fixed + work), minTrials: round1.length, maxTrials: round1.length };
+  const scale = plan.adaptive.max / plan.adaptive.min;
+  return { minS: Math.round(fixed + work), maxS: Math.round(fixed + work * scale), minTrials: round1.length, maxTrials: Math.round(round1.length * scale) };
+}
+
+function fixedCostS(plan: RunPlan): number {
+  return plan.timing.baselineS + plan.models.filter((m) => m.prebuilt === null).length * estimateAssumptions.modelPreparationS;
+}
+
+function trialCostS(plan: RunPlan, t: RunPlan['trials'][number], perInferenceGuessMs: number): number {
   const a = estimateAssumptions;
-  let totalS = plan.timing.baselineS;
-  for (const t of plan.trials) {
-    const c = t.config;
-    const perInferenceMs = (perInferenceGuessMs * c.batchSize) / (c.provider === 'cpu' ? 1 : a.gpuSpeedup);
-    const workS = ((c.warmupIterations + c.measuredIterations) * perInferenceMs) / 1000;
-    const startupS = t.image === null ? a.embeddedStartupS : a.trialStartupS;
-    totalS += plan.timing.cooldownMinS + Math.min(plan.timing.trialTimeoutS, startupS + workS);
-  }
-  totalS += plan.models.filter((m) => m.prebuilt === null).length * a.modelPreparationS;
-  return Math.round(totalS);
+  const c = t.config;
+  const perInferenceMs = (perInferenceGuessMs * c.batchSize) / (c.provider === 'cpu' ? 1 : a.gpuSpeedup);
+  const workS = ((c.warmupIterations + c.measuredIterations) * perInferenceMs) / 1000;
+  const startupS = t.image === null ? a.embeddedStartupS : a.trialStartupS;
+  return plan.timing.cooldownMinS + Math.min(plan.timing.trialTimeoutS, startupS + workS);
 }
 
 export interface PlanSizeOptions {
@@ -48,20 +72,25 @@ export interface PlanSizeOptions {
 
 /**
  * Refuses enormous plans unless confirmed: throws InputError (exit code 2) naming the trial count and
- * the estimated duration. Returns both when the plan may run.
+ * the estimated duration. Returns both when the plan may run. An adaptive plan is judged at its worst case
+ * (every configuration at `max`).
  */
 export function checkPlanSize(plan: RunPlan, options: PlanSizeOptions = {}): { trialCount: number; estimatedDurationS: number } {
   const maxTrials = options.maxTrials ?? 500;
   const maxDurationS = options.maxDurationS ?? 24 * 3600;
-  const estimatedDurationS = estimateDurationS(plan, options.perInferenceGuessMs);
-  const tooMany = plan.trialCount > maxTrials;
+  const range = estimateDurationRangeS(plan, options.perInferenceGuessMs);
+  const trialCount = range.maxTrials;
+  const estimatedDurationS = range.maxS;
+  const tooMany = trialCount > maxTrials;
   const tooLong = estimatedDurationS > maxDurationS;
-  if (options.confirmed || (!tooMany && !tooLong)) return { trialCount: plan.trialCount, estimatedDurationS };
+  if (options.confirmed || (!tooMany && !tooLong)) return { trialCount, estimatedDurationS };
 
   const limits = [tooMany ? `more than ${maxTrials} trials` : '', tooLong ? `longer than ${formatDuration(maxDurationS)}` : '']
     .filter(Boolean)
     .join(' and ');
-  const size = `${plan.trialCount} trials, estimated ${formatDuration(estimatedDurationS)}`;
+  const size = plan.adaptive
+    ? `up to ${trialCount} trials, estimated ${formatDuration(range.minS)} to ${formatDuration(estimatedDurationS)}`
+    : `${trialCount} trials, estimated ${formatDuration(estimatedDurationS)}`;
   throw new InputError(
     `Experiment "${plan.experimentName}" is large (${size}): ${limits}. Pass --yes to run it anyway.`,
     [

@@ -13,6 +13,8 @@
  *   it to report them with lines.
  * - `estimateDurationS(plan, perInferenceGuessMs = 50): number` rough run duration in seconds
  *   (assumptions in `estimateAssumptions`).
+ * - `estimateDurationRangeS(plan): { minS, maxS, minTrials, maxTrials }` the range of an adaptive plan (every
+ *   configuration at `min` ... at `max`); a fixed plan's single value twice.
  * - `checkPlanSize(plan, { maxTrials = 500, maxDurationS = 86400, confirmed, file })` throws InputError
  *   naming the trial count and estimated duration unless confirmed (`--yes`); returns
  *   `{ trialCount, estimatedDurationS }` (s).
@@ -23,8 +25,17 @@
  */
 export { planRun, trialId, trialIdPattern, planDefaults, type PlanOptions } from './plan-run.js';
 export { combinationIssues, onnxRuntimes, frameworkRuntimes, isOnnxRuntime, type CombinationIssue } from './runtime-rules.js';
-export { estimateDurationS, checkPlanSize, estimateAssumptions, formatDuration, type PlanSizeOptions } from './estimate.js';
+export { estimateDurationS, estimateDurationRangeS, type DurationRange, checkPlanSize, estimateAssumptions, formatDuration, type PlanSizeOptions } from './estimate.js';
 export { mulberry32, seededShuffle } from './prng.js';
+/**
+ * Adaptive repetitions: `adaptiveRule(spec)`, `minRepetitions`/`maxRepetitions(spec.repetitions)`,
+ * `roundSeed(seed, round)`, `decideConfiguration(rule, state)`, `decideNextRound(plan, round, states)` (the
+ * decision after a round and the plan with the next round appended), `configurationsInRound(plan, round)`.
+ */
+export {
+  adaptiveRule, minRepetitions, maxRepetitions, roundSeed, decideConfiguration, decideNextRound, configurationsInRound,
+  type AdaptiveRule, type PrecisionMetric, type ConfigurationState, type ConfigurationDecision, type DecisionOutcome, type RoundDecision,
+} from './adaptive.js';
 export type { RunPlan, PlannedTrial, ImageRef, ModelRef, NeededImage, NeededModel } from './types.js';
 export { decideArchSupport, parseArch, parseComputeCapability, type ArchSupport, type ArchSupportKind, type ComputeCapability } from './cuda-arch.js';
 /**

@@ -2,6 +2,7 @@ import type { Experiment, FrameworkName, TrialConfig } from '../contracts/index.
 import { InputError, shortHash } from '../core/index.js';
 import { imageFlavours } from '../catalogue/index.js';
 import { seededShuffle } from './prng.js';
+import { adaptiveRule, maxRepetitions, minRepetitions } from './adaptive.js';
 import { combinationIssues, isOnnxRuntime } from './runtime-rules.js';
 import type { ImageRef, ModelRef, NeededImage, NeededModel, PlannedTrial, RunPlan } from './types.js';
 
@@ -33,6 +34,8 @@ export const trialIdPattern = /^[a-z0-9][a-z0-9_.-]{0,127}$/;
  * experiment lists them. 'shuffled' first sorts the trials by id, so the order depends only on the set of
  * trials and the seed (not on how the YAML lists them), then applies `seededShuffle(seed)`.
  * Throws InputError on combinations the runtimes cannot run (see `combinationIssues`).
+ * Adaptive repetitions: the plan holds round 1 (every configuration's first `min` trials, ordered exactly as a
+ * fixed plan of `min` repetitions); `decideNextRound` appends the later rounds.
  */
 export function planRun(spec: Experiment, options: PlanOptions = {}): RunPlan {
   const issues = combinationIssues(spec);
@@ -55,6 +58,8 @@ export function planRun(spec: Experiment, options: PlanOptions = {}): RunPlan {
     order,
     trialCount: trials.length,
     trials,
+    adaptive: adaptiveRule(spec),
+    rounds: [{ round: 1, seed, firstIndex: 0, count: trials.length }],
     images,
     models,
     timing: {
@@ -62,11 +67,14 @@ export function planRun(spec: Experiment, options: PlanOptions = {}): RunPlan {
       cooldownMinS: spec.power?.cooldown?.minS ?? planDefaults.cooldownMinS,
       trialTimeoutS: spec.trialTimeoutS ?? planDefaults.trialTimeoutS,
     },
-    planHash: shortHash({ seed, order, trials: trials.map((t) => [t.id, t.config]) }),
+    planHash: shortHash({ seed, order, trials: trials.map((t) => [t.id, t.config]), ...(adaptiveRule(spec) ? { adaptive: adaptiveRule(spec) } : {}) }),
   };
 }
 
-/** `runtime[.source].model.provider.b<batch>.r<rep>`; the source is left out when it is the runtime itself. */
+/**
+ * `runtime[.source].model.provider.b<batch>.r<rep>`; the source is left out when it is the runtime itself. The
+ * repetition is zero-padded to the width of `repetitions`: the fixed count, or an adaptive plan's `max`.
+ */
 export function trialId(config: TrialConfig, repetitions: number): string {
   const source = config.source === config.runtime ? '' : `.${config.source}`;
   const rep = String(config.repetition).padStart(String(repetitions).length, '0');
@@ -82,7 +90,7 @@ function expandMatrix(spec: Experiment): Omit<PlannedTrial, 'orderIndex'>[] {
       for (const model of spec.models)
         for (const provider of runtime.providers)
           for (const batchSize of spec.batchSizes)
-            for (let repetition = 1; repetition <= spec.repetitions; repetition++) {
+            for (let repetition = 1; repetition <= minRepetitions(spec.repetitions); repetition++) {
               const config: TrialConfig = {
                 runtime: runtime.name,
                 source,
@@ -97,7 +105,7 @@ function expandMatrix(spec: Experiment): Omit<PlannedTrial, 'orderIndex'>[] {
               };
               const flavour = provider; // cpu, cuda, tensorrt: one image flavour per provider
               trials.push({
-                id: trialId(config, spec.repetitions),
+                id: trialId(config, maxRepetitions(spec.repetitions)),
                 config,
                 image: imageFlavours(runtime.name).length === 0 ? null : { runtime: runtime.name as ImageRef['runtime'], flavour },
                 model: { model, source, format: onnx ? 'onnx' : 'native' },

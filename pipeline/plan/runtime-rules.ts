@@ -1,3 +1,4 @@
+import { adaptiveIssues } from './adaptive.js';
 import { frameworkNames, isOnnxRuntime, onnxRuntimeNames, runtimeProviders, runtimesWithProvider } from '../catalogue/index.js';
 
 export { isOnnxRuntime };
@@ -111,5 +112,6 @@ export function combinationIssues(data: unknown): CombinationIssue[] {
       hint: 'List a source (nvml, nvidia-smi or rapl) in power.sources, or set required: false.',
     });
   }
+  issues.push(...adaptiveIssues(data));
   return issues;
 }

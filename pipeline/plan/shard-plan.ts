@@ -40,9 +40,20 @@ export function configurationOf(trialId: string): string {
  * 'repetition': repetition r goes to shard r mod N, so every shard runs every configuration (a complete
  * replicate of the matrix when N divides the repetitions) and node differences spread over all configurations.
  * 'configuration': configuration i (in id order) goes to shard i mod N; node and configuration are then confounded.
- * Throws InputError when the shard would get no trial.
+ * Throws InputError when the shard would get no trial, or the plan has adaptive repetitions (refused: see docs/SCALING.md).
  */
 export function shardPlan(plan: RunPlan, spec: ShardSpec): ShardedPlan {
+  if (plan.adaptive) {
+    // Each round is decided on the results of every configuration so far; a shard sees only its own trials.
+    throw new InputError('Bad command line', [
+      {
+        file: 'command line',
+        path: '--shard',
+        message: `experiment "${plan.experimentName}" uses adaptive repetitions, which cannot be sharded: each round is decided on the results of the rounds before it, across the whole plan`,
+        hint: 'Run it unsharded on one host, or give the experiment a fixed number of repetitions (e.g. repetitions: 10) to shard it (docs/SCALING.md).',
+      },
+    ]);
+  }
   const configs = [...new Set(plan.trials.map((t) => configurationOf(t.id)))].sort();
   const configIndex = new Map(configs.map((c, i) => [c, i] as const));
   const mine = plan.trials.filter((t) =>

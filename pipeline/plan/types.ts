@@ -1,4 +1,4 @@
-import type { FrameworkName, ModelName, PrebuiltModel, TrialConfig } from '../contracts/index.js';
+import type { AdaptiveRepetitions, FrameworkName, ModelName, PrebuiltModel, TrialConfig } from '../contracts/index.js';
 import type { CatalogueImageRuntimeName } from '../catalogue/index.js';
 
 /**
@@ -54,6 +54,13 @@ export interface RunPlan {
   models: NeededModel[];
   /** Settings the duration estimate needs, copied from the experiment (seconds). */
   timing: { baselineS: number; cooldownMinS: number; trialTimeoutS: number };
-  /** Short hash of seed, order and every trial's id and config: identifies the plan for resume. */
+  /**
+   * Adaptive repetitions (null: a fixed number). `trials` then holds the rounds decided so far: round 1 is every
+   * configuration's first `min` trials; later rounds are appended by `decideNextRound`.
+   */
+  adaptive: AdaptiveRepetitions | null;
+  /** The rounds in `trials`: round number, its shuffle seed, and its slice of `trials`. A fixed plan is one round. */
+  rounds: { round: number; seed: number; firstIndex: number; count: number }[];
+  /** Short hash of seed, order, the adaptive rule and every round-1 trial's id and config: identifies the plan for resume. */
   planHash: string;
 }

@@ -5,6 +5,7 @@ import { parseQueryGpuHelp, parseSmiNumber, parseSmiTimestampMs } from './nvidia
 import { NvidiaSmiSource } from './nvidia-smi-source.js';
 import { PowerMonitor } from './power-monitor.js';
 import { energyForWindow } from './window-energy.js';
+import { gpuUtilizationForWindow } from './gpu-utilization.js';
 
 describe('nvidia-smi parsing', () => {
   it('reads numbers and the missing markers nvidia-smi prints', () => {
@@ -47,7 +48,7 @@ describe('NvidiaSmiSource.probe', () => {
 });
 
 describe('NvidiaSmiSource stream', () => {
-  async function record(options: { chunkLines?: number; latencyMs?: number }) {
+  async function record(options: { chunkLines?: number; latencyMs?: number; helpText?: string; streamLines?: string[] }) {
     const clock = new ManualClock();
     const smi = new FakeNvidiaSmi(clock, { streamLines: readSmiStreamFixture(), ...options });
     const monitor = new PowerMonitor({ clock, sources: [new NvidiaSmiSource({ clock, smi })], configured: ['nvidia-smi'], sampleHz: 10 });
@@ -66,11 +67,22 @@ describe('NvidiaSmiSource stream', () => {
     const { recorded, smi } = await record({});
     expect(smi.streamsStarted).toBe(1);
     const stream = smi.calls.find((c) => c.includes('-lms'))!;
-    expect(stream).toEqual(['--query-gpu=timestamp,index,power.draw.instant,temperature.gpu', '--format=csv,noheader,nounits', '-lms', '100', '-i', '0']);
+    expect(stream).toEqual(['--query-gpu=timestamp,index,power.draw.instant,temperature.gpu,utilization.gpu', '--format=csv,noheader,nounits', '-lms', '100', '-i', '0']);
     const s = recorded.series[0]!;
     expect(s.power.length).toBe(29); // 31 lines with power, minus [N/A] and [Not Supported]
     expect(s.errors).toEqual(['power.draw.instant not available in a sample']);
     expect(s.temperatureC.length).toBe(31);
+    // utilization.gpu sampled with power: 31 lines minus one [N/A]; 85 % while 200 W, 30 % otherwise.
+    expect(s.utilizationPercent?.length).toBe(30);
+    expect(new Set(s.utilizationPercent?.map((x) => x.v))).toEqual(new Set([30, 85]));
+  });
+
+  it('leaves utilization.gpu out of the query on a driver that lacks it (the other columns keep their places)', async () => {
+    const { recorded, smi } = await record({ helpText: smiHelpText({ instant: true, computeCap: true, utilization: false }),
+      streamLines: readSmiStreamFixture().map((l) => l.split(', ').slice(0, 4).join(', ')) });
+    expect(smi.calls.find((c) => c.includes('-lms'))![0]).toBe('--query-gpu=timestamp,index,power.draw.instant,temperature.gpu');
+    expect(recorded.series[0]!.power.length).toBe(29);
+    expect(recorded.series[0]!.utilizationPercent ?? []).toEqual([]);
   });
 
   it('integrates the instant power over exactly the window (synthetic 100 W / 200 W fixture)', async () => {
@@ -81,6 +93,9 @@ describe('NvidiaSmiSource stream', () => {
     expect(energy.readings[0]).toMatchObject({ source: 'nvidia-smi', domain: 'gpu:0', provenance: 'integrated', energyJ: 155, coverage: 1 });
     expect(energy.totalEnergyJ).toBe(155);
     expect(energy.energyPerInferenceJ).toBe(15.5);
+    // Utilisation sampled with power, averaged over the same window: 0.5–0.9 s at 30 % (5), 1.0–1.5 s at 85 % (6).
+    expect(gpuUtilizationForWindow(recorded, { startNs: at(500), endNs: at(1500) })).toEqual({
+      provenance: 'sampled', meanPercent: (5 * 30 + 6 * 85) / 11, samples: 11, instrument: 'nvidia-smi', reason: null });
   });
 
   it("times samples by nvidia-smi's own timestamps, not by when buffered chunks arrive", async () => {
@@ -106,10 +121,10 @@ describe('NvidiaSmiSource: issue 11 defects', () => {
     expect(s.reason).toContain('GPU 0: power.draw.instant reads [N/A], so power.draw is used');
     expect(s.fix).toContain('R535');
     const got: string[] = [];
-    const sink = { counter: () => undefined, wrap: () => undefined, power: (d: string, _t: bigint, v: number) => got.push(`${d} ${v}`), temperature: () => undefined, error: (d: string, _t: bigint, m: string) => got.push(`${d} error ${m}`) };
+    const sink = { counter: () => undefined, wrap: () => undefined, power: (d: string, _t: bigint, v: number) => got.push(`${d} ${v}`), temperature: () => undefined, utilization: (d: string, _t: bigint, v: number) => got.push(`${d} util ${v}`), error: (d: string, _t: bigint, m: string) => got.push(`${d} error ${m}`) };
     await source.startStream(sink, 10);
     await clock.advance(50);
-    expect(smi.calls.find((c) => c.includes('-lms'))![0]).toBe('--query-gpu=timestamp,index,power.draw.instant,power.draw,temperature.gpu');
+    expect(smi.calls.find((c) => c.includes('-lms'))![0]).toBe('--query-gpu=timestamp,index,power.draw.instant,power.draw,temperature.gpu,utilization.gpu');
     expect(got.slice(0, 2)).toEqual(['gpu:0 150', 'gpu:1 90']);
     await source.close();
   });

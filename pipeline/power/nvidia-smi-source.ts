@@ -147,9 +147,11 @@ export class NvidiaSmiSource implements PowerSource {
     const intervalMs = Math.max(1, Math.round(1000 / requestedHz));
     const fallback = this.gpus.some((g) => g.field === 'power.draw') && this.powerField === 'power.draw.instant';
     const powerFields = fallback ? [this.powerField, 'power.draw'] : [this.powerField];
-    const args = [`--query-gpu=timestamp,index,${powerFields.join(',')},temperature.gpu`, '--format=csv,noheader,nounits', `-lms`, String(intervalMs), '-i', this.gpus.map((g) => g.index).join(',')];
+    // utilization.gpu last, so the other columns keep their places when a driver lacks it.
+    const withUtil = this.fields.has('utilization.gpu');
+    const args = [`--query-gpu=timestamp,index,${powerFields.join(',')},temperature.gpu${withUtil ? ',utilization.gpu' : ''}`, '--format=csv,noheader,nounits', `-lms`, String(intervalMs), '-i', this.gpus.map((g) => g.index).join(',')];
     this.offsetNs = null;
-    const stream = this.smi.stream(args, (lines) => this.onLines(sink, lines, fallback));
+    const stream = this.smi.stream(args, (lines) => this.onLines(sink, lines, fallback, withUtil));
     this.stream = stream;
     void stream.exited.then(async (r) => {
       if (this.stream !== stream) return; // stopped on purpose
@@ -165,7 +167,7 @@ export class NvidiaSmiSource implements PowerSource {
   }
 
   /** One stdout chunk: its lines share the chunk's arrival time, so the offset uses the newest. */
-  private onLines(sink: SampleSink, lines: string[], fallback: boolean): void {
+  private onLines(sink: SampleSink, lines: string[], fallback: boolean, withUtil: boolean): void {
     const arrivalNs = this.options.clock.monotonicNs();
     const parsed = lines.map((line) => {
       const f = splitSmiLine(line);
@@ -173,7 +175,8 @@ export class NvidiaSmiSource implements PowerSource {
       const index = parseSmiNumber(f[1]);
       const field = this.gpus.find((g) => g.index === index)?.field ?? this.powerField;
       const power = parseSmiNumber(fallback && field === 'power.draw' ? f[3] : f[2]);
-      return { stampNs: ms === null ? null : BigInt(ms) * 1_000_000n, index, power, field, temperature: parseSmiNumber(f[fallback ? 4 : 3]) };
+      return { stampNs: ms === null ? null : BigInt(ms) * 1_000_000n, index, power, field, temperature: parseSmiNumber(f[fallback ? 4 : 3]),
+        utilization: withUtil ? parseSmiNumber(f[fallback ? 5 : 4]) : null };
     });
     for (const p of parsed) {
       if (p.stampNs === null || p.index === null) continue; // a truncated line says nothing about delay
@@ -187,6 +190,7 @@ export class NvidiaSmiSource implements PowerSource {
       if (p.power !== null) sink.power(gpu.info.domain, tNs, p.power);
       else sink.error(gpu.info.domain, tNs, `${p.field} not available in a sample`);
       if (p.temperature !== null) sink.temperature(gpu.info.domain, tNs, p.temperature);
+      if (p.utilization !== null) sink.utilization(gpu.info.domain, tNs, p.utilization);
     }
   }
 

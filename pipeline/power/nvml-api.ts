@@ -62,6 +62,8 @@ export interface NvmlDevice {
   /** One field of nvmlDeviceGetFieldValues (scope 0 = GPU). */
   fieldValue(fieldId: number): NvmlFieldReading;
   temperatureC(): number;
+  /** nvmlDeviceGetUtilizationRates().gpu: share of the last sample period (1/6 s to 1 s by product) in which a kernel ran, %. */
+  utilizationGpuPercent(): number;
   clockMHz(kind: 'sm' | 'mem'): number;
   enforcedPowerLimitMw(): number;
   /** nvmlClocksEventReasons bitmask. */

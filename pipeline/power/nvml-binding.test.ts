@@ -54,6 +54,7 @@ describe('koffiNvmlLoader', () => {
     expect(d.fieldValue(185).value).toBe(98765.5);
     expect(() => d.fieldValue(1)).toThrow(/field 1/);
     expect(d.temperatureC()).toBe(41);
+    expect(d.utilizationGpuPercent()).toBe(37); // nvmlUtilization_t.gpu (the fake's fixed 37 %, memory 12 %)
     expect([d.clockMHz('sm'), d.clockMHz('mem')]).toEqual([1980, 2619]);
     expect(d.enforcedPowerLimitMw()).toBe(700000);
     expect(d.clocksEventReasons()).toBe(0x44); // through the older ThrottleReasons entry point

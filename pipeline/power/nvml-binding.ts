@@ -8,6 +8,7 @@ import { NvmlError, NvmlReturn, NvmlUnavailableError, type NvmlBinding, type Nvm
  *     latencyUsec i64 @16, valueType u32 @24, nvmlReturn u32 @28, value union (8 B) @32.
  *   nvmlProcessInfo_t v2/v3 (24 B): pid u32 @0, usedGpuMemory u64 @8, gpuInstanceId @16, computeInstanceId @20.
  *   nvmlProcessInfo_v1_t (16 B): pid u32 @0, usedGpuMemory u64 @8.
+ *   nvmlUtilization_t (8 B): gpu u32 @0, memory u32 @4 (percent).
  */
 
 type Fn = (...args: unknown[]) => unknown;
@@ -80,6 +81,7 @@ class KoffiNvml implements NvmlBinding {
       ['nvmlDeviceGetPowerUsage', [dev, 'void *']],
       ['nvmlDeviceGetFieldValues', [dev, 'int', 'void *']],
       ['nvmlDeviceGetTemperature', [dev, 'int', 'void *']],
+      ['nvmlDeviceGetUtilizationRates', [dev, 'void *']],
       ['nvmlDeviceGetClockInfo', [dev, 'int', 'void *']],
       ['nvmlDeviceGetEnforcedPowerLimit', [dev, 'void *']],
       ['nvmlDeviceGetCurrentClocksEventReasons', [dev, 'void *']],
@@ -187,6 +189,11 @@ class KoffiNvmlDevice implements NvmlDevice {
   }
   temperatureC(): number {
     return this.u32('nvmlDeviceGetTemperature', 0); // NVML_TEMPERATURE_GPU
+  }
+  utilizationGpuPercent(): number {
+    const buf = Buffer.alloc(8); // nvmlUtilization_t: gpu u32 @0, memory u32 @4
+    this.nvml.call('nvmlDeviceGetUtilizationRates', this.handle, buf);
+    return buf.readUInt32LE(0);
   }
   clockMHz(kind: 'sm' | 'mem'): number {
     return this.u32('nvmlDeviceGetClockInfo', kind === 'sm' ? 1 : 2); // NVML_CLOCK_SM, NVML_CLOCK_MEM

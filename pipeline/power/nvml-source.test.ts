@@ -5,7 +5,7 @@ import { NvmlReturn } from './nvml-api.js';
 import { NvmlSource } from './nvml-source.js';
 import { checkMeasurementRules, measurementWarnings } from './rules.js';
 
-const steps = synthesizeSteps({ durationMs: 2000, powerW: () => 100, counterPeriodMs: 100, powerPeriodMs: 20 });
+const steps = synthesizeSteps({ durationMs: 2000, powerW: () => 100, counterPeriodMs: 100, powerPeriodMs: 20, utilizationGpuPercent: () => 60 });
 
 async function probe(gpu: ConstructorParameters<typeof FakeNvml>[1][number], options: { initReturn?: number } = {}) {
   const clock = new ManualClock();
@@ -38,6 +38,19 @@ describe('NvmlSource', () => {
     expect(status.domains[0]!.power?.quantity).toBe('instantPowerW');
   });
 
+  it('samples GPU utilisation with power where NVML has it, and says so where it does not', async () => {
+    const without = synthesizeSteps({ durationMs: 2000, powerW: () => 100, counterPeriodMs: 100, powerPeriodMs: 20 });
+    const { clock, source, status } = await probe({ steps: without });
+    expect(status.available).toBe(true);
+    expect(status.reason).toBe('GPU 0 (NVIDIA H100 80GB HBM3 (fake)): no GPU utilisation (nvmlDeviceGetUtilizationRates not supported)');
+    const got: string[] = [];
+    const sink = { counter: () => undefined, power: () => undefined, temperature: () => undefined, wrap: () => undefined,
+      utilization: (d: string, _t: bigint, v: number) => got.push(`${d} util ${v}`), error: (d: string, _t: bigint, m: string) => got.push(`${d} error ${m}`) };
+    await clock.advance(100);
+    source.poll(sink);
+    expect(got).toEqual([]);
+  });
+
   it('integrates power on GPUs without the energy counter (pre-Volta) and says so', async () => {
     const { status } = await probe({ steps, cc: [6, 0], energyCounter: false, instantField: false });
     expect(status.available).toBe(true);
@@ -52,12 +65,13 @@ describe('NvmlSource', () => {
       counter: (d: string, t: bigint, v: number) => got.push(`${d} counter ${v} @${t - 1_000_000_000_000n}`),
       power: (d: string, _t: bigint, v: number) => got.push(`${d} power ${v}`),
       temperature: (d: string, _t: bigint, v: number) => got.push(`${d} temp ${v}`),
+      utilization: (d: string, _t: bigint, v: number) => got.push(`${d} util ${v}`),
       wrap: () => undefined,
       error: (d: string, _t: bigint, m: string) => got.push(`${d} error ${m}`),
     };
     await clock.advance(300);
     source.poll(sink);
-    expect(got).toEqual(['gpu:0 counter 30 @300000000', 'gpu:0 power 100', 'gpu:0 temp 40']);
+    expect(got).toEqual(['gpu:0 counter 30 @300000000', 'gpu:0 power 100', 'gpu:0 temp 40', 'gpu:0 util 60']);
   });
 
   it('reports a missing library or a driver that is not loaded as unavailable, with the fix', async () => {

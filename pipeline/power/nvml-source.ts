@@ -26,6 +26,8 @@ interface Gpu {
   hasCounter: boolean;
   /** 'field' = NVML_FI_DEV_POWER_INSTANT; 'usage' = nvmlDeviceGetPowerUsage. */
   powerFrom: 'field' | 'usage' | null;
+  /** Whether nvmlDeviceGetUtilizationRates answers (sampled with power when it does). */
+  hasUtilization: boolean;
   info: DomainInfo;
   lastMj: number | null;
   offsetMj: number;
@@ -37,7 +39,7 @@ const fixFor: Record<number, string> = {
   [NvmlReturn.LIBRARY_NOT_FOUND]: 'Install the NVIDIA driver; it ships libnvidia-ml.',
 };
 
-/** NVIDIA GPUs through NVML: the energy counter (Volta+) and instant power where the driver has it. */
+/** NVIDIA GPUs through NVML: the energy counter (Volta+), instant power where the driver has it, and GPU utilisation. */
 export class NvmlSource implements PowerSource {
   readonly name = 'nvml' as const;
   private nvml: NvmlBinding | null = null;
@@ -112,6 +114,8 @@ export class NvmlSource implements PowerSource {
     const hasCounter = safe(() => device.totalEnergyConsumptionMj()) !== null;
     const hasField = safe(() => device.fieldValue(NvmlField.POWER_INSTANT)) !== null;
     const hasUsage = !hasField && safe(() => device.powerUsageMw()) !== null;
+    const hasUtilization = safe(() => device.utilizationGpuPercent()) !== null;
+    if (!hasUtilization) notes.push(`GPU ${index} (${name}): no GPU utilisation (nvmlDeviceGetUtilizationRates not supported)`);
     const averaged = powerUsageIsAveraged(cc, 'nvml');
     const accuracyRel = this.options.accuracyRel ?? defaultAccuracy.nvml;
     if (!hasCounter) notes.push(`GPU ${index} (${name}): no energy counter (needs Volta or later); power is integrated instead`);
@@ -134,6 +138,7 @@ export class NvmlSource implements PowerSource {
       lastMj: null,
       offsetMj: 0,
       powerFrom: hasField ? 'field' : hasUsage ? 'usage' : null,
+      hasUtilization,
       info: {
         source: 'nvml',
         domain,
@@ -154,6 +159,7 @@ export class NvmlSource implements PowerSource {
       if (g.powerFrom === 'field') this.timed(sink, at, () => d.fieldValue(NvmlField.POWER_INSTANT).value / 1000, (t, v) => sink.power(at, t, v));
       if (g.powerFrom === 'usage') this.timed(sink, at, () => d.powerUsageMw() / 1000, (t, v) => sink.power(at, t, v));
       this.timed(sink, at, () => d.temperatureC(), (t, v) => sink.temperature(at, t, v));
+      if (g.hasUtilization) this.timed(sink, at, () => d.utilizationGpuPercent(), (t, v) => sink.utilization(at, t, v));
     }
   }
 

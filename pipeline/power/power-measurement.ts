@@ -6,6 +6,7 @@ import type { PowerMonitor, Recording } from './power-monitor.js';
 import { toPowerTrace } from './power-trace.js';
 import { checkMeasurementRules, measurementWarnings, type MeasurementRules } from './rules.js';
 import type { CooldownResult, Recorded } from './types.js';
+import { gpuUtilizationForWindow } from './gpu-utilization.js';
 import { energyForWindow } from './window-energy.js';
 
 /** Experiment `power` settings as validated (schema defaults applied; seconds, as in the YAML) plus rule overrides. */
@@ -71,19 +72,20 @@ export class PowerMeasurement {
     return this.monitor.startRecording(trialId);
   }
 
-  /** Energy of exactly the measure window; trace, GPU state and rule violations of the trial. */
+  /** Energy of exactly the measure window; trace, GPU state, mean GPU utilisation and rule violations of the trial. */
   energyForWindow(
     recorded: unknown,
     window: { startNs: string; endNs: string } | null,
     measuredIterations: number,
     ids: { runId: string; trialId: string },
-  ): { energy: TrialResult['energy']; trace: PowerTrace | null; gpuState: TrialResult['gpuState']; invalidReasons: string[]; warnings: string[] } {
+  ): { energy: TrialResult['energy']; trace: PowerTrace | null; gpuState: TrialResult['gpuState']; gpuUtilization: TrialResult['gpuUtilization']; invalidReasons: string[]; warnings: string[] } {
     const rec = (recorded as Recorded | null) ?? null;
     const energy = energyForWindow(rec, window, this.monitor.baseline, measuredIterations);
     return {
       energy,
       trace: rec && rec.series.length > 0 ? toPowerTrace(ids.runId, rec) : null,
       gpuState: rec?.gpuState ?? [],
+      gpuUtilization: gpuUtilizationForWindow(rec, window),
       invalidReasons: checkMeasurementRules({ energy, recorded: rec, window }, this.settings.rules),
       warnings: measurementWarnings(rec),
     };

@@ -6,6 +6,8 @@ export interface SampleSink {
   counter(domain: string, tNs: bigint, energyJ: number): void;
   power(domain: string, tNs: bigint, powerW: number): void;
   temperature(domain: string, tNs: bigint, celsius: number): void;
+  /** GPU utilisation (share of time a kernel ran), %. */
+  utilization(domain: string, tNs: bigint, percent: number): void;
   /** The source corrected a counter wrap-around at tNs. */
   wrap(domain: string, tNs: bigint): void;
   error(domain: string, tNs: bigint, message: string): void;
@@ -17,6 +19,7 @@ interface Stored {
   counter: TimedValue[];
   power: TimedValue[];
   temperatureC: TimedValue[];
+  utilizationPercent: TimedValue[];
   wraps: bigint[];
   errors: { tNs: bigint; message: string }[];
 }
@@ -48,7 +51,7 @@ export class SeriesStore {
   declare(info: DomainInfo, requestedHz: number): void {
     const key = `${info.source}/${info.domain}`;
     if (!this.byDomain.has(key)) {
-      this.byDomain.set(key, { info, requestedHz, counter: [], power: [], temperatureC: [], wraps: [], errors: [] });
+      this.byDomain.set(key, { info, requestedHz, counter: [], power: [], temperatureC: [], utilizationPercent: [], wraps: [], errors: [] });
     }
   }
 
@@ -63,6 +66,7 @@ export class SeriesStore {
       counter: (d, tNs, v) => push(get(d)?.counter, tNs, v),
       power: (d, tNs, v) => push(get(d)?.power, tNs, v),
       temperature: (d, tNs, v) => push(get(d)?.temperatureC, tNs, v),
+      utilization: (d, tNs, v) => push(get(d)?.utilizationPercent, tNs, v),
       wrap: (d, tNs) => get(d)?.wraps.push(tNs),
       error: (d, tNs, message) => get(d)?.errors.push({ tNs, message }),
     };
@@ -89,6 +93,7 @@ export class SeriesStore {
       counter: sliceWithMargin(s.counter, startNs, endNs),
       power: sliceWithMargin(s.power, startNs, endNs),
       temperatureC: sliceWithMargin(s.temperatureC, startNs, endNs),
+      utilizationPercent: sliceWithMargin(s.utilizationPercent, startNs, endNs),
       wraps: s.wraps.filter((t) => t >= startNs && t <= endNs).length,
       errors: [...new Set(s.errors.filter((e) => e.tNs >= startNs && e.tNs <= endNs).map((e) => e.message))],
     }));
@@ -97,7 +102,7 @@ export class SeriesStore {
   /** Drops samples older than `beforeNs`, keeping the last one before it for interpolation. */
   prune(beforeNs: bigint): void {
     for (const s of this.byDomain.values()) {
-      for (const xs of [s.counter, s.power, s.temperatureC]) {
+      for (const xs of [s.counter, s.power, s.temperatureC, s.utilizationPercent]) {
         const cut = lowerBound(xs, beforeNs) - 1;
         if (cut > 0) xs.splice(0, cut);
       }

@@ -36,6 +36,8 @@ export interface DomainSeries {
   power: TimedValue[];
   /** Temperature in °C. */
   temperatureC: TimedValue[];
+  /** GPU utilisation in % (GPU domains whose source reads it; absent or empty otherwise). */
+  utilizationPercent?: TimedValue[];
   /** Requested sampling rate of this domain, Hz. */
   requestedHz: number;
   /** Counter wraps corrected inside the span (count). */

@@ -1,8 +1,9 @@
 /**
- * The claims section: one table row per claim (finding, id, claim, verdict, reason, key numbers),
- * then per claim its comparisons (A vs B, medians, ratio, Holm-adjusted p, Cliff's delta, status).
+ * The claims section: verdicts counted per scope (reproduction: the study stated it; extension:
+ * greenrt asks more), one table per scope (finding, id, claim, paper version, verdict, reason, key
+ * numbers), then per claim its comparisons, its checks' sub-verdicts and correlation groups.
  */
-import type { ClaimResult, ComparisonNumbers } from '../analysis/index.js';
+import type { CheckResult, ClaimResult, ComparisonNumbers, SubVerdict } from '../analysis/index.js';
 import { code, plain, type Block } from './report-document.js';
 import { formatNumber, formatP } from './format.js';
 
@@ -15,23 +16,44 @@ export function claimsBlocks(claims: ClaimsOutcome | null): Block[] {
   if (!claims) return [{ kind: 'paragraph', text: 'No claims file was given.' }];
   if ('error' in claims) return [{ kind: 'paragraph', text: `The claims in ${code(claims.file)} could not be evaluated: ${plain(claims.error)}` }];
   const r = claims.results;
-  const count = (v: ClaimResult['verdict']) => r.filter((c) => c.verdict === v).length;
   const blocks: Block[] = [
-    { kind: 'paragraph', text: `Claims from ${code(claims.file)}: **${count('reproduced')} reproduced, ${count('not reproduced')} not reproduced, ${count('inconclusive')} inconclusive** of ${r.length}. ` +
+    { kind: 'paragraph', text: `Claims from ${code(claims.file)}: ${claimsCountLine(r, '**')}. ` +
+      'Reproduction claims say what the study stated; extension claims ask more than the study did (configurations it did not or could not run) and never count towards reproducing it. ' +
       'Inconclusive means the run lacks the data to decide (configurations missing, energy unavailable, too few trials); it is never counted as a success or a failure.' },
-    {
-      kind: 'table',
-      header: ['#', 'Claim', 'Statement', 'Verdict', 'Reason', 'Numbers'],
-      align: ['right', 'left', 'left', 'left', 'left', 'left'],
-      rows: r.map((c) => [c.finding === null ? '' : String(c.finding), code(c.id), plain(c.text), verdictLabel(c.verdict), plain(shorten(c.reason, 400)), numbersSummary(c)]),
-    },
   ];
+  for (const scope of ['reproduction', 'extension'] as const) {
+    const these = r.filter((c) => c.scope === scope);
+    if (these.length === 0) continue;
+    blocks.push({ kind: 'heading', level: 3, text: scope === 'reproduction' ? 'Reproduction: what the study stated' : 'Extension: what greenrt asks beyond the study' });
+    blocks.push({
+      kind: 'table',
+      header: ['#', 'Claim', 'Statement', 'Paper version', 'Verdict', 'Reason', 'Numbers'],
+      align: ['right', 'left', 'left', 'left', 'left', 'left', 'left'],
+      rows: these.map((c) => [c.finding === null ? '' : String(c.finding), code(c.id), plain(c.text), versionLabel(c), verdictLabel(c.verdict), plain(shorten(c.reason, 400)), numbersSummary(c)]),
+    });
+  }
   for (const c of r) blocks.push(...detailBlocks(c));
   return blocks;
 }
 
-export function verdictLabel(v: ClaimResult['verdict']): string {
-  return v === 'reproduced' ? '**reproduced**' : v === 'not reproduced' ? '**not reproduced**' : 'inconclusive';
+/** "reproduction: 2 reproduced, 1 not reproduced, 3 inconclusive of 6; extension: …" (`strong` wraps the counts). */
+export function claimsCountLine(r: readonly ClaimResult[], strong = ''): string {
+  const part = (scope: ClaimResult['scope']) => {
+    const these = r.filter((c) => c.scope === scope);
+    const count = (v: ClaimResult['verdict']) => these.filter((c) => c.verdict === v).length;
+    return `${scope} ${strong}${count('reproduced')} reproduced, ${count('not reproduced')} not reproduced, ${count('inconclusive')} inconclusive${strong} of ${these.length}`;
+  };
+  return `${part('reproduction')}; ${part('extension')}`;
+}
+
+function versionLabel(c: ClaimResult): string {
+  if (c.paperVersions.length === 0) return 'secondary source';
+  if (c.paperVersions.length === 1 && c.paperVersions[0] === 'v1') return 'v1 only (first version)';
+  return c.paperVersions.join(', ');
+}
+
+export function verdictLabel(v: SubVerdict): string {
+  return v === 'reproduced' ? '**reproduced**' : v === 'not reproduced' ? '**not reproduced**' : v;
 }
 
 function numbersSummary(c: ClaimResult): string {
@@ -52,14 +74,27 @@ function detailBlocks(c: ClaimResult): Block[] {
   if ('correlation' in c.numbers) {
     const k = c.numbers.correlation;
     const items = [
-      `Spearman rho between per-configuration medians of ${code(k.x)} and ${code(k.y)}: ${formatNumber(k.rho, 3)} (p = ${formatP(k.p)}) over ${k.configurations.length} configurations.`,
+      `Pooled: Spearman rho between per-configuration medians of ${code(k.x)} and ${code(k.y)}: ${formatNumber(k.rho, 3)} (p = ${formatP(k.p)}) over ${k.configurations.length} configurations.`,
     ];
     if (k.missing.length) items.push(`Left out ${k.missing.length}: ${plain(shorten([...new Set(k.missing.map((m) => m.reason))].slice(0, 3).join('; '), 300))}`);
-    return [head, { kind: 'list', items }];
+    const blocks: Block[] = [head, { kind: 'list', items }];
+    if (k.groups.length > 0) {
+      blocks.push({
+        kind: 'table',
+        header: ['Within', 'Configurations', 'rho', 'p', 'Sub-verdict', 'Reason'],
+        align: ['left', 'right', 'right', 'right', 'left', 'left'],
+        rows: [
+          ['pooled', String(k.configurations.length), formatNumber(k.rho, 3), formatP(k.p), verdictLabel(c.verdict), ''],
+          ...k.groups.map((g) => [plain(g.label), String(g.configurations.length), formatNumber(g.rho, 3), formatP(g.p), verdictLabel(g.verdict), plain(shorten(g.reason, 200))]),
+        ],
+      });
+    }
+    return blocks;
   }
   const rows = c.numbers.comparisons;
+  const checks = checkBlocks(c.checks);
   if (rows.every((x) => x.ratio === null)) {
-    return [head, { kind: 'paragraph', text: `None of its ${rows.length} comparisons has data in this run (see the reason above).` }];
+    return [head, { kind: 'paragraph', text: `None of its ${rows.length} comparisons has data in this run (see the reason above).` }, ...checks];
   }
   // Comparisons with data first: they carry the verdict; missing ones share a few reasons.
   const ordered = [...rows].sort((a, b) => Number(a.ratio === null) - Number(b.ratio === null));
@@ -72,7 +107,21 @@ function detailBlocks(c: ClaimResult): Block[] {
       formatP(x.pAdjusted), x.cliffsDelta === null ? '–' : `${x.cliffsDelta.toFixed(2)} (${x.magnitude})`, statusCell(x)]),
   }];
   if (rows.length > shown.length) blocks.push({ kind: 'paragraph', text: `… and ${rows.length - shown.length} more comparisons (all in ${code('summary.json')}).` });
-  return blocks;
+  return [...blocks, ...checks];
+}
+
+/** The claim's further checks (stated mechanism, secondary metrics), each with its sub-verdict. */
+function checkBlocks(checks: readonly CheckResult[]): Block[] {
+  if (checks.length === 0) return [];
+  return [
+    { kind: 'paragraph', text: 'Checks on the same pairs, each with its own sub-verdict (the verdict above rests on its metrics alone):' },
+    {
+      kind: 'table',
+      header: ['Check', 'Role', 'Metric', 'Test (A vs B)', 'Sub-verdict', 'Reason'],
+      align: ['left', 'left', 'left', 'left', 'left', 'left'],
+      rows: checks.map((k) => [plain(k.label), k.role, code(k.metric), k.test, verdictLabel(k.verdict), plain(shorten(k.reason, 300))]),
+    },
+  ];
 }
 
 const STATUS_LABELS: Record<ComparisonNumbers['status'], string> = { pass: 'holds', fail: '**fails**', missing: 'undecided' };

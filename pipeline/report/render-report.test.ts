@@ -15,10 +15,17 @@ function section(md: string, title: string): string {
 }
 
 const claim: ClaimResult = {
-  id: 'mxnet-beats-pytorch', finding: 1, text: 'MXNet outperforms PyTorch at batch 1.', test: 'less', verdict: 'not reproduced',
+  id: 'mxnet-beats-pytorch', finding: 1, text: 'MXNet outperforms PyTorch at batch 1.', scope: 'reproduction', paperVersions: ['v1', 'v2'],
+  source: 'Abstract', test: 'less', verdict: 'not reproduced',
   reason: '1 of 1 pairs fail (A < B)',
   numbers: { comparisons: [{ a: 'mxnet/mxnet/resnet50/cuda/b1', b: 'pytorch/pytorch/resnet50/cuda/b1', metric: 'latencyMs', nA: 5, nB: 5, medianA: 4.6,
     medianB: 5.2, ratio: 0.885, u: 0, p: 0.009, pAdjusted: 0.009, cliffsDelta: -1, magnitude: 'large', status: 'fail', note: null }] },
+  checks: [{ label: 'GPU utilisation', role: 'mechanism', metric: 'gpuUtilizationPercent', test: 'notLess', why: null, verdict: 'not testable here',
+    reason: 'no pair has gpuUtilizationPercent for both sides in this run: GPU utilisation unavailable', comparisons: [] }],
+};
+const extension: ClaimResult = {
+  id: 'onnx-bert-tf', finding: 5, text: 'ONNX beats TensorFlow on BERT.', scope: 'extension', paperVersions: ['v1'], source: 'Extension',
+  test: 'less', verdict: 'inconclusive', reason: '1 of 1 pair lacks usable data: no trials', numbers: { comparisons: [] }, checks: [],
 };
 
 function input(overrides: Partial<ReportInput> & { results?: ReportInput['results'] } = {}): ReportInput {
@@ -27,7 +34,7 @@ function input(overrides: Partial<ReportInput> & { results?: ReportInput['result
     manifest: fakeManifest([...results]),
     summary: summarizeTrials(results, { seed: 1, resamples: 200 }),
     results,
-    claims: { file: 'experiments/paper.claims.yaml', results: [claim] },
+    claims: { file: 'experiments/paper.claims.yaml', results: [claim, extension] },
     plots: { files: [{ name: 'latency-resnet50', title: 'ResNet-50: latency per inference', png: true }], notes: [] },
     ...overrides,
   };
@@ -55,8 +62,16 @@ describe('renderReportMarkdown', () => {
   it('lists the claims with verdict, reason and numbers, and links plots as SVG and PNG', () => {
     const md = renderReportMarkdown(input());
     const claims = section(md, 'Claims of the study');
-    expect(claims).toContain('**0 reproduced, 1 not reproduced, 0 inconclusive** of 1');
-    expect(claims).toContain('| 1 | `mxnet-beats-pytorch` | MXNet outperforms PyTorch at batch 1. | **not reproduced** | 1 of 1 pairs fail (A \\< B) |');
+    expect(claims).toContain('reproduction **0 reproduced, 1 not reproduced, 0 inconclusive** of 1; extension **0 reproduced, 0 not reproduced, 1 inconclusive** of 1');
+    expect(claims).toContain('| 1 | `mxnet-beats-pytorch` | MXNet outperforms PyTorch at batch 1. | v1, v2 | **not reproduced** | 1 of 1 pairs fail (A \\< B) |');
+    // Reproduction and extension claims in tables of their own, the reproduction first.
+    const repro = claims.indexOf('### Reproduction: what the study stated');
+    const ext = claims.indexOf('### Extension: what greenrt asks beyond the study');
+    expect(repro).toBeGreaterThan(-1);
+    expect(ext).toBeGreaterThan(repro);
+    expect(claims.slice(ext)).toContain('| 5 | `onnx-bert-tf` | ONNX beats TensorFlow on BERT. | v1 only (first version) | inconclusive |');
+    // A mechanism check without data says so, with the reason: never a silent pass.
+    expect(claims).toContain('| GPU utilisation | mechanism | `gpuUtilizationPercent` | notLess | not testable here | no pair has gpuUtilizationPercent for both sides in this run: GPU utilisation unavailable |');
     expect(claims).toContain('| **fails** |');
     expect(section(md, 'Plots')).toContain('![ResNet-50: latency per inference](plots/latency-resnet50.svg)');
     expect(section(md, 'Plots')).toContain('[PNG](plots/latency-resnet50.png)');
@@ -95,6 +110,20 @@ describe('renderReportMarkdown', () => {
     expect(warnings).toContain('1 configuration(s) have fewer than 3 ok trials');
     expect(md).toContain('| unavailable (see Warnings) |');
     expect(section(md, 'Claims of the study')).toContain('No claims file was given.');
+  });
+
+  it('shows GPU utilisation per configuration with its instrument, or why it was not sampled', () => {
+    const plainRun = section(renderReportMarkdown(input()), 'Results by model');
+    expect(plainRun).toContain('Not sampled in this run: not recorded by the greenrt that ran it.');
+    const results = fakeStudyResults({ repetitions: 4 }).map((t, i) => ({
+      ...t,
+      gpuUtilization: i === 0
+        ? { provenance: 'unavailable' as const, meanPercent: null, samples: 0, instrument: null, reason: 'gpu:0: no utilisation sample inside the 80 ms window (sampled at 10 Hz)' }
+        : { provenance: 'sampled' as const, meanPercent: 50 + (i % 4), samples: 10, instrument: 'nvml' as const, reason: null },
+    }));
+    const md = section(renderReportMarkdown(input({ results, manifest: fakeManifest([...results]), summary: summarizeTrials(results, { resamples: 100 }) })), 'Results by model');
+    expect(md).toContain('| Model | Runtime (source) | Provider | Batch | Trials sampled/ok | GPU utilisation %, median [range] | Instrument | Note |');
+    expect(md).toMatch(/\| 3\/4 \| \d+(\.\d+)? \[\d+(\.\d+)?–\d+(\.\d+)?\] \| nvml \| 1 of 4 trials unavailable: gpu:0: no utilisation sample inside the 80 ms window \(sampled at 10 Hz\) \|/);
   });
 
   it('reports a claims file that could not be evaluated', () => {

@@ -4,11 +4,13 @@
  */
 import type { RunManifest, TrialResult } from '../contracts/index.js';
 import type { RunSummary } from '../analysis/index.js';
+import { gpuUtilizationBlocks } from './gpu-utilization-blocks.js';
 import { claimsBlocks, type ClaimsOutcome } from './claims-blocks.js';
 import { code, plain, toHtml, toMarkdown, type Block } from './report-document.js';
 import { methodBlocks } from './method-blocks.js';
 import { resultsBlocks, testsBlocks } from './results-tables.js';
 import { nodeBlocks } from './node-blocks.js';
+import { adaptiveBlocks } from './adaptive-blocks.js';
 import { collectWarnings, type ReportWarning, type WarningTopic } from './warnings.js';
 
 export interface ReportPlot {
@@ -43,7 +45,7 @@ export function buildReport(input: ReportInput): Block[] {
   blocks.push(warnings.length === 0
     ? { kind: 'paragraph', text: 'None: every planned trial ran and is valid, energy was measured for every configuration, and every check passed.' }
     : { kind: 'list', items: warnings.map((w) => `**${topicLabel(w.topic)}**: ${w.text}`) });
-  blocks.push({ kind: 'heading', level: 2, text: 'Results by model', id: 'results' }, ...resultsBlocks(summary), ...nodeBlocks(m, input.results));
+  blocks.push({ kind: 'heading', level: 2, text: 'Results by model', id: 'results' }, ...resultsBlocks(summary), ...adaptiveBlocks(m), ...gpuUtilizationBlocks(input.results), ...nodeBlocks(m, input.results));
   blocks.push({ kind: 'heading', level: 2, text: 'Statistical tests', id: 'tests' }, ...testsBlocks(summary));
   blocks.push({ kind: 'heading', level: 2, text: 'Claims of the study', id: 'claims' }, ...claimsBlocks(input.claims));
   blocks.push({ kind: 'heading', level: 2, text: 'Plots', id: 'plots' }, ...plotBlocks(input.plots));
@@ -51,7 +53,7 @@ export function buildReport(input: ReportInput): Block[] {
   blocks.push({ kind: 'heading', level: 2, text: 'Files', id: 'files' }, {
     kind: 'list',
     items: [
-      `${code('results.csv')}: one row per trial (tidy; units in column names; empty cell = not measured, see ${code('energy_provenance')} and ${code('energy_reason')}).`,
+      `${code('results.csv')}: one row per trial (tidy; units in column names; empty cell = not measured, see ${code('energy_provenance')} and ${code('energy_reason')}, ${code('gpu_utilization_provenance')} and ${code('gpu_utilization_reason')}).`,
       `${code('summary.json')}: this report's statistics and claim verdicts, for machines.`,
       `${code('manifest.json')}: what ran, where, with which versions and in which order; ${code('trials/')}: one validated result per trial; ${code('traces/')}: power samples.`,
       `${code('plots/')}: every plot as SVG and PNG. Compare with another run: ${code(`greenrt compare artifacts/${m.runId} <other run>`)}.`,
@@ -68,6 +70,11 @@ export function renderReportHtml(input: ReportInput): string {
   return toHtml(buildReport(input), `greenrt report: ${input.manifest.experiment.spec.name} (${input.manifest.runId})`);
 }
 
+/** `10 repetitions`, or `adaptive repetitions 6..20 to +/-2 % (energyPerInference)`. */
+export function repetitionsText(r: RunManifest['experiment']['spec']['repetitions']): string {
+  return typeof r === 'number' ? `${r} repetitions` : `adaptive repetitions ${r.min}..${r.max} to ±${Number((r.precision.relativeHalfWidth * 100).toPrecision(3))} % (${r.precision.metric})`;
+}
+
 function runFacts(m: RunManifest): string[][] {
   const spec = m.experiment.spec;
   const h = m.host;
@@ -80,7 +87,7 @@ function runFacts(m: RunManifest): string[][] {
     ['Run id', code(m.runId)],
     ['Status', `${m.status}${m.statusReason ? ` (${plain(m.statusReason)})` : ''}; started ${m.createdAt}, last update ${m.updatedAt}${m.resumes?.length ? `, resumed ${m.resumes.length}x` : ''}`],
     ['Trials', `${p.total} planned: ${p.ok} ok, ${p.failed} failed, ${p.invalid} invalid, ${p.unsupported ?? 0} unsupported, ${p.pending} pending`],
-    ['Experiment', `${code(m.experiment.file)} (SHA-256 ${code(m.experiment.sha256.slice(0, 16))}), ${spec.repetitions} repetitions, ${spec.warmupIterations} warm-up + ${spec.measuredIterations} measured inferences per trial`],
+    ['Experiment', `${code(m.experiment.file)} (SHA-256 ${code(m.experiment.sha256.slice(0, 16))}), ${repetitionsText(spec.repetitions)}, ${spec.warmupIterations} warm-up + ${spec.measuredIterations} measured inferences per trial`],
     ['Order and seed', `${spec.order ?? m.plan.order}, seed ${m.plan.seed} (the trial order is in ${code('manifest.json')})`],
     ['Host', `${plain(h.hostname)}: ${plain(h.platform)}, kernel ${plain(h.kernel)}, ${plain(h.cpuModel)} (${h.cpuCount} logical CPUs), ${Math.round(h.memoryMiB / 1024)} GiB`],
     ['GPUs', gpus.length ? plain(gpus.join(', ')) : 'none seen'],

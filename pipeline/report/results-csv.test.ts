@@ -99,6 +99,19 @@ describe('renderResultsCsv', () => {
     expect(noEnergy.energy_provenance).toBe('unavailable');
     expect(noEnergy.energy_reason).toBe(FAKE_NO_ENERGY_REASON);
     expect(Number(noEnergy.latency_median_ms)).toBeGreaterThan(30);
+    // No GPU utilisation record: empty value, provenance unavailable and the reason.
+    expect(noEnergy.gpu_utilization_percent).toBe('');
+    expect(noEnergy.gpu_utilization_provenance).toBe('unavailable');
+    expect(noEnergy.gpu_utilization_reason).toBe('not recorded (the trial result has no GPU utilisation record)');
+  });
+
+  it('has the GPU utilisation a trial sampled over its window, with provenance, or why not', () => {
+    const sampled = { ...results[0]!, gpuUtilization: { provenance: 'sampled' as const, meanPercent: 61.5, samples: 42, instrument: 'nvml' as const, reason: null } };
+    const unsupported = { ...results[1]!, gpuUtilization: { provenance: 'unavailable' as const, meanPercent: null, samples: 0, instrument: null, reason: 'gpu:0: nvml recorded no utilisation (not supported by the driver)' } };
+    const [head, a, b] = parseCsv(renderResultsCsv([sampled, unsupported]));
+    const rec = (r: string[]) => Object.fromEntries(head!.map((h, i) => [h, r[i]!]));
+    expect(rec(a!)).toMatchObject({ gpu_utilization_percent: '61.5', gpu_utilization_samples: '42', gpu_utilization_provenance: 'sampled', gpu_utilization_reason: '' });
+    expect(rec(b!)).toMatchObject({ gpu_utilization_percent: '', gpu_utilization_samples: '0', gpu_utilization_provenance: 'unavailable', gpu_utilization_reason: 'gpu:0: nvml recorded no utilisation (not supported by the driver)' });
   });
 
   it('writes numbers that parse back to the stored values and ISO timestamps', () => {

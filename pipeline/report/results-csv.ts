@@ -2,7 +2,7 @@
  * results.csv: tidy, one row per trial (the unit of replication), one column per variable with its
  * unit in the name. Read with `pandas.read_csv("results.csv")` or `read.csv("results.csv")` as is:
  * RFC 4180 quoting, LF line ends, a value that was not measured is an EMPTY cell (never 0) and the
- * `energy_provenance` / `energy_reason` columns say why; booleans are `true`/`false`; times are ISO 8601.
+ * `energy_provenance` / `energy_reason` (and `gpu_utilization_provenance` / `_reason`) columns say why; booleans are `true`/`false`; times are ISO 8601.
  */
 import type { TrialResult } from '../contracts/index.js';
 import { mean, quantile, configurationId, configurationKeyOf } from '../analysis/index.js';
@@ -61,6 +61,10 @@ const COLUMNS: [string, (t: TrialResult) => Cell][] = [
   ['gpu_energy_j', (t) => splitEnergy(t)?.energyJ.gpu],
   ['cpu_energy_j', (t) => splitEnergy(t)?.energyJ.cpu],
   ['dram_energy_j', (t) => splitEnergy(t)?.energyJ.dram],
+  ['gpu_utilization_percent', (t) => t.gpuUtilization?.meanPercent],
+  ['gpu_utilization_samples', (t) => t.gpuUtilization?.samples],
+  ['gpu_utilization_provenance', (t) => t.gpuUtilization?.provenance ?? 'unavailable'],
+  ['gpu_utilization_reason', (t) => (t.gpuUtilization ? t.gpuUtilization.reason : 'not recorded (the trial result has no GPU utilisation record)')],
   ['cooldown_met', (t) => t.cooldown?.met],
   ['cooldown_waited_ms', (t) => t.cooldown?.waitedMs],
 ];

@@ -5,6 +5,7 @@
  * configurations that produced nothing, too few trials for intervals. Texts are inline Markdown.
  */
 import { shardWarnings } from './node-blocks.js';
+import { adaptiveWarnings } from './adaptive-blocks.js';
 import type { RunManifest, TrialResult } from '../contracts/index.js';
 import { configurationId, configurationKeyOf, type RunSummary } from '../analysis/index.js';
 import { code, plain } from './report-document.js';
@@ -29,7 +30,7 @@ export interface WarningInput {
 export function collectWarnings({ manifest, summary, results, extra = [] }: WarningInput): ReportWarning[] {
   return [...runWarnings(manifest, results), ...energyWarnings(manifest, summary, results), ...validityWarnings(results),
     ...conversionWarnings(manifest, results), ...cooldownWarnings(results), ...gpuWarnings(manifest, summary, results),
-    ...statisticsWarnings(summary), ...shardWarnings(manifest), ...extra];
+    ...statisticsWarnings(summary), ...adaptiveWarnings(manifest), ...shardWarnings(manifest), ...extra];
 }
 
 function runWarnings(m: RunManifest, results: readonly TrialResult[]): ReportWarning[] {

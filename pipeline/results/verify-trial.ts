@@ -1,6 +1,6 @@
 import { SchemaId, type Contracts, type RunManifest, type TrialResult } from '../contracts/index.js';
 import { escapeText, nestsDeeperThan } from '../core/index.js';
-import { planDefaults, trialId } from '../plan/index.js';
+import { maxRepetitions, planDefaults, trialId } from '../plan/index.js';
 
 /** Deepest nesting a run folder's JSON may have (a real manifest or trial result nests about 6 levels). */
 export const maxJsonDepth = 64;
@@ -32,7 +32,7 @@ export function trialFileProblems(name: string, bytes: Buffer, manifest: RunMani
   if (index < 0) problems.push(`trial "${r.trialId}" is not in this run's plan`);
   else if (r.orderIndex !== index) problems.push(`orderIndex ${r.orderIndex} differs from the plan's position ${index}`);
   const spec = manifest.experiment.spec;
-  const named = trialId(r.config, spec.repetitions);
+  const named = trialId(r.config, maxRepetitions(spec.repetitions));
   if (named !== r.trialId) problems.push(`its configuration is that of trial "${named}", not of "${r.trialId}"`);
   const expected = {
     warmupIterations: spec.warmupIterations,

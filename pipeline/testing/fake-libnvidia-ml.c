@@ -1,7 +1,8 @@
 /*
  * FAKE (tests only): a stand-in libnvidia-ml.so.1 with fixed answers, so the real koffi binding
  * (pipeline/power/nvml-binding.ts) can be exercised on hosts without an NVIDIA driver: symbol
- * names, argument passing and the struct layouts of nvmlFieldValue_t and nvmlProcessInfo_t.
+ * names, argument passing and the struct layouts of nvmlFieldValue_t, nvmlProcessInfo_t and
+ * nvmlUtilization_t (a fixed, made-up 37 % gpu / 12 % memory: not a measurement).
  * Like an older driver, it lacks nvmlDeviceGetCurrentClocksEventReasons and
  * nvmlDeviceGetComputeRunningProcesses_v3, so the binding's fallbacks are used.
  * Build: cc -shared -fPIC -o libnvidia-ml.so.1 fake-libnvidia-ml.c
@@ -29,6 +30,11 @@ typedef struct {
   unsigned int gpuInstanceId;
   unsigned int computeInstanceId;
 } nvmlProcessInfo_v2_t;
+
+typedef struct {
+  unsigned int gpu;
+  unsigned int memory;
+} nvmlUtilization_t;
 
 static int is_device(nvmlDevice_t d) { return d == (nvmlDevice_t)&fake_device; }
 
@@ -60,6 +66,7 @@ int nvmlDeviceGetFieldValues(nvmlDevice_t d, int count, nvmlFieldValue_t *values
   return 0;
 }
 int nvmlDeviceGetTemperature(nvmlDevice_t d, int sensor, unsigned int *t) { if (!is_device(d) || sensor != 0) return 2; *t = 41; return 0; }
+int nvmlDeviceGetUtilizationRates(nvmlDevice_t d, nvmlUtilization_t *u) { if (!is_device(d)) return 2; u->gpu = 37; u->memory = 12; return 0; }
 int nvmlDeviceGetClockInfo(nvmlDevice_t d, int type, unsigned int *c) { if (!is_device(d)) return 2; *c = type == 1 ? 1980 : type == 2 ? 2619 : 0; return 0; }
 int nvmlDeviceGetEnforcedPowerLimit(nvmlDevice_t d, unsigned int *l) { if (!is_device(d)) return 2; *l = 700000; return 0; }
 int nvmlDeviceGetCurrentClocksThrottleReasons(nvmlDevice_t d, unsigned long long *r) { if (!is_device(d)) return 2; *r = 0x44ULL; return 0; }

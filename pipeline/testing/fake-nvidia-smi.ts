@@ -11,7 +11,7 @@ export function readSmiStreamFixture(): string[] {
 }
 
 /** A shortened `nvidia-smi --help-query-gpu` in its real layout (SYNTHETIC). */
-export function smiHelpText(options: { instant: boolean; computeCap: boolean }): string {
+export function smiHelpText(options: { instant: boolean; computeCap: boolean; utilization?: boolean }): string {
   return [
     'List of valid properties to query for the switch "--query-gpu=":',
     '',
@@ -27,6 +27,7 @@ export function smiHelpText(options: { instant: boolean; computeCap: boolean }):
     ...(options.instant ? ['"power.draw.instant"', 'The last measured power draw for the entire board, in watts.'] : []),
     '"enforced.power.limit"',
     '"temperature.gpu"',
+    ...(options.utilization === false ? [] : ['"utilization.gpu"', 'Percent of time over the past sample period during which one or more kernels was executing on the GPU.']),
     '"clocks.current.sm" or "clocks.sm"',
     '"clocks.current.memory" or "clocks.mem"',
     '"clocks_event_reasons.active" or "clocks_throttle_reasons.active"',

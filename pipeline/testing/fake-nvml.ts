@@ -11,6 +11,8 @@ export interface NvmlStep {
   /** NVML_FI_DEV_POWER_INSTANT, mW. */
   instantMw?: number;
   temperatureC?: number;
+  /** nvmlDeviceGetUtilizationRates().gpu, %. */
+  utilizationGpuPercent?: number;
 }
 
 export interface FakeGpu {
@@ -89,6 +91,7 @@ export class FakeNvml implements NvmlBinding {
         return { value: at('instantMw', 'nvmlDeviceGetFieldValues'), timestampUs: 0 };
       },
       temperatureC: () => at('temperatureC', 'nvmlDeviceGetTemperature'),
+      utilizationGpuPercent: () => at('utilizationGpuPercent', 'nvmlDeviceGetUtilizationRates'),
       clockMHz: (kind) => (kind === 'sm' ? (gpu.smClockMHz ?? 1980) : (gpu.memClockMHz ?? 2619)),
       enforcedPowerLimitMw: () => gpu.powerLimitMw ?? 700_000,
       clocksEventReasons: () => gpu.throttleMask ?? 0x1,
@@ -112,9 +115,9 @@ export function missingNvmlLoader(): NvmlLoader {
 /**
  * Steps for a GPU whose power follows `powerW(tMs)` (piecewise constant per ms): the energy
  * counter updates every `counterPeriodMs` with the exact energy so far, instant power and
- * averaged usage every `powerPeriodMs`.
+ * averaged usage (and GPU utilisation, when given) every `powerPeriodMs`.
  */
-export function synthesizeSteps(options: { durationMs: number; powerW: (tMs: number) => number; counterPeriodMs: number; powerPeriodMs: number; temperatureC?: (tMs: number) => number }): NvmlStep[] {
+export function synthesizeSteps(options: { durationMs: number; powerW: (tMs: number) => number; counterPeriodMs: number; powerPeriodMs: number; temperatureC?: (tMs: number) => number; utilizationGpuPercent?: (tMs: number) => number }): NvmlStep[] {
   const steps = new Map<number, NvmlStep>();
   const step = (t: number) => steps.get(t) ?? steps.set(t, { tMs: t }).get(t)!;
   let energyMj = 0;
@@ -128,6 +131,7 @@ export function synthesizeSteps(options: { durationMs: number; powerW: (tMs: num
       for (let k = Math.max(0, t - 999); k <= t; k++) sum += options.powerW(k);
       s.powerUsageMw = (sum / (t - Math.max(0, t - 999) + 1)) * 1000;
       s.temperatureC = options.temperatureC?.(t) ?? 40;
+      if (options.utilizationGpuPercent) s.utilizationGpuPercent = options.utilizationGpuPercent(t);
     }
     energyMj += options.powerW(t); // W x 1 ms = mJ
   }
