@@ -31,6 +31,8 @@ const ENUM_TARGETS = {
   'trial-result.schema.json': { runtime: 'runtimes', source: 'frameworks', model: 'models', provider: 'providers' },
   'prepare-spec.schema.json': { framework: 'frameworks', model: 'models' },
   'prepared-model.schema.json': { framework: 'frameworks', model: 'models' },
+  'run-manifest.schema.json': { runtime: 'imageRuntimes', model: 'models', source: 'frameworks' },
+  'run-summary.schema.json': { runtime: 'runtimes', source: 'frameworks', model: 'models', provider: 'providers' },
 };
 
 function withEnums(text, targets, lists, file) {

@@ -8,12 +8,10 @@
 
 import { mean, median, quantileSorted } from './descriptive.js';
 import { mulberry32 } from '../core/index.js';
+import type { SummaryInterval } from '../contracts/index.js';
 
-/** A confidence interval, in the unit of the data. */
-export interface Interval {
-  lower: number;
-  upper: number;
-}
+/** A confidence interval, in the unit of the data (summary.json's intervals). */
+export type Interval = SummaryInterval;
 
 export interface BootstrapOptions {
   /** Resamples drawn (count); default 2000. */

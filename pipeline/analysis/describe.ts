@@ -3,28 +3,12 @@
  * and (optionally) seeded percentile-bootstrap 95% intervals for the median and the mean.
  */
 
-import { bootstrapCi, type BootstrapOptions, type Interval } from './bootstrap.js';
+import type { Descriptives } from '../contracts/index.js';
+import { bootstrapCi, type BootstrapOptions } from './bootstrap.js';
 import { mean, quantileSorted, sampleSd, sortedAscending } from './descriptive.js';
 
-/** Descriptives of one sample; every value is in the unit of the sample. */
-export interface Descriptives {
-  n: number;
-  median: number;
-  /** First quartile (numpy 'linear'). */
-  q1: number;
-  /** Third quartile (numpy 'linear'). */
-  q3: number;
-  iqr: number;
-  mean: number;
-  /** Sample SD (n - 1); null when n < 2. */
-  sd: number | null;
-  min: number;
-  max: number;
-  /** Bootstrap interval of the median; null when n < 2 or intervals were not requested. */
-  ciMedian: Interval | null;
-  /** Bootstrap interval of the mean; null when n < 2 or intervals were not requested. */
-  ciMean: Interval | null;
-}
+/** Descriptives of one sample; every value is in the unit of the sample (summary.json's schema, schemas/run-summary.schema.json). */
+export type { Descriptives };
 
 export interface DescribeOptions extends BootstrapOptions {
   /** Compute bootstrap intervals (default true). */

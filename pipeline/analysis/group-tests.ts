@@ -3,21 +3,13 @@
  * runtime/provider matter at all here? (The claims make the pairwise comparisons.)
  */
 
-import type { TrialResult } from '../contracts/index.js';
-import { kruskalWallis, type KruskalWallisResult } from './rank-tests.js';
+import type { GroupTest, TrialResult } from '../contracts/index.js';
+import { kruskalWallis } from './rank-tests.js';
 import type { ConfigurationSummary } from './summarize-trials.js';
 import { configurationId, configurationKeyOf, numbers, trialMetrics, grossEnergyValuesJ, type TrialMetrics } from './trial-metrics.js';
 
-export interface GroupTest {
-  model: string;
-  batchSize: number;
-  metric: 'latencyMs' | 'energyPerInferenceJ';
-  /** Configurations compared (those with values for the metric). */
-  configurations: string[];
-  result: KruskalWallisResult | null;
-  /** Why no test was run, or which configurations were left out. */
-  note: string | null;
-}
+/** One Kruskal-Wallis test (summary.json's `groupTests[]`, schemas/run-summary.schema.json). */
+export type { GroupTest };
 
 export function groupTests(configurations: ConfigurationSummary[], results: readonly TrialResult[]): GroupTest[] {
   const byId = new Map<string, TrialMetrics[]>();
@@ -46,7 +38,7 @@ export function groupTests(configurations: ConfigurationSummary[], results: read
           samples.push(values);
         } else left.push(c.id);
       }
-      let result: KruskalWallisResult | null = null;
+      let result: GroupTest['result'] = null;
       let note = left.length > 0 ? `left out (no values): ${left.join(', ')}` : null;
       if (samples.length < 2) note = `fewer than 2 configurations with values${note ? `; ${note}` : ''}`;
       else if (new Set(samples.flat()).size < 2) note = 'all values are identical';

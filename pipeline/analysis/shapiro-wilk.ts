@@ -5,17 +5,11 @@
  * agree with scipy.stats.shapiro to ~1e-9. Valid for 3 <= n <= 5000 (p is approximate above 5000).
  */
 
+import type { ShapiroWilkResult } from '../contracts/index.js';
 import { sortedAscending } from './descriptive.js';
 
-export interface ShapiroWilkResult {
-  /** W statistic (unitless, 0..1; 1 = perfectly normal-looking). */
-  w: number;
-  /** p-value of the null hypothesis "the sample comes from a normal distribution". */
-  p: number;
-  n: number;
-  /** Why the result is degenerate (zero range), else null. */
-  warning: string | null;
-}
+/** W (unitless, 0..1; 1 = perfectly normal-looking), p of "the sample comes from a normal distribution", n, and why the result is degenerate (schemas/run-summary.schema.json). */
+export type { ShapiroWilkResult };
 
 const C1 = [0, 0.221157, -0.147981, -2.07119, 4.434685, -2.706056];
 const C2 = [0, 0.042981, -0.293762, -1.752461, 5.682633, -3.582633];

@@ -4,62 +4,22 @@
  * the configurations that share a model and batch size.
  */
 
-import type { TrialResult } from '../contracts/index.js';
+import type { ConfigurationSummary, EnergySummary, RunSummary, TrialResult } from '../contracts/index.js';
 import { deriveSeed } from './bootstrap.js';
-import { describe, type Descriptives } from './describe.js';
-import { groupTests, type GroupTest } from './group-tests.js';
-import { shapiroWilk, type ShapiroWilkResult } from './shapiro-wilk.js';
+import { describe } from './describe.js';
+import { groupTests } from './group-tests.js';
+import { shapiroWilk } from './shapiro-wilk.js';
 import {
   configurationId, configurationKeyOf, numbers, trialMetrics, grossEnergyValuesJ,
-  type ConfigurationKey, type MeasuredProvenance, type TrialEnergy,
+  type MeasuredProvenance, type TrialEnergy,
 } from './trial-metrics.js';
 
-/** Energy of a configuration: descriptives over its ok trials, or why it is unavailable. */
-export type EnergySummary =
-  | {
-      available: true;
-      /** Weakest provenance among the trials (counter > integrated > estimated). */
-      provenance: MeasuredProvenance;
-      /** Per inference, J (one value per trial). */
-      perInferenceJ: Descriptives;
-      /** Per sample (per inference / batch size), J. */
-      perSampleJ: Descriptives;
-      /** Why some trials' totals are partial (e.g. a CPU domain missing); empty when complete. */
-      partialReasons: string[];
-    }
-  | { available: false; provenance: 'unavailable'; reason: string };
-
-export interface ConfigurationSummary {
-  id: string;
-  key: ConfigurationKey;
-  trials: { total: number; ok: number; failed: number; invalid: number; unsupported: number };
-  /** Distinct reasons of failed, invalid and unsupported trials, with counts. */
-  excluded: { status: Exclude<TrialResult['status'], 'ok'>; reason: string; count: number }[];
-  latencyMs: {
-    /** Per inference, ms: one value per ok trial (the trial's median latency). */
-    perTrialMedian: Descriptives | null;
-    /** Per inference, ms: all ok trials' latencies pooled (no intervals: latencies within a trial are not independent). */
-    pooled: Descriptives | null;
-  };
-  throughputSamplesPerS: Descriptives | null;
-  energy: EnergySummary;
-  /** Energy net of the idle baseline. */
-  netEnergy: EnergySummary;
-  /** Shapiro-Wilk over the per-trial values (n >= 3), to tell the report whether means are apt. */
-  normality: { latencyMs: ShapiroWilkResult | null; energyPerInferenceJ: ShapiroWilkResult | null };
-}
-
-export interface RunSummary {
-  trials: { total: number; ok: number; failed: number; invalid: number; unsupported: number };
-  configurations: ConfigurationSummary[];
-  groupTests: GroupTest[];
-  method: {
-    trialValue: string;
-    quantiles: string;
-    sd: string;
-    intervals: { method: 'percentile bootstrap'; confidence: number; resamples: number; seed: number };
-  };
-}
+/**
+ * The run summary (summary.json's `summary`) and its parts are the types generated from
+ * schemas/run-summary.schema.json: EnergySummary (descriptives over ok trials, or why unavailable),
+ * ConfigurationSummary (one configuration), RunSummary (all of them, group tests, method).
+ */
+export type { ConfigurationSummary, EnergySummary, RunSummary };
 
 export interface SummaryOptions {
   /** Base seed of the bootstrap (each configuration derives its own from its id). Default 0. */

@@ -1,6 +1,6 @@
 import { lstat, stat } from 'node:fs/promises';
 import { join, relative, resolve } from 'node:path';
-import { Contracts, type RunManifest, type TrialResult } from '../contracts/index.js';
+import { Contracts, SchemaId, type RunManifest, type RunSummaryFile, type TrialResult } from '../contracts/index.js';
 import { escapeLines, escapeText, ExitCode, InputError, readInputFile } from '../core/index.js';
 import { finishRun, type FinishRunOptions } from '../orchestrate/index.js';
 import { claimsCountLine } from '../report/index.js';
@@ -43,12 +43,11 @@ export async function openRunFolder(dir: string, contracts: Contracts, io: Comma
   return { store, manifest: check.manifest, results: check.results };
 }
 
-/** Trials in the report already in the folder (summary.json), or null when there is none to trust. */
-async function trialsInCurrentReport(runDir: string): Promise<number | null> {
+/** Trials in the report already in the folder (summary.json), or null when there is none to trust (absent, or not matching its schema). */
+async function trialsInCurrentReport(runDir: string, contracts: Contracts): Promise<number | null> {
   try {
-    const summary = JSON.parse((await readInputFile(join(runDir, 'summary.json'), maxRunFileBytes, { noFollow: true })).toString('utf8')) as { summary?: { trials?: { total?: unknown } } };
-    const total = summary.summary?.trials?.total;
-    return typeof total === 'number' ? total : null;
+    const data: unknown = JSON.parse((await readInputFile(join(runDir, 'summary.json'), maxRunFileBytes, { noFollow: true })).toString('utf8'));
+    return contracts.check(SchemaId.runSummary, data).length === 0 ? (data as RunSummaryFile).summary.trials.total : null;
   } catch {
     return null;
   }
@@ -60,7 +59,7 @@ export async function reportCommand(runDir: string, io: CommandIo = processIo, o
   const run = await openRunFolder(runDir, contracts, io, 'report');
   if (!run) return ExitCode.badInput;
   // Never replace a report with one built from fewer trials (e.g. a trials/ folder lost after the report was written).
-  const before = await trialsInCurrentReport(run.store.runDir);
+  const before = await trialsInCurrentReport(run.store.runDir, contracts);
   if (before !== null && run.results.length < before) {
     throw new InputError(`Cannot re-render the report of ${shownRunDir(run.store.runDir)}`, [
       { file: shownRunDir(run.store.runDir), path: '/summary.json', message: `the current report covers ${before} trials, but only ${run.results.length} trial results are in trials/; the report was left as it is`, hint: 'Restore the missing trial results from a copy of the run.' },

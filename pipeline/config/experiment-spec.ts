@@ -1,13 +1,20 @@
-import type { Experiment, Power, PrebuiltModel } from '../contracts/index.js';
+import type {
+  CooldownDefaultedKey, Experiment, ExperimentDefaultedKey, Gpu, GpuDefaultedKey, Power, PowerDefaultedKey,
+} from '../contracts/index.js';
 
-type Defaulted = 'seed' | 'order' | 'weights' | 'runner' | 'threads' | 'sequenceLength' | 'trialTimeoutS' | 'memoryLimitMiB';
+/** `T` with the keys `K` present (ajv's useDefaults fills them in from the schema's `default`). */
+type WithDefaults<T, K extends keyof T> = Omit<T, K> & Required<Pick<T, K>>;
 
-/** An Experiment after schema validation: every field with a schema default is present. */
-export type ExperimentSpec = Omit<Experiment, Defaulted | 'prebuiltModels' | 'power'> &
-  Required<Pick<Experiment, Defaulted>> & {
-    prebuiltModels: PrebuiltModel[];
-    power: Required<Omit<Power, 'cooldown'>> & { cooldown: Required<NonNullable<Power['cooldown']>> };
+/**
+ * An Experiment after schema validation: every field with a schema default is present. The key lists
+ * are generated from the schema's `default` keywords (scripts/gen-types.mjs), never copied by hand.
+ */
+export type ExperimentSpec = WithDefaults<Omit<Experiment, 'power' | 'gpu'>, Exclude<ExperimentDefaultedKey, 'power' | 'gpu'>> & {
+  power: WithDefaults<Omit<Power, 'cooldown'>, Exclude<PowerDefaultedKey, 'cooldown'>> & {
+    cooldown: WithDefaults<NonNullable<Power['cooldown']>, CooldownDefaultedKey>;
   };
+  gpu: WithDefaults<Gpu, GpuDefaultedKey>;
+};
 
 export interface LoadedExperiment {
   /** Absolute path of the experiment file. */

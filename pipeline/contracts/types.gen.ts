@@ -618,6 +618,449 @@ export interface Gpu {
    */
   tensorrtEngineCache?: boolean;
 }
+/** Keys of the document with a schema default (filled in by validation). */
+export type ExperimentDefaultedKey = 'seed' | 'order' | 'weights' | 'runner' | 'threads' | 'sequenceLength' | 'trialTimeoutS' | 'memoryLimitMiB' | 'prebuiltModels' | 'power' | 'gpu';
+/** Keys of /$defs/power with a schema default (filled in by validation). */
+export type PowerDefaultedKey = 'sources' | 'required' | 'sampleHz' | 'baselineS' | 'cooldown';
+/** Keys of /$defs/power/properties/cooldown with a schema default (filled in by validation). */
+export type CooldownDefaultedKey = 'minS' | 'maxS' | 'powerTolerance' | 'temperatureToleranceC';
+/** Keys of /$defs/gpu with a schema default (filled in by validation). */
+export type GpuDefaultedKey = 'devices' | 'tensorrtEngineCache';
+
+// gpu-check.schema.json
+/**
+ * artifacts/<runId>/gpu-check.json, written by `greenrt gpu-check` into the run it made: what the host has, the power sources and idle baseline, and every measurement rule evaluated on every trial (gpu-check.txt says the same for people).
+ */
+export interface GpuCheckFile {
+  /**
+   * What the GPU acceptance check needs, and whether this host has it.
+   */
+  host: {
+    /**
+     * What is checked.
+     */
+    name: string;
+    /**
+     * True when the host has it.
+     */
+    ok: boolean;
+    /**
+     * True when the check cannot run without it.
+     */
+    required: boolean;
+    /**
+     * What was found.
+     */
+    detail: string;
+    /**
+     * How to get it; null when nothing to fix.
+     */
+    fix: string | null;
+  }[];
+  /**
+   * The host's GPUs, as NVML (or nvidia-smi) numbers them.
+   */
+  inventory: {
+    /**
+     * GPUs in PCI bus order.
+     */
+    gpus: GpuDevice[];
+    /**
+     * Which tool listed them; null when none works.
+     */
+    via: 'nvml' | 'nvidia-smi' | null;
+    /**
+     * NVIDIA driver version.
+     */
+    driverVersion: string | null;
+    /**
+     * Why no GPU is listed; null when the list came back.
+     */
+    reason: string | null;
+  };
+  /**
+   * The run the check made (this folder).
+   */
+  runId: string;
+  /**
+   * The run manifest's power.sources.
+   */
+  sources: ManifestPowerSource[];
+  /**
+   * Energy counters and their detected update period.
+   */
+  counters: {
+    /**
+     * Power source.
+     */
+    source: 'nvml' | 'nvidia-smi' | 'rapl' | 'none';
+    /**
+     * Domain, e.g. 'gpu:0'.
+     */
+    domain: string;
+    /**
+     * Update period, ms (null when not detected).
+     */
+    updatePeriodMs: number | null;
+    /**
+     * True when updatePeriodMs is only an upper bound.
+     */
+    upperBound: boolean;
+  }[];
+  /**
+   * The run manifest's power.baseline.
+   */
+  baseline: ManifestBaseline | null;
+  /**
+   * Every trial with a result, with each rule that would mark it invalid.
+   */
+  trials: {
+    /**
+     * Trial id.
+     */
+    trialId: string;
+    /**
+     * Trial status.
+     */
+    status: 'ok' | 'failed' | 'invalid' | 'unsupported';
+    /**
+     * The trial's reasons.
+     */
+    reasons: string[];
+    /**
+     * Energy per inference, J (null when unavailable).
+     */
+    energyPerInferenceJ: number | null;
+    /**
+     * How the trial's total energy was obtained.
+     */
+    provenance: 'counter' | 'integrated' | 'estimated' | 'unavailable';
+    /**
+     * The trial's energy readings.
+     */
+    readings: EnergyReading[];
+    /**
+     * State of the first measured GPU at the start.
+     */
+    gpuStart: GpuState | null;
+    /**
+     * State of the first measured GPU at the end.
+     */
+    gpuEnd: GpuState | null;
+    /**
+     * Each measurement rule: the value seen, the limit, pass or fail.
+     */
+    rules: {
+      /**
+       * The rule.
+       */
+      rule: string;
+      /**
+       * The value seen.
+       */
+      value: string;
+      /**
+       * The limit.
+       */
+      limit: string;
+      /**
+       * True when the value is within the limit.
+       */
+      pass: boolean;
+    }[];
+  }[];
+  /**
+   * True when every trial is ok and every rule passed.
+   */
+  allPass: boolean;
+}
+export interface GpuDevice {
+  /**
+   * NVML / PCI-bus index.
+   */
+  index: number;
+  /**
+   * GPU UUID.
+   */
+  uuid?: string | null;
+  /**
+   * Model name.
+   */
+  name?: string | null;
+  /**
+   * CUDA compute capability, e.g. '9.0'.
+   */
+  computeCapability?: string | null;
+}
+/**
+ * What probing one configured power source found.
+ */
+export interface ManifestPowerSource {
+  /**
+   * Source as named in power.sources.
+   */
+  source: 'nvml' | 'nvidia-smi' | 'rapl' | 'none';
+  /**
+   * True when the source measures at least one domain.
+   */
+  available: boolean;
+  /**
+   * What it measures.
+   */
+  domains: ManifestPowerDomain[];
+  /**
+   * Why the source (or part of it) does not work; null when it fully works.
+   */
+  reason: string | null;
+  /**
+   * How to fix it; null when nothing to fix.
+   */
+  fix: string | null;
+  /**
+   * Driver version, device names, zone paths.
+   */
+  detail: string | null;
+}
+/**
+ * One thing a power source measures.
+ */
+export interface ManifestPowerDomain {
+  /**
+   * Source that samples it.
+   */
+  source: 'nvml' | 'nvidia-smi' | 'rapl';
+  /**
+   * 'gpu:0', 'package-0', 'dram-0'.
+   */
+  domain: string;
+  /**
+   * Distinct physical hardware, for totals: two sources measuring 'gpu:0' are the same GPU.
+   */
+  hardware: string;
+  /**
+   * Its energy counter (null without one).
+   */
+  counter: {
+    /**
+     * Smallest step of the counter as read, J.
+     */
+    resolutionJ: number;
+    /**
+     * How often the hardware updates the counter, ms (null until detected).
+     */
+    updatePeriodMs: number | null;
+    /**
+     * True when updatePeriodMs is only an upper bound (the counter changed on every read).
+     */
+    updatePeriodIsUpperBound: boolean;
+    /**
+     * Assumed relative accuracy of the energy (ratio).
+     */
+    accuracyRel: number;
+  } | null;
+  /**
+   * Its power reading (null without one).
+   */
+  power: {
+    /**
+     * instantPowerW, or averagePowerW (smoothed by the sensor, never integrated as instant).
+     */
+    quantity: 'instantPowerW' | 'averagePowerW';
+    /**
+     * For averagePowerW: the sensor's averaging window, ms (null if unknown).
+     */
+    averagingWindowMs: number | null;
+    /**
+     * Assumed relative accuracy of one power reading (ratio).
+     */
+    accuracyRel: number;
+  } | null;
+  /**
+   * Whether the domain reports a temperature (GPUs), used by the cool-down gate.
+   */
+  temperature: boolean;
+  /**
+   * Human detail: device name, zone path.
+   */
+  label: string;
+}
+/**
+ * The idle baseline: mean power per domain over a measured span, or why there is none (then no startNs/endNs).
+ */
+export interface ManifestBaseline {
+  /**
+   * Start of the measured span, CLOCK_MONOTONIC ns (decimal string).
+   */
+  startNs?: string;
+  /**
+   * End of the measured span, CLOCK_MONOTONIC ns (decimal string).
+   */
+  endNs?: string;
+  /**
+   * Length of the measured span, ms (0 when none was measured).
+   */
+  durationMs: number;
+  /**
+   * Idle power per domain.
+   */
+  domains: {
+    /**
+     * Source that sampled it.
+     */
+    source: 'nvml' | 'nvidia-smi' | 'rapl';
+    /**
+     * 'gpu:0', 'package-0', 'dram-0'.
+     */
+    domain: string;
+    /**
+     * Physical hardware it belongs to.
+     */
+    hardware: string;
+    /**
+     * Mean idle power, W (null when it could not be measured).
+     */
+    powerW: number | null;
+    /**
+     * How an energy value was obtained: counter (a hardware energy counter read at the window edges), integrated (power samples integrated over the window), estimated (a model, not a measurement), unavailable (not measured; see reason).
+     */
+    provenance: 'counter' | 'integrated' | 'estimated' | 'unavailable';
+    /**
+     * Mean idle temperature, degrees C (GPUs; null otherwise).
+     */
+    temperatureC: number | null;
+  }[];
+  /**
+   * Why the baseline is missing or partial; null when complete.
+   */
+  reason: string | null;
+}
+export interface EnergyReading {
+  /**
+   * Power source.
+   */
+  source: 'nvml' | 'nvidia-smi' | 'rapl' | 'none';
+  /**
+   * What was measured: 'gpu:0', 'package-0', 'dram-0', or 'host' for none.
+   */
+  domain: string;
+  /**
+   * How an energy value was obtained: counter (a hardware energy counter read at the window edges), integrated (power samples integrated over the window), estimated (a model, not a measurement), unavailable (not measured; see reason).
+   */
+  provenance: 'counter' | 'integrated' | 'estimated' | 'unavailable';
+  /**
+   * Gross energy over the measure window, in J (null when unavailable).
+   */
+  energyJ: number | null;
+  /**
+   * energyJ minus baseline power x window, in J (null without a baseline).
+   */
+  netEnergyJ?: number | null;
+  /**
+   * Idle baseline power of this domain, in W.
+   */
+  baselinePowerW?: number | null;
+  /**
+   * Estimated absolute uncertainty of energyJ, in J (sensor accuracy, counter granularity, window coverage).
+   */
+  uncertaintyJ?: number | null;
+  /**
+   * Share of the window covered by samples or counter updates (ratio, 1 = full).
+   */
+  coverage?: number | null;
+  /**
+   * For counter readings: the same window integrated from sampled instant power.
+   */
+  crossCheck?: {
+    /**
+     * Integrated energy, in J.
+     */
+    integratedJ: number;
+    /**
+     * (counter - integrated) / counter (ratio).
+     */
+    disagreement: number;
+  } | null;
+  /**
+   * Achieved rate of the samples or counter reads this reading used, over the recording, Hz.
+   */
+  achievedHz?: number | null;
+  /**
+   * For counter readings: how often the hardware updates the counter (detected; an upper bound when it changed on every read), ms.
+   */
+  counterUpdatePeriodMs?: number | null;
+  /**
+   * Why unavailable or estimated (null for measured values).
+   */
+  reason: string | null;
+}
+/**
+ * One reading of a GPU's state.
+ */
+export interface GpuState {
+  /**
+   * GPU index.
+   */
+  index: number;
+  /**
+   * True for a GPU the trial runs on and is measured on; false for another GPU of the host, recorded as context only (never in the trial's energy).
+   */
+  measured?: boolean;
+  /**
+   * When read, CLOCK_MONOTONIC ns.
+   */
+  atNs: string;
+  /**
+   * GPU name.
+   */
+  name?: string | null;
+  /**
+   * SM clock, MHz.
+   */
+  smClockMHz?: number | null;
+  /**
+   * Memory clock, MHz.
+   */
+  memClockMHz?: number | null;
+  /**
+   * Enforced power limit, W.
+   */
+  powerLimitW?: number | null;
+  /**
+   * GPU temperature, degrees Celsius.
+   */
+  temperatureC?: number | null;
+  /**
+   * Power at the time of reading, W.
+   */
+  powerW?: number | null;
+  /**
+   * Active clock throttle reasons.
+   */
+  throttleReasons?: string[] | null;
+  /**
+   * Persistence mode on.
+   */
+  persistenceMode?: boolean | null;
+  /**
+   * Compute processes on the GPU other than the trial's.
+   */
+  otherProcesses?:
+    | {
+        /**
+         * Process id.
+         */
+        pid: number;
+        /**
+         * Process name.
+         */
+        name?: string | null;
+        /**
+         * GPU memory used, MiB.
+         */
+        usedMemoryMiB?: number | null;
+      }[]
+    | null;
+}
 
 // harness-description.schema.json
 /**
@@ -768,75 +1211,6 @@ export interface PowerTrace {
    */
   gpuState?: GpuState[];
 }
-/**
- * One reading of a GPU's state.
- */
-export interface GpuState {
-  /**
-   * GPU index.
-   */
-  index: number;
-  /**
-   * True for a GPU the trial runs on and is measured on; false for another GPU of the host, recorded as context only (never in the trial's energy).
-   */
-  measured?: boolean;
-  /**
-   * When read, CLOCK_MONOTONIC ns.
-   */
-  atNs: string;
-  /**
-   * GPU name.
-   */
-  name?: string | null;
-  /**
-   * SM clock, MHz.
-   */
-  smClockMHz?: number | null;
-  /**
-   * Memory clock, MHz.
-   */
-  memClockMHz?: number | null;
-  /**
-   * Enforced power limit, W.
-   */
-  powerLimitW?: number | null;
-  /**
-   * GPU temperature, degrees Celsius.
-   */
-  temperatureC?: number | null;
-  /**
-   * Power at the time of reading, W.
-   */
-  powerW?: number | null;
-  /**
-   * Active clock throttle reasons.
-   */
-  throttleReasons?: string[] | null;
-  /**
-   * Persistence mode on.
-   */
-  persistenceMode?: boolean | null;
-  /**
-   * Compute processes on the GPU other than the trial's.
-   */
-  otherProcesses?:
-    | {
-        /**
-         * Process id.
-         */
-        pid: number;
-        /**
-         * Process name.
-         */
-        name?: string | null;
-        /**
-         * GPU memory used, MiB.
-         */
-        usedMemoryMiB?: number | null;
-      }[]
-    | null;
-}
-
 // prepare-spec.schema.json
 /**
  * What the orchestrator hands a framework image to prepare one model: build it (random or pretrained weights), save framework-native files, export ONNX, and save seeded reference inputs and outputs for the conversion check.
@@ -1313,20 +1687,20 @@ export interface RunManifest {
   /**
    * Images built or reused: tag, id, digests, base, package list.
    */
-  images: {}[];
+  images: ManifestImage[];
   /**
-   * Model files used: model, source, format, path, sha256, conversion check.
+   * Model files used (model, source, path, sha256, conversion check), or why one could not be prepared.
    */
-  models: {}[];
+  models: (ManifestModel | ManifestModelError)[];
   power: {
     /**
      * Each configured source: available or not, and why.
      */
-    sources: {}[];
+    sources: ManifestPowerSource[];
     /**
-     * Idle baseline power per domain (W), how long it was measured, or why it is missing.
+     * Idle baseline power per domain (W), how long it was measured, or why it is missing (null before it is measured).
      */
-    baseline?: {} | null;
+    baseline: ManifestBaseline | null;
   };
   /**
    * The GPU selection and the architecture pre-flight (null when the run has no GPU trials and no GPU was found).
@@ -1523,32 +1897,6 @@ export interface RuntimeEntry {
    */
   sources?: ('pytorch' | 'tensorflow' | 'mxnet')[];
 }
-/**
- * Adaptive repetitions: every configuration runs `min` trials (in the seeded shuffled order), then rounds of one more trial for each configuration whose precision is short of the target, until it meets it or has run `max` trials. Stops on precision only, never on a comparison's outcome.
- */
-export interface AdaptiveRepetitions {
-  /**
-   * Trials every configuration runs before any decision (count, at least 3: a bootstrap interval of a median from fewer says nothing).
-   */
-  min: number;
-  /**
-   * Most trials per configuration (count, at least min).
-   */
-  max: number;
-  /**
-   * The precision target of each configuration's median.
-   */
-  precision: {
-    /**
-     * Per-trial value whose median must be precise: gross energy per inference (falls back to latency, recorded, for a configuration whose ok trials lack energy) or median latency per inference.
-     */
-    metric: 'energyPerInference' | 'latency';
-    /**
-     * Target half-width of the 95 % percentile-bootstrap interval of the median, relative to the median (ratio; 0.02 = +/-2 %).
-     */
-    relativeHalfWidth: number;
-  };
-}
 export interface PrebuiltModel {
   /**
    * A model of the study.
@@ -1568,80 +1916,859 @@ export interface PrebuiltModel {
   sha256: string;
 }
 /**
- * How energy is measured on the host.
+ * An image a run used (built or reused): manifest.images[].
  */
-export interface Power {
+export interface ManifestImage {
   /**
-   * Power sources to use, in order of preference for the GPU ('nvml' then 'nvidia-smi'). A listed source that is unavailable is reported, with why, in the manifest and in each trial.
+   * Runtime the image runs.
    */
-  sources?: ('nvml' | 'nvidia-smi' | 'rapl' | 'none')[];
+  runtime: 'pytorch' | 'tensorflow' | 'mxnet' | 'onnxruntime' | 'openvino';
   /**
-   * If true, the run stops before the first trial when none of the listed sources works (exit code 3).
+   * Image flavour.
    */
-  required?: boolean;
+  flavour: 'cpu' | 'cuda' | 'tensorrt';
   /**
-   * Power sampling rate requested, in Hz.
+   * greenrt/<runtime>:<flavour>-<hash12>.
    */
-  sampleHz?: number;
+  tag: string;
   /**
-   * Idle baseline measured before the first trial, in seconds; 0 skips it (net energy is then unavailable).
+   * Content-addressed image id (sha256:...).
    */
-  baselineS?: number;
+  imageId: string;
   /**
-   * Gate before each trial: wait until power is back near the idle baseline.
+   * Same as imageId: written by greenrt 0.1.0 runs before the manifest's image record was closed, so that their folders still validate; no longer written.
    */
-  cooldown?: {
-    /**
-     * Rest before every trial, in seconds.
-     */
-    minS?: number;
-    /**
-     * Longest wait for the gate, in seconds; the trial is marked invalid if it is not met.
-     */
-    maxS?: number;
-    /**
-     * Gate met when power is within baseline x (1 + tolerance) (ratio).
-     */
-    powerTolerance?: number;
-    /**
-     * Gate met when GPU temperature is within this many degrees Celsius of the baseline.
-     */
-    temperatureToleranceC?: number;
+  id?: string;
+  /**
+   * Registry digests; empty for images built locally and never pushed.
+   */
+  repoDigests: string[];
+  /**
+   * Uncompressed image size, bytes.
+   */
+  sizeBytes: number;
+  /**
+   * When the image was built (ISO 8601, from the daemon).
+   */
+  created: string;
+  /**
+   * Hash of the build context (the tag's suffix is its first 12 hex).
+   */
+  contextHash: string;
+  /**
+   * Build arguments, by name.
+   */
+  buildArgs: {
+    [k: string]: string;
   };
+  /**
+   * Base image reference built from (null: the Dockerfile default could not be read).
+   */
+  baseImage: string | null;
+  /**
+   * Base image id when it exists locally (null for a base the daemon pulls).
+   */
+  baseImageId: string | null;
+  /**
+   * True when this run built the image; false when the tag already existed.
+   */
+  built: boolean;
+  /**
+   * Time spent checking or building the image, ms.
+   */
+  durationMs: number;
+  /**
+   * What the image holds: harness describe output, Debian packages, the CUDA build record (null when not described).
+   */
+  description: {
+    /**
+     * `python3 -m greenrt_harness describe` output (null when it failed).
+     */
+    harness: HarnessDescription | null;
+    /**
+     * Why describe failed, when it did (the image is still usable).
+     */
+    harnessError: string | null;
+    /**
+     * Debian packages installed in the image (null when dpkg-query failed).
+     */
+    dpkg: {
+      /**
+       * Installed packages (count).
+       */
+      count: number;
+      /**
+       * SHA-256 (hex) of the sorted `package<TAB>version` lines.
+       */
+      sha256: string;
+      /**
+       * Versions of the packages that matter for a measurement (python, libc, BLAS, CUDA, frameworks), by package.
+       */
+      selected: {
+        [k: string]: string;
+      };
+    } | null;
+    /**
+     * The image's /opt/greenrt/packages/cuda.json (written by images/common/docker/cuda_check.py at build time; null for cpu images). Open: cuda_check.py adds runtime-specific facts (archsInBinary, providersBuilt, ...) beside the fields listed here.
+     */
+    cuda: {
+      /**
+       * Runtime of the image.
+       */
+      runtime: string;
+      /**
+       * Image flavour.
+       */
+      flavour: string;
+      /**
+       * CUDA toolkit the framework was built with ('12.4'); null when it cannot tell.
+       */
+      cuda: string | null;
+      /**
+       * cuDNN version; null when it cannot tell.
+       */
+      cudnn: string | null;
+      /**
+       * Kernel architectures: 'sm_XY' machine code (SASS), 'compute_XY' PTX.
+       */
+      archs: string[];
+      /**
+       * How archs was read.
+       */
+      archSource: string | null;
+      /**
+       * Oldest NVIDIA driver that runs the image's CUDA libraries.
+       */
+      minDriver: string | null;
+      /**
+       * Oldest driver that can JIT its PTX (only when the image has PTX).
+       */
+      minDriverPtxJit?: string;
+      /**
+       * Libraries present but unusable by design, with why.
+       */
+      knownUnavailable: {
+        [k: string]: string;
+      };
+      /**
+       * Libraries checked (count).
+       */
+      librariesChecked: number;
+      /**
+       * What the check found wrong.
+       */
+      problems: string[];
+      /**
+       * True when problems is empty.
+       */
+      ok: boolean;
+    } | null;
+  } | null;
 }
 /**
- * Which GPU(s) cuda and tensorrt trials run on and are measured on. Other GPUs of the host are recorded as context (state, processes) and never counted in a trial's energy.
+ * A model file a run used: manifest.models[].
  */
-export interface Gpu {
-  /**
-   * GPUs by NVML/PCI-bus index (0, 1, ...) or UUID ('GPU-...'); default the first GPU. Containers get only these devices; the process runner sets CUDA_DEVICE_ORDER=PCI_BUS_ID and CUDA_VISIBLE_DEVICES.
-   *
-   * @minItems 1
-   * @maxItems 16
-   */
-  devices?: (number | string)[];
-  /**
-   * Keep TensorRT engines in a run-scoped cache folder, so only the first tensorrt trial of each configuration builds its engine (the build happens in warm-up either way and is timed separately).
-   */
-  tensorrtEngineCache?: boolean;
-}
-export interface GpuDevice {
-  /**
-   * NVML / PCI-bus index.
-   */
-  index: number;
-  /**
-   * GPU UUID.
-   */
-  uuid?: string | null;
+export interface ManifestModel {
   /**
    * Model name.
    */
-  name?: string | null;
+  model: 'resnet50' | 'mobilenet_v2' | 'bert_base_uncased';
   /**
-   * CUDA compute capability, e.g. '9.0'.
+   * Framework the model comes from.
    */
-  computeCapability?: string | null;
+  source: 'pytorch' | 'tensorflow' | 'mxnet';
+  /**
+   * Folder handed to runners as modelDir (the prepared folder, or the prebuilt file's folder).
+   */
+  dir: string;
+  /**
+   * The ONNX file, when there is one.
+   */
+  onnxFile: string | null;
+  /**
+   * SHA-256 of the ONNX file, else of prepared.json (which lists every native file's hash).
+   */
+  sha256: string;
+  /**
+   * True for a file named in the experiment's prebuiltModels.
+   */
+  prebuilt: boolean;
+  /**
+   * True when the prepared model came from the model cache.
+   */
+  cacheHit: boolean;
+  /**
+   * ONNX export vs the source framework on the same seeded inputs (null when not checked; see conversionNote).
+   */
+  conversion: {
+    /**
+     * Maximum absolute difference of outputs (output units).
+     */
+    maxAbsDiff: number;
+    /**
+     * Share of samples whose argmax agrees (ratio).
+     */
+    argmaxAgreement: number;
+    /**
+     * Allowed maximum absolute difference.
+     */
+    tolerance: number;
+    /**
+     * maxAbsDiff <= tolerance and full argmax agreement.
+     */
+    withinTolerance: boolean;
+  } | null;
+  /**
+   * Why the conversion was not checked (a prebuilt file without reference outputs).
+   */
+  conversionNote: string | null;
+  /**
+   * ONNX exporter and its version (null without an export).
+   */
+  exporter: string | null;
+  /**
+   * Package versions the preparing image used, by name (prepared.json's environment; null for prebuilt files).
+   */
+  environment: {
+    [k: string]: string;
+  } | null;
+  /**
+   * Every file the preparing image wrote, with its SHA-256 (prepared.json's files; null for prebuilt files).
+   */
+  files:
+    | {
+        /**
+         * Path relative to the prepared folder.
+         */
+        path: string;
+        /**
+         * SHA-256 of the file (hex).
+         */
+        sha256: string;
+        /**
+         * Size, bytes.
+         */
+        bytes: number;
+      }[]
+    | null;
+}
+/**
+ * A model that could not be prepared: its trials fail with this reason.
+ */
+export interface ManifestModelError {
+  /**
+   * Model name.
+   */
+  model: 'resnet50' | 'mobilenet_v2' | 'bert_base_uncased';
+  /**
+   * Framework the model comes from.
+   */
+  source: 'pytorch' | 'tensorflow' | 'mxnet';
+  /**
+   * Why the model could not be prepared.
+   */
+  error: string;
+}
+// run-summary.schema.json
+/**
+ * Energy of a configuration (energy: gross; netEnergy: net of the idle baseline): descriptives over its ok trials of the energy per inference (perInferenceJ, J, one value per trial) and per sample (perSampleJ, J), or why it is unavailable.
+ */
+export type EnergySummary =
+  | {
+      /**
+       * Energy was obtained.
+       */
+      available: true;
+      /**
+       * Weakest provenance among the trials (counter > integrated > estimated).
+       */
+      provenance: 'counter' | 'integrated' | 'estimated';
+      perInferenceJ: Descriptives;
+      perSampleJ: Descriptives;
+      /**
+       * Why some trials' totals are partial (e.g. a CPU domain missing); empty when complete.
+       */
+      partialReasons: string[];
+    }
+  | {
+      /**
+       * No energy.
+       */
+      available: false;
+      /**
+       * Not measured.
+       */
+      provenance: 'unavailable';
+      /**
+       * Why.
+       */
+      reason: string;
+    };
+/**
+ * A per-trial value: latencyMs (median per-inference latency, ms), energyPerInferenceJ (gross GPU + CPU + DRAM, J), netEnergyPerInferenceJ (the same net of the idle baseline, J), cpuNetEnergyPerInferenceJ (RAPL domains net of idle, J), gpuNetEnergyPerInferenceJ (GPU net of idle, J), gpuUtilizationPercent (mean NVML GPU utilisation over the measured window, %), runTimeS (the measured window, s), runNetEnergyJ (net energy over the measured window, J).
+ */
+export type ClaimMetric =
+  | 'latencyMs'
+  | 'energyPerInferenceJ'
+  | 'netEnergyPerInferenceJ'
+  | 'cpuNetEnergyPerInferenceJ'
+  | 'gpuNetEnergyPerInferenceJ'
+  | 'gpuUtilizationPercent'
+  | 'runTimeS'
+  | 'runNetEnergyJ';
+/**
+ * A check's or a group's sub-verdict: 'not testable here' when none of its data exists in the run.
+ */
+export type SubVerdict = 'reproduced' | 'not reproduced' | 'inconclusive' | 'not testable here';
+/**
+ * Configurations left out, with why.
+ */
+export type Missing = {
+  /**
+   * Configuration.
+   */
+  id: string;
+  /**
+   * Why it was left out.
+   */
+  reason: string;
+}[];
+
+/**
+ * artifacts/<runId>/summary.json: the report's statistics per configuration, the group tests, the claim verdicts with their numbers, and the report's warnings, for machines. Written atomically by `greenrt run` and `greenrt report`; latencies in ms, energies in J.
+ */
+export interface RunSummaryFile {
+  /**
+   * Version of this format (unitless).
+   */
+  schemaVersion: 1;
+  /**
+   * Run id (the run folder's name).
+   */
+  runId: string;
+  /**
+   * The run manifest's greenrt record: which greenrt made the run.
+   */
+  greenrt: {
+    /**
+     * greenrt package version.
+     */
+    version: string;
+    /**
+     * Commit of the greenrt checkout (null outside git).
+     */
+    gitCommit: string | null;
+    /**
+     * Uncommitted changes in the checkout.
+     */
+    gitDirty: boolean | null;
+  };
+  /**
+   * Claims file checked (relative to the greenrt package when inside it); null when claims were skipped.
+   */
+  claimsFile: string | null;
+  summary: RunSummary;
+  /**
+   * Each claim's verdict and numbers; null when claims were skipped or the claims file could not be read.
+   */
+  claims: ClaimResultRecord[] | null;
+  /**
+   * Why the claims were not evaluated (the claims file could not be read or parsed); null otherwise.
+   */
+  claimsError: string | null;
+  /**
+   * Problems met while producing the report (rendering, claims), also listed in it.
+   */
+  warnings: SummaryWarning[];
+}
+/**
+ * Statistics over the run's trial results.
+ */
+export interface RunSummary {
+  trials: SummaryTrialCounts;
+  /**
+   * One entry per configuration with trials.
+   */
+  configurations: ConfigurationSummary[];
+  /**
+   * Kruskal-Wallis tests per model, batch size and metric.
+   */
+  groupTests: GroupTest[];
+  /**
+   * How the statistics were computed (the report's method section reads it).
+   */
+  method: {
+    /**
+     * What one trial contributes.
+     */
+    trialValue: string;
+    /**
+     * Quantile method.
+     */
+    quantiles: string;
+    /**
+     * Standard deviation definition.
+     */
+    sd: string;
+    intervals: {
+      /**
+       * Interval method.
+       */
+      method: 'percentile bootstrap';
+      /**
+       * Confidence level (ratio).
+       */
+      confidence: number;
+      /**
+       * Bootstrap resamples (count).
+       */
+      resamples: number;
+      /**
+       * Base seed of the bootstrap (the plan's seed).
+       */
+      seed: number;
+    };
+  };
+}
+/**
+ * Trials by status (count).
+ */
+export interface SummaryTrialCounts {
+  /**
+   * Trials (count).
+   */
+  total: number;
+  /**
+   * Trials ok (count).
+   */
+  ok: number;
+  /**
+   * Trials failed (count).
+   */
+  failed: number;
+  /**
+   * Trials invalid (count).
+   */
+  invalid: number;
+  /**
+   * Trials refused before running (count).
+   */
+  unsupported: number;
+}
+/**
+ * One configuration (runtime, source, model, provider, batch size) over its trials.
+ */
+export interface ConfigurationSummary {
+  /**
+   * runtime/source/model/provider/b<batch>.
+   */
+  id: string;
+  /**
+   * The configuration's dimensions.
+   */
+  key: {
+    /**
+     * Runtime.
+     */
+    runtime: 'pytorch' | 'tensorflow' | 'mxnet' | 'onnxruntime' | 'openvino' | 'embedded';
+    /**
+     * Framework the model comes from.
+     */
+    source: 'pytorch' | 'tensorflow' | 'mxnet';
+    /**
+     * Model.
+     */
+    model: 'resnet50' | 'mobilenet_v2' | 'bert_base_uncased';
+    /**
+     * Execution provider.
+     */
+    provider: 'cpu' | 'cuda' | 'tensorrt';
+    /**
+     * Samples per inference.
+     */
+    batchSize: number;
+  };
+  trials: SummaryTrialCounts;
+  /**
+   * Distinct reasons of failed, invalid and unsupported trials, with counts.
+   */
+  excluded: {
+    /**
+     * Status of the trials left out.
+     */
+    status: 'failed' | 'invalid' | 'unsupported';
+    /**
+     * Their reason.
+     */
+    reason: string;
+    /**
+     * Trials with this status and reason (count).
+     */
+    count: number;
+  }[];
+  /**
+   * Latency per inference, ms.
+   */
+  latencyMs: {
+    /**
+     * One value per ok trial (the trial's median latency), ms; null without ok trials.
+     */
+    perTrialMedian: Descriptives | null;
+    /**
+     * All ok trials' latencies pooled, ms (no intervals: latencies within a trial are not independent); null without ok trials.
+     */
+    pooled: Descriptives | null;
+  };
+  /**
+   * Samples per second, one value per ok trial; null when not reported.
+   */
+  throughputSamplesPerS: Descriptives | null;
+  energy: EnergySummary;
+  netEnergy: EnergySummary;
+  /**
+   * Shapiro-Wilk over the per-trial values (n >= 3), to tell the report whether means are apt.
+   */
+  normality: {
+    /**
+     * Over the per-trial median latencies (null when n < 3).
+     */
+    latencyMs: ShapiroWilkResult | null;
+    /**
+     * Over the per-trial energies per inference (null when n < 3 or no energy).
+     */
+    energyPerInferenceJ: ShapiroWilkResult | null;
+  };
+}
+/**
+ * Descriptives of one sample; every value is in the unit of the sample.
+ */
+export interface Descriptives {
+  /**
+   * Sample size (count).
+   */
+  n: number;
+  /**
+   * Median.
+   */
+  median: number;
+  /**
+   * First quartile (numpy 'linear').
+   */
+  q1: number;
+  /**
+   * Third quartile (numpy 'linear').
+   */
+  q3: number;
+  /**
+   * Interquartile range q3 - q1.
+   */
+  iqr: number;
+  /**
+   * Mean.
+   */
+  mean: number;
+  /**
+   * Sample SD (n - 1); null when n < 2.
+   */
+  sd: number | null;
+  /**
+   * Smallest value.
+   */
+  min: number;
+  /**
+   * Largest value.
+   */
+  max: number;
+  /**
+   * Bootstrap interval of the median; null when n < 2 or intervals were not requested.
+   */
+  ciMedian: SummaryInterval | null;
+  /**
+   * Bootstrap interval of the mean; null when n < 2 or intervals were not requested.
+   */
+  ciMean: SummaryInterval | null;
+}
+/**
+ * Percentile-bootstrap interval, in the unit of the data.
+ */
+export interface SummaryInterval {
+  /**
+   * Lower bound.
+   */
+  lower: number;
+  /**
+   * Upper bound.
+   */
+  upper: number;
+}
+/**
+ * Shapiro-Wilk test over the per-trial values.
+ */
+export interface ShapiroWilkResult {
+  /**
+   * W statistic (unitless, 0..1; 1 = perfectly normal-looking).
+   */
+  w: number;
+  /**
+   * p-value of 'the sample comes from a normal distribution'.
+   */
+  p: number;
+  /**
+   * Sample size (count).
+   */
+  n: number;
+  /**
+   * Why the result is degenerate (zero range), else null.
+   */
+  warning: string | null;
+}
+/**
+ * Kruskal-Wallis across the configurations that share a model and batch size, on one metric.
+ */
+export interface GroupTest {
+  /**
+   * Model.
+   */
+  model: string;
+  /**
+   * Samples per inference.
+   */
+  batchSize: number;
+  /**
+   * Metric compared (per-trial values).
+   */
+  metric: 'latencyMs' | 'energyPerInferenceJ';
+  /**
+   * Configurations compared (those with values for the metric).
+   */
+  configurations: string[];
+  /**
+   * The test (null when it could not be run; see note).
+   */
+  result: {
+    /**
+     * H statistic, tie-corrected (unitless).
+     */
+    h: number;
+    /**
+     * Degrees of freedom: groups - 1.
+     */
+    df: number;
+    /**
+     * p-value (chi-square with df degrees of freedom).
+     */
+    p: number;
+  } | null;
+  /**
+   * Why no test was run, or which configurations were left out.
+   */
+  note: string | null;
+}
+/**
+ * One claim of the claims file checked against this run.
+ */
+export interface ClaimResultRecord {
+  /**
+   * Claim id.
+   */
+  id: string;
+  /**
+   * Number of the paper's finding it checks (null when none).
+   */
+  finding: number | null;
+  /**
+   * The claim as the paper states it.
+   */
+  text: string;
+  /**
+   * reproduction: the study stated it; extension: greenrt asks more (counted apart).
+   */
+  scope: 'reproduction' | 'extension';
+  /**
+   * Paper versions whose text states it (empty: secondary sources only).
+   */
+  paperVersions: ('v1' | 'v2')[];
+  /**
+   * Where the claim comes from.
+   */
+  source: string;
+  /**
+   * How it is tested.
+   */
+  test: 'less' | 'indistinguishable' | 'ratio' | 'correlation';
+  /**
+   * Outcome; missing data makes a claim inconclusive, never reproduced or not.
+   */
+  verdict: 'reproduced' | 'not reproduced' | 'inconclusive';
+  /**
+   * Why, in words a reader can act on.
+   */
+  reason: string;
+  /**
+   * Pair claims' further checks, each with its own sub-verdict (empty when the claim has none).
+   */
+  checks: {
+    /**
+     * Short name shown in the report.
+     */
+    label: string;
+    /**
+     * mechanism: the study's stated explanation; secondary: a metric the claim's wording implies.
+     */
+    role: 'mechanism' | 'secondary';
+    metric: ClaimMetric;
+    /**
+     * A against B.
+     */
+    test: 'less' | 'greater' | 'notGreater' | 'notLess';
+    /**
+     * Why this check follows from the study's words.
+     */
+    why: string | null;
+    verdict: SubVerdict;
+    /**
+     * Why.
+     */
+    reason: string;
+    /**
+     * Its comparisons.
+     */
+    comparisons: ClaimComparison[];
+  }[];
+  /**
+   * The numbers behind the verdict: pairwise comparisons, or a correlation.
+   */
+  numbers:
+    | {
+        /**
+         * One A-vs-B comparison per pair.
+         */
+        comparisons: ClaimComparison[];
+      }
+    | {
+        /**
+         * Spearman correlation of per-configuration medians.
+         */
+        correlation: {
+          x: ClaimMetric;
+          y: ClaimMetric;
+          /**
+           * Configurations used.
+           */
+          configurations: string[];
+          missing: Missing;
+          /**
+           * Spearman's rho (null with too few configurations).
+           */
+          rho: number | null;
+          /**
+           * p-value of rho.
+           */
+          p: number | null;
+          /**
+           * `within` groups (e.g. batchSize = 1), each with its own rho and sub-verdict; empty without `within`.
+           */
+          groups?: {
+            /**
+             * e.g. 'batchSize = 1'.
+             */
+            label: string;
+            /**
+             * Configurations used.
+             */
+            configurations: string[];
+            missing: Missing;
+            /**
+             * Spearman's rho of the group.
+             */
+            rho: number | null;
+            /**
+             * p-value of rho.
+             */
+            p: number | null;
+            verdict: SubVerdict;
+            /**
+             * Why.
+             */
+            reason: string;
+          }[];
+        };
+      };
+}
+/**
+ * One A-vs-B comparison on one metric (values in the metric's unit).
+ */
+export interface ClaimComparison {
+  /**
+   * Configuration A.
+   */
+  a: string;
+  /**
+   * Configuration B.
+   */
+  b: string;
+  metric: ClaimMetric;
+  /**
+   * Trials of A with a value (count).
+   */
+  nA: number;
+  /**
+   * Trials of B with a value (count).
+   */
+  nB: number;
+  /**
+   * Median of A.
+   */
+  medianA: number | null;
+  /**
+   * Median of B.
+   */
+  medianB: number | null;
+  /**
+   * medianA / medianB.
+   */
+  ratio: number | null;
+  /**
+   * Mann-Whitney U of A (two-sided, asymptotic).
+   */
+  u: number | null;
+  /**
+   * p-value of U.
+   */
+  p: number | null;
+  /**
+   * Holm-adjusted over every comparison of the claim.
+   */
+  pAdjusted: number | null;
+  /**
+   * Cliff's delta of A against B (negative: A tends to be smaller).
+   */
+  cliffsDelta: number | null;
+  /**
+   * Magnitude of Cliff's delta (Romano et al. 2006 thresholds).
+   */
+  magnitude: 'negligible' | 'small' | 'medium' | 'large' | null;
+  /**
+   * Whether this pair supports the claim, contradicts it, or lacks data.
+   */
+  status: 'pass' | 'fail' | 'missing';
+  /**
+   * Why data is missing, or other detail.
+   */
+  note: string | null;
+}
+/**
+ * A problem met while producing the report (also listed in it).
+ */
+export interface SummaryWarning {
+  /**
+   * Report section it belongs to.
+   */
+  topic: 'run' | 'energy' | 'validity' | 'conversion' | 'cool-down' | 'gpu' | 'statistics' | 'report';
+  /**
+   * Inline Markdown (data strings escaped).
+   */
+  text: string;
 }
 
 // slurm-study.schema.json
@@ -2088,16 +3215,6 @@ export interface Phases {
   warmup?: Window;
   measure?: Window;
 }
-export interface Window {
-  /**
-   * Start, CLOCK_MONOTONIC nanoseconds.
-   */
-  startNs: string;
-  /**
-   * End, CLOCK_MONOTONIC nanoseconds.
-   */
-  endNs: string;
-}
 /**
  * Energy over the entrypoint's measure window, per domain and in total.
  */
@@ -2183,74 +3300,6 @@ export interface EnergyReading {
    * Why unavailable or estimated (null for measured values).
    */
   reason: string | null;
-}
-/**
- * One reading of a GPU's state.
- */
-export interface GpuState {
-  /**
-   * GPU index.
-   */
-  index: number;
-  /**
-   * True for a GPU the trial runs on and is measured on; false for another GPU of the host, recorded as context only (never in the trial's energy).
-   */
-  measured?: boolean;
-  /**
-   * When read, CLOCK_MONOTONIC ns.
-   */
-  atNs: string;
-  /**
-   * GPU name.
-   */
-  name?: string | null;
-  /**
-   * SM clock, MHz.
-   */
-  smClockMHz?: number | null;
-  /**
-   * Memory clock, MHz.
-   */
-  memClockMHz?: number | null;
-  /**
-   * Enforced power limit, W.
-   */
-  powerLimitW?: number | null;
-  /**
-   * GPU temperature, degrees Celsius.
-   */
-  temperatureC?: number | null;
-  /**
-   * Power at the time of reading, W.
-   */
-  powerW?: number | null;
-  /**
-   * Active clock throttle reasons.
-   */
-  throttleReasons?: string[] | null;
-  /**
-   * Persistence mode on.
-   */
-  persistenceMode?: boolean | null;
-  /**
-   * Compute processes on the GPU other than the trial's.
-   */
-  otherProcesses?:
-    | {
-        /**
-         * Process id.
-         */
-        pid: number;
-        /**
-         * Process name.
-         */
-        name?: string | null;
-        /**
-         * GPU memory used, MiB.
-         */
-        usedMemoryMiB?: number | null;
-      }[]
-    | null;
 }
 /**
  * What actually ran.

@@ -14,6 +14,8 @@ export const SchemaId = {
   trialResult: 'https://greenrt.dev/schemas/trial-result.schema.json',
   powerTrace: 'https://greenrt.dev/schemas/power-trace.schema.json',
   runManifest: 'https://greenrt.dev/schemas/run-manifest.schema.json',
+  runSummary: 'https://greenrt.dev/schemas/run-summary.schema.json',
+  gpuCheck: 'https://greenrt.dev/schemas/gpu-check.schema.json',
   prepareSpec: 'https://greenrt.dev/schemas/prepare-spec.schema.json',
   preparedModel: 'https://greenrt.dev/schemas/prepared-model.schema.json',
   slurmStudy: 'https://greenrt.dev/schemas/slurm-study.schema.json',
@@ -56,11 +58,11 @@ export class Contracts {
     return (v.errors ?? []).map(describeAjvError);
   }
 
-  /** Throws ContractError naming `where` (a file or a stream) unless `data` matches. */
-  assert<T>(id: string, data: unknown, where: string): T {
+  /** Throws ContractError naming `where` (a file or a stream), each JSON path and `hint` (the fix) unless `data` matches. */
+  assert<T>(id: string, data: unknown, where: string, hint?: string): T {
     const problems = this.check(id, data);
     if (problems.length > 0) {
-      throw new ContractError(id, where, problems.map((p) => `${p.path || '/'}: ${p.message}`));
+      throw new ContractError(id, where, problems.map((p) => `${p.path || '/'}: ${p.message}`), hint === undefined ? {} : { hint });
     }
     return data as T;
   }

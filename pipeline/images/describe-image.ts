@@ -1,56 +1,25 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { sha256Hex } from '../core/index.js';
-import { Contracts, SchemaId, type HarnessDescription } from '../contracts/index.js';
+import { Contracts, SchemaId, type HarnessDescription, type ManifestImage } from '../contracts/index.js';
 import type { DockerEngine } from './docker-engine.js';
 import { runThrowaway } from './throwaway-container.js';
 
 /** `python3 -m greenrt_harness describe` inside the image (schemas/harness-description.schema.json). */
 export type { HarnessDescription };
 
+/**
+ * What an image holds (the manifest's `images[].description`, schemas/run-manifest.schema.json):
+ * harness describe output, Debian package summary, the cuda build record.
+ */
+export type ImageDescription = NonNullable<ManifestImage['description']>;
 /** Debian packages installed in the image: enough to tell two images apart and to read the key versions. */
-export interface DpkgSummary {
-  /** Installed packages (count). */
-  count: number;
-  /** sha256 (hex) of the sorted `package<TAB>version` lines. */
-  sha256: string;
-  /** Versions of the packages that matter for a measurement (python, libc, BLAS, CUDA, frameworks). */
-  selected: Record<string, string>;
-}
-
+export type DpkgSummary = NonNullable<ImageDescription['dpkg']>;
 /**
  * /opt/greenrt/packages/cuda.json, written by images/common/docker/cuda_check.py at the end of every
  * cuda/tensorrt build (no GPU needed): what the image's CUDA build is and which GPUs it has kernels for.
  */
-export interface CudaBuildInfo {
-  runtime: string;
-  flavour: string;
-  /** CUDA toolkit the framework was built with ("12.4"); null when it cannot tell. */
-  cuda: string | null;
-  cudnn: string | null;
-  /** Kernel architectures: "sm_XY" machine code (SASS) for compute capability X.Y, "compute_XY" PTX (JIT for >= X.Y). */
-  archs: string[];
-  /** How `archs` was read (an API of the framework, or the fatbin headers of its kernel library). */
-  archSource: string | null;
-  /** Oldest NVIDIA driver that runs the image's CUDA libraries (minor-version compatibility). */
-  minDriver: string | null;
-  /** Oldest driver that can JIT its PTX (present only when the image has PTX). */
-  minDriverPtxJit?: string;
-  /** Libraries present but unusable by design, with why (the TensorRT provider in the cuda flavour). */
-  knownUnavailable: Record<string, string>;
-  librariesChecked: number;
-  problems: string[];
-  ok: boolean;
-}
-
-export interface ImageDescription {
-  harness: HarnessDescription | null;
-  /** Why `describe` failed, when it did (the image is still usable; the manifest says so). */
-  harnessError: string | null;
-  dpkg: DpkgSummary | null;
-  /** The cuda build record (cuda/tensorrt flavours); null for cpu images. */
-  cuda: CudaBuildInfo | null;
-}
+export type CudaBuildInfo = NonNullable<ImageDescription['cuda']>;
 
 /** Where cuda images keep their build record (written by the build's last step). */
 export const CUDA_RECORD_PATH = '/opt/greenrt/packages/cuda.json';

@@ -1,40 +1,15 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { packageRoot } from '../contracts/index.js';
+import { packageRoot, type ManifestImage } from '../contracts/index.js';
 import { ensureBaseImage } from './base-image.js';
 import { buildContext, type BuildContext, type ImageFlavour, type ImageRuntime } from './build-context.js';
-import { describeImage, type ImageDescription } from './describe-image.js';
+import { describeImage } from './describe-image.js';
 import type { DockerEngine } from './docker-engine.js';
 import { readDockerfileBases } from './dockerfile-bases.js';
 import { buildFromContext, inspectImageOrNull, type BuildProgress } from './image-build.js';
 
-/** An image ready to run trials: the record the run manifest keeps (manifest.images[]). */
-export interface BuiltImage {
-  runtime: ImageRuntime;
-  flavour: ImageFlavour;
-  /** greenrt/<runtime>:<flavour>-<hash12>. */
-  tag: string;
-  /** Content-addressed image id (sha256:...). */
-  imageId: string;
-  /** Registry digests; empty for images built locally and never pushed. */
-  repoDigests: string[];
-  /** Uncompressed image size, bytes. */
-  sizeBytes: number;
-  /** When the image was built (ISO 8601, from the daemon). */
-  created: string;
-  contextHash: string;
-  buildArgs: Record<string, string>;
-  /** Base image reference built from (null: the Dockerfile default could not be read). */
-  baseImage: string | null;
-  /** Base image id when it exists locally (null for a base the daemon pulls). */
-  baseImageId: string | null;
-  /** True when this call built the image; false when the tag already existed. */
-  built: boolean;
-  /** Time spent in this call (check or build), ms. */
-  durationMs: number;
-  /** Harness describe + dpkg summary (null when not asked). */
-  description: ImageDescription | null;
-}
+/** An image ready to run trials: the record the run manifest keeps (manifest.images[], schemas/run-manifest.schema.json). */
+export type BuiltImage = ManifestImage;
 
 export interface EnsureImageRequest {
   runtime: ImageRuntime;

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { isAbsolute, join, relative } from 'node:path';
-import { packageRoot, type Contracts, type RunManifest, type TrialResult } from '../contracts/index.js';
+import { packageRoot, type Contracts, type RunManifest, type RunSummaryFile, type TrialResult } from '../contracts/index.js';
 import { summarizeTrials, parseClaimsYaml, evaluateClaims, type RunSummary } from '../analysis/index.js';
 import { describeError } from '../core/index.js';
 import type { RunStore } from '../results/index.js';
@@ -32,7 +32,8 @@ export const DEFAULT_CLAIMS_FILE = join(packageRoot, 'experiments', 'paper.claim
  * plots/*.svg|png, results.csv, summary.json, report.html, then report.md. Rendering problems
  * (no font, unreadable claims file, a plot that fails) become warnings in the report instead of
  * failing a finished run; only a failed write throws.
- * `contracts` is the caller's validator set, kept in the signature for when summary.json gets a schema.
+ * summary.json is checked against schemas/run-summary.schema.json before it is written (by the store).
+ * `contracts` is the caller's validator set (the store validates with its own, the same schemas).
  */
 export async function finishRun(
   store: RunStore,
@@ -77,7 +78,7 @@ export async function finishRun(
   }
 
   await write('results.csv', renderResultsCsv(results, nodeByTrial(manifest)));
-  const machine = {
+  const machine: RunSummaryFile = {
     schemaVersion: 1,
     runId: manifest.runId,
     greenrt: manifest.greenrt,
@@ -87,7 +88,8 @@ export async function finishRun(
     claimsError: claims && 'error' in claims ? claims.error : null,
     warnings,
   };
-  await write('summary.json', `${JSON.stringify(machine, null, 2)}\n`);
+  await store.writeSummary(machine);
+  files.push('summary.json');
   const input = { manifest, summary, results, claims, plots: { files: plots, notes: plotSet.notes }, extraWarnings: warnings };
   await write('report.html', renderReportHtml(input));
   await write('report.md', renderReportMarkdown(input));

@@ -107,7 +107,7 @@ class Executor implements FrameworkExecutor {
       );
       if (built.built) this.options.progress.info(`Built ${built.tag} in ${(built.durationMs / 1000).toFixed(0)} s (${lines} build lines).`);
       this.built.set(`${image.runtime}:${image.flavour}`, built);
-      records.push({ ...built, id: built.imageId } as unknown as ImageRecord);
+      records.push(built);
     }
     return records;
   }

@@ -10,6 +10,7 @@ import { Contracts, type TrialResult } from '../contracts/index.js';
 import { systemClock } from '../core/index.js';
 import type { PlannedTrial } from '../plan/index.js';
 import type { TrialCaches } from '../runners/index.js';
+import { fakeImageRecord } from '../testing/trial-results.js';
 import type { FrameworkExecutor, MeasurementPort } from './ports.js';
 import { runExperiment } from './run-experiment.js';
 
@@ -38,7 +39,13 @@ function fakeExecutor(calls: { trial: PlannedTrial; caches?: TrialCaches }[]): F
     attach: () => undefined,
     describeEngine: async () => null,
     removeOrphans: async () => 0,
-    ensureImages: async (images) => images.map((i) => ({ runtime: i.runtime, flavour: i.flavour, tag: `greenrt/${i.runtime}:${i.flavour}-fake`, id: 'sha256:fake', description: { cuda: i.flavour === 'cuda' ? { runtime: i.runtime, cuda: '12.4', cudnn: null, archs: archs[i.runtime]!, archSource: 'fake', minDriver: '550' } : null } })),
+    ensureImages: async (images) => images.map((i) => fakeImageRecord({
+      runtime: i.runtime, flavour: i.flavour, tag: `greenrt/${i.runtime}:${i.flavour}-fake`,
+      description: {
+        harness: null, harnessError: 'fake image: not described', dpkg: null,
+        cuda: i.flavour === 'cuda' ? { runtime: i.runtime, flavour: i.flavour, cuda: '12.4', cudnn: null, archs: archs[i.runtime]!, archSource: 'fake', minDriver: '550', knownUnavailable: {}, librariesChecked: 0, problems: [], ok: true } : null,
+      },
+    })),
     prepareModel: async (need) => ({ model: need.model, source: need.source, dir: '/fake/model', onnxFile: null, sha256: 'a'.repeat(64), prebuilt: false, cacheHit: true, conversion: null, conversionNote: null, prepared: null }),
     runTrial: async (trial, spec, _model, _workDir, _onStart, _signal, extra) => {
       calls.push({ trial, ...(extra?.caches ? { caches: extra.caches } : {}) });

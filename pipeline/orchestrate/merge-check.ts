@@ -88,10 +88,10 @@ export function checkMergeable(inputs: MergeInput[], fullPlan: RunPlan | null): 
   const gpus = (m: RunManifest) => (m.host.gpus ?? []).map((g) => String((g as { name?: unknown }).name ?? 'unknown')).sort();
   differ('the GPU model(s)', gpus, 'host');
   differ('the NVIDIA driver', (m) => [...new Set((m.host.gpus ?? []).map((g) => String((g as { driverVersion?: unknown; driver?: unknown }).driverVersion ?? (g as { driver?: unknown }).driver ?? '')))].sort(), 'host');
-  differ('the image digests', (m) => m.images.map((i) => ({ tag: (i as { tag?: unknown }).tag ?? null, id: (i as { id?: unknown }).id ?? null, digests: (i as { digests?: unknown }).digests ?? null })), 'host');
+  differ('the image digests', (m) => m.images.map((i) => ({ tag: i.tag, id: i.imageId, digests: i.repoDigests })), 'host');
   differ('the embedded runtime (onnxruntime-node)', (m) => m.host.onnxruntimeNode ?? null, 'host');
   differ('the greenrt commit', (m) => m.greenrt.gitCommit, 'host');
-  differ('the model files (SHA-256)', (m) => m.models.map((x) => (x as { sha256?: unknown }).sha256 ?? null), 'host');
+  differ('the model files (SHA-256)', (m) => m.models.map((x) => ('sha256' in x ? x.sha256 : null)), 'host');
   differ('the CPU model', (m) => m.host.cpuModel, null);
   differ('the CPU count', (m) => m.host.cpuCount, null);
   differ('the memory (MiB)', (m) => m.host.memoryMiB, null);

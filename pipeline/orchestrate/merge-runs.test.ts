@@ -7,7 +7,7 @@ import { Contracts, type Experiment, type RunManifest } from '../contracts/index
 import { InputError } from '../core/index.js';
 import { planRun, shardPlan, type ShardPartition } from '../plan/index.js';
 import { verifyRunFolder } from '../results/index.js';
-import { fakeManifest, fakeTrialResult, writeFakeRun } from '../testing/trial-results.js';
+import { fakeImageRecord, fakeManifest, fakeTrialResult, writeFakeRun } from '../testing/trial-results.js';
 import { MergeRefusedError, mergeRuns } from './merge-runs.js';
 
 // Two runtimes, so that the per-node ranking check has something to rank. FAKE numbers (testing/trial-results.ts).
@@ -155,7 +155,7 @@ describe('mergeRuns', () => {
   it.each([
     ['GPU model', (m: RunManifest) => ({ ...m, host: { ...m.host, gpus: [{ name: 'NVIDIA A100', driverVersion: '550.54' }] } }), /the GPU model\(s\) differs/],
     ['driver', (m: RunManifest) => ({ ...m, host: { ...m.host, gpus: [{ name: 'NVIDIA H100', driverVersion: '535.1' }] } }), /the NVIDIA driver differs/],
-    ['image digests', (m: RunManifest) => ({ ...m, images: [{ tag: 'greenrt/pytorch:cuda-abc', id: 'sha256:other' }] }), /the image digests differs/],
+    ['image digests', (m: RunManifest) => ({ ...m, images: [fakeImageRecord({ tag: 'greenrt/pytorch:cuda-abc', imageId: 'sha256:other' })] }), /the image digests differs/],
     ['greenrt commit', (m: RunManifest) => ({ ...m, greenrt: { ...m.greenrt, gitCommit: 'f'.repeat(40) } }), /the greenrt commit differs/],
   ])('refuses hosts that differ in the %s', async (_what, change, message) => {
     const e = await refusal([await shard(0), await shard(1, { manifest: change })]);

@@ -1,4 +1,4 @@
-import type { PowerTrace, TrialResult, TrialSpec } from '../contracts/index.js';
+import type { ManifestBaseline, ManifestImage, ManifestPowerSource, PowerTrace, TrialResult, TrialSpec } from '../contracts/index.js';
 import type { PlannedTrial, NeededImage, NeededModel } from '../plan/index.js';
 import type { ResolvedModel } from '../models/index.js';
 import type { TrialCaches } from '../runners/index.js';
@@ -7,13 +7,13 @@ import type { ExecutionRecord } from './trial-result.js';
 /** The host power monitor as the run loop uses it (implemented over pipeline/power). */
 export interface MeasurementPort {
   /** Source statuses for the manifest (available or not, why, how to fix). */
-  describeSources(): Promise<Record<string, unknown>[]>;
+  describeSources(): Promise<ManifestPowerSource[]>;
   /** True when at least one source can measure energy. */
   canMeasure(): boolean;
   /** Idle baseline before the first trial; a record for the manifest. */
-  measureBaseline(signal?: AbortSignal): Promise<Record<string, unknown> | null>;
+  measureBaseline(signal?: AbortSignal): Promise<ManifestBaseline | null>;
   /** On resume: reuse the baseline the manifest recorded instead of measuring a new one. */
-  restoreBaseline(record: Record<string, unknown> | null): void;
+  restoreBaseline(record: ManifestBaseline | null): void;
   /** The baseline's power trace (trialId 'baseline'), null when none was measured. */
   baselineTrace(runId: string): PowerTrace | null;
   /** Cool-down gate before a trial. */
@@ -30,14 +30,8 @@ export interface MeasurementPort {
   close(): Promise<void>;
 }
 
-/** What an image build produced, for the manifest and for trials. */
-export interface ImageRecord {
-  runtime: string;
-  flavour: 'cpu' | 'cuda' | 'tensorrt';
-  tag: string;
-  id: string;
-  [key: string]: unknown;
-}
+/** What an image build produced, for the manifest (`images[]`, schemas/run-manifest.schema.json) and for trials. */
+export type ImageRecord = ManifestImage;
 
 /** Runs framework trials and prepares models (docker or process runner). */
 export interface FrameworkExecutor {

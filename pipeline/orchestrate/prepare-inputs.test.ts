@@ -8,7 +8,8 @@ import { loadExperiment, type LoadedExperiment } from '../config/index.js';
 import { Contracts } from '../contracts/index.js';
 import { GreenrtError, sha256Hex, silentLogger } from '../core/index.js';
 import type { ResolvedModel } from '../models/index.js';
-import { planRun } from '../plan/index.js';
+import { planRun, type NeededImage } from '../plan/index.js';
+import { fakeImageRecord } from '../testing/trial-results.js';
 import type { FrameworkExecutor, ImageRecord } from './ports.js';
 import { prepareInputs } from './prepare-inputs.js';
 
@@ -20,10 +21,10 @@ function fakeExecutor(broken: string[]): FrameworkExecutor & { prepared: number 
     kind: 'docker' as const,
     prepared: 0,
     attach: () => undefined,
-    ensureImages: async (images: { runtime: string; flavour: 'cpu' | 'cuda' }[]): Promise<ImageRecord[]> =>
+    ensureImages: async (images: NeededImage[]): Promise<ImageRecord[]> =>
       images.map((i) => {
         if (broken.includes(i.runtime)) throw new GreenrtError('E_IMAGE_BUILD', `Image build failed (greenrt/${i.runtime}): exit 7`);
-        return { runtime: i.runtime, flavour: i.flavour, tag: `fake/${i.runtime}`, id: 'sha256:0' };
+        return fakeImageRecord({ runtime: i.runtime, flavour: i.flavour, tag: `fake/${i.runtime}` });
       }),
     prepareModel: async (need: { model: string; source: string }): Promise<ResolvedModel> => {
       executor.prepared++;

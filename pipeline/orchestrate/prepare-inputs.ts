@@ -1,3 +1,4 @@
+import type { ManifestModel, ManifestModelError } from '../contracts/index.js';
 import type { Logger } from '../core/index.js';
 import { describeError, GreenrtError } from '../core/index.js';
 import type { LoadedExperiment } from '../config/index.js';
@@ -12,7 +13,7 @@ export interface Setup {
   imageErrors: Map<string, string>;
   models: Map<string, ResolvedModel>;
   modelErrors: Map<string, string>;
-  modelRecords: Record<string, unknown>[];
+  modelRecords: (ManifestModel | ManifestModelError)[];
   /** Architecture pre-flight per cuda image (imageKey), filled before the first trial. */
   arch: Map<string, ImageArchVerdict>;
 }
@@ -96,7 +97,7 @@ function reasonOf(error: unknown): string {
   return error instanceof GreenrtError ? describeError(error) : error instanceof Error ? error.message : String(error);
 }
 
-function modelRecord(m: ResolvedModel): Record<string, unknown> {
+function modelRecord(m: ResolvedModel): ManifestModel {
   return {
     model: m.model,
     source: m.source,

@@ -1,3 +1,4 @@
+import type { ManifestBaseline } from '../contracts/index.js';
 import { windowSeconds } from './energy-math.js';
 import type { Baseline, BaselineDomain, Recorded } from './types.js';
 import { readingForSeries, whyUnavailable } from './window-energy.js';
@@ -36,7 +37,7 @@ export function baselineFromRecorded(recorded: Recorded): Baseline {
 }
 
 /** The JSON record of a baseline for the run manifest (power.baseline). */
-export function baselineRecord(b: Baseline): Record<string, unknown> {
+export function baselineRecord(b: Baseline): ManifestBaseline {
   return {
     startNs: b.startNs.toString(),
     endNs: b.endNs.toString(),
@@ -46,17 +47,17 @@ export function baselineRecord(b: Baseline): Record<string, unknown> {
   };
 }
 
-/** Rebuilds a baseline from its manifest record (on resume); the samples are not kept. */
-export function baselineFromRecord(record: Record<string, unknown>): Baseline | null {
-  if (typeof record.startNs !== 'string' || typeof record.endNs !== 'string' || !Array.isArray(record.domains)) return null;
+/** Rebuilds a baseline from its (schema-checked) manifest record on resume; null when none was measured. The samples are not kept. */
+export function baselineFromRecord(record: ManifestBaseline): Baseline | null {
+  if (record.startNs === undefined || record.endNs === undefined) return null;
   const startNs = BigInt(record.startNs);
   const endNs = BigInt(record.endNs);
   return {
     startNs,
     endNs,
-    durationMs: Number(record.durationMs),
-    domains: record.domains as BaselineDomain[],
-    reason: typeof record.reason === 'string' ? record.reason : null,
+    durationMs: record.durationMs,
+    domains: record.domains,
+    reason: record.reason,
     recorded: { trialId: 'baseline', startNs, endNs, series: [], unavailable: [], gpuState: [] },
   };
 }

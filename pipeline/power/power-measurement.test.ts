@@ -21,12 +21,15 @@ describe('PowerMeasurement (the orchestrator-facing port)', () => {
     const sources = await m.describeSources();
     expect(sources.map((s) => [s.source, s.available])).toEqual([['nvml', true], ['rapl', false]]);
     expect(JSON.parse(JSON.stringify(sources))).toEqual(sources); // JSON-safe for the manifest
+    // Exactly the manifest's closed records (an extra field would make the manifest write fail).
+    for (const s of sources) expect(contracts.check(`${SchemaId.runManifest}#/$defs/powerSource`, s)).toEqual([]);
 
     const baselineP = m.measureBaseline();
     await clock.advance(1000);
     const baseline = await baselineP;
     expect(baseline).toMatchObject({ startNs: '1000000000000', endNs: '1001000000000', durationMs: 1000, domains: [{ domain: 'gpu:0', powerW: 50, provenance: 'counter' }] });
     expect(m.baselineTrace('run-1')?.trialId).toBe('baseline');
+    expect(contracts.check(`${SchemaId.runManifest}#/$defs/baseline`, baseline)).toEqual([]);
 
     const coolP = m.waitForCooldown();
     await clock.advance(2000);
@@ -63,6 +66,7 @@ describe('doctor', () => {
     const clock = new ManualClock();
     const statuses = await probePowerSources({ clock, nvml: missingNvmlLoader(), smi: new FakeNvidiaSmi(clock, { missing: true }), powercapRoot: '/nonexistent', hwmonRoot: null });
     const text = formatPowerDoctor(statuses);
+    for (const s of statuses) expect(contracts.check(`${SchemaId.runManifest}#/$defs/powerSource`, s)).toEqual([]);
     expect(text).toContain('[FAIL] nvml');
     expect(text).toContain('why: libnvidia-ml.so.1 not found');
     expect(text).toContain('[FAIL] nvidia-smi');

@@ -1,4 +1,4 @@
-import type { PowerTrace, TrialResult } from '../contracts/index.js';
+import type { ManifestBaseline, ManifestPowerSource, PowerTrace, TrialResult } from '../contracts/index.js';
 import type { ExperimentSpec } from '../config/index.js';
 import { baselineFromRecord, baselineRecord } from './baseline.js';
 import { createPowerMonitor, type PowerDeps } from './create-sources.js';
@@ -33,7 +33,7 @@ export class PowerMeasurement {
     return new PowerMeasurement(monitor, settings);
   }
 
-  async describeSources(): Promise<Record<string, unknown>[]> {
+  async describeSources(): Promise<ManifestPowerSource[]> {
     return (await this.monitor.probe()).map((s) => ({ ...s }));
   }
 
@@ -42,7 +42,7 @@ export class PowerMeasurement {
   }
 
   /** Measures the idle baseline (power.baselineS); a manifest record, also when skipped. */
-  async measureBaseline(signal?: AbortSignal): Promise<Record<string, unknown>> {
+  async measureBaseline(signal?: AbortSignal): Promise<ManifestBaseline> {
     const seconds = this.settings.baselineS;
     if (seconds <= 0) return { durationMs: 0, domains: [], reason: 'power.baselineS is 0: no idle baseline, net energy unavailable' };
     if (!this.canMeasure()) return { durationMs: 0, domains: [], reason: 'no power source works: no idle baseline' };
@@ -56,7 +56,7 @@ export class PowerMeasurement {
   }
 
   /** On resume: reuse the baseline recorded in the manifest instead of measuring a new one. */
-  restoreBaseline(record: Record<string, unknown> | null): void {
+  restoreBaseline(record: ManifestBaseline | null): void {
     this.monitor.baseline = record ? baselineFromRecord(record) : null;
   }
 

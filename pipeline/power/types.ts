@@ -1,4 +1,4 @@
-import type { GpuState } from '../contracts/index.js';
+import type { GpuState, ManifestBaseline, ManifestPowerDomain, ManifestPowerSource } from '../contracts/index.js';
 
 /** A power source as named in experiment files (`power.sources`). */
 export type PowerSourceName = 'nvml' | 'nvidia-smi' | 'rapl' | 'none';
@@ -8,54 +8,18 @@ export type SampledSourceName = Exclude<PowerSourceName, 'none'>;
 /** How a domain's power is sampled. averagePowerW is smoothed by the sensor and is never integrated as instant. */
 export type PowerQuantity = 'instantPowerW' | 'averagePowerW';
 
-/** An energy counter of one domain. */
-export interface CounterInfo {
-  /** Smallest step of the counter as read, J (NVML: 1 mJ; RAPL sysfs: 1 µJ, hardware unit ~15-61 µJ). */
-  resolutionJ: number;
-  /** How often the hardware updates the counter, ms (null until detected). */
-  updatePeriodMs: number | null;
-  /** True when updatePeriodMs is only an upper bound (the counter changed on every read). */
-  updatePeriodIsUpperBound: boolean;
-  /** Assumed relative accuracy of the energy (ratio, e.g. 0.05 = ±5 %). */
-  accuracyRel: number;
-}
-
-/** A power reading of one domain. */
-export interface PowerInfo {
-  quantity: PowerQuantity;
-  /** For averagePowerW: the sensor's averaging window, ms (null if unknown). */
-  averagingWindowMs: number | null;
-  /** Assumed relative accuracy of one power reading (ratio). */
-  accuracyRel: number;
-}
-
-/** One thing a source measures. JSON-safe (it goes into the run manifest). */
-export interface DomainInfo {
-  source: SampledSourceName;
-  /** 'gpu:0', 'package-0', 'dram-0'. */
-  domain: string;
-  /** Distinct physical hardware, for totals: two sources measuring 'gpu:0' are the same GPU. */
-  hardware: string;
-  counter: CounterInfo | null;
-  power: PowerInfo | null;
-  /** Whether the domain reports a temperature (GPUs), used by the cool-down gate. */
-  temperature: boolean;
-  /** Human detail: device name, zone path. */
-  label: string;
-}
-
-/** What `probe()` found for one configured source. JSON-safe. */
-export interface SourceStatus {
-  source: PowerSourceName;
-  available: boolean;
-  domains: DomainInfo[];
-  /** Why the source (or part of it) does not work; null when it fully works. */
-  reason: string | null;
-  /** How to fix it; null when nothing to fix. */
-  fix: string | null;
-  /** Driver version, device names, zone paths. */
-  detail: string | null;
-}
+/**
+ * One thing a source measures: 'gpu:0', 'package-0', 'dram-0', with its counter and power reading.
+ * This and `SourceStatus` are the run manifest's records (`power.sources[]` in
+ * schemas/run-manifest.schema.json), so they are the generated types. JSON-safe.
+ */
+export type DomainInfo = ManifestPowerDomain;
+/** An energy counter of one domain (resolution, update period, accuracy). */
+export type CounterInfo = NonNullable<DomainInfo['counter']>;
+/** A power reading of one domain (instant or sensor-averaged, accuracy). */
+export type PowerInfo = NonNullable<DomainInfo['power']>;
+/** What `probe()` found for one configured source: available or not, why, and how to fix it. */
+export type SourceStatus = ManifestPowerSource;
 
 /** A timestamped value: `tNs` is CLOCK_MONOTONIC ns, `v` in the series' unit. */
 export interface TimedValue {
@@ -95,17 +59,8 @@ export interface Recorded {
   gpuState: GpuState[];
 }
 
-/** Idle power of one domain. */
-export interface BaselineDomain {
-  source: SampledSourceName;
-  domain: string;
-  hardware: string;
-  /** Mean idle power, W (null when it could not be measured). */
-  powerW: number | null;
-  provenance: 'counter' | 'integrated' | 'estimated' | 'unavailable';
-  /** Mean idle temperature, °C (GPUs; null otherwise). */
-  temperatureC: number | null;
-}
+/** Idle power of one domain (an entry of the manifest's `power.baseline.domains`). */
+export type BaselineDomain = ManifestBaseline['domains'][number];
 
 /** The idle baseline measured before the run. */
 export interface Baseline {

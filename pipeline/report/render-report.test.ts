@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { summarizeTrials, type ClaimResult } from '../analysis/index.js';
-import { fakeManifest, fakeStudyResults, fakeTrialResult } from '../testing/trial-results.js';
+import { fakeManifest, fakeModelRecord, fakeSourceStatus, fakeStudyResults, fakeTrialResult } from '../testing/trial-results.js';
 import { REPORT_SECTIONS, renderReportHtml, renderReportMarkdown, type ReportInput } from './render-report.js';
 import { inlineHtml, plain } from './report-document.js';
 
@@ -89,8 +89,8 @@ describe('renderReportMarkdown', () => {
     ];
     const manifest = fakeManifest(results, {
       status: 'interrupted', statusReason: 'stopped by the user (SIGINT/SIGTERM)',
-      power: { sources: [{ source: 'rapl', available: false, reason: 'energy_uj is not readable', fix: 'Run as root.' }], baseline: null },
-      models: [{ model: 'resnet50', source: 'tensorflow', conversion: { maxAbsDiff: 0.02, tolerance: 0.001, argmaxAgreement: 0.97, withinTolerance: false } }],
+      power: { sources: [fakeSourceStatus({ source: 'rapl', available: false, reason: 'energy_uj is not readable', fix: 'Run as root.' })], baseline: null },
+      models: [fakeModelRecord({ model: 'resnet50', source: 'tensorflow', conversion: { maxAbsDiff: 0.02, tolerance: 0.001, argmaxAgreement: 0.97, withinTolerance: false } })],
       greenrt: { version: '0.1.0', gitCommit: 'abc', gitDirty: true },
     });
     manifest.plan.trialCount = results.length + 5;

@@ -80,7 +80,7 @@ function runFacts(m: RunManifest): string[][] {
   const h = m.host;
   const gpus = (h.gpus ?? []).map((g) => String((g as { name?: unknown }).name ?? JSON.stringify(g)));
   const docker = h.docker ? String((h.docker as Record<string, unknown>).version ?? (h.docker as Record<string, unknown>).serverVersion ?? 'yes') : null;
-  const images = (m.images as { tag?: string; id?: string }[]).map((i) => code(i.tag ?? i.id ?? '?'));
+  const images = m.images.map((i) => code(i.tag));
   const p = m.progress;
   const commit = m.greenrt.gitCommit ? `${code(m.greenrt.gitCommit.slice(0, 12))}${m.greenrt.gitDirty ? ' (uncommitted changes)' : ''}` : 'not a git checkout';
   return [
@@ -94,7 +94,7 @@ function runFacts(m: RunManifest): string[][] {
     ['Software', `Node ${plain(h.node)}${h.onnxruntimeNode ? `, onnxruntime-node ${plain(h.onnxruntimeNode)}` : ''}${docker ? `, Docker ${plain(docker)}` : ''}`],
     ['Images', images.length ? images.join(', ') : 'none (embedded or process runner)'],
     ['greenrt', `${plain(m.greenrt.version)}, commit ${commit}`],
-    ['Power sources', (m.power.sources as { source?: string; available?: boolean }[]).map((s) => `${s.source ?? '?'}: ${s.available ? 'available' : 'unavailable'}`).join(', ') || 'none configured'],
+    ['Power sources', m.power.sources.map((s) => `${s.source}: ${s.available ? 'available' : 'unavailable'}`).join(', ') || 'none configured'],
   ];
 }
 

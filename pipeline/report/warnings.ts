@@ -48,12 +48,12 @@ function runWarnings(m: RunManifest, results: readonly TrialResult[]): ReportWar
 
 function energyWarnings(m: RunManifest, s: RunSummary, results: readonly TrialResult[]): ReportWarning[] {
   const out: ReportWarning[] = [];
-  for (const src of m.power.sources as { source?: string; available?: boolean; reason?: string | null; fix?: string | null }[]) {
+  for (const src of m.power.sources) {
     if (src.available && !src.reason) continue;
     const what = src.available ? 'works only in part' : 'is unavailable';
-    out.push({ topic: 'energy', text: `Power source ${code(String(src.source ?? '?'))} ${what}: ${plain(src.reason ?? 'no reason recorded')}.${src.fix ? ` Fix: ${plain(src.fix)}` : ''}` });
+    out.push({ topic: 'energy', text: `Power source ${code(src.source)} ${what}: ${plain(src.reason ?? 'no reason recorded')}.${src.fix ? ` Fix: ${plain(src.fix)}` : ''}` });
   }
-  const baseline = m.power.baseline as { reason?: string | null } | null | undefined;
+  const baseline = m.power.baseline;
   if (!baseline) out.push({ topic: 'energy', text: 'No idle baseline was measured, so net (idle-subtracted) energy is unavailable; energy claims on net energy are inconclusive.' });
   else if (baseline.reason) out.push({ topic: 'energy', text: `Idle baseline incomplete: ${plain(baseline.reason)}.` });
   const measured = s.configurations.filter((c) => c.trials.ok > 0);
@@ -103,11 +103,13 @@ function validityWarnings(results: readonly TrialResult[]): ReportWarning[] {
 
 function conversionWarnings(m: RunManifest, results: readonly TrialResult[]): ReportWarning[] {
   const out: ReportWarning[] = [];
-  type Rec = { model?: string; source?: string; error?: string; conversion?: { maxAbsDiff: number; tolerance: number; argmaxAgreement: number; withinTolerance: boolean } | null };
   const seen = new Set<string>();
-  for (const rec of m.models as Rec[]) {
-    const name = `${rec.model ?? '?'} from ${rec.source ?? '?'}`;
-    if (rec.error) out.push({ topic: 'conversion', text: `Model ${code(name)} could not be prepared: ${plain(rec.error)}.` });
+  for (const rec of m.models) {
+    const name = `${rec.model} from ${rec.source}`;
+    if ('error' in rec) {
+      out.push({ topic: 'conversion', text: `Model ${code(name)} could not be prepared: ${plain(rec.error)}.` });
+      continue;
+    }
     if (rec.conversion && !rec.conversion.withinTolerance) {
       seen.add(name);
       const c = rec.conversion;

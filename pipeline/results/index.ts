@@ -8,3 +8,4 @@ export * from './atomic-write.js';
 export * from './run-store.js';
 export * from './verify-run.js';
 export * from './refuse-damaged-run.js';
+export * from './run-files.js';

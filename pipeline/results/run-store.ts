@@ -1,12 +1,13 @@
 import { readFile, readdir, unlink, mkdir } from 'node:fs/promises';
 import { join, resolve, sep } from 'node:path';
-import { type Contracts, SchemaId, type RunManifest, type TrialResult, type PowerTrace } from '../contracts/index.js';
+import { type Contracts, SchemaId, type RunManifest, type RunSummaryFile, type TrialResult, type PowerTrace } from '../contracts/index.js';
 import { EnvironmentError, InputError, sha256Hex } from '../core/index.js';
 import { describeWriteError, ensureFolder, writeFileAtomic } from './atomic-write.js';
 
 /**
  * One run's folder, artifacts/<runId>/:
- *   manifest.json, trials/<trialId>.json, traces/<trialId>.json, run.log, report.md, results.csv.
+ *   manifest.json, trials/<trialId>.json, traces/<trialId>.json, summary.json, run.log, report.md,
+ *   report.html, results.csv, plots/ (every file and its schema: run-files.ts).
  * Every file with a schema is validated before it is written; every write is atomic.
  */
 export class RunStore {
@@ -112,6 +113,11 @@ export class RunStore {
     await this.writeJson(SchemaId.trialResult, join('trials', `${result.trialId}.json`), result);
   }
 
+  /** summary.json: the report's statistics, claim verdicts and warnings (schemas/run-summary.schema.json). */
+  async writeSummary(summary: RunSummaryFile): Promise<void> {
+    await this.writeJson(SchemaId.runSummary, 'summary.json', summary);
+  }
+
   async writeTrace(trace: PowerTrace): Promise<string> {
     const rel = join('traces', `${trace.trialId}.json`);
     await this.writeJson(SchemaId.powerTrace, rel, trace);
@@ -145,7 +151,7 @@ export class RunStore {
 
   private async writeJson(schemaId: string, relPath: string, data: unknown, record = true): Promise<void> {
     const file = this.path(relPath);
-    this.contracts.assert(schemaId, data, file);
+    this.contracts.assert(schemaId, data, file, `greenrt built data for ${relPath} that does not match its schema (schemas/${schemaId.split('/').pop()}): a bug in greenrt; nothing was written. Report it with the run folder.`);
     const text = `${JSON.stringify(data, null, 2)}\n`;
     await writeFileAtomic(file, text);
     // Recorded only once the file is whole on disk.

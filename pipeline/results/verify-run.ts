@@ -2,6 +2,7 @@ import { lstat, readdir, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { SchemaId, type Contracts, type RunManifest, type TrialResult } from '../contracts/index.js';
 import { describeKind, escapeText, InputError, InputFileProblem, nestsDeeperThan, readInputFile, sha256Hex } from '../core/index.js';
+import { runFileSchema } from './run-files.js';
 import { maxJsonDepth, trialFileProblems } from './verify-trial.js';
 
 /** Largest manifest, trial result or trace greenrt reads back, bytes. */
@@ -118,6 +119,11 @@ export async function verifyRunFolder(dir: string, contracts: Contracts): Promis
     if (!bytes) continue;
     out.hashedFiles++;
     if (sha256Hex(bytes) !== want) damage(rel, 'changed since greenrt wrote it (its SHA-256 differs from the one recorded in manifest.json)', part);
+    else {
+      // Unchanged since written, and checked then; checked again here, so that an older greenrt's file or a schema change is named.
+      const problem = schemaProblem(rel, bytes, contracts);
+      if (problem) damage(rel, problem, part);
+    }
   }
 
   // Progress: the manifest's counts against the recorded trial files.
@@ -161,6 +167,23 @@ async function readManifestFile(runDir: string, contracts: Contracts, damage: (f
     return null;
   }
   return data as RunManifest;
+}
+
+/** Why a run folder JSON file with a schema (run-files.ts) does not match it, or null (also for files without one). */
+function schemaProblem(rel: string, bytes: Buffer, contracts: Contracts): string | null {
+  const schema = runFileSchema(rel);
+  if (!schema || !rel.endsWith('.json')) return null;
+  let data: unknown;
+  try {
+    data = JSON.parse(bytes.toString('utf8'));
+  } catch (error) {
+    return `is not valid JSON (${escapeText((error as Error).message, 120)})`;
+  }
+  if (nestsDeeperThan(data, maxJsonDepth)) return `nests deeper than ${maxJsonDepth} levels`;
+  const problems = contracts.check(schema, data);
+  if (problems.length === 0) return null;
+  const shown = problems.slice(0, 3).map((p) => `${escapeText(p.path || '/', 80)} ${p.message}`).join('; ');
+  return `does not match its schema (schemas/${schema.split('/').pop()}): ${shown}${problems.length > 3 ? `; and ${problems.length - 3} more` : ''}`;
 }
 
 /** A run file's bytes, if it is a regular file (not a link, pipe or device) of a sane size. */

@@ -3,7 +3,7 @@
  * invented (seeded, shaped like an RTX-class GPU run: GPU ~150-200 W, CPU package ~30 W), never
  * measured. Every object validates against schemas/ (a test checks it).
  */
-import type { Contracts, RunManifest, TrialConfig, TrialResult } from '../contracts/index.js';
+import type { Contracts, ManifestImage, ManifestModel, ManifestPowerSource, RunManifest, TrialConfig, TrialResult } from '../contracts/index.js';
 import { mulberry32 } from '../plan/prng.js';
 import { RunStore } from '../results/index.js';
 
@@ -187,7 +187,13 @@ export function fakeManifest(results: TrialResult[], overrides: Partial<RunManif
         { source: 'nvml', available: true, domains: [], reason: null, fix: null, detail: 'driver 550.54' },
         { source: 'rapl', available: true, domains: [], reason: null, fix: null, detail: 'intel-rapl:0' },
       ],
-      baseline: { durationMs: 60000, domains: [{ source: 'nvml', domain: 'gpu:0', powerW: GPU_BASELINE_W }, { source: 'rapl', domain: 'package-0', powerW: CPU_BASELINE_W }], reason: null },
+      baseline: {
+        startNs: '1000000000', endNs: '61000000000', durationMs: 60000, reason: null,
+        domains: [
+          { source: 'nvml', domain: 'gpu:0', hardware: 'gpu:0', powerW: GPU_BASELINE_W, provenance: 'counter', temperatureC: 38 },
+          { source: 'rapl', domain: 'package-0', hardware: 'package-0', powerW: CPU_BASELINE_W, provenance: 'counter', temperatureC: null },
+        ],
+      },
     },
     progress: { total: results.length, ok: count('ok'), failed: count('failed'), invalid: count('invalid'), pending: 0 },
     ...overrides,
@@ -207,4 +213,26 @@ export async function writeFakeRun(
   for (const r of mine) await store.writeTrialResult(r);
   await store.writeManifest(fakeManifest(mine, { runId, ...overrides }));
   return store.runDir;
+}
+
+/** A FAKE manifest image record (a locally built cpu image, not described) with `overrides`. */
+export function fakeImageRecord(overrides: Partial<ManifestImage> = {}): ManifestImage {
+  return {
+    runtime: 'pytorch', flavour: 'cpu', tag: 'greenrt/pytorch:cpu-000000000000', imageId: `sha256:${'0'.repeat(64)}`, repoDigests: [],
+    sizeBytes: 0, created: '2026-01-01T12:00:00Z', contextHash: '0'.repeat(64), buildArgs: {}, baseImage: null, baseImageId: null,
+    built: false, durationMs: 0, description: null, ...overrides,
+  };
+}
+
+/** A FAKE manifest model record (a prepared model, conversion not checked) with `overrides`. */
+export function fakeModelRecord(overrides: Partial<ManifestModel> = {}): ManifestModel {
+  return {
+    model: 'resnet50', source: 'pytorch', dir: '/fake/model', onnxFile: '/fake/model/model.onnx', sha256: 'a'.repeat(64), prebuilt: false,
+    cacheHit: true, conversion: null, conversionNote: null, exporter: null, environment: null, files: null, ...overrides,
+  };
+}
+
+/** A FAKE power source status (available, no domains) with `overrides`. */
+export function fakeSourceStatus(overrides: Partial<ManifestPowerSource> = {}): ManifestPowerSource {
+  return { source: 'rapl', available: true, domains: [], reason: null, fix: null, detail: null, ...overrides };
 }

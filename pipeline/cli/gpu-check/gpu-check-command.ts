@@ -1,8 +1,9 @@
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import type { RunManifest, TrialResult } from '../../contracts/index.js';
+import { Contracts, SchemaId, type GpuCheckFile } from '../../contracts/index.js';
 import { EnvironmentError, ExitCode } from '../../core/index.js';
 import { runExperiment } from '../../orchestrate/index.js';
+import { refuseDamagedRun, verifyRunFolder, writeFileAtomic } from '../../results/index.js';
 import { createRunDependencies } from '../dependencies.js';
 import { createProgress } from '../progress.js';
 import { checkGpuHost, formatParts, realProbes, type HostProbes } from './requirements.js';
@@ -63,17 +64,16 @@ export async function gpuCheckCommand(options: GpuCheckOptions): Promise<number>
     confirmed: true,
     signal: new AbortController().signal,
   });
-  const manifest = JSON.parse(readFileSync(join(outcome.runDir, 'manifest.json'), 'utf8')) as RunManifest;
-  const trials = manifest.plan.trialIds.flatMap((id) => {
-    try {
-      return [JSON.parse(readFileSync(join(outcome.runDir, 'trials', `${id}.json`), 'utf8')) as TrialResult];
-    } catch {
-      return [];
-    }
-  });
-  const report = gpuCheckReport(manifest, trials);
-  writeFileSync(join(outcome.runDir, 'gpu-check.txt'), `${formatParts(host.parts)}\n\n${report.text}\n`);
-  writeFileSync(join(outcome.runDir, 'gpu-check.json'), `${JSON.stringify({ host: host.parts, inventory: host.inventory, ...report.json }, null, 2)}\n`);
+  // Read back through the same checks as `greenrt verify` (schemas, plan, hashes): trials without a result are left out.
+  const contracts = new Contracts();
+  const check = await verifyRunFolder(outcome.runDir, contracts);
+  refuseDamagedRun(check, 'gpu-check');
+  const report = gpuCheckReport(check.manifest, check.results);
+  await writeFileAtomic(join(outcome.runDir, 'gpu-check.txt'), `${formatParts(host.parts)}\n\n${report.text}\n`);
+  const jsonFile = join(outcome.runDir, 'gpu-check.json');
+  const data: GpuCheckFile = { host: host.parts, inventory: host.inventory, ...report.json };
+  contracts.assert(SchemaId.gpuCheck, data, jsonFile, 'greenrt built a gpu-check.json that does not match schemas/gpu-check.schema.json: a bug in greenrt (nothing was written); report it with the run folder.');
+  await writeFileAtomic(jsonFile, `${JSON.stringify(data, null, 2)}\n`);
   process.stdout.write(`${report.text}\nWritten: ${join(outcome.runDir, 'gpu-check.txt')} and gpu-check.json\n`);
   return report.json.allPass ? ExitCode.ok : outcome.exitCode === ExitCode.ok ? ExitCode.trialsFailed : outcome.exitCode;
 }

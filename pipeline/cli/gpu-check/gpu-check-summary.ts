@@ -1,4 +1,4 @@
-import type { RunManifest, TrialResult } from '../../contracts/index.js';
+import type { GpuCheckFile, RunManifest, TrialResult } from '../../contracts/index.js';
 import { defaultMeasurementRules as R } from '../../power/index.js';
 
 /** One measurement rule on one trial: the value seen, the limit, pass or fail. */
@@ -37,18 +37,17 @@ export function evaluateRules(t: TrialResult, requestedHz: number): RuleCheck[] 
   return checks;
 }
 
-type Domain = { source?: string; domain?: string; counter?: { updatePeriodMs: number | null; updatePeriodIsUpperBound?: boolean } | null; label?: string };
 
 /** The figures `greenrt doctor --measure` prints and writes, from a finished run folder. */
-export function gpuCheckReport(manifest: RunManifest, trials: TrialResult[]): { text: string; json: Record<string, unknown> } {
+export function gpuCheckReport(manifest: RunManifest, trials: TrialResult[]): { text: string; json: Omit<GpuCheckFile, 'host' | 'inventory'> } {
   const requestedHz = manifest.experiment.spec.power?.sampleHz ?? 10;
   const lines: string[] = [`GPU acceptance check ${manifest.runId}`];
-  const sources = manifest.power.sources as { source: string; available: boolean; domains: Domain[]; reason: string | null }[];
+  const sources = manifest.power.sources;
   lines.push('Power sources:');
-  for (const s of sources) lines.push(`  ${s.source}: ${s.available ? s.domains.map((d) => d.label ?? d.domain).join('; ') : `unavailable (${s.reason})`}`);
-  const counters = sources.flatMap((s) => s.domains.filter((d) => d.counter).map((d) => ({ source: s.source, domain: d.domain, updatePeriodMs: d.counter!.updatePeriodMs, upperBound: d.counter!.updatePeriodIsUpperBound ?? false })));
+  for (const s of sources) lines.push(`  ${s.source}: ${s.available ? s.domains.map((d) => d.label || d.domain).join('; ') : `unavailable (${s.reason})`}`);
+  const counters = sources.flatMap((s) => s.domains.filter((d) => d.counter).map((d) => ({ source: s.source, domain: d.domain, updatePeriodMs: d.counter!.updatePeriodMs, upperBound: d.counter!.updatePeriodIsUpperBound })));
   for (const c of counters) lines.push(`  ${c.source} ${c.domain} energy counter update period: ${c.updatePeriodMs === null ? 'not detected' : `${c.upperBound ? '<= ' : '~'}${c.updatePeriodMs.toFixed(1)} ms`}`);
-  const baseline = manifest.power.baseline as { durationMs?: number; domains?: { source: string; domain: string; powerW: number | null; provenance: string }[]; reason?: string | null } | null;
+  const baseline = manifest.power.baseline;
   lines.push(`Idle (${((baseline?.durationMs ?? 0) / 1000).toFixed(0)} s):`);
   for (const d of baseline?.domains ?? []) lines.push(`  ${d.source} ${d.domain}: ${d.powerW === null ? 'unavailable' : `${d.powerW.toFixed(1)} W`} (${d.provenance})`);
   if (baseline?.reason) lines.push(`  note: ${baseline.reason}`);
