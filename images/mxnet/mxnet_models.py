@@ -97,8 +97,9 @@ def _bert(weights: str, ctx: Any) -> tuple[Any, bool]:
     return model, False
 
 
-def build_model(model: str, weights: str, seed: int, ctx: Any) -> Any:
-    """An initialised, hybridized Gluon block (static_alloc/static_shape: MXNet's fastest inference mode)."""
+def build_model(model: str, weights: str, seed: int, ctx: Any, hybridize: bool = True) -> Any:
+    """An initialised Gluon block, hybridized (static_alloc/static_shape: MXNet's fastest inference mode) unless
+    hybridize=False (the imperative mode)."""
     mx.random.seed(seed)
     if model == BERT_MODEL:
         bert, ready = _bert(weights, ctx)
@@ -121,7 +122,8 @@ def build_model(model: str, weights: str, seed: int, ctx: Any) -> Any:
     else:
         raise ValueError(f"model {model!r} is unknown: use one of {(*IMAGE_MODELS, BERT_MODEL)}")
     net.initialize(init, ctx=ctx, force_reinit=False)  # pretrained parameters are already set and stay
-    net.hybridize(static_alloc=True, static_shape=True)
+    if hybridize:
+        net.hybridize(static_alloc=True, static_shape=True)
     return net
 
 
@@ -185,3 +187,27 @@ def to_device(arrays: dict[str, np.ndarray], ctx: Any) -> list[Any]:
     for t in tensors:
         t.wait_to_read()
     return tensors
+
+
+def load_imperative(model: str, model_dir: Path, ctx: Any) -> Any:
+    """The imperative mode's block: the Gluon network rebuilt from its definition, NOT hybridized (each operator
+    dispatched from Python), with the prepared parameters set by name. A SymbolBlock cannot serve: it always runs
+    its graph as a cached op, hybridized or not."""
+    native = native_dir_of(model_dir)
+    meta_path = native / META_FILE
+    if not meta_path.is_file():
+        raise FileNotFoundError(f"no MXNet model in {model_dir}: {META_FILE} is missing (run prepare first)")
+    meta = json.loads(meta_path.read_text(encoding="utf-8"))
+    if meta.get("model") != model:
+        raise ValueError(f"{model_dir} holds {meta.get('model')!r}, but the trial asks for {model!r}")
+    saved = {k.split(":", 1)[1] if k[:4] in ("arg:", "aux:") else k: v
+             for k, v in mx.nd.load(str(native / f"{PREFIX}-{EPOCH:04d}.params")).items()}
+    net = build_model(model, "random", 0, ctx, hybridize=False)
+    params = net.collect_params()
+    if set(params.keys()) != set(saved):
+        missing, extra = sorted(set(params.keys()) - set(saved)), sorted(set(saved) - set(params.keys()))
+        raise ValueError(f"the rebuilt Gluon {model} and the prepared parameters differ: {len(missing)} missing "
+                         f"(e.g. {missing[:2]}), {len(extra)} extra (e.g. {extra[:2]}); re-prepare the model")
+    for name, param in params.items():
+        param.set_data(saved[name].as_in_context(ctx))
+    return net

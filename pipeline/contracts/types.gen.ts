@@ -64,6 +64,35 @@ export interface Catalogue {
      * Other names users type, for 'did you mean' hints.
      */
     aliases: string[];
+    /**
+     * Execution modes (how the framework is invoked), a plan dimension like provider and batch size. Exactly one is the default: what the runtime did before modes existed, so an experiment that names no mode keeps its meaning (and its trial ids). Absent: the runtime has no modes (ONNX runtimes).
+     *
+     * @minItems 1
+     */
+    modes?: {
+      /**
+       * Identifier used in experiments, trial ids and results (unique across runtimes).
+       */
+      name: string;
+      /**
+       * Display name.
+       */
+      label: string;
+      /**
+       * The runtime's default mode (exactly one per runtime).
+       */
+      default?: boolean;
+      /**
+       * What the adapter calls for one inference in this mode.
+       */
+      description: string;
+      /**
+       * Image flavour -> why this mode cannot run in that image; the plan refuses the combination with this reason.
+       */
+      refused?: {
+        [k: string]: string;
+      };
+    }[];
   }[];
   /**
    * Models, in report order. Each framework runtime's preparer builds every model.
@@ -137,6 +166,11 @@ export type ProviderName = 'cpu' | 'cuda' | 'tensorrt';
  * A framework that defines models and exports them to ONNX.
  */
 export type FrameworkName = 'pytorch' | 'tensorflow' | 'mxnet';
+/**
+ * An execution mode of a framework runtime (catalogue/catalogue.json lists each runtime's modes).
+ */
+export type ModeName =
+  'eager' | 'torchscript' | 'compile' | 'keras-predict' | 'keras-call' | 'function' | 'imperative' | 'hybridized';
 /**
  * A model of the study.
  */
@@ -246,6 +280,12 @@ export interface RuntimeEntry {
    * @minItems 1
    */
   sources?: FrameworkName[];
+  /**
+   * For framework runtimes: the execution modes to measure (how the framework is invoked: e.g. tensorflow keras-predict, keras-call, function). Default: the runtime's default mode only (its behaviour before modes existed). Not allowed on ONNX runtimes.
+   *
+   * @minItems 1
+   */
+  modes?: ModeName[];
 }
 export interface PrebuiltModel {
   model: ModelName;
@@ -1122,6 +1162,14 @@ export interface RuntimeEntry {
    * @minItems 1
    */
   sources?: ('pytorch' | 'tensorflow' | 'mxnet')[];
+  /**
+   * For framework runtimes: the execution modes to measure (how the framework is invoked: e.g. tensorflow keras-predict, keras-call, function). Default: the runtime's default mode only (its behaviour before modes existed). Not allowed on ONNX runtimes.
+   *
+   * @minItems 1
+   */
+  modes?: (
+    'eager' | 'torchscript' | 'compile' | 'keras-predict' | 'keras-call' | 'function' | 'imperative' | 'hybridized'
+  )[];
 }
 export interface PrebuiltModel {
   /**
@@ -1375,6 +1423,10 @@ export interface TrialOutput {
     packages?: {
       [k: string]: string;
     };
+    /**
+     * Execution mode the adapter ran (framework runtimes; catalogue modes), as it resolved the trial spec's mode.
+     */
+    mode?: string;
   };
 }
 export interface Window {
@@ -1603,6 +1655,11 @@ export interface TrialConfig {
    * Execution provider.
    */
   provider: 'cpu' | 'cuda' | 'tensorrt';
+  /**
+   * Execution mode of a framework runtime; set only when it is not the runtime's default mode (absent: the default, so results from before modes existed keep their meaning).
+   */
+  mode?:
+    'eager' | 'torchscript' | 'compile' | 'keras-predict' | 'keras-call' | 'function' | 'imperative' | 'hybridized';
   /**
    * Samples per inference.
    */
@@ -1835,6 +1892,10 @@ export interface Environment {
   packages?: {
     [k: string]: string;
   };
+  /**
+   * Execution mode the adapter ran (framework runtimes; catalogue modes), as it resolved the trial spec's mode.
+   */
+  mode?: string;
 }
 
 // trial-spec.schema.json
@@ -1866,6 +1927,11 @@ export interface TrialSpec {
    * Execution provider (device).
    */
   provider: 'cpu' | 'cuda' | 'tensorrt';
+  /**
+   * Execution mode of a framework runtime (how the adapter invokes the model); absent: the runtime's default mode. Not set for ONNX runtimes.
+   */
+  mode?:
+    'eager' | 'torchscript' | 'compile' | 'keras-predict' | 'keras-call' | 'function' | 'imperative' | 'hybridized';
   /**
    * Samples per inference.
    */
