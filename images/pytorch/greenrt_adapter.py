@@ -15,9 +15,8 @@ Synchronisation: torch.cuda.synchronize after every inference on CUDA; on CPU ev
 
 from __future__ import annotations
 
-from typing import Any
-
 import shutil
+from typing import Any
 
 import numpy as np
 import torch

@@ -149,7 +149,7 @@ function modeIssues(entry: Obj, name: string, at: string): CombinationIssue[] {
       if (refused) {
         issues.push({
           path: `${at}/modes/${j}`,
-          message: `mode "${mode}" of runtime "${name}" cannot run with provider "${provider}": ${refused}`,
+          message: `mode "${mode}" of runtime "${name}" cannot run with provider "${provider}": ${refused.replace(/\.$/, '')}`,
           hint: `Remove "${mode}" (or provider "${provider}") from this entry; the other modes are ${own.filter((m) => m !== mode).map((m) => `"${m}"`).join(', ')}.`,
         });
       }
