@@ -45,7 +45,7 @@ export function claimFrameworks(claim: Claim): string[] {
 
 /**
  * Per claim that involves a framework runtime, its verdict under each combination of the modes the run has for
- * those frameworks; empty when no involved framework has more than one mode in the run (nothing to explain).
+ * those frameworks; a claim whose frameworks all ran in their default mode only is left out (nothing to explain).
  */
 export function claimsByMode(claims: ClaimSet | readonly Claim[], results: readonly TrialResult[], options: SummaryOptions = {}): ModeClaim[] {
   const list = 'claims' in claims ? claims.claims : claims;
@@ -60,7 +60,8 @@ export function claimsByMode(claims: ClaimSet | readonly Claim[], results: reado
   const out: ModeClaim[] = [];
   for (const claim of list) {
     const frameworks = claimFrameworks(claim).filter((f) => modesRun.has(f));
-    if (frameworks.length === 0 || frameworks.every((f) => modesRun.get(f)!.length < 2)) continue;
+    // Nothing to explain when every framework involved ran in its default mode only (the claims table says it all).
+    if (frameworks.every((f) => modesRun.get(f)!.every((m) => m === defaultMode(f)))) continue;
     const rows: ModeVerdict[] = [];
     for (const modes of combinations(frameworks, modesRun)) {
       const key = JSON.stringify(modes);
