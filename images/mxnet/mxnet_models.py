@@ -101,8 +101,21 @@ def build_model(model: str, weights: str, seed: int, ctx: Any, hybridize: bool =
     """An initialised Gluon block, hybridized (static_alloc/static_shape: MXNet's fastest inference mode) unless
     hybridize=False (the imperative mode)."""
     mx.random.seed(seed)
+    # A fresh name scope: parameter names then do not depend on what the process built before (Gluon numbers
+    # top-level blocks per process: resnetv10_, resnetv11_...), so the imperative mode can set the prepared
+    # parameters by name in any process.
+    with mx.name.NameManager():
+        net, init = _construct(model, weights, ctx)
+    net.initialize(init, ctx=ctx, force_reinit=False)  # pretrained parameters are already set and stay
+    if hybridize:
+        net.hybridize(static_alloc=True, static_shape=True)
+    return net
+
+
+def _construct(model: str, weights: str, ctx: Any) -> tuple[Any, Any]:
+    """(block, initializer for the parameters that pretrained weights did not set)."""
     if model == BERT_MODEL:
-        bert, ready = _bert(weights, ctx)
+        bert, _ = _bert(weights, ctx)
         net = BertWithMask(bert)
         init: Any = mx.init.Normal(0.02)
     elif model in ZOO_NAMES:
@@ -121,10 +134,7 @@ def build_model(model: str, weights: str, seed: int, ctx: Any, hybridize: bool =
         init = mx.init.Xavier(rnd_type="gaussian", factor_type="in", magnitude=2)
     else:
         raise ValueError(f"model {model!r} is unknown: use one of {(*IMAGE_MODELS, BERT_MODEL)}")
-    net.initialize(init, ctx=ctx, force_reinit=False)  # pretrained parameters are already set and stay
-    if hybridize:
-        net.hybridize(static_alloc=True, static_shape=True)
-    return net
+    return net, init
 
 
 def rename_graph_io(symbol_file: Path, model: str) -> None:
