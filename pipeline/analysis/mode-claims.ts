@@ -7,7 +7,7 @@
  */
 
 import type { TrialResult } from '../contracts/index.js';
-import { defaultMode, frameworkNames } from '../catalogue/index.js';
+import { defaultMode, frameworkNames, runtimeModes } from '../catalogue/index.js';
 import type { Claim, ClaimSet } from './claims-file.js';
 import { mergeSelectors } from './claim-selection.js';
 import { evaluateClaims, type Verdict } from './evaluate-claims.js';
@@ -56,6 +56,7 @@ export function claimsByMode(claims: ClaimSet | readonly Claim[], results: reado
     const seen = modesRun.get(t.config.runtime) ?? [];
     if (!seen.includes(mode)) modesRun.set(t.config.runtime, [...seen, mode]);
   }
+  for (const [runtime, modes] of modesRun) modes.sort((a, b) => runtimeModes(runtime).indexOf(a) - runtimeModes(runtime).indexOf(b));
   const cache = new Map<string, Map<string, { verdict: Verdict; reason: string }>>();
   const out: ModeClaim[] = [];
   for (const claim of list) {
@@ -80,7 +81,7 @@ export function claimsByMode(claims: ClaimSet | readonly Claim[], results: reado
   return out;
 }
 
-/** Every assignment of a run mode to each framework (catalogue order of frameworks, run order of modes). */
+/** Every assignment of a run mode to each framework (catalogue order of frameworks and of modes). */
 function combinations(frameworks: string[], modesRun: Map<string, string[]>): Record<string, string>[] {
   let acc: Record<string, string>[] = [{}];
   for (const f of frameworks) acc = acc.flatMap((partial) => modesRun.get(f)!.map((m) => ({ ...partial, [f]: m })));

@@ -73,7 +73,13 @@ function explainBlocks(outcome: ModeClaimsOutcome): Block[] {
   for (const c of outcome.claims) {
     const verdicts = new Set(c.rows.map((r) => r.verdict));
     const changes = verdicts.size > 1 ? 'the verdict **changes with the mode**' : `the same verdict in every combination (${c.rows[0]!.verdict})`;
-    blocks.push({ kind: 'paragraph', text: `${c.finding === null ? '' : `Finding ${c.finding}, `}${code(c.id)}: ${plain(c.text)} (${c.rows.length} combination(s); ${changes})` });
+    const title = `${c.finding === null ? '' : `Finding ${c.finding}, `}${code(c.id)}: ${plain(c.text)} (${c.rows.length} combination(s); ${changes})`;
+    // Inconclusive everywhere for the same reason (e.g. a CPU run against GPU claims): one line, not a table of repeats.
+    if (verdicts.size === 1 && c.rows[0]!.verdict === 'inconclusive' && new Set(c.rows.map((r) => r.reason)).size === 1) {
+      blocks.push({ kind: 'paragraph', text: `${title}. Reason, the same in each: ${plain(shorten(c.rows[0]!.reason))}` });
+      continue;
+    }
+    blocks.push({ kind: 'paragraph', text: title });
     blocks.push({
       kind: 'table',
       header: [...c.frameworks.map((f) => `${f} mode`), 'Verdict', 'Reason'],
@@ -81,9 +87,13 @@ function explainBlocks(outcome: ModeClaimsOutcome): Block[] {
       rows: c.rows.map((r) => [
         ...c.frameworks.map((f) => `${code(r.modes[f]!)}${r.modes[f] === defaultMode(f) ? ' (default)' : ''}`),
         verdictLabel(r.verdict),
-        plain(r.reason.length > 300 ? `${r.reason.slice(0, 299)}…` : r.reason),
+        plain(shorten(r.reason)),
       ]),
     });
   }
   return blocks;
+}
+
+function shorten(text: string): string {
+  return text.length > 300 ? `${text.slice(0, 299)}…` : text;
 }

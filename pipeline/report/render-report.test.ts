@@ -152,3 +152,13 @@ describe('the Execution modes section', () => {
     expect(section(md, 'Execution modes')).toContain('nothing to explain by mode');
   });
 });
+
+describe('Does the mode explain it? with the same inconclusive reason everywhere', () => {
+  it('writes one line instead of a table of identical rows', () => {
+    const rows = ['keras-predict', 'function'].map((m) => ({ modes: { tensorflow: m }, defaults: m === 'function', verdict: 'inconclusive' as const, reason: 'no trials for tensorflow/tensorflow/resnet50/cuda/b1 in this run' }));
+    const md = renderReportMarkdown(input({ modeClaims: { file: 'c.yaml', claims: [{ id: 'tf-slow', finding: 3, text: 'TF is slow.', frameworks: ['tensorflow'], rows }] } }));
+    const modes = section(md, 'Execution modes');
+    expect(modes).toContain('(2 combination(s); the same verdict in every combination (inconclusive)). Reason, the same in each: no trials for tensorflow/tensorflow/resnet50/cuda/b1');
+    expect(modes).not.toContain('| tensorflow mode |');
+  });
+});
