@@ -20,19 +20,20 @@ export function catalogueLists(c) {
     frameworks: c.runtimes.filter((r) => r.kind === 'framework').map((r) => r.name),
     models: c.models.map((m) => m.name),
     providers: c.providers.map((p) => p.name),
+    modes: c.runtimes.flatMap((r) => (r.modes ?? []).map((m) => m.name)),
   };
 }
 
 /** file -> property name (on its own line as `"name": { "enum": [...]`) -> list. */
 const ENUM_TARGETS = {
-  'experiment.schema.json': { runtimeName: 'runtimes', frameworkName: 'frameworks', modelName: 'models', providerName: 'providers' },
+  'experiment.schema.json': { runtimeName: 'runtimes', frameworkName: 'frameworks', modelName: 'models', providerName: 'providers', modeName: 'modes' },
   'claims.schema.json': { selectorRuntime: 'runtimes', selectorSource: 'frameworks', selectorModel: 'models', selectorProvider: 'providers' },
-  'trial-spec.schema.json': { runtime: 'imageRuntimes', source: 'frameworks', model: 'models', provider: 'providers' },
-  'trial-result.schema.json': { runtime: 'runtimes', source: 'frameworks', model: 'models', provider: 'providers' },
+  'trial-spec.schema.json': { runtime: 'imageRuntimes', source: 'frameworks', model: 'models', provider: 'providers', mode: 'modes' },
+  'trial-result.schema.json': { runtime: 'runtimes', source: 'frameworks', model: 'models', provider: 'providers', mode: 'modes' },
   'prepare-spec.schema.json': { framework: 'frameworks', model: 'models' },
   'prepared-model.schema.json': { framework: 'frameworks', model: 'models' },
   'run-manifest.schema.json': { runtime: 'imageRuntimes', model: 'models', source: 'frameworks' },
-  'run-summary.schema.json': { runtime: 'runtimes', source: 'frameworks', model: 'models', provider: 'providers' },
+  'run-summary.schema.json': { runtime: 'runtimes', source: 'frameworks', model: 'models', provider: 'providers', mode: 'modes' },
 };
 
 function withEnums(text, targets, lists, file) {
@@ -65,6 +66,12 @@ FRAMEWORKS = ${tuple(c.runtimes.filter((r) => r.kind === 'framework').map((r) =>
 PROVIDERS = ${tuple(c.providers.map((p) => p.name))}
 RUNTIME_PROVIDERS = {
 ${c.runtimes.map((r) => `    ${JSON.stringify(r.name)}: ${tuple(r.providers)},
+`).join('')}}
+RUNTIME_MODES = {
+${c.runtimes.filter((r) => r.modes).map((r) => `    ${JSON.stringify(r.name)}: ${tuple(r.modes.map((m) => m.name))},
+`).join('')}}
+DEFAULT_MODES = {
+${c.runtimes.filter((r) => r.modes).map((r) => `    ${JSON.stringify(r.name)}: ${JSON.stringify(r.modes.find((m) => m.default).name)},
 `).join('')}}
 IMAGE_MODELS = ${tuple(names('image'))}
 TEXT_MODELS = ${tuple(names('text'))}

@@ -6,6 +6,12 @@ OMP_NUM_THREADS when libmxnet loads; there is no runtime setter. So mxnet is imp
 after OMP_NUM_THREADS is set from spec.threads (a fresh process per trial, as the harness runs it).
 Synchronisation: every MXNet call is asynchronous (the engine queues it, on CPU as on GPU); wait_to_read() on
 each output blocks until the operators behind it have run. No copy to host, as with PyTorch's cuda.synchronize.
+
+Execution modes (catalogue `modes`; the same synchronisation in each):
+  hybridized (default): the exported symbol as a SymbolBlock, hybridize(static_alloc=True, static_shape=True):
+                        the cached graph runs as one call (what greenrt always did).
+  imperative:           the Gluon network rebuilt from its definition (model zoo / GluonNLP) without hybridize(),
+                        the prepared parameters set by name: every operator dispatched from Python.
 """
 
 from __future__ import annotations
@@ -17,7 +23,7 @@ from typing import Any
 
 import numpy as np
 
-from greenrt_harness.adapter import RuntimeEnvironment, TrialSpec
+from greenrt_harness.adapter import RuntimeEnvironment, TrialSpec, resolve_mode
 from greenrt_harness.inputs import model_inputs, package_versions
 
 PACKAGES = ("mxnet", "mxnet-cu112", "gluonnlp", "numpy")
@@ -77,15 +83,18 @@ class MxnetAdapter:
         self.ctx: Any = None
         self.provider = "cpu"
         self.threads: int | None = None
+        self.mode = "hybridized"
 
     def load(self, spec: TrialSpec) -> None:
+        self.mode = resolve_mode(spec)
         configure_threads(spec.threads)
-        from mxnet_models import load_native
+        from mxnet_models import load_imperative, load_native
 
         self.ctx = select_context(spec.provider)
         self.provider = spec.provider
         self.threads = spec.threads
-        self.block = load_native(spec.model, spec.model_dir, self.ctx)
+        load = load_imperative if self.mode == "imperative" else load_native
+        self.block = load(spec.model, spec.model_dir, self.ctx)
 
     def make_inputs(self, spec: TrialSpec, rng: np.random.Generator) -> list[Any]:
         from mxnet_models import to_device
@@ -114,7 +123,8 @@ class MxnetAdapter:
 
         device = gpu_name() if self.provider == "cuda" else "cpu"
         return RuntimeEnvironment(framework="mxnet", framework_version=mx.__version__, device=device,
-                                  providers=[str(self.ctx)], threads=self.threads, packages=package_versions(PACKAGES))
+                                  providers=[str(self.ctx)], threads=self.threads, packages=package_versions(PACKAGES),
+                                  mode=self.mode)
 
 
 def create_adapter() -> MxnetAdapter:

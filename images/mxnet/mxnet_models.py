@@ -97,11 +97,25 @@ def _bert(weights: str, ctx: Any) -> tuple[Any, bool]:
     return model, False
 
 
-def build_model(model: str, weights: str, seed: int, ctx: Any) -> Any:
-    """An initialised, hybridized Gluon block (static_alloc/static_shape: MXNet's fastest inference mode)."""
+def build_model(model: str, weights: str, seed: int, ctx: Any, hybridize: bool = True) -> Any:
+    """An initialised Gluon block, hybridized (static_alloc/static_shape: MXNet's fastest inference mode) unless
+    hybridize=False (the imperative mode)."""
     mx.random.seed(seed)
+    # A fresh name scope: parameter names then do not depend on what the process built before (Gluon numbers
+    # top-level blocks per process: resnetv10_, resnetv11_...), so the imperative mode can set the prepared
+    # parameters by name in any process.
+    with mx.name.NameManager():
+        net, init = _construct(model, weights, ctx)
+    net.initialize(init, ctx=ctx, force_reinit=False)  # pretrained parameters are already set and stay
+    if hybridize:
+        net.hybridize(static_alloc=True, static_shape=True)
+    return net
+
+
+def _construct(model: str, weights: str, ctx: Any) -> tuple[Any, Any]:
+    """(block, initializer for the parameters that pretrained weights did not set)."""
     if model == BERT_MODEL:
-        bert, ready = _bert(weights, ctx)
+        bert, _ = _bert(weights, ctx)
         net = BertWithMask(bert)
         init: Any = mx.init.Normal(0.02)
     elif model in ZOO_NAMES:
@@ -120,9 +134,7 @@ def build_model(model: str, weights: str, seed: int, ctx: Any) -> Any:
         init = mx.init.Xavier(rnd_type="gaussian", factor_type="in", magnitude=2)
     else:
         raise ValueError(f"model {model!r} is unknown: use one of {(*IMAGE_MODELS, BERT_MODEL)}")
-    net.initialize(init, ctx=ctx, force_reinit=False)  # pretrained parameters are already set and stay
-    net.hybridize(static_alloc=True, static_shape=True)
-    return net
+    return net, init
 
 
 def rename_graph_io(symbol_file: Path, model: str) -> None:
@@ -185,3 +197,27 @@ def to_device(arrays: dict[str, np.ndarray], ctx: Any) -> list[Any]:
     for t in tensors:
         t.wait_to_read()
     return tensors
+
+
+def load_imperative(model: str, model_dir: Path, ctx: Any) -> Any:
+    """The imperative mode's block: the Gluon network rebuilt from its definition, NOT hybridized (each operator
+    dispatched from Python), with the prepared parameters set by name. A SymbolBlock cannot serve: it always runs
+    its graph as a cached op, hybridized or not."""
+    native = native_dir_of(model_dir)
+    meta_path = native / META_FILE
+    if not meta_path.is_file():
+        raise FileNotFoundError(f"no MXNet model in {model_dir}: {META_FILE} is missing (run prepare first)")
+    meta = json.loads(meta_path.read_text(encoding="utf-8"))
+    if meta.get("model") != model:
+        raise ValueError(f"{model_dir} holds {meta.get('model')!r}, but the trial asks for {model!r}")
+    saved = {k.split(":", 1)[1] if k[:4] in ("arg:", "aux:") else k: v
+             for k, v in mx.nd.load(str(native / f"{PREFIX}-{EPOCH:04d}.params")).items()}
+    net = build_model(model, "random", 0, ctx, hybridize=False)
+    params = net.collect_params()
+    if set(params.keys()) != set(saved):
+        missing, extra = sorted(set(params.keys()) - set(saved)), sorted(set(saved) - set(params.keys()))
+        raise ValueError(f"the rebuilt Gluon {model} and the prepared parameters differ: {len(missing)} missing "
+                         f"(e.g. {missing[:2]}), {len(extra)} extra (e.g. {extra[:2]}); re-prepare the model")
+    for name, param in params.items():
+        param.set_data(saved[name].as_in_context(ctx))
+    return net

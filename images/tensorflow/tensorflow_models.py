@@ -134,3 +134,22 @@ def load_native(model_name: str, model_dir: Path) -> tuple[Any, Any]:
         raise ValueError(f"{model_dir} holds {meta.get('model')!r}, but the trial asks for {model_name!r}")
     loaded = tf.saved_model.load(str(native))
     return loaded, loaded.signatures[SIGNATURE]
+
+
+def keras_model_from_saved(model_name: str, loaded: Any) -> Any:
+    """The Keras model behind a loaded SavedModel, for the keras-call and keras-predict modes: the architecture
+    rebuilt (random initialisation, no download) and the saved variables assigned in the order save_native
+    stored them (model.variables); a shape mismatch raises. Call under tf.device(...)."""
+    saved = list(getattr(loaded, "weights", []))
+    if not saved:
+        raise ValueError("the SavedModel has no `weights` list (prepared by an older greenrt?): re-prepare the model")
+    model = build_model(model_name, "random", 0)
+    if len(model.variables) != len(saved):
+        raise ValueError(f"the rebuilt Keras {model_name} has {len(model.variables)} variables, the SavedModel "
+                         f"{len(saved)}: they are not the same network")
+    for target, source in zip(model.variables, saved, strict=True):
+        if tuple(target.shape) != tuple(source.shape):
+            raise ValueError(f"variable {target.name} has shape {tuple(target.shape)}, the saved one "
+                             f"{tuple(source.shape)}: they are not the same network")
+        target.assign(source)
+    return model

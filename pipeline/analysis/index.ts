@@ -62,3 +62,5 @@ export type { KruskalWallisResult, MannWhitneyResult, SpearmanResult } from './r
 export { cliffsDelta, cliffsMagnitude, holmAdjust, CLIFFS_THRESHOLDS } from './effect-size.js';
 export type { CliffsDeltaResult, CliffsMagnitude } from './effect-size.js';
 export { lnGamma, regularizedGammaP, regularizedGammaQ, regularizedBeta, normalSf, chiSquareSf, studentTSf } from './special-functions.js';
+export { claimsByMode, claimFrameworks, modeOf } from './mode-claims.js';
+export type { ModeClaim, ModeVerdict } from './mode-claims.js';

@@ -3,7 +3,7 @@
  * A trial is the unit of replication: its latency is the median of its per-inference latencies.
  */
 
-import type { FrameworkName, ModelName, ProviderName, RuntimeName, TrialResult } from '../contracts/index.js';
+import type { FrameworkName, ModeName, ModelName, ProviderName, RuntimeName, TrialResult } from '../contracts/index.js';
 import { median } from './descriptive.js';
 
 /** What makes two trials the same configuration (repetitions differ only in `repetition`). */
@@ -14,19 +14,24 @@ export interface ConfigurationKey {
   provider: ProviderName;
   /** Samples per inference. */
   batchSize: number;
+  /** Execution mode, only when not the runtime's default (absent: the default, or a runtime without modes). */
+  mode?: ModeName;
 }
 
 export const CONFIGURATION_DIMENSIONS = ['runtime', 'source', 'model', 'provider', 'batchSize'] as const;
 export type ConfigurationDimension = (typeof CONFIGURATION_DIMENSIONS)[number];
 
-/** Stable id: `runtime/source/model/provider/b<batch>`, e.g. `onnxruntime/pytorch/resnet50/cuda/b64`. */
+/**
+ * Stable id: `runtime/source/model/provider/b<batch>[/mode]`, e.g. `onnxruntime/pytorch/resnet50/cuda/b64` or
+ * `tensorflow/tensorflow/resnet50/cpu/b1/keras-predict` (a default mode is not named, as in trial ids).
+ */
 export function configurationId(k: ConfigurationKey): string {
-  return `${k.runtime}/${k.source}/${k.model}/${k.provider}/b${k.batchSize}`;
+  return `${k.runtime}/${k.source}/${k.model}/${k.provider}/b${k.batchSize}${k.mode === undefined ? '' : `/${k.mode}`}`;
 }
 
 export function configurationKeyOf(trial: TrialResult): ConfigurationKey {
   const c = trial.config;
-  return { runtime: c.runtime, source: c.source, model: c.model, provider: c.provider, batchSize: c.batchSize };
+  return { runtime: c.runtime, source: c.source, model: c.model, provider: c.provider, batchSize: c.batchSize, ...(c.mode === undefined ? {} : { mode: c.mode }) };
 }
 
 export type MeasuredProvenance = 'counter' | 'integrated' | 'estimated';

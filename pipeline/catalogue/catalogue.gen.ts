@@ -31,6 +31,28 @@ export const catalogueData = {
         "cuda"
       ],
       "colour": "#E69F00",
+      "modes": [
+        {
+          "name": "eager",
+          "label": "eager",
+          "default": true,
+          "description": "nn.Module called under torch.inference_mode (Python dispatch per operator)."
+        },
+        {
+          "name": "torchscript",
+          "label": "TorchScript",
+          "description": "torch.jit.trace on the trial's inputs, then torch.jit.freeze (weights folded into the graph); traced in the engineBuild phase."
+        },
+        {
+          "name": "compile",
+          "label": "torch.compile",
+          "description": "torch.compile (inductor), compiled in the engineBuild phase.",
+          "refused": {
+            "cpu": "torch.compile's inductor backend compiles the C++ it generates for the CPU with a C++ compiler at run time, and the pytorch cpu image has none (images/pytorch/README.md, 'Execution modes').",
+            "cuda": "torch.compile's inductor backend builds Triton's launcher with a C compiler at run time, and the pytorch cuda image has none (images/pytorch/README.md, 'Execution modes')."
+          }
+        }
+      ],
       "aliases": [
         "torch"
       ]
@@ -48,6 +70,24 @@ export const catalogueData = {
         "cuda"
       ],
       "colour": "#56B4E9",
+      "modes": [
+        {
+          "name": "keras-predict",
+          "label": "Keras predict()",
+          "description": "keras Model.predict(x) per batch: Keras' data adapter and predict loop around a compiled step, output copied to NumPy."
+        },
+        {
+          "name": "keras-call",
+          "label": "Keras call",
+          "description": "Eager model(x, training=False): one Python dispatch per layer and op."
+        },
+        {
+          "name": "function",
+          "label": "graph function",
+          "default": true,
+          "description": "The SavedModel's serving_default signature, a compiled graph function (how TF Serving runs a model)."
+        }
+      ],
       "aliases": [
         "tf"
       ]
@@ -65,6 +105,19 @@ export const catalogueData = {
         "cuda"
       ],
       "colour": "#009E73",
+      "modes": [
+        {
+          "name": "imperative",
+          "label": "imperative",
+          "description": "Gluon block without hybridize(): the operators are dispatched one by one from Python."
+        },
+        {
+          "name": "hybridized",
+          "label": "hybridized",
+          "default": true,
+          "description": "hybridize(static_alloc=True, static_shape=True): the cached graph runs as one call."
+        }
+      ],
       "aliases": []
     },
     {

@@ -63,3 +63,31 @@ export function aliases(): Record<string, string> {
   for (const entry of [...runtimes, ...catalogueData.models]) for (const alias of entry.aliases) out[alias] = entry.name;
   return out;
 }
+
+type Mode = { readonly name: string; readonly label: string; readonly default?: boolean; readonly description: string; readonly refused?: Readonly<Record<string, string>> };
+const modesOf = (runtime: string): readonly Mode[] => ((runtimeEntry(runtime) as { modes?: readonly Mode[] } | undefined)?.modes ?? []);
+
+/** Execution modes of a runtime, in catalogue order (empty: the runtime has none, e.g. ONNX runtimes). */
+export function runtimeModes(runtime: string): readonly string[] {
+  return modesOf(runtime).map((m) => m.name);
+}
+
+/** The runtime's default mode (its behaviour before modes existed); null for a runtime without modes. */
+export function defaultMode(runtime: string): string | null {
+  return modesOf(runtime).find((m) => m.default)?.name ?? null;
+}
+
+/** Display name of a mode (the name itself when unknown). */
+export function modeLabel(runtime: string, mode: string): string {
+  return modesOf(runtime).find((m) => m.name === mode)?.label ?? mode;
+}
+
+/** Why `mode` cannot run in the runtime's `flavour` image, or null when it can. */
+export function modeRefusal(runtime: string, mode: string, flavour: string): string | null {
+  return modesOf(runtime).find((m) => m.name === mode)?.refused?.[flavour] ?? null;
+}
+
+/** Every mode name with the runtime that has it. */
+export function allModes(): { runtime: string; mode: string }[] {
+  return runtimes.flatMap((r) => modesOf(r.name).map((m) => ({ runtime: r.name, mode: m.name })));
+}

@@ -5,7 +5,8 @@ import { escapeText, ExitCode, formatProblem, InputError } from '../core/index.j
 /** Problems printed per file (the rest are counted): the output stays short whatever the input. */
 export const maxPrintedProblems = 50;
 import { loadExperiment } from '../config/index.js';
-import { planRun, estimateDurationRangeS, formatDuration } from '../plan/index.js';
+import { planRun, estimateDurationRangeS, formatDuration, trialMode } from '../plan/index.js';
+import { allModes } from '../catalogue/index.js';
 
 /** Validates each file; prints its plan or every problem. Exit 2 when any file has problems. */
 export async function validateCommand(files: string[]): Promise<number> {
@@ -16,7 +17,13 @@ export async function validateCommand(files: string[]): Promise<number> {
     try {
       const loaded = await loadExperiment(file, contracts);
       const plan = planRun(loaded.spec);
-      const runtimes = [...new Set(plan.trials.map((t) => (t.config.runtime === t.config.source ? t.config.runtime : `${t.config.runtime}(${t.config.source})`)))];
+      const label = (t: (typeof plan.trials)[number]) => (t.config.runtime === t.config.source ? t.config.runtime : `${t.config.runtime}(${t.config.source})`);
+      const runtimes = [...new Set(plan.trials.map(label))].map((r) => {
+        // Execution modes, when the experiment names any besides the default: "tensorflow [keras-predict, keras-call, function]".
+        const order = allModes().map((m) => m.mode);
+        const modes = [...new Set(plan.trials.filter((t) => label(t) === r).map((t) => trialMode(t.config) ?? ''))].sort((a, b) => order.indexOf(a) - order.indexOf(b));
+        return modes.length > 1 || plan.trials.some((t) => label(t) === r && t.config.mode !== undefined) ? `${r} [${modes.join(', ')}]` : r;
+      });
       const range = estimateDurationRangeS(plan);
       const rule = plan.adaptive;
       const reps = rule

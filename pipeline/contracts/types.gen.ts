@@ -64,6 +64,35 @@ export interface Catalogue {
      * Other names users type, for 'did you mean' hints.
      */
     aliases: string[];
+    /**
+     * Execution modes (how the framework is invoked), a plan dimension like provider and batch size. Exactly one is the default: what the runtime did before modes existed, so an experiment that names no mode keeps its meaning (and its trial ids). Absent: the runtime has no modes (ONNX runtimes).
+     *
+     * @minItems 1
+     */
+    modes?: {
+      /**
+       * Identifier used in experiments, trial ids and results (unique across runtimes).
+       */
+      name: string;
+      /**
+       * Display name.
+       */
+      label: string;
+      /**
+       * The runtime's default mode (exactly one per runtime).
+       */
+      default?: boolean;
+      /**
+       * What the adapter calls for one inference in this mode.
+       */
+      description: string;
+      /**
+       * Image flavour -> why this mode cannot run in that image; the plan refuses the combination with this reason.
+       */
+      refused?: {
+        [k: string]: string;
+      };
+    }[];
   }[];
   /**
    * Models, in report order. Each framework runtime's preparer builds every model.
@@ -413,6 +442,11 @@ export type ProviderName = 'cpu' | 'cuda' | 'tensorrt';
  */
 export type FrameworkName = 'pytorch' | 'tensorflow' | 'mxnet';
 /**
+ * An execution mode of a framework runtime (catalogue/catalogue.json lists each runtime's modes).
+ */
+export type ModeName =
+  'eager' | 'torchscript' | 'compile' | 'keras-predict' | 'keras-call' | 'function' | 'imperative' | 'hybridized';
+/**
  * A model of the study.
  */
 export type ModelName = 'resnet50' | 'mobilenet_v2' | 'bert_base_uncased';
@@ -521,6 +555,12 @@ export interface RuntimeEntry {
    * @minItems 1
    */
   sources?: FrameworkName[];
+  /**
+   * For framework runtimes: the execution modes to measure (how the framework is invoked: e.g. tensorflow keras-predict, keras-call, function). Default: the runtime's default mode only (its behaviour before modes existed). Not allowed on ONNX runtimes.
+   *
+   * @minItems 1
+   */
+  modes?: ModeName[];
 }
 /**
  * Adaptive repetitions: every configuration runs `min` trials (in the seeded shuffled order), then rounds of one more trial for each configuration whose precision is short of the target, until it meets it or has run `max` trials. Stops on precision only, never on a comparison's outcome.
@@ -1896,6 +1936,14 @@ export interface RuntimeEntry {
    * @minItems 1
    */
   sources?: ('pytorch' | 'tensorflow' | 'mxnet')[];
+  /**
+   * For framework runtimes: the execution modes to measure (how the framework is invoked: e.g. tensorflow keras-predict, keras-call, function). Default: the runtime's default mode only (its behaviour before modes existed). Not allowed on ONNX runtimes.
+   *
+   * @minItems 1
+   */
+  modes?: (
+    'eager' | 'torchscript' | 'compile' | 'keras-predict' | 'keras-call' | 'function' | 'imperative' | 'hybridized'
+  )[];
 }
 export interface PrebuiltModel {
   /**
@@ -2277,6 +2325,49 @@ export interface RunSummaryFile {
    */
   claimsError: string | null;
   /**
+   * 'Does the mode explain it?': each claim that compares framework runtimes, evaluated under each combination of the execution modes the run measured; null when claims were skipped.
+   */
+  claimsByMode?:
+    | {
+        /**
+         * Claim id.
+         */
+        id: string;
+        /**
+         * The study's finding number, if any.
+         */
+        finding: number | null;
+        /**
+         * The claim as the study stated it.
+         */
+        text: string;
+        /**
+         * Framework runtimes the claim selects (catalogue order).
+         */
+        frameworks: string[];
+        rows: {
+          /**
+           * framework runtime -> the execution mode its trials ran in.
+           */
+          modes: {
+            [k: string]: string;
+          };
+          /**
+           * Every involved framework in its default mode (the main claims table's verdict).
+           */
+          defaults: boolean;
+          /**
+           * The claim's outcome under this mode combination.
+           */
+          verdict: 'reproduced' | 'not reproduced' | 'inconclusive';
+          /**
+           * Why.
+           */
+          reason: string;
+        }[];
+      }[]
+    | null;
+  /**
    * Problems met while producing the report (rendering, claims), also listed in it.
    */
   warnings: SummaryWarning[];
@@ -2356,7 +2447,7 @@ export interface SummaryTrialCounts {
   unsupported: number;
 }
 /**
- * One configuration (runtime, source, model, provider, batch size) over its trials.
+ * One configuration (runtime, source, model, provider, execution mode, batch size) over its trials.
  */
 export interface ConfigurationSummary {
   /**
@@ -2387,6 +2478,11 @@ export interface ConfigurationSummary {
      * Samples per inference.
      */
     batchSize: number;
+    /**
+     * Execution mode, present only when it is not the runtime's default (catalogue/catalogue.json).
+     */
+    mode?:
+      'eager' | 'torchscript' | 'compile' | 'keras-predict' | 'keras-call' | 'function' | 'imperative' | 'hybridized';
   };
   trials: SummaryTrialCounts;
   /**
@@ -2928,6 +3024,10 @@ export interface TrialOutput {
     packages?: {
       [k: string]: string;
     };
+    /**
+     * Execution mode the adapter ran (framework runtimes; catalogue modes), as it resolved the trial spec's mode.
+     */
+    mode?: string;
   };
 }
 export interface Window {
@@ -3182,6 +3282,11 @@ export interface TrialConfig {
    */
   provider: 'cpu' | 'cuda' | 'tensorrt';
   /**
+   * Execution mode of a framework runtime; set only when it is not the runtime's default mode (absent: the default, so results from before modes existed keep their meaning).
+   */
+  mode?:
+    'eager' | 'torchscript' | 'compile' | 'keras-predict' | 'keras-call' | 'function' | 'imperative' | 'hybridized';
+  /**
    * Samples per inference.
    */
   batchSize: number;
@@ -3335,6 +3440,10 @@ export interface Environment {
   packages?: {
     [k: string]: string;
   };
+  /**
+   * Execution mode the adapter ran (framework runtimes; catalogue modes), as it resolved the trial spec's mode.
+   */
+  mode?: string;
 }
 
 // trial-spec.schema.json
@@ -3366,6 +3475,11 @@ export interface TrialSpec {
    * Execution provider (device).
    */
   provider: 'cpu' | 'cuda' | 'tensorrt';
+  /**
+   * Execution mode of a framework runtime (how the adapter invokes the model); absent: the runtime's default mode. Not set for ONNX runtimes.
+   */
+  mode?:
+    'eager' | 'torchscript' | 'compile' | 'keras-predict' | 'keras-call' | 'function' | 'imperative' | 'hybridized';
   /**
    * Samples per inference.
    */

@@ -6,16 +6,20 @@
  * framework's reference inputs (`greenrt_harness check`). Counts come from the experiment's plan, so a
  * runtime added to the catalogue and to cpu.yaml is covered without editing this file.
  * Slow (tens of minutes on 2 cores when nothing is cached): it is the check that the study runs.
+ * Then experiments/modes.yaml (every framework in every execution mode its cpu image runs), with one repetition
+ * and short windows, in the same artifacts folder: it reuses the images and the prepared models (same seed), so it
+ * adds only its trials (a few minutes), and its report must show per-mode latency for every framework.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { execFile, execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, readdir } from 'node:fs/promises';
+import { mkdtemp, readFile, readdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { Contracts, SchemaId, packageRoot, type RunManifest, type TrialResult } from '../contracts/index.js';
-import { isOnnxRuntime } from '../catalogue/index.js';
+import { defaultMode, isOnnxRuntime, modeRefusal, runtimeModes } from '../catalogue/index.js';
+import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
 import { loadExperiment } from '../config/index.js';
 import { planRun } from '../plan/index.js';
 import { connectDockerOrSkip } from '../testing/docker-test-image.js';
@@ -29,6 +33,7 @@ const trialCount = plan.trials.length;
 const runtimeNames = spec.runtimes.map((r) => r.name).sort();
 
 describe.skipIf(!engine)('experiments/cpu.yaml through Docker', () => {
+  let artifacts = '';
   let runDir = '';
   let exitCode = -1;
   let stdout = '';
@@ -36,7 +41,7 @@ describe.skipIf(!engine)('experiments/cpu.yaml through Docker', () => {
 
   beforeAll(async () => {
     execFileSync('npx', ['tsc', '-p', 'tsconfig.build.json'], { cwd: packageRoot, stdio: 'inherit' });
-    const artifacts = await mkdtemp(join(tmpdir(), 'greenrt-cpu-'));
+    artifacts = await mkdtemp(join(tmpdir(), 'greenrt-cpu-'));
     try {
       const result = await run(process.execPath, ['bin/greenrt.js', 'run', 'experiments/cpu.yaml', '--artifacts', artifacts], {
         cwd: packageRoot,
@@ -138,4 +143,47 @@ describe.skipIf(!engine)('experiments/cpu.yaml through Docker', () => {
     }
     expect(checked.length).toBeGreaterThan(0);
   }, 30 * 60_000);
+
+  it('runs experiments/modes.yaml (one repetition) on the same images and prepared models; its report has per-mode latency for every framework', async () => {
+    // Derived spec: the committed file's matrix, one repetition and short windows (CI time); same name and seed.
+    const committed = parseYaml(await readFile(join(packageRoot, 'experiments', 'modes.yaml'), 'utf8')) as Record<string, unknown>;
+    const derived = join(await mkdtemp(join(tmpdir(), 'greenrt-modes-')), 'modes.yaml');
+    await writeFile(derived, stringifyYaml({ ...committed, repetitions: 1, warmupIterations: 1, measuredIterations: 3, power: { ...(committed.power as object), baselineS: 2, cooldown: { minS: 0, maxS: 2 } } }));
+    const { spec: modesSpec } = await loadExperiment(derived, contracts);
+    const modesPlan = planRun(modesSpec);
+    const started = Date.now();
+    const result = await run(process.execPath, ['bin/greenrt.js', 'run', derived, '--artifacts', artifacts], { cwd: packageRoot, maxBuffer: 64 * 2 ** 20, timeout: 20 * 60_000 })
+      .catch((e: { code?: number; stdout?: string; stderr?: string }) => ({ stdout: e.stdout ?? '', stderr: `exit ${e.code}\n${e.stderr ?? ''}` }));
+    console.log(`modes.yaml (derived, ${modesPlan.trialCount} trials) took ${Math.round((Date.now() - started) / 1000)} s`);
+    const modesDir = (await readdir(artifacts)).filter((n) => n.startsWith('modes-')).map((n) => join(artifacts, n));
+    expect(modesDir, result.stderr.slice(-3000)).toHaveLength(1);
+    const manifest = contracts.assert<RunManifest>(SchemaId.runManifest, JSON.parse(await readFile(join(modesDir[0]!, 'manifest.json'), 'utf8')), 'modes manifest');
+    expect(manifest.progress).toMatchObject({ total: modesPlan.trialCount, ok: modesPlan.trialCount, failed: 0 });
+    // Same images as the cpu run (no rebuild), and every model came from the cache the cpu run filled.
+    const cpuManifest = JSON.parse(await readFile(join(runDir, 'manifest.json'), 'utf8')) as RunManifest;
+    const cpuTags = new Set((cpuManifest.images as { tag: string }[]).map((i) => i.tag));
+    for (const image of manifest.images as { tag: string }[]) expect(cpuTags.has(image.tag), image.tag).toBe(true);
+    for (const m of manifest.models as { model: string; source: string; cacheHit: boolean }[]) expect(m.cacheHit, `${m.source}/${m.model}`).toBe(true);
+
+    // Every mode the cpu images can run, of every framework in the file, has its row with a latency in the report.
+    const report = await readFile(join(modesDir[0]!, 'report.md'), 'utf8');
+    const section = report.slice(report.indexOf('\n## Execution modes\n'), report.indexOf('\n## Plots\n'));
+    expect(section).toContain('### Does the mode explain it?');
+    const csv = (await readFile(join(modesDir[0]!, 'results.csv'), 'utf8')).trim().split('\n');
+    expect(csv[0]!.split(',')).toContain('mode');
+    for (const entry of modesSpec.runtimes) {
+      const modes = runtimeModes(entry.name).filter((m) => modeRefusal(entry.name, m, 'cpu') === null);
+      expect(entry.modes, entry.name).toEqual(modes); // the committed file measures every mode the image runs
+      for (const mode of modes) {
+        // provider, mode, batch size are adjacent columns: ",cpu,<mode>,1,"
+        expect(csv.filter((l) => l.includes(`,cpu,${mode},1,`)), `results.csv rows of mode ${mode}`).toHaveLength(2);
+        for (const model of ['ResNet-50', 'BERT-base-uncased']) {
+          const table = section.slice(section.indexOf(`### ${model}: latency by mode`));
+          const tag = `\`${mode}\`${mode === defaultMode(entry.name) ? ' (default)' : ''}`;
+          const line = table.split('\n').find((l) => l.startsWith(`| ${entry.name} | ${tag} `));
+          expect(line, `${model} ${entry.name} ${mode}`).toMatch(/\| cpu \| 1 \| 1\/1 \| \d[\d.]* /);
+        }
+      }
+    }
+  }, 20 * 60_000);
 });

@@ -1,12 +1,12 @@
 import { readFile } from 'node:fs/promises';
 import { isAbsolute, join, relative } from 'node:path';
 import { packageRoot, type Contracts, type RunManifest, type RunSummaryFile, type TrialResult } from '../contracts/index.js';
-import { summarizeTrials, parseClaimsYaml, evaluateClaims, type RunSummary } from '../analysis/index.js';
+import { summarizeTrials, parseClaimsYaml, evaluateClaims, claimsByMode, type RunSummary } from '../analysis/index.js';
 import { describeError } from '../core/index.js';
 import type { RunStore } from '../results/index.js';
 import {
   findPlotFonts, nodeByTrial, renderPlots, renderPng, renderReportHtml, renderReportMarkdown, renderResultsCsv,
-  type ClaimsOutcome, type ReportPlot, type ReportWarning,
+  type ClaimsOutcome, type ModeClaimsOutcome, type ReportPlot, type ReportWarning,
 } from '../report/index.js';
 
 export interface FinishRunOptions {
@@ -44,7 +44,8 @@ export async function finishRun(
 ): Promise<FinishedRun> {
   const warnings: ReportWarning[] = [];
   const summary = summarizeTrials(results, { seed: manifest.plan.seed });
-  const claims = await checkClaims(options.claimsFile === undefined ? DEFAULT_CLAIMS_FILE : options.claimsFile, summary, results);
+  const checked = await checkClaims(options.claimsFile === undefined ? DEFAULT_CLAIMS_FILE : options.claimsFile, summary, results, manifest.plan.seed);
+  const { claims, modeClaims } = checked;
   if (claims && 'error' in claims) warnings.push({ topic: 'report', text: `Claims not evaluated (${claims.file}): ${claims.error.split('\n')[0]}` });
 
   const files: string[] = [];
@@ -86,29 +87,37 @@ export async function finishRun(
     summary,
     claims: claims && 'results' in claims ? claims.results : null,
     claimsError: claims && 'error' in claims ? claims.error : null,
+    claimsByMode: modeClaims?.claims ?? null,
     warnings,
   };
   await store.writeSummary(machine);
   files.push('summary.json');
-  const input = { manifest, summary, results, claims, plots: { files: plots, notes: plotSet.notes }, extraWarnings: warnings };
+  const input = { manifest, summary, results, claims, modeClaims, plots: { files: plots, notes: plotSet.notes }, extraWarnings: warnings };
   await write('report.html', renderReportHtml(input));
   await write('report.md', renderReportMarkdown(input));
   return { files, summary, claims, warnings };
 }
 
-async function checkClaims(file: string | null, summary: RunSummary, results: readonly TrialResult[]): Promise<ClaimsOutcome | null> {
-  if (file === null) return null;
+async function checkClaims(
+  file: string | null,
+  summary: RunSummary,
+  results: readonly TrialResult[],
+  seed: number,
+): Promise<{ claims: ClaimsOutcome | null; modeClaims: ModeClaimsOutcome }> {
+  if (file === null) return { claims: null, modeClaims: null };
   const shown = displayPath(file);
   let text: string;
   try {
     text = await readFile(file, 'utf8');
   } catch (error) {
-    return { file: shown, error: `cannot read the claims file: ${(error as Error).message}` };
+    return { claims: { file: shown, error: `cannot read the claims file: ${(error as Error).message}` }, modeClaims: null };
   }
   try {
-    return { file: shown, results: evaluateClaims(parseClaimsYaml(text, shown), summary, results) };
+    const parsed = parseClaimsYaml(text, shown);
+    // The same bootstrap seed as the run's summary, so each mode combination's numbers are reproducible too.
+    return { claims: { file: shown, results: evaluateClaims(parsed, summary, results) }, modeClaims: { file: shown, claims: claimsByMode(parsed, results, { seed }) } };
   } catch (error) {
-    return { file: shown, error: describeError(error) };
+    return { claims: { file: shown, error: describeError(error) }, modeClaims: null };
   }
 }
 

@@ -3,7 +3,7 @@ import type { Recorded } from '../power/index.js';
 import { join } from 'node:path';
 import type { Experiment, TrialResult, TrialSpec } from '../contracts/index.js';
 import type { Clock } from '../core/index.js';
-import type { RunPlan, PlannedTrial } from '../plan/index.js';
+import { trialMode, type RunPlan, type PlannedTrial } from '../plan/index.js';
 import { ensureFolder, type RunStore } from '../results/index.js';
 import type { EmbeddedRunner } from '../runners/embedded/index.js';
 import type { FrameworkExecutor, MeasurementPort } from './ports.js';
@@ -38,6 +38,8 @@ export async function runOneTrial(trial: PlannedTrial, ctx: TrialContext): Promi
     source: trial.config.source,
     model: trial.config.model,
     provider: trial.config.provider,
+    // The mode always travels to the harness (the default's too): the adapter never has to guess it.
+    ...(trialMode(trial.config) === null ? {} : { mode: trialMode(trial.config) as NonNullable<TrialSpec['mode']> }),
     batchSize: trial.config.batchSize,
     warmupIterations: trial.config.warmupIterations,
     measuredIterations: trial.config.measuredIterations,

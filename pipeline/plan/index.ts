@@ -23,7 +23,7 @@
  *   "compute_XY" PTX) run on a GPU of compute capability cc ("9.0"): 'native', 'ptx-jit',
  *   'unsupported' or 'unknown', with the reason.
  */
-export { planRun, trialId, trialIdPattern, planDefaults, type PlanOptions } from './plan-run.js';
+export { planRun, trialId, trialMode, trialIdPattern, planDefaults, type PlanOptions } from './plan-run.js';
 export { combinationIssues, onnxRuntimes, frameworkRuntimes, isOnnxRuntime, type CombinationIssue } from './runtime-rules.js';
 export { estimateDurationS, estimateDurationRangeS, type DurationRange, checkPlanSize, estimateAssumptions, formatDuration, type PlanSizeOptions } from './estimate.js';
 export { mulberry32, seededShuffle } from './prng.js';

@@ -1,6 +1,6 @@
 import type { Experiment, FrameworkName, TrialConfig } from '../contracts/index.js';
 import { InputError, shortHash } from '../core/index.js';
-import { imageFlavours } from '../catalogue/index.js';
+import { defaultMode, imageFlavours } from '../catalogue/index.js';
 import { seededShuffle } from './prng.js';
 import { adaptiveRule, maxRepetitions, minRepetitions } from './adaptive.js';
 import { combinationIssues, isOnnxRuntime } from './runtime-rules.js';
@@ -30,8 +30,8 @@ export const trialIdPattern = /^[a-z0-9][a-z0-9_.-]{0,127}$/;
 
 /**
  * Expands the experiment into its trial matrix and orders it. Pure: no I/O, no clock.
- * Matrix order: runtime × source × model × provider × batch size × repetition, each in the order the
- * experiment lists them. 'shuffled' first sorts the trials by id, so the order depends only on the set of
+ * Matrix order: runtime × source × model × provider × mode × batch size × repetition, each in the order the
+ * experiment lists them (a framework runtime without `modes` runs its default mode only). 'shuffled' first sorts the trials by id, so the order depends only on the set of
  * trials and the seed (not on how the YAML lists them), then applies `seededShuffle(seed)`.
  * Throws InputError on combinations the runtimes cannot run (see `combinationIssues`).
  * Adaptive repetitions: the plan holds round 1 (every configuration's first `min` trials, ordered exactly as a
@@ -72,13 +72,21 @@ export function planRun(spec: Experiment, options: PlanOptions = {}): RunPlan {
 }
 
 /**
- * `runtime[.source].model.provider.b<batch>.r<rep>`; the source is left out when it is the runtime itself. The
- * repetition is zero-padded to the width of `repetitions`: the fixed count, or an adaptive plan's `max`.
+ * `runtime[.source].model.provider[.mode].b<batch>.r<rep>`; the source is left out when it is the runtime itself,
+ * the mode when it is the runtime's default (config.mode is then absent), so ids and run folders from before
+ * modes existed stay valid.
+ * The repetition is zero-padded to the width of `repetitions`: the fixed count, or an adaptive plan's `max`.
  */
 export function trialId(config: TrialConfig, repetitions: number): string {
   const source = config.source === config.runtime ? '' : `.${config.source}`;
+  const mode = config.mode === undefined ? '' : `.${config.mode}`;
   const rep = String(config.repetition).padStart(String(repetitions).length, '0');
-  return `${config.runtime}${source}.${config.model}.${config.provider}.b${config.batchSize}.r${rep}`;
+  return `${config.runtime}${source}.${config.model}.${config.provider}${mode}.b${config.batchSize}.r${rep}`;
+}
+
+/** The mode a trial runs in: its config's, else its runtime's default (null for a runtime without modes). */
+export function trialMode(config: Pick<TrialConfig, 'runtime' | 'mode'>): string | null {
+  return config.mode ?? defaultMode(config.runtime);
 }
 
 function expandMatrix(spec: Experiment): Omit<PlannedTrial, 'orderIndex'>[] {
@@ -86,9 +94,12 @@ function expandMatrix(spec: Experiment): Omit<PlannedTrial, 'orderIndex'>[] {
   for (const runtime of spec.runtimes) {
     const onnx = isOnnxRuntime(runtime.name);
     const sources: FrameworkName[] = onnx ? (runtime.sources ?? []) : [runtime.name as FrameworkName];
+    const fallback = defaultMode(runtime.name);
+    const modes: (string | null)[] = runtime.modes ?? [fallback];
     for (const source of sources)
       for (const model of spec.models)
         for (const provider of runtime.providers)
+          for (const mode of modes)
           for (const batchSize of spec.batchSizes)
             for (let repetition = 1; repetition <= minRepetitions(spec.repetitions); repetition++) {
               const config: TrialConfig = {
@@ -96,6 +107,8 @@ function expandMatrix(spec: Experiment): Omit<PlannedTrial, 'orderIndex'>[] {
                 source,
                 model,
                 provider,
+                // Only a non-default mode is written: the default's configs (so ids and planHash) stay as before modes.
+                ...(mode !== null && mode !== fallback ? { mode: mode as NonNullable<TrialConfig['mode']> } : {}),
                 batchSize,
                 repetition,
                 warmupIterations: spec.warmupIterations,

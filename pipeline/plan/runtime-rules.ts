@@ -1,5 +1,5 @@
 import { adaptiveIssues } from './adaptive.js';
-import { frameworkNames, isOnnxRuntime, onnxRuntimeNames, runtimeProviders, runtimesWithProvider } from '../catalogue/index.js';
+import { allModes, defaultMode, frameworkNames, isOnnxRuntime, modeRefusal, onnxRuntimeNames, runtimeModes, runtimeProviders, runtimesWithProvider } from '../catalogue/index.js';
 
 export { isOnnxRuntime };
 /** Runtimes that run ONNX exports of the source frameworks' models (catalogue kind "onnx"). */
@@ -70,6 +70,7 @@ export function combinationIssues(data: unknown): CombinationIssue[] {
       });
     }
     if (onnx) for (const s of list(entry.sources)) if (typeof s === 'string') onnxSources.add(s);
+    issues.push(...modeIssues(entry, name, at));
   });
 
   const seenPrebuilt = new Map<string, number>();
@@ -113,5 +114,48 @@ export function combinationIssues(data: unknown): CombinationIssue[] {
     });
   }
   issues.push(...adaptiveIssues(data));
+  return issues;
+}
+
+/** A runtime entry's `modes`: the runtime has them, each is one of its own, and none is refused in an image it would run in. */
+function modeIssues(entry: Obj, name: string, at: string): CombinationIssue[] {
+  if (entry.modes === undefined || !Array.isArray(entry.modes)) return [];
+  const own = runtimeModes(name);
+  if (own.length === 0) {
+    if (!frameworkRuntimes.includes(name) && !onnxRuntimes.includes(name)) return []; // unknown runtime: the schema's to report
+    return [
+      {
+        path: `${at}/modes`,
+        message: `runtime "${name}" has no execution modes: it runs an ONNX model one way`,
+        hint: `Remove "modes" from this entry (modes apply to ${frameworkRuntimes.join(', ')}).`,
+      },
+    ];
+  }
+  const issues: CombinationIssue[] = [];
+  entry.modes.forEach((mode, j) => {
+    if (typeof mode !== 'string') return;
+    if (!own.includes(mode)) {
+      // An unknown word is the schema's to report; a known mode of another runtime is this rule's.
+      if (!allModes().some((m) => m.mode === mode)) return;
+      const owner = allModes().find((m) => m.mode === mode)?.runtime;
+      issues.push({
+        path: `${at}/modes/${j}`,
+        message: `runtime "${name}" has no mode "${mode}" (that is a mode of "${owner}")`,
+        hint: `Use one of ${own.map((m) => `"${m}"`).join(', ')} (default "${defaultMode(name)}").`,
+      });
+      return;
+    }
+    list(entry.providers).forEach((provider) => {
+      if (typeof provider !== 'string') return;
+      const refused = modeRefusal(name, mode, provider); // the image flavour is named after the provider
+      if (refused) {
+        issues.push({
+          path: `${at}/modes/${j}`,
+          message: `mode "${mode}" of runtime "${name}" cannot run with provider "${provider}": ${refused.replace(/\.$/, '')}`,
+          hint: `Remove "${mode}" (or provider "${provider}") from this entry; the other modes are ${own.filter((m) => m !== mode).map((m) => `"${m}"`).join(', ')}.`,
+        });
+      }
+    });
+  });
   return issues;
 }

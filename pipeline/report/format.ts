@@ -3,7 +3,7 @@
  * digits: enough to see a 0.1% difference between runtimes, few enough to read a table.
  */
 import type { Interval, ConfigurationKey } from '../analysis/index.js';
-import { modelLabel, providerNames, runtimeNames } from '../catalogue/index.js';
+import { modelLabel, providerNames, runtimeModes, runtimeNames } from '../catalogue/index.js';
 
 /** 4 significant digits, no exponent between 1e-4 and 1e6; '–' for null or non-finite. */
 export function formatNumber(v: number | null | undefined, digits = 4): string {
@@ -27,9 +27,13 @@ export function formatP(p: number | null | undefined): string {
   return p < 0.001 ? p.toExponential(2) : p.toFixed(3);
 }
 
-/** "onnxruntime(pytorch)" for ONNX runtimes, "pytorch" for a framework running its own model. */
-export function runtimeLabel(k: Pick<ConfigurationKey, 'runtime' | 'source'>): string {
-  return k.runtime === k.source ? k.runtime : `${k.runtime}(${k.source})`;
+/**
+ * "onnxruntime(pytorch)" for ONNX runtimes, "pytorch" for a framework running its own model, with a non-default
+ * execution mode in brackets: "tensorflow [keras-predict]".
+ */
+export function runtimeLabel(k: Pick<ConfigurationKey, 'runtime' | 'source' | 'mode'>): string {
+  const base = k.runtime === k.source ? k.runtime : `${k.runtime}(${k.source})`;
+  return k.mode === undefined ? base : `${base} [${k.mode}]`;
 }
 
 /** "onnxruntime(pytorch) / tensorrt": a configuration within one model and batch size. */
@@ -43,12 +47,18 @@ export { modelLabel };
 const RUNTIME_ORDER = runtimeNames;
 const PROVIDER_ORDER = providerNames;
 
-/** Stable reading order: model as given, batch ascending, runtime, source, provider. */
+/** Default mode first (-1), then the catalogue's order. */
+function modeOrder(k: ConfigurationKey): number {
+  return k.mode === undefined ? -1 : runtimeModes(k.runtime).indexOf(k.mode);
+}
+
+/** Stable reading order: model as given, batch ascending, runtime, source, provider, mode. */
 export function compareKeys(a: ConfigurationKey, b: ConfigurationKey): number {
   return (
     a.batchSize - b.batchSize ||
     RUNTIME_ORDER.indexOf(a.runtime) - RUNTIME_ORDER.indexOf(b.runtime) ||
     RUNTIME_ORDER.indexOf(a.source) - RUNTIME_ORDER.indexOf(b.source) ||
-    PROVIDER_ORDER.indexOf(a.provider) - PROVIDER_ORDER.indexOf(b.provider)
+    PROVIDER_ORDER.indexOf(a.provider) - PROVIDER_ORDER.indexOf(b.provider) ||
+    modeOrder(a) - modeOrder(b)
   );
 }

@@ -21,4 +21,5 @@ export * from './render-png.js';
 export * from './render-report.js';
 export type { ClaimsOutcome } from './claims-blocks.js';
 export { claimsCountLine } from './claims-blocks.js';
+export type { ModeClaimsOutcome } from './mode-blocks.js';
 export * from './compare-runs.js';

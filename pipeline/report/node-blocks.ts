@@ -50,9 +50,9 @@ export function nodeMedians(results: readonly TrialResult[], nodes: Map<string, 
 export function checkRanking(medians: ReturnType<typeof nodeMedians>, nodeNames: string[]): RankingCheck {
   const byGroup = new Map<string, { runtime: string; perNode: Map<string, number | null> }[]>();
   for (const [cfg, row] of medians) {
-    const [runtime, source, model, provider, batch] = cfg.split('/');
+    const [runtime, source, model, provider, batch, mode] = cfg.split('/');
     const group = `${model}/${provider}/${batch}`;
-    const entry = { runtime: runtime === source ? `${runtime}` : `${runtime}(${source})`, perNode: new Map([...row].map(([n, v]) => [n, v.latencyMs] as const)) };
+    const entry = { runtime: (runtime === source ? `${runtime}` : `${runtime}(${source})`) + (mode ? ` [${mode}]` : ''), perNode: new Map([...row].map(([n, v]) => [n, v.latencyMs] as const)) };
     byGroup.set(group, [...(byGroup.get(group) ?? []), entry]);
   }
   const check: RankingCheck = { groups: 0, differing: [] };

@@ -147,3 +147,47 @@ describe('renderReportHtml', () => {
     expect(inlineHtml(plain('a_b _c_ [x](y) | *z*'))).toBe('a_b _c_ [x](y) | *z*');
   });
 });
+
+describe('the Execution modes section', () => {
+  const modeTrials = (mode: 'keras-predict' | undefined, latencyMs: number, seed: number) =>
+    Array.from({ length: 3 }, (_, i) => fakeTrialResult({ seed: seed + i, latencyMs, config: { runtime: 'tensorflow', model: 'resnet50', provider: 'cpu', batchSize: 1, repetition: i + 1, ...(mode ? { mode } : {}) } }));
+
+  it('shows per-mode latency with the ratio to the default mode, and the verdicts by mode', () => {
+    const results = [...modeTrials(undefined, 10, 1), ...modeTrials('keras-predict', 50, 10)];
+    const md = renderReportMarkdown(input({
+      results,
+      summary: summarizeTrials(results, { seed: 1, resamples: 100 }),
+      modeClaims: { file: 'experiments/paper.claims.yaml', claims: [{ id: 'tensorflow-outperformed', finding: 3, text: 'TensorFlow is outperformed.', frameworks: ['pytorch', 'tensorflow'], rows: [
+        { modes: { pytorch: 'eager', tensorflow: 'function' }, defaults: true, verdict: 'not reproduced', reason: 'faster' },
+        { modes: { pytorch: 'eager', tensorflow: 'keras-predict' }, defaults: false, verdict: 'reproduced', reason: 'slower' },
+      ] }] },
+    }));
+    const modes = section(md, 'Execution modes');
+    expect(modes).toContain('### ResNet-50: latency by mode');
+    expect(modes).toMatch(/\| tensorflow \| `function` \(default\) graph function \| cpu \| 1 \| 3\/3 \| (9\.9|10\.0)\d* \[[^|]+\| ×1 \|/);
+    expect(modes).toMatch(/\| tensorflow \| `keras-predict` Keras predict\(\) \| cpu \| 1 \| 3\/3 \| 5\d\.\d* \[[^|]+\| ×5\.\d* \|/);
+    expect(modes).toContain('### Does the mode explain it?');
+    expect(modes).toContain('the verdict **changes with the mode**');
+    expect(modes).toMatch(/\| `eager` \(default\) \| `keras-predict` \| \*\*reproduced\*\* \| slower \|/);
+    // Other tables label the non-default mode in the configuration.
+    expect(section(md, 'Results by model')).toContain('tensorflow [keras-predict]');
+  });
+
+  it('says when no framework ran, or when the run has only default modes', () => {
+    const onnxOnly = fakeStudyResults({ repetitions: 2 }).filter((t) => t.config.runtime === 'onnxruntime');
+    expect(section(renderReportMarkdown(input({ results: onnxOnly, summary: summarizeTrials(onnxOnly, { resamples: 50 }) })), 'Execution modes')).toContain('ONNX runtimes have no execution modes');
+    const md = renderReportMarkdown(input({ modeClaims: { file: 'c.yaml', claims: [] } }));
+    expect(section(md, 'Execution modes')).toContain('in its default mode only');
+    expect(section(md, 'Execution modes')).toContain('nothing to explain by mode');
+  });
+});
+
+describe('Does the mode explain it? with the same inconclusive reason everywhere', () => {
+  it('writes one line instead of a table of identical rows', () => {
+    const rows = ['keras-predict', 'function'].map((m) => ({ modes: { tensorflow: m }, defaults: m === 'function', verdict: 'inconclusive' as const, reason: 'no trials for tensorflow/tensorflow/resnet50/cuda/b1 in this run' }));
+    const md = renderReportMarkdown(input({ modeClaims: { file: 'c.yaml', claims: [{ id: 'tf-slow', finding: 3, text: 'TF is slow.', frameworks: ['tensorflow'], rows }] } }));
+    const modes = section(md, 'Execution modes');
+    expect(modes).toContain('(2 combination(s); the same verdict in every combination (inconclusive)). Reason, the same in each: no trials for tensorflow/tensorflow/resnet50/cuda/b1');
+    expect(modes).not.toContain('| tensorflow mode |');
+  });
+});

@@ -11,6 +11,7 @@ import { methodBlocks } from './method-blocks.js';
 import { resultsBlocks, testsBlocks } from './results-tables.js';
 import { nodeBlocks } from './node-blocks.js';
 import { adaptiveBlocks } from './adaptive-blocks.js';
+import { modeBlocks, type ModeClaimsOutcome } from './mode-blocks.js';
 import { collectWarnings, type ReportWarning, type WarningTopic } from './warnings.js';
 
 export interface ReportPlot {
@@ -26,13 +27,15 @@ export interface ReportInput {
   summary: RunSummary;
   results: readonly TrialResult[];
   claims: ClaimsOutcome | null;
+  /** The claims that compare frameworks, per combination of execution modes (null: no claims evaluated). */
+  modeClaims?: ModeClaimsOutcome;
   plots: { files: ReportPlot[]; notes: string[] };
   /** Warnings from producing the report (no font, claims file unreadable...). */
   extraWarnings?: ReportWarning[];
 }
 
 /** The section headings, in order (tests check them; the CLI help cites them). */
-export const REPORT_SECTIONS = ['Run', 'Warnings', 'Results by model', 'Statistical tests', 'Claims of the study', 'Plots', 'How these numbers were obtained', 'Files'] as const;
+export const REPORT_SECTIONS = ['Run', 'Warnings', 'Results by model', 'Statistical tests', 'Claims of the study', 'Execution modes', 'Plots', 'How these numbers were obtained', 'Files'] as const;
 
 export function buildReport(input: ReportInput): Block[] {
   const { manifest: m, summary } = input;
@@ -48,6 +51,7 @@ export function buildReport(input: ReportInput): Block[] {
   blocks.push({ kind: 'heading', level: 2, text: 'Results by model', id: 'results' }, ...resultsBlocks(summary), ...adaptiveBlocks(m), ...gpuUtilizationBlocks(input.results), ...nodeBlocks(m, input.results));
   blocks.push({ kind: 'heading', level: 2, text: 'Statistical tests', id: 'tests' }, ...testsBlocks(summary));
   blocks.push({ kind: 'heading', level: 2, text: 'Claims of the study', id: 'claims' }, ...claimsBlocks(input.claims));
+  blocks.push({ kind: 'heading', level: 2, text: 'Execution modes', id: 'modes' }, ...modeBlocks(summary, input.modeClaims ?? null));
   blocks.push({ kind: 'heading', level: 2, text: 'Plots', id: 'plots' }, ...plotBlocks(input.plots));
   blocks.push({ kind: 'heading', level: 2, text: 'How these numbers were obtained', id: 'method' }, ...methodBlocks(m, summary));
   blocks.push({ kind: 'heading', level: 2, text: 'Files', id: 'files' }, {

@@ -7,6 +7,7 @@
 import type { TrialResult } from '../contracts/index.js';
 import { mean, quantile, configurationId, configurationKeyOf } from '../analysis/index.js';
 import { splitEnergy } from './energy-domains.js';
+import { defaultMode } from '../catalogue/index.js';
 
 type Cell = string | number | boolean | null | undefined;
 
@@ -25,6 +26,8 @@ const COLUMNS: [string, (t: TrialResult) => Cell][] = [
   ['source', (t) => t.config.source],
   ['model', (t) => t.config.model],
   ['provider', (t) => t.config.provider],
+  // The mode that ran, named even when it is the runtime's default (empty: a runtime without modes).
+  ['mode', (t) => t.config.mode ?? defaultMode(t.config.runtime)],
   ['batch_size', (t) => t.config.batchSize],
   ['repetition', (t) => t.config.repetition],
   ['warmup_iterations', (t) => t.config.warmupIterations],

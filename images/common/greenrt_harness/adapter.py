@@ -35,6 +35,23 @@ class TrialSpec:
     sequence_length: int
     model_dir: Path
     output_path: Path
+    # Execution mode (how the framework is invoked; catalogue `modes`); None: the runtime's default mode, or a
+    # runtime without modes. Adapters resolve it with `resolve_mode`.
+    mode: str | None = None
+
+
+def resolve_mode(spec: TrialSpec) -> str:
+    """The mode a framework adapter runs: spec.mode, else the runtime's default; a mode the catalogue does not
+    list for the runtime is refused with the list (never run in another mode silently)."""
+    from .catalogue_gen import DEFAULT_MODES, RUNTIME_MODES
+
+    modes = RUNTIME_MODES.get(spec.runtime, ())
+    if not modes:
+        raise ValueError(f"runtime {spec.runtime!r} has no execution modes (got mode {spec.mode!r})")
+    mode = spec.mode or DEFAULT_MODES[spec.runtime]
+    if mode not in modes:
+        raise ValueError(f"runtime {spec.runtime!r} has no mode {mode!r}: use one of {', '.join(modes)}")
+    return mode
 
 
 @dataclass(frozen=True)
@@ -62,14 +79,16 @@ class RuntimeEnvironment:
     providers: list[str]
     threads: int | None
     packages: dict[str, str] = field(default_factory=dict)
+    mode: str | None = None  # the execution mode that ran (framework adapters)
 
 
 class RuntimeAdapter(Protocol):
     """Runs one model on one runtime. The harness owns timing, phases and output."""
 
     def load(self, spec: TrialSpec) -> None:
-        """Load the prepared model from spec.model_dir onto spec.provider, set threads.
-        Raise a clear error when the provider is not available (never fall back silently)."""
+        """Load the prepared model from spec.model_dir onto spec.provider, set threads, and (framework adapters)
+        set up spec.mode (`resolve_mode`): every mode's run_once + synchronize is one complete inference.
+        Raise a clear error when the provider or mode is not available (never fall back silently)."""
 
     def make_inputs(self, spec: TrialSpec, rng: np.random.Generator) -> Any:
         """Build one batch of seeded inputs (called once, before warm-up), already on the device."""

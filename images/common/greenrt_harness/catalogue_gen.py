@@ -11,6 +11,16 @@ RUNTIME_PROVIDERS = {
     "openvino": ("cpu",),
     "embedded": ("cpu",),
 }
+RUNTIME_MODES = {
+    "pytorch": ("eager", "torchscript", "compile"),
+    "tensorflow": ("keras-predict", "keras-call", "function"),
+    "mxnet": ("imperative", "hybridized"),
+}
+DEFAULT_MODES = {
+    "pytorch": "eager",
+    "tensorflow": "function",
+    "mxnet": "hybridized",
+}
 IMAGE_MODELS = ("resnet50", "mobilenet_v2")
 TEXT_MODELS = ("bert_base_uncased",)
 IMAGE_SIZE = 224

@@ -47,6 +47,7 @@ def read_trial_spec(path: Path) -> tuple[TrialSpec, dict[str, Any]]:
         sequence_length=doc["sequenceLength"],
         model_dir=Path(doc["modelDir"]),
         output_path=Path(doc["outputPath"]),
+        mode=doc.get("mode"),
     )
     return spec, doc
 

@@ -51,7 +51,7 @@ def _environment(adapter: RuntimeAdapter | None, spec: TrialSpec) -> dict[str, A
         if adapter is None:
             raise RuntimeError("no adapter")
         env = adapter.environment()
-        return {
+        described = {
             "python": python,
             "framework": str(env.framework),
             "frameworkVersion": str(env.framework_version),
@@ -60,6 +60,10 @@ def _environment(adapter: RuntimeAdapter | None, spec: TrialSpec) -> dict[str, A
             "threads": env.threads,
             "packages": {str(k): str(v) for k, v in env.packages.items()},
         }
+        mode = getattr(env, "mode", None)
+        if mode is not None:
+            described["mode"] = str(mode)
+        return described
     except Exception:  # noqa: BLE001 - a failed load may leave no environment to report
         return {"python": python, "framework": spec.runtime, "frameworkVersion": "unknown",
                 "device": "unknown", "providers": [], "threads": spec.threads, "packages": {}}

@@ -17,6 +17,7 @@ mx = pytest.importorskip("mxnet")
 
 import greenrt_adapter  # noqa: E402
 from greenrt_harness.adapter import PrepareSpec, TrialSpec  # noqa: E402
+from greenrt_harness.catalogue_gen import RUNTIME_MODES  # noqa: E402
 from greenrt_harness.prepare import prepare_model  # noqa: E402
 
 MODEL = "mobilenet_v2"
@@ -151,3 +152,48 @@ def test_describe_lists_cpu():
     info = json.loads(result.stdout)
     assert info["framework"] == "mxnet" and info["packages"]["gluonnlp"] == "0.10.0"
     assert "cpu" in info["providersAvailable"]
+
+
+def _mode_spec(model_dir: Path, mode: str, model: str = MODEL) -> TrialSpec:
+    return TrialSpec(trial_id="t", runtime="mxnet", source="mxnet", model=model, provider="cpu", batch_size=2,
+                     warmup_iterations=0, measured_iterations=1, seed=0, threads=None, sequence_length=8,
+                     model_dir=model_dir, output_path=model_dir / "unused.json", mode=mode)
+
+
+@pytest.mark.parametrize("mode", RUNTIME_MODES["mxnet"])
+def test_every_mode_reproduces_the_reference(prepared, mode):
+    adapter = greenrt_adapter.create_adapter()
+    spec = _mode_spec(prepared, mode)
+    adapter.load(spec)
+    hybridized = adapter.block._active  # Gluon's flag: set by hybridize()
+    assert hybridized == (mode == "hybridized")
+    outputs = adapter.run_once(adapter.make_inputs(spec, np.random.default_rng(0)))
+    adapter.synchronize(outputs)
+    ref = _load_ref(prepared, json.loads((prepared / "prepared.json").read_text())["reference"]["output"])
+    np.testing.assert_allclose(outputs[0].asnumpy(), ref, rtol=1e-4, atol=1e-5 * np.abs(ref).max())
+    assert adapter.environment().mode == mode
+
+
+@pytest.mark.parametrize("mode", RUNTIME_MODES["mxnet"])
+def test_every_mode_runs_through_the_cli(prepared, tmp_path, mode):
+    out = tmp_path / "out.json"
+    doc = {"schemaVersion": 1, "trialId": "t-mx", "runtime": "mxnet", "source": "mxnet", "model": MODEL,
+           "provider": "cpu", "mode": mode, "batchSize": 2, "warmupIterations": 1, "measuredIterations": 3,
+           "seed": 0, "threads": 1, "sequenceLength": 8, "modelDir": str(prepared), "outputPath": str(out)}
+    (tmp_path / "trial.json").write_text(json.dumps(doc), encoding="utf-8")
+    result = subprocess.run([sys.executable, "-m", "greenrt_harness", "run", str(tmp_path / "trial.json")],
+                            capture_output=True, text=True, timeout=300, check=False)
+    output = json.loads(out.read_text())
+    assert result.returncode == 0 and output["status"] == "ok", output.get("error")
+    assert output["environment"]["mode"] == mode and len(output["latenciesMs"]) == 3
+
+
+def test_imperative_bert_matches_the_reference(tmp_path):
+    out = _prepare(tmp_path / "bert", model="bert_base_uncased", export=False)
+    adapter = greenrt_adapter.create_adapter()
+    spec = _mode_spec(out, "imperative", model="bert_base_uncased")
+    adapter.load(spec)
+    outputs = adapter.run_once(adapter.make_inputs(spec, np.random.default_rng(0)))
+    adapter.synchronize(outputs)
+    ref = _load_ref(out, json.loads((out / "prepared.json").read_text())["reference"]["output"])
+    np.testing.assert_allclose(outputs[0].asnumpy(), ref, rtol=1e-4, atol=1e-4 * np.abs(ref).max())

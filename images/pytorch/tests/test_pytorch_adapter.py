@@ -15,6 +15,7 @@ torch = pytest.importorskip("torch")
 
 import greenrt_adapter  # noqa: E402
 from greenrt_harness.adapter import PrepareSpec, TrialSpec  # noqa: E402
+from greenrt_harness.catalogue_gen import RUNTIME_MODES  # noqa: E402
 from greenrt_harness.prepare import prepare_model  # noqa: E402
 from greenrt_harness.trial import run_trial  # noqa: E402
 
@@ -89,3 +90,53 @@ def test_describe_lists_cpu():
                             check=True)
     info = json.loads(result.stdout)
     assert info["framework"] == "torch" and "cpu" in info["providersAvailable"]
+
+
+def _mode_trial(model_dir: Path, model: str, mode: str) -> TrialSpec:
+    return TrialSpec(trial_id="t", runtime="pytorch", source="pytorch", model=model, provider="cpu", batch_size=2,
+                     warmup_iterations=1, measured_iterations=2, seed=0, threads=1, sequence_length=8,
+                     model_dir=model_dir, output_path=model_dir / "out.json", mode=mode)
+
+
+def _reference(out: Path) -> np.ndarray:
+    entry = json.loads((out / "prepared.json").read_text())["reference"]["output"]
+    return np.fromfile(out / entry["file"], dtype="<f4").reshape(entry["shape"])
+
+
+@pytest.fixture(scope="module")
+def prepared_native(tmp_path_factory) -> dict[str, Path]:
+    root = tmp_path_factory.mktemp("modes")
+    return {model: _prepare(root, model, export=False) for model in ("mobilenet_v2", "bert_base_uncased")}
+
+
+@pytest.mark.parametrize("model", ["mobilenet_v2", "bert_base_uncased"])
+@pytest.mark.parametrize("mode", RUNTIME_MODES["pytorch"])
+def test_every_mode_reproduces_the_reference_or_is_refused_clearly(prepared_native, model, mode):
+    """Each mode runs the same network: its output equals the prepared reference. `compile` needs a C++ compiler
+    (inductor); in an image without one it must fail at load with the reason, never fall back to eager."""
+    out = prepared_native[model]
+    adapter = greenrt_adapter.create_adapter()
+    spec = _mode_trial(out, model, mode)
+    if mode == "compile" and greenrt_adapter.compiler_missing("cpu"):
+        with pytest.raises(RuntimeError, match="needs a C\\+\\+ compiler"):
+            adapter.load(spec)
+        output = run_trial(spec, greenrt_adapter.create_adapter)
+        assert output["status"] == "failed" and "inductor" in output["error"]["message"]
+        return
+    adapter.load(spec)
+    inputs = adapter.make_inputs(spec, np.random.default_rng(0))
+    assert adapter.build_engine(inputs) == (mode != "eager")
+    got = adapter.run_once(inputs)
+    adapter.synchronize(got)
+    np.testing.assert_allclose(got.numpy(), _reference(out), rtol=1e-4, atol=1e-4)
+    assert adapter.environment().mode == mode
+    output = run_trial(spec, greenrt_adapter.create_adapter)
+    assert output["status"] == "ok", output["error"]
+    assert output["environment"]["mode"] == mode and len(output["latenciesMs"]) == 2
+    assert ("engineBuild" in output["phases"]) == (mode != "eager")
+
+
+def test_a_mode_of_another_runtime_fails_clearly(tmp_path):
+    out = _prepare(tmp_path, "mobilenet_v2", export=False)
+    output = run_trial(_mode_trial(out, "mobilenet_v2", "keras-call"), greenrt_adapter.create_adapter)
+    assert output["status"] == "failed" and "has no mode 'keras-call'" in output["error"]["message"]

@@ -17,6 +17,7 @@ tf = pytest.importorskip("tensorflow")
 
 import greenrt_adapter  # noqa: E402
 from greenrt_harness.adapter import PrepareSpec, TrialSpec  # noqa: E402
+from greenrt_harness.catalogue_gen import RUNTIME_MODES  # noqa: E402
 from greenrt_harness.prepare import prepare_model  # noqa: E402
 
 MODEL = "mobilenet_v2"
@@ -133,3 +134,56 @@ def test_describe_lists_cpu():
                             check=True)
     info = json.loads(result.stdout)
     assert info["framework"] == "tensorflow" and "cpu" in info["providersAvailable"]
+
+
+@pytest.mark.parametrize("mode", RUNTIME_MODES["tensorflow"])
+def test_every_mode_reproduces_the_reference(prepared, mode):
+    """Each execution mode runs the same network with the same weights: outputs equal the prepared reference."""
+    adapter = greenrt_adapter.create_adapter()
+    spec = TrialSpec(trial_id="t", runtime="tensorflow", source="tensorflow", model=MODEL, provider="cpu",
+                     batch_size=2, warmup_iterations=0, measured_iterations=1, seed=0, threads=None,
+                     sequence_length=8, model_dir=prepared, output_path=prepared / "unused.json", mode=mode)
+    adapter.load(spec)
+    inputs = adapter.make_inputs(spec, np.random.default_rng(0))
+    built = adapter.build_engine(inputs)
+    assert built == (mode == "keras-predict")  # only predict() has a one-off step (its tracing) to time
+    outputs = adapter.run_once(inputs)
+    adapter.synchronize(outputs)
+    doc = json.loads((prepared / "prepared.json").read_text())
+    ref = np.fromfile(prepared / doc["reference"]["output"]["file"], dtype="<f4").reshape(2, 1000)
+    np.testing.assert_allclose(np.asarray(outputs["logits"]), ref, rtol=1e-4, atol=1e-5 * np.abs(ref).max())
+    assert adapter.environment().mode == mode
+
+
+@pytest.mark.parametrize("mode", RUNTIME_MODES["tensorflow"])
+def test_every_mode_runs_through_the_cli(prepared, tmp_path, mode):
+    result, output = _run_cli(tmp_path, {**_trial_doc(prepared, tmp_path / "out.json"), "mode": mode})
+    assert result.returncode == 0 and output["status"] == "ok", output.get("error")
+    assert output["environment"]["mode"] == mode and len(output["latenciesMs"]) == 3
+    assert ("engineBuild" in output["phases"]) == (mode == "keras-predict")
+
+
+def test_a_mode_of_another_runtime_fails_clearly(prepared, tmp_path):
+    _, output = _run_cli(tmp_path, {**_trial_doc(prepared, tmp_path / "out.json"), "mode": "eager"})
+    assert output["status"] == "failed"
+    assert "has no mode 'eager'" in output["error"]["message"] and "keras-predict" in output["error"]["message"]
+
+
+def test_keras_modes_on_bert(tmp_path):
+    """BERT through Keras: keras-call and keras-predict give the SavedModel signature's last_hidden_state."""
+    out = _prepare(tmp_path / "bert", model="bert_base_uncased", export=False)
+    results = {}
+    for mode in RUNTIME_MODES["tensorflow"]:
+        adapter = greenrt_adapter.create_adapter()
+        spec = TrialSpec(trial_id="t", runtime="tensorflow", source="tensorflow", model="bert_base_uncased",
+                         provider="cpu", batch_size=2, warmup_iterations=0, measured_iterations=1, seed=0,
+                         threads=None, sequence_length=8, model_dir=out, output_path=out / "unused.json", mode=mode)
+        adapter.load(spec)
+        inputs = adapter.make_inputs(spec, np.random.default_rng(0))
+        adapter.build_engine(inputs)
+        outputs = adapter.run_once(inputs)
+        adapter.synchronize(outputs)
+        results[mode] = np.asarray(outputs["last_hidden_state"])
+    assert results["function"].shape == (2, 8, 768)
+    for mode, value in results.items():
+        np.testing.assert_allclose(value, results["function"], rtol=1e-4, atol=1e-4, err_msg=mode)
