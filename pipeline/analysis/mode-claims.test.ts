@@ -12,20 +12,21 @@ claims:
     finding: 3
     text: PyTorch is faster than TensorFlow at batch 1.
     source: test
+    scope: reproduction
     test: less
-    a: { runtime: pytorch }
-    b: { runtime: tensorflow }
-    where: { provider: cpu, model: resnet50, batchSize: 1 }
+    a: { runtime: [pytorch] }
+    b: { runtime: [tensorflow] }
+    where: { provider: [cpu], model: [resnet50], batchSize: [1] }
     match: [model, batchSize]
     metrics: [latencyMs]
   - id: ort-beats-onnx-free
-    finding: null
     text: ONNX Runtime is faster than ONNX Runtime.
     source: test
+    scope: extension
     test: less
-    a: { runtime: onnxruntime, source: pytorch }
-    b: { runtime: onnxruntime, source: tensorflow }
-    where: { provider: cpu, model: resnet50, batchSize: 1 }
+    a: { runtime: [onnxruntime], source: [pytorch] }
+    b: { runtime: [onnxruntime], source: [tensorflow] }
+    where: { provider: [cpu], model: [resnet50], batchSize: [1] }
     match: [model, batchSize]
     metrics: [latencyMs]
 `,
