@@ -12,6 +12,7 @@ import type { PlannedTrial } from '../plan/index.js';
 import type { TrialCaches } from '../runners/index.js';
 import type { FrameworkExecutor, MeasurementPort } from './ports.js';
 import { runExperiment } from './run-experiment.js';
+import { fakeBuiltImage } from '../testing/fake-images.js';
 
 const archs: Record<string, string[]> = {
   pytorch: ['sm_50', 'sm_60', 'sm_70', 'sm_75', 'sm_80', 'sm_86', 'sm_90'],
@@ -26,8 +27,8 @@ const measurement: MeasurementPort = {
   restoreBaseline: () => undefined,
   baselineTrace: () => null,
   waitForCooldown: async () => null,
-  startRecording: async () => ({ stop: async () => null }),
-  energyForWindow: () => ({ energy: unavailable, trace: null, gpuState: [], invalidReasons: [] }),
+  startRecording: async (trialId) => ({ stop: async () => ({ trialId, startNs: 0n, endNs: 0n, series: [], unavailable: [], gpuState: [] }) }),
+  energyForWindow: () => ({ energy: unavailable, trace: null, gpuState: [], invalidReasons: [], warnings: [] }),
   close: async () => undefined,
 };
 const progress = { info: () => undefined, status: () => undefined, step: () => undefined, done: () => undefined };
@@ -38,7 +39,12 @@ function fakeExecutor(calls: { trial: PlannedTrial; caches?: TrialCaches }[]): F
     attach: () => undefined,
     describeEngine: async () => null,
     removeOrphans: async () => 0,
-    ensureImages: async (images) => images.map((i) => ({ runtime: i.runtime, flavour: i.flavour, tag: `greenrt/${i.runtime}:${i.flavour}-fake`, id: 'sha256:fake', description: { cuda: i.flavour === 'cuda' ? { runtime: i.runtime, cuda: '12.4', cudnn: null, archs: archs[i.runtime]!, archSource: 'fake', minDriver: '550' } : null } })),
+    ensureImages: async (images) =>
+      images.map((i) => {
+        const cuda = i.flavour === 'cuda' ? { runtime: i.runtime, flavour: i.flavour, cuda: '12.4', cudnn: null, archs: archs[i.runtime]!, archSource: 'fake', minDriver: '550', knownUnavailable: {}, librariesChecked: 0, problems: [], ok: true } : null;
+        const image = fakeBuiltImage({ runtime: i.runtime, flavour: i.flavour, description: { harness: null, harnessError: null, dpkg: null, cuda } });
+        return { ...image, id: image.imageId };
+      }),
     prepareModel: async (need) => ({ model: need.model, source: need.source, dir: '/fake/model', onnxFile: null, sha256: 'a'.repeat(64), prebuilt: false, cacheHit: true, conversion: null, conversionNote: null, prepared: null }),
     runTrial: async (trial, spec, _model, _workDir, _onStart, _signal, extra) => {
       calls.push({ trial, ...(extra?.caches ? { caches: extra.caches } : {}) });

@@ -1,42 +1,46 @@
-import type { PowerTrace, TrialResult, TrialSpec } from '../contracts/index.js';
+import type { PowerTrace, TrialSpec } from '../contracts/index.js';
+import type { BuiltImage } from '../images/index.js';
 import type { PlannedTrial, NeededImage, NeededModel } from '../plan/index.js';
 import type { ResolvedModel } from '../models/index.js';
+import type { BaselineRecord, CooldownResult, MeasuredWindow, Recorded, SourceStatus } from '../power/index.js';
 import type { TrialCaches } from '../runners/index.js';
 import type { ExecutionRecord } from './trial-result.js';
 
-/** The host power monitor as the run loop uses it (implemented over pipeline/power). */
+/** The host power monitor as the run loop uses it (implemented by pipeline/power's PowerMeasurement). */
 export interface MeasurementPort {
   /** Source statuses for the manifest (available or not, why, how to fix). */
-  describeSources(): Promise<Record<string, unknown>[]>;
+  describeSources(): Promise<SourceStatus[]>;
   /** True when at least one source can measure energy. */
   canMeasure(): boolean;
-  /** Idle baseline before the first trial; a record for the manifest. */
-  measureBaseline(signal?: AbortSignal): Promise<Record<string, unknown> | null>;
+  /** Idle baseline before the first trial; a record for the manifest (null: none was asked for). */
+  measureBaseline(signal?: AbortSignal): Promise<BaselineRecord | null>;
   /** On resume: reuse the baseline the manifest recorded instead of measuring a new one. */
-  restoreBaseline(record: Record<string, unknown> | null): void;
+  restoreBaseline(record: BaselineRecord | null): void;
   /** The baseline's power trace (trialId 'baseline'), null when none was measured. */
   baselineTrace(runId: string): PowerTrace | null;
-  /** Cool-down gate before a trial. */
-  waitForCooldown(signal?: AbortSignal): Promise<TrialResult['cooldown']>;
-  /** Starts recording around a trial; stop() returns what the window needs. */
-  startRecording(trialId: string): Promise<{ stop(): Promise<unknown> }>;
+  /** Cool-down gate before a trial (null: no gate). */
+  waitForCooldown(signal?: AbortSignal): Promise<CooldownResult | null>;
+  /** Starts recording around a trial; stop() returns the samples of that span. */
+  startRecording(trialId: string): Promise<{ stop(): Promise<Recorded> }>;
   /** Energy for exactly the measure window, the trace to store, GPU state and rule violations. */
   energyForWindow(
-    recorded: unknown,
+    recorded: Recorded | null,
     window: { startNs: string; endNs: string } | null,
     measuredIterations: number,
     ids: { runId: string; trialId: string },
-  ): { energy: TrialResult['energy']; trace: PowerTrace | null; gpuState: TrialResult['gpuState']; invalidReasons: string[]; warnings?: string[] };
+  ): MeasuredWindow;
   close(): Promise<void>;
 }
 
-/** What an image build produced, for the manifest and for trials. */
-export interface ImageRecord {
-  runtime: string;
-  flavour: 'cpu' | 'cuda' | 'tensorrt';
-  tag: string;
-  id: string;
-  [key: string]: unknown;
+/** What an image build produced, for the manifest (`images`) and for trials: the built image and its id. */
+export type ImageRecord = BuiltImage & { id: string };
+
+/**
+ * Where a run's images come from, separate from running trials: the default builds images/<runtime>/
+ * with docker (`dockerImageProvider`); tests supply ready images through it (e2e docker-run-driver.ts).
+ */
+export interface ImageProvider {
+  ensure(image: NeededImage, signal?: AbortSignal): Promise<BuiltImage>;
 }
 
 /** Runs framework trials and prepares models (docker or process runner). */

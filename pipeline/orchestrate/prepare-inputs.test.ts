@@ -7,10 +7,12 @@ import { silentProgress } from '../core/index.js';
 import { loadExperiment, type LoadedExperiment } from '../config/index.js';
 import { Contracts } from '../contracts/index.js';
 import { GreenrtError, sha256Hex, silentLogger } from '../core/index.js';
+import type { ImageRuntime } from '../images/index.js';
 import type { ResolvedModel } from '../models/index.js';
 import { planRun } from '../plan/index.js';
 import type { FrameworkExecutor, ImageRecord } from './ports.js';
 import { prepareInputs } from './prepare-inputs.js';
+import { fakeBuiltImage } from '../testing/fake-images.js';
 
 const tinyConv = fileURLToPath(new URL('../testing/fixtures/tiny-conv.onnx', import.meta.url));
 
@@ -23,7 +25,8 @@ function fakeExecutor(broken: string[]): FrameworkExecutor & { prepared: number 
     ensureImages: async (images: { runtime: string; flavour: 'cpu' | 'cuda' }[]): Promise<ImageRecord[]> =>
       images.map((i) => {
         if (broken.includes(i.runtime)) throw new GreenrtError('E_IMAGE_BUILD', `Image build failed (greenrt/${i.runtime}): exit 7`);
-        return { runtime: i.runtime, flavour: i.flavour, tag: `fake/${i.runtime}`, id: 'sha256:0' };
+        const image = fakeBuiltImage({ runtime: i.runtime as ImageRuntime, flavour: i.flavour, tag: `fake/${i.runtime}`, imageId: 'sha256:0' });
+        return { ...image, id: image.imageId };
       }),
     prepareModel: async (need: { model: string; source: string }): Promise<ResolvedModel> => {
       executor.prepared++;

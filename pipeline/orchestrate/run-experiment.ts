@@ -12,7 +12,7 @@ import type { Progress } from '../core/index.js';
 import { describeHost, describeGreenrt } from './host-info.js';
 import type { FrameworkExecutor, MeasurementPort } from './ports.js';
 import { finishRun } from './finish-run.js';
-import type { GpuInventory } from '../power/index.js';
+import { readBaselineRecord, type GpuInventory } from '../power/index.js';
 import { selectGpus, type GpuSelection } from './gpu-selection.js';
 import { archPreflight } from './arch-preflight.js';
 import { loadResumedExperiment } from './resumed-experiment.js';
@@ -195,7 +195,7 @@ export async function runExperiment(deps: RunDependencies, req: RunRequest): Pro
     manifest.images = setup.images;
     manifest.models = setup.modelRecords;
     if (manifest.power.baseline) {
-      measurement.restoreBaseline(manifest.power.baseline);
+      measurement.restoreBaseline(readBaselineRecord(manifest.power.baseline));
     } else {
       progress.status('Measuring the idle baseline');
       manifest.power.baseline = await measurement.measureBaseline(req.signal);
@@ -204,7 +204,7 @@ export async function runExperiment(deps: RunDependencies, req: RunRequest): Pro
     }
     await save();
 
-    const embedded = new EmbeddedRunner();
+    const embedded = new EmbeddedRunner({ contracts });
     let finished = done.size;
     for (const trial of plan.trials) {
       if (done.has(trial.id)) continue;

@@ -5,7 +5,7 @@ import { createPowerMonitor, type PowerDeps } from './create-sources.js';
 import type { PowerMonitor, Recording } from './power-monitor.js';
 import { toPowerTrace } from './power-trace.js';
 import { checkMeasurementRules, measurementWarnings, type MeasurementRules } from './rules.js';
-import type { CooldownResult, Recorded } from './types.js';
+import type { BaselineRecord, CooldownResult, Recorded, SourceStatus } from './types.js';
 import { energyForWindow } from './window-energy.js';
 
 /** Experiment `power` settings as validated (schema defaults applied; seconds, as in the YAML) plus rule overrides. */
@@ -14,8 +14,19 @@ export type PowerMeasurementSettings = ExperimentSpec['power'] & {
   updatePeriodBurstMs?: number;
 };
 
+/** What the monitor says about one trial's measure window. */
+export interface MeasuredWindow {
+  energy: TrialResult['energy'];
+  /** The samples to store (null: nothing was sampled). */
+  trace: PowerTrace | null;
+  gpuState: TrialResult['gpuState'];
+  /** Measurement rules the window broke (the trial becomes invalid). */
+  invalidReasons: string[];
+  warnings: string[];
+}
+
 /**
- * The monitor as the run loop uses it (structurally the orchestrator's MeasurementPort): settings
+ * The monitor as the run loop uses it (implements the orchestrator's MeasurementPort): settings
  * in seconds from the experiment, JSON records for the manifest, and one call that turns a
  * recording and the entrypoint's measure window into energy, trace, GPU state and rule violations.
  */
@@ -32,7 +43,7 @@ export class PowerMeasurement {
     return new PowerMeasurement(monitor, settings);
   }
 
-  async describeSources(): Promise<Record<string, unknown>[]> {
+  async describeSources(): Promise<SourceStatus[]> {
     return (await this.monitor.probe()).map((s) => ({ ...s }));
   }
 
@@ -41,7 +52,7 @@ export class PowerMeasurement {
   }
 
   /** Measures the idle baseline (power.baselineS); a manifest record, also when skipped. */
-  async measureBaseline(signal?: AbortSignal): Promise<Record<string, unknown>> {
+  async measureBaseline(signal?: AbortSignal): Promise<BaselineRecord> {
     const seconds = this.settings.baselineS;
     if (seconds <= 0) return { durationMs: 0, domains: [], reason: 'power.baselineS is 0: no idle baseline, net energy unavailable' };
     if (!this.canMeasure()) return { durationMs: 0, domains: [], reason: 'no power source works: no idle baseline' };
@@ -55,7 +66,7 @@ export class PowerMeasurement {
   }
 
   /** On resume: reuse the baseline recorded in the manifest instead of measuring a new one. */
-  restoreBaseline(record: Record<string, unknown> | null): void {
+  restoreBaseline(record: BaselineRecord | null): void {
     this.monitor.baseline = record ? baselineFromRecord(record) : null;
   }
 
@@ -73,12 +84,11 @@ export class PowerMeasurement {
 
   /** Energy of exactly the measure window; trace, GPU state and rule violations of the trial. */
   energyForWindow(
-    recorded: unknown,
+    rec: Recorded | null,
     window: { startNs: string; endNs: string } | null,
     measuredIterations: number,
     ids: { runId: string; trialId: string },
-  ): { energy: TrialResult['energy']; trace: PowerTrace | null; gpuState: TrialResult['gpuState']; invalidReasons: string[]; warnings: string[] } {
-    const rec = (recorded as Recorded | null) ?? null;
+  ): MeasuredWindow {
     const energy = energyForWindow(rec, window, this.monitor.baseline, measuredIterations);
     return {
       energy,

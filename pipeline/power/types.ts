@@ -116,6 +116,15 @@ export interface Baseline {
   recorded: Recorded;
 }
 
+/** A baseline as the run manifest records it (`power.baseline`): nanoseconds as decimal strings, no samples. */
+export interface BaselineRecord {
+  startNs?: string;
+  endNs?: string;
+  durationMs: number;
+  domains: BaselineDomain[];
+  reason: string | null;
+}
+
 /** Cool-down gate settings (experiment `power.cooldown`, in ms here). */
 export interface CooldownOptions {
   /** Rest before every trial, ms. */
