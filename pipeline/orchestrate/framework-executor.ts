@@ -11,7 +11,7 @@ import { DockerRunner, ProcessRunner, removeOrphans, type TrialRunner } from '..
 import { gpuDeviceIds, type GpuSelection } from './gpu-selection.js';
 import { findOnPath } from './find-on-path.js';
 import type { Progress } from '../core/index.js';
-import type { FrameworkExecutor, ImageProvider, ImageRecord } from './ports.js';
+import type { EngineDescription, FrameworkExecutor, ImageProvider, ImageRecord } from './ports.js';
 
 export interface ExecutorOptions {
   contracts: Contracts;
@@ -114,7 +114,7 @@ class Executor implements FrameworkExecutor {
     this.runner = this.engine ? new DockerRunner(this.engine, { runId, contracts: this.options.contracts }) : new ProcessRunner({ contracts: this.options.contracts });
   }
 
-  async describeEngine(): Promise<Record<string, unknown> | null> {
+  async describeEngine(): Promise<EngineDescription> {
     return this.engine ? { ...this.engine.info } : { runner: 'process', python: process.env.GREENRT_PYTHON ?? 'python3' };
   }
 

@@ -1,5 +1,5 @@
 import type { PowerTrace, TrialSpec } from '../contracts/index.js';
-import type { BuiltImage } from '../images/index.js';
+import type { BuiltImage, DockerEngineInfo } from '../images/index.js';
 import type { PlannedTrial, NeededImage, NeededModel } from '../plan/index.js';
 import type { ResolvedModel } from '../models/index.js';
 import type { BaselineRecord, CooldownResult, MeasuredWindow, Recorded, SourceStatus } from '../power/index.js';
@@ -32,6 +32,9 @@ export interface MeasurementPort {
   close(): Promise<void>;
 }
 
+/** How framework trials are executed on this host, as the manifest records it (host.docker). */
+export type EngineDescription = DockerEngineInfo | { runner: 'process'; python: string };
+
 /** What an image build produced, for the manifest (`images`) and for trials: the built image and its id. */
 export type ImageRecord = BuiltImage & { id: string };
 
@@ -61,5 +64,6 @@ export interface FrameworkExecutor {
   ): Promise<ExecutionRecord & { image?: string | null; imageId?: string | null }>;
   /** Removes containers a crashed run left behind; returns how many. */
   removeOrphans(runId: string): Promise<number>;
-  describeEngine(): Promise<Record<string, unknown> | null>;
+  /** For the manifest's host.docker: the engine's facts (docker runner), or the interpreter (process runner). */
+  describeEngine(): Promise<EngineDescription | null>;
 }

@@ -5,7 +5,7 @@ import { type Clock, createLogger, EnvironmentError, GreenrtError, ExitCode, des
 import { loadExperiment, type ExperimentSpec, type LoadedExperiment } from '../config/index.js';
 import { planRun, checkPlanSize, shardPlan, type RunPlan, type ShardSpec } from '../plan/index.js';
 import { RunStore, makeRunId, ensureFolder, describeWriteError, verifyRunFolder, refuseDamagedRun } from '../results/index.js';
-import { EmbeddedRunner } from '../runners/embedded/index.js';
+import { EmbeddedRunner, embeddedRuntimeVersion } from '../runners/embedded/index.js';
 import { prepareInputs } from './prepare-inputs.js';
 import { runOneTrial } from './run-trial.js';
 import type { Progress } from '../core/index.js';
@@ -164,7 +164,7 @@ export async function runExperiment(deps: RunDependencies, req: RunRequest): Pro
     manifest.progress = countProgress(plan, done);
   }
   manifest.host = describeHost({
-    onnxruntimeNode: plan.trials.some((t) => t.config.runtime === 'embedded') ? (await import('../runners/embedded/index.js')).embeddedRuntimeVersion : null,
+    onnxruntimeNode: plan.trials.some((t) => t.config.runtime === 'embedded') ? embeddedRuntimeVersion : null,
     docker: framework ? await framework.describeEngine() : null,
   });
   manifest.power.sources = await measurement.describeSources();
