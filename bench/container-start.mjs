@@ -5,7 +5,7 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { inspectImageOrNull, imageContext } from '../dist/images/index.js';
-import { imageRuntimeNames } from '../dist/catalogue/index.js';
+import { imageRuntimeNames, isOnnxRuntime } from '../dist/catalogue/index.js';
 import { caBundle, cpuImage, engine } from './docker-setup.mjs';
 import { timedRun } from './run-analysis.mjs';
 import { log, median, repoRoot, round } from './lib.mjs';
@@ -36,7 +36,8 @@ async function availableRuntimes() {
 
 export async function benchStartup({ quick = false } = {}) {
   const { available, skipped } = await availableRuntimes();
-  const runtimes = available.map((r) => (r === 'onnxruntime' ? `  - name: onnxruntime\n    providers: [cpu]\n    sources: [pytorch]` : `  - name: ${r}\n    providers: [cpu]`));
+  // ONNX runtimes (onnxruntime, openvino, ...) run the PyTorch export; frameworks their own model.
+  const runtimes = available.map((r) => (isOnnxRuntime(r) ? `  - name: ${r}\n    providers: [cpu]\n    sources: [pytorch]` : `  - name: ${r}\n    providers: [cpu]`));
   const yaml = `schemaVersion: 1
 name: bench-startup
 seed: 0

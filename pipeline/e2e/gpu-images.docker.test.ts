@@ -30,7 +30,7 @@ const EXPECTED: Record<(typeof RUNTIMES)[number], { cuda: string; has: string[];
   tensorflow: { cuda: '12.2', has: ['sm_75', 'compute_80'], lacks: ['sm_90', 'compute_90'] },
   // mxnet-cu112 1.9.1: SASS for sm_50/60/70/80/86 and no PTX: nothing runs on Hopper.
   mxnet: { cuda: '11.2', has: ['sm_50', 'sm_60', 'sm_70', 'sm_80', 'sm_86'], lacks: ['sm_90', 'compute_80', 'compute_86', 'compute_90'] },
-  // onnxruntime-gpu 1.21.0's CUDA provider: SASS sm_60 to sm_90 and compute_90 PTX.
+  // onnxruntime-gpu 1.26.0's CUDA provider (as 1.21.0's): SASS sm_60 to sm_90 and compute_90 PTX.
   onnxruntime: { cuda: '12.4', has: ['sm_60', 'sm_86', 'sm_90', 'compute_90'], lacks: ['sm_50'] },
 };
 

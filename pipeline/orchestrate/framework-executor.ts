@@ -11,7 +11,7 @@ import { DockerRunner, ProcessRunner, removeOrphans, type TrialRunner } from '..
 import { gpuDeviceIds, type GpuSelection } from './gpu-selection.js';
 import { findOnPath } from './find-on-path.js';
 import type { Progress } from '../core/index.js';
-import type { FrameworkExecutor, ImageRecord } from './ports.js';
+import type { EngineDescription, FrameworkExecutor, ImageProvider, ImageRecord } from './ports.js';
 
 export interface ExecutorOptions {
   contracts: Contracts;
@@ -23,6 +23,8 @@ export interface ExecutorOptions {
   gpus?: GpuSelection | null;
   /** Test seams: the Docker connection and the PATH lookup (defaults: the real ones). */
   connect?: () => Promise<DockerEngine>;
+  /** Where the docker runner's images come from (default: `dockerImageProvider`, built from images/<runtime>/). */
+  imageProvider?: (engine: DockerEngine) => ImageProvider;
   which?: (command: string) => Promise<string | null>;
 }
 
@@ -51,6 +53,29 @@ export async function dockerGpuSupport(engine: DockerEngine, which: (command: st
 }
 
 /**
+ * The default ImageProvider: `ensureImage` (content-hash tag; built from images/<runtime>/ when missing),
+ * with the build's lines as progress.
+ */
+export function dockerImageProvider(engine: DockerEngine, options: Pick<ExecutorOptions, 'progress' | 'caBundlePath'>): ImageProvider {
+  return {
+    async ensure(image, signal) {
+      options.progress.status(`Image ${image.runtime}:${image.flavour}: checking (a first build takes minutes)`);
+      let lines = 0;
+      const built = await ensureImage(
+        engine,
+        { runtime: image.runtime, flavour: image.flavour, ...(options.caBundlePath ? { caBundlePath: options.caBundlePath } : {}), ...(signal ? { signal } : {}) },
+        (line: string) => {
+          lines++;
+          if (line.trim()) options.progress.status(`Image ${image.runtime}:${image.flavour}: ${line.trim().slice(0, 100)}`);
+        },
+      );
+      if (built.built) options.progress.info(`Built ${built.tag} in ${(built.durationMs / 1000).toFixed(0)} s (${lines} build lines).`);
+      return built;
+    },
+  };
+}
+
+/**
  * Pre-flight for framework trials (throws EnvironmentError, exit 3, before anything is written):
  * the docker runner needs a reachable engine, and with it the nvidia runtime when a trial uses
  * cuda/tensorrt; the process runner needs nvidia-smi for those.
@@ -64,10 +89,11 @@ export async function createFrameworkExecutor(spec: ExperimentSpec, plan: RunPla
         hint: 'Install the NVIDIA Container Toolkit (nvidia-ctk runtime configure --runtime=docker) on a GPU host, or use `runner: process`, or a cpu-only experiment such as experiments/cpu.yaml.',
       });
     }
-    return new Executor('docker', options, engine, spec);
+    const images = options.imageProvider ? options.imageProvider(engine) : dockerImageProvider(engine, options);
+    return new Executor('docker', options, engine, images, spec);
   }
   if (needsGpu) await requireNvidiaSmi();
-  return new Executor('process', options, null, spec);
+  return new Executor('process', options, null, null, spec);
 }
 
 class Executor implements FrameworkExecutor {
@@ -79,6 +105,7 @@ class Executor implements FrameworkExecutor {
     readonly kind: 'docker' | 'process',
     private readonly options: ExecutorOptions,
     private readonly engine: DockerEngine | null,
+    private readonly images: ImageProvider | null,
     private readonly spec: ExperimentSpec,
   ) {}
 
@@ -87,25 +114,15 @@ class Executor implements FrameworkExecutor {
     this.runner = this.engine ? new DockerRunner(this.engine, { runId, contracts: this.options.contracts }) : new ProcessRunner({ contracts: this.options.contracts });
   }
 
-  async describeEngine(): Promise<Record<string, unknown> | null> {
+  async describeEngine(): Promise<EngineDescription> {
     return this.engine ? { ...this.engine.info } : { runner: 'process', python: process.env.GREENRT_PYTHON ?? 'python3' };
   }
 
   async ensureImages(images: RunPlan['images'], signal?: AbortSignal): Promise<ImageRecord[]> {
-    if (!this.engine) return [];
+    if (!this.images) return [];
     const records: ImageRecord[] = [];
     for (const image of images) {
-      this.options.progress.status(`Image ${image.runtime}:${image.flavour}: checking (a first build takes minutes)`);
-      let lines = 0;
-      const built = await ensureImage(
-        this.engine,
-        { runtime: image.runtime, flavour: image.flavour, ...(this.options.caBundlePath ? { caBundlePath: this.options.caBundlePath } : {}), ...(signal ? { signal } : {}) },
-        (line: string) => {
-          lines++;
-          if (line.trim()) this.options.progress.status(`Image ${image.runtime}:${image.flavour}: ${line.trim().slice(0, 100)}`);
-        },
-      );
-      if (built.built) this.options.progress.info(`Built ${built.tag} in ${(built.durationMs / 1000).toFixed(0)} s (${lines} build lines).`);
+      const built = await this.images.ensure(image, signal);
       this.built.set(`${image.runtime}:${image.flavour}`, built);
       records.push(built);
     }

@@ -27,8 +27,8 @@ const measurement: MeasurementPort = {
   restoreBaseline: () => undefined,
   baselineTrace: () => null,
   waitForCooldown: async () => null,
-  startRecording: async () => ({ stop: async () => null }),
-  energyForWindow: () => ({ energy: unavailable, trace: null, gpuState: [], invalidReasons: [] }),
+  startRecording: async (trialId) => ({ stop: async () => ({ trialId, startNs: 0n, endNs: 0n, series: [], unavailable: [], gpuState: [] }) }),
+  energyForWindow: () => ({ energy: unavailable, trace: null, gpuState: [], invalidReasons: [], warnings: [] }),
   close: async () => undefined,
 };
 const progress = { info: () => undefined, status: () => undefined, step: () => undefined, done: () => undefined };

@@ -1,37 +1,50 @@
-import type { ManifestBaseline, ManifestImage, ManifestPowerSource, PowerTrace, TrialResult, TrialSpec } from '../contracts/index.js';
+import type { ManifestImage, PowerTrace, TrialSpec } from '../contracts/index.js';
+import type { BuiltImage, DockerEngineInfo } from '../images/index.js';
 import type { PlannedTrial, NeededImage, NeededModel } from '../plan/index.js';
 import type { ResolvedModel } from '../models/index.js';
+import type { BaselineRecord, CooldownResult, MeasuredWindow, Recorded, SourceStatus } from '../power/index.js';
 import type { TrialCaches } from '../runners/index.js';
 import type { ExecutionRecord } from './trial-result.js';
 
-/** The host power monitor as the run loop uses it (implemented over pipeline/power). */
+/** The host power monitor as the run loop uses it (implemented by pipeline/power's PowerMeasurement). */
 export interface MeasurementPort {
   /** Source statuses for the manifest (available or not, why, how to fix). */
-  describeSources(): Promise<ManifestPowerSource[]>;
+  describeSources(): Promise<SourceStatus[]>;
   /** True when at least one source can measure energy. */
   canMeasure(): boolean;
-  /** Idle baseline before the first trial; a record for the manifest. */
-  measureBaseline(signal?: AbortSignal): Promise<ManifestBaseline | null>;
+  /** Idle baseline before the first trial; a record for the manifest (null: none was asked for). */
+  measureBaseline(signal?: AbortSignal): Promise<BaselineRecord | null>;
   /** On resume: reuse the baseline the manifest recorded instead of measuring a new one. */
-  restoreBaseline(record: ManifestBaseline | null): void;
+  restoreBaseline(record: BaselineRecord | null): void;
   /** The baseline's power trace (trialId 'baseline'), null when none was measured. */
   baselineTrace(runId: string): PowerTrace | null;
-  /** Cool-down gate before a trial. */
-  waitForCooldown(signal?: AbortSignal): Promise<TrialResult['cooldown']>;
-  /** Starts recording around a trial; stop() returns what the window needs. */
-  startRecording(trialId: string): Promise<{ stop(): Promise<unknown> }>;
+  /** Cool-down gate before a trial (null: no gate). */
+  waitForCooldown(signal?: AbortSignal): Promise<CooldownResult | null>;
+  /** Starts recording around a trial; stop() returns the samples of that span. */
+  startRecording(trialId: string): Promise<{ stop(): Promise<Recorded> }>;
   /** Energy for exactly the measure window, the trace to store, GPU state, mean GPU utilisation (when measured) and rule violations. */
   energyForWindow(
-    recorded: unknown,
+    recorded: Recorded | null,
     window: { startNs: string; endNs: string } | null,
     measuredIterations: number,
     ids: { runId: string; trialId: string },
-  ): { energy: TrialResult['energy']; trace: PowerTrace | null; gpuState: TrialResult['gpuState']; gpuUtilization?: TrialResult['gpuUtilization']; invalidReasons: string[]; warnings?: string[] };
+  ): MeasuredWindow;
   close(): Promise<void>;
 }
 
+/** How framework trials are executed on this host, as the manifest records it (host.docker). */
+export type EngineDescription = DockerEngineInfo | { runner: 'process'; python: string };
+
 /** What an image build produced, for the manifest (`images[]`, schemas/run-manifest.schema.json) and for trials. */
 export type ImageRecord = ManifestImage;
+
+/**
+ * Where a run's images come from, separate from running trials: the default builds images/<runtime>/
+ * with docker (`dockerImageProvider`); tests supply ready images through it (e2e docker-run-driver.ts).
+ */
+export interface ImageProvider {
+  ensure(image: NeededImage, signal?: AbortSignal): Promise<BuiltImage>;
+}
 
 /** Runs framework trials and prepares models (docker or process runner). */
 export interface FrameworkExecutor {
@@ -51,5 +64,6 @@ export interface FrameworkExecutor {
   ): Promise<ExecutionRecord & { image?: string | null; imageId?: string | null }>;
   /** Removes containers a crashed run left behind; returns how many. */
   removeOrphans(runId: string): Promise<number>;
-  describeEngine(): Promise<Record<string, unknown> | null>;
+  /** For the manifest's host.docker: the engine's facts (docker runner), or the interpreter (process runner). */
+  describeEngine(): Promise<EngineDescription | null>;
 }

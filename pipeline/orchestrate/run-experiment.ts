@@ -5,14 +5,14 @@ import { type Clock, createLogger, EnvironmentError, GreenrtError, ExitCode, des
 import { loadExperiment, type ExperimentSpec, type LoadedExperiment } from '../config/index.js';
 import { planRun, checkPlanSize, shardPlan, type RunPlan, type ShardSpec } from '../plan/index.js';
 import { RunStore, makeRunId, ensureFolder, describeWriteError, verifyRunFolder, refuseDamagedRun } from '../results/index.js';
-import { EmbeddedRunner } from '../runners/embedded/index.js';
+import { EmbeddedRunner, embeddedRuntimeVersion } from '../runners/embedded/index.js';
 import { prepareInputs } from './prepare-inputs.js';
 import { runOneTrial } from './run-trial.js';
 import type { Progress } from '../core/index.js';
 import { describeHost, describeGreenrt } from './host-info.js';
 import type { FrameworkExecutor, MeasurementPort } from './ports.js';
 import { finishRun } from './finish-run.js';
-import type { GpuInventory } from '../power/index.js';
+import { readBaselineRecord, type GpuInventory } from '../power/index.js';
 import { selectGpus, type GpuSelection } from './gpu-selection.js';
 import { archPreflight } from './arch-preflight.js';
 import { loadResumedExperiment } from './resumed-experiment.js';
@@ -184,7 +184,7 @@ export async function runExperiment(deps: RunDependencies, req: RunRequest): Pro
     manifest.progress = countProgress(plan, done);
   }
   manifest.host = describeHost({
-    onnxruntimeNode: plan.trials.some((t) => t.config.runtime === 'embedded') ? (await import('../runners/embedded/index.js')).embeddedRuntimeVersion : null,
+    onnxruntimeNode: plan.trials.some((t) => t.config.runtime === 'embedded') ? embeddedRuntimeVersion : null,
     docker: framework ? await framework.describeEngine() : null,
   });
   manifest.power.sources = await measurement.describeSources();
@@ -215,7 +215,7 @@ export async function runExperiment(deps: RunDependencies, req: RunRequest): Pro
     manifest.images = setup.images;
     manifest.models = setup.modelRecords;
     if (manifest.power.baseline) {
-      measurement.restoreBaseline(manifest.power.baseline);
+      measurement.restoreBaseline(readBaselineRecord(manifest.power.baseline));
     } else {
       progress.status('Measuring the idle baseline');
       manifest.power.baseline = await measurement.measureBaseline(req.signal);
@@ -224,7 +224,7 @@ export async function runExperiment(deps: RunDependencies, req: RunRequest): Pro
     }
     await save();
 
-    const embedded = new EmbeddedRunner();
+    const embedded = new EmbeddedRunner({ contracts });
     let finished = done.size;
     for (;;) {
       for (const trial of plan.trials) {

@@ -5,12 +5,11 @@ import type { Experiment, TrialResult, TrialSpec } from '../contracts/index.js';
 import type { Clock } from '../core/index.js';
 import { trialMode, type RunPlan, type PlannedTrial } from '../plan/index.js';
 import { ensureFolder, type RunStore } from '../results/index.js';
-import type { EmbeddedRunner } from '../runners/embedded/index.js';
 import type { FrameworkExecutor, MeasurementPort } from './ports.js';
 import { modelKey, imageKey, type Setup } from './prepare-inputs.js';
 import { buildTrialResult, type ExecutionRecord } from './trial-result.js';
 import type { ImageArchVerdict } from './arch-preflight.js';
-import type { TrialCaches } from '../runners/index.js';
+import type { TrialCaches, TrialRunner } from '../runners/index.js';
 
 export interface TrialContext {
   plan: RunPlan;
@@ -18,7 +17,8 @@ export interface TrialContext {
   store: RunStore;
   measurement: MeasurementPort;
   framework: FrameworkExecutor | null;
-  embedded: EmbeddedRunner;
+  /** The embedded runtime's TrialRunner (onnxruntime-node in this process). */
+  embedded: TrialRunner;
   setup: Setup;
   signal: AbortSignal;
   clock: Clock;
@@ -73,16 +73,20 @@ export async function runOneTrial(trial: PlannedTrial, ctx: TrialContext): Promi
   const cooldown = await ctx.measurement.waitForCooldown(ctx.signal);
   const recording = await ctx.measurement.startRecording(trial.id);
   let execution: ExecutionRecord & { image?: string | null; imageId?: string | null };
-  let recorded: unknown;
+  let recorded: Recorded;
   try {
+    const workDir = ctx.store.path('work', trial.id);
+    await ensureFolder(workDir);
     if (trial.image) {
       if (!ctx.framework) throw new Error('no framework executor');
-      const workDir = ctx.store.path('work', trial.id);
-      await ensureFolder(workDir);
       execution = await ctx.framework.runTrial(trial, trialSpec, model, workDir, () => undefined, ctx.signal, { caches: trialCaches(trial, ctx, arch) });
     } else {
       if (!model.onnxFile) throw new Error(`no ONNX file for ${modelKey(trial.model)}`);
-      execution = await ctx.embedded.runTrial({ spec: trialSpec, modelFile: model.onnxFile, timeoutS: ctx.plan.timing.trialTimeoutS }, ctx.signal);
+      // The same request as the framework runners get: trialTimeoutS bounds it, as it bounds a container.
+      execution = await ctx.embedded.runTrial(
+        { spec: trialSpec, modelDir: model.dir, modelFile: model.onnxFile, workDir, timeoutMs: ctx.plan.timing.trialTimeoutS * 1000, memoryLimitMiB: null },
+        ctx.signal,
+      );
     }
   } finally {
     // Recording stops even when the trial throws, so no sampler outlives its trial.
@@ -90,7 +94,7 @@ export async function runOneTrial(trial: PlannedTrial, ctx: TrialContext): Promi
   }
   ctx.signal.throwIfAborted();
   const window = execution.output?.status === 'ok' ? (execution.output.phases.measure ?? null) : null;
-  if (ctx.sharedHost && recorded) recorded = withoutSharedCpuEnergy(recorded as Recorded);
+  if (ctx.sharedHost) recorded = withoutSharedCpuEnergy(recorded);
   const measured = ctx.measurement.energyForWindow(recorded, window, trial.config.measuredIterations, { runId: ctx.store.runId, trialId: trial.id });
   const tracePath = measured.trace ? await ctx.store.writeTrace(measured.trace) : null;
   const invalidReasons = [...measured.invalidReasons];

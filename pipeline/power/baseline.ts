@@ -1,6 +1,5 @@
-import type { ManifestBaseline } from '../contracts/index.js';
 import { windowSeconds } from './energy-math.js';
-import type { Baseline, BaselineDomain, Recorded } from './types.js';
+import type { Baseline, BaselineDomain, BaselineRecord, Recorded } from './types.js';
 import { readingForSeries, whyUnavailable } from './window-energy.js';
 
 function meanTemperature(samples: { tNs: bigint; v: number }[], startNs: bigint, endNs: bigint): number | null {
@@ -37,7 +36,7 @@ export function baselineFromRecorded(recorded: Recorded): Baseline {
 }
 
 /** The JSON record of a baseline for the run manifest (power.baseline). */
-export function baselineRecord(b: Baseline): ManifestBaseline {
+export function baselineRecord(b: Baseline): BaselineRecord {
   return {
     startNs: b.startNs.toString(),
     endNs: b.endNs.toString(),
@@ -47,8 +46,11 @@ export function baselineRecord(b: Baseline): ManifestBaseline {
   };
 }
 
-/** Rebuilds a baseline from its (schema-checked) manifest record on resume; null when none was measured. The samples are not kept. */
-export function baselineFromRecord(record: ManifestBaseline): Baseline | null {
+/**
+ * Rebuilds a baseline from its manifest record (on resume); the samples are not kept. A record without
+ * a window (baseline skipped: power.baselineS 0, or no source) restores no baseline.
+ */
+export function baselineFromRecord(record: BaselineRecord): Baseline | null {
   if (record.startNs === undefined || record.endNs === undefined) return null;
   const startNs = BigInt(record.startNs);
   const endNs = BigInt(record.endNs);
@@ -60,4 +62,17 @@ export function baselineFromRecord(record: ManifestBaseline): Baseline | null {
     reason: record.reason,
     recorded: { trialId: 'baseline', startNs, endNs, series: [], unavailable: [], gpuState: [] },
   };
+}
+
+/**
+ * The manifest's `power.baseline` read back on resume (the manifest schema checked it is an object): a
+ * BaselineRecord when it has that shape, else null (a new baseline is then measured).
+ */
+export function readBaselineRecord(value: unknown): BaselineRecord | null {
+  if (typeof value !== 'object' || value === null) return null;
+  const r = value as Partial<Record<keyof BaselineRecord, unknown>>;
+  const ns = (v: unknown) => v === undefined || (typeof v === 'string' && /^\d+$/.test(v));
+  if (!ns(r.startNs) || !ns(r.endNs) || typeof r.durationMs !== 'number' || !Array.isArray(r.domains)) return null;
+  if (r.reason !== null && typeof r.reason !== 'string') return null;
+  return value as BaselineRecord;
 }

@@ -30,12 +30,12 @@
  *
  * `greenrt doctor`: formatPowerDoctor(await probePowerSources({ clock })).
  */
-export { PowerMeasurement, type PowerMeasurementSettings } from './power-measurement.js';
+export { PowerMeasurement, type MeasuredWindow, type PowerMeasurementSettings } from './power-measurement.js';
 export { PowerMonitor, type PowerMonitorOptions, type Recording } from './power-monitor.js';
 export { createPowerMonitor, createPowerSources, probePowerSources, type PowerDeps, type PowerSettings } from './create-sources.js';
 export { energyForWindow, readingForSeries } from './window-energy.js';
 export { counterEnergy, integrateInstantPower, estimateFromAveragedPower, type SpanNs } from './energy-math.js';
-export { baselineFromRecorded, baselineRecord, baselineFromRecord } from './baseline.js';
+export { baselineFromRecorded, baselineRecord, baselineFromRecord, readBaselineRecord } from './baseline.js';
 export { checkCooldown } from './cooldown.js';
 export { checkMeasurementRules, measurementWarnings, defaultMeasurementRules, type MeasurementRules } from './rules.js';
 export { toPowerTrace } from './power-trace.js';

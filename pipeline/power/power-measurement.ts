@@ -1,11 +1,11 @@
-import type { ManifestBaseline, ManifestPowerSource, PowerTrace, TrialResult } from '../contracts/index.js';
+import type { PowerTrace, TrialResult } from '../contracts/index.js';
 import type { ExperimentSpec } from '../config/index.js';
 import { baselineFromRecord, baselineRecord } from './baseline.js';
 import { createPowerMonitor, type PowerDeps } from './create-sources.js';
 import type { PowerMonitor, Recording } from './power-monitor.js';
 import { toPowerTrace } from './power-trace.js';
 import { checkMeasurementRules, measurementWarnings, type MeasurementRules } from './rules.js';
-import type { CooldownResult, Recorded } from './types.js';
+import type { BaselineRecord, CooldownResult, Recorded, SourceStatus } from './types.js';
 import { gpuUtilizationForWindow } from './gpu-utilization.js';
 import { energyForWindow } from './window-energy.js';
 
@@ -15,8 +15,21 @@ export type PowerMeasurementSettings = ExperimentSpec['power'] & {
   updatePeriodBurstMs?: number;
 };
 
+/** What the monitor says about one trial's measure window. */
+export interface MeasuredWindow {
+  energy: TrialResult['energy'];
+  /** The samples to store (null: nothing was sampled). */
+  trace: PowerTrace | null;
+  gpuState: TrialResult['gpuState'];
+  /** Mean GPU utilisation over the window (sampled, or unavailable with the reason). */
+  gpuUtilization?: TrialResult['gpuUtilization'];
+  /** Measurement rules the window broke (the trial becomes invalid). */
+  invalidReasons: string[];
+  warnings: string[];
+}
+
 /**
- * The monitor as the run loop uses it (structurally the orchestrator's MeasurementPort): settings
+ * The monitor as the run loop uses it (implements the orchestrator's MeasurementPort): settings
  * in seconds from the experiment, JSON records for the manifest, and one call that turns a
  * recording and the entrypoint's measure window into energy, trace, GPU state and rule violations.
  */
@@ -33,7 +46,7 @@ export class PowerMeasurement {
     return new PowerMeasurement(monitor, settings);
   }
 
-  async describeSources(): Promise<ManifestPowerSource[]> {
+  async describeSources(): Promise<SourceStatus[]> {
     return (await this.monitor.probe()).map((s) => ({ ...s }));
   }
 
@@ -42,7 +55,7 @@ export class PowerMeasurement {
   }
 
   /** Measures the idle baseline (power.baselineS); a manifest record, also when skipped. */
-  async measureBaseline(signal?: AbortSignal): Promise<ManifestBaseline> {
+  async measureBaseline(signal?: AbortSignal): Promise<BaselineRecord> {
     const seconds = this.settings.baselineS;
     if (seconds <= 0) return { durationMs: 0, domains: [], reason: 'power.baselineS is 0: no idle baseline, net energy unavailable' };
     if (!this.canMeasure()) return { durationMs: 0, domains: [], reason: 'no power source works: no idle baseline' };
@@ -56,7 +69,7 @@ export class PowerMeasurement {
   }
 
   /** On resume: reuse the baseline recorded in the manifest instead of measuring a new one. */
-  restoreBaseline(record: ManifestBaseline | null): void {
+  restoreBaseline(record: BaselineRecord | null): void {
     this.monitor.baseline = record ? baselineFromRecord(record) : null;
   }
 
@@ -74,12 +87,11 @@ export class PowerMeasurement {
 
   /** Energy of exactly the measure window; trace, GPU state, mean GPU utilisation and rule violations of the trial. */
   energyForWindow(
-    recorded: unknown,
+    rec: Recorded | null,
     window: { startNs: string; endNs: string } | null,
     measuredIterations: number,
     ids: { runId: string; trialId: string },
-  ): { energy: TrialResult['energy']; trace: PowerTrace | null; gpuState: TrialResult['gpuState']; gpuUtilization: TrialResult['gpuUtilization']; invalidReasons: string[]; warnings: string[] } {
-    const rec = (recorded as Recorded | null) ?? null;
+  ): MeasuredWindow {
     const energy = energyForWindow(rec, window, this.monitor.baseline, measuredIterations);
     return {
       energy,

@@ -73,6 +73,9 @@ export interface Baseline {
   recorded: Recorded;
 }
 
+/** A baseline as the run manifest records it (`power.baseline`): nanoseconds as decimal strings, no samples. */
+export type BaselineRecord = ManifestBaseline;
+
 /** Cool-down gate settings (experiment `power.cooldown`, in ms here). */
 export interface CooldownOptions {
   /** Rest before every trial, ms. */

@@ -34,7 +34,7 @@ export const RUN_FOLDER_FILES: readonly RunFileRule[] = [
   { pattern: /^run\.log$/, file: { kind: 'log', writer: 'run, resume' } },
   { pattern: new RegExp(`^work/${name}/trial\\.json$`), file: { kind: 'work', schema: SchemaId.trialSpec, writer: 'docker and process runners' } },
   { pattern: new RegExp(`^work/${name}/out/trial-output\\.json$`), file: { kind: 'work', schema: SchemaId.trialOutput, writer: 'the harness inside the image' } },
-  { pattern: new RegExp(`^work/${name}/(container|process)\\.log$`), file: { kind: 'work', schema: null, writer: 'docker and process runners' } },
+  { pattern: new RegExp(`^work/${name}/(container|process|embedded)\\.log$`), file: { kind: 'work', schema: null, writer: 'the docker, process and embedded runners' } },
   { pattern: /^cache\//, file: { kind: 'cache', writer: 'TensorRT (gpu.tensorrtEngineCache) and the CUDA driver (PTX-JIT images)' } },
 ];
 

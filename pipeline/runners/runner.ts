@@ -14,13 +14,15 @@ export interface TrialRequest {
   spec: Omit<TrialSpec, 'modelDir' | 'outputPath'>;
   /** Host folder holding the prepared model (mounted read-only for docker). */
   modelDir: string;
+  /** The .onnx file to run (embedded runner; default modelDir/model.onnx). */
+  modelFile?: string;
   /** Host folder for this trial's spec, output and logs (created when missing). */
   workDir: string;
-  /** Image to run (docker runner only). */
+  /** Image to run (docker runner only; built elsewhere, see orchestrate's ImageProvider). */
   image?: BuiltImage;
   /** Bound on the whole trial (start to exit), ms. */
   timeoutMs: number;
-  /** Memory limit, MiB; null: none. The process runner cannot enforce it (documented there). */
+  /** Memory limit, MiB; null: none. The process and embedded runners cannot enforce it (documented there). */
   memoryLimitMiB: number | null;
   /**
    * GPUs for cuda/tensorrt trials, by NVML/PCI-bus index ('0') or UUID ('GPU-...'): docker passes

@@ -56,8 +56,13 @@ export function readPrepareOutcome(end: ProcessEnd, preparedPath: string, contra
   return { prepared: read.value as PreparedModel, failure: null };
 }
 
+/** The failure of a trial stopped at its timeout (trialTimeoutS), in the same words for every runner. */
+export function timedOutFailure(timeoutMs: number): string {
+  return `timed out after ${formatSeconds(timeoutMs)} s`;
+}
+
 function killedReason(end: ProcessEnd): string | null {
-  if (end.timedOut) return `timed out after ${formatSeconds(end.timeoutMs)} s`;
+  if (end.timedOut) return timedOutFailure(end.timeoutMs);
   if (end.oomKilled) return `OOM-killed (memory limit ${end.memoryLimitMiB === null ? 'none' : `${end.memoryLimitMiB} MiB`})`;
   return null;
 }

@@ -1,6 +1,10 @@
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Contracts, SchemaId } from '../../contracts/index.js';
+import type { TrialRequest } from '../runner.js';
 import { EmbeddedRunner } from './embedded-runner.js';
 import { makeSeededInputs, mulberry32 } from './seeded-inputs.js';
 
@@ -20,10 +24,18 @@ const baseSpec = {
   sequenceLength: 16,
 };
 
+const workRoot = mkdtempSync(join(tmpdir(), 'greenrt-embedded-'));
+afterAll(() => rmSync(workRoot, { recursive: true, force: true }));
+let trials = 0;
+/** A TrialRequest as run-trial.ts builds it for the embedded runtime (the modelDir is the file's folder). */
+function request(spec: TrialRequest['spec'], modelFile: string, timeoutMs = 60_000): TrialRequest {
+  return { spec, modelDir: dirname(modelFile), modelFile, workDir: join(workRoot, `t${++trials}`), timeoutMs, memoryLimitMiB: null };
+}
+
 describe('EmbeddedRunner', () => {
   it('runs a real ONNX model and returns a schema-valid output with ordered phases', async () => {
     const startHost = process.hrtime.bigint();
-    const exec = await new EmbeddedRunner().runTrial({ spec: baseSpec, modelFile: fixture('tiny-conv.onnx') });
+    const exec = await new EmbeddedRunner({ contracts: new Contracts() }).runTrial(request(baseSpec, fixture('tiny-conv.onnx')));
     expect(exec.failure).toBeNull();
     const output = new Contracts().assert<NonNullable<typeof exec.output>>(SchemaId.trialOutput, exec.output, 'output');
     expect(output.status).toBe('ok');
@@ -40,28 +52,45 @@ describe('EmbeddedRunner', () => {
   });
 
   it('feeds token inputs for text models (int64 ids, mask, types)', async () => {
-    const exec = await new EmbeddedRunner().runTrial({ spec: { ...baseSpec, model: 'bert_base_uncased' }, modelFile: fixture('tiny-text.onnx') });
+    const exec = await new EmbeddedRunner().runTrial(request({ ...baseSpec, model: 'bert_base_uncased' }, fixture('tiny-text.onnx')));
     expect(exec.failure).toBeNull();
     expect(exec.output?.latenciesMs).toHaveLength(5);
   });
 
   it('gives the same checksum for the same seed and a different one for another seed', async () => {
     const runner = new EmbeddedRunner();
-    const a = await runner.runTrial({ spec: baseSpec, modelFile: fixture('tiny-conv.onnx') });
-    const b = await runner.runTrial({ spec: baseSpec, modelFile: fixture('tiny-conv.onnx') });
-    const c = await runner.runTrial({ spec: { ...baseSpec, seed: 8 }, modelFile: fixture('tiny-conv.onnx') });
+    const a = await runner.runTrial(request(baseSpec, fixture('tiny-conv.onnx')));
+    const b = await runner.runTrial(request(baseSpec, fixture('tiny-conv.onnx')));
+    const c = await runner.runTrial(request({ ...baseSpec, seed: 8 }, fixture('tiny-conv.onnx')));
     expect(a.output?.outputChecksum).toBe(b.output?.outputChecksum);
     expect(a.output?.outputChecksum).not.toBe(c.output?.outputChecksum);
   });
 
   it('returns a failed output (not a throw) for a missing model file', async () => {
-    const exec = await new EmbeddedRunner().runTrial({ spec: baseSpec, modelFile: '/nonexistent/model.onnx' });
+    const exec = await new EmbeddedRunner().runTrial(request(baseSpec, '/nonexistent/model.onnx'));
     expect(exec.output?.status).toBe('failed');
     expect(exec.failure).toMatch(/embedded runtime failed/);
+    expect(exec.exitCode).toBe(1);
+    expect(readFileSync(exec.logPath, 'utf8')).toContain(exec.failure!);
+  });
+
+  it('runs modelDir/model.onnx when no modelFile is given, and logs to workDir/embedded.log', async () => {
+    const req = request(baseSpec, fixture('tiny-conv.onnx'));
+    delete req.modelFile;
+    const exec = await new EmbeddedRunner().runTrial(req);
+    // The fixtures folder has no model.onnx: the failure names the file it looked for.
+    expect(exec.failure).toMatch(/embedded runtime failed/);
+    expect(readFileSync(join(req.workDir, 'embedded.log'), 'utf8')).toContain(join(dirname(fixture('tiny-conv.onnx')), 'model.onnx'));
+  });
+
+  it('throws when aborted, as every TrialRunner does', async () => {
+    const controller = new AbortController();
+    controller.abort(new Error('interrupted by SIGINT'));
+    await expect(new EmbeddedRunner().runTrial(request(baseSpec, fixture('tiny-conv.onnx')), controller.signal)).rejects.toThrow(/interrupted by SIGINT/);
   });
 
   it('refuses providers other than cpu', async () => {
-    const exec = await new EmbeddedRunner().runTrial({ spec: { ...baseSpec, provider: 'cuda' }, modelFile: fixture('tiny-conv.onnx') });
+    const exec = await new EmbeddedRunner().runTrial(request({ ...baseSpec, provider: 'cuda' }, fixture('tiny-conv.onnx')));
     expect(exec.failure).toMatch(/provider "cpu" only/);
   });
 });

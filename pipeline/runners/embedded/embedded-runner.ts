@@ -1,59 +1,57 @@
+import { appendFile, mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
 import type * as Ort from 'onnxruntime-node';
-import type { TrialOutput, TrialSpec } from '../../contracts/index.js';
+import { SchemaId, type Contracts, type TrialOutput } from '../../contracts/index.js';
+import type { TrialExecution, TrialRequest, TrialRunner } from '../runner.js';
+import { timedOutFailure } from '../trial-outcome.js';
 import { makeSeededInputs, type InputDescription } from './seeded-inputs.js';
 import { loadOrt, ortVersion as readOrtVersion } from './load-ort.js';
 
 // Loaded on first use, never at import: the portable GPU bundle runs without onnxruntime-node.
 const ortVersion = readOrtVersion() ?? 'not installed';
 
-export interface EmbeddedTrialRequest {
-  spec: Omit<TrialSpec, 'modelDir' | 'outputPath'>;
-  /** The .onnx file to run. */
-  modelFile: string;
-  /** Called with CLOCK_MONOTONIC ns just before the session is created (start of the trial). */
-  onProcessStart?: (monotonicNs: bigint) => void;
-  /**
-   * The experiment's trialTimeoutS, in s: past it the trial stops and fails ("timed out after N s").
-   * Checked after loading and between inferences: onnxruntime-node cannot cut one inference short.
-   */
-  timeoutS?: number;
-}
-
 /** The trial ran past its timeout (a failure recorded as data, like the container runners' timeouts). */
 class TrialTimedOut extends Error {}
 
-export interface EmbeddedTrialExecution {
-  output: TrialOutput | null;
-  failure: string | null;
-  startedNs: bigint;
-  endedNs: bigint;
-  wallMs: number;
-}
-
 /**
- * The embedded runtime: onnxruntime-node in this process, CPU execution provider.
- * Same protocol as the Python entrypoint (phases on CLOCK_MONOTONIC, per-inference latencies),
- * so the monitor and the analysis treat it like any other runtime.
+ * The embedded runtime: onnxruntime-node in this process, CPU execution provider, behind the same
+ * TrialRunner interface as the docker and process runners. Same protocol as the Python entrypoint
+ * (phases on CLOCK_MONOTONIC, per-inference latencies), so the monitor and the analysis treat it like
+ * any other runtime. Differences, by nature of running in-process:
+ * - `timeoutMs` is checked after loading and between inferences (onnxruntime-node cannot cut one
+ *   inference short); a trial past it stops and is recorded like a killed container: no output,
+ *   exit code null, failure 'timed out after N s'.
+ * - `memoryLimitMiB` cannot be enforced on this process; `image`, `gpuDevices` and `caches` do not apply.
+ * - The log (workDir/embedded.log) holds what happened, there being no entrypoint output to capture.
  */
-export class EmbeddedRunner {
+export class EmbeddedRunner implements TrialRunner {
   readonly kind = 'embedded' as const;
 
-  async runTrial(req: EmbeddedTrialRequest, signal?: AbortSignal): Promise<EmbeddedTrialExecution> {
+  /** With `contracts`, each output is checked against trial-output.schema.json, as the other runners do. */
+  constructor(private readonly options: { contracts?: Contracts } = {}) {}
+
+  async runTrial(req: TrialRequest, signal?: AbortSignal): Promise<TrialExecution> {
     const { spec } = req;
+    const modelFile = req.modelFile ?? join(req.modelDir, 'model.onnx');
+    const logPath = join(req.workDir, 'embedded.log');
+    const log: string[] = [`onnxruntime-node ${ortVersion}, model ${modelFile}, provider ${spec.provider}, threads ${spec.threads ?? 'default'}`];
+    await mkdir(req.workDir, { recursive: true });
     const startedNs = process.hrtime.bigint();
     req.onProcessStart?.(startedNs);
     const phases: TrialOutput['phases'] = {};
     const latenciesMs: number[] = [];
     let session: Ort.InferenceSession | undefined;
-    const deadlineNs = req.timeoutS === undefined ? null : startedNs + BigInt(Math.round(req.timeoutS * 1e9));
+    const deadlineNs = startedNs + BigInt(Math.round(req.timeoutMs * 1e6));
     const check = () => {
       signal?.throwIfAborted();
-      if (deadlineNs !== null && process.hrtime.bigint() > deadlineNs) throw new TrialTimedOut(`timed out after ${req.timeoutS} s (trialTimeoutS)`);
+      if (process.hrtime.bigint() > deadlineNs) throw new TrialTimedOut(timedOutFailure(req.timeoutMs));
     };
+    let output: TrialOutput | null;
+    let failure: string | null;
     try {
       if (spec.provider !== 'cpu') throw new Error(`The embedded runtime supports provider "cpu" only, not "${spec.provider}".`);
       const loadStart = process.hrtime.bigint();
-      session = await loadOrt().InferenceSession.create(req.modelFile, {
+      session = await loadOrt().InferenceSession.create(modelFile, {
         executionProviders: ['cpu'],
         graphOptimizationLevel: 'all',
         intraOpNumThreads: spec.threads ?? 0,
@@ -83,19 +81,37 @@ export class EmbeddedRunner {
         latenciesMs.push(Number(process.hrtime.bigint() - t0) / 1e6);
       }
       phases.measure = { startNs: String(measureStart), endNs: String(process.hrtime.bigint()) };
-      const output = this.output(spec, 'ok', phases, latenciesMs, checksum(last), null);
-      return this.finish(output, null, startedNs);
+      output = this.output(spec, 'ok', phases, latenciesMs, checksum(last), null);
+      failure = null;
     } catch (error) {
+      if (signal?.aborted) throw error; // aborts are thrown, as by every runner
       const message = (error as Error)?.message ?? String(error);
-      const output = this.output(spec, 'failed', phases, latenciesMs, null, { type: (error as Error)?.name ?? 'Error', message });
-      return this.finish(output, error instanceof TrialTimedOut ? message : `embedded runtime failed: ${message}`, startedNs);
+      if (error instanceof TrialTimedOut) {
+        output = null;
+        failure = message;
+      } else {
+        output = this.output(spec, 'failed', phases, latenciesMs, null, { type: (error as Error)?.name ?? 'Error', message });
+        failure = `embedded runtime failed: ${message}`;
+      }
     } finally {
       await session?.release();
     }
+    const endedNs = process.hrtime.bigint();
+    const problems = output && this.options.contracts ? this.options.contracts.check(SchemaId.trialOutput, output) : [];
+    if (problems.length > 0) {
+      failure = `output does not match schema: ${problems.slice(0, 3).map((p) => `${p.path || '/'} ${p.message}`).join('; ')}`;
+      output = null;
+    }
+    log.push(failure ? `failed: ${failure}` : `ok: ${latenciesMs.length} measured inferences`);
+    const logTail = `${log.join('\n')}\n`;
+    await appendFile(logPath, logTail);
+    // No process: exit code 0 for a trial that ran, 1 for one that failed, null for one stopped at its timeout.
+    const exitCode = failure === null ? 0 : output === null && failure === timedOutFailure(req.timeoutMs) ? null : 1;
+    return { output, exitCode, failure, logTail, logPath, startedNs, endedNs, wallMs: Number(endedNs - startedNs) / 1e6 };
   }
 
   private output(
-    spec: EmbeddedTrialRequest['spec'],
+    spec: TrialRequest['spec'],
     status: 'ok' | 'failed',
     phases: TrialOutput['phases'],
     latenciesMs: number[],
@@ -120,11 +136,6 @@ export class EmbeddedRunner {
         packages: { 'onnxruntime-node': ortVersion },
       },
     };
-  }
-
-  private finish(output: TrialOutput, failure: string | null, startedNs: bigint): EmbeddedTrialExecution {
-    const endedNs = process.hrtime.bigint();
-    return { output, failure, startedNs, endedNs, wallMs: Number(endedNs - startedNs) / 1e6 };
   }
 }
 

@@ -1,6 +1,7 @@
 /**
- * runners/embedded: onnxruntime-node inside the orchestrator (CPU provider). `EmbeddedRunner.runTrial`
- * returns a TrialOutput (latencies in ms, phases in CLOCK_MONOTONIC ns) like the Python entrypoint does.
+ * runners/embedded: onnxruntime-node inside the orchestrator (CPU provider), a `TrialRunner` like the
+ * docker and process runners (timeout included). Its TrialOutput (latencies in ms, phases in
+ * CLOCK_MONOTONIC ns) is the Python entrypoint's.
  */
 export * from './embedded-runner.js';
 export * from './seeded-inputs.js';
