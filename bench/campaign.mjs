@@ -36,7 +36,9 @@ export async function benchCampaign() {
     return { value: t.status === 'ok' ? (t.energyPerInferenceJ ?? t.latencyMs) : null, wallS: t.wallS };
   };
   const cpuSpec = (relativeHalfWidth) => ({
-    schemaVersion: 1, ...recorded.experiment, power: { sources: ['none'], baselineS: 0 },
+    schemaVersion: 1,
+    ...recorded.experiment,
+    power: { sources: ['none'], baselineS: 0 },
     repetitions: { min: 6, max: recordedReps, precision: { metric: 'energyPerInference', relativeHalfWidth } },
   });
   // paper.yaml's target first; then targets this host's noise allows (the recorded trials spread far more than a GPU's).
@@ -59,9 +61,16 @@ export async function benchCampaign() {
       source: `${recorded.label}; run ${recorded.runId} (${recorded.recordedAt}); energy ${recorded.energy}`,
       trialSpread: spreads,
       ...recordedCpu,
-      byTarget: Object.fromEntries(Object.entries(recordedByTarget).map(([h, r]) => [h, { campaignTimeRatio: r.campaignTimeRatio, adaptive: r.adaptive, fixed: r.fixed }])),
+      byTarget: Object.fromEntries(
+        Object.entries(recordedByTarget).map(([h, r]) => [h, { campaignTimeRatio: r.campaignTimeRatio, adaptive: r.adaptive, fixed: r.fixed }]),
+      ),
     },
-    syntheticGpu: { source: 'SYNTHETIC values for experiments/paper.yaml (assumptions in docs/PERFORMANCE.md, "Campaign time")', assumptions: gpuAssumptions, ...syntheticGpu, paperFixed10: fixedTen },
+    syntheticGpu: {
+      source: 'SYNTHETIC values for experiments/paper.yaml (assumptions in docs/PERFORMANCE.md, "Campaign time")',
+      assumptions: gpuAssumptions,
+      ...syntheticGpu,
+      paperFixed10: fixedTen,
+    },
   };
 }
 
@@ -100,11 +109,13 @@ function recordedSpread(recorded) {
     const v = t.energyPerInferenceJ ?? t.latencyMs;
     if (t.status === 'ok' && v !== null) groups.set(configKey(t.config), [...(groups.get(configKey(t.config)) ?? []), v]);
   }
-  return Object.fromEntries([...groups].map(([k, v]) => {
-    const m = v.reduce((a, b) => a + b, 0) / v.length;
-    const sd = Math.sqrt(v.reduce((a, b) => a + (b - m) ** 2, 0) / (v.length - 1));
-    return [k, round(sd / m, 3)];
-  }));
+  return Object.fromEntries(
+    [...groups].map(([k, v]) => {
+      const m = v.reduce((a, b) => a + b, 0) / v.length;
+      const sd = Math.sqrt(v.reduce((a, b) => a + (b - m) ** 2, 0) / (v.length - 1));
+      return [k, round(sd / m, 3)];
+    }),
+  );
 }
 
 function configKey(c) {
@@ -139,7 +150,15 @@ function replayStudy(tools, spec, outcome) {
       const config = configOf.get(c);
       const trials = plan.trials.filter((t) => tools.configurationOf(t.id) === c).length;
       const p = precisionAt(tools, spec, outcome, config, trials);
-      return { configuration: c, trials, okTrials: p.okTrials, metric: rule.precision.metric, fallbackReason: null, median: p.median, relativeHalfWidth: p.relativeHalfWidth };
+      return {
+        configuration: c,
+        trials,
+        okTrials: p.okTrials,
+        metric: rule.precision.metric,
+        fallbackReason: null,
+        median: p.median,
+        relativeHalfWidth: p.relativeHalfWidth,
+      };
     });
     const step = tools.decideNextRound(plan, last, states);
     decisions.push(step.decision);

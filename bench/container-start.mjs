@@ -37,7 +37,9 @@ async function availableRuntimes() {
 export async function benchStartup({ quick = false } = {}) {
   const { available, skipped } = await availableRuntimes();
   // ONNX runtimes (onnxruntime, openvino, ...) run the PyTorch export; frameworks their own model.
-  const runtimes = available.map((r) => (isOnnxRuntime(r) ? `  - name: ${r}\n    providers: [cpu]\n    sources: [pytorch]` : `  - name: ${r}\n    providers: [cpu]`));
+  const runtimes = available.map((r) =>
+    isOnnxRuntime(r) ? `  - name: ${r}\n    providers: [cpu]\n    sources: [pytorch]` : `  - name: ${r}\n    providers: [cpu]`,
+  );
   const yaml = `schemaVersion: 1
 name: bench-startup
 seed: 0
@@ -80,7 +82,8 @@ power:
       perRuntime,
       skipped,
       run: { exitCode: run.exitCode, trials: run.trials, trialsOk: run.trialsOk, wallS: run.wallS, nonOkReasons: run.nonOkReasons, perTrialS: run.perTrialS },
-      setup: 'mobilenet_v2 (random weights), batch 1, 2 warm-up + 5 measured inferences, threads 2, hardened container (no network, read-only root, caps dropped)',
+      setup:
+        'mobilenet_v2 (random weights), batch 1, 2 warm-up + 5 measured inferences, threads 2, hardened container (no network, read-only root, caps dropped)',
     };
   } finally {
     rmSync(work, { recursive: true, force: true });

@@ -48,7 +48,14 @@ export async function preparedPytorchModel(model, { seed = 0 } = {}) {
     async (spec, hostOutputDir) => {
       const { outputDir: _ignored, ...rest } = spec;
       log(`preparing ${model} in ${image.tag}`);
-      const execution = await runner.prepareModel({ spec: rest, outputDir: hostOutputDir, workDir: `${hostOutputDir}.work`, image, timeoutMs: 1_800_000, memoryLimitMiB: null });
+      const execution = await runner.prepareModel({
+        spec: rest,
+        outputDir: hostOutputDir,
+        workDir: `${hostOutputDir}.work`,
+        image,
+        timeoutMs: 1_800_000,
+        memoryLimitMiB: null,
+      });
       if (execution.failure) throw new Error(`${execution.failure}\n${execution.logTail}`);
     },
     contracts,

@@ -34,7 +34,23 @@ export async function benchHarnessOverhead({ quick = false } = {}) {
   const r = await execOk('docker', args, { timeoutMs: 1_200_000, echo: true });
   const { runs } = lastJson(r.stdout);
   // The harness's own cost per inference, measured on a do-nothing model (insensitive to host noise).
-  const loop = lastJson((await execOk('docker', ['run', '--rm', '--network', 'none', '--label', 'greenrt.bench=1', '-v', `${join(benchDir, 'py')}:/bench:ro`, image.imageId, 'python3', '/bench/loop_overhead.py'])).stdout);
+  const loop = lastJson(
+    (
+      await execOk('docker', [
+        'run',
+        '--rm',
+        '--network',
+        'none',
+        '--label',
+        'greenrt.bench=1',
+        '-v',
+        `${join(benchDir, 'py')}:/bench:ro`,
+        image.imageId,
+        'python3',
+        '/bench/loop_overhead.py',
+      ])
+    ).stdout,
+  );
   const summary = summarize(runs, { image: image.tag, imageId: image.imageId, rounds, threads: defaults.threads, batchSize: 1 });
   const overheadUs = loop.overheadNsPerInference / 1000;
   summary.loopOverhead = {

@@ -7,7 +7,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { exec, repoRoot, round } from './lib.mjs';
 
-const head = 'schemaVersion: 1\nname: big\nruntimes: [{name: embedded, providers: [cpu], sources: [pytorch]}]\nmodels: [resnet50]\nbatchSizes: [1]\nrepetitions: 1\nwarmupIterations: 1\nmeasuredIterations: 1\n';
+const head =
+  'schemaVersion: 1\nname: big\nruntimes: [{name: embedded, providers: [cpu], sources: [pytorch]}]\nmodels: [resnet50]\nbatchSizes: [1]\nrepetitions: 1\nwarmupIterations: 1\nmeasuredIterations: 1\n';
 
 function unknownKeys(bytes) {
   let text = head;

@@ -15,7 +15,9 @@ export async function benchMonitorCpu({ quick = false } = {}) {
   const at100 = await child(100, seconds);
   const timer10 = await child('timer10', quick ? 3 : 10);
   const timer100 = await child('timer100', quick ? 3 : 10);
-  log(`monitor: idle ${idle.cpuShare.toFixed(5)}, 10 Hz ${at10.cpuShare.toFixed(5)} (${at10.achievedHz.toFixed(2)} Hz), 100 Hz ${at100.cpuShare.toFixed(5)} (${at100.achievedHz.toFixed(2)} Hz)`);
+  log(
+    `monitor: idle ${idle.cpuShare.toFixed(5)}, 10 Hz ${at10.cpuShare.toFixed(5)} (${at10.achievedHz.toFixed(2)} Hz), 100 Hz ${at100.cpuShare.toFixed(5)} (${at100.achievedHz.toFixed(2)} Hz)`,
+  );
   const describe = (r) => ({
     cpuShare: round(r.cpuShare, 5),
     cpuShareAboveIdleNode: round(r.cpuShare - idle.cpuShare, 5),

@@ -13,7 +13,10 @@ const demo = join(repoRoot, 'experiments', 'demo.yaml');
 function experimentFile(quick, work) {
   if (!quick) return demo;
   mkdirSync(join(work, 'models'), { recursive: true });
-  copyFileSync(join(repoRoot, 'experiments', 'models', 'mobilenet_v2.pytorch.random-seed0.onnx'), join(work, 'models', 'mobilenet_v2.pytorch.random-seed0.onnx'));
+  copyFileSync(
+    join(repoRoot, 'experiments', 'models', 'mobilenet_v2.pytorch.random-seed0.onnx'),
+    join(work, 'models', 'mobilenet_v2.pytorch.random-seed0.onnx'),
+  );
   const text = readFileSync(demo, 'utf8').replace(/^repetitions: \d+$/m, 'repetitions: 1');
   writeFileSync(join(work, 'demo-quick.yaml'), text);
   return join(work, 'demo-quick.yaml');

@@ -31,11 +31,24 @@ export async function benchEmbeddedVsPython({ quick = false } = {}) {
         const order = r % 2 === 0 ? ['node', 'python'] : ['python', 'node'];
         for (const kind of order) {
           if (kind === 'node') {
-            const out = lastJson((await execOk(process.execPath, [join(benchDir, 'ort-node-loop.mjs'), modelFile, String(threads), String(warmup), String(iters)])).stdout);
+            const out = lastJson(
+              (await execOk(process.execPath, [join(benchDir, 'ort-node-loop.mjs'), modelFile, String(threads), String(warmup), String(iters)])).stdout,
+            );
             node.push(out);
             versions.onnxruntimeNode = out.version;
           } else {
-            const out = await dockerExecJson(container, ['python3', '/bench/ort_loop.py', '--model', `/models/${modelFile.split('/').pop()}`, '--threads', String(threads), '--warmup', String(warmup), '--iters', String(iters)]);
+            const out = await dockerExecJson(container, [
+              'python3',
+              '/bench/ort_loop.py',
+              '--model',
+              `/models/${modelFile.split('/').pop()}`,
+              '--threads',
+              String(threads),
+              '--warmup',
+              String(warmup),
+              '--iters',
+              String(iters),
+            ]);
             python.push(out);
             versions.pythonOnnxruntime = out.version;
           }
@@ -77,8 +90,21 @@ export async function benchEmbeddedVsPython({ quick = false } = {}) {
 
 /** One run each way; `model` is a host path for Node and the same file under /models or /extra for Python. */
 async function pair(container, hostModel, containerModel, threads, warmup, iters) {
-  const node = lastJson((await execOk(process.execPath, [join(benchDir, 'ort-node-loop.mjs'), hostModel, String(threads), String(warmup), String(iters)])).stdout);
-  const python = await dockerExecJson(container, ['python3', '/bench/ort_loop.py', '--model', containerModel, '--threads', String(threads), '--warmup', String(warmup), '--iters', String(iters)]);
+  const node = lastJson(
+    (await execOk(process.execPath, [join(benchDir, 'ort-node-loop.mjs'), hostModel, String(threads), String(warmup), String(iters)])).stdout,
+  );
+  const python = await dockerExecJson(container, [
+    'python3',
+    '/bench/ort_loop.py',
+    '--model',
+    containerModel,
+    '--threads',
+    String(threads),
+    '--warmup',
+    String(warmup),
+    '--iters',
+    String(iters),
+  ]);
   return { node, python };
 }
 
@@ -92,16 +118,40 @@ async function perCallOverhead(container, quick) {
   for (let r = 0; r < (quick ? 1 : 3); r++) rows.push(await pair(container, tiny, '/fixtures/tiny-conv.onnx', 1, 200, 3000));
   const nodeUs = median(rows.map((x) => median(x.node.latenciesNs))) / 1000;
   const pythonUs = median(rows.map((x) => median(x.python.latenciesNs))) / 1000;
-  return { model: 'pipeline/testing/fixtures/tiny-conv.onnx', nodeMedianUs: round(nodeUs, 2), pythonMedianUs: round(pythonUs, 2), nodeMinusPythonUs: round(nodeUs - pythonUs, 2) };
+  return {
+    model: 'pipeline/testing/fixtures/tiny-conv.onnx',
+    nodeMedianUs: round(nodeUs, 2),
+    pythonMedianUs: round(pythonUs, 2),
+    nodeMinusPythonUs: round(nodeUs - pythonUs, 2),
+  };
 }
 
 /** The same comparison on ResNet-50 (1 thread), when the harness section's prepared export is cached. */
 async function resnetRatio(container, quick) {
   const cache = join(repoRoot, 'artifacts', 'models');
-  const dirs = existsSync(cache) ? readdirSync(cache).filter((d) => d.startsWith('pytorch-resnet50-random-') && !d.includes('.') && existsSync(join(cache, d, 'model.onnx'))) : [];
+  const dirs = existsSync(cache)
+    ? readdirSync(cache).filter((d) => d.startsWith('pytorch-resnet50-random-') && !d.includes('.') && existsSync(join(cache, d, 'model.onnx')))
+    : [];
   if (dirs.length === 0) return { skipped: 'no prepared ResNet-50 export in artifacts/models (the harness section prepares one)' };
   const dir = dirs.sort((a, b) => statSync(join(cache, a)).mtimeMs - statSync(join(cache, b)).mtimeMs).at(-1); // newest image's export
-  const id = (await execOk('docker', ['run', '-d', '--rm', '--network', 'none', '--label', 'greenrt.bench=1', '-v', `${join(cache, dir)}:/extra:ro`, '-v', `${join(benchDir, 'py')}:/bench:ro`, await containerImage(container), 'sleep', 'infinity'])).stdout.trim();
+  const id = (
+    await execOk('docker', [
+      'run',
+      '-d',
+      '--rm',
+      '--network',
+      'none',
+      '--label',
+      'greenrt.bench=1',
+      '-v',
+      `${join(cache, dir)}:/extra:ro`,
+      '-v',
+      `${join(benchDir, 'py')}:/bench:ro`,
+      await containerImage(container),
+      'sleep',
+      'infinity',
+    ])
+  ).stdout.trim();
   try {
     const ratios = [];
     for (let r = 0; r < (quick ? 1 : 3); r++) {

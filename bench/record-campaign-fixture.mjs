@@ -36,9 +36,25 @@ const doc = {
   label: 'RECORDED (real measurements, not invented): one greenrt run on the embedded runtime, extracted by bench/record-campaign-fixture.mjs',
   runId: manifest.runId,
   recordedAt: manifest.createdAt,
-  host: { cpuModel: manifest.host.cpuModel, cpuCount: manifest.host.cpuCount, kernel: manifest.host.kernel, node: manifest.host.node, onnxruntimeNode: manifest.host.onnxruntimeNode ?? null },
+  host: {
+    cpuModel: manifest.host.cpuModel,
+    cpuCount: manifest.host.cpuCount,
+    kernel: manifest.host.kernel,
+    node: manifest.host.node,
+    onnxruntimeNode: manifest.host.onnxruntimeNode ?? null,
+  },
   energy: trials.some((t) => t.energyPerInferenceJ !== null) ? 'measured' : 'unavailable on this host (no RAPL, no NVML): the rule falls back to latency',
-  experiment: { name: spec.name, seed: spec.seed, models: spec.models, batchSizes: spec.batchSizes, repetitions: spec.repetitions, warmupIterations: spec.warmupIterations, measuredIterations: spec.measuredIterations, threads: spec.threads, runtimes: spec.runtimes },
+  experiment: {
+    name: spec.name,
+    seed: spec.seed,
+    models: spec.models,
+    batchSizes: spec.batchSizes,
+    repetitions: spec.repetitions,
+    warmupIterations: spec.warmupIterations,
+    measuredIterations: spec.measuredIterations,
+    threads: spec.threads,
+    runtimes: spec.runtimes,
+  },
   trials,
 };
 writeFileSync(out, `${JSON.stringify(doc, null, 1)}\n`);

@@ -49,7 +49,9 @@ describe('bench/results/latest.json', () => {
       expect(typeof target.value).toBe('number');
       expect(key in doc, key).toBe(true);
     }
-    expect(Object.keys(doc.targets)).toEqual(expect.arrayContaining(['harnessOverheadRatio', 'embeddedVsPythonOrtRatio', 'monitorCpuShare10Hz', 'orchestrationOverheadRatio']));
+    expect(Object.keys(doc.targets)).toEqual(
+      expect.arrayContaining(['harnessOverheadRatio', 'embeddedVsPythonOrtRatio', 'monitorCpuShare10Hz', 'orchestrationOverheadRatio']),
+    );
   });
 
   it('has the other figures: start to first inference per runtime, cached builds, scaling 1/10/100', () => {
@@ -73,8 +75,13 @@ describe('bench/results/latest.json', () => {
 
   it('has the campaign figures: the headline is the paper campaign, the recorded CPU replay beside it (issue 16)', () => {
     const c = doc.sections.campaign as unknown as {
-      campaignTimeRatio: number; campaignTimeRatioSyntheticGpu: number; campaignTimeRatioRecordedCpu: number;
-      syntheticGpu: { adaptive: { wallS: number; worstRelativeHalfWidth: number }; fixed: { wallS: number; worstRelativeHalfWidth: number; repetitions: number } };
+      campaignTimeRatio: number;
+      campaignTimeRatioSyntheticGpu: number;
+      campaignTimeRatioRecordedCpu: number;
+      syntheticGpu: {
+        adaptive: { wallS: number; worstRelativeHalfWidth: number };
+        fixed: { wallS: number; worstRelativeHalfWidth: number; repetitions: number };
+      };
       recordedCpu: { source: string; adaptive: { trials: number } };
     };
     expect(doc.campaignTimeRatio).toBe(c.campaignTimeRatio);

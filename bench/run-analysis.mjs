@@ -17,7 +17,10 @@ export async function timedRun(experimentFile, { keep = false, env = process.env
   }
   try {
     const spawnEpochMs = Date.now();
-    const r = await exec(process.execPath, [join(repoRoot, 'bin', 'greenrt.js'), 'run', experimentFile, '--artifacts', artifacts, '--yes'], { env, timeoutMs: 1_800_000 });
+    const r = await exec(process.execPath, [join(repoRoot, 'bin', 'greenrt.js'), 'run', experimentFile, '--artifacts', artifacts, '--yes'], {
+      env,
+      timeoutMs: 1_800_000,
+    });
     const runs = readdirSync(artifacts).filter((d) => d !== 'models');
     if (runs.length !== 1) throw new Error(`greenrt run exited ${r.code} without one run folder: ${r.stderr.slice(-1500)}`);
     return { exitCode: r.code, ...analyzeRun(join(artifacts, runs[0]), r.wallMs, spawnEpochMs) };

@@ -101,13 +101,20 @@ if (values.merge && existsSync(values.out)) {
   const sectionsMerged = { ...earlier.sections };
   for (const [name, value] of Object.entries(results)) sectionsMerged[name] = { ...value, measuredAt: startedAt.toISOString(), machine: thisMachine };
   const figures = Object.fromEntries(Object.entries(headline(sectionsMerged)).filter(([k, v]) => v !== null || k in earlier || k in targets));
-  document = { ...earlier, ...figures, targets, sections: sectionsMerged, mergedSections: { ...(earlier.mergedSections ?? {}), ...Object.fromEntries(Object.keys(results).map((n) => [n, startedAt.toISOString()])) } };
+  document = {
+    ...earlier,
+    ...figures,
+    targets,
+    sections: sectionsMerged,
+    mergedSections: { ...(earlier.mergedSections ?? {}), ...Object.fromEntries(Object.keys(results).map((n) => [n, startedAt.toISOString()])) },
+  };
 }
 mkdirSync(join(benchDir, 'results'), { recursive: true });
 const text = `${JSON.stringify(document, null, 2)}\n`;
 writeFileSync(values.out, text);
 // A dated copy beside latest.json (not committed) when writing the default file.
-if (!values.out || values.out === join(benchDir, 'results', 'latest.json')) writeFileSync(join(benchDir, 'results', `${startedAt.toISOString().replace(/[:.]/g, '-')}.json`), text);
+if (!values.out || values.out === join(benchDir, 'results', 'latest.json'))
+  writeFileSync(join(benchDir, 'results', `${startedAt.toISOString().replace(/[:.]/g, '-')}.json`), text);
 for (const [key, t] of Object.entries(targets)) {
   const v = document[key];
   const verdict = v === null || v === undefined ? 'not measured' : (t.op === '<=' ? v <= t.value : v >= t.value) ? 'met' : 'MISSED';

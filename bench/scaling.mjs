@@ -53,7 +53,15 @@ export async function benchScaling({ quick = false } = {}) {
       const file = join(work, `scaling-${n}.yaml`);
       writeFileSync(file, experiment(n));
       const r = await timedRun(file);
-      runs[n] = { wallS: r.wallS, trialsOk: r.trialsOk, perTrialGapMedianS: r.perTrialS.gapMedian, runnerWallMedianS: r.perTrialS.runnerWallMedian, startupS: r.breakdownS.startup, finishS: r.breakdownS.finish, mandatedS: r.mandatedS };
+      runs[n] = {
+        wallS: r.wallS,
+        trialsOk: r.trialsOk,
+        perTrialGapMedianS: r.perTrialS.gapMedian,
+        runnerWallMedianS: r.perTrialS.runnerWallMedian,
+        startupS: r.breakdownS.startup,
+        finishS: r.breakdownS.finish,
+        mandatedS: r.mandatedS,
+      };
       log(`scaling: ${n} trial(s) in ${r.wallS} s`);
     }
     const hi = counts.at(-1);

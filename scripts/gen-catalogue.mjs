@@ -65,14 +65,28 @@ RUNTIMES = ${tuple(c.runtimes.map((r) => r.name))}
 FRAMEWORKS = ${tuple(c.runtimes.filter((r) => r.kind === 'framework').map((r) => r.name))}
 PROVIDERS = ${tuple(c.providers.map((p) => p.name))}
 RUNTIME_PROVIDERS = {
-${c.runtimes.map((r) => `    ${JSON.stringify(r.name)}: ${tuple(r.providers)},
-`).join('')}}
+${c.runtimes
+  .map(
+    (r) => `    ${JSON.stringify(r.name)}: ${tuple(r.providers)},
+`,
+  )
+  .join('')}}
 RUNTIME_MODES = {
-${c.runtimes.filter((r) => r.modes).map((r) => `    ${JSON.stringify(r.name)}: ${tuple(r.modes.map((m) => m.name))},
-`).join('')}}
+${c.runtimes
+  .filter((r) => r.modes)
+  .map(
+    (r) => `    ${JSON.stringify(r.name)}: ${tuple(r.modes.map((m) => m.name))},
+`,
+  )
+  .join('')}}
 DEFAULT_MODES = {
-${c.runtimes.filter((r) => r.modes).map((r) => `    ${JSON.stringify(r.name)}: ${JSON.stringify(r.modes.find((m) => m.default).name)},
-`).join('')}}
+${c.runtimes
+  .filter((r) => r.modes)
+  .map(
+    (r) => `    ${JSON.stringify(r.name)}: ${JSON.stringify(r.modes.find((m) => m.default).name)},
+`,
+  )
+  .join('')}}
 IMAGE_MODELS = ${tuple(names('image'))}
 TEXT_MODELS = ${tuple(names('text'))}
 IMAGE_SIZE = ${image.size}

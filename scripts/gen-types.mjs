@@ -12,7 +12,9 @@ const target = join(root, 'pipeline/contracts/types.gen.ts');
 export async function generateTypes() {
   const parts = ['/* Generated from schemas/*.schema.json by scripts/gen-types.mjs. Do not edit. */\n'];
   const seen = new Set();
-  for (const file of readdirSync(schemasDir).filter((f) => f.endsWith('.schema.json')).sort()) {
+  for (const file of readdirSync(schemasDir)
+    .filter((f) => f.endsWith('.schema.json'))
+    .sort()) {
     const schema = JSON.parse(readFileSync(join(schemasDir, file), 'utf8'));
     const ts = await compile(schema, schema.title, {
       bannerComment: '',

@@ -51,12 +51,16 @@ await build({
 
 // 2. Run-time files the CLI reads relative to its package root.
 const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
-writeFileSync(join(app, 'package.json'), `${JSON.stringify({ name: pkg.name, version: pkg.version, type: 'module', private: true, description: 'greenrt portable GPU bundle' }, null, 2)}\n`);
+writeFileSync(
+  join(app, 'package.json'),
+  `${JSON.stringify({ name: pkg.name, version: pkg.version, type: 'module', private: true, description: 'greenrt portable GPU bundle' }, null, 2)}\n`,
+);
 cpSync(join(root, 'schemas'), join(app, 'schemas'), { recursive: true });
 const noCache = (src) => !src.includes('__pycache__') && !src.endsWith('.pyc');
 cpSync(join(root, 'images', 'common', 'greenrt_harness'), join(app, 'images', 'common', 'greenrt_harness'), { recursive: true, filter: noCache });
 mkdirSync(join(app, 'images', 'pytorch'), { recursive: true });
-for (const f of readdirSync(join(root, 'images', 'pytorch')).filter((f) => f.endsWith('.py'))) cpSync(join(root, 'images', 'pytorch', f), join(app, 'images', 'pytorch', f));
+for (const f of readdirSync(join(root, 'images', 'pytorch')).filter((f) => f.endsWith('.py')))
+  cpSync(join(root, 'images', 'pytorch', f), join(app, 'images', 'pytorch', f));
 
 // 3. Native modules: koffi (NVML) and resvg (PNG plots), only the files they load.
 const nm = (...p) => join(root, 'node_modules', ...p);
@@ -83,10 +87,21 @@ const walk = (dir) => {
 };
 walk(out);
 const total = sizes.reduce((a, [, s]) => a + s, 0);
-const summary = { totalBytes: total, limitBytes: LIMIT_BYTES, files: sizes.length, buildMs: Date.now() - started, node: process.version, largest: sizes.sort((a, b) => b[1] - a[1]).slice(0, 5) };
+const summary = {
+  totalBytes: total,
+  limitBytes: LIMIT_BYTES,
+  files: sizes.length,
+  buildMs: Date.now() - started,
+  node: process.version,
+  largest: sizes.sort((a, b) => b[1] - a[1]).slice(0, 5),
+};
 writeFileSync(join(out, 'bundle.json'), `${JSON.stringify(summary, null, 2)}\n`);
-process.stdout.write(`gpu-bundle: ${out}: ${total} bytes (${(total / 1048576).toFixed(1)} MiB of 64 MiB) in ${sizes.length} files, built in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
+process.stdout.write(
+  `gpu-bundle: ${out}: ${total} bytes (${(total / 1048576).toFixed(1)} MiB of 64 MiB) in ${sizes.length} files, built in ${((Date.now() - started) / 1000).toFixed(1)} s\n`,
+);
 if (total > LIMIT_BYTES) {
-  process.stderr.write(`gpu-bundle: ${total} bytes is over the 64 MiB limit (largest: ${summary.largest.map(([f, s]) => `${f} ${s}`).join(', ')}). Remove something from the bundle.\n`);
+  process.stderr.write(
+    `gpu-bundle: ${total} bytes is over the 64 MiB limit (largest: ${summary.largest.map(([f, s]) => `${f} ${s}`).join(', ')}). Remove something from the bundle.\n`,
+  );
   process.exit(1);
 }

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Static checks, each named in the output; exit 1 when any fails (the findings are printed above).
-#   Biome's linter over the TypeScript and scripts (biome.jsonc; version pinned in package.json), tsc --noEmit
+#   Biome's linter and formatter check over the TypeScript and scripts (biome.jsonc; version pinned in package.json), tsc --noEmit
 #   over everything (tests, fakes, e2e and bench included: tsconfig.json), the catalogue's and the schemas'
 #   generated copies (drift), and Ruff over the Python (ruff.toml; PyPI `ruff`, version below).
 set -uo pipefail
@@ -10,6 +10,9 @@ failed=()
 
 echo "lint: biome lint (biome.jsonc)"
 npx biome lint --error-on-warnings || failed+=(biome)
+
+echo "lint: biome format (check only; fix with: npx biome format --write)"
+npx biome format || failed+=(biome-format)
 
 echo "lint: tsc --noEmit -p tsconfig.json"
 npx tsc -p tsconfig.json --noEmit || failed+=(tsc)

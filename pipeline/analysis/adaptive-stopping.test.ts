@@ -48,8 +48,13 @@ function study(index: number, stop: Stop): { significant: boolean; trials: numbe
           if (!active[c]) continue;
           const p = medianPrecision(values[c]!, { seed: deriveSeed(index, `c${c}`), resamples: RESAMPLES });
           const decided = decideConfiguration(rule, {
-            configuration: `c${c}`, trials: values[c]!.length, okTrials: values[c]!.length, metric: 'energyPerInference', fallbackReason: null,
-            median: p?.median ?? null, relativeHalfWidth: p?.relativeHalfWidth ?? null,
+            configuration: `c${c}`,
+            trials: values[c]!.length,
+            okTrials: values[c]!.length,
+            metric: 'energyPerInference',
+            fallbackReason: null,
+            median: p?.median ?? null,
+            relativeHalfWidth: p?.relativeHalfWidth ?? null,
           });
           active[c] = decided.outcome === 'extend';
         }
@@ -83,7 +88,9 @@ describe(`false-positive rate under no true difference (${STUDIES} simulated stu
     const fixed = rate('fixed');
     const peeking = rate('significance');
     // Reported for docs/METHODOLOGY.md (printed by the test run).
-    console.log(`false-positive rate at alpha ${ALPHA}: adaptive on precision ${adaptive.falsePositiveRate} (mean ${adaptive.meanTrials.toFixed(1)} trials per study), fixed ${rule.min} ${fixed.falsePositiveRate}, stop on significance ${peeking.falsePositiveRate}`);
+    console.log(
+      `false-positive rate at alpha ${ALPHA}: adaptive on precision ${adaptive.falsePositiveRate} (mean ${adaptive.meanTrials.toFixed(1)} trials per study), fixed ${rule.min} ${fixed.falsePositiveRate}, stop on significance ${peeking.falsePositiveRate}`,
+    );
     // Binomial standard error at 1000 studies is about 0.007: the band is about 3.5 SE either side of 0.05.
     expect(adaptive.falsePositiveRate).toBeGreaterThan(0.025);
     expect(adaptive.falsePositiveRate).toBeLessThanOrEqual(0.075);

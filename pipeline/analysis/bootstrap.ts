@@ -37,11 +37,7 @@ export function deriveSeed(seed: number, label: string): number {
   return h >>> 0;
 }
 
-export function bootstrapCi(
-  values: readonly number[],
-  statistic: BootstrapStatistic,
-  options: BootstrapOptions = {},
-): Interval {
+export function bootstrapCi(values: readonly number[], statistic: BootstrapStatistic, options: BootstrapOptions = {}): Interval {
   const resamples = options.resamples ?? 2000;
   const confidence = options.confidence ?? 0.95;
   if (values.length === 0) throw new RangeError('bootstrap of an empty sample is undefined');

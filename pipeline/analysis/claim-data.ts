@@ -32,7 +32,10 @@ export class ClaimData {
     const s = this.summaries.get(id);
     if (!s) return { missing: `no trials for ${id} in this run` };
     if (s.trials.ok === 0) {
-      const why = s.excluded.slice(0, 2).map((e) => `${e.status}: ${e.reason}`).join('; ');
+      const why = s.excluded
+        .slice(0, 2)
+        .map((e) => `${e.status}: ${e.reason}`)
+        .join('; ');
       return { missing: `no ok trials for ${id} (${s.trials.failed} failed, ${s.trials.invalid} invalid${why ? `; ${why}` : ''})` };
     }
     const trials = this.metrics.get(id) ?? [];
@@ -46,12 +49,13 @@ export class ClaimData {
       if (!energy.available) return { missing: `${label} unavailable for ${id}: ${energy.reason}` };
       if (energy.provenance === 'estimated') return { missing: `${label} for ${id} is estimated, not measured` };
       if (energy.partialReasons.length > 0) return { missing: `${label} for ${id} is partial: ${energy.partialReasons.join('; ')}` };
-      values = metric === 'runNetEnergyJ'
-        ? (this.trials.get(id) ?? []).flatMap((t) => (typeof t.energy.totalNetEnergyJ === 'number' ? [t.energy.totalNetEnergyJ] : []))
-        : trials.flatMap((m) => {
-          const e = gross ? m.energyPerInference : m.netEnergyPerInference;
-          return e.available ? [e.valueJ] : [];
-        });
+      values =
+        metric === 'runNetEnergyJ'
+          ? (this.trials.get(id) ?? []).flatMap((t) => (typeof t.energy.totalNetEnergyJ === 'number' ? [t.energy.totalNetEnergyJ] : []))
+          : trials.flatMap((m) => {
+              const e = gross ? m.energyPerInference : m.netEnergyPerInference;
+              return e.available ? [e.valueJ] : [];
+            });
     } else {
       values = [];
       for (const t of this.trials.get(id) ?? []) {
@@ -68,9 +72,14 @@ export class ClaimData {
 }
 
 const METRIC_LABELS: Record<ClaimMetric, string> = {
-  latencyMs: 'latency', energyPerInferenceJ: 'energy', netEnergyPerInferenceJ: 'net energy',
-  cpuNetEnergyPerInferenceJ: 'CPU net energy', gpuNetEnergyPerInferenceJ: 'GPU net energy',
-  gpuUtilizationPercent: 'GPU utilisation', runTimeS: 'run time', runNetEnergyJ: 'run net energy',
+  latencyMs: 'latency',
+  energyPerInferenceJ: 'energy',
+  netEnergyPerInferenceJ: 'net energy',
+  cpuNetEnergyPerInferenceJ: 'CPU net energy',
+  gpuNetEnergyPerInferenceJ: 'GPU net energy',
+  gpuUtilizationPercent: 'GPU utilisation',
+  runTimeS: 'run time',
+  runNetEnergyJ: 'run net energy',
 };
 
 /** A per-trial value of the metrics the run summary does not aggregate, or why there is none. */
@@ -99,9 +108,11 @@ function domainNetEnergy(t: TrialResult, sources: string[], what: string, fix: s
   if (readings.length === 0) return { missing: `${t.trialId} has no ${what} energy reading (${fix})` };
   let sum = 0;
   for (const r of readings) {
-    if (r.provenance === 'unavailable' || r.energyJ === null) return { missing: `${what} ${r.domain} unavailable in ${t.trialId}: ${r.reason ?? 'no reason recorded'}` };
+    if (r.provenance === 'unavailable' || r.energyJ === null)
+      return { missing: `${what} ${r.domain} unavailable in ${t.trialId}: ${r.reason ?? 'no reason recorded'}` };
     if (r.provenance === 'estimated') return { missing: `${what} ${r.domain} is estimated in ${t.trialId}, not measured` };
-    if (r.netEnergyJ === null || r.netEnergyJ === undefined) return { missing: `no idle baseline for ${what} ${r.domain} in ${t.trialId} (power.baselineS was 0 or the baseline failed)` };
+    if (r.netEnergyJ === null || r.netEnergyJ === undefined)
+      return { missing: `no idle baseline for ${what} ${r.domain} in ${t.trialId} (power.baselineS was 0 or the baseline failed)` };
     sum += r.netEnergyJ;
   }
   return { value: sum / t.config.measuredIterations };

@@ -34,8 +34,18 @@ function problemsOf(run: () => unknown): { lines: string[]; error: InputError } 
 suite('parseClaimsYaml', () => {
   it('fills defaults from the schema (once) and from the file', () => {
     const [c] = parseClaimsYaml(good, 'c.yaml').claims;
-    expect(c).toMatchObject({ test: 'less', alpha: 0.05, minEffect: 'small', quantifier: 'all', minTrials: 3, finding: null,
-      scope: 'reproduction', paperVersions: [], exclude: [], checks: [] });
+    expect(c).toMatchObject({
+      test: 'less',
+      alpha: 0.05,
+      minEffect: 'small',
+      quantifier: 'all',
+      minTrials: 3,
+      finding: null,
+      scope: 'reproduction',
+      paperVersions: [],
+      exclude: [],
+      checks: [],
+    });
     expect(c!.test === 'less' && c!.a).toEqual({ runtime: ['mxnet'] });
     const tuned = parseClaimsYaml(good.replace('study: test', 'study: test\ndefaults: { alpha: 0.01, minTrials: 5 }'), 'c.yaml').claims[0]!;
     expect(tuned).toMatchObject({ alpha: 0.01, minTrials: 5, minEffect: 'small' });
@@ -76,7 +86,8 @@ suite('parseClaimsYaml', () => {
 
   it('then checks what a schema cannot: pairings, open dimensions, ratio ranges, duplicate ids (with lines)', () => {
     const claim = good.slice(good.indexOf('  - id: a-less-b'));
-    const text = `${good}${claim.replace('[mxnet]', '[onnxruntime]')}${claim.replace('id: a-less-b', 'id: r').replace('test: less', 'test: ratio\n    ratioRange: [1.2, 1.1]')}` +
+    const text =
+      `${good}${claim.replace('[mxnet]', '[onnxruntime]')}${claim.replace('id: a-less-b', 'id: r').replace('test: less', 'test: ratio\n    ratioRange: [1.2, 1.1]')}` +
       claim.replace('id: a-less-b', 'id: none').replace('match: [model, batchSize]', 'match: [runtime]');
     const { lines } = problemsOf(() => parseClaimsYaml(text, 'c.yaml'));
     expect(lines).toEqual([
@@ -107,7 +118,7 @@ suite('parseClaimsYaml', () => {
     expect(problemsOf(() => parseClaimsYaml(dup, 'c.yaml')).lines[0]).toMatch(/^c\.yaml:3 \/study: duplicate key "study"/);
   });
 
-  it('validates already-parsed data the same way, without touching the caller\'s object', () => {
+  it("validates already-parsed data the same way, without touching the caller's object", () => {
     const data = parse(good) as { claims: Record<string, unknown>[] };
     data.claims.push({ ...data.claims[0]!, id: 'b', where: { model: ['resnet50'], batchSize: [1] } });
     const before = JSON.stringify(data);

@@ -15,8 +15,16 @@ import type { CliffsMagnitude } from './effect-size.js';
 import type { ConfigurationDimension } from './trial-metrics.js';
 import { claimConfigurations, missingDimensions, pairConfigurations } from './claim-selection.js';
 
-export const CLAIM_METRICS = ['latencyMs', 'energyPerInferenceJ', 'netEnergyPerInferenceJ', 'cpuNetEnergyPerInferenceJ',
-  'gpuNetEnergyPerInferenceJ', 'gpuUtilizationPercent', 'runTimeS', 'runNetEnergyJ'] as const satisfies readonly Metric[];
+export const CLAIM_METRICS = [
+  'latencyMs',
+  'energyPerInferenceJ',
+  'netEnergyPerInferenceJ',
+  'cpuNetEnergyPerInferenceJ',
+  'gpuNetEnergyPerInferenceJ',
+  'gpuUtilizationPercent',
+  'runTimeS',
+  'runNetEnergyJ',
+] as const satisfies readonly Metric[];
 /** A per-trial value a claim tests (schemas/claims.schema.json `metric` says each one's unit). */
 export type ClaimMetric = Metric;
 
@@ -110,7 +118,10 @@ function throwIfAny(issues: Issue[], file: string, lineOf: (pointer: string) => 
   const problems: InputProblem[] = issues
     .map((issue, n) => {
       const line = issue.line ?? lineOf(issue.path);
-      return { n, problem: { file, ...(line === undefined ? {} : { line }), path: issue.path, message: issue.message, ...(issue.hint ? { hint: issue.hint } : {}) } };
+      return {
+        n,
+        problem: { file, ...(line === undefined ? {} : { line }), path: issue.path, message: issue.message, ...(issue.hint ? { hint: issue.hint } : {}) },
+      };
     })
     .sort((a, b) => (a.problem.line ?? Infinity) - (b.problem.line ?? Infinity) || a.n - b.n)
     .map((x) => x.problem);
@@ -145,23 +156,41 @@ function validateClaims(data: unknown, issues: Issue[], given?: Contracts): Clai
 /** A claim with the file's defaults filled in, checked for open dimensions and empty pairings. */
 function resolveClaim(raw: RawClaim, defaults: Defaults, at: string, issues: Issue[]): Claim {
   const base: ClaimBase = {
-    id: raw.id, finding: raw.finding ?? null, text: raw.text, source: raw.source, scope: raw.scope,
-    paperVersions: raw.paperVersions ?? [], where: raw.where ?? {}, exclude: raw.exclude ?? [],
+    id: raw.id,
+    finding: raw.finding ?? null,
+    text: raw.text,
+    source: raw.source,
+    scope: raw.scope,
+    paperVersions: raw.paperVersions ?? [],
+    where: raw.where ?? {},
+    exclude: raw.exclude ?? [],
   };
   const alpha = raw.alpha ?? defaults.alpha;
   if (raw.test === 'correlation') {
     const open = missingDimensions(base.where);
     if (open.length > 0) issues.push({ path: `${at}/where`, message: `leaves ${open.join(', ')} open`, hint: 'List the values the claim covers in where.' });
-    return { ...base, test: 'correlation', x: raw.x!, y: raw.y!, alpha, minRho: raw.minRho ?? defaults.minRho,
-      minConfigurations: raw.minConfigurations ?? defaults.minConfigurations, within: raw.within ?? [] };
+    return {
+      ...base,
+      test: 'correlation',
+      x: raw.x!,
+      y: raw.y!,
+      alpha,
+      minRho: raw.minRho ?? defaults.minRho,
+      minConfigurations: raw.minConfigurations ?? defaults.minConfigurations,
+      within: raw.within ?? [],
+    };
   }
   const a = raw.a!;
   const b = raw.b!;
   const match = raw.match ?? [];
   let sidesClosed = true;
-  for (const [side, sel] of [['a', a], ['b', b]] as const) {
+  for (const [side, sel] of [
+    ['a', a],
+    ['b', b],
+  ] as const) {
     const open = missingDimensions({ ...base.where, ...sel });
-    if (open.length > 0) issues.push({ path: `${at}/${side}`, message: `leaves ${open.join(', ')} open`, hint: `Set ${open.join(', ')} in ${side} or in where.` });
+    if (open.length > 0)
+      issues.push({ path: `${at}/${side}`, message: `leaves ${open.join(', ')} open`, hint: `Set ${open.join(', ')} in ${side} or in where.` });
     sidesClosed &&= open.length === 0;
   }
   const ratioRange = raw.ratioRange ? ([raw.ratioRange[0], raw.ratioRange[1]] as [number, number]) : null;
@@ -169,12 +198,25 @@ function resolveClaim(raw: RawClaim, defaults: Defaults, at: string, issues: Iss
     issues.push({ path: `${at}/ratioRange`, message: `must be [low, high] with low <= high, got [${ratioRange.join(', ')}]`, hint: 'Swap the two values.' });
   }
   // An open side pairs nothing anyway: that problem is already named.
-  if (sidesClosed && pairConfigurations(claimConfigurations(base.where, a, base.exclude), claimConfigurations(base.where, b, base.exclude), match).length === 0) {
+  if (
+    sidesClosed &&
+    pairConfigurations(claimConfigurations(base.where, a, base.exclude), claimConfigurations(base.where, b, base.exclude), match).length === 0
+  ) {
     issues.push({ path: at, message: 'pairs no configurations', hint: 'Check a, b, where, exclude and match: A and B must share the match dimensions.' });
   }
   return {
-    ...base, test: raw.test, a, b, match, metrics: raw.metrics!, checks: raw.checks ?? [],
-    quantifier: raw.quantifier ?? defaults.quantifier, alpha, minEffect: raw.minEffect ?? defaults.minEffect,
-    maxRelativeDifference: raw.maxRelativeDifference ?? null, ratioRange, minTrials: raw.minTrials ?? defaults.minTrials,
+    ...base,
+    test: raw.test,
+    a,
+    b,
+    match,
+    metrics: raw.metrics!,
+    checks: raw.checks ?? [],
+    quantifier: raw.quantifier ?? defaults.quantifier,
+    alpha,
+    minEffect: raw.minEffect ?? defaults.minEffect,
+    maxRelativeDifference: raw.maxRelativeDifference ?? null,
+    ratioRange,
+    minTrials: raw.minTrials ?? defaults.minTrials,
   };
 }

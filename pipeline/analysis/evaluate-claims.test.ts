@@ -7,8 +7,7 @@ import { summarizeTrials } from './summarize-trials.js';
 import { paperLikeRun } from './fixtures/paper-like-run.js';
 import { syntheticTrial, syntheticTrials, type SyntheticConfig } from './fixtures/synthetic-trials.js';
 
-const paperClaims = parseClaimsYaml(
-  readFileSync(new URL('../../experiments/paper.claims.yaml', import.meta.url), 'utf8'), 'paper.claims.yaml');
+const paperClaims = parseClaimsYaml(readFileSync(new URL('../../experiments/paper.claims.yaml', import.meta.url), 'utf8'), 'paper.claims.yaml');
 
 function evaluate(yamlClaims: string, trials: TrialResult[]): ClaimResult[] {
   const set = parseClaimsYaml(`schemaVersion: 1\nstudy: test\nclaims:\n${yamlClaims}`, 'test.yaml');
@@ -18,8 +17,13 @@ function evaluate(yamlClaims: string, trials: TrialResult[]): ClaimResult[] {
 const verdicts = (results: ClaimResult[]) => Object.fromEntries(results.map((r) => [r.id, r.verdict]));
 
 const base = { model: 'resnet50', provider: 'cuda', batchSize: 1 } as const;
-const cfg = (runtime: SyntheticConfig['runtime'], latencyMs: number, extra: Partial<SyntheticConfig> = {}): SyntheticConfig =>
-  ({ ...base, runtime, latencyMs, energyPerInferenceJ: latencyMs * 0.15, ...extra });
+const cfg = (runtime: SyntheticConfig['runtime'], latencyMs: number, extra: Partial<SyntheticConfig> = {}): SyntheticConfig => ({
+  ...base,
+  runtime,
+  latencyMs,
+  energyPerInferenceJ: latencyMs * 0.15,
+  ...extra,
+});
 
 const lessClaim = `
   - id: mxnet-less
@@ -40,7 +44,9 @@ suite('evaluateClaims: less', () => {
     expect(r).toMatchObject({ verdict: 'reproduced', reason: expect.stringMatching(/^the 1 pair holds \(A < B/) });
     const rows = 'comparisons' in r!.numbers ? r!.numbers.comparisons : [];
     expect(rows.map((x) => [x.metric, x.status, x.magnitude])).toEqual([
-      ['netEnergyPerInferenceJ', 'pass', 'large'], ['latencyMs', 'pass', 'large']]);
+      ['netEnergyPerInferenceJ', 'pass', 'large'],
+      ['latencyMs', 'pass', 'large'],
+    ]);
     expect(rows[1]!.pAdjusted).toBeLessThan(0.001);
     expect(rows[1]!.ratio).toBeCloseTo(5 / 6, 1);
   });
@@ -154,11 +160,15 @@ suite('evaluateClaims: the paper claims on synthetic runs', () => {
     // The study's BERT exports from TensorFlow and MXNet are left out of the reproduction claims.
     expect(byId(results, 'onnx-improves-most-cases').reason).toMatch(/^13 of 14 pairs hold, more than half/);
     expect(byId(results, 'mxnet-beats-pytorch-tensorflow-cv-b1').checks.map((k) => [k.label, k.role, k.verdict])).toEqual([
-      ['inference time', 'secondary', 'reproduced'], ['CPU energy', 'mechanism', 'reproduced'],
-      ['GPU energy', 'mechanism', 'reproduced'], ['GPU utilisation', 'mechanism', 'reproduced'],
+      ['inference time', 'secondary', 'reproduced'],
+      ['CPU energy', 'mechanism', 'reproduced'],
+      ['GPU energy', 'mechanism', 'reproduced'],
+      ['GPU utilisation', 'mechanism', 'reproduced'],
     ]);
     expect(results.map((r) => [r.id, r.paperVersions.join('+') || 'secondary']).filter(([id]) => id!.startsWith('onnx-resnet50'))).toEqual([
-      ['onnx-resnet50-b64-ten-percent-more', 'v1'], ['onnx-resnet50-b64-ten-percent-more-other-exports', 'v1']]);
+      ['onnx-resnet50-b64-ten-percent-more', 'v1'],
+      ['onnx-resnet50-b64-ten-percent-more-other-exports', 'v1'],
+    ]);
   });
 
   it('claim 1: the mechanism checks decide apart from the verdict, and say "not testable here" without their data', () => {
@@ -170,14 +180,18 @@ suite('evaluateClaims: the paper claims on synthetic runs', () => {
     expect(r1.checks.find((k) => k.label === 'GPU energy')).toMatchObject({ verdict: 'reproduced' });
 
     // No GPU utilisation record, and no RAPL reading: those checks are not testable, with the reason.
-    const bare = paperLikeRun({ adjust: (c) => ({ ...c, gpuUtilizationPercent: c.runtime === 'mxnet' ? null : 80, cpuShare: 0 }) })
-      .map((t) => ({ ...t, energy: { ...t.energy, readings: t.energy.readings.filter((x) => x.source !== 'rapl') } }));
+    const bare = paperLikeRun({ adjust: (c) => ({ ...c, gpuUtilizationPercent: c.runtime === 'mxnet' ? null : 80, cpuShare: 0 }) }).map((t) => ({
+      ...t,
+      energy: { ...t.energy, readings: t.energy.readings.filter((x) => x.source !== 'rapl') },
+    }));
     const r2 = byId(evaluateClaims(paperClaims, summarizeTrials(bare, { resamples: 100 }), bare), 'mxnet-beats-pytorch-tensorflow-cv-b1');
     const check = (label: string) => r2.checks.find((k) => k.label === label)!;
     expect(check('CPU energy').verdict).toBe('not testable here');
     expect(check('CPU energy').reason).toMatch(/has no CPU \(RAPL\) energy reading \(add "rapl" to power\.sources/);
     expect(check('GPU utilisation').verdict).toBe('not testable here');
-    expect(check('GPU utilisation').reason).toContain('GPU utilisation unavailable for mxnet/mxnet/resnet50/cuda/b1: mxnet-mxnet-resnet50-cuda-b1-r1: NVML utilisation not supported on this GPU');
+    expect(check('GPU utilisation').reason).toContain(
+      'GPU utilisation unavailable for mxnet/mxnet/resnet50/cuda/b1: mxnet-mxnet-resnet50-cuda-b1-r1: NVML utilisation not supported on this GPU',
+    );
     expect(check('GPU energy').verdict).toBe('reproduced');
   });
 
@@ -187,14 +201,23 @@ suite('evaluateClaims: the paper claims on synthetic runs', () => {
     const k = 'correlation' in r.numbers ? r.numbers.correlation : null;
     expect(k).toMatchObject({ x: 'runTimeS', y: 'runNetEnergyJ' });
     expect(k!.configurations).toHaveLength(46);
-    expect(k!.groups.map((g) => [g.label, g.configurations.length, g.verdict])).toEqual([['batchSize = 1', 23, 'reproduced'], ['batchSize = 64', 23, 'reproduced']]);
-    expect(r.reason).toMatch(/^pooled: Spearman rho = .* over 46 configurations .*; within batchSize: batchSize = 1 rho = 0\.\d+, batchSize = 64 rho = 0\.\d+$/);
+    expect(k!.groups.map((g) => [g.label, g.configurations.length, g.verdict])).toEqual([
+      ['batchSize = 1', 23, 'reproduced'],
+      ['batchSize = 64', 23, 'reproduced'],
+    ]);
+    expect(r.reason).toMatch(
+      /^pooled: Spearman rho = .* over 46 configurations .*; within batchSize: batchSize = 1 rho = 0\.\d+, batchSize = 64 rho = 0\.\d+$/,
+    );
   });
 
   it('not reproduced where the run contradicts a finding', () => {
     const trials = paperLikeRun({ tensorrtFactor: 1.3, onnxFactor: 1.2 });
     const v = verdicts(evaluateClaims(paperClaims, summarizeTrials(trials, { resamples: 100 }), trials));
-    expect(v).toMatchObject({ 'tensorrt-beats-cuda': 'not reproduced', 'onnx-improves-most-cases': 'not reproduced', 'mxnet-beats-pytorch-tensorflow-cv-b1': 'reproduced' });
+    expect(v).toMatchObject({
+      'tensorrt-beats-cuda': 'not reproduced',
+      'onnx-improves-most-cases': 'not reproduced',
+      'mxnet-beats-pytorch-tensorflow-cv-b1': 'reproduced',
+    });
   });
 
   it('inconclusive, saying why, when MXNet never ran; claims that do not need it still decide', () => {

@@ -129,8 +129,14 @@ function compare(pairs: ConfigurationPair[], metrics: ClaimMetric[], rule: Rule,
         const mw = mannWhitneyU(va.values, vb.values);
         const cd = cliffsDelta(va.values, vb.values);
         Object.assign(row, {
-          nA: va.values.length, nB: vb.values.length, medianA: median(va.values), medianB: median(vb.values),
-          u: mw.u, p: mw.p, cliffsDelta: cd.delta, magnitude: cd.magnitude,
+          nA: va.values.length,
+          nB: vb.values.length,
+          medianA: median(va.values),
+          medianB: median(vb.values),
+          u: mw.u,
+          p: mw.p,
+          cliffsDelta: cd.delta,
+          magnitude: cd.magnitude,
         });
         row.ratio = row.medianB ? row.medianA! / row.medianB : null;
         samples[rows.length] = { a: va.values, b: vb.values };
@@ -166,7 +172,10 @@ function judge(claim: Rule, row: ComparisonNumbers, s: { a: number[]; b: number[
   const significant = row.pAdjusted! < claim.alpha;
   // Smallest p the data could give (complete separation): if even that fails Holm's first step,
   // a non-significant result says nothing.
-  const minP = mannWhitneyU(s.a.map((_, i) => i), s.b.map((_, i) => s.a.length + i)).p;
+  const minP = mannWhitneyU(
+    s.a.map((_, i) => i),
+    s.b.map((_, i) => s.a.length + i),
+  ).p;
   const underpowered = minP * familySize >= claim.alpha;
   const bigEnough = CLIFFS_ORDER.indexOf(row.magnitude!) >= CLIFFS_ORDER.indexOf(claim.minEffect);
   const power = `n=${row.nA},${row.nB} trials cannot reach Holm-adjusted p < ${claim.alpha} over ${familySize} comparisons`;
@@ -186,8 +195,7 @@ function judge(claim: Rule, row: ComparisonNumbers, s: { a: number[]; b: number[
     else if (underpowered) [row.status, row.note] = ['missing', power];
     else row.status = 'pass';
   } else {
-    const withinMargin = claim.maxRelativeDifference !== null && row.ratio !== null &&
-      Math.abs(row.ratio - 1) <= claim.maxRelativeDifference;
+    const withinMargin = claim.maxRelativeDifference !== null && row.ratio !== null && Math.abs(row.ratio - 1) <= claim.maxRelativeDifference;
     if (withinMargin || row.magnitude === 'negligible' || (!significant && !underpowered)) row.status = 'pass';
     else if (underpowered) [row.status, row.note] = ['missing', power];
     else row.status = 'fail';
@@ -201,7 +209,11 @@ function pairVerdict(claim: Rule & Pick<PairClaim, 'quantifier'>, rows: Comparis
     rs.some((r) => r.status === 'fail') ? 'fail' : rs.some((r) => r.status === 'missing') ? 'missing' : 'pass';
   const states = [...byPair.values()].map(status);
   const [pass, fail, missing] = (['pass', 'fail', 'missing'] as const).map((s) => states.filter((x) => x === s).length);
-  const failing = rows.filter((r) => r.status === 'fail').slice(0, 3).map(describeRow).join('; ');
+  const failing = rows
+    .filter((r) => r.status === 'fail')
+    .slice(0, 3)
+    .map(describeRow)
+    .join('; ');
   const gaps = [...new Set(rows.filter((r) => r.status === 'missing').map((r) => r.note ?? ''))].slice(0, 4).join('; ');
   const rule = criterion(claim);
   const total = pairCount;
@@ -210,9 +222,13 @@ function pairVerdict(claim: Rule & Pick<PairClaim, 'quantifier'>, rows: Comparis
     if (missing! > 0) return { verdict: 'inconclusive', reason: `${missing} of ${pairs(total)} ${missing === 1 ? 'lacks' : 'lack'} usable data: ${gaps}` };
     return { verdict: 'reproduced', reason: `${total === 1 ? 'the 1 pair holds' : `all ${total} pairs hold`} (${rule})` };
   }
-  if (pass! > total / 2) return { verdict: 'reproduced', reason: `${pass} of ${pairs(total)} hold, more than half (${rule})${fail ? `; failing: ${failing}` : ''}` };
+  if (pass! > total / 2)
+    return { verdict: 'reproduced', reason: `${pass} of ${pairs(total)} hold, more than half (${rule})${fail ? `; failing: ${failing}` : ''}` };
   if (pass! + missing! <= total / 2) return { verdict: 'not reproduced', reason: `only ${pass} of ${pairs(total)} hold (${rule}); failing: ${failing}` };
-  return { verdict: 'inconclusive', reason: `${pass} of ${pairs(total)} hold, ${fail} fail and ${missing} lack usable data (${gaps}): more than half cannot be decided` };
+  return {
+    verdict: 'inconclusive',
+    reason: `${pass} of ${pairs(total)} hold, ${fail} fail and ${missing} lack usable data (${gaps}): more than half cannot be decided`,
+  };
 }
 
 function evaluateCorrelation(claim: CorrelationClaim, data: ClaimData): ClaimResult {
@@ -228,7 +244,10 @@ function evaluateCorrelation(claim: CorrelationClaim, data: ClaimData): ClaimRes
     }
   }
   const numbers: CorrelationNumbers = { x: claim.x, y: claim.y, configurations: pooled.used, missing: pooled.missing, rho: pooled.rho, p: pooled.p, groups };
-  const within = groups.length > 0 ? `; within ${claim.within.join(', ')}: ${groups.map((g) => `${g.label} ${g.rho === null ? g.verdict : `rho = ${g.rho.toFixed(3)}`}`).join(', ')}` : '';
+  const within =
+    groups.length > 0
+      ? `; within ${claim.within.join(', ')}: ${groups.map((g) => `${g.label} ${g.rho === null ? g.verdict : `rho = ${g.rho.toFixed(3)}`}`).join(', ')}`
+      : '';
   const verdict: Verdict = pooled.verdict === 'not testable here' ? 'inconclusive' : pooled.verdict;
   return { ...head(claim), verdict, numbers: { correlation: numbers }, reason: `pooled: ${pooled.reason}${within}`, checks: [] };
 }
@@ -253,14 +272,23 @@ function correlate(claim: CorrelationClaim, ids: string[], data: ClaimData) {
   const left = missing.length > 0 ? ` (left out ${missing.length}: ${[...new Set(missing.map((m) => m.reason))].slice(0, 3).join('; ')})` : '';
   const none = { used, missing, rho: null, p: null };
   if (used.length < claim.minConfigurations) {
-    return { ...none, verdict: (used.length === 0 ? 'not testable here' : 'inconclusive') as SubVerdict,
-      reason: `only ${used.length} of ${ids.length} configurations have ${claim.x} and ${claim.y} (at least ${claim.minConfigurations} needed)${left}` };
+    return {
+      ...none,
+      verdict: (used.length === 0 ? 'not testable here' : 'inconclusive') as SubVerdict,
+      reason: `only ${used.length} of ${ids.length} configurations have ${claim.x} and ${claim.y} (at least ${claim.minConfigurations} needed)${left}`,
+    };
   }
   const r = spearman(xs, ys);
   if (Number.isNaN(r.rho)) return { ...none, verdict: 'inconclusive' as SubVerdict, reason: `a metric is constant across configurations${left}` };
   const ok = r.rho >= claim.minRho && r.p < claim.alpha;
-  return { used, missing, rho: r.rho, p: r.p, verdict: (ok ? 'reproduced' : 'not reproduced') as SubVerdict,
-    reason: `Spearman rho = ${r.rho.toFixed(3)}, p = ${fmtP(r.p)} over ${used.length} configurations (needs rho >= ${claim.minRho} and p < ${claim.alpha})${left}` };
+  return {
+    used,
+    missing,
+    rho: r.rho,
+    p: r.p,
+    verdict: (ok ? 'reproduced' : 'not reproduced') as SubVerdict,
+    reason: `Spearman rho = ${r.rho.toFixed(3)}, p = ${fmtP(r.p)} over ${used.length} configurations (needs rho >= ${claim.minRho} and p < ${claim.alpha})${left}`,
+  };
 }
 
 function head(c: Claim): Pick<ClaimResult, 'id' | 'finding' | 'text' | 'scope' | 'paperVersions' | 'source' | 'test'> {
@@ -268,15 +296,32 @@ function head(c: Claim): Pick<ClaimResult, 'id' | 'finding' | 'text' | 'scope' |
 }
 
 function emptyRow(a: string, b: string, metric: ClaimMetric): ComparisonNumbers {
-  return { a, b, metric, nA: 0, nB: 0, medianA: null, medianB: null, ratio: null, u: null, p: null, pAdjusted: null,
-    cliffsDelta: null, magnitude: null, status: 'missing', note: null };
+  return {
+    a,
+    b,
+    metric,
+    nA: 0,
+    nB: 0,
+    medianA: null,
+    medianB: null,
+    ratio: null,
+    u: null,
+    p: null,
+    pAdjusted: null,
+    cliffsDelta: null,
+    magnitude: null,
+    status: 'missing',
+    note: null,
+  };
 }
 
 function criterion(c: Rule): string {
   if (c.test === 'less') return `A < B: Holm-adjusted Mann-Whitney p < ${c.alpha} and Cliff's delta at least ${c.minEffect}`;
   if (c.test === 'greater') return `A > B: Holm-adjusted Mann-Whitney p < ${c.alpha} and Cliff's delta at least ${c.minEffect}`;
-  if (c.test === 'notGreater') return `A not above B: no Holm-adjusted Mann-Whitney p < ${c.alpha} with Cliff's delta at least ${c.minEffect} in A's favour of being higher`;
-  if (c.test === 'notLess') return `A not below B: no Holm-adjusted Mann-Whitney p < ${c.alpha} with Cliff's delta at least ${c.minEffect} in A's favour of being lower`;
+  if (c.test === 'notGreater')
+    return `A not above B: no Holm-adjusted Mann-Whitney p < ${c.alpha} with Cliff's delta at least ${c.minEffect} in A's favour of being higher`;
+  if (c.test === 'notLess')
+    return `A not below B: no Holm-adjusted Mann-Whitney p < ${c.alpha} with Cliff's delta at least ${c.minEffect} in A's favour of being lower`;
   if (c.test === 'ratio') return `median A / median B within [${c.ratioRange!.join(', ')}]`;
   const margin = c.maxRelativeDifference !== null ? `, or medians within ${(c.maxRelativeDifference * 100).toFixed(0)}%` : '';
   return `no significant difference (Holm-adjusted p >= ${c.alpha}), or negligible Cliff's delta${margin}`;
@@ -284,8 +329,10 @@ function criterion(c: Rule): string {
 
 function describeRow(r: ComparisonNumbers): string {
   const g = (v: number | null) => (v === null ? '-' : v.toPrecision(4));
-  return `${r.a} vs ${r.b} ${r.metric}: median ${g(r.medianA)} vs ${g(r.medianB)} (ratio ${g(r.ratio)}), ` +
-    `p_adj = ${r.pAdjusted === null ? '-' : fmtP(r.pAdjusted)}, delta = ${r.cliffsDelta?.toFixed(2) ?? '-'} (${r.magnitude ?? '-'})`;
+  return (
+    `${r.a} vs ${r.b} ${r.metric}: median ${g(r.medianA)} vs ${g(r.medianB)} (ratio ${g(r.ratio)}), ` +
+    `p_adj = ${r.pAdjusted === null ? '-' : fmtP(r.pAdjusted)}, delta = ${r.cliffsDelta?.toFixed(2) ?? '-'} (${r.magnitude ?? '-'})`
+  );
 }
 
 function pairs(n: number): string {

@@ -36,12 +36,22 @@ claims:
 /** Five trials of one configuration around `latencyMs`. */
 function trials(runtime: TrialConfig['runtime'], mode: TrialConfig['mode'] | undefined, latencyMs: number, seed: number): TrialResult[] {
   return Array.from({ length: 5 }, (_, i) =>
-    fakeTrialResult({ seed: seed + i, latencyMs, energy: 'unavailable', config: { runtime, model: 'resnet50', provider: 'cpu', batchSize: 1, repetition: i + 1, ...(mode ? { mode } : {}) } }),
+    fakeTrialResult({
+      seed: seed + i,
+      latencyMs,
+      energy: 'unavailable',
+      config: { runtime, model: 'resnet50', provider: 'cpu', batchSize: 1, repetition: i + 1, ...(mode ? { mode } : {}) },
+    }),
   );
 }
 
 // TensorFlow as a graph function (default) is faster than PyTorch; through Keras predict() it is 5x slower.
-const results = [...trials('pytorch', undefined, 20, 1), ...trials('tensorflow', undefined, 15, 10), ...trials('tensorflow', 'keras-predict', 100, 20), ...trials('tensorflow', 'keras-call', 40, 30)];
+const results = [
+  ...trials('pytorch', undefined, 20, 1),
+  ...trials('tensorflow', undefined, 15, 10),
+  ...trials('tensorflow', 'keras-predict', 100, 20),
+  ...trials('tensorflow', 'keras-call', 40, 30),
+];
 
 describe('claimsByMode', () => {
   it('names the frameworks a pairwise claim compares, none for ONNX-only claims', () => {

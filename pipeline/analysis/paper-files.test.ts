@@ -14,7 +14,9 @@ suite('experiments/paper.yaml', () => {
     const data = parse(read('paper.yaml')) as Record<string, unknown>;
     expect(new Contracts().check(SchemaId.experiment, data)).toEqual([]);
     expect(data).toMatchObject({
-      weights: 'pretrained', models: ['resnet50', 'mobilenet_v2', 'bert_base_uncased'], batchSizes: [1, 64],
+      weights: 'pretrained',
+      models: ['resnet50', 'mobilenet_v2', 'bert_base_uncased'],
+      batchSizes: [1, 64],
       power: { sources: ['nvml', 'rapl'] },
       // Adaptive repetitions (docs/METHODOLOGY.md explains 6, 20 and +/-2 %).
       repetitions: { min: 6, max: 20, precision: { metric: 'energyPerInference', relativeHalfWidth: 0.02 } },
@@ -48,16 +50,24 @@ suite('experiments/paper.claims.yaml', () => {
 
   it('keeps what the study reportedly could not run out of the reproduction claims', () => {
     const set = parseClaimsYaml(read('paper.claims.yaml'), 'experiments/paper.claims.yaml');
-    const leaks = set.claims.filter((c) => c.scope === 'reproduction').flatMap((c) => {
-      const keys = c.test === 'correlation' ? claimConfigurations(c.where, {}, c.exclude)
-        : [...claimConfigurations(c.where, c.a, c.exclude), ...claimConfigurations(c.where, c.b, c.exclude)];
-      // ONNX BERT exported from TensorFlow or MXNet (tier C: rejected by ONNX Runtime in the study).
-      return keys.filter((k) => k.runtime === 'onnxruntime' && k.model === 'bert_base_uncased' && k.source !== 'pytorch').map((k) => `${c.id}: ${k.source}`);
-    });
+    const leaks = set.claims
+      .filter((c) => c.scope === 'reproduction')
+      .flatMap((c) => {
+        const keys =
+          c.test === 'correlation'
+            ? claimConfigurations(c.where, {}, c.exclude)
+            : [...claimConfigurations(c.where, c.a, c.exclude), ...claimConfigurations(c.where, c.b, c.exclude)];
+        // ONNX BERT exported from TensorFlow or MXNet (tier C: rejected by ONNX Runtime in the study).
+        return keys.filter((k) => k.runtime === 'onnxruntime' && k.model === 'bert_base_uncased' && k.source !== 'pytorch').map((k) => `${c.id}: ${k.source}`);
+      });
     expect(leaks).toEqual([]);
     // Claim 1 is checked on its stated mechanism, each check with its own sub-verdict.
     const c1 = set.claims[0]!;
     expect(c1.test !== 'correlation' && c1.checks.map((k) => [k.metric, k.role])).toEqual([
-      ['latencyMs', 'secondary'], ['cpuNetEnergyPerInferenceJ', 'mechanism'], ['gpuNetEnergyPerInferenceJ', 'mechanism'], ['gpuUtilizationPercent', 'mechanism']]);
+      ['latencyMs', 'secondary'],
+      ['cpuNetEnergyPerInferenceJ', 'mechanism'],
+      ['gpuNetEnergyPerInferenceJ', 'mechanism'],
+      ['gpuUtilizationPercent', 'mechanism'],
+    ]);
   });
 });

@@ -4,9 +4,7 @@ import { iqr, mean, median, quantile, sampleSd, averageRanks } from './descripti
 import { shapiroWilk } from './shapiro-wilk.js';
 import { kruskalWallis, mannWhitneyU, spearman } from './rank-tests.js';
 import { cliffsDelta, cliffsMagnitude, holmAdjust } from './effect-size.js';
-import {
-  chiSquareSf, lnGamma, normalSf, regularizedBeta, regularizedGammaP, regularizedGammaQ, studentTSf,
-} from './special-functions.js';
+import { chiSquareSf, lnGamma, normalSf, regularizedBeta, regularizedGammaP, regularizedGammaQ, studentTSf } from './special-functions.js';
 
 // Reference values computed once with scipy/numpy by fixtures/make-reference.py.
 interface Reference {
@@ -76,7 +74,12 @@ suite('Kruskal-Wallis (tie-corrected, chi-square p)', () => {
     expect(r.df).toBe(k.groups.length - 1);
   });
   it('rejects identical values', () => {
-    expect(() => kruskalWallis([[1, 1], [1, 1]])).toThrow(/identical/);
+    expect(() =>
+      kruskalWallis([
+        [1, 1],
+        [1, 1],
+      ]),
+    ).toThrow(/identical/);
   });
 });
 
@@ -88,8 +91,7 @@ suite('Mann-Whitney U (asymptotic, tie + continuity corrected) and Cliff’s del
     expectClose(cliffsDelta(m.x, m.y).delta, m.cliffsDelta);
   });
   it('labels magnitudes with the Romano et al. thresholds', () => {
-    expect([0.1, -0.2, 0.4, -0.9, 0.147, 0.33, 0.474].map(cliffsMagnitude)).toEqual(
-      ['negligible', 'small', 'medium', 'large', 'small', 'medium', 'large']);
+    expect([0.1, -0.2, 0.4, -0.9, 0.147, 0.33, 0.474].map(cliffsMagnitude)).toEqual(['negligible', 'small', 'medium', 'large', 'small', 'medium', 'large']);
   });
   it('is p = 1 when all values are equal', () => {
     expect(mannWhitneyU([1, 1, 1], [1, 1]).p).toBe(1);

@@ -5,14 +5,22 @@ import { median } from './descriptive.js';
 import { syntheticTrial, syntheticTrials, type SyntheticConfig } from './fixtures/synthetic-trials.js';
 
 const pytorch: SyntheticConfig = {
-  runtime: 'pytorch', model: 'resnet50', provider: 'cuda', batchSize: 64, latencyMs: 100, energyPerInferenceJ: 20,
+  runtime: 'pytorch',
+  model: 'resnet50',
+  provider: 'cuda',
+  batchSize: 64,
+  latencyMs: 100,
+  energyPerInferenceJ: 20,
 };
 const mxnet: SyntheticConfig = { ...pytorch, runtime: 'mxnet', latencyMs: 90, energyPerInferenceJ: 18 };
 
 suite('summarizeTrials', () => {
   it('uses schema-valid synthetic trials', () => {
     const contracts = new Contracts();
-    const trials = [...syntheticTrials(pytorch, 2, 1), syntheticTrial({ ...pytorch, energyPerInferenceJ: null }, { repetition: 3, seed: 9, status: 'failed', reasons: ['CUDA out of memory'] })];
+    const trials = [
+      ...syntheticTrials(pytorch, 2, 1),
+      syntheticTrial({ ...pytorch, energyPerInferenceJ: null }, { repetition: 3, seed: 9, status: 'failed', reasons: ['CUDA out of memory'] }),
+    ];
     for (const t of trials) expect(contracts.check(SchemaId.trialResult, structuredClone(t))).toEqual([]);
   });
 
@@ -64,13 +72,12 @@ suite('summarizeTrials', () => {
   });
 
   it('marks energy unavailable, with the reason, when any ok trial lacks it (never 0)', () => {
-    const trials = [
-      ...syntheticTrials(pytorch, 3, 1),
-      syntheticTrial({ ...pytorch, energyPerInferenceJ: null }, { repetition: 4, seed: 4 }),
-    ];
+    const trials = [...syntheticTrials(pytorch, 3, 1), syntheticTrial({ ...pytorch, energyPerInferenceJ: null }, { repetition: 4, seed: 4 })];
     const c = summarizeTrials(trials).configurations[0]!;
     expect(c.energy).toEqual({
-      available: false, provenance: 'unavailable', reason: '1 of 4 ok trials have no energy: no power source available',
+      available: false,
+      provenance: 'unavailable',
+      reason: '1 of 4 ok trials have no energy: no power source available',
     });
     expect(c.netEnergy.available).toBe(false);
     expect(c.latencyMs.perTrialMedian!.n).toBe(4);

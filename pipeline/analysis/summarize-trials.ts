@@ -9,10 +9,7 @@ import { deriveSeed } from './bootstrap.js';
 import { describe } from './describe.js';
 import { groupTests } from './group-tests.js';
 import { shapiroWilk } from './shapiro-wilk.js';
-import {
-  configurationId, configurationKeyOf, numbers, trialMetrics, grossEnergyValuesJ,
-  type MeasuredProvenance, type TrialEnergy,
-} from './trial-metrics.js';
+import { configurationId, configurationKeyOf, numbers, trialMetrics, grossEnergyValuesJ, type MeasuredProvenance, type TrialEnergy } from './trial-metrics.js';
 
 /**
  * The run summary (summary.json's `summary`) and its parts are the types generated from
@@ -51,7 +48,7 @@ export function summarizeTrials(results: readonly TrialResult[], options: Summar
     configurations,
     groupTests: groupTests(configurations, results),
     method: {
-      trialValue: "each ok trial contributes one value: its median per-inference latency, its energy per inference",
+      trialValue: 'each ok trial contributes one value: its median per-inference latency, its energy per inference',
       quantiles: "numpy 'linear' (Hyndman-Fan type 7)",
       sd: 'sample standard deviation (n - 1)',
       intervals: { method: 'percentile bootstrap', confidence, resamples, seed },
@@ -59,18 +56,18 @@ export function summarizeTrials(results: readonly TrialResult[], options: Summar
   };
 }
 
-function summarizeConfiguration(
-  id: string,
-  trials: TrialResult[],
-  boot: { seed: number; resamples: number; confidence: number },
-): ConfigurationSummary {
+function summarizeConfiguration(id: string, trials: TrialResult[], boot: { seed: number; resamples: number; confidence: number }): ConfigurationSummary {
   const ok = trials.filter((t) => t.status === 'ok');
   const metrics = ok.map(trialMetrics);
   const latencies = numbers(metrics.map((m) => m.latencyMs));
   const pooled = ok.flatMap((t) => t.timing.latenciesMs);
   const throughput = numbers(metrics.map((m) => m.throughputSamplesPerS));
   const key = configurationKeyOf(trials[0]!);
-  const energy = summarizeEnergy(metrics.map((m) => m.energyPerInference), key.batchSize, boot);
+  const energy = summarizeEnergy(
+    metrics.map((m) => m.energyPerInference),
+    key.batchSize,
+    boot,
+  );
   return {
     id,
     key,
@@ -88,7 +85,11 @@ function summarizeConfiguration(
     },
     throughputSamplesPerS: throughput.length > 0 ? describe(throughput, boot) : null,
     energy,
-    netEnergy: summarizeEnergy(metrics.map((m) => m.netEnergyPerInference), key.batchSize, boot),
+    netEnergy: summarizeEnergy(
+      metrics.map((m) => m.netEnergyPerInference),
+      key.batchSize,
+      boot,
+    ),
     normality: {
       latencyMs: latencies.length >= 3 ? shapiroWilk(latencies) : null,
       energyPerInferenceJ: energy.available && energy.perInferenceJ.n >= 3 ? shapiroWilk(grossEnergyValuesJ(metrics)) : null,
@@ -96,12 +97,7 @@ function summarizeConfiguration(
   };
 }
 
-
-function summarizeEnergy(
-  energies: TrialEnergy[],
-  batchSize: number,
-  boot: { seed: number; resamples: number; confidence: number },
-): EnergySummary {
+function summarizeEnergy(energies: TrialEnergy[], batchSize: number, boot: { seed: number; resamples: number; confidence: number }): EnergySummary {
   if (energies.length === 0) return { available: false, provenance: 'unavailable', reason: 'no ok trials' };
   const missing = energies.filter((e): e is Extract<TrialEnergy, { available: false }> => !e.available);
   if (missing.length > 0) {
@@ -113,15 +109,16 @@ function summarizeEnergy(
     };
   }
   const measured = energies as Extract<TrialEnergy, { available: true }>[];
-  const provenance = measured
-    .map((e) => e.provenance)
-    .reduce((a, b) => (PROVENANCE_STRENGTH[a] <= PROVENANCE_STRENGTH[b] ? a : b));
+  const provenance = measured.map((e) => e.provenance).reduce((a, b) => (PROVENANCE_STRENGTH[a] <= PROVENANCE_STRENGTH[b] ? a : b));
   const values = measured.map((e) => e.valueJ);
   return {
     available: true,
     provenance,
     perInferenceJ: describe(values, boot),
-    perSampleJ: describe(values.map((v) => v / batchSize), boot),
+    perSampleJ: describe(
+      values.map((v) => v / batchSize),
+      boot,
+    ),
     partialReasons: [...new Set(measured.flatMap((e) => (e.partialReason ? [e.partialReason] : [])))],
   };
 }

@@ -31,7 +31,14 @@ export function configurationId(k: ConfigurationKey): string {
 
 export function configurationKeyOf(trial: TrialResult): ConfigurationKey {
   const c = trial.config;
-  return { runtime: c.runtime, source: c.source, model: c.model, provider: c.provider, batchSize: c.batchSize, ...(c.mode === undefined ? {} : { mode: c.mode }) };
+  return {
+    runtime: c.runtime,
+    source: c.source,
+    model: c.model,
+    provider: c.provider,
+    batchSize: c.batchSize,
+    ...(c.mode === undefined ? {} : { mode: c.mode }),
+  };
 }
 
 export type MeasuredProvenance = 'counter' | 'integrated' | 'estimated';

@@ -4,7 +4,18 @@ import { describe, expect, it } from 'vitest';
 import { Contracts, SchemaId, packageRoot } from '../contracts/index.js';
 // @ts-expect-error: a plain .mjs script without type declarations
 import { driftedFiles, loadCatalogue } from '../../scripts/gen-catalogue.mjs';
-import { allModes, catalogueData, defaultMode, imageFlavours, imageRuntimeNames, isOnnxRuntime, modeRefusal, runtimeModes, runtimeNames, runtimesWithProvider } from './index.js';
+import {
+  allModes,
+  catalogueData,
+  defaultMode,
+  imageFlavours,
+  imageRuntimeNames,
+  isOnnxRuntime,
+  modeRefusal,
+  runtimeModes,
+  runtimeNames,
+  runtimesWithProvider,
+} from './index.js';
 
 describe('catalogue', () => {
   it('validates against schemas/catalogue.schema.json', () => {
@@ -52,7 +63,8 @@ describe('catalogue', () => {
       const entry = r as { modes?: readonly { default?: boolean; refused?: Record<string, string> }[] };
       expect(entry.modes?.filter((m) => m.default).length, `${r.name}: defaults`).toBe(1);
       expect(modeRefusal(r.name, defaultMode(r.name)!, 'cpu'), `${r.name}: the default mode runs everywhere`).toBeNull();
-      for (const m of entry.modes ?? []) for (const flavour of Object.keys(m.refused ?? {})) expect(imageFlavours(r.name), `${r.name}: refused on ${flavour}`).toContain(flavour);
+      for (const m of entry.modes ?? [])
+        for (const flavour of Object.keys(m.refused ?? {})) expect(imageFlavours(r.name), `${r.name}: refused on ${flavour}`).toContain(flavour);
     }
     const names = allModes().map((m) => m.mode);
     expect(new Set(names).size).toBe(names.length);

@@ -64,8 +64,14 @@ export function aliases(): Record<string, string> {
   return out;
 }
 
-type Mode = { readonly name: string; readonly label: string; readonly default?: boolean; readonly description: string; readonly refused?: Readonly<Record<string, string>> };
-const modesOf = (runtime: string): readonly Mode[] => ((runtimeEntry(runtime) as { modes?: readonly Mode[] } | undefined)?.modes ?? []);
+type Mode = {
+  readonly name: string;
+  readonly label: string;
+  readonly default?: boolean;
+  readonly description: string;
+  readonly refused?: Readonly<Record<string, string>>;
+};
+const modesOf = (runtime: string): readonly Mode[] => (runtimeEntry(runtime) as { modes?: readonly Mode[] } | undefined)?.modes ?? [];
 
 /** Execution modes of a runtime, in catalogue order (empty: the runtime has none, e.g. ONNX runtimes). */
 export function runtimeModes(runtime: string): readonly string[] {

@@ -34,8 +34,19 @@ beforeAll(async () => {
   runs.noEnergy = await writeFakeRun(artifacts, 'cmp-noenergy', fakeStudyResults({ repetitions: 4, seed: 1, energy: 'unavailable' }), contracts);
   // Only the MobileNet half of the matrix; and only BERT (nothing shared).
   runs.half = await writeFakeRun(artifacts, 'cmp-half', fakeStudyResults({ repetitions: 4, seed: 3, omit: allBut('mobilenet') }), contracts);
-  runs.cpu = await writeFakeRun(artifacts, 'cmp-cpu', [1, 2, 3].map((repetition) =>
-    fakeTrialResult({ config: { runtime: 'embedded', model: 'mobilenet_v2', provider: 'cpu', batchSize: 1, repetition }, latencyMs: 39, seed: repetition, orderIndex: repetition - 1 })), contracts);
+  runs.cpu = await writeFakeRun(
+    artifacts,
+    'cmp-cpu',
+    [1, 2, 3].map((repetition) =>
+      fakeTrialResult({
+        config: { runtime: 'embedded', model: 'mobilenet_v2', provider: 'cpu', batchSize: 1, repetition },
+        latencyMs: 39,
+        seed: repetition,
+        orderIndex: repetition - 1,
+      }),
+    ),
+    contracts,
+  );
   mkdirSync(join(artifacts, 'not-a-run'));
 }, 60_000);
 

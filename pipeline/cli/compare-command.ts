@@ -35,11 +35,15 @@ export async function compareCommand(runA: string, runB: string, opts: CompareOp
   const data = (r: typeof a) => ({ runId: r.manifest.runId, results: r.results, summary: summarizeTrials(r.results, { seed: r.manifest.plan.seed }) });
   const comparison = compareRuns(data(a), data(b), { tolerance, metrics });
   if (comparison.rows.length === 0) {
-    io.stderr(`greenrt compare: ${a.manifest.runId} and ${b.manifest.runId} share no configuration (A has ${comparison.onlyInA.length}, B has ${comparison.onlyInB.length}). Compare runs of the same experiment.\n`);
+    io.stderr(
+      `greenrt compare: ${a.manifest.runId} and ${b.manifest.runId} share no configuration (A has ${comparison.onlyInA.length}, B has ${comparison.onlyInB.length}). Compare runs of the same experiment.\n`,
+    );
     return ExitCode.badInput;
   }
   if (comparison.decided === 0) {
-    io.stderr(`greenrt compare: run A has no ${metrics.join(' or ')} value for any shared configuration (${comparison.rows[0]?.note ?? ''}); nothing to reproduce. Try --metric latency.\n`);
+    io.stderr(
+      `greenrt compare: run A has no ${metrics.join(' or ')} value for any shared configuration (${comparison.rows[0]?.note ?? ''}); nothing to reproduce. Try --metric latency.\n`,
+    );
     return ExitCode.badInput;
   }
   io.stdout(opts.json ? `${JSON.stringify(comparison, null, 2)}\n` : renderComparison(comparison));
@@ -58,12 +62,22 @@ export function parseTolerance(s: string): number | null {
 export function renderComparison(c: RunComparison): string {
   const header = ['configuration', 'metric', 'median A [95% CI]', 'median B [95% CI]', 'B/A', 'CIs overlap', 'MW p', "Cliff's d", 'result'];
   const rows = c.rows.map((r) => [
-    r.configuration, `${r.metric} (${r.unit})`, side(r.a), side(r.b), r.ratio === null ? '–' : r.ratio.toFixed(3),
-    r.ciOverlap === null ? '–' : r.ciOverlap ? 'yes' : 'NO', formatP(r.mannWhitneyP),
-    r.cliffsDelta === null ? '–' : r.cliffsDelta.toFixed(2), result(r),
+    r.configuration,
+    `${r.metric} (${r.unit})`,
+    side(r.a),
+    side(r.b),
+    r.ratio === null ? '–' : r.ratio.toFixed(3),
+    r.ciOverlap === null ? '–' : r.ciOverlap ? 'yes' : 'NO',
+    formatP(r.mannWhitneyP),
+    r.cliffsDelta === null ? '–' : r.cliffsDelta.toFixed(2),
+    result(r),
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  const line = (cells: string[]) => cells.map((s, i) => s.padEnd(widths[i]!)).join('  ').trimEnd();
+  const line = (cells: string[]) =>
+    cells
+      .map((s, i) => s.padEnd(widths[i]!))
+      .join('  ')
+      .trimEnd();
   const out = [`A: ${c.runA}`, `B: ${c.runB}`, '', line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line), ''];
   // One line per distinct reason: a host without power sensors gives every row the same one.
   const byNote = new Map<string, string[]>();
@@ -74,9 +88,11 @@ export function renderComparison(c: RunComparison): string {
   out.push(`Differ beyond their confidence intervals (${c.differBeyondCi.length}): ${c.differBeyondCi.join(', ') || 'none'}`, '');
   out.push(`Rule (tolerance ${formatNumber(c.tolerance * 100, 3)}%): ${c.rule}`, '');
   const failing = c.rows.filter((r) => r.verdict === 'differs' || r.verdict === 'missing in B');
-  out.push(c.reproduces
-    ? `VERDICT: B reproduces A: all ${c.decided} configuration-metric(s) agree within ±${formatNumber(c.tolerance * 100, 3)}% or overlapping 95% CIs.`
-    : `VERDICT: B does NOT reproduce A: ${failing.length} of ${c.decided} configuration-metric(s) fail: ${failing.map((r) => `${r.configuration} ${r.metric} (${r.verdict})`).join(', ')}.`);
+  out.push(
+    c.reproduces
+      ? `VERDICT: B reproduces A: all ${c.decided} configuration-metric(s) agree within ±${formatNumber(c.tolerance * 100, 3)}% or overlapping 95% CIs.`
+      : `VERDICT: B does NOT reproduce A: ${failing.length} of ${c.decided} configuration-metric(s) fail: ${failing.map((r) => `${r.configuration} ${r.metric} (${r.verdict})`).join(', ')}.`,
+  );
   return `${out.join('\n')}\n`;
 }
 

@@ -23,7 +23,9 @@ export async function doctorCommand(): Promise<number> {
     const engine = await connectDocker({ timeoutMs: 5000 });
     dockerOk = true;
     const i = engine.info;
-    out.push(`  [ ok ] engine ${i.serverVersion} (API ${i.apiVersion}), storage ${i.storageDriver}, cgroup v${i.cgroupVersion}, runtimes: ${i.runtimes.join(', ')}`);
+    out.push(
+      `  [ ok ] engine ${i.serverVersion} (API ${i.apiVersion}), storage ${i.storageDriver}, cgroup v${i.cgroupVersion}, runtimes: ${i.runtimes.join(', ')}`,
+    );
     const gpuPath = await dockerGpuSupport(engine);
     out.push(
       gpuPath
@@ -37,13 +39,21 @@ export async function doctorCommand(): Promise<number> {
 
   out.push('GPUs:');
   try {
-    const { stdout } = await run('nvidia-smi', ['--query-gpu=index,name,driver_version,memory.total,power.limit', '--format=csv,noheader'], { timeout: 15_000 });
+    const { stdout } = await run('nvidia-smi', ['--query-gpu=index,name,driver_version,memory.total,power.limit', '--format=csv,noheader'], {
+      timeout: 15_000,
+    });
     for (const line of stdout.trim().split('\n')) out.push(`  [ ok ] ${line.trim()}`);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    out.push(code === 'ENOENT' ? '  [ -- ] no nvidia-smi on PATH: no NVIDIA GPU or driver (cpu experiments still run)' : `  [FAIL] nvidia-smi failed: ${(error as Error).message.split('\n')[0]}`);
+    out.push(
+      code === 'ENOENT'
+        ? '  [ -- ] no nvidia-smi on PATH: no NVIDIA GPU or driver (cpu experiments still run)'
+        : `  [FAIL] nvidia-smi failed: ${(error as Error).message.split('\n')[0]}`,
+    );
   }
-  out.push(`\nSummary: Docker ${dockerOk ? 'works' : 'does not work'}; ${powerOk ? 'energy can be measured' : 'no power source works, so energy will be reported as unavailable (with the reasons above)'}.`);
+  out.push(
+    `\nSummary: Docker ${dockerOk ? 'works' : 'does not work'}; ${powerOk ? 'energy can be measured' : 'no power source works, so energy will be reported as unavailable (with the reasons above)'}.`,
+  );
   process.stdout.write(`${out.join('\n')}\n`);
   return dockerOk && powerOk ? ExitCode.ok : ExitCode.missingEnvironment;
 }

@@ -13,11 +13,25 @@ import { buildProgram } from './main.js';
 
 /** Options of other tools that greenrt's messages quote, by tool. */
 const foreign: Record<string, string> = {
-  '--query-gpu': 'nvidia-smi', '--help-query-gpu': 'nvidia-smi', '--query-compute-apps': 'nvidia-smi', '--format': 'nvidia-smi',
-  '--variant': 'debootstrap', '--rm': 'docker run', '--gpus': 'docker run', '--runtime': 'nvidia-ctk',
-  '--porcelain': 'git status', '--untracked-files': 'git status',
-  '--parsable': 'sbatch', '--array': 'sbatch', '--dependency': 'sbatch', '--kill-on-invalid-dep': 'sbatch', '--exclusive': 'sbatch',
-  '--nodes': 'sbatch', '--ntasks': 'sbatch', '--job-name': 'sbatch', '--output': 'sbatch',
+  '--query-gpu': 'nvidia-smi',
+  '--help-query-gpu': 'nvidia-smi',
+  '--query-compute-apps': 'nvidia-smi',
+  '--format': 'nvidia-smi',
+  '--variant': 'debootstrap',
+  '--rm': 'docker run',
+  '--gpus': 'docker run',
+  '--runtime': 'nvidia-ctk',
+  '--porcelain': 'git status',
+  '--untracked-files': 'git status',
+  '--parsable': 'sbatch',
+  '--array': 'sbatch',
+  '--dependency': 'sbatch',
+  '--kill-on-invalid-dep': 'sbatch',
+  '--exclusive': 'sbatch',
+  '--nodes': 'sbatch',
+  '--ntasks': 'sbatch',
+  '--job-name': 'sbatch',
+  '--output': 'sbatch',
 };
 
 function sources(dir: string): string[] {

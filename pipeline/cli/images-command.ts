@@ -15,7 +15,9 @@ export function imagesCommand(program: Command, setExitCode: (code: number) => v
   // `greenrt images` alone or with an unknown word: the usage on stderr and exit 2, as for `greenrt` alone.
   images.argument('[command]').action((word: string | undefined) => {
     if (word !== undefined) {
-      throw new InputError('Bad command line', [{ file: 'command line', path: '', message: `unknown images command "${word}"; the commands are ${images.commands.map((c) => c.name()).join(', ')}` }]);
+      throw new InputError('Bad command line', [
+        { file: 'command line', path: '', message: `unknown images command "${word}"; the commands are ${images.commands.map((c) => c.name()).join(', ')}` },
+      ]);
     }
     process.stderr.write(`${images.helpInformation()}\nGive a command, e.g. greenrt images build --flavour cuda\n`);
     setExitCode(ExitCode.badInput);
@@ -29,12 +31,19 @@ export function imagesCommand(program: Command, setExitCode: (code: number) => v
         "The tensorrt flavour (onnxruntime only) needs NVIDIA's package index (GREENRT_NVIDIA_INDEX names a mirror).",
     )
     .argument('[runtimes...]', `runtimes to build (default: each of ${runtimes.join(', ')} that has the flavour)`)
-    .addOption(new Option('--flavour <flavour>', 'cpu (any host), cuda (NVIDIA hosts), tensorrt (onnxruntime with TensorRT)').choices(['cpu', 'cuda', 'tensorrt']).default('cpu'))
+    .addOption(
+      new Option('--flavour <flavour>', 'cpu (any host), cuda (NVIDIA hosts), tensorrt (onnxruntime with TensorRT)')
+        .choices(['cpu', 'cuda', 'tensorrt'])
+        .default('cpu'),
+    )
     .option('--no-describe', 'skip recording package lists from inside each image')
     .action(async (names: string[], opts: { flavour: ImageFlavour; describe: boolean }) => {
       const unknown = names.filter((n) => !(runtimes as readonly string[]).includes(n));
       if (unknown.length > 0) {
-        throw new InputError('Unknown runtime', unknown.map((n) => ({ file: 'command line', path: '', message: `unknown runtime "${n}"; must be one of ${runtimes.join(', ')}` })));
+        throw new InputError(
+          'Unknown runtime',
+          unknown.map((n) => ({ file: 'command line', path: '', message: `unknown runtime "${n}"; must be one of ${runtimes.join(', ')}` })),
+        );
       }
       const engine = await connectDocker();
       const progress = createProgress();
@@ -89,12 +98,12 @@ export function imagesCommand(program: Command, setExitCode: (code: number) => v
   images
     .command('check')
     .description(
-      'Check a cuda or tensorrt image without a GPU: every library of the framework and of its CUDA wheels resolves (the driver\'s ' +
+      "Check a cuda or tensorrt image without a GPU: every library of the framework and of its CUDA wheels resolves (the driver's " +
         'libcuda/libnvidia-ml aside, which the NVIDIA Container Toolkit mounts), the framework reports a CUDA build, and the GPU ' +
         'architectures it has kernels for. Exit 0 passed, 4 failed, 2 not such an image, 3 no Docker.',
     )
     .argument('<image>', 'image tag or id, e.g. greenrt/pytorch:cuda-<hash> (greenrt images list)')
-    .option('--json', 'print the check\'s record as JSON')
+    .option('--json', "print the check's record as JSON")
     .action(async (image: string, opts: { json?: boolean }) => {
       const engine = await connectDocker();
       const result = await checkImage(engine, image);
@@ -104,11 +113,15 @@ export function imagesCommand(program: Command, setExitCode: (code: number) => v
         // Everything below was printed by a script inside the image (and the labels come from it): shown escaped.
         const e = (v: unknown) => escapeText(String(v));
         const r = result.record;
-        process.stdout.write(`${e(result.image)} (${e(result.runtime)}, ${e(result.flavour)}): ${result.ok ? 'PASSED' : 'FAILED'} in ${(result.durationMs / 1000).toFixed(1)} s\n`);
+        process.stdout.write(
+          `${e(result.image)} (${e(result.runtime)}, ${e(result.flavour)}): ${result.ok ? 'PASSED' : 'FAILED'} in ${(result.durationMs / 1000).toFixed(1)} s\n`,
+        );
         if (r) {
           process.stdout.write(`  CUDA ${e(r.cuda ?? 'unknown')}, cuDNN ${e(r.cudnn ?? 'unknown')}, ${e(r.librariesChecked)} libraries resolved with ldd\n`);
           process.stdout.write(`  kernels: ${r.archs.join(' ') || 'none found'} (${e(r.archSource ?? 'no source')})\n`);
-          process.stdout.write(`  minimum driver: ${e(r.minDriver ?? 'unknown')}${r.minDriverPtxJit ? `; ${e(r.minDriverPtxJit)} to JIT its PTX on newer GPUs` : ''}\n`);
+          process.stdout.write(
+            `  minimum driver: ${e(r.minDriver ?? 'unknown')}${r.minDriverPtxJit ? `; ${e(r.minDriverPtxJit)} to JIT its PTX on newer GPUs` : ''}\n`,
+          );
           for (const [lib, why] of Object.entries(r.knownUnavailable ?? {})) process.stdout.write(`  not usable by design: ${e(lib)}: ${e(why)}\n`);
         }
         for (const problem of result.problems) process.stdout.write(`  PROBLEM: ${e(problem)}\n`);

@@ -68,9 +68,12 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .version(version)
     .exitOverride()
     .configureOutput({ writeErr: (s) => process.stderr.write(s) })
-    .addHelpText('after', `
+    .addHelpText(
+      'after',
+      `
 Exit codes: 0 ok, 1 internal error, 2 bad input, 3 missing environment (Docker, GPU, sensors),
-            4 some trials failed, 130 interrupted (resume with --resume).`);
+            4 some trials failed, 130 interrupted (resume with --resume).`,
+    );
 
   const artifacts = new Option('--artifacts <dir>', 'folder for run outputs').default('artifacts');
 
@@ -81,20 +84,45 @@ Exit codes: 0 ok, 1 internal error, 2 bad input, 3 missing environment (Docker, 
     .option('--resume <runDir>', 'finish an interrupted run without redoing its finished trials')
     .addOption(artifacts)
     .option('-y, --yes', 'confirm a large matrix (many trials or a long estimated duration)', false)
-    .option('--shard <K/N>', 'run only shard K of N (K 0-based, e.g. 0/4): by default repetition r goes to shard r mod N, in the plan\'s seeded order; merge the shards with `greenrt merge`. Refused for adaptive repetitions (each round depends on the whole plan\'s results)')
-    .addOption(new Option('--shard-by <partition>', 'how --shard splits the plan: repetition (every shard runs every configuration) or configuration (confounds node and configuration)').choices(['repetition', 'configuration']).default('repetition'))
-    .option('--shared-host', 'with --shard: other shards run at the same time on other GPUs of this host (each selects its GPUs with gpu.devices or CUDA_VISIBLE_DEVICES); CPU (RAPL) energy is then shared, so left out of per-trial energy, and the report says why')
+    .option(
+      '--shard <K/N>',
+      "run only shard K of N (K 0-based, e.g. 0/4): by default repetition r goes to shard r mod N, in the plan's seeded order; merge the shards with `greenrt merge`. Refused for adaptive repetitions (each round depends on the whole plan's results)",
+    )
+    .addOption(
+      new Option(
+        '--shard-by <partition>',
+        'how --shard splits the plan: repetition (every shard runs every configuration) or configuration (confounds node and configuration)',
+      )
+        .choices(['repetition', 'configuration'])
+        .default('repetition'),
+    )
+    .option(
+      '--shared-host',
+      'with --shard: other shards run at the same time on other GPUs of this host (each selects its GPUs with gpu.devices or CUDA_VISIBLE_DEVICES); CPU (RAPL) energy is then shared, so left out of per-trial energy, and the report says why',
+    )
     .option('--run-id <id>', 'name of the run folder instead of a generated one (lowercase letters, digits, . _ -)')
-    .action(async (experiment: string | undefined, opts: { resume?: string; artifacts: string; yes: boolean; shard?: string; shardBy: ShardPartition; runId?: string; sharedHost?: boolean }) => {
-      if (opts.resume && experiment) throw usage('Give either an experiment file or --resume <runDir>, not both');
-      if (opts.resume && (opts.shard || opts.runId || opts.sharedHost)) throw usage('--resume continues the run as it was started (its shard, id and --shared-host are in its manifest): leave out --shard, --run-id and --shared-host');
-      if (opts.sharedHost && !opts.shard) throw usage('--shared-host is for shards that share a host: give --shard K/N too');
-      if (opts.runId !== undefined && !trialIdPattern.test(opts.runId)) throw usage(`--run-id "${opts.runId.slice(0, 40)}" must be 1-128 lowercase letters, digits, '.', '_' or '-', starting with a letter or digit`);
-      const shard = opts.shard ? parseShard(opts.shard, opts.shardBy) : undefined;
-      if (opts.resume) setExit(await resumeCommand(resolve(opts.resume), opts));
-      else if (experiment) setExit(await runCommand(resolve(experiment), { artifacts: opts.artifacts, yes: opts.yes, shard, runId: opts.runId, sharedHost: opts.sharedHost === true }));
-      else throw usage('Missing the experiment file: greenrt run experiments/demo.yaml');
-    });
+    .action(
+      async (
+        experiment: string | undefined,
+        opts: { resume?: string; artifacts: string; yes: boolean; shard?: string; shardBy: ShardPartition; runId?: string; sharedHost?: boolean },
+      ) => {
+        if (opts.resume && experiment) throw usage('Give either an experiment file or --resume <runDir>, not both');
+        if (opts.resume && (opts.shard || opts.runId || opts.sharedHost))
+          throw usage(
+            '--resume continues the run as it was started (its shard, id and --shared-host are in its manifest): leave out --shard, --run-id and --shared-host',
+          );
+        if (opts.sharedHost && !opts.shard) throw usage('--shared-host is for shards that share a host: give --shard K/N too');
+        if (opts.runId !== undefined && !trialIdPattern.test(opts.runId))
+          throw usage(`--run-id "${opts.runId.slice(0, 40)}" must be 1-128 lowercase letters, digits, '.', '_' or '-', starting with a letter or digit`);
+        const shard = opts.shard ? parseShard(opts.shard, opts.shardBy) : undefined;
+        if (opts.resume) setExit(await resumeCommand(resolve(opts.resume), opts));
+        else if (experiment)
+          setExit(
+            await runCommand(resolve(experiment), { artifacts: opts.artifacts, yes: opts.yes, shard, runId: opts.runId, sharedHost: opts.sharedHost === true }),
+          );
+        else throw usage('Missing the experiment file: greenrt run experiments/demo.yaml');
+      },
+    );
 
   program
     .command('validate')
@@ -114,7 +142,9 @@ Exit codes: 0 ok, 1 internal error, 2 bad input, 3 missing environment (Docker, 
 
   program
     .command('verify')
-    .description('Check a run folder: every file against its schema, the plan and the SHA-256 recorded when it was written; lists every discrepancy. Writes nothing. Exit 0 intact, 4 tampered or incomplete, 2 not a run folder.')
+    .description(
+      'Check a run folder: every file against its schema, the plan and the SHA-256 recorded when it was written; lists every discrepancy. Writes nothing. Exit 0 intact, 4 tampered or incomplete, 2 not a run folder.',
+    )
     .argument('<runDir>', 'a run folder, e.g. artifacts/demo-20260101t120000z-abc123')
     .action(async (runDir: string) => {
       setExit(await verifyCommand(resolve(runDir)));
@@ -122,7 +152,9 @@ Exit codes: 0 ok, 1 internal error, 2 bad input, 3 missing environment (Docker, 
 
   program
     .command('compare')
-    .description('Compare two runs: which configurations differ beyond their confidence intervals. Exit 0 when B reproduces A within the tolerance, 4 when not.')
+    .description(
+      'Compare two runs: which configurations differ beyond their confidence intervals. Exit 0 when B reproduces A within the tolerance, 4 when not.',
+    )
     .argument('<runA>', 'reference run folder')
     .argument('<runB>', 'run folder to check')
     .option('--tolerance <ratio>', 'allowed relative difference of medians (0.1 = 10%)', '0.1')
@@ -135,7 +167,10 @@ Exit codes: 0 ok, 1 internal error, 2 bad input, 3 missing environment (Docker, 
   program
     .command('doctor')
     .description('Check this host: power sources (NVML, nvidia-smi, RAPL) and why one does not work, Docker, NVIDIA container toolkit, GPUs.')
-    .option('--measure', 'GPU acceptance check (make gpu-check): idle power, then PyTorch ResNet-50 batch 1 and 64 on CUDA under the monitor; prints and writes sample rates, counter update period, counter-vs-integrated disagreement, idle power, energy per inference, clocks and temperature, and every validity rule. Exit 3 naming what is missing on a host without a GPU.')
+    .option(
+      '--measure',
+      'GPU acceptance check (make gpu-check): idle power, then PyTorch ResNet-50 batch 1 and 64 on CUDA under the monitor; prints and writes sample rates, counter update period, counter-vs-integrated disagreement, idle power, energy per inference, clocks and temperature, and every validity rule. Exit 3 naming what is missing on a host without a GPU.',
+    )
     .option('--idle-seconds <s>', 'idle measurement before the trials (with --measure)', '60')
     .addOption(artifacts)
     .action(async (opts: { measure?: boolean; idleSeconds: string; artifacts: string }) => {
@@ -146,11 +181,18 @@ Exit codes: 0 ok, 1 internal error, 2 bad input, 3 missing environment (Docker, 
 
   program
     .command('merge')
-    .description('Merge the shard runs of one study (greenrt run --shard K/N) into one run folder with a per-node report. Refuses, listing every mismatch, unless the runs share the experiment (SHA-256), plan and seed, their shards are disjoint and complete, and their hosts match on GPU model, driver, image digests and greenrt commit. Exit 0 merged, 4 some trials failed, 2 refused.')
+    .description(
+      'Merge the shard runs of one study (greenrt run --shard K/N) into one run folder with a per-node report. Refuses, listing every mismatch, unless the runs share the experiment (SHA-256), plan and seed, their shards are disjoint and complete, and their hosts match on GPU model, driver, image digests and greenrt commit. Exit 0 merged, 4 some trials failed, 2 refused.',
+    )
     .argument('<runDirs...>', 'the shard run folders')
     .requiredOption('--out <dir>', 'the merged run folder to create (its name becomes the run id)')
     .action(async (dirs: string[], opts: { out: string }) => {
-      setExit(await mergeCommand(dirs.map((d) => resolve(d)), { out: resolve(opts.out) }));
+      setExit(
+        await mergeCommand(
+          dirs.map((d) => resolve(d)),
+          { out: resolve(opts.out) },
+        ),
+      );
     });
 
   slurmCommand(program, setExit);

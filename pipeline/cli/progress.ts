@@ -9,17 +9,13 @@ export { type Progress, silentProgress } from '../core/index.js';
 /** Narrowest terminal width (columns) the status line is cut to; below it the width is not believed. */
 const minColumns = 20;
 
-
 /**
  * `isTty`: redraw in place with escape sequences; off when the stream is not a terminal or TERM is
  * "dumb" (a terminal that does not understand them). Messages may carry text from files (trial
  * reasons): they are escaped (`escapeLines`). The status line is cut to the terminal's width when
  * the terminal reports a usable one (some report 0 columns: then the line is not cut).
  */
-export function createProgress(
-  stream: NodeJS.WriteStream = process.stderr,
-  isTty = Boolean(stream.isTTY) && process.env.TERM !== 'dumb',
-): Progress {
+export function createProgress(stream: NodeJS.WriteStream = process.stderr, isTty = Boolean(stream.isTTY) && process.env.TERM !== 'dumb'): Progress {
   const startedMs = Date.now();
   let lastStatus = '';
   const clear = () => {

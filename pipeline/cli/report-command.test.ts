@@ -27,7 +27,9 @@ describe('greenrt report', () => {
     const { out, io } = capture();
     expect(await reportCommand(dir, io)).toBe(0);
     expect(out.stdout).toContain('Report of rep-a (completed): 84 ok, 0 invalid, 0 failed of 84 trials with results.');
-    expect(out.stdout).toMatch(/Claims: reproduction \d+ reproduced, \d+ not reproduced, \d+ inconclusive of \d+; extension \d+ reproduced, \d+ not reproduced, \d+ inconclusive of \d+\./);
+    expect(out.stdout).toMatch(
+      /Claims: reproduction \d+ reproduced, \d+ not reproduced, \d+ inconclusive of \d+; extension \d+ reproduced, \d+ not reproduced, \d+ inconclusive of \d+\./,
+    );
     for (const f of ['report.md', 'report.html', 'results.csv', 'summary.json', 'plots/latency-resnet50.png']) {
       expect(out.stdout).toContain(join('rep-a', f));
       expect(existsSync(join(dir, f)), f).toBe(true);

@@ -30,11 +30,21 @@ export interface OpenedRun {
  */
 export async function openRunFolder(dir: string, contracts: Contracts, io: CommandIo, command: string): Promise<OpenedRun | null> {
   const full = resolve(dir);
-  const isDir = await stat(full).then((s) => s.isDirectory(), () => false);
-  const hasManifest = isDir && (await lstat(join(full, 'manifest.json')).then(() => true, () => false));
+  const isDir = await stat(full).then(
+    (s) => s.isDirectory(),
+    () => false,
+  );
+  const hasManifest =
+    isDir &&
+    (await lstat(join(full, 'manifest.json')).then(
+      () => true,
+      () => false,
+    ));
   if (!hasManifest) {
-    io.stderr(`greenrt ${command}: ${escapeText(dir, 300)} is not a run folder (${isDir ? 'no readable manifest.json in it' : 'no such folder'}). ` +
-      'Pass the folder `greenrt run` printed, e.g. artifacts/demo-20260101t120000z-abc123.\n');
+    io.stderr(
+      `greenrt ${command}: ${escapeText(dir, 300)} is not a run folder (${isDir ? 'no readable manifest.json in it' : 'no such folder'}). ` +
+        'Pass the folder `greenrt run` printed, e.g. artifacts/demo-20260101t120000z-abc123.\n',
+    );
     return null;
   }
   const check = await verifyRunFolder(full, contracts);
@@ -62,7 +72,12 @@ export async function reportCommand(runDir: string, io: CommandIo = processIo, o
   const before = await trialsInCurrentReport(run.store.runDir, contracts);
   if (before !== null && run.results.length < before) {
     throw new InputError(`Cannot re-render the report of ${shownRunDir(run.store.runDir)}`, [
-      { file: shownRunDir(run.store.runDir), path: '/summary.json', message: `the current report covers ${before} trials, but only ${run.results.length} trial results are in trials/; the report was left as it is`, hint: 'Restore the missing trial results from a copy of the run.' },
+      {
+        file: shownRunDir(run.store.runDir),
+        path: '/summary.json',
+        message: `the current report covers ${before} trials, but only ${run.results.length} trial results are in trials/; the report was left as it is`,
+        hint: 'Restore the missing trial results from a copy of the run.',
+      },
     ]);
   }
   run.store.forgetReportOutputs();

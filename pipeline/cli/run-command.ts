@@ -21,7 +21,15 @@ export async function resumeCommand(runDir: string, opts: { artifacts: string; y
   return execute({ resumeDir: runDir, artifactsDir: opts.artifacts, confirmed: true });
 }
 
-async function execute(req: { experimentFile?: string; resumeDir?: string; artifactsDir: string; confirmed: boolean; shard?: ShardSpec; runId?: string; sharedHost?: boolean }): Promise<number> {
+async function execute(req: {
+  experimentFile?: string;
+  resumeDir?: string;
+  artifactsDir: string;
+  confirmed: boolean;
+  shard?: ShardSpec;
+  runId?: string;
+  sharedHost?: boolean;
+}): Promise<number> {
   const progress = createProgress();
   const controller = new AbortController();
   // First Ctrl-C stops the running trial and saves the manifest; a second one exits at once.

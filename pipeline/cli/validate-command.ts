@@ -21,7 +21,9 @@ export async function validateCommand(files: string[]): Promise<number> {
       const runtimes = [...new Set(plan.trials.map(label))].map((r) => {
         // Execution modes, when the experiment names any besides the default: "tensorflow [keras-predict, keras-call, function]".
         const order = allModes().map((m) => m.mode);
-        const modes = [...new Set(plan.trials.filter((t) => label(t) === r).map((t) => trialMode(t.config) ?? ''))].sort((a, b) => order.indexOf(a) - order.indexOf(b));
+        const modes = [...new Set(plan.trials.filter((t) => label(t) === r).map((t) => trialMode(t.config) ?? ''))].sort(
+          (a, b) => order.indexOf(a) - order.indexOf(b),
+        );
         return modes.length > 1 || plan.trials.some((t) => label(t) === r && t.config.mode !== undefined) ? `${r} [${modes.join(', ')}]` : r;
       });
       const range = estimateDurationRangeS(plan);
@@ -32,19 +34,28 @@ export async function validateCommand(files: string[]): Promise<number> {
       const size = rule
         ? `${range.minTrials}..${range.maxTrials} trials (${runtimes.join(', ')}; ${loaded.spec.models.join(', ')}; batch ${loaded.spec.batchSizes.join(', ')}; ${reps})`
         : `${plan.trialCount} trials (${runtimes.join(', ')}; ${loaded.spec.models.join(', ')}; batch ${loaded.spec.batchSizes.join(', ')}; ${reps})`;
-      const duration = rule ? `estimated ${formatDuration(range.minS)} (all at min) to ${formatDuration(range.maxS)} (all at max)` : `estimated ${formatDuration(range.maxS)}`;
+      const duration = rule
+        ? `estimated ${formatDuration(range.minS)} (all at min) to ${formatDuration(range.maxS)} (all at max)`
+        : `estimated ${formatDuration(range.maxS)}`;
       process.stdout.write(`${name}: valid. ${size}, ${plan.images.length} images, ${plan.models.length} model artifacts, ${duration}.\n`);
       const power = loaded.spec.power;
       const hostSources = (power?.sources ?? []).filter((s) => s !== 'none');
       if (power?.required && hostSources.length > 0) {
-        process.stdout.write(`  power.required: whether ${hostSources.join(' or ')} works is checked on the host when the run starts (\`greenrt doctor\` shows it now).\n`);
+        process.stdout.write(
+          `  power.required: whether ${hostSources.join(' or ')} works is checked on the host when the run starts (\`greenrt doctor\` shows it now).\n`,
+        );
       }
     } catch (error) {
       if (!(error instanceof InputError)) throw error;
       exitCode = ExitCode.badInput;
-      const shown = error.problems.slice(0, maxPrintedProblems).map((p) => `  ${formatProblem(p)}\n`).join('');
+      const shown = error.problems
+        .slice(0, maxPrintedProblems)
+        .map((p) => `  ${formatProblem(p)}\n`)
+        .join('');
       const rest = error.problems.length - maxPrintedProblems;
-      process.stderr.write(`${escapeText(name, 300)}: ${error.problems.length} problem(s):\n${shown}${rest > 0 ? `  … and ${rest} more problem${rest === 1 ? '' : 's'} (fix these first, then check again).\n` : ''}`);
+      process.stderr.write(
+        `${escapeText(name, 300)}: ${error.problems.length} problem(s):\n${shown}${rest > 0 ? `  … and ${rest} more problem${rest === 1 ? '' : 's'} (fix these first, then check again).\n` : ''}`,
+      );
     }
   }
   return exitCode;

@@ -23,7 +23,9 @@ export async function verifyCommand(runDir: string, io: CommandIo = processIo): 
     if (n > maxListedProblems) lines.push(`  … and ${n - maxListedProblems} more.`);
   }
   if (m && v.missingTrialIds.length > 0 && m.status !== 'completed') {
-    lines.push(`Incomplete: ${v.missingTrialIds.length} of ${m.plan.trialCount} planned trials have no result (status ${m.status}). Finish the run with: greenrt run --resume ${dir}`);
+    lines.push(
+      `Incomplete: ${v.missingTrialIds.length} of ${m.plan.trialCount} planned trials have no result (status ${m.status}). Finish the run with: greenrt run --resume ${dir}`,
+    );
   }
   if (v.unrecorded.size > 0) {
     lines.push(`Not yet recorded in manifest.json (written just before the run stopped; --resume records them): ${[...v.unrecorded.keys()].join(', ')}`);

@@ -1,6 +1,4 @@
-import type {
-  CooldownDefaultedKey, Experiment, ExperimentDefaultedKey, Gpu, GpuDefaultedKey, Power, PowerDefaultedKey,
-} from '../contracts/index.js';
+import type { CooldownDefaultedKey, Experiment, ExperimentDefaultedKey, Gpu, GpuDefaultedKey, Power, PowerDefaultedKey } from '../contracts/index.js';
 
 /** `T` with the keys `K` present (ajv's useDefaults fills them in from the schema's `default`). */
 type WithDefaults<T, K extends keyof T> = Omit<T, K> & Required<Pick<T, K>>;

@@ -49,7 +49,13 @@ const corpus: Record<string, Expected[]> = {
   'unknown-names.yaml': [
     ['/runtimes/0/providers/1', 5, 'unknown execution provider "tensorrtt"; must be one of "cpu", "cuda", "tensorrt"', 'Did you mean "tensorrt"?'],
     ['/runtimes/0/sources/0', 6, 'unknown source framework "pytorh"', '"pytorch", "tensorflow", "mxnet"'],
-    ['/runtimes/1/name', 7, 'unknown runtime "onnxruntim"', `must be one of ${runtimeNames.map((n) => JSON.stringify(n)).join(', ')}`, 'Did you mean "onnxruntime"?'],
+    [
+      '/runtimes/1/name',
+      7,
+      'unknown runtime "onnxruntim"',
+      `must be one of ${runtimeNames.map((n) => JSON.stringify(n)).join(', ')}`,
+      'Did you mean "onnxruntime"?',
+    ],
     ['/models/0', 9, 'unknown model "resnet5"', '"mobilenet_v2", "bert_base_uncased"'],
     ['/power/sources/1', 15, 'unknown power source "rapll"', '"nvidia-smi"'],
   ],
@@ -152,8 +158,7 @@ describe('loadExperiment: file-system cases', () => {
   const minimal = (extra = '') =>
     `schemaVersion: 1\nname: tmp\nruntimes:\n  - name: onnxruntime\n    providers: [cpu]\n    sources: [pytorch]\n` +
     `models: [resnet50]\nbatchSizes: [1]\nrepetitions: 1\nwarmupIterations: 1\nmeasuredIterations: 2\n${extra}`;
-  const prebuilt = (path: string) =>
-    `prebuiltModels:\n  - model: resnet50\n    source: pytorch\n    path: ${path}\n    sha256: ${tinySha}\n`;
+  const prebuilt = (path: string) => `prebuiltModels:\n  - model: resnet50\n    source: pytorch\n    path: ${path}\n    sha256: ${tinySha}\n`;
 
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'greenrt-config-'));
@@ -205,7 +210,11 @@ describe('loadExperiment: file-system cases', () => {
       'models: [resnet50]\nbatchSizes: [1]\nrepetitions: 1\nwarmupIterations: 1\nmeasuredIterations: 2\n';
     await writeFile(file, text);
     const loaded = await loadExperiment(file, contracts);
-    expect(loaded.spec.runtimes.map((r) => r.providers)).toEqual([['cpu', 'cuda'], ['cpu', 'cuda'], ['cpu', 'cuda']]);
+    expect(loaded.spec.runtimes.map((r) => r.providers)).toEqual([
+      ['cpu', 'cuda'],
+      ['cpu', 'cuda'],
+      ['cpu', 'cuda'],
+    ]);
   });
 
   it('names a missing experiment file and a folder given as one', async () => {

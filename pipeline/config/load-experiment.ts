@@ -30,12 +30,18 @@ export async function loadExperiment(file: string, contracts: Contracts): Promis
       {
         file: shown,
         path: '',
-        message: error.code === 'ENOENT' ? 'experiment file does not exist'
-          : error.code === 'ENOTFILE' ? `experiment file ${error.message}`
-          : `experiment file cannot be read (${error.code ?? error.message})`,
-        hint: error.code === 'ENOENT' ? 'Check the path (experiments live in experiments/*.yaml).'
-          : error.code === 'ENOTFILE' ? 'Pass the experiment file itself (e.g. experiments/demo.yaml), not a pipe or a device.'
-          : 'Check that it is a readable file.',
+        message:
+          error.code === 'ENOENT'
+            ? 'experiment file does not exist'
+            : error.code === 'ENOTFILE'
+              ? `experiment file ${error.message}`
+              : `experiment file cannot be read (${error.code ?? error.message})`,
+        hint:
+          error.code === 'ENOENT'
+            ? 'Check the path (experiments live in experiments/*.yaml).'
+            : error.code === 'ENOTFILE'
+              ? 'Pass the experiment file itself (e.g. experiments/demo.yaml), not a pipe or a device.'
+              : 'Check that it is a readable file.',
       },
     ]),
   );

@@ -126,14 +126,26 @@ function describe(e: ErrorObject, schema: Json, data: unknown): Issue {
       return { path, message: `${label(segs)} must be ${op} ${String(params.limit)}, got ${show(value)}`, hint: described };
     }
     case 'minItems':
-      return { path, message: `${label(segs)} must list at least ${String(params.limit)} item(s), got ${Array.isArray(value) ? value.length : 0}`, hint: described };
+      return {
+        path,
+        message: `${label(segs)} must list at least ${String(params.limit)} item(s), got ${Array.isArray(value) ? value.length : 0}`,
+        hint: described,
+      };
     case 'maxItems':
-      return { path, message: `${label(segs)} lists ${Array.isArray(value) ? value.length : '?'} items, more than the ${String(params.limit)} allowed`, hint: described };
+      return {
+        path,
+        message: `${label(segs)} lists ${Array.isArray(value) ? value.length : '?'} items, more than the ${String(params.limit)} allowed`,
+        hint: described,
+      };
     case 'uniqueItems': {
       // ajv reports the later index as i, the earlier as j.
       const [first, second] = [Math.min(Number(params.i), Number(params.j)), Math.max(Number(params.i), Number(params.j))];
       const item = Array.isArray(value) ? value[second] : undefined;
-      return { path: `${path}/${second}`, message: `${show(item)} is listed twice in ${label(segs)} (items ${first} and ${second})`, hint: 'Remove the repeated item.' };
+      return {
+        path: `${path}/${second}`,
+        message: `${show(item)} is listed twice in ${label(segs)} (items ${first} and ${second})`,
+        hint: 'Remove the repeated item.',
+      };
     }
     case 'pattern':
       return { path, message: `${label(segs)} must match ${String(params.pattern)}, got ${show(value)}`, hint: described };
@@ -197,7 +209,15 @@ function label(segs: string[]): string {
 }
 
 function article(type: string): string {
-  const names: Record<string, string> = { object: 'a mapping', array: 'a list', null: 'null', integer: 'an integer', number: 'a number', string: 'a string', boolean: 'true or false' };
+  const names: Record<string, string> = {
+    object: 'a mapping',
+    array: 'a list',
+    null: 'null',
+    integer: 'an integer',
+    number: 'a number',
+    string: 'a string',
+    boolean: 'true or false',
+  };
   return names[type] ?? type;
 }
 

@@ -84,7 +84,12 @@ export function parseYamlSource(bytes: Uint8Array, sizeBytes = bytes.byteLength)
     issues.push({ path: pathAtOffset(doc, offset), line: lineAt(offset), message: `${kind}: ${first}`, hint: 'Fix the YAML at this line.' });
   }
   if (problems.length > maxYamlErrors) {
-    issues.push({ path: '', line: lineAt(problems[maxYamlErrors]!.pos[0]), message: `and ${problems.length - maxYamlErrors} more YAML errors`, hint: 'Fix the first ones, then check again.' });
+    issues.push({
+      path: '',
+      line: lineAt(problems[maxYamlErrors]!.pos[0]),
+      message: `and ${problems.length - maxYamlErrors} more YAML errors`,
+      hint: 'Fix the first ones, then check again.',
+    });
   }
   if (syntaxBroken) return { data: undefined, issues, lineOf };
   // A loop, not push(...): a spread of 100 000 issues overflows the stack.

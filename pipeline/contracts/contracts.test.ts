@@ -48,8 +48,6 @@ describe('contracts', () => {
 
   it('generated TS types match the schemas (no drift)', () => {
     // Fails when a schema changed without `npm run gen:types`.
-    expect(() =>
-      execFileSync(process.execPath, ['scripts/gen-types.mjs', '--check'], { cwd: packageRoot, stdio: 'pipe' }),
-    ).not.toThrow();
+    expect(() => execFileSync(process.execPath, ['scripts/gen-types.mjs', '--check'], { cwd: packageRoot, stdio: 'pipe' })).not.toThrow();
   });
 });

@@ -62,7 +62,12 @@ export class Contracts {
   assert<T>(id: string, data: unknown, where: string, hint?: string): T {
     const problems = this.check(id, data);
     if (problems.length > 0) {
-      throw new ContractError(id, where, problems.map((p) => `${p.path || '/'}: ${p.message}`), hint === undefined ? {} : { hint });
+      throw new ContractError(
+        id,
+        where,
+        problems.map((p) => `${p.path || '/'}: ${p.message}`),
+        hint === undefined ? {} : { hint },
+      );
     }
     return data as T;
   }

@@ -78,11 +78,7 @@ export class TimeoutError extends GreenrtError {}
 export class ContractError extends GreenrtError {
   readonly errors: string[];
   constructor(schemaId: string, where: string, errors: string[], options: ErrorOptions = {}) {
-    super(
-      'E_CONTRACT',
-      `${where} does not match schema ${schemaId}:\n${errors.map((e) => `  - ${e}`).join('\n')}`,
-      options,
-    );
+    super('E_CONTRACT', `${where} does not match schema ${schemaId}:\n${errors.map((e) => `  - ${e}`).join('\n')}`, options);
     this.errors = errors;
   }
 }

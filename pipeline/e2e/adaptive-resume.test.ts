@@ -13,7 +13,19 @@ import { Contracts, type RunManifest, type TrialResult } from '../contracts/inde
 import { loadExperiment } from '../config/index.js';
 import { planRun } from '../plan/index.js';
 import { replayRounds } from '../orchestrate/adaptive-rounds.js';
-import { demoModel, ensureCliBuilt, readJson, readRunLog, runCli, runDirIn, runFolderDamage, startCli, trialFiles, waitFor, writeExperiment } from './e2e-support.js';
+import {
+  demoModel,
+  ensureCliBuilt,
+  readJson,
+  readRunLog,
+  runCli,
+  runDirIn,
+  runFolderDamage,
+  startCli,
+  trialFiles,
+  waitFor,
+  writeExperiment,
+} from './e2e-support.js';
 
 const rule = '{ min: 3, max: 5, precision: { metric: energyPerInference, relativeHalfWidth: 0.0001 } }';
 
@@ -29,17 +41,29 @@ describe('adaptive repetitions end to end: complete, kill -9 mid-round 2, resume
   beforeAll(async () => {
     ensureCliBuilt();
     root = mkdtempSync(join(tmpdir(), 'greenrt-e2e-adaptive-'));
-    experiment = writeExperiment(join(root, 'exp'), { name: 'adaptive', modelFile: demoModel.file, model: 'mobilenet_v2', batchSizes: [1, 2], repetitions: rule, warmupIterations: 2, measuredIterations: 15 });
+    experiment = writeExperiment(join(root, 'exp'), {
+      name: 'adaptive',
+      modelFile: demoModel.file,
+      model: 'mobilenet_v2',
+      batchSizes: [1, 2],
+      repetitions: rule,
+      warmupIterations: 2,
+      measuredIterations: 15,
+    });
     const full = await runCli(['run', experiment, '--artifacts', join(root, 'full')], { timeoutMs: 240_000 });
     expect(full.code, full.stderr).toBe(0);
     fullRun = runDirIn(join(root, 'full'))!;
 
     killedArtifacts = join(root, 'killed');
     const run = startCli(['run', experiment, '--artifacts', killedArtifacts]);
-    killedRun = await waitFor('a run folder with a finished round-2 trial', () => {
-      const dir = runDirIn(killedArtifacts);
-      return dir && trialFiles(dir).some((id) => id.endsWith('.r4')) ? dir : undefined;
-    }, 180_000);
+    killedRun = await waitFor(
+      'a run folder with a finished round-2 trial',
+      () => {
+        const dir = runDirIn(killedArtifacts);
+        return dir && trialFiles(dir).some((id) => id.endsWith('.r4')) ? dir : undefined;
+      },
+      180_000,
+    );
     run.child.kill('SIGKILL');
     const killed = await run.exited;
     expect(killed.signal, `the run ended before the kill:\n${killed.stderr}`).toBe('SIGKILL');
@@ -62,7 +86,9 @@ describe('adaptive repetitions end to end: complete, kill -9 mid-round 2, resume
     expect(last.every((c) => typeof c.relativeHalfWidth === 'number' && c.relativeHalfWidth > 0)).toBe(true);
     const report = readFileSync(join(fullRun, 'report.md'), 'utf8');
     expect(report).toContain('### Repetitions and precision (adaptive)');
-    expect(report).toMatch(/\| `embedded\.pytorch\.mobilenet_v2\.cpu\.b1` \| 5 \| 5 \| latency \(ms\) \(fallback\) \| [\d.]+ \| ±[\d.]+ % \| no: reached max 5 \|/);
+    expect(report).toMatch(
+      /\| `embedded\.pytorch\.mobilenet_v2\.cpu\.b1` \| 5 \| 5 \| latency \(ms\) \(fallback\) \| [\d.]+ \| ±[\d.]+ % \| no: reached max 5 \|/,
+    );
     expect(report).toContain('2 configuration(s) reached max 5 trials short of the ±0.01 % precision target');
     const decisions = readRunLog(fullRun).filter((l) => l.event === 'adaptive.decision');
     expect(decisions.map((l) => l.afterRound)).toEqual([1, 2, 3]);
@@ -76,7 +102,7 @@ describe('adaptive repetitions end to end: complete, kill -9 mid-round 2, resume
     expect(beforeResume.size).toBeLessThan(10);
   });
 
-  it('resumes at the same place and ends with the uninterrupted run\'s trial sequence', async () => {
+  it("resumes at the same place and ends with the uninterrupted run's trial sequence", async () => {
     const r = await runCli(['run', '--resume', killedRun, '--artifacts', killedArtifacts], { timeoutMs: 240_000 });
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toContain('Run completed: 10 ok, 0 invalid, 0 failed of 10 trials.');
@@ -93,8 +119,9 @@ describe('adaptive repetitions end to end: complete, kill -9 mid-round 2, resume
     const spec = (await loadExperiment(experiment, new Contracts())).spec;
     const replay = replayRounds(planRun(spec), new Map(results.map((t) => [t.trialId, t] as const)));
     expect(replay.plan.trials.map((t) => t.id)).toEqual(resumed.plan.trialIds);
-    expect(replay.decisions.map((d) => d.configurations.map((c) => [c.configuration, c.trials, c.relativeHalfWidth, c.outcome])))
-      .toEqual(resumed.adaptive!.decisions.map((d) => d.configurations.map((c) => [c.configuration, c.trials, c.relativeHalfWidth, c.outcome])));
+    expect(replay.decisions.map((d) => d.configurations.map((c) => [c.configuration, c.trials, c.relativeHalfWidth, c.outcome]))).toEqual(
+      resumed.adaptive!.decisions.map((d) => d.configurations.map((c) => [c.configuration, c.trials, c.relativeHalfWidth, c.outcome])),
+    );
     expect(readFileSync(join(killedRun, 'report.md'), 'utf8')).toContain('### Repetitions and precision (adaptive)');
     expect(runFolderDamage(killedRun)).toEqual([]);
     const verify = await runCli(['verify', killedRun]);

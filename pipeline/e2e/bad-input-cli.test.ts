@@ -131,7 +131,13 @@ describe('enormous matrices: the trial count and the estimated duration, then --
 
   it('too long: exit 2 naming the estimated duration', async () => {
     // The estimate caps each trial at its timeout, so a long run needs a long timeout too.
-    const experiment = writeExperiment(join(root, 'long'), { name: 'long', batchSizes: [64], repetitions: 2, measuredIterations: 1_000_000, extra: 'trialTimeoutS: 86400' });
+    const experiment = writeExperiment(join(root, 'long'), {
+      name: 'long',
+      batchSizes: [64],
+      repetitions: 2,
+      measuredIterations: 1_000_000,
+      extra: 'trialTimeoutS: 86400',
+    });
     const r = await runCli(['run', experiment, '--artifacts', join(root, 'long', 'artifacts')], { timeoutMs: 30_000 });
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/is large \(2 trials, estimated [\d.]+ h\): longer than 24\.0 h/);
@@ -142,10 +148,14 @@ describe('enormous matrices: the trial count and the estimated duration, then --
     const experiment = writeExperiment(join(root, 'yes'), { name: 'yes', batchSizes: [1, 2, 3, 4, 5, 6, 7, 8], repetitions: 100 });
     const artifacts = join(root, 'yes', 'artifacts');
     const run = startCli(['run', experiment, '--artifacts', artifacts, '--yes']);
-    await waitFor('the first trial of the confirmed run', () => {
-      const dir = runDirIn(artifacts);
-      return dir !== undefined && trialFiles(dir).length > 0;
-    }, 60_000);
+    await waitFor(
+      'the first trial of the confirmed run',
+      () => {
+        const dir = runDirIn(artifacts);
+        return dir !== undefined && trialFiles(dir).length > 0;
+      },
+      60_000,
+    );
     run.child.kill('SIGINT');
     const r = await run.exited;
     expect(r.stderr).toMatch(/^Run yes-\S+: 800 trials -> /m);

@@ -33,7 +33,10 @@ function experimentWith(name: string, o: { bytes?: Buffer; power?: string }): { 
 }
 
 async function refusedByValidateAndRun(e: { file: string; artifacts: string }, ...words: string[]): Promise<void> {
-  for (const args of [['validate', e.file], ['run', e.file, '--artifacts', e.artifacts]]) {
+  for (const args of [
+    ['validate', e.file],
+    ['run', e.file, '--artifacts', e.artifacts],
+  ]) {
     const r = await runCli(args);
     expect(r.code, `${args[0]}: ${r.stderr}`).toBe(2);
     for (const w of words) expect(r.stderr).toContain(w);
@@ -43,8 +46,10 @@ async function refusedByValidateAndRun(e: { file: string; artifacts: string }, .
 
 describe('family 4: contradictions validate catches', () => {
   it('power.required with only the "none" source', async () => {
-    await refusedByValidateAndRun(experimentWith('req-none', { power: '  required: true\n  sources: [none]' }),
-      '/power/required: power.required is true, but power.sources lists no source that measures ("none" measures nothing)');
+    await refusedByValidateAndRun(
+      experimentWith('req-none', { power: '  required: true\n  sources: [none]' }),
+      '/power/required: power.required is true, but power.sources lists no source that measures ("none" measures nothing)',
+    );
   });
 
   it('power.required with an empty source list', async () => {
@@ -72,7 +77,14 @@ describe('family 4: contradictions validate catches', () => {
 describe('family 4: the embedded runtime honours trialTimeoutS', () => {
   it('a trial asked for 100 000 inferences with trialTimeoutS: 2 stops and fails "timed out after 2 s"', async () => {
     const dir = join(root, 'timeout');
-    const file = writeExperiment(dir, { name: 'timeout', modelFile: demoModel.file, model: 'mobilenet_v2', repetitions: 1, measuredIterations: 100_000, extra: 'trialTimeoutS: 2' });
+    const file = writeExperiment(dir, {
+      name: 'timeout',
+      modelFile: demoModel.file,
+      model: 'mobilenet_v2',
+      repetitions: 1,
+      measuredIterations: 100_000,
+      extra: 'trialTimeoutS: 2',
+    });
     const started = Date.now();
     const r = await runCli(['run', file, '--artifacts', join(dir, 'artifacts')], { timeoutMs: 60_000 });
     expect(r.code, r.stderr).toBe(4);

@@ -106,84 +106,136 @@ describe.skipIf(!engine)('experiments/cpu.yaml through Docker', () => {
     expect(csv).toHaveLength(trialCount + 1);
   });
 
-  it('passes the harness tests and the adapter tests inside each runtime image', async () => {
-    const manifest = JSON.parse(await readFile(join(runDir, 'manifest.json'), 'utf8')) as RunManifest;
-    for (const image of manifest.images) {
-      const tests = ['/opt/greenrt/common/tests', '/opt/greenrt/runtime/tests'];
-      const { stdout: out } = await run('docker', ['run', '--rm', '--network', 'none', image.tag, 'python3', '-m', 'pytest', '-q', '-rs', '-p', 'no:cacheprovider', ...tests], {
-        timeout: 10 * 60_000,
-        maxBuffer: 16 * 2 ** 20,
-      });
-      expect(out, image.runtime).toMatch(/\d+ passed/);
-      expect(out, image.runtime).not.toMatch(/\d+ failed/);
-      // The adapter tests importorskip their framework: it must import here, or they were all skipped.
-      await run('docker', ['run', '--rm', '--network', 'none', image.tag, 'python3', '-c', 'import greenrt_adapter'], { timeout: 5 * 60_000 });
-    }
-  }, 20 * 60_000);
-
-  it('runs each ONNX export on every ONNX runtime image within tolerance of its source framework', async () => {
-    const manifest = JSON.parse(await readFile(join(runDir, 'manifest.json'), 'utf8')) as RunManifest;
-    const modelsDir = join(runDir, '..', 'models');
-    const prepared = (await readdir(modelsDir)).filter((d) => existsSync(join(modelsDir, d, 'prepared.json')));
-    const checked: string[] = [];
-    for (const image of manifest.images) {
-      if (!isOnnxRuntime(image.runtime)) continue;
-      for (const dir of prepared) {
-        const meta = JSON.parse(await readFile(join(modelsDir, dir, 'prepared.json'), 'utf8')) as { onnx: unknown };
-        if (!meta.onnx) continue;
-        const { stdout: out } = await run('docker', ['run', '--rm', '--network', 'none', '-v', `${join(modelsDir, dir)}:/greenrt/model:ro`, image.tag, 'python3', '-m', 'greenrt_harness', 'check', '/greenrt/model'], {
-          timeout: 5 * 60_000,
-          maxBuffer: 16 * 2 ** 20,
-        }).catch((e: { stdout?: string; stderr?: string }) => ({ stdout: e.stdout ?? '', stderr: e.stderr }));
-        const result = JSON.parse(out.trim().split('\n').at(-1) ?? '{}') as { source: string; model: string; maxAbsDiff: number; withinTolerance: boolean };
-        console.log(`conversion ${image.runtime}(${result.source}) ${result.model}: max |diff| ${result.maxAbsDiff}`);
-        expect(result.withinTolerance, `${image.runtime} ${dir}: max |diff| ${result.maxAbsDiff}`).toBe(true);
-        checked.push(`${image.runtime}/${dir}`);
+  it(
+    'passes the harness tests and the adapter tests inside each runtime image',
+    async () => {
+      const manifest = JSON.parse(await readFile(join(runDir, 'manifest.json'), 'utf8')) as RunManifest;
+      for (const image of manifest.images) {
+        const tests = ['/opt/greenrt/common/tests', '/opt/greenrt/runtime/tests'];
+        const { stdout: out } = await run(
+          'docker',
+          ['run', '--rm', '--network', 'none', image.tag, 'python3', '-m', 'pytest', '-q', '-rs', '-p', 'no:cacheprovider', ...tests],
+          {
+            timeout: 10 * 60_000,
+            maxBuffer: 16 * 2 ** 20,
+          },
+        );
+        expect(out, image.runtime).toMatch(/\d+ passed/);
+        expect(out, image.runtime).not.toMatch(/\d+ failed/);
+        // The adapter tests importorskip their framework: it must import here, or they were all skipped.
+        await run('docker', ['run', '--rm', '--network', 'none', image.tag, 'python3', '-c', 'import greenrt_adapter'], { timeout: 5 * 60_000 });
       }
-    }
-    expect(checked.length).toBeGreaterThan(0);
-  }, 30 * 60_000);
+    },
+    20 * 60_000,
+  );
 
-  it('runs experiments/modes.yaml (one repetition) on the same images and prepared models; its report has per-mode latency for every framework', async () => {
-    // Derived spec: the committed file's matrix, one repetition and short windows (CI time); same name and seed.
-    const committed = parseYaml(await readFile(join(packageRoot, 'experiments', 'modes.yaml'), 'utf8')) as Record<string, unknown>;
-    const derived = join(await mkdtemp(join(tmpdir(), 'greenrt-modes-')), 'modes.yaml');
-    await writeFile(derived, stringifyYaml({ ...committed, repetitions: 1, warmupIterations: 1, measuredIterations: 3, power: { ...(committed.power as object), baselineS: 2, cooldown: { minS: 0, maxS: 2 } } }));
-    const { spec: modesSpec } = await loadExperiment(derived, contracts);
-    const modesPlan = planRun(modesSpec);
-    const started = Date.now();
-    const result = await run(process.execPath, ['bin/greenrt.js', 'run', derived, '--artifacts', artifacts], { cwd: packageRoot, maxBuffer: 64 * 2 ** 20, timeout: 20 * 60_000 })
-      .catch((e: { code?: number; stdout?: string; stderr?: string }) => ({ stdout: e.stdout ?? '', stderr: `exit ${e.code}\n${e.stderr ?? ''}` }));
-    console.log(`modes.yaml (derived, ${modesPlan.trialCount} trials) took ${Math.round((Date.now() - started) / 1000)} s`);
-    const modesDir = (await readdir(artifacts)).filter((n) => n.startsWith('modes-')).map((n) => join(artifacts, n));
-    expect(modesDir, result.stderr.slice(-3000)).toHaveLength(1);
-    const manifest = contracts.assert<RunManifest>(SchemaId.runManifest, JSON.parse(await readFile(join(modesDir[0]!, 'manifest.json'), 'utf8')), 'modes manifest');
-    expect(manifest.progress).toMatchObject({ total: modesPlan.trialCount, ok: modesPlan.trialCount, failed: 0 });
-    // Same images as the cpu run (no rebuild), and every model came from the cache the cpu run filled.
-    const cpuManifest = JSON.parse(await readFile(join(runDir, 'manifest.json'), 'utf8')) as RunManifest;
-    const cpuTags = new Set((cpuManifest.images as { tag: string }[]).map((i) => i.tag));
-    for (const image of manifest.images as { tag: string }[]) expect(cpuTags.has(image.tag), image.tag).toBe(true);
-    for (const m of manifest.models as { model: string; source: string; cacheHit: boolean }[]) expect(m.cacheHit, `${m.source}/${m.model}`).toBe(true);
-
-    // Every mode the cpu images can run, of every framework in the file, has its row with a latency in the report.
-    const report = await readFile(join(modesDir[0]!, 'report.md'), 'utf8');
-    const section = report.slice(report.indexOf('\n## Execution modes\n'), report.indexOf('\n## Plots\n'));
-    expect(section).toContain('### Does the mode explain it?');
-    const csv = (await readFile(join(modesDir[0]!, 'results.csv'), 'utf8')).trim().split('\n');
-    expect(csv[0]!.split(',')).toContain('mode');
-    for (const entry of modesSpec.runtimes) {
-      const modes = runtimeModes(entry.name).filter((m) => modeRefusal(entry.name, m, 'cpu') === null);
-      expect(entry.modes, entry.name).toEqual(modes); // the committed file measures every mode the image runs
-      for (const mode of modes) {
-        // provider, mode, batch size are adjacent columns: ",cpu,<mode>,1,"
-        expect(csv.filter((l) => l.includes(`,cpu,${mode},1,`)), `results.csv rows of mode ${mode}`).toHaveLength(2);
-        for (const model of ['ResNet-50', 'BERT-base-uncased']) {
-          const table = section.slice(section.indexOf(`### ${model}: latency by mode`));
-          const tag = `\`${mode}\`${mode === defaultMode(entry.name) ? ' (default)' : ''}`;
-          const line = table.split('\n').find((l) => l.startsWith(`| ${entry.name} | ${tag} `));
-          expect(line, `${model} ${entry.name} ${mode}`).toMatch(/\| cpu \| 1 \| 1\/1 \| \d[\d.]* /);
+  it(
+    'runs each ONNX export on every ONNX runtime image within tolerance of its source framework',
+    async () => {
+      const manifest = JSON.parse(await readFile(join(runDir, 'manifest.json'), 'utf8')) as RunManifest;
+      const modelsDir = join(runDir, '..', 'models');
+      const prepared = (await readdir(modelsDir)).filter((d) => existsSync(join(modelsDir, d, 'prepared.json')));
+      const checked: string[] = [];
+      for (const image of manifest.images) {
+        if (!isOnnxRuntime(image.runtime)) continue;
+        for (const dir of prepared) {
+          const meta = JSON.parse(await readFile(join(modelsDir, dir, 'prepared.json'), 'utf8')) as { onnx: unknown };
+          if (!meta.onnx) continue;
+          const { stdout: out } = await run(
+            'docker',
+            [
+              'run',
+              '--rm',
+              '--network',
+              'none',
+              '-v',
+              `${join(modelsDir, dir)}:/greenrt/model:ro`,
+              image.tag,
+              'python3',
+              '-m',
+              'greenrt_harness',
+              'check',
+              '/greenrt/model',
+            ],
+            {
+              timeout: 5 * 60_000,
+              maxBuffer: 16 * 2 ** 20,
+            },
+          ).catch((e: { stdout?: string; stderr?: string }) => ({ stdout: e.stdout ?? '', stderr: e.stderr }));
+          const result = JSON.parse(out.trim().split('\n').at(-1) ?? '{}') as { source: string; model: string; maxAbsDiff: number; withinTolerance: boolean };
+          console.log(`conversion ${image.runtime}(${result.source}) ${result.model}: max |diff| ${result.maxAbsDiff}`);
+          expect(result.withinTolerance, `${image.runtime} ${dir}: max |diff| ${result.maxAbsDiff}`).toBe(true);
+          checked.push(`${image.runtime}/${dir}`);
         }
       }
-    }
-  }, 20 * 60_000);
+      expect(checked.length).toBeGreaterThan(0);
+    },
+    30 * 60_000,
+  );
+
+  it(
+    'runs experiments/modes.yaml (one repetition) on the same images and prepared models; its report has per-mode latency for every framework',
+    async () => {
+      // Derived spec: the committed file's matrix, one repetition and short windows (CI time); same name and seed.
+      const committed = parseYaml(await readFile(join(packageRoot, 'experiments', 'modes.yaml'), 'utf8')) as Record<string, unknown>;
+      const derived = join(await mkdtemp(join(tmpdir(), 'greenrt-modes-')), 'modes.yaml');
+      await writeFile(
+        derived,
+        stringifyYaml({
+          ...committed,
+          repetitions: 1,
+          warmupIterations: 1,
+          measuredIterations: 3,
+          power: { ...(committed.power as object), baselineS: 2, cooldown: { minS: 0, maxS: 2 } },
+        }),
+      );
+      const { spec: modesSpec } = await loadExperiment(derived, contracts);
+      const modesPlan = planRun(modesSpec);
+      const started = Date.now();
+      const result = await run(process.execPath, ['bin/greenrt.js', 'run', derived, '--artifacts', artifacts], {
+        cwd: packageRoot,
+        maxBuffer: 64 * 2 ** 20,
+        timeout: 20 * 60_000,
+      }).catch((e: { code?: number; stdout?: string; stderr?: string }) => ({ stdout: e.stdout ?? '', stderr: `exit ${e.code}\n${e.stderr ?? ''}` }));
+      console.log(`modes.yaml (derived, ${modesPlan.trialCount} trials) took ${Math.round((Date.now() - started) / 1000)} s`);
+      const modesDir = (await readdir(artifacts)).filter((n) => n.startsWith('modes-')).map((n) => join(artifacts, n));
+      expect(modesDir, result.stderr.slice(-3000)).toHaveLength(1);
+      const manifest = contracts.assert<RunManifest>(
+        SchemaId.runManifest,
+        JSON.parse(await readFile(join(modesDir[0]!, 'manifest.json'), 'utf8')),
+        'modes manifest',
+      );
+      expect(manifest.progress).toMatchObject({ total: modesPlan.trialCount, ok: modesPlan.trialCount, failed: 0 });
+      // Same images as the cpu run (no rebuild), and every model came from the cache the cpu run filled.
+      const cpuManifest = JSON.parse(await readFile(join(runDir, 'manifest.json'), 'utf8')) as RunManifest;
+      const cpuTags = new Set((cpuManifest.images as { tag: string }[]).map((i) => i.tag));
+      for (const image of manifest.images as { tag: string }[]) expect(cpuTags.has(image.tag), image.tag).toBe(true);
+      for (const m of manifest.models as { model: string; source: string; cacheHit: boolean }[]) expect(m.cacheHit, `${m.source}/${m.model}`).toBe(true);
+
+      // Every mode the cpu images can run, of every framework in the file, has its row with a latency in the report.
+      const report = await readFile(join(modesDir[0]!, 'report.md'), 'utf8');
+      const section = report.slice(report.indexOf('\n## Execution modes\n'), report.indexOf('\n## Plots\n'));
+      expect(section).toContain('### Does the mode explain it?');
+      const csv = (await readFile(join(modesDir[0]!, 'results.csv'), 'utf8')).trim().split('\n');
+      expect(csv[0]!.split(',')).toContain('mode');
+      for (const entry of modesSpec.runtimes) {
+        const modes = runtimeModes(entry.name).filter((m) => modeRefusal(entry.name, m, 'cpu') === null);
+        expect(entry.modes, entry.name).toEqual(modes); // the committed file measures every mode the image runs
+        for (const mode of modes) {
+          // provider, mode, batch size are adjacent columns: ",cpu,<mode>,1,"
+          expect(
+            csv.filter((l) => l.includes(`,cpu,${mode},1,`)),
+            `results.csv rows of mode ${mode}`,
+          ).toHaveLength(2);
+          for (const model of ['ResNet-50', 'BERT-base-uncased']) {
+            const table = section.slice(section.indexOf(`### ${model}: latency by mode`));
+            const tag = `\`${mode}\`${mode === defaultMode(entry.name) ? ' (default)' : ''}`;
+            const line = table.split('\n').find((l) => l.startsWith(`| ${entry.name} | ${tag} `));
+            expect(line, `${model} ${entry.name} ${mode}`).toMatch(/\| cpu \| 1 \| 1\/1 \| \d[\d.]* /);
+          }
+        }
+      }
+    },
+    20 * 60_000,
+  );
 });

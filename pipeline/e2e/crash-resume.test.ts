@@ -9,7 +9,17 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunManifest, TrialResult } from '../contracts/index.js';
 import {
-  demoModel, ensureCliBuilt, readJson, readRunLog, runCli, runDirIn, runFolderDamage, startCli, trialFiles, waitFor, writeExperiment,
+  demoModel,
+  ensureCliBuilt,
+  readJson,
+  readRunLog,
+  runCli,
+  runDirIn,
+  runFolderDamage,
+  startCli,
+  trialFiles,
+  waitFor,
+  writeExperiment,
 } from './e2e-support.js';
 
 describe('kill -9 mid-run, then run --resume (embedded runtime, real CLI)', () => {
@@ -25,12 +35,23 @@ describe('kill -9 mid-run, then run --resume (embedded runtime, real CLI)', () =
     root = mkdtempSync(join(tmpdir(), 'greenrt-e2e-crash-'));
     artifacts = join(root, 'artifacts');
     // MobileNetV2 with a few iterations: trials of about half a second, so the kill lands mid-run.
-    experiment = writeExperiment(join(root, 'exp'), { name: 'crash', modelFile: demoModel.file, model: 'mobilenet_v2', repetitions: 6, warmupIterations: 2, measuredIterations: 15 });
+    experiment = writeExperiment(join(root, 'exp'), {
+      name: 'crash',
+      modelFile: demoModel.file,
+      model: 'mobilenet_v2',
+      repetitions: 6,
+      warmupIterations: 2,
+      measuredIterations: 15,
+    });
     const run = startCli(['run', experiment, '--artifacts', artifacts]);
-    runDir = await waitFor('a run folder with 2 finished trials', () => {
-      const dir = runDirIn(artifacts);
-      return dir && trialFiles(dir).length >= 2 ? dir : undefined;
-    }, 120_000);
+    runDir = await waitFor(
+      'a run folder with 2 finished trials',
+      () => {
+        const dir = runDirIn(artifacts);
+        return dir && trialFiles(dir).length >= 2 ? dir : undefined;
+      },
+      120_000,
+    );
     run.child.kill('SIGKILL');
     killedAtMs = Date.now();
     const killed = await run.exited;

@@ -50,7 +50,12 @@ describe.skipIf(!which('xz'))('gpu bundle', () => {
     const doctor = spawnSync(join(bin, 'bash'), [join(copy, 'run-gpu-check.sh'), 'doctor'], { cwd: host, env, encoding: 'utf8', timeout: 120_000 });
     expect(doctor.stdout).toContain('Power sources:');
     expect([0, 3]).toContain(doctor.status);
-    const measure = spawnSync(join(bin, 'bash'), [join(copy, 'run-gpu-check.sh'), '--artifacts', join(host, 'artifacts')], { cwd: host, env, encoding: 'utf8', timeout: 120_000 });
+    const measure = spawnSync(join(bin, 'bash'), [join(copy, 'run-gpu-check.sh'), '--artifacts', join(host, 'artifacts')], {
+      cwd: host,
+      env,
+      encoding: 'utf8',
+      timeout: 120_000,
+    });
     if (!which('nvidia-smi')) {
       expect(measure.status).toBe(3);
       expect(measure.stdout).toContain('[MISS] NVIDIA GPU and driver');

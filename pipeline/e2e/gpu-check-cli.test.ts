@@ -24,7 +24,10 @@ describe.skipIf(hasNvidiaSmi)('greenrt doctor --measure on a host without a GPU'
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it('exits 3, names every missing part with its fix, and writes no run', async () => {
-    const r = await runCli(['doctor', '--measure', '--artifacts', join(dir, 'artifacts')], { env: { GREENRT_PYTHON: '/nonexistent/python3' }, timeoutMs: 60_000 });
+    const r = await runCli(['doctor', '--measure', '--artifacts', join(dir, 'artifacts')], {
+      env: { GREENRT_PYTHON: '/nonexistent/python3' },
+      timeoutMs: 60_000,
+    });
     expect(r.code).toBe(3);
     expect(r.stdout).toContain('[MISS] NVIDIA GPU and driver: missing');
     expect(r.stdout).toContain('[MISS] Python with torch on CUDA (/nonexistent/python3): missing: /nonexistent/python3 not found');

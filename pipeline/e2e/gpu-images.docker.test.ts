@@ -73,81 +73,134 @@ describe.skipIf(!engine)('cuda images: built without a GPU or a registry, checke
     expect(record.minDriver).toBe(runtime === 'mxnet' ? '450.80.02' : '525.60.13');
   });
 
-  it.each(RUNTIMES)('%s: the harness tests (and the adapter tests, on the CPU, where the framework imports without a driver) pass inside the cuda image', async (runtime) => {
-    // import mxnet needs libcuda.so.1, so its adapter tests cannot run without a GPU; the harness's can.
-    const dirs = runtime === 'mxnet' ? ['/opt/greenrt/common/tests'] : ['/opt/greenrt/common/tests', '/opt/greenrt/runtime/tests'];
-    const { stdout } = await run('docker', ['run', '--rm', '--network', 'none', tags.get(runtime)!, 'python3', '-m', 'pytest', '-q', '-p', 'no:cacheprovider', ...dirs], {
-      timeout: 10 * 60_000,
-      maxBuffer: 16 * 2 ** 20,
-    }).catch((error: { stdout?: string; stderr?: string }) => ({ stdout: `${error.stdout ?? ''}${error.stderr ?? ''}` }));
-    expect(stdout, runtime).toMatch(/\d+ passed/);
-    expect(stdout, runtime).not.toMatch(/\d+ (failed|error)/);
-  }, 12 * 60_000);
+  it.each(RUNTIMES)(
+    '%s: the harness tests (and the adapter tests, on the CPU, where the framework imports without a driver) pass inside the cuda image',
+    async (runtime) => {
+      // import mxnet needs libcuda.so.1, so its adapter tests cannot run without a GPU; the harness's can.
+      const dirs = runtime === 'mxnet' ? ['/opt/greenrt/common/tests'] : ['/opt/greenrt/common/tests', '/opt/greenrt/runtime/tests'];
+      const { stdout } = await run(
+        'docker',
+        ['run', '--rm', '--network', 'none', tags.get(runtime)!, 'python3', '-m', 'pytest', '-q', '-p', 'no:cacheprovider', ...dirs],
+        {
+          timeout: 10 * 60_000,
+          maxBuffer: 16 * 2 ** 20,
+        },
+      ).catch((error: { stdout?: string; stderr?: string }) => ({ stdout: `${error.stdout ?? ''}${error.stderr ?? ''}` }));
+      expect(stdout, runtime).toMatch(/\d+ passed/);
+      expect(stdout, runtime).not.toMatch(/\d+ (failed|error)/);
+    },
+    12 * 60_000,
+  );
 
-  it('the fatbin reader agrees with the frameworks\' own lists (PyTorch exactly; TensorFlow adds the sm_80 SASS a few kernels carry)', async () => {
-    type CheckRecord = CudaBuildInfo & { archsInBinary: string[]; archsInBinaryCounts: Record<string, number> };
-    const record = async (runtime: string) => (JSON.parse((await runCli(['images', 'check', tags.get(runtime)!, '--json'])).stdout) as ImageCheckResult).record as CheckRecord;
-    const torch = await record('pytorch');
-    expect(torch.archsInBinary).toEqual(torch.archs);
-    const tf = await record('tensorflow');
-    expect(tf.archsInBinary.filter((a) => a !== 'sm_80')).toEqual(tf.archs);
-    expect(tf.archsInBinaryCounts.compute_80!).toBeGreaterThan(tf.archsInBinaryCounts.sm_80 ?? 0);
-  }, 5 * 60_000);
+  it(
+    "the fatbin reader agrees with the frameworks' own lists (PyTorch exactly; TensorFlow adds the sm_80 SASS a few kernels carry)",
+    async () => {
+      type CheckRecord = CudaBuildInfo & { archsInBinary: string[]; archsInBinaryCounts: Record<string, number> };
+      const record = async (runtime: string) =>
+        (JSON.parse((await runCli(['images', 'check', tags.get(runtime)!, '--json'])).stdout) as ImageCheckResult).record as CheckRecord;
+      const torch = await record('pytorch');
+      expect(torch.archsInBinary).toEqual(torch.archs);
+      const tf = await record('tensorflow');
+      expect(tf.archsInBinary.filter((a) => a !== 'sm_80')).toEqual(tf.archs);
+      expect(tf.archsInBinaryCounts.compute_80!).toBeGreaterThan(tf.archsInBinaryCounts.sm_80 ?? 0);
+    },
+    5 * 60_000,
+  );
 
-  it('the image keeps its build record, and greenrt reads it when describing the image', async () => {
-    const tf = await describeImage(e, tags.get('tensorflow')!);
-    expect(tf.cuda?.archs).toContain('compute_80');
-    expect(tf.cuda?.minDriverPtxJit).toBe('535.54.03');
-    const ort = await describeImage(e, tags.get('onnxruntime')!);
-    expect(Object.keys(ort.cuda?.knownUnavailable ?? {})).toEqual(['libonnxruntime_providers_tensorrt.so']);
-    // import mxnet needs the driver: the harness cannot describe the mxnet cuda image, its build record can.
-    const mx = await describeImage(e, tags.get('mxnet')!);
-    expect(mx.harnessError).toMatch(/libcuda\.so\.1/);
-    expect(mx.cuda?.archs).toEqual(['sm_50', 'sm_60', 'sm_70', 'sm_80', 'sm_86']);
-  }, 5 * 60_000);
+  it(
+    'the image keeps its build record, and greenrt reads it when describing the image',
+    async () => {
+      const tf = await describeImage(e, tags.get('tensorflow')!);
+      expect(tf.cuda?.archs).toContain('compute_80');
+      expect(tf.cuda?.minDriverPtxJit).toBe('535.54.03');
+      const ort = await describeImage(e, tags.get('onnxruntime')!);
+      expect(Object.keys(ort.cuda?.knownUnavailable ?? {})).toEqual(['libonnxruntime_providers_tensorrt.so']);
+      // import mxnet needs the driver: the harness cannot describe the mxnet cuda image, its build record can.
+      const mx = await describeImage(e, tags.get('mxnet')!);
+      expect(mx.harnessError).toMatch(/libcuda\.so\.1/);
+      expect(mx.cuda?.archs).toEqual(['sm_50', 'sm_60', 'sm_70', 'sm_80', 'sm_86']);
+    },
+    5 * 60_000,
+  );
 
-  it('fails an image whose CUDA wheels are off the loader path (exit 4, naming the libraries)', async () => {
-    const ctx = contextFromEntries(
-      [{ path: 'Dockerfile', type: 'file', data: Buffer.from(`FROM ${tags.get('onnxruntime')}\nUSER 0\nRUN rm /etc/ld.so.conf.d/greenrt-cuda.conf && ldconfig\nUSER greenrt\n`) }],
-      {},
-      'greenrt-test/broken-ort',
-      'cuda',
-    );
-    await buildFromContext(e, ctx, { labels: { 'dev.greenrt.runtime': 'onnxruntime', 'dev.greenrt.flavour': 'cuda' } });
-    try {
-      const result = await runCli(['images', 'check', ctx.tag], { timeoutMs: 5 * 60_000 });
-      expect(result.code).toBe(4);
-      expect(result.stdout).toContain('FAILED');
-      expect(result.stdout).toMatch(/PROBLEM: .*libonnxruntime_providers_cuda\.so: unresolved .*libcublasLt\.so\.12/);
-      expect(result.stdout).toMatch(/PROBLEM: CUDA session: ORT cannot load libonnxruntime_providers_cuda\.so/);
-    } finally {
-      await e.docker.getImage(ctx.tag).remove({ force: true }).catch(() => undefined);
-    }
-  }, 10 * 60_000);
+  it(
+    'fails an image whose CUDA wheels are off the loader path (exit 4, naming the libraries)',
+    async () => {
+      const ctx = contextFromEntries(
+        [
+          {
+            path: 'Dockerfile',
+            type: 'file',
+            data: Buffer.from(`FROM ${tags.get('onnxruntime')}\nUSER 0\nRUN rm /etc/ld.so.conf.d/greenrt-cuda.conf && ldconfig\nUSER greenrt\n`),
+          },
+        ],
+        {},
+        'greenrt-test/broken-ort',
+        'cuda',
+      );
+      await buildFromContext(e, ctx, { labels: { 'dev.greenrt.runtime': 'onnxruntime', 'dev.greenrt.flavour': 'cuda' } });
+      try {
+        const result = await runCli(['images', 'check', ctx.tag], { timeoutMs: 5 * 60_000 });
+        expect(result.code).toBe(4);
+        expect(result.stdout).toContain('FAILED');
+        expect(result.stdout).toMatch(/PROBLEM: .*libonnxruntime_providers_cuda\.so: unresolved .*libcublasLt\.so\.12/);
+        expect(result.stdout).toMatch(/PROBLEM: CUDA session: ORT cannot load libonnxruntime_providers_cuda\.so/);
+      } finally {
+        await e.docker
+          .getImage(ctx.tag)
+          .remove({ force: true })
+          .catch(() => undefined);
+      }
+    },
+    10 * 60_000,
+  );
 
-  it('shows what a hostile image prints escaped: no raw control characters reach the terminal', async () => {
-    const hostile = JSON.stringify({ runtime: 'onnxruntime', flavour: 'cuda', cuda: '12.4\u001b]0;owned\u0007', cudnn: null, archs: ['sm_90'], archSource: 'x', minDriver: null, knownUnavailable: {}, librariesChecked: 1, problems: ['\u001b[2J\u001b[31mred\r'], ok: false });
-    const script = `import sys\nprint(${JSON.stringify(hostile)})\nsys.exit(1)\n`;
-    const ctx = contextFromEntries(
-      [
-        { path: 'Dockerfile', type: 'file', data: Buffer.from(`FROM ${tags.get('onnxruntime')}\nCOPY cuda_check.py /opt/greenrt/common/docker/cuda_check.py\n`) },
-        { path: 'cuda_check.py', type: 'file', data: Buffer.from(script) },
-      ],
-      {},
-      'greenrt-test/hostile-check',
-      'cuda',
-    );
-    await buildFromContext(e, ctx, { labels: { 'dev.greenrt.runtime': 'onnxruntime', 'dev.greenrt.flavour': 'cuda' } });
-    try {
-      const result = await runCli(['images', 'check', ctx.tag], { timeoutMs: 5 * 60_000 });
-      expect(result.code).toBe(4);
-      expect(result.stdout).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f]/);
-      expect(result.stdout).toContain('PROBLEM: \\x1b[2J\\x1b[31mred\\r');
-      expect(result.stdout).toContain('CUDA 12.4\\x1b]0;owned\\x07');
-    } finally {
-      await e.docker.getImage(ctx.tag).remove({ force: true }).catch(() => undefined);
-    }
-  }, 10 * 60_000);
+  it(
+    'shows what a hostile image prints escaped: no raw control characters reach the terminal',
+    async () => {
+      const hostile = JSON.stringify({
+        runtime: 'onnxruntime',
+        flavour: 'cuda',
+        cuda: '12.4\u001b]0;owned\u0007',
+        cudnn: null,
+        archs: ['sm_90'],
+        archSource: 'x',
+        minDriver: null,
+        knownUnavailable: {},
+        librariesChecked: 1,
+        problems: ['\u001b[2J\u001b[31mred\r'],
+        ok: false,
+      });
+      const script = `import sys\nprint(${JSON.stringify(hostile)})\nsys.exit(1)\n`;
+      const ctx = contextFromEntries(
+        [
+          {
+            path: 'Dockerfile',
+            type: 'file',
+            data: Buffer.from(`FROM ${tags.get('onnxruntime')}\nCOPY cuda_check.py /opt/greenrt/common/docker/cuda_check.py\n`),
+          },
+          { path: 'cuda_check.py', type: 'file', data: Buffer.from(script) },
+        ],
+        {},
+        'greenrt-test/hostile-check',
+        'cuda',
+      );
+      await buildFromContext(e, ctx, { labels: { 'dev.greenrt.runtime': 'onnxruntime', 'dev.greenrt.flavour': 'cuda' } });
+      try {
+        const result = await runCli(['images', 'check', ctx.tag], { timeoutMs: 5 * 60_000 });
+        expect(result.code).toBe(4);
+        expect(result.stdout).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f]/);
+        expect(result.stdout).toContain('PROBLEM: \\x1b[2J\\x1b[31mred\\r');
+        expect(result.stdout).toContain('CUDA 12.4\\x1b]0;owned\\x07');
+      } finally {
+        await e.docker
+          .getImage(ctx.tag)
+          .remove({ force: true })
+          .catch(() => undefined);
+      }
+    },
+    10 * 60_000,
+  );
 
   it('refuses to check a cpu image or an unknown one (exit 2)', async () => {
     const cpu = await runCli(['images', 'check', 'greenrt/debian:bookworm']);
@@ -159,7 +212,7 @@ describe.skipIf(!engine)('cuda images: built without a GPU or a registry, checke
   });
 });
 
-describe.skipIf(!engine)('the TensorRT variant needs NVIDIA\'s index: refused up front where it is unreachable', () => {
+describe.skipIf(!engine)("the TensorRT variant needs NVIDIA's index: refused up front where it is unreachable", () => {
   let root = '';
   let closedIndex = '';
   beforeAll(async () => {

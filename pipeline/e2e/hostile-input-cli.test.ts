@@ -14,7 +14,8 @@ import type { RunManifest, TrialResult } from '../contracts/index.js';
 import { sha256Hex } from '../core/index.js';
 import { cliEntry, ensureCliBuilt, readJson, runCli, runDirIn, writeExperiment } from './e2e-support.js';
 
-const head = 'schemaVersion: 1\nname: hostile\nruntimes: [{name: embedded, providers: [cpu], sources: [pytorch]}]\nmodels: [resnet50]\nbatchSizes: [1]\nrepetitions: 1\nwarmupIterations: 1\nmeasuredIterations: 1\n';
+const head =
+  'schemaVersion: 1\nname: hostile\nruntimes: [{name: embedded, providers: [cpu], sources: [pytorch]}]\nmodels: [resnet50]\nbatchSizes: [1]\nrepetitions: 1\nwarmupIterations: 1\nmeasuredIterations: 1\n';
 const raw = /[\u0000-\u0008\u000b-\u001f\u007f\u202e]/;
 
 let root: string;
@@ -29,7 +30,10 @@ afterAll(() => rmSync(root, { recursive: true, force: true }));
 /** Runs `validate` and `run` on `file`: both exit 2 within 20 s, print `words`, no raw control character, nothing written. */
 async function refused(file: string, ...words: string[]): Promise<string> {
   let stderr = '';
-  for (const args of [['validate', file], ['run', file, '--artifacts', artifacts]]) {
+  for (const args of [
+    ['validate', file],
+    ['run', file, '--artifacts', artifacts],
+  ]) {
     const r = await runCli(args, { timeoutMs: 20_000 });
     expect(r.signal, `${args[0]} hung`).toBeNull();
     expect(r.code, r.stderr).toBe(2);
@@ -182,8 +186,15 @@ describe('family 5: raw errors', () => {
     expect(r.stderr).not.toMatch(/^\s+at /m);
   });
 
-  it('stdout closed early (EPIPE): no stack trace, the command\'s own exit code', () => {
-    const r = spawnSync('bash', ['-c', `"${process.execPath}" "${cliEntry}" verify /nonexistent-run 2>/dev/null | true; "${process.execPath}" "${cliEntry}" --help | head -c 1 >/dev/null; echo "exit=\${PIPESTATUS[0]}"`], { encoding: 'utf8' });
+  it("stdout closed early (EPIPE): no stack trace, the command's own exit code", () => {
+    const r = spawnSync(
+      'bash',
+      [
+        '-c',
+        `"${process.execPath}" "${cliEntry}" verify /nonexistent-run 2>/dev/null | true; "${process.execPath}" "${cliEntry}" --help | head -c 1 >/dev/null; echo "exit=\${PIPESTATUS[0]}"`,
+      ],
+      { encoding: 'utf8' },
+    );
     expect(r.stdout.trim()).toBe('exit=0');
     expect(r.stderr).not.toMatch(/EPIPE|^\s+at /m);
   });

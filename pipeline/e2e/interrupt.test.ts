@@ -11,7 +11,17 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunManifest } from '../contracts/index.js';
 import { packageRoot } from '../contracts/index.js';
 import {
-  demoModel, ensureCliBuilt, readJson, readRunLog, runCli, runDirIn, runFolderDamage, startCli, trialFiles, waitFor, writeExperiment,
+  demoModel,
+  ensureCliBuilt,
+  readJson,
+  readRunLog,
+  runCli,
+  runDirIn,
+  runFolderDamage,
+  startCli,
+  trialFiles,
+  waitFor,
+  writeExperiment,
 } from './e2e-support.js';
 
 describe('interrupting a run (real CLI)', () => {
@@ -26,12 +36,23 @@ describe('interrupting a run (real CLI)', () => {
   /** Starts a 6-trial run, waits for one finished trial, sends `signal`; returns the run folder and the CLI's result. */
   async function interruptRun(name: string, signal: NodeJS.Signals) {
     const artifacts = join(root, name, 'artifacts');
-    const experiment = writeExperiment(join(root, name, 'exp'), { name, modelFile: demoModel.file, model: 'mobilenet_v2', repetitions: 6, warmupIterations: 2, measuredIterations: 15 });
+    const experiment = writeExperiment(join(root, name, 'exp'), {
+      name,
+      modelFile: demoModel.file,
+      model: 'mobilenet_v2',
+      repetitions: 6,
+      warmupIterations: 2,
+      measuredIterations: 15,
+    });
     const run = startCli(['run', experiment, '--artifacts', artifacts]);
-    const runDir = await waitFor('one finished trial', () => {
-      const dir = runDirIn(artifacts);
-      return dir && trialFiles(dir).length >= 1 ? dir : undefined;
-    }, 120_000);
+    const runDir = await waitFor(
+      'one finished trial',
+      () => {
+        const dir = runDirIn(artifacts);
+        return dir && trialFiles(dir).length >= 1 ? dir : undefined;
+      },
+      120_000,
+    );
     run.child.kill(signal);
     return { runDir, artifacts, result: await run.exited };
   }

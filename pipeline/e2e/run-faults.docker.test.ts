@@ -46,16 +46,26 @@ describe.skipIf(!engine)('container faults through the run loop (real Docker eng
 
   /** Starts a run of slow trials (5 s each, batch 9) and waits until its first container runs. */
   async function startSlowRun(name: string): Promise<{ run: RunningCli; runDir: string; runId: string; artifacts: string; containerId: string }> {
-    const experiment = writeExperiment(join(root, name, 'exp'), { name, runtime: 'onnxruntime', batchSizes: [9], repetitions: 2, extra: 'memoryLimitMiB: 256' });
+    const experiment = writeExperiment(join(root, name, 'exp'), {
+      name,
+      runtime: 'onnxruntime',
+      batchSizes: [9],
+      repetitions: 2,
+      extra: 'memoryLimitMiB: 256',
+    });
     const artifacts = join(root, name, 'artifacts');
     const run = startCli(['run', experiment, '--artifacts', artifacts], { script: driver, env });
     const runDir = await waitFor('the run folder', () => runDirIn(artifacts), 60_000);
     const runId = basename(runDir);
     runIds.push(runId);
-    const [container] = await waitFor('a running trial container', async () => {
-      const list = await containersOf(runId, true);
-      return list.length > 0 ? list : undefined;
-    }, 60_000);
+    const [container] = await waitFor(
+      'a running trial container',
+      async () => {
+        const list = await containersOf(runId, true);
+        return list.length > 0 ? list : undefined;
+      },
+      60_000,
+    );
     return { run, runDir, runId, artifacts, containerId: container!.Id };
   }
 
@@ -69,7 +79,11 @@ describe.skipIf(!engine)('container faults through the run loop (real Docker eng
       extra: 'trialTimeoutS: 8\nmemoryLimitMiB: 256',
     });
     const artifacts = join(root, 'faults', 'artifacts');
-    const r = await runCli(['run', experiment, '--artifacts', artifacts], { script: driver, env: { ...env, GREENRT_E2E_BROKEN_RUNTIMES: 'pytorch' }, timeoutMs: 300_000 });
+    const r = await runCli(['run', experiment, '--artifacts', artifacts], {
+      script: driver,
+      env: { ...env, GREENRT_E2E_BROKEN_RUNTIMES: 'pytorch' },
+      timeoutMs: 300_000,
+    });
     expect(r.code, r.stderr).toBe(4);
     expect(r.stdout).toContain('Run completed: 1 ok, 0 invalid, 15 failed of 16 trials.');
     const runDir = runDirIn(artifacts)!;
@@ -106,7 +120,9 @@ describe.skipIf(!engine)('container faults through the run loop (real Docker eng
     for (const batch of [1, 2, 3, 4, 5, 6, 7, 8]) {
       const t = byId.get(`pytorch.resnet50.cpu.b${batch}.r1`)!;
       expect(t.status).toBe('failed');
-      expect(t.reasons[0]).toMatch(/^model pytorch\/resnet50 could not be prepared: image pytorch:cpu could not be built: Image build failed .*returned a non-zero code: 7/);
+      expect(t.reasons[0]).toMatch(
+        /^model pytorch\/resnet50 could not be prepared: image pytorch:cpu could not be built: Image build failed .*returned a non-zero code: 7/,
+      );
       expect(t.reasons[0]).toContain('this runtime image fails to build on purpose');
       expect(t.reasons[0]).not.toMatch(/^\s+at /m);
     }
@@ -164,7 +180,11 @@ describe.skipIf(!engine)('container faults through the run loop (real Docker eng
       expect(mounts.join('\n')).not.toContain('docker.sock');
       // Only the output folder is writable; the spec and the model are read-only.
       expect(info.Mounts.filter((m) => m.RW).map((m) => m.Destination)).toEqual(['/greenrt/out']);
-      expect(info.Mounts.filter((m) => !m.RW).map((m) => m.Destination).sort()).toEqual(['/greenrt/in/trial.json', '/greenrt/model']);
+      expect(
+        info.Mounts.filter((m) => !m.RW)
+          .map((m) => m.Destination)
+          .sort(),
+      ).toEqual(['/greenrt/in/trial.json', '/greenrt/model']);
     } finally {
       run.child.kill('SIGKILL');
       await run.exited;

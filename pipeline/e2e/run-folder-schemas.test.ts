@@ -24,10 +24,13 @@ const contracts = new Contracts();
 let root: string;
 let cliRun: string;
 let measuredRun: string;
-const powercap = createPowercapFixture([
-  { id: 'intel-rapl:0', name: 'package-0', energyUj: 1_000_000, powerW: 30 },
-  { id: 'intel-rapl:0:0', name: 'core', energyUj: 1_000_000, powerW: 20 },
-], { clock: systemClock });
+const powercap = createPowercapFixture(
+  [
+    { id: 'intel-rapl:0', name: 'package-0', energyUj: 1_000_000, powerW: 30 },
+    { id: 'intel-rapl:0:0', name: 'core', energyUj: 1_000_000, powerW: 20 },
+  ],
+  { clock: systemClock },
+);
 
 /** Every problem with a run folder's files: unknown files, JSON without a schema, JSON that does not validate. */
 function schemaProblems(runDir: string): string[] {
@@ -55,7 +58,14 @@ beforeAll(async () => {
   // The demo's model and runtime (MobileNetV2 on the embedded runtime, batch 1 and 8), fewer inferences.
   const demoDir = join(root, 'demo');
   mkdirSync(demoDir);
-  const file = writeExperiment(demoDir, { name: 'demo', modelFile: demoModel.file, model: 'mobilenet_v2', batchSizes: [1, 8], repetitions: 1, measuredIterations: 5 });
+  const file = writeExperiment(demoDir, {
+    name: 'demo',
+    modelFile: demoModel.file,
+    model: 'mobilenet_v2',
+    batchSizes: [1, 8],
+    repetitions: 1,
+    measuredIterations: 5,
+  });
   const run = await runCli(['run', file, '--artifacts', join(demoDir, 'artifacts')], { timeoutMs: 240_000 });
   expect(run.code, run.stderr).toBe(0);
   cliRun = runDirIn(join(demoDir, 'artifacts'))!;
@@ -66,17 +76,42 @@ beforeAll(async () => {
   const measuredDir = join(root, 'measured');
   mkdirSync(join(measuredDir, 'models'), { recursive: true });
   writeFileSync(join(measuredDir, 'models', 'tiny-conv.onnx'), readFileSync(tinyConv.file));
-  writeFileSync(join(measuredDir, 'measured.yaml'), [
-    'schemaVersion: 1', 'name: measured', 'seed: 3',
-    'runtimes:', '  - name: embedded', '    providers: [cpu]', '    sources: [pytorch]',
-    'models: [resnet50]', 'batchSizes: [1]', 'repetitions: 2', 'warmupIterations: 1', 'measuredIterations: 20', 'threads: 1',
-    'prebuiltModels:', '  - model: resnet50', '    source: pytorch', '    path: models/tiny-conv.onnx', `    sha256: "${sha256Hex(readFileSync(tinyConv.file))}"`,
-    'power:', '  sources: [rapl]', '  sampleHz: 50', '  baselineS: 1', '  cooldown: { minS: 0, maxS: 0 }', '',
-  ].join('\n'));
+  writeFileSync(
+    join(measuredDir, 'measured.yaml'),
+    [
+      'schemaVersion: 1',
+      'name: measured',
+      'seed: 3',
+      'runtimes:',
+      '  - name: embedded',
+      '    providers: [cpu]',
+      '    sources: [pytorch]',
+      'models: [resnet50]',
+      'batchSizes: [1]',
+      'repetitions: 2',
+      'warmupIterations: 1',
+      'measuredIterations: 20',
+      'threads: 1',
+      'prebuiltModels:',
+      '  - model: resnet50',
+      '    source: pytorch',
+      '    path: models/tiny-conv.onnx',
+      `    sha256: "${sha256Hex(readFileSync(tinyConv.file))}"`,
+      'power:',
+      '  sources: [rapl]',
+      '  sampleHz: 50',
+      '  baselineS: 1',
+      '  cooldown: { minS: 0, maxS: 0 }',
+      '',
+    ].join('\n'),
+  );
   const artifactsDir = join(measuredDir, 'artifacts');
   const deps = createRunDependencies(silentProgress, artifactsDir);
   const outcome = await runExperiment(
-    { ...deps, createMeasurement: (spec) => PowerMeasurement.open(spec.power, { clock: systemClock, sysfs: powercap.fs, powercapRoot: powercap.root, hwmonRoot: null }) },
+    {
+      ...deps,
+      createMeasurement: (spec) => PowerMeasurement.open(spec.power, { clock: systemClock, sysfs: powercap.fs, powercapRoot: powercap.root, hwmonRoot: null }),
+    },
     { experimentFile: join(measuredDir, 'measured.yaml'), artifactsDir, confirmed: true, signal: new AbortController().signal },
   );
   expect(outcome.status).toBe('completed');
@@ -126,8 +161,22 @@ describe('run folder files and their schemas', () => {
 describe('closed manifest parts', () => {
   it('refuses an extra field in manifest.images[], models[], power.sources[] and power.baseline, naming each path', () => {
     const m = readJson<RunManifest>(join(measuredRun, 'manifest.json'));
-    const image = { runtime: 'pytorch', flavour: 'cpu', tag: 'greenrt/pytorch:cpu-0', imageId: 'sha256:0', repoDigests: [], sizeBytes: 1, created: '2026-01-01T00:00:00Z',
-      contextHash: '0', buildArgs: {}, baseImage: null, baseImageId: null, built: false, durationMs: 1, description: null };
+    const image = {
+      runtime: 'pytorch',
+      flavour: 'cpu',
+      tag: 'greenrt/pytorch:cpu-0',
+      imageId: 'sha256:0',
+      repoDigests: [],
+      sizeBytes: 1,
+      created: '2026-01-01T00:00:00Z',
+      contextHash: '0',
+      buildArgs: {},
+      baseImage: null,
+      baseImageId: null,
+      built: false,
+      durationMs: 1,
+      description: null,
+    };
     expect(contracts.check(SchemaId.runManifest, { ...m, images: [image] })).toEqual([]);
     type Loose = { models: Record<string, unknown>[]; power: { sources: Record<string, unknown>[]; baseline: Record<string, unknown> } };
     const bad = JSON.parse(JSON.stringify({ ...m, images: [{ ...image, layers: 12 }] })) as Loose;
@@ -153,7 +202,10 @@ describe('closed manifest parts', () => {
     const verify = await runCli(['verify', copy], { timeoutMs: 60_000 });
     expect(verify.code).toBe(4);
     expect(verify.stdout + verify.stderr).toMatch(/manifest\.json.*does not match the run manifest schema: \/images\/0\/\w+ (unknown key|is required)/);
-    for (const args of [['report', copy], ['run', '--resume', copy]]) {
+    for (const args of [
+      ['report', copy],
+      ['run', '--resume', copy],
+    ]) {
       const r = await runCli(args, { timeoutMs: 60_000 });
       expect(r.code, args.join(' ')).toBe(2);
       expect(r.stderr).toMatch(/manifest\.json.*\/images\/0\//);

@@ -20,7 +20,10 @@ beforeAll(() => {
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('greenrt run --shard', () => {
-  it.each([['2/2', /"2\/2" is not a shard K\/N with 0 <= K < N/], ['0/6', /shard 0\/6 gets no trial: the plan has 5 repetition/]])('refuses --shard %s with exit 2 before writing anything', async (shard, message) => {
+  it.each([
+    ['2/2', /"2\/2" is not a shard K\/N with 0 <= K < N/],
+    ['0/6', /shard 0\/6 gets no trial: the plan has 5 repetition/],
+  ])('refuses --shard %s with exit 2 before writing anything', async (shard, message) => {
     const artifacts = join(dir, `bad-${shard.replace('/', '-')}`);
     const r = await runCli(['run', 'experiments/demo.yaml', '--shard', shard, '--artifacts', artifacts]);
     expect(r.code).toBe(2);
@@ -56,7 +59,18 @@ describe('one shard per host unless --shared-host', () => {
 describe('greenrt merge', () => {
   it('exits 2 listing each problem, and writes nothing', async () => {
     const contracts = new Contracts();
-    const spec = { schemaVersion: 1 as const, name: 'fake', seed: 1, order: 'shuffled' as const, runtimes: [{ name: 'pytorch' as const, providers: ['cuda' as const] }], models: ['resnet50' as const], batchSizes: [1], repetitions: 2, warmupIterations: 10, measuredIterations: 50 };
+    const spec = {
+      schemaVersion: 1 as const,
+      name: 'fake',
+      seed: 1,
+      order: 'shuffled' as const,
+      runtimes: [{ name: 'pytorch' as const, providers: ['cuda' as const] }],
+      models: ['resnet50' as const],
+      batchSizes: [1],
+      repetitions: 2,
+      warmupIterations: 10,
+      measuredIterations: 50,
+    };
     const plan = planRun(spec);
     const part = shardPlan(plan, { index: 0, count: 2, partition: 'repetition' });
     const results = part.plan.trials.map((t) => fakeTrialResult({ runId: 'only-shard', config: t.config, orderIndex: t.orderIndex, latencyMs: 5 }));
@@ -84,7 +98,20 @@ describe('greenrt merge', () => {
 describe('greenrt slurm submit --dry-run', () => {
   it('writes the study folder with both scripts and the record, submits nothing', async () => {
     const artifacts = join(dir, 'study');
-    const r = await runCli(['slurm', 'submit', 'experiments/demo.yaml', '--shards', '2', '--gres', 'gpu:1', '--time', '00:30:00', '--dry-run', '--artifacts', artifacts]);
+    const r = await runCli([
+      'slurm',
+      'submit',
+      'experiments/demo.yaml',
+      '--shards',
+      '2',
+      '--gres',
+      'gpu:1',
+      '--time',
+      '00:30:00',
+      '--dry-run',
+      '--artifacts',
+      artifacts,
+    ]);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/Estimate \(greenrt's, see greenrt validate\): longest shard .* with 2 nodes in parallel; the whole plan on one node/);
     expect(r.stdout).toMatch(/Dry run: scripts written to .*, nothing submitted/);
@@ -97,7 +124,10 @@ describe('greenrt slurm submit --dry-run', () => {
     expect(shard).toMatch(/#SBATCH --array=0-1\n/);
   });
 
-  it.each([['--shards', 'x', /--shards: must be a whole number/], ['--partition', 'gpu;rm', /--partition: "gpu;rm" has characters Slurm does not use there/]])('refuses %s %s with exit 2', async (opt, value, message) => {
+  it.each([
+    ['--shards', 'x', /--shards: must be a whole number/],
+    ['--partition', 'gpu;rm', /--partition: "gpu;rm" has characters Slurm does not use there/],
+  ])('refuses %s %s with exit 2', async (opt, value, message) => {
     const args = ['slurm', 'submit', 'experiments/demo.yaml', '--shards', opt === '--shards' ? value : '2', '--dry-run', '--artifacts', join(dir, 'never')];
     if (opt !== '--shards') args.push(opt, value);
     const r = await runCli(args);

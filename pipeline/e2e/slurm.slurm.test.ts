@@ -20,7 +20,8 @@ const ping = spawnSync('scontrol', ['ping'], { encoding: 'utf8', timeout: 10_000
 const slurmUp = ping.status === 0 && /UP/.test(ping.stdout ?? '');
 if (!slurmUp) {
   const why = ping.error ? `scontrol: ${ping.error.message}` : `scontrol ping: ${(ping.stdout || ping.stderr || '').trim().split('\n')[0]}`;
-  if (process.env.GREENRT_REQUIRE_SLURM === '1') throw new Error(`GREENRT_REQUIRE_SLURM=1 but no Slurm controller answers (${why}). Start one with: bash scripts/slurm-up.sh`);
+  if (process.env.GREENRT_REQUIRE_SLURM === '1')
+    throw new Error(`GREENRT_REQUIRE_SLURM=1 but no Slurm controller answers (${why}). Start one with: bash scripts/slurm-up.sh`);
   console.warn(`[slurm e2e] skipped: no Slurm controller answers (${why}); start a one-node cluster with scripts/slurm-up.sh (root)`);
 }
 
@@ -48,7 +49,10 @@ async function checkMerged(dir: string): Promise<RunManifest> {
   const manifest = readJson<RunManifest>(join(merged, 'manifest.json'));
   expect(manifest.status).toBe('completed');
   expect(manifest.plan.trialIds).toEqual(plannedIds);
-  const files = readdirSync(join(merged, 'trials')).filter((n) => n.endsWith('.json')).map((n) => n.replace(/\.json$/, '')).sort();
+  const files = readdirSync(join(merged, 'trials'))
+    .filter((n) => n.endsWith('.json'))
+    .map((n) => n.replace(/\.json$/, ''))
+    .sort();
   expect(files).toEqual([...plannedIds].sort());
   const fromShards = manifest.merge!.shards.flatMap((s) => s.trialIds);
   expect(fromShards.length).toBe(plannedIds.length);
@@ -72,58 +76,75 @@ describe.skipIf(!slurmUp && process.env.GREENRT_REQUIRE_SLURM !== '1')('greenrt 
     if (artifacts) rmSync(artifacts, { recursive: true, force: true });
   });
 
-  it('slurm submit experiments/demo.yaml --shards 2 --wait: the merged run has every planned trial once, each shard every configuration', async () => {
-    const started = Date.now();
-    const r = await runCli(['slurm', 'submit', demo, '--shards', '2', '--wait', '--artifacts', artifacts], { timeoutMs: 15 * minutes });
-    console.log(`[slurm e2e] 2-shard demo through Slurm: ${((Date.now() - started) / 1000).toFixed(1)} s wall`);
-    expect(r.stdout).toMatch(/Submitted study .*: array job \d+ \(2 shards\), merge job \d+ \(afterok\)/);
-    expect(r.code, r.stderr).toBe(0);
-    const dir = studyDirOf(r.stdout);
-    // The scripts are kept for the record: an exclusive array over 2 shards, a merge job.
-    const script = readFileSync(join(dir, 'slurm', 'shard.sbatch'), 'utf8');
-    expect(script).toMatch(/#SBATCH --array=0-1/);
-    expect(script).toMatch(/#SBATCH --exclusive/);
-    expect(readFileSync(join(dir, 'slurm', 'merge.sbatch'), 'utf8')).toMatch(/ merge \\/);
-    for (const k of [0, 1]) expect(readJson<RunManifest>(join(shardDir(dir, k), 'manifest.json')).shard).toMatchObject({ index: k, count: 2, partition: 'repetition' });
-    await checkMerged(dir);
-    const status = await runCli(['slurm', 'status', dir]);
-    expect(status.code).toBe(0);
-    expect(status.stdout).toMatch(/shard 0\/2 .* COMPLETED .*run completed/);
-    expect(status.stdout).toMatch(/merge .* COMPLETED/);
-  }, 20 * minutes);
+  it(
+    'slurm submit experiments/demo.yaml --shards 2 --wait: the merged run has every planned trial once, each shard every configuration',
+    async () => {
+      const started = Date.now();
+      const r = await runCli(['slurm', 'submit', demo, '--shards', '2', '--wait', '--artifacts', artifacts], { timeoutMs: 15 * minutes });
+      console.log(`[slurm e2e] 2-shard demo through Slurm: ${((Date.now() - started) / 1000).toFixed(1)} s wall`);
+      expect(r.stdout).toMatch(/Submitted study .*: array job \d+ \(2 shards\), merge job \d+ \(afterok\)/);
+      expect(r.code, r.stderr).toBe(0);
+      const dir = studyDirOf(r.stdout);
+      // The scripts are kept for the record: an exclusive array over 2 shards, a merge job.
+      const script = readFileSync(join(dir, 'slurm', 'shard.sbatch'), 'utf8');
+      expect(script).toMatch(/#SBATCH --array=0-1/);
+      expect(script).toMatch(/#SBATCH --exclusive/);
+      expect(readFileSync(join(dir, 'slurm', 'merge.sbatch'), 'utf8')).toMatch(/ merge \\/);
+      for (const k of [0, 1])
+        expect(readJson<RunManifest>(join(shardDir(dir, k), 'manifest.json')).shard).toMatchObject({ index: k, count: 2, partition: 'repetition' });
+      await checkMerged(dir);
+      const status = await runCli(['slurm', 'status', dir]);
+      expect(status.code).toBe(0);
+      expect(status.stdout).toMatch(/shard 0\/2 .* COMPLETED .*run completed/);
+      expect(status.stdout).toMatch(/merge .* COMPLETED/);
+    },
+    20 * minutes,
+  );
 
-  it('a shard cancelled mid-run is resubmitted alone, resumes without redoing its finished trials, and finishes the study', async () => {
-    const r = await runCli(['slurm', 'submit', demo, '--shards', '2', '--artifacts', artifacts]);
-    expect(r.code, r.stderr).toBe(0);
-    const dir = studyDirOf(r.stdout);
-    const first = study(dir).submissions[0]!;
-    const shard0 = shardDir(dir, 0);
-    // Shard 0 runs first (exclusive nodes, one node): cancel it once it has finished a trial.
-    await waitFor('shard 0 to finish a trial', () => {
-      const m = existsSync(join(shard0, 'manifest.json')) ? readJson<RunManifest>(join(shard0, 'manifest.json')) : null;
-      return m !== null && m.progress.total - m.progress.pending >= 1;
-    }, 10 * minutes);
-    execFileSync('scancel', [`${first.arrayJobId}_0`]);
-    await waitFor('every job of the study to leave the queue', () => queued([first.arrayJobId!, first.mergeJobId!]) === '', 10 * minutes);
-    const cut = readJson<RunManifest>(join(shard0, 'manifest.json'));
-    expect(cut.status).not.toBe('completed');
-    const kept = new Map(readdirSync(join(shard0, 'trials')).filter((n) => n.endsWith('.json')).map((n) => [n, sha256Hex(readFileSync(join(shard0, 'trials', n)))] as const));
-    expect(kept.size).toBeGreaterThanOrEqual(1);
-    expect(existsSync(mergedDir(dir))).toBe(false); // afterok: the merge job never ran
+  it(
+    'a shard cancelled mid-run is resubmitted alone, resumes without redoing its finished trials, and finishes the study',
+    async () => {
+      const r = await runCli(['slurm', 'submit', demo, '--shards', '2', '--artifacts', artifacts]);
+      expect(r.code, r.stderr).toBe(0);
+      const dir = studyDirOf(r.stdout);
+      const first = study(dir).submissions[0]!;
+      const shard0 = shardDir(dir, 0);
+      // Shard 0 runs first (exclusive nodes, one node): cancel it once it has finished a trial.
+      await waitFor(
+        'shard 0 to finish a trial',
+        () => {
+          const m = existsSync(join(shard0, 'manifest.json')) ? readJson<RunManifest>(join(shard0, 'manifest.json')) : null;
+          return m !== null && m.progress.total - m.progress.pending >= 1;
+        },
+        10 * minutes,
+      );
+      execFileSync('scancel', [`${first.arrayJobId}_0`]);
+      await waitFor('every job of the study to leave the queue', () => queued([first.arrayJobId!, first.mergeJobId!]) === '', 10 * minutes);
+      const cut = readJson<RunManifest>(join(shard0, 'manifest.json'));
+      expect(cut.status).not.toBe('completed');
+      const kept = new Map(
+        readdirSync(join(shard0, 'trials'))
+          .filter((n) => n.endsWith('.json'))
+          .map((n) => [n, sha256Hex(readFileSync(join(shard0, 'trials', n)))] as const),
+      );
+      expect(kept.size).toBeGreaterThanOrEqual(1);
+      expect(existsSync(mergedDir(dir))).toBe(false); // afterok: the merge job never ran
 
-    const before = await runCli(['slurm', 'status', dir]);
-    expect(before.stdout).toMatch(/shard 0\/2 .* CANCELLED/);
-    expect(before.stdout).toMatch(/Not finished: resubmit .* greenrt slurm resubmit/);
-    expect(before.code).toBe(4);
+      const before = await runCli(['slurm', 'status', dir]);
+      expect(before.stdout).toMatch(/shard 0\/2 .* CANCELLED/);
+      expect(before.stdout).toMatch(/Not finished: resubmit .* greenrt slurm resubmit/);
+      expect(before.code).toBe(4);
 
-    const again = await runCli(['slurm', 'resubmit', dir, '--wait'], { timeoutMs: 15 * minutes });
-    expect(again.stdout).toMatch(/Resubmitted shard\(s\) 0 of /);
-    expect(again.code, again.stderr).toBe(0);
-    expect(study(dir).submissions.map((s) => s.indices)).toEqual([[0, 1], [0]]);
-    const resumed = readJson<RunManifest>(join(shard0, 'manifest.json'));
-    expect(resumed.status).toBe('completed');
-    expect(resumed.resumes?.length).toBe(1);
-    for (const [name, hash] of kept) expect(sha256Hex(readFileSync(join(shard0, 'trials', name))), name).toBe(hash);
-    await checkMerged(dir);
-  }, 25 * minutes);
+      const again = await runCli(['slurm', 'resubmit', dir, '--wait'], { timeoutMs: 15 * minutes });
+      expect(again.stdout).toMatch(/Resubmitted shard\(s\) 0 of /);
+      expect(again.code, again.stderr).toBe(0);
+      expect(study(dir).submissions.map((s) => s.indices)).toEqual([[0, 1], [0]]);
+      const resumed = readJson<RunManifest>(join(shard0, 'manifest.json'));
+      expect(resumed.status).toBe('completed');
+      expect(resumed.resumes?.length).toBe(1);
+      for (const [name, hash] of kept) expect(sha256Hex(readFileSync(join(shard0, 'trials', name))), name).toBe(hash);
+      await checkMerged(dir);
+    },
+    25 * minutes,
+  );
 });

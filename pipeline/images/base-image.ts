@@ -24,7 +24,10 @@ export async function ensureBaseImage(engine: DockerEngine, ref: string, options
   const suite = /^greenrt\/debian:([a-z]+)$/.exec(ref)?.[1];
   if (!suite) {
     if (ref.startsWith('local/') || ref.startsWith('greenrt/')) {
-      throw new EnvironmentError('E_BASE_IMAGE_MISSING', `Base image ${ref} is missing and greenrt cannot make it. Create it (debootstrap --variant=minbase SUITE DIR; tar -C DIR -c . | docker import - ${ref}) or pass a base image that exists.`);
+      throw new EnvironmentError(
+        'E_BASE_IMAGE_MISSING',
+        `Base image ${ref} is missing and greenrt cannot make it. Create it (debootstrap --variant=minbase SUITE DIR; tar -C DIR -c . | docker import - ${ref}) or pass a base image that exists.`,
+      );
     }
     return null;
   }
@@ -50,6 +53,10 @@ export async function ensureBaseImage(engine: DockerEngine, ref: string, options
     );
   }
   const built = await inspectImageOrNull(engine, ref);
-  if (!built) throw new EnvironmentError('E_BASE_IMAGE_BUILD', `Base image ${ref}: build-base.sh succeeded but the image is not there. Run bash ${script} ${suite} by hand and check its output.`);
+  if (!built)
+    throw new EnvironmentError(
+      'E_BASE_IMAGE_BUILD',
+      `Base image ${ref}: build-base.sh succeeded but the image is not there. Run bash ${script} ${suite} by hand and check its output.`,
+    );
   return built.Id;
 }

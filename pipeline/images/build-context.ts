@@ -45,7 +45,10 @@ export function buildContext(runtime: ImageRuntime, flavour: ImageFlavour, optio
   const root = options.repoRoot ?? packageRoot;
   const runtimeDir = join(root, 'images', runtime);
   if (!existsSync(join(runtimeDir, 'Dockerfile'))) {
-    throw new GreenrtError('E_IMAGE_CONTEXT', `Image context (${runtime}): ${runtimeDir}/Dockerfile is missing. Restore images/${runtime}/ from the greenrt checkout.`);
+    throw new GreenrtError(
+      'E_IMAGE_CONTEXT',
+      `Image context (${runtime}): ${runtimeDir}/Dockerfile is missing. Restore images/${runtime}/ from the greenrt checkout.`,
+    );
   }
   const entries: TarEntry[] = [];
   for (const e of readTree(runtimeDir)) {

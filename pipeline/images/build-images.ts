@@ -39,7 +39,14 @@ export async function buildImages(engine: DockerEngine, options: BuildImagesOpti
   const without = runtimes.filter((r) => !hasFlavour(r));
   if (without.length > 0) {
     const withIt = runtimesWithProvider(options.flavour).filter((r) => imageFlavours(r).length > 0);
-    throw new InputError(`No ${options.flavour} flavour`, without.map((r) => ({ file: 'command line', path: '', message: `runtime "${r}" has no ${options.flavour} flavour (catalogue/catalogue.json): ${options.flavour} images exist for ${withIt.join(', ')} only` })));
+    throw new InputError(
+      `No ${options.flavour} flavour`,
+      without.map((r) => ({
+        file: 'command line',
+        path: '',
+        message: `runtime "${r}" has no ${options.flavour} flavour (catalogue/catalogue.json): ${options.flavour} images exist for ${withIt.join(', ')} only`,
+      })),
+    );
   }
   await lockImages(engine, { repoRoot, runtimes, write: false });
   if (options.flavour === 'tensorrt') await requireTensorrtImageOrIndex(engine, { repoRoot, caBundlePath: options.caBundlePath });
@@ -50,7 +57,15 @@ export async function buildImages(engine: DockerEngine, options: BuildImagesOpti
     images.push(
       await ensureImage(
         engine,
-        { runtime, flavour: options.flavour, baseImage: options.baseImage, caBundlePath: options.caBundlePath, repoRoot, describe: options.describe, signal: options.signal },
+        {
+          runtime,
+          flavour: options.flavour,
+          baseImage: options.baseImage,
+          caBundlePath: options.caBundlePath,
+          repoRoot,
+          describe: options.describe,
+          signal: options.signal,
+        },
         progress,
       ),
     );

@@ -29,16 +29,26 @@ export async function checkImage(engine: DockerEngine, ref: string, options: { t
   const started = performance.now();
   const inspect = await inspectImageOrNull(engine, ref);
   if (!inspect) {
-    throw new InputError('Unknown image', [{ file: 'command line', path: '', message: `image "${ref}" is not on this Docker engine; list greenrt's with: greenrt images list` }]);
+    throw new InputError('Unknown image', [
+      { file: 'command line', path: '', message: `image "${ref}" is not on this Docker engine; list greenrt's with: greenrt images list` },
+    ]);
   }
   const labels = inspect.Config?.Labels ?? {};
   const runtime = labels['dev.greenrt.runtime'];
   const flavour = labels['dev.greenrt.flavour'];
   if (!runtime || !flavour) {
-    throw new InputError('Not a greenrt image', [{ file: 'command line', path: '', message: `image "${ref}" has no dev.greenrt.runtime/flavour labels: it was not built by greenrt images build` }]);
+    throw new InputError('Not a greenrt image', [
+      { file: 'command line', path: '', message: `image "${ref}" has no dev.greenrt.runtime/flavour labels: it was not built by greenrt images build` },
+    ]);
   }
   if (flavour === 'cpu') {
-    throw new InputError('Not a GPU image', [{ file: 'command line', path: '', message: `image "${ref}" is the cpu flavour of ${runtime}; the check is for cuda and tensorrt images (greenrt images build --flavour cuda)` }]);
+    throw new InputError('Not a GPU image', [
+      {
+        file: 'command line',
+        path: '',
+        message: `image "${ref}" is the cpu flavour of ${runtime}; the check is for cuda and tensorrt images (greenrt images build --flavour cuda)`,
+      },
+    ]);
   }
   const run = await runThrowaway(engine, inspect.Id, ['python3', CUDA_CHECK_SCRIPT, runtime, flavour], { timeoutMs: options.timeoutMs ?? 600_000 });
   const record = parseCudaRecord(run.stdout);

@@ -13,7 +13,19 @@ describe('summarizeDpkg', () => {
 });
 
 describe('parseCudaRecord', () => {
-  const record = { runtime: 'tensorflow', flavour: 'cuda', cuda: '12.2', cudnn: '8', archs: ['sm_75', 'compute_80'], archSource: 'api', minDriver: '525.60.13', knownUnavailable: {}, librariesChecked: 29, problems: [], ok: true };
+  const record = {
+    runtime: 'tensorflow',
+    flavour: 'cuda',
+    cuda: '12.2',
+    cudnn: '8',
+    archs: ['sm_75', 'compute_80'],
+    archSource: 'api',
+    minDriver: '525.60.13',
+    knownUnavailable: {},
+    librariesChecked: 29,
+    problems: [],
+    ok: true,
+  };
   it('reads the record an image build wrote', () => {
     expect(parseCudaRecord(JSON.stringify(record))).toEqual(record);
   });

@@ -24,7 +24,8 @@ export type CudaBuildInfo = NonNullable<ImageDescription['cuda']>;
 /** Where cuda images keep their build record (written by the build's last step). */
 export const CUDA_RECORD_PATH = '/opt/greenrt/packages/cuda.json';
 
-const SELECTED = /^(python3(\.\d+)?|libpython3\.\d+|libc6|libstdc\+\+6|libgomp1|libopenblas.*|libblas3|python3-(torch|torchvision|onnx|onnxruntime|numpy|tensorflow.*|mxnet)|cuda-.*runtime.*|libcudnn\d*|libnvinfer\d*|tensorrt)$/;
+const SELECTED =
+  /^(python3(\.\d+)?|libpython3\.\d+|libc6|libstdc\+\+6|libgomp1|libopenblas.*|libblas3|python3-(torch|torchvision|onnx|onnxruntime|numpy|tensorflow.*|mxnet)|cuda-.*runtime.*|libcudnn\d*|libnvinfer\d*|tensorrt)$/;
 
 /**
  * Describes an image by running two throw-away containers (harness describe, dpkg-query).
@@ -36,7 +37,6 @@ export async function describeImage(engine: DockerEngine, imageId: string, optio
     try {
       const cached = JSON.parse(readFileSync(cacheFile, 'utf8')) as ImageDescription;
       if ('cuda' in cached) return cached; // older cache entries lack the cuda record: describe again
-
     } catch {
       // not cached yet
     }
@@ -50,7 +50,8 @@ export async function describeImage(engine: DockerEngine, imageId: string, optio
       const data: unknown = JSON.parse(described.stdout);
       const problems = new Contracts().check(SchemaId.harnessDescription, data);
       if (problems.length === 0) harness = data as HarnessDescription;
-      else harnessError = `describe printed JSON that does not match schemas/harness-description.schema.json: ${problems.map((p) => `${p.path || '/'}: ${p.message}`).join('; ')}`;
+      else
+        harnessError = `describe printed JSON that does not match schemas/harness-description.schema.json: ${problems.map((p) => `${p.path || '/'}: ${p.message}`).join('; ')}`;
     } catch (error) {
       harnessError = `describe printed no JSON (${(error as Error).message})`;
     }
@@ -93,7 +94,11 @@ export function parseCudaRecord(text: string): CudaBuildInfo | null {
 
 /** Summary of `dpkg-query -W -f='${Package}\t${Version}\n'` output. */
 export function summarizeDpkg(text: string): DpkgSummary {
-  const lines = text.split('\n').map((l) => l.trim()).filter(Boolean).sort();
+  const lines = text
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean)
+    .sort();
   const selected: Record<string, string> = {};
   for (const line of lines) {
     const [name, version] = line.split('\t');

@@ -42,7 +42,8 @@ export async function ensureImage(engine: DockerEngine, request: EnsureImageRequ
   } else if (baseImage) {
     baseImageId = (await inspectImageOrNull(engine, baseImage))?.Id ?? null;
   }
-  const description = request.describe === false ? null : await describeImage(engine, inspect.Id, { cacheDir: request.cacheDir ?? join(repoRoot, '.build', 'images') });
+  const description =
+    request.describe === false ? null : await describeImage(engine, inspect.Id, { cacheDir: request.cacheDir ?? join(repoRoot, '.build', 'images') });
   return {
     runtime: request.runtime,
     flavour: request.flavour,
@@ -65,13 +66,21 @@ export async function ensureImage(engine: DockerEngine, request: EnsureImageRequ
  * The context and base image for a request: every flavour builds on the Dockerfile's BASE_IMAGE default
  * (greenrt/debian:<suite>), unless the request overrides it.
  */
-export function imageContext(request: Pick<EnsureImageRequest, 'runtime' | 'flavour' | 'baseImage' | 'caBundlePath' | 'repoRoot'>): { ctx: BuildContext; baseImage: string | null } {
+export function imageContext(request: Pick<EnsureImageRequest, 'runtime' | 'flavour' | 'baseImage' | 'caBundlePath' | 'repoRoot'>): {
+  ctx: BuildContext;
+  baseImage: string | null;
+} {
   const repoRoot = request.repoRoot ?? packageRoot;
   const dockerfile = readFileSync(join(repoRoot, 'images', request.runtime, 'Dockerfile'), 'utf8');
   const baseImage = request.baseImage ?? readDockerfileBases(dockerfile).base;
   // Only a mirror changes the tensorrt variant's tag; NVIDIA's own index is the Dockerfile's default.
   const mirror = request.flavour === 'tensorrt' && process.env.GREENRT_NVIDIA_INDEX ? { NVIDIA_INDEX: process.env.GREENRT_NVIDIA_INDEX } : undefined;
-  const ctx = buildContext(request.runtime, request.flavour, { caBundlePath: request.caBundlePath, baseImage: request.baseImage, repoRoot, extraBuildArgs: mirror });
+  const ctx = buildContext(request.runtime, request.flavour, {
+    caBundlePath: request.caBundlePath,
+    baseImage: request.baseImage,
+    repoRoot,
+    extraBuildArgs: mirror,
+  });
   return { ctx, baseImage };
 }
 

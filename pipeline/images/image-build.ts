@@ -50,14 +50,17 @@ export async function buildFromContext(engine: DockerEngine, ctx: BuildContext, 
   };
   let stream: NodeJS.ReadableStream;
   try {
-    stream = await engine.docker.buildImage(Readable.from([ctx.tar]) as unknown as NodeJS.ReadableStream, {
-      t: ctx.tag,
-      buildargs: ctx.buildArgs,
-      labels: options.labels ?? {},
-      rm: true,
-      forcerm: true,
-      abortSignal: options.signal,
-    } as Record<string, unknown>);
+    stream = await engine.docker.buildImage(
+      Readable.from([ctx.tar]) as unknown as NodeJS.ReadableStream,
+      {
+        t: ctx.tag,
+        buildargs: ctx.buildArgs,
+        labels: options.labels ?? {},
+        rm: true,
+        forcerm: true,
+        abortSignal: options.signal,
+      } as Record<string, unknown>,
+    );
   } catch (error) {
     throw engineError(error, `Image build (${ctx.tag})`);
   }

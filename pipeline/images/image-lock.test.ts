@@ -24,7 +24,12 @@ describe('lockImages (fake engine)', () => {
   it('on a cpu host: records the local base id, leaves the registry digest unresolved with a note', async () => {
     const engine = fakeImageEngine({ 'greenrt/debian:trixie': { Id: 'sha256:base1' } });
     const result = await lockImages(engine, { repoRoot: repo, now });
-    expect(result.lock.localBases['greenrt/debian:trixie']).toEqual({ imageId: 'sha256:base1', recordedAt: now(), usedBy: ['images/pytorch/Dockerfile'], digest: 'not applicable' });
+    expect(result.lock.localBases['greenrt/debian:trixie']).toEqual({
+      imageId: 'sha256:base1',
+      recordedAt: now(),
+      usedBy: ['images/pytorch/Dockerfile'],
+      digest: 'not applicable',
+    });
     expect(result.lock.upstream[CUDA]).toEqual({ digest: null, resolvedAt: null, usedBy: ['images/pytorch/Dockerfile'] });
     expect(result.notes.join('\n')).toMatch(/not pulled on this host/);
     expect(readLock(join(repo, 'images', 'images.lock.json'))).toEqual(result.lock);
@@ -62,7 +67,9 @@ describe('lockImages (fake engine)', () => {
     const file = join(repo, 'images', 'images.lock.json');
     writeFileSync(file, JSON.stringify({ schemaVersion: 1, upstream: { [CUDA]: { digest: 'latest', resolvedAt: null, usedBy: [] } }, localBases: {} }));
     expect(() => readLock(file)).toThrow(GreenrtError);
-    expect(() => readLock(file)).toThrow(/images\.lock\.json does not match schemas\/image-lock\.schema\.json: .*\/digest: must match pattern.*delete it and run greenrt images lock/);
+    expect(() => readLock(file)).toThrow(
+      /images\.lock\.json does not match schemas\/image-lock\.schema\.json: .*\/digest: must match pattern.*delete it and run greenrt images lock/,
+    );
     writeFileSync(file, '{ "schemaVersion": 1,');
     expect(() => readLock(file)).toThrow(/is not valid JSON/);
   });

@@ -37,11 +37,17 @@ export function readLock(lockPath: string): ImageLock {
   try {
     data = JSON.parse(readFileSync(lockPath, 'utf8'));
   } catch (error) {
-    throw new GreenrtError('E_IMAGE_LOCK', `Image lock ${lockPath} is not valid JSON: ${(error as Error).message}. Restore it from git, or delete it and run greenrt images lock.`);
+    throw new GreenrtError(
+      'E_IMAGE_LOCK',
+      `Image lock ${lockPath} is not valid JSON: ${(error as Error).message}. Restore it from git, or delete it and run greenrt images lock.`,
+    );
   }
   const problems = new Contracts().check(SchemaId.imageLock, data);
   if (problems.length > 0) {
-    throw new GreenrtError('E_IMAGE_LOCK', `Image lock ${lockPath} does not match schemas/image-lock.schema.json: ${problems.map((p) => `${p.path || '/'}: ${p.message}`).join('; ')}. Restore it from git, or delete it and run greenrt images lock.`);
+    throw new GreenrtError(
+      'E_IMAGE_LOCK',
+      `Image lock ${lockPath} does not match schemas/image-lock.schema.json: ${problems.map((p) => `${p.path || '/'}: ${p.message}`).join('; ')}. Restore it from git, or delete it and run greenrt images lock.`,
+    );
   }
   return data as ImageLock;
 }
@@ -59,7 +65,10 @@ export function imageRuntimes(repoRoot = packageRoot): ImageRuntime[] {
  * digest (mismatch throws E_IMAGE_LOCK_MISMATCH with the fix); unresolved digests are filled in;
  * local base ids are recorded. Writes the file (atomically) when something changed and `write` is not false.
  */
-export async function lockImages(engine: DockerEngine, options: { repoRoot?: string; lockPath?: string; runtimes?: ImageRuntime[]; write?: boolean; now?: () => string } = {}): Promise<LockResult> {
+export async function lockImages(
+  engine: DockerEngine,
+  options: { repoRoot?: string; lockPath?: string; runtimes?: ImageRuntime[]; write?: boolean; now?: () => string } = {},
+): Promise<LockResult> {
   const repoRoot = options.repoRoot ?? packageRoot;
   const lockPath = options.lockPath ?? join(repoRoot, LOCK_FILE);
   const now = options.now ?? (() => new Date().toISOString());

@@ -14,8 +14,13 @@ const read = (runtime: string, file: string) => readFileSync(join(dir(runtime), 
 /** "name==version" of a hashed pip lock, checking that every requirement carries a sha256. */
 function pipLock(runtime: string, file: string): Map<string, string> {
   const pins = new Map<string, string>();
-  const lines = read(runtime, file).split('\n').filter((l) => l.trim() && !l.trim().startsWith('#'));
-  const blocks = lines.join('\n').replace(/\\\n\s*/g, ' ').split('\n');
+  const lines = read(runtime, file)
+    .split('\n')
+    .filter((l) => l.trim() && !l.trim().startsWith('#'));
+  const blocks = lines
+    .join('\n')
+    .replace(/\\\n\s*/g, ' ')
+    .split('\n');
   for (const block of blocks) {
     const m = /^([a-z0-9][a-z0-9._-]*)==(\S+)\s+(.*)$/.exec(block.trim());
     expect(m, `${runtime}/${file}: ${block.slice(0, 80)}`).not.toBeNull();
@@ -26,7 +31,11 @@ function pipLock(runtime: string, file: string): Map<string, string> {
 }
 
 const aptLock = (runtime: string, file: string) =>
-  read(runtime, file).split('\n').map((l) => l.replace(/#.*/, '').trim()).filter(Boolean).sort();
+  read(runtime, file)
+    .split('\n')
+    .map((l) => l.replace(/#.*/, '').trim())
+    .filter(Boolean)
+    .sort();
 const nvidia = (pins: Map<string, string>) => new Map([...pins].filter(([name]) => name.startsWith('nvidia-')));
 const withoutNvidia = (pins: Map<string, string>, framework: [string, string]) =>
   new Map([...pins].filter(([name]) => !name.startsWith('nvidia-') && name !== framework[0] && name !== framework[1]));
@@ -58,7 +67,15 @@ describe('image lock files', () => {
     expect(ort.get('onnxruntime-gpu')).toBe(pipLock('onnxruntime', 'requirements-cpu.lock').get('onnxruntime'));
     const torch = nvidia(pipLock('pytorch', 'requirements-cuda.lock'));
     for (const [name, version] of nvidia(ort)) expect(`${name}==${version}`).toBe(`${name}==${torch.get(name)}`);
-    expect([...nvidia(ort).keys()].sort()).toEqual(['nvidia-cublas-cu12', 'nvidia-cuda-nvrtc-cu12', 'nvidia-cuda-runtime-cu12', 'nvidia-cudnn-cu12', 'nvidia-cufft-cu12', 'nvidia-curand-cu12', 'nvidia-nvjitlink-cu12']);
+    expect([...nvidia(ort).keys()].sort()).toEqual([
+      'nvidia-cublas-cu12',
+      'nvidia-cuda-nvrtc-cu12',
+      'nvidia-cuda-runtime-cu12',
+      'nvidia-cudnn-cu12',
+      'nvidia-cufft-cu12',
+      'nvidia-curand-cu12',
+      'nvidia-nvjitlink-cu12',
+    ]);
   });
 
   it('PyTorch cuda: torch 2.6.0 with exactly the nvidia-*-cu12 wheels it pins (CUDA 12.4, cuDNN 9.1)', () => {
@@ -66,10 +83,19 @@ describe('image lock files', () => {
     expect(pins.get('torch')).toBe('2.6.0');
     expect(pins.get('triton')).toBe('3.2.0');
     expect(Object.fromEntries(nvidia(pins))).toEqual({
-      'nvidia-cublas-cu12': '12.4.5.8', 'nvidia-cuda-cupti-cu12': '12.4.127', 'nvidia-cuda-nvrtc-cu12': '12.4.127',
-      'nvidia-cuda-runtime-cu12': '12.4.127', 'nvidia-cudnn-cu12': '9.1.0.70', 'nvidia-cufft-cu12': '11.2.1.3',
-      'nvidia-curand-cu12': '10.3.5.147', 'nvidia-cusolver-cu12': '11.6.1.9', 'nvidia-cusparse-cu12': '12.3.1.170',
-      'nvidia-cusparselt-cu12': '0.6.2', 'nvidia-nccl-cu12': '2.21.5', 'nvidia-nvjitlink-cu12': '12.4.127', 'nvidia-nvtx-cu12': '12.4.127',
+      'nvidia-cublas-cu12': '12.4.5.8',
+      'nvidia-cuda-cupti-cu12': '12.4.127',
+      'nvidia-cuda-nvrtc-cu12': '12.4.127',
+      'nvidia-cuda-runtime-cu12': '12.4.127',
+      'nvidia-cudnn-cu12': '9.1.0.70',
+      'nvidia-cufft-cu12': '11.2.1.3',
+      'nvidia-curand-cu12': '10.3.5.147',
+      'nvidia-cusolver-cu12': '11.6.1.9',
+      'nvidia-cusparse-cu12': '12.3.1.170',
+      'nvidia-cusparselt-cu12': '0.6.2',
+      'nvidia-nccl-cu12': '2.21.5',
+      'nvidia-nvjitlink-cu12': '12.4.127',
+      'nvidia-nvtx-cu12': '12.4.127',
     });
   });
 
@@ -77,7 +103,17 @@ describe('image lock files', () => {
     const pins = nvidia(pipLock('mxnet', 'requirements-cuda.lock'));
     // libcudart.so.11.0, libcublas(Lt).so.11, libcufft.so.10, libcusolver.so.11, libcurand.so.10, libnvrtc.so.11.2,
     // libnvToolsExt.so.1, libcudnn.so.8, libnccl.so.2 (DT_NEEDED of libmxnet.so; the image's check resolves them).
-    expect([...pins.keys()].sort()).toEqual(['nvidia-cublas-cu11', 'nvidia-cuda-nvrtc-cu11', 'nvidia-cuda-runtime-cu11', 'nvidia-cudnn-cu11', 'nvidia-cufft-cu11', 'nvidia-curand-cu11', 'nvidia-cusolver-cu11', 'nvidia-nccl-cu11', 'nvidia-nvtx-cu11']);
+    expect([...pins.keys()].sort()).toEqual([
+      'nvidia-cublas-cu11',
+      'nvidia-cuda-nvrtc-cu11',
+      'nvidia-cuda-runtime-cu11',
+      'nvidia-cudnn-cu11',
+      'nvidia-cufft-cu11',
+      'nvidia-curand-cu11',
+      'nvidia-cusolver-cu11',
+      'nvidia-nccl-cu11',
+      'nvidia-nvtx-cu11',
+    ]);
     expect(pins.get('nvidia-cudnn-cu11')).toMatch(/^8\.9\./); // >= 8.6: knows Ada and Hopper
   });
 

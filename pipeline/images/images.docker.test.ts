@@ -47,7 +47,11 @@ describe.skipIf(!engine)('images on the real Docker engine (tiny test contexts)'
   });
 
   afterAll(async () => {
-    for (const tag of createdTags) await e.docker.getImage(tag).remove({ force: true }).catch(() => undefined);
+    for (const tag of createdTags)
+      await e.docker
+        .getImage(tag)
+        .remove({ force: true })
+        .catch(() => undefined);
     rmSync(repo, { recursive: true, force: true });
   });
 

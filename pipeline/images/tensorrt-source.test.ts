@@ -47,12 +47,12 @@ describe('requireNvidiaIndex', () => {
     expect(e.exitCode).toBe(3);
     expect(e.code).toBe('E_TENSORRT_UNAVAILABLE');
     expect(e.message).toMatch(reason);
-    expect(e.message).toContain("PyPI carries no TensorRT library");
+    expect(e.message).toContain('PyPI carries no TensorRT library');
     expect(e.hint).toContain('docker save / docker load');
     expect(e.hint).toContain('drop "tensorrt"');
   });
 
-  it('takes a mirror from GREENRT_NVIDIA_INDEX, else NVIDIA\'s own index', () => {
+  it("takes a mirror from GREENRT_NVIDIA_INDEX, else NVIDIA's own index", () => {
     expect(nvidiaIndexUrl({})).toBe(DEFAULT_NVIDIA_INDEX);
     expect(nvidiaIndexUrl({ GREENRT_NVIDIA_INDEX: 'https://mirror.example/nvidia' })).toBe('https://mirror.example/nvidia');
   });

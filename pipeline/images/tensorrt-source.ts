@@ -10,7 +10,7 @@ export function nvidiaIndexUrl(env: NodeJS.ProcessEnv = process.env): string {
 
 /** Why the TensorRT variant needs NVIDIA's index: said the same way by `images build` and the run pre-flight. */
 export const TENSORRT_SOURCE_REASON =
-  'PyPI carries no TensorRT library (tensorrt-cu12-libs there only redirects to NVIDIA\'s own index at install time) and Debian has none, so the onnxruntime tensorrt variant installs TensorRT 10.8 from NVIDIA\'s index';
+  "PyPI carries no TensorRT library (tensorrt-cu12-libs there only redirects to NVIDIA's own index at install time) and Debian has none, so the onnxruntime tensorrt variant installs TensorRT 10.8 from NVIDIA's index";
 
 export const TENSORRT_FIX =
   'Build it on a host that reaches the index (greenrt images build onnxruntime --flavour tensorrt; GREENRT_NVIDIA_INDEX names a mirror) and bring the image here with docker save / docker load, or drop "tensorrt" from the experiment\'s providers.';
@@ -24,7 +24,11 @@ export async function requireNvidiaIndex(options: { url?: string; timeoutMs?: nu
   const url = options.url ?? nvidiaIndexUrl();
   const reason = await probeIndex(url, options.timeoutMs ?? 10_000, options.fetchImpl ?? fetch);
   if (reason === null) return;
-  throw new EnvironmentError('E_TENSORRT_UNAVAILABLE', `The TensorRT variant of the onnxruntime image cannot be built on this host: NVIDIA's package index ${url} is not reachable (${reason}). ${TENSORRT_SOURCE_REASON}.`, { hint: TENSORRT_FIX });
+  throw new EnvironmentError(
+    'E_TENSORRT_UNAVAILABLE',
+    `The TensorRT variant of the onnxruntime image cannot be built on this host: NVIDIA's package index ${url} is not reachable (${reason}). ${TENSORRT_SOURCE_REASON}.`,
+    { hint: TENSORRT_FIX },
+  );
 }
 
 /** null when the index answers with a page for tensorrt-cu12-libs; else why not. */

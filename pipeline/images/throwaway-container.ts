@@ -13,7 +13,12 @@ export interface ThrowawayResult {
  * Runs `cmd` in a new container of `image` without network, waits (bounded), collects its output
  * and removes it, also when the wait fails. For short inspection commands, not for trials.
  */
-export async function runThrowaway(engine: DockerEngine, image: string, cmd: string[], options: { timeoutMs?: number; env?: string[] } = {}): Promise<ThrowawayResult> {
+export async function runThrowaway(
+  engine: DockerEngine,
+  image: string,
+  cmd: string[],
+  options: { timeoutMs?: number; env?: string[] } = {},
+): Promise<ThrowawayResult> {
   const timeoutMs = options.timeoutMs ?? 60_000;
   let container: Docker.Container | undefined;
   try {
@@ -32,7 +37,10 @@ export async function runThrowaway(engine: DockerEngine, image: string, cmd: str
     const waited = await Promise.race([container.wait() as Promise<{ StatusCode: number }>, timedOut]);
     clearTimeout(timer);
     if (waited === 'timeout') {
-      throw new TimeoutError('E_TIMEOUT', `Command ${cmd.join(' ')} in ${image} did not finish within ${timeoutMs} ms. Check the image starts (docker run --rm ${image} ${cmd.join(' ')}).`);
+      throw new TimeoutError(
+        'E_TIMEOUT',
+        `Command ${cmd.join(' ')} in ${image} did not finish within ${timeoutMs} ms. Check the image starts (docker run --rm ${image} ${cmd.join(' ')}).`,
+      );
     }
     const logs = demuxLogs((await container.logs({ stdout: true, stderr: true, follow: false })) as unknown as Buffer);
     return { exitCode: waited.StatusCode, stdout: logs.stdout, stderr: logs.stderr };

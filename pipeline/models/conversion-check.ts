@@ -31,7 +31,9 @@ export async function checkConversion(preparedDir: string, prepared: PreparedMod
     const expected = (await readTensor(preparedDir, refOut)).data as Float32Array;
     const got = actual.data as Float32Array;
     if (got.length !== expected.length) {
-      throw new Error(`${preparedDir}: ONNX output has ${got.length} values, the framework's has ${expected.length} (shapes ${JSON.stringify(actual.dims)} vs ${JSON.stringify(refOut.shape)}).`);
+      throw new Error(
+        `${preparedDir}: ONNX output has ${got.length} values, the framework's has ${expected.length} (shapes ${JSON.stringify(actual.dims)} vs ${JSON.stringify(refOut.shape)}).`,
+      );
     }
     return compareOutputs(expected, got, refOut.shape);
   } finally {
@@ -71,8 +73,7 @@ async function readTensor(dir: string, t: TensorFile): Promise<Ort.Tensor> {
   const bytes = await readFile(join(dir, t.file));
   const buf = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength);
   const count = t.shape.reduce((a, b) => a * b, 1);
-  const data =
-    t.dtype === 'float32' ? new Float32Array(buf) : t.dtype === 'int64' ? new BigInt64Array(buf) : new Int32Array(buf);
+  const data = t.dtype === 'float32' ? new Float32Array(buf) : t.dtype === 'int64' ? new BigInt64Array(buf) : new Int32Array(buf);
   if (data.length !== count) throw new Error(`${join(dir, t.file)} holds ${data.length} ${t.dtype} values, shape ${JSON.stringify(t.shape)} needs ${count}.`);
   return new (loadOrt().Tensor)(t.dtype, data, t.shape);
 }

@@ -105,7 +105,10 @@ export async function prepareModel(
 }
 
 /** A user-supplied ONNX file: its hash must match the experiment's, or the run stops. */
-export async function resolvePrebuilt(entry: { model: ModelName; source: FrameworkName; path: string; sha256: string }, baseDir: string): Promise<ResolvedModel> {
+export async function resolvePrebuilt(
+  entry: { model: ModelName; source: FrameworkName; path: string; sha256: string },
+  baseDir: string,
+): Promise<ResolvedModel> {
   const file = resolve(baseDir, entry.path);
   const actual = await sha256File(file);
   if (actual !== entry.sha256) {

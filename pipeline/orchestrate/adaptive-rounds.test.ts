@@ -34,7 +34,7 @@ function measure(plan: RunPlan, id: string): TrialResult {
   const trial = plan.trials.find((t) => t.id === id)!;
   const seed = hash(id);
   const noisy = trial.config.runtime === 'onnxruntime';
-  const drift = 1 + (noisy ? 0.08 : 0.005) * (((seed % 1000) / 1000) - 0.5);
+  const drift = 1 + (noisy ? 0.08 : 0.005) * ((seed % 1000) / 1000 - 0.5);
   const r = fakeTrialResult({
     config: trial.config,
     latencyMs: (trial.config.batchSize === 64 ? 90 : 6) * drift,
@@ -54,7 +54,11 @@ function asTrialConfiguration(summaryId: string): string {
 }
 
 /** An uninterrupted run: every pending trial, then the decision, until every configuration stopped. */
-function runToEnd(start: RunPlan, done: Map<string, TrialResult>, decisions: RoundDecision[] = []): { plan: RunPlan; decisions: RoundDecision[]; sequence: string[] } {
+function runToEnd(
+  start: RunPlan,
+  done: Map<string, TrialResult>,
+  decisions: RoundDecision[] = [],
+): { plan: RunPlan; decisions: RoundDecision[]; sequence: string[] } {
   let plan = start;
   for (;;) {
     for (const t of plan.trials) if (!done.has(t.id)) done.set(t.id, measure(plan, t.id));

@@ -7,7 +7,7 @@ export const adaptiveInterval = {
   method: 'percentile bootstrap of the median',
   confidence: 0.95,
   resamples: 2000,
-  seed: 'deriveSeed(plan seed, configuration id runtime/source/model/provider/b<batch>), values in repetition order: the summary\'s interval',
+  seed: "deriveSeed(plan seed, configuration id runtime/source/model/provider/b<batch>), values in repetition order: the summary's interval",
 } as const;
 
 /**

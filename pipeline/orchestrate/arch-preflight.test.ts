@@ -4,7 +4,11 @@ import { archPreflight } from './arch-preflight.js';
 import { gpuDeviceIds, selectGpus } from './gpu-selection.js';
 
 // FAKE image facts in the shape issue 10's image build records (ImageDescription.cuda).
-const cuda = (runtime: string, archs: string[]) => ({ runtime, flavour: 'cuda', description: { cuda: { runtime, cuda: '12.4', cudnn: '9.1', archs, archSource: 'fake', minDriver: '550' } } });
+const cuda = (runtime: string, archs: string[]) => ({
+  runtime,
+  flavour: 'cuda',
+  description: { cuda: { runtime, cuda: '12.4', cudnn: '9.1', archs, archSource: 'fake', minDriver: '550' } },
+});
 const h200 = { index: 0, uuid: 'GPU-h200', name: 'NVIDIA H200', computeCapability: '9.0' };
 const rtx3070 = { index: 1, uuid: 'GPU-3070', name: 'NVIDIA GeForce RTX 3070', computeCapability: '8.6' };
 
@@ -25,7 +29,9 @@ describe('archPreflight', () => {
       ['mxnet', 'unsupported', null],
       ['onnxruntime', 'unknown', null],
     ]);
-    expect(v[2]!.reason).toBe('mxnet:cuda on gpu:0 NVIDIA H200: no kernels for cc 9.0: the image has sm_50, sm_60, sm_70, sm_80, sm_86 (SASS runs only on the same major with an equal or higher minor, and there is no PTX at or below 9.0)');
+    expect(v[2]!.reason).toBe(
+      'mxnet:cuda on gpu:0 NVIDIA H200: no kernels for cc 9.0: the image has sm_50, sm_60, sm_70, sm_80, sm_86 (SASS runs only on the same major with an equal or higher minor, and there is no PTX at or below 9.0)',
+    );
   });
 
   it('on an RTX 3070 (the study GPU) MXNet runs natively; over two GPUs the worst verdict wins', () => {

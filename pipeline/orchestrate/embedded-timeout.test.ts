@@ -18,7 +18,14 @@ import { runExperiment } from './run-experiment.js';
 import { buildTrialResult } from './trial-result.js';
 
 const tinyConv = fileURLToPath(new URL('../testing/fixtures/tiny-conv.onnx', import.meta.url));
-const unavailable = { window: 'measure' as const, readings: [], totalEnergyJ: null, totalProvenance: 'unavailable' as const, energyPerInferenceJ: null, reason: 'fake: no power source' };
+const unavailable = {
+  window: 'measure' as const,
+  readings: [],
+  totalEnergyJ: null,
+  totalProvenance: 'unavailable' as const,
+  energyPerInferenceJ: null,
+  reason: 'fake: no power source',
+};
 const measurement: MeasurementPort = {
   describeSources: async () => [],
   canMeasure: () => false,
@@ -37,11 +44,22 @@ describe('embedded trials past trialTimeoutS (real run loop, real onnxruntime-no
     dir = mkdtempSync(join(tmpdir(), 'greenrt-embedded-timeout-'));
     copyFileSync(tinyConv, join(dir, 'tiny-conv.onnx'));
     const lines = [
-      'schemaVersion: 1', 'name: embedded-timeout', 'order: sequential', 'runtimes:', '  - { name: embedded, providers: [cpu], sources: [pytorch] }',
-      'models: [mobilenet_v2]', 'batchSizes: [1]', 'repetitions: 1', 'warmupIterations: 1',
+      'schemaVersion: 1',
+      'name: embedded-timeout',
+      'order: sequential',
+      'runtimes:',
+      '  - { name: embedded, providers: [cpu], sources: [pytorch] }',
+      'models: [mobilenet_v2]',
+      'batchSizes: [1]',
+      'repetitions: 1',
+      'warmupIterations: 1',
       // 10^6 inferences of tens of µs each: tens of seconds, far past the timeout
-      'measuredIterations: 1000000', 'trialTimeoutS: 0.5', 'threads: 1', 'power: { sources: [none], baselineS: 0 }',
-      'prebuiltModels:', `  - { model: mobilenet_v2, source: pytorch, path: tiny-conv.onnx, sha256: "${sha256Hex(readFileSync(tinyConv))}" }`,
+      'measuredIterations: 1000000',
+      'trialTimeoutS: 0.5',
+      'threads: 1',
+      'power: { sources: [none], baselineS: 0 }',
+      'prebuiltModels:',
+      `  - { model: mobilenet_v2, source: pytorch, path: tiny-conv.onnx, sha256: "${sha256Hex(readFileSync(tinyConv))}" }`,
     ];
     writeFileSync(join(dir, 'timeout.yaml'), `${lines.join('\n')}\n`);
   });
@@ -51,7 +69,15 @@ describe('embedded trials past trialTimeoutS (real run loop, real onnxruntime-no
     const contracts = new Contracts();
     const started = Date.now();
     const outcome = await runExperiment(
-      { contracts, clock: systemClock, progress: silentProgress, createMeasurement: async () => measurement, createFrameworkExecutor: async () => { throw new Error('no framework trials here'); } },
+      {
+        contracts,
+        clock: systemClock,
+        progress: silentProgress,
+        createMeasurement: async () => measurement,
+        createFrameworkExecutor: async () => {
+          throw new Error('no framework trials here');
+        },
+      },
       { experimentFile: join(dir, 'timeout.yaml'), artifactsDir: join(dir, 'artifacts'), confirmed: true, signal: new AbortController().signal },
     );
     expect(Date.now() - started).toBeLessThan(60_000);
@@ -62,15 +88,31 @@ describe('embedded trials past trialTimeoutS (real run loop, real onnxruntime-no
     expect(result.runner.wallMs).toBeLessThan(10_000);
 
     // What the process runner returns for an entrypoint it killed at the same timeout (no output written).
-    const killed = readTrialOutcome({ exitCode: null, timedOut: true, timeoutMs: 500, oomKilled: false, memoryLimitMiB: null, logTail: '' }, join(dir, 'no-output.json'), result.trialId, contracts);
+    const killed = readTrialOutcome(
+      { exitCode: null, timedOut: true, timeoutMs: 500, oomKilled: false, memoryLimitMiB: null, logTail: '' },
+      join(dir, 'no-output.json'),
+      result.trialId,
+      contracts,
+    );
     const processLike = buildTrialResult({
-      runId: result.runId, trialId: result.trialId, orderIndex: result.orderIndex, config: result.config, runner: { kind: 'process' },
-      execution: { ...killed, exitCode: null, startedNs: 0n, endedNs: 0n, wallMs: 0 }, model: result.model, energy: unavailable,
-      invalidReasons: [], startedAt: result.startedAt, finishedAt: result.finishedAt,
+      runId: result.runId,
+      trialId: result.trialId,
+      orderIndex: result.orderIndex,
+      config: result.config,
+      runner: { kind: 'process' },
+      execution: { ...killed, exitCode: null, startedNs: 0n, endedNs: 0n, wallMs: 0 },
+      model: result.model,
+      energy: unavailable,
+      invalidReasons: [],
+      startedAt: result.startedAt,
+      finishedAt: result.finishedAt,
     });
     expect(killed.failure).toBe('timed out after 0.5 s');
     expect({ status: result.status, reasons: result.reasons, exitCode: result.runner.exitCode, latencies: result.timing }).toEqual({
-      status: processLike.status, reasons: processLike.reasons, exitCode: processLike.runner.exitCode, latencies: processLike.timing,
+      status: processLike.status,
+      reasons: processLike.reasons,
+      exitCode: processLike.runner.exitCode,
+      latencies: processLike.timing,
     });
     expect(result.reasons).toEqual(['timed out after 0.5 s']);
   }, 120_000);

@@ -20,7 +20,16 @@ describe('finishRun', () => {
     const { store, dir, manifest, results } = await fakeRun('finish-a');
     const done = await finishRun(store, manifest, results, contracts);
     expect(done.files.at(-1)).toBe('report.md');
-    expect(done.files).toEqual(expect.arrayContaining(['results.csv', 'summary.json', 'report.html', 'plots/latency-resnet50.svg', 'plots/latency-resnet50.png', 'plots/energy-share.png']));
+    expect(done.files).toEqual(
+      expect.arrayContaining([
+        'results.csv',
+        'summary.json',
+        'report.html',
+        'plots/latency-resnet50.svg',
+        'plots/latency-resnet50.png',
+        'plots/energy-share.png',
+      ]),
+    );
     for (const f of done.files) expect(existsSync(join(dir, f)), f).toBe(true);
     const machine = JSON.parse(readFileSync(join(dir, 'summary.json'), 'utf8'));
     expect(machine.claimsFile).toBe('experiments/paper.claims.yaml');

@@ -5,8 +5,17 @@ import { summarizeTrials, parseClaimsYaml, evaluateClaims, claimsByMode, type Ru
 import { describeError } from '../core/index.js';
 import type { RunStore } from '../results/index.js';
 import {
-  findPlotFonts, nodeByTrial, renderPlots, renderPng, renderReportHtml, renderReportMarkdown, renderResultsCsv,
-  type ClaimsOutcome, type ModeClaimsOutcome, type ReportPlot, type ReportWarning,
+  findPlotFonts,
+  nodeByTrial,
+  renderPlots,
+  renderPng,
+  renderReportHtml,
+  renderReportMarkdown,
+  renderResultsCsv,
+  type ClaimsOutcome,
+  type ModeClaimsOutcome,
+  type ReportPlot,
+  type ReportWarning,
 } from '../report/index.js';
 
 export interface FinishRunOptions {
@@ -61,7 +70,10 @@ export async function finishRun(
   }
   const fonts = options.fontFiles ?? findPlotFonts();
   if (plotSet.plots.length > 0 && fonts.length === 0) {
-    warnings.push({ topic: 'report', text: 'No DejaVu Sans font file was found, so the PNG plots have no text (the SVGs are complete). Install it (Debian/Ubuntu: `apt-get install fonts-dejavu-core`) and run `greenrt report` on this folder again.' });
+    warnings.push({
+      topic: 'report',
+      text: 'No DejaVu Sans font file was found, so the PNG plots have no text (the SVGs are complete). Install it (Debian/Ubuntu: `apt-get install fonts-dejavu-core`) and run `greenrt report` on this folder again.',
+    });
   }
   const plots: ReportPlot[] = [];
   for (const p of plotSet.plots) {
@@ -115,7 +127,10 @@ async function checkClaims(
   try {
     const parsed = parseClaimsYaml(text, shown);
     // The same bootstrap seed as the run's summary, so each mode combination's numbers are reproducible too.
-    return { claims: { file: shown, results: evaluateClaims(parsed, summary, results) }, modeClaims: { file: shown, claims: claimsByMode(parsed, results, { seed }) } };
+    return {
+      claims: { file: shown, results: evaluateClaims(parsed, summary, results) },
+      modeClaims: { file: shown, claims: claimsByMode(parsed, results, { seed }) },
+    };
   } catch (error) {
     return { claims: { file: shown, error: describeError(error) }, modeClaims: null };
   }

@@ -10,8 +10,31 @@ import { createFrameworkExecutor, NVIDIA_HOOK } from './framework-executor.js';
 import { findOnPath } from './find-on-path.js';
 
 // FAKE engine: `docker info` of a host where the toolkit is installed but no nvidia runtime is registered.
-const engine = { docker: {} as DockerEngine['docker'], info: { serverVersion: '26.1', apiVersion: '1.45', storageDriver: 'overlay2', cgroupVersion: '2', runtimes: ['runc'], nvidiaRuntime: false, operatingSystem: 'Debian', kernelVersion: '6.1', cpuCount: 2, memoryMiB: 4096 } };
-const spec = withSchemaDefaults({ schemaVersion: 1, name: 'gpu', runtimes: [{ name: 'pytorch', providers: ['cuda'] }], models: ['resnet50'], batchSizes: [1], repetitions: 1, warmupIterations: 1, measuredIterations: 1 });
+const engine = {
+  docker: {} as DockerEngine['docker'],
+  info: {
+    serverVersion: '26.1',
+    apiVersion: '1.45',
+    storageDriver: 'overlay2',
+    cgroupVersion: '2',
+    runtimes: ['runc'],
+    nvidiaRuntime: false,
+    operatingSystem: 'Debian',
+    kernelVersion: '6.1',
+    cpuCount: 2,
+    memoryMiB: 4096,
+  },
+};
+const spec = withSchemaDefaults({
+  schemaVersion: 1,
+  name: 'gpu',
+  runtimes: [{ name: 'pytorch', providers: ['cuda'] }],
+  models: ['resnet50'],
+  batchSizes: [1],
+  repetitions: 1,
+  warmupIterations: 1,
+  measuredIterations: 1,
+});
 const progress = { info: () => undefined, status: () => undefined, step: () => undefined, done: () => undefined };
 const options = { contracts: new Contracts(), progress, artifactsDir: '/tmp/unused', connect: async () => engine };
 

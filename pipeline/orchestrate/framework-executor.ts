@@ -63,7 +63,12 @@ export function dockerImageProvider(engine: DockerEngine, options: Pick<Executor
       let lines = 0;
       const built = await ensureImage(
         engine,
-        { runtime: image.runtime, flavour: image.flavour, ...(options.caBundlePath ? { caBundlePath: options.caBundlePath } : {}), ...(signal ? { signal } : {}) },
+        {
+          runtime: image.runtime,
+          flavour: image.flavour,
+          ...(options.caBundlePath ? { caBundlePath: options.caBundlePath } : {}),
+          ...(signal ? { signal } : {}),
+        },
         (line: string) => {
           lines++;
           if (line.trim()) options.progress.status(`Image ${image.runtime}:${image.flavour}: ${line.trim().slice(0, 100)}`);
@@ -85,9 +90,13 @@ export async function createFrameworkExecutor(spec: ExperimentSpec, plan: RunPla
   if (spec.runner === 'docker') {
     const engine = await (options.connect ?? connectDocker)();
     if (needsGpu && !(await dockerGpuSupport(engine, options.which))) {
-      throw new EnvironmentError('E_NO_GPU_RUNTIME', `The experiment has cuda/tensorrt trials, but Docker cannot give containers a GPU on this host: no nvidia runtime in \`docker info\` and no ${NVIDIA_HOOK} on PATH.`, {
-        hint: 'Install the NVIDIA Container Toolkit (nvidia-ctk runtime configure --runtime=docker) on a GPU host, or use `runner: process`, or a cpu-only experiment such as experiments/cpu.yaml.',
-      });
+      throw new EnvironmentError(
+        'E_NO_GPU_RUNTIME',
+        `The experiment has cuda/tensorrt trials, but Docker cannot give containers a GPU on this host: no nvidia runtime in \`docker info\` and no ${NVIDIA_HOOK} on PATH.`,
+        {
+          hint: 'Install the NVIDIA Container Toolkit (nvidia-ctk runtime configure --runtime=docker) on a GPU host, or use `runner: process`, or a cpu-only experiment such as experiments/cpu.yaml.',
+        },
+      );
     }
     const images = options.imageProvider ? options.imageProvider(engine) : dockerImageProvider(engine, options);
     return new Executor('docker', options, engine, images, spec);
@@ -111,7 +120,9 @@ class Executor implements FrameworkExecutor {
 
   attach(runId: string): void {
     this.runId = runId;
-    this.runner = this.engine ? new DockerRunner(this.engine, { runId, contracts: this.options.contracts }) : new ProcessRunner({ contracts: this.options.contracts });
+    this.runner = this.engine
+      ? new DockerRunner(this.engine, { runId, contracts: this.options.contracts })
+      : new ProcessRunner({ contracts: this.options.contracts });
   }
 
   async describeEngine(): Promise<EngineDescription> {
@@ -148,7 +159,14 @@ class Executor implements FrameworkExecutor {
       async (spec, hostOutputDir) => {
         const { outputDir: _ignored, ...rest } = spec;
         const execution = await prepare(
-          { spec: rest, outputDir: hostOutputDir, workDir: `${hostOutputDir}.work`, ...(image ? { image } : {}), timeoutMs: 3_600_000, memoryLimitMiB: this.spec.memoryLimitMiB },
+          {
+            spec: rest,
+            outputDir: hostOutputDir,
+            workDir: `${hostOutputDir}.work`,
+            ...(image ? { image } : {}),
+            timeoutMs: 3_600_000,
+            memoryLimitMiB: this.spec.memoryLimitMiB,
+          },
           signal,
         );
         if (execution.failure) throw new Error(`${execution.failure}\n${execution.logTail.split('\n').slice(-10).join('\n')}`);

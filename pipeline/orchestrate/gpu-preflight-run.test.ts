@@ -19,7 +19,14 @@ const archs: Record<string, string[]> = {
   tensorflow: ['sm_50', 'sm_60', 'sm_70', 'sm_75', 'compute_80'],
   mxnet: ['sm_50', 'sm_60', 'sm_70', 'sm_80', 'sm_86'],
 };
-const unavailable = { window: 'measure' as const, readings: [], totalEnergyJ: null, totalProvenance: 'unavailable' as const, energyPerInferenceJ: null, reason: 'fake: no power source' };
+const unavailable = {
+  window: 'measure' as const,
+  readings: [],
+  totalEnergyJ: null,
+  totalProvenance: 'unavailable' as const,
+  energyPerInferenceJ: null,
+  reason: 'fake: no power source',
+};
 const measurement: MeasurementPort = {
   describeSources: async () => [],
   canMeasure: () => false,
@@ -39,21 +46,66 @@ function fakeExecutor(calls: { trial: PlannedTrial; caches?: TrialCaches }[]): F
     attach: () => undefined,
     describeEngine: async () => null,
     removeOrphans: async () => 0,
-    ensureImages: async (images) => images.map((i) => fakeImageRecord({
-      runtime: i.runtime, flavour: i.flavour, tag: `greenrt/${i.runtime}:${i.flavour}-fake`,
-      description: {
-        harness: null, harnessError: 'fake image: not described', dpkg: null,
-        cuda: i.flavour === 'cuda' ? { runtime: i.runtime, flavour: i.flavour, cuda: '12.4', cudnn: null, archs: archs[i.runtime]!, archSource: 'fake', minDriver: '550', knownUnavailable: {}, librariesChecked: 0, problems: [], ok: true } : null,
-      },
-    })),
-    prepareModel: async (need) => ({ model: need.model, source: need.source, dir: '/fake/model', onnxFile: null, sha256: 'a'.repeat(64), prebuilt: false, cacheHit: true, conversion: null, conversionNote: null, prepared: null }),
+    ensureImages: async (images) =>
+      images.map((i) =>
+        fakeImageRecord({
+          runtime: i.runtime,
+          flavour: i.flavour,
+          tag: `greenrt/${i.runtime}:${i.flavour}-fake`,
+          description: {
+            harness: null,
+            harnessError: 'fake image: not described',
+            dpkg: null,
+            cuda:
+              i.flavour === 'cuda'
+                ? {
+                    runtime: i.runtime,
+                    flavour: i.flavour,
+                    cuda: '12.4',
+                    cudnn: null,
+                    archs: archs[i.runtime]!,
+                    archSource: 'fake',
+                    minDriver: '550',
+                    knownUnavailable: {},
+                    librariesChecked: 0,
+                    problems: [],
+                    ok: true,
+                  }
+                : null,
+          },
+        }),
+      ),
+    prepareModel: async (need) => ({
+      model: need.model,
+      source: need.source,
+      dir: '/fake/model',
+      onnxFile: null,
+      sha256: 'a'.repeat(64),
+      prebuilt: false,
+      cacheHit: true,
+      conversion: null,
+      conversionNote: null,
+      prepared: null,
+    }),
     runTrial: async (trial, spec, _model, _workDir, _onStart, _signal, extra) => {
       calls.push({ trial, ...(extra?.caches ? { caches: extra.caches } : {}) });
       const t = process.hrtime.bigint();
       const w = (a: bigint, b: bigint) => ({ startNs: String(a), endNs: String(b) });
       return {
-        output: { schemaVersion: 1, trialId: spec.trialId, status: 'ok', error: null, phases: { load: w(t, t + 1n), warmup: w(t + 1n, t + 2n), measure: w(t + 2n, t + 1000n) }, latenciesMs: [0.001], outputChecksum: 1, environment: { python: '3.11', framework: spec.runtime, frameworkVersion: 'fake', device: 'fake H200', providers: ['cuda'] } },
-        failure: null, startedNs: t, endedNs: t + 2000n, wallMs: 0.002,
+        output: {
+          schemaVersion: 1,
+          trialId: spec.trialId,
+          status: 'ok',
+          error: null,
+          phases: { load: w(t, t + 1n), warmup: w(t + 1n, t + 2n), measure: w(t + 2n, t + 1000n) },
+          latenciesMs: [0.001],
+          outputChecksum: 1,
+          environment: { python: '3.11', framework: spec.runtime, frameworkVersion: 'fake', device: 'fake H200', providers: ['cuda'] },
+        },
+        failure: null,
+        startedNs: t,
+        endedNs: t + 2000n,
+        wallMs: 0.002,
       };
     },
   };
@@ -63,7 +115,25 @@ describe('runExperiment GPU pre-flight (fakes)', () => {
   let dir: string;
   beforeAll(() => {
     dir = mkdtempSync(join(tmpdir(), 'greenrt-preflight-'));
-    writeFileSync(join(dir, 'gpu.yaml'), ['schemaVersion: 1', 'name: gpu-preflight', 'order: sequential', 'runtimes:', '  - { name: pytorch, providers: [cuda] }', '  - { name: tensorflow, providers: [cuda] }', '  - { name: mxnet, providers: [cuda] }', 'models: [resnet50]', 'batchSizes: [1]', 'repetitions: 2', 'warmupIterations: 1', 'measuredIterations: 1', 'power: { sources: [none], baselineS: 0 }', ''].join('\n'));
+    writeFileSync(
+      join(dir, 'gpu.yaml'),
+      [
+        'schemaVersion: 1',
+        'name: gpu-preflight',
+        'order: sequential',
+        'runtimes:',
+        '  - { name: pytorch, providers: [cuda] }',
+        '  - { name: tensorflow, providers: [cuda] }',
+        '  - { name: mxnet, providers: [cuda] }',
+        'models: [resnet50]',
+        'batchSizes: [1]',
+        'repetitions: 2',
+        'warmupIterations: 1',
+        'measuredIterations: 1',
+        'power: { sources: [none], baselineS: 0 }',
+        '',
+      ].join('\n'),
+    );
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -72,8 +142,18 @@ describe('runExperiment GPU pre-flight (fakes)', () => {
     const contracts = new Contracts();
     const outcome = await runExperiment(
       {
-        contracts, clock: systemClock, progress,
-        listGpus: async () => ({ gpus: [{ index: 0, uuid: 'GPU-fake-h200', name: 'NVIDIA H200 (fake)', computeCapability: '9.0' }, { index: 1, uuid: 'GPU-fake-2', name: 'NVIDIA H200 (fake)', computeCapability: '9.0' }], via: 'nvml', driverVersion: '550.fake', reason: null }),
+        contracts,
+        clock: systemClock,
+        progress,
+        listGpus: async () => ({
+          gpus: [
+            { index: 0, uuid: 'GPU-fake-h200', name: 'NVIDIA H200 (fake)', computeCapability: '9.0' },
+            { index: 1, uuid: 'GPU-fake-2', name: 'NVIDIA H200 (fake)', computeCapability: '9.0' },
+          ],
+          via: 'nvml',
+          driverVersion: '550.fake',
+          reason: null,
+        }),
         createMeasurement: async () => measurement,
         createFrameworkExecutor: async () => fakeExecutor(calls),
       },
@@ -90,7 +170,11 @@ describe('runExperiment GPU pre-flight (fakes)', () => {
     expect(contracts.check('https://greenrt.dev/schemas/run-manifest.schema.json', manifest)).toEqual([]);
     expect(manifest.gpu.measured.map((g: { index: number }) => g.index)).toEqual([0]);
     expect(manifest.gpu.context.map((g: { index: number }) => g.index)).toEqual([1]);
-    expect(manifest.gpu.images.map((i: { runtime: string; support: string }) => `${i.runtime}:${i.support}`)).toEqual(['mxnet:unsupported', 'pytorch:native', 'tensorflow:ptx-jit']);
+    expect(manifest.gpu.images.map((i: { runtime: string; support: string }) => `${i.runtime}:${i.support}`)).toEqual([
+      'mxnet:unsupported',
+      'pytorch:native',
+      'tensorflow:ptx-jit',
+    ]);
 
     const mx = JSON.parse(readFileSync(join(outcome.runDir, 'trials', 'mxnet.resnet50.cuda.b1.r1.json'), 'utf8')) as TrialResult;
     expect(mx.status).toBe('unsupported');

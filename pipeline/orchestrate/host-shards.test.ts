@@ -22,7 +22,10 @@ async function start(pid: number, sharedHost: boolean) {
 describe('claimHostForShard', () => {
   it('refuses a second shard on the host unless both say --shared-host, and names the running one', async () => {
     await start(100, false);
-    const error = await start(200, false).then(() => null, (e: unknown) => e);
+    const error = await start(200, false).then(
+      () => null,
+      (e: unknown) => e,
+    );
     expect(error).toBeInstanceOf(EnvironmentError);
     expect((error as EnvironmentError).message).toMatch(/Shard run shard-200 cannot start: shard run shard-100 \(pid 100\) is running on this host/);
     expect((error as EnvironmentError).hint).toMatch(/--shared-host/);

@@ -37,7 +37,10 @@ export async function claimHostForShard(me: HostShard, dir = defaultHostShardsDi
   const others: HostShard[] = [];
   for (const name of await readdir(dir)) {
     if (!/^\d+\.json$/.test(name) || name === `${me.pid}.json`) continue;
-    const entry = await readFile(join(dir, name), 'utf8').then((t) => JSON.parse(t) as HostShard, () => null);
+    const entry = await readFile(join(dir, name), 'utf8').then(
+      (t) => JSON.parse(t) as HostShard,
+      () => null,
+    );
     if (!entry || typeof entry.pid !== 'number' || !isAlive(entry.pid)) {
       await unlink(join(dir, name)).catch(() => undefined);
       continue;
@@ -47,9 +50,13 @@ export async function claimHostForShard(me: HostShard, dir = defaultHostShardsDi
   const conflict = others.find((o) => !me.sharedHost || !o.sharedHost);
   if (conflict) {
     await release();
-    throw new EnvironmentError('E_HOST_BUSY', `Shard run ${me.runId} cannot start: shard run ${conflict.runId} (pid ${conflict.pid}) is running on this host${conflict.sharedHost ? ' with --shared-host' : ''}, and shards measure alone unless every one sharing a host says --shared-host.`, {
-      hint: 'Run one shard per host (Slurm --exclusive, the default of greenrt slurm submit), or start every shard on this host with --shared-host on different GPUs (CPU energy is then left out of per-trial energy).',
-    });
+    throw new EnvironmentError(
+      'E_HOST_BUSY',
+      `Shard run ${me.runId} cannot start: shard run ${conflict.runId} (pid ${conflict.pid}) is running on this host${conflict.sharedHost ? ' with --shared-host' : ''}, and shards measure alone unless every one sharing a host says --shared-host.`,
+      {
+        hint: 'Run one shard per host (Slurm --exclusive, the default of greenrt slurm submit), or start every shard on this host with --shared-host on different GPUs (CPU energy is then left out of per-trial energy).',
+      },
+    );
   }
   return release;
 }

@@ -55,7 +55,10 @@ export function checkMergeable(inputs: MergeInput[], fullPlan: RunPlan | null): 
   differ('the plan order', (m) => m.plan.order, 'plan');
   differ('the full plan (planHash)', (m) => m.shard?.planHash, 'plan');
   if (fullPlan && first.manifest.shard && first.manifest.shard.planHash !== fullPlan.planHash) {
-    add('plan', `the shards' plan (${first.manifest.shard.planHash}) is not the plan this greenrt makes of their experiment (${fullPlan.planHash}): merge with the greenrt version that ran them`);
+    add(
+      'plan',
+      `the shards' plan (${first.manifest.shard.planHash}) is not the plan this greenrt makes of their experiment (${fullPlan.planHash}): merge with the greenrt version that ran them`,
+    );
   }
   differ('the shard count', (m) => m.shard?.count, 'partition');
   differ('the partition', (m) => m.shard?.partition, 'partition');
@@ -63,7 +66,8 @@ export function checkMergeable(inputs: MergeInput[], fullPlan: RunPlan | null): 
   // Disjoint and complete: by shard index, and by trial ids against the full plan.
   const byIndex = new Map<number, string[]>();
   for (const i of inputs) if (i.manifest.shard) byIndex.set(i.manifest.shard.index, [...(byIndex.get(i.manifest.shard.index) ?? []), i.dir]);
-  for (const [index, dirs] of byIndex) if (dirs.length > 1) add('overlap', `shard ${index} is given ${dirs.length} times (${dirs.join(', ')}): give each shard once`);
+  for (const [index, dirs] of byIndex)
+    if (dirs.length > 1) add('overlap', `shard ${index} is given ${dirs.length} times (${dirs.join(', ')}): give each shard once`);
   const count = first.manifest.shard?.count;
   if (count !== undefined && problems.every((p) => p.kind !== 'partition')) {
     const absent = [...Array(count).keys()].filter((k) => !byIndex.has(k));
@@ -79,7 +83,8 @@ export function checkMergeable(inputs: MergeInput[], fullPlan: RunPlan | null): 
       }
     }
     const missing = fullPlan.trials.filter((t) => !seen.has(t.id)).map((t) => t.id);
-    if (missing.length > 0) add('incomplete', `${missing.length} planned trial(s) are in no shard (${missing.slice(0, 3).join(', ')}${missing.length > 3 ? ', ...' : ''})`);
+    if (missing.length > 0)
+      add('incomplete', `${missing.length} planned trial(s) are in no shard (${missing.slice(0, 3).join(', ')}${missing.length > 3 ? ', ...' : ''})`);
     const extra = [...seen.keys()].filter((id) => !fullPlan.trials.some((t) => t.id === id));
     if (extra.length > 0) add('plan', `${extra.length} trial(s) are not in the experiment's plan (${extra.slice(0, 3).join(', ')})`);
   }
@@ -87,7 +92,18 @@ export function checkMergeable(inputs: MergeInput[], fullPlan: RunPlan | null): 
   // Hosts: what decides the measurement must match; the rest is listed.
   const gpus = (m: RunManifest) => (m.host.gpus ?? []).map((g) => String((g as { name?: unknown }).name ?? 'unknown')).sort();
   differ('the GPU model(s)', gpus, 'host');
-  differ('the NVIDIA driver', (m) => [...new Set((m.host.gpus ?? []).map((g) => String((g as { driverVersion?: unknown; driver?: unknown }).driverVersion ?? (g as { driver?: unknown }).driver ?? '')))].sort(), 'host');
+  differ(
+    'the NVIDIA driver',
+    (m) =>
+      [
+        ...new Set(
+          (m.host.gpus ?? []).map((g) =>
+            String((g as { driverVersion?: unknown; driver?: unknown }).driverVersion ?? (g as { driver?: unknown }).driver ?? ''),
+          ),
+        ),
+      ].sort(),
+    'host',
+  );
   differ('the image digests', (m) => m.images.map((i) => ({ tag: i.tag, id: i.imageId, digests: i.repoDigests })), 'host');
   differ('the embedded runtime (onnxruntime-node)', (m) => m.host.onnxruntimeNode ?? null, 'host');
   differ('the greenrt commit', (m) => m.greenrt.gitCommit, 'host');

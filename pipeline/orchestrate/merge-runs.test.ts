@@ -12,9 +12,19 @@ import { MergeRefusedError, mergeRuns } from './merge-runs.js';
 
 // Two runtimes, so that the per-node ranking check has something to rank. FAKE numbers (testing/trial-results.ts).
 const spec: Experiment = {
-  schemaVersion: 1, name: 'fake', seed: 20240220, order: 'shuffled',
-  runtimes: [{ name: 'pytorch', providers: ['cuda'] }, { name: 'tensorflow', providers: ['cuda'] }],
-  models: ['resnet50'], batchSizes: [1, 64], repetitions: 4, warmupIterations: 10, measuredIterations: 50,
+  schemaVersion: 1,
+  name: 'fake',
+  seed: 20240220,
+  order: 'shuffled',
+  runtimes: [
+    { name: 'pytorch', providers: ['cuda'] },
+    { name: 'tensorflow', providers: ['cuda'] },
+  ],
+  models: ['resnet50'],
+  batchSizes: [1, 64],
+  repetitions: 4,
+  warmupIterations: 10,
+  measuredIterations: 50,
 };
 const contracts = new Contracts();
 const clock = { nowMs: () => Date.parse('2026-01-02T00:00:00Z'), monotonicNs: () => 0n } as never;
@@ -43,7 +53,14 @@ async function shard(k: number, o: ShardOptions = {}): Promise<string> {
   const part = shardPlan(plan, { index: k, count, partition });
   const runId = o.name ?? `fake-shard-${k}-of-${count}`;
   const results = part.plan.trials.map((t) =>
-    fakeTrialResult({ runId, config: t.config, orderIndex: t.orderIndex, seed: t.orderIndex + 10 * k, latencyMs: (o.runtimeLatencyMs ?? { pytorch: 5, tensorflow: 8 })[t.config.runtime as 'pytorch' | 'tensorflow'] * t.config.batchSize ** 0.5 }));
+    fakeTrialResult({
+      runId,
+      config: t.config,
+      orderIndex: t.orderIndex,
+      seed: t.orderIndex + 10 * k,
+      latencyMs: (o.runtimeLatencyMs ?? { pytorch: 5, tensorflow: 8 })[t.config.runtime as 'pytorch' | 'tensorflow'] * t.config.batchSize ** 0.5,
+    }),
+  );
   const base = fakeManifest(results, {
     runId,
     experiment: { file: 'experiments/fake.yaml', sha256: 'b'.repeat(64), spec },
@@ -57,7 +74,10 @@ async function shard(k: number, o: ShardOptions = {}): Promise<string> {
 
 async function refusal(dirs: string[]): Promise<MergeRefusedError> {
   const out = join(dir, 'merged');
-  const error = await mergeRuns({ contracts, clock }, { runDirs: dirs, outDir: out, claimsFile: null }).then(() => null, (e: unknown) => e);
+  const error = await mergeRuns({ contracts, clock }, { runDirs: dirs, outDir: out, claimsFile: null }).then(
+    () => null,
+    (e: unknown) => e,
+  );
   expect(error).toBeInstanceOf(MergeRefusedError);
   expect(existsSync(out)).toBe(false); // nothing written
   return error as MergeRefusedError;
@@ -73,7 +93,10 @@ describe('mergeRuns', () => {
     expect(v.missingTrialIds).toEqual([]);
     const plan = planRun(spec);
     expect(v.results.map((r) => r.trialId)).toEqual(plan.trials.map((t) => t.id));
-    expect(outcome.manifest.merge?.shards.map((s) => [s.index, s.node])).toEqual([[0, 'node0'], [1, 'node1']]);
+    expect(outcome.manifest.merge?.shards.map((s) => [s.index, s.node])).toEqual([
+      [0, 'node0'],
+      [1, 'node1'],
+    ]);
     // Each shard ran every configuration.
     for (const s of outcome.manifest.merge!.shards) expect(new Set(s.trialIds.map((id) => id.replace(/\.r\d+$/, ''))).size).toBe(4);
     const csv = (await readFile(join(outcome.runDir, 'results.csv'), 'utf8')).trim().split('\n');
@@ -142,7 +165,15 @@ describe('mergeRuns', () => {
   });
 
   it('refuses a run that is not a shard', async () => {
-    const e = await refusal([await shard(0), await shard(1, { manifest: (m) => { const { shard: _s, ...rest } = m; return rest; } })]);
+    const e = await refusal([
+      await shard(0),
+      await shard(1, {
+        manifest: (m) => {
+          const { shard: _s, ...rest } = m;
+          return rest;
+        },
+      }),
+    ]);
     expect(kinds(e)).toContain('not-a-shard');
   });
 
@@ -155,7 +186,11 @@ describe('mergeRuns', () => {
   it.each([
     ['GPU model', (m: RunManifest) => ({ ...m, host: { ...m.host, gpus: [{ name: 'NVIDIA A100', driverVersion: '550.54' }] } }), /the GPU model\(s\) differs/],
     ['driver', (m: RunManifest) => ({ ...m, host: { ...m.host, gpus: [{ name: 'NVIDIA H100', driverVersion: '535.1' }] } }), /the NVIDIA driver differs/],
-    ['image digests', (m: RunManifest) => ({ ...m, images: [fakeImageRecord({ tag: 'greenrt/pytorch:cuda-abc', imageId: 'sha256:other' })] }), /the image digests differs/],
+    [
+      'image digests',
+      (m: RunManifest) => ({ ...m, images: [fakeImageRecord({ tag: 'greenrt/pytorch:cuda-abc', imageId: 'sha256:other' })] }),
+      /the image digests differs/,
+    ],
     ['greenrt commit', (m: RunManifest) => ({ ...m, greenrt: { ...m.greenrt, gitCommit: 'f'.repeat(40) } }), /the greenrt commit differs/],
   ])('refuses hosts that differ in the %s', async (_what, change, message) => {
     const e = await refusal([await shard(0), await shard(1, { manifest: change })]);
@@ -163,14 +198,17 @@ describe('mergeRuns', () => {
     expect(e.problems[0]!.message).toMatch(message);
   });
 
-  it('refuses a damaged shard with verify\'s findings before any other check', async () => {
+  it("refuses a damaged shard with verify's findings before any other check", async () => {
     const dirs = [await shard(0), await shard(1)];
     const trials = join(dirs[1]!, 'trials');
     const first = (await import('node:fs/promises')).readdir(trials);
     const name = (await first)[0]!;
     const text = await readFile(join(trials, name), 'utf8');
     await writeFile(join(trials, name), text.replace('"status": "ok"', '"status": "ok" '));
-    const error = await mergeRuns({ contracts, clock }, { runDirs: dirs, outDir: join(dir, 'merged'), claimsFile: null }).then(() => null, (e: unknown) => e);
+    const error = await mergeRuns({ contracts, clock }, { runDirs: dirs, outDir: join(dir, 'merged'), claimsFile: null }).then(
+      () => null,
+      (e: unknown) => e,
+    );
     expect(error).toBeInstanceOf(InputError);
     expect((error as InputError).message).toMatch(/damaged .* greenrt merge changed nothing/);
     expect((error as InputError).problems[0]!.message).toMatch(/SHA-256 differs/);

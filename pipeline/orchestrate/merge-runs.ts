@@ -35,10 +35,14 @@ export class MergeRefusedError extends InputError {
 
 function hintFor(kind: MergeProblem['kind']): string {
   switch (kind) {
-    case 'unfinished': return 'Resume the unfinished shard (or `greenrt slurm resubmit` its study), then merge again.';
-    case 'incomplete': return 'Give every shard 0..N-1 of the study.';
-    case 'host': return 'Run every shard on nodes with the same GPU model, driver, images and greenrt commit (see docs/SCALING.md).';
-    default: return 'Merge only shards of one study (one experiment file, one `--shard K/N` set with the same N and partition).';
+    case 'unfinished':
+      return 'Resume the unfinished shard (or `greenrt slurm resubmit` its study), then merge again.';
+    case 'incomplete':
+      return 'Give every shard 0..N-1 of the study.';
+    case 'host':
+      return 'Run every shard on nodes with the same GPU model, driver, images and greenrt commit (see docs/SCALING.md).';
+    default:
+      return 'Merge only shards of one study (one experiment file, one `--shard K/N` set with the same N and partition).';
   }
 }
 
@@ -53,7 +57,13 @@ export async function mergeRuns(deps: { contracts: Contracts; clock: Clock }, re
   for (const dir of req.runDirs) {
     const check = await verifyRunFolder(dir, contracts);
     refuseDamagedRun(check, 'merge');
-    inputs.push({ dir: shownRunDir(check.runDir), runDir: check.runDir, manifest: check.manifest, missingTrialIds: check.missingTrialIds, results: check.results });
+    inputs.push({
+      dir: shownRunDir(check.runDir),
+      runDir: check.runDir,
+      manifest: check.manifest,
+      missingTrialIds: check.missingTrialIds,
+      results: check.results,
+    });
   }
   const first = inputs[0];
   if (!first) throw new MergeRefusedError([{ kind: 'incomplete', message: 'no run folder given' }]);
@@ -64,10 +74,24 @@ export async function mergeRuns(deps: { contracts: Contracts; clock: Clock }, re
   const out = resolve(req.outDir);
   const runId = basename(out);
   if (!trialIdPattern.test(runId)) {
-    throw new InputError('Bad command line', [{ file: 'command line', path: '--out', message: `the folder name "${escapeText(runId, 60)}" is not a valid run id`, hint: 'Name it with lowercase letters, digits, ".", "_" or "-", e.g. artifacts/demo-merged.' }]);
+    throw new InputError('Bad command line', [
+      {
+        file: 'command line',
+        path: '--out',
+        message: `the folder name "${escapeText(runId, 60)}" is not a valid run id`,
+        hint: 'Name it with lowercase letters, digits, ".", "_" or "-", e.g. artifacts/demo-merged.',
+      },
+    ]);
   }
-  if (await stat(out).then(() => true, () => false)) {
-    throw new InputError('Bad command line', [{ file: shownRunDir(out), path: '--out', message: 'already exists', hint: 'Give a new folder for the merged run.' }]);
+  if (
+    await stat(out).then(
+      () => true,
+      () => false,
+    )
+  ) {
+    throw new InputError('Bad command line', [
+      { file: shownRunDir(out), path: '--out', message: 'already exists', hint: 'Give a new folder for the merged run.' },
+    ]);
   }
   const store = await RunStore.create(dirname(out), runId, contracts);
   const position = new Map(fullPlan.trials.map((t) => [t.id, t.orderIndex] as const));
@@ -102,7 +126,12 @@ export async function mergeRuns(deps: { contracts: Contracts; clock: Clock }, re
     merge: {
       partition: base.shard?.partition ?? 'repetition',
       count: base.shard?.count ?? sorted.length,
-      shards: sorted.map((i) => ({ index: i.manifest.shard?.index ?? 0, runId: i.manifest.runId, node: i.manifest.host.hostname, trialIds: i.manifest.plan.trialIds })),
+      shards: sorted.map((i) => ({
+        index: i.manifest.shard?.index ?? 0,
+        runId: i.manifest.runId,
+        node: i.manifest.host.hostname,
+        trialIds: i.manifest.plan.trialIds,
+      })),
       hostDifferences: differences,
       ...(sorted.some((i) => i.manifest.shard?.sharedHost) ? { sharedHost: true } : {}),
     },

@@ -28,7 +28,18 @@ function fakeExecutor(broken: string[]): FrameworkExecutor & { prepared: number 
       }),
     prepareModel: async (need: { model: string; source: string }): Promise<ResolvedModel> => {
       executor.prepared++;
-      return { model: need.model, source: need.source, dir: '/prepared', onnxFile: '/prepared/model.onnx', sha256: '0', prebuilt: false, cacheHit: false, conversion: null, conversionNote: null, prepared: null } as unknown as ResolvedModel;
+      return {
+        model: need.model,
+        source: need.source,
+        dir: '/prepared',
+        onnxFile: '/prepared/model.onnx',
+        sha256: '0',
+        prebuilt: false,
+        cacheHit: false,
+        conversion: null,
+        conversionNote: null,
+        prepared: null,
+      } as unknown as ResolvedModel;
     },
     runTrial: async () => {
       throw new Error('not used');
@@ -44,10 +55,28 @@ describe('prepareInputs: models per source, model and format', () => {
   const contracts = new Contracts();
   const experiment = (prebuilt: boolean): Promise<LoadedExperiment> => {
     const lines = [
-      'schemaVersion: 1', 'name: prep', 'runtimes:', '  - name: onnxruntime', '    providers: [cpu]', '    sources: [pytorch]',
-      '  - name: pytorch', '    providers: [cpu]', 'models: [resnet50]', 'batchSizes: [1]', 'repetitions: 1', 'warmupIterations: 1', 'measuredIterations: 2',
+      'schemaVersion: 1',
+      'name: prep',
+      'runtimes:',
+      '  - name: onnxruntime',
+      '    providers: [cpu]',
+      '    sources: [pytorch]',
+      '  - name: pytorch',
+      '    providers: [cpu]',
+      'models: [resnet50]',
+      'batchSizes: [1]',
+      'repetitions: 1',
+      'warmupIterations: 1',
+      'measuredIterations: 2',
     ];
-    if (prebuilt) lines.push('prebuiltModels:', '  - model: resnet50', '    source: pytorch', '    path: tiny-conv.onnx', `    sha256: "${sha256Hex(readFileSync(tinyConv))}"`);
+    if (prebuilt)
+      lines.push(
+        'prebuiltModels:',
+        '  - model: resnet50',
+        '    source: pytorch',
+        '    path: tiny-conv.onnx',
+        `    sha256: "${sha256Hex(readFileSync(tinyConv))}"`,
+      );
     const file = join(dir, `prep-${prebuilt}.yaml`);
     writeFileSync(file, `${lines.join('\n')}\n`);
     return loadExperiment(file, contracts);

@@ -67,7 +67,9 @@ export async function prepareInputs(
       recorded.add(resolved);
       setup.modelRecords.push(modelRecord(resolved));
       if (resolved.conversion && !resolved.conversion.withinTolerance) {
-        progress.info(`Conversion check failed for ${name}: max |diff| ${resolved.conversion.maxAbsDiff.toExponential(2)}, argmax agreement ${resolved.conversion.argmaxAgreement}. Its ONNX trials will be marked invalid.`);
+        progress.info(
+          `Conversion check failed for ${name}: max |diff| ${resolved.conversion.maxAbsDiff.toExponential(2)}, argmax agreement ${resolved.conversion.argmaxAgreement}. Its ONNX trials will be marked invalid.`,
+        );
       }
     } catch (error) {
       if (signal.aborted) throw error;
@@ -84,7 +86,13 @@ export async function prepareInputs(
   return setup;
 }
 
-async function prepareInImage(need: NeededModel, framework: FrameworkExecutor | null, setup: Setup, progress: Progress, signal: AbortSignal): Promise<ResolvedModel> {
+async function prepareInImage(
+  need: NeededModel,
+  framework: FrameworkExecutor | null,
+  setup: Setup,
+  progress: Progress,
+  signal: AbortSignal,
+): Promise<ResolvedModel> {
   if (!framework) throw new Error('no framework executor to prepare models with');
   const imageError = setup.imageErrors.get(need.preparedIn ? imageKey(need.preparedIn) : '');
   if (imageError) throw new Error(imageError);
@@ -113,4 +121,3 @@ function modelRecord(m: ResolvedModel): ManifestModel {
     files: m.prepared?.files ?? null,
   };
 }
-

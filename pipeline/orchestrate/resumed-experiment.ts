@@ -29,7 +29,12 @@ export async function loadResumedExperiment(manifest: RunManifest, runDir: strin
   } catch (error) {
     if (!(error instanceof InputError)) throw error;
     throw new InputError(`Cannot resume ${runDir}`, [
-      { file: shown, path: '', message: `is not a valid experiment (${error.problems.length} problem(s); not shown, because the run's manifest named this file)`, hint: `Check it yourself with \`greenrt validate ${shown}\`.` },
+      {
+        file: shown,
+        path: '',
+        message: `is not a valid experiment (${error.problems.length} problem(s); not shown, because the run's manifest named this file)`,
+        hint: `Check it yourself with \`greenrt validate ${shown}\`.`,
+      },
     ]);
   }
 }

@@ -125,10 +125,11 @@ export async function runExperiment(deps: RunDependencies, req: RunRequest): Pro
   // A shard measures alone on its host unless every shard there says --shared-host (checked before writing).
   const runId = resuming ? store.runId : (req.runId ?? makeRunId(spec.name, deps.clock.nowMs(), loaded.sha256));
   const releaseHost = sharded ? await claimHostForShard({ pid: process.pid, runId, sharedHost }, req.hostShardsDir) : null;
-  const early = async <T>(step: Promise<T>): Promise<T> => step.catch(async (error: unknown) => {
-    await releaseHost?.();
-    throw error;
-  });
+  const early = async <T>(step: Promise<T>): Promise<T> =>
+    step.catch(async (error: unknown) => {
+      await releaseHost?.();
+      throw error;
+    });
   if (!resuming) store = await early(RunStore.create(req.artifactsDir, runId, contracts));
   await early(ensureFolder(store.path('trials')));
   framework?.attach(store.runId);
@@ -141,7 +142,16 @@ export async function runExperiment(deps: RunDependencies, req: RunRequest): Pro
   progress.info(`${resuming ? 'Resuming' : 'Run'} ${store.runId}: ${plan.trialCount} trials -> ${store.runDir}`);
   logger.info({ event: resuming ? 'run.resume' : 'run.start', trials: plan.trialCount, experiment: loaded.file }, 'run started');
   if (resuming && plan.adaptive) {
-    logger.info({ event: 'adaptive.replay', rounds: plan.rounds.length, decisions: decisions.length, recordedTrials: recordedIds.length, replayedTrials: plan.trialCount }, 'adaptive decisions recomputed from the recorded results');
+    logger.info(
+      {
+        event: 'adaptive.replay',
+        rounds: plan.rounds.length,
+        decisions: decisions.length,
+        recordedTrials: recordedIds.length,
+        replayedTrials: plan.trialCount,
+      },
+      'adaptive decisions recomputed from the recorded results',
+    );
   }
 
   const done = new Map(stored.map((r) => [r.trialId, r] as const));
@@ -150,7 +160,13 @@ export async function runExperiment(deps: RunDependencies, req: RunRequest): Pro
   if (resuming) {
     const logged = loggedFinishes(store.path('run.log'));
     for (const r of stored) {
-      if (!logged.has(r.trialId)) logger.child({ trialId: r.trialId }).info({ event: 'trial.finish', status: r.status, reasons: r.reasons, recoveredOnResume: true }, 'trial finished before the interruption (its result was found on resume)');
+      if (!logged.has(r.trialId))
+        logger
+          .child({ trialId: r.trialId })
+          .info(
+            { event: 'trial.finish', status: r.status, reasons: r.reasons, recoveredOnResume: true },
+            'trial finished before the interruption (its result was found on resume)',
+          );
     }
   }
   const recordPlan = () => {
@@ -170,7 +186,18 @@ export async function runExperiment(deps: RunDependencies, req: RunRequest): Pro
     greenrt: await describeGreenrt(),
     schemas: contracts.versions,
     plan: { seed: plan.seed, order: plan.order, trialCount: plan.trialCount, trialIds: plan.trials.map((t) => t.id) },
-    ...(sharded ? { shard: { index: sharded.shard.index, count: sharded.shard.count, partition: sharded.shard.partition, planHash: sharded.shard.planHash, planTrialCount: sharded.shard.planTrialCount, ...(sharedHost ? { sharedHost } : {}) } } : {}),
+    ...(sharded
+      ? {
+          shard: {
+            index: sharded.shard.index,
+            count: sharded.shard.count,
+            partition: sharded.shard.partition,
+            planHash: sharded.shard.planHash,
+            planTrialCount: sharded.shard.planTrialCount,
+            ...(sharedHost ? { sharedHost } : {}),
+          },
+        }
+      : {}),
     images: [],
     models: [],
     power: { sources: [], baseline: null },
@@ -188,7 +215,8 @@ export async function runExperiment(deps: RunDependencies, req: RunRequest): Pro
     docker: framework ? await framework.describeEngine() : null,
   });
   manifest.power.sources = await measurement.describeSources();
-  if (inventory) manifest.host.gpus = inventory.gpus.map((g) => ({ ...g, driverVersion: inventory.driverVersion, measured: gpus?.measured.includes(g) ?? false }));
+  if (inventory)
+    manifest.host.gpus = inventory.gpus.map((g) => ({ ...g, driverVersion: inventory.driverVersion, measured: gpus?.measured.includes(g) ?? false }));
   const save = async () => {
     manifest.updatedAt = new Date(deps.clock.nowMs()).toISOString();
     await store.writeManifest(manifest);
@@ -207,7 +235,10 @@ export async function runExperiment(deps: RunDependencies, req: RunRequest): Pro
       for (const v of verdicts) {
         setup.arch.set(`${v.runtime}:${v.flavour}`, v);
         if (v.support === 'unsupported') progress.info(`Refusing the trials of ${v.runtime}:${v.flavour}: ${v.reason}. They are recorded as unsupported.`);
-        if (v.support === 'ptx-jit') progress.info(`Warning: ${v.reason}. A run-scoped compute cache (${v.computeCacheDir}) keeps the JIT output, so it compiles once, in the first trial's warm-up, outside every measured window.`);
+        if (v.support === 'ptx-jit')
+          progress.info(
+            `Warning: ${v.reason}. A run-scoped compute cache (${v.computeCacheDir}) keeps the JIT output, so it compiles once, in the first trial's warm-up, outside every measured window.`,
+          );
       }
       manifest.gpu = { measured: gpus.measured, context: gpus.context, images: verdicts };
       logger.info({ event: 'gpu.preflight', gpu: manifest.gpu }, 'GPU architecture pre-flight');
@@ -233,7 +264,18 @@ export async function runExperiment(deps: RunDependencies, req: RunRequest): Pro
         progress.step(finished, plan.trialCount, trial.id);
         const trialLog = logger.child({ trialId: trial.id });
         trialLog.info({ event: 'trial.start', config: trial.config }, 'trial started');
-        const result = await runOneTrial(trial, { plan, spec, store, measurement, framework, embedded, setup, signal: req.signal, clock: deps.clock, sharedHost });
+        const result = await runOneTrial(trial, {
+          plan,
+          spec,
+          store,
+          measurement,
+          framework,
+          embedded,
+          setup,
+          signal: req.signal,
+          clock: deps.clock,
+          sharedHost,
+        });
         await store.writeTrialResult(result);
         done.set(trial.id, result);
         finished++;
@@ -271,14 +313,18 @@ export async function runExperiment(deps: RunDependencies, req: RunRequest): Pro
     progress.done();
     const interrupted = req.signal.aborted;
     manifest.status = interrupted ? 'interrupted' : 'failed';
-    manifest.statusReason = interrupted ? 'stopped by the user (SIGINT/SIGTERM)' : describeError(error).split('\n')[0] ?? 'error';
+    manifest.statusReason = interrupted ? 'stopped by the user (SIGINT/SIGTERM)' : (describeError(error).split('\n')[0] ?? 'error');
     manifest.progress = countProgress(plan, done);
     await save().catch(() => undefined);
     logger.error({ event: 'run.stop', status: manifest.status, reason: manifest.statusReason }, 'run stopped');
     if (interrupted) {
-      throw new InterruptedError('E_INTERRUPTED', `Run ${store.runId} interrupted after ${done.size} of ${plan.trialCount} trials; the manifest and every finished trial are saved.`, {
-        hint: `Resume it with: greenrt run --resume ${store.runDir}`,
-      });
+      throw new InterruptedError(
+        'E_INTERRUPTED',
+        `Run ${store.runId} interrupted after ${done.size} of ${plan.trialCount} trials; the manifest and every finished trial are saved.`,
+        {
+          hint: `Resume it with: greenrt run --resume ${store.runDir}`,
+        },
+      );
     }
     if (error instanceof GreenrtError && error.code === 'E_DISK_FULL') {
       throw new EnvironmentError(error.code, error.message, {
@@ -304,9 +350,19 @@ function logDecision(d: RoundDecision, plan: RunPlan, logger: ReturnType<typeof 
       nextRound: d.next?.round ?? null,
       nextRoundSeed: d.next?.seed ?? null,
       target: rule.precision,
-      configurations: d.configurations.map((c) => ({ configuration: c.configuration, trials: c.trials, okTrials: c.okTrials, metric: c.metric, relativeHalfWidth: c.relativeHalfWidth, outcome: c.outcome, fallbackReason: c.fallbackReason })),
+      configurations: d.configurations.map((c) => ({
+        configuration: c.configuration,
+        trials: c.trials,
+        okTrials: c.okTrials,
+        metric: c.metric,
+        relativeHalfWidth: c.relativeHalfWidth,
+        outcome: c.outcome,
+        fallbackReason: c.fallbackReason,
+      })),
     },
-    d.next ? `round ${d.afterRound} decided: ${extended.length} configuration(s) extended into round ${d.next.round}` : `round ${d.afterRound} decided: every configuration stopped`,
+    d.next
+      ? `round ${d.afterRound} decided: ${extended.length} configuration(s) extended into round ${d.next.round}`
+      : `round ${d.afterRound} decided: every configuration stopped`,
   );
   const target = `+/-${(rule.precision.relativeHalfWidth * 100).toFixed(1)} %`;
   const stopped = d.configurations.length - extended.length;
@@ -350,4 +406,3 @@ function countProgress(plan: RunPlan, done: Map<string, TrialResult>): RunManife
   }
   return counts;
 }
-

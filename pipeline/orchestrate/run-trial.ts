@@ -100,7 +100,9 @@ export async function runOneTrial(trial: PlannedTrial, ctx: TrialContext): Promi
   const invalidReasons = [...measured.invalidReasons];
   if (cooldown && !cooldown.met) invalidReasons.push(`cool-down gate not met after ${(cooldown.waitedMs / 1000).toFixed(0)} s (${cooldown.detail ?? ''})`);
   if (trial.model.format === 'onnx' && model.conversion && !model.conversion.withinTolerance) {
-    invalidReasons.push(`ONNX conversion outside tolerance: max |diff| ${model.conversion.maxAbsDiff.toExponential(2)} > ${model.conversion.tolerance.toExponential(2)} or argmax agreement ${model.conversion.argmaxAgreement} < 1`);
+    invalidReasons.push(
+      `ONNX conversion outside tolerance: max |diff| ${model.conversion.maxAbsDiff.toExponential(2)} > ${model.conversion.tolerance.toExponential(2)} or argmax agreement ${model.conversion.argmaxAgreement} < 1`,
+    );
   }
   return buildTrialResult({
     runId: ctx.store.runId,
@@ -123,14 +125,15 @@ export async function runOneTrial(trial: PlannedTrial, ctx: TrialContext): Promi
     invalidReasons,
     warnings: [
       ...(model.conversionNote && trial.model.format === 'onnx' ? [`conversion not checked: ${model.conversionNote}`] : []),
-      ...(arch?.support === 'ptx-jit' ? [`PTX JIT: ${arch.reason}; compiled once into the run's compute cache (${arch.computeCacheDir}), outside the measured window`] : []),
+      ...(arch?.support === 'ptx-jit'
+        ? [`PTX JIT: ${arch.reason}; compiled once into the run's compute cache (${arch.computeCacheDir}), outside the measured window`]
+        : []),
       ...(measured.warnings ?? []),
     ],
     startedAt,
     finishedAt: new Date(ctx.clock.nowMs()).toISOString(),
   });
 }
-
 
 /** Run-scoped compile caches: the CUDA compute cache for PTX-JIT images, TensorRT engines when asked for. */
 function trialCaches(trial: PlannedTrial, ctx: TrialContext, arch: ImageArchVerdict | undefined): TrialCaches | undefined {

@@ -2,7 +2,7 @@ import type { Recorded } from '../power/index.js';
 
 /** Why CPU energy is not in a trial's energy when shards share a host (also in the report). */
 export const sharedCpuEnergyReason =
-  'shared host: other shards ran at the same time on other GPUs of this host (--shared-host), so the CPU package and DRAM energy (RAPL) belongs to all of them and is left out of this trial\'s energy';
+  "shared host: other shards ran at the same time on other GPUs of this host (--shared-host), so the CPU package and DRAM energy (RAPL) belongs to all of them and is left out of this trial's energy";
 
 /**
  * The recording without its RAPL series, RAPL listed as unavailable with the reason: the CPU counters
@@ -16,7 +16,14 @@ export function withoutSharedCpuEnergy(recorded: Recorded): Recorded {
     series: recorded.series.filter((s) => s.info.source !== 'rapl'),
     unavailable: [
       ...recorded.unavailable.filter((u) => u.source !== 'rapl'),
-      { source: 'rapl', available: false, domains: [], reason: sharedCpuEnergyReason, fix: 'Run one shard per host (Slurm --exclusive, the default) to measure CPU energy.', detail: null },
+      {
+        source: 'rapl',
+        available: false,
+        domains: [],
+        reason: sharedCpuEnergyReason,
+        fix: 'Run one shard per host (Slurm --exclusive, the default) to measure CPU energy.',
+        detail: null,
+      },
     ],
   };
 }

@@ -86,9 +86,7 @@ export function buildTrialResult(input: TrialResultInput): TrialResult {
       latenciesMs,
       measureWindowMs,
       throughputSamplesPerS:
-        measureWindowMs && measureWindowMs > 0 && latenciesMs.length > 0
-          ? (config.batchSize * latenciesMs.length) / (measureWindowMs / 1000)
-          : null,
+        measureWindowMs && measureWindowMs > 0 && latenciesMs.length > 0 ? (config.batchSize * latenciesMs.length) / (measureWindowMs / 1000) : null,
       loadMs: phases.load ? nsDiffMs(phases.load.startNs, phases.load.endNs) : null,
       engineBuildMs: phases.engineBuild ? nsDiffMs(phases.engineBuild.startNs, phases.engineBuild.endNs) : null,
       startToFirstInferenceMs: firstInference ? Math.max(0, Number(BigInt(firstInference) - exec.startedNs) / 1e6) : null,

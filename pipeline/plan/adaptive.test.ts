@@ -7,8 +7,17 @@ import { Contracts } from '../contracts/index.js';
 import { InputError } from '../core/index.js';
 import { loadExperiment } from '../config/index.js';
 import {
-  checkPlanSize, configurationOf, configurationsInRound, decideConfiguration, decideNextRound, estimateDurationRangeS, estimateDurationS,
-  planRun, roundSeed, shardPlan, type ConfigurationState,
+  checkPlanSize,
+  configurationOf,
+  configurationsInRound,
+  decideConfiguration,
+  decideNextRound,
+  estimateDurationRangeS,
+  estimateDurationS,
+  planRun,
+  roundSeed,
+  shardPlan,
+  type ConfigurationState,
 } from './index.js';
 
 function study(repetitions: Experiment['repetitions']): Experiment {
@@ -29,7 +38,13 @@ function study(repetitions: Experiment['repetitions']): Experiment {
 }
 const rule = { min: 4, max: 12, precision: { metric: 'energyPerInference' as const, relativeHalfWidth: 0.02 } };
 const state = (configuration: string, trials: number, hw: number | null, okTrials = trials): ConfigurationState => ({
-  configuration, trials, okTrials, metric: 'energyPerInference', fallbackReason: null, median: 1, relativeHalfWidth: hw,
+  configuration,
+  trials,
+  okTrials,
+  metric: 'energyPerInference',
+  fallbackReason: null,
+  median: 1,
+  relativeHalfWidth: hw,
 });
 const unpadded = (id: string) => id.replace(/\.r0*(\d+)$/, '.r$1');
 
@@ -68,7 +83,12 @@ describe('adaptive repetitions: decisions', () => {
     expect(decision.next).toEqual({ round: 2, seed: roundSeed(42, 2), trialIds: next.trials.slice(16).map((t) => t.id) });
     expect(next.trialCount).toBe(19);
     expect(next.trials.slice(0, 16)).toEqual(plan.trials); // earlier rounds never change
-    expect(next.trials.slice(16).map((t) => configurationOf(t.id)).sort()).toEqual(configs.slice(0, 3));
+    expect(
+      next.trials
+        .slice(16)
+        .map((t) => configurationOf(t.id))
+        .sort(),
+    ).toEqual(configs.slice(0, 3));
     expect(next.trials.slice(16).every((t) => t.config.repetition === 5 && t.id.endsWith('.r05'))).toBe(true);
     expect(next.trials.map((t) => t.orderIndex)).toEqual([...Array(19).keys()]);
     expect(next.rounds[1]).toEqual({ round: 2, seed: roundSeed(42, 2), firstIndex: 16, count: 3 });
@@ -80,7 +100,11 @@ describe('adaptive repetitions: decisions', () => {
 
   it('starts no round when every configuration stopped', () => {
     const plan = planRun(study(rule));
-    const { decision, plan: same } = decideNextRound(plan, 1, configurationsInRound(plan, 1).map((c) => state(c, 4, 0.001)));
+    const { decision, plan: same } = decideNextRound(
+      plan,
+      1,
+      configurationsInRound(plan, 1).map((c) => state(c, 4, 0.001)),
+    );
     expect(decision.next).toBeNull();
     expect(same).toBe(plan);
   });
@@ -117,10 +141,20 @@ describe('adaptive repetitions: size, estimate and shards', () => {
     const dir = await mkdtemp(join(tmpdir(), 'greenrt-adaptive-'));
     try {
       const lines = [
-        'schemaVersion: 1', 'name: bad', 'runtimes:', '  - name: embedded', '    providers: [cpu]', '    sources: [pytorch]',
-        'models: [resnet50]', 'batchSizes: [1]',
-        'repetitions:', '  min: 6', '  max: 4', '  precision: { metric: energyPerInference, relativeHalfWidth: 0.02 }',
-        'warmupIterations: 1', 'measuredIterations: 1',
+        'schemaVersion: 1',
+        'name: bad',
+        'runtimes:',
+        '  - name: embedded',
+        '    providers: [cpu]',
+        '    sources: [pytorch]',
+        'models: [resnet50]',
+        'batchSizes: [1]',
+        'repetitions:',
+        '  min: 6',
+        '  max: 4',
+        '  precision: { metric: energyPerInference, relativeHalfWidth: 0.02 }',
+        'warmupIterations: 1',
+        'measuredIterations: 1',
       ];
       await writeFile(join(dir, 'bad.yaml'), `${lines.join('\n')}\n`);
       const error = await loadExperiment(join(dir, 'bad.yaml'), new Contracts()).catch((e: unknown) => e);
@@ -134,7 +168,10 @@ describe('adaptive repetitions: size, estimate and shards', () => {
       const low = await loadExperiment(join(dir, 'low.yaml'), new Contracts()).catch((e: unknown) => e);
       expect(low).toBeInstanceOf(InputError);
       const lowProblems = (low as InputError).problems;
-      expect(lowProblems.some((p) => p.path.startsWith('/repetitions') && p.line !== undefined && p.line >= 9), JSON.stringify(lowProblems)).toBe(true);
+      expect(
+        lowProblems.some((p) => p.path.startsWith('/repetitions') && p.line !== undefined && p.line >= 9),
+        JSON.stringify(lowProblems),
+      ).toBe(true);
     } finally {
       await rm(dir, { recursive: true, force: true });
     }

@@ -79,7 +79,11 @@ export function roundSeed(seed: number, round: number): number {
 export function decideConfiguration(rule: AdaptiveRule, s: ConfigurationState): ConfigurationDecision {
   const target = rule.precision.relativeHalfWidth;
   if (s.okTrials < 2 || s.relativeHalfWidth === null) {
-    return { ...s, outcome: 'unmeasurable', reason: `${s.okTrials} ok trial(s) of ${s.trials}: no precision can be computed, and more trials of a failing configuration would not give one` };
+    return {
+      ...s,
+      outcome: 'unmeasurable',
+      reason: `${s.okTrials} ok trial(s) of ${s.trials}: no precision can be computed, and more trials of a failing configuration would not give one`,
+    };
   }
   const hw = `half-width ${(s.relativeHalfWidth * 100).toFixed(2)} %`;
   if (s.relativeHalfWidth <= target) return { ...s, outcome: 'met', reason: `${hw} <= target ${(target * 100).toFixed(2)} % after ${s.trials} trials` };
@@ -98,7 +102,14 @@ export function decideNextRound(plan: RunPlan, round: number, states: readonly C
   const extend = configurations.filter((d) => d.outcome === 'extend').map((d) => d.configuration);
   if (extend.length === 0) return { decision: { afterRound: round, configurations, next: null }, plan };
   const next = appendRound(plan, round + 1, extend);
-  return { decision: { afterRound: round, configurations, next: { round: round + 1, seed: roundSeed(plan.seed, round + 1), trialIds: next.trials.slice(plan.trialCount).map((t) => t.id) } }, plan: next };
+  return {
+    decision: {
+      afterRound: round,
+      configurations,
+      next: { round: round + 1, seed: roundSeed(plan.seed, round + 1), trialIds: next.trials.slice(plan.trialCount).map((t) => t.id) },
+    },
+    plan: next,
+  };
 }
 
 /** Configurations run in round `round` of an adaptive plan (round 1: every configuration). */
@@ -123,9 +134,20 @@ function appendRound(plan: RunPlan, round: number, configurations: readonly stri
     const config = { ...last.config, repetition: last.config.repetition + 1 };
     return { ...last, config, id: `${c}.r${String(config.repetition).padStart(String(rule.max).length, '0')}` };
   });
-  const ordered = plan.order === 'sequential' ? added : seededShuffle([...added].sort((a, b) => compare(a.id, b.id)), roundSeed(plan.seed, round));
+  const ordered =
+    plan.order === 'sequential'
+      ? added
+      : seededShuffle(
+          [...added].sort((a, b) => compare(a.id, b.id)),
+          roundSeed(plan.seed, round),
+        );
   const trials = [...plan.trials, ...ordered.map((t, i) => ({ ...t, orderIndex: plan.trialCount + i }))];
-  return { ...plan, trials, trialCount: trials.length, rounds: [...plan.rounds, { round, seed: roundSeed(plan.seed, round), firstIndex: plan.trialCount, count: ordered.length }] };
+  return {
+    ...plan,
+    trials,
+    trialCount: trials.length,
+    rounds: [...plan.rounds, { round, seed: roundSeed(plan.seed, round), firstIndex: plan.trialCount, count: ordered.length }],
+  };
 }
 
 /**
@@ -138,7 +160,13 @@ export function adaptiveIssues(data: unknown): { path: string; message: string; 
   if (!r || typeof r !== 'object' || Array.isArray(r)) return [];
   const { min, max } = r as { min?: unknown; max?: unknown };
   if (typeof min === 'number' && typeof max === 'number' && max < min) {
-    return [{ path: '/repetitions/max', message: `repetitions.max (${max}) is below repetitions.min (${min})`, hint: `Make max at least ${min} (max = min runs exactly min trials per configuration, like a fixed count).` }];
+    return [
+      {
+        path: '/repetitions/max',
+        message: `repetitions.max (${max}) is below repetitions.min (${min})`,
+        hint: `Make max at least ${min} (max = min runs exactly min trials per configuration, like a fixed count).`,
+      },
+    ];
   }
   return [];
 }

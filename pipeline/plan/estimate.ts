@@ -85,9 +85,7 @@ export function checkPlanSize(plan: RunPlan, options: PlanSizeOptions = {}): { t
   const tooLong = estimatedDurationS > maxDurationS;
   if (options.confirmed || (!tooMany && !tooLong)) return { trialCount, estimatedDurationS };
 
-  const limits = [tooMany ? `more than ${maxTrials} trials` : '', tooLong ? `longer than ${formatDuration(maxDurationS)}` : '']
-    .filter(Boolean)
-    .join(' and ');
+  const limits = [tooMany ? `more than ${maxTrials} trials` : '', tooLong ? `longer than ${formatDuration(maxDurationS)}` : ''].filter(Boolean).join(' and ');
   const size = plan.adaptive
     ? `up to ${trialCount} trials, estimated ${formatDuration(range.minS)} to ${formatDuration(estimatedDurationS)}`
     : `${trialCount} trials, estimated ${formatDuration(estimatedDurationS)}`;

@@ -25,7 +25,15 @@
  */
 export { planRun, trialId, trialMode, trialIdPattern, planDefaults, type PlanOptions } from './plan-run.js';
 export { combinationIssues, onnxRuntimes, frameworkRuntimes, isOnnxRuntime, type CombinationIssue } from './runtime-rules.js';
-export { estimateDurationS, estimateDurationRangeS, type DurationRange, checkPlanSize, estimateAssumptions, formatDuration, type PlanSizeOptions } from './estimate.js';
+export {
+  estimateDurationS,
+  estimateDurationRangeS,
+  type DurationRange,
+  checkPlanSize,
+  estimateAssumptions,
+  formatDuration,
+  type PlanSizeOptions,
+} from './estimate.js';
 export { mulberry32, seededShuffle } from './prng.js';
 /**
  * Adaptive repetitions: `adaptiveRule(spec)`, `minRepetitions`/`maxRepetitions(spec.repetitions)`,
@@ -33,8 +41,19 @@ export { mulberry32, seededShuffle } from './prng.js';
  * decision after a round and the plan with the next round appended), `configurationsInRound(plan, round)`.
  */
 export {
-  adaptiveRule, minRepetitions, maxRepetitions, roundSeed, decideConfiguration, decideNextRound, configurationsInRound,
-  type AdaptiveRule, type PrecisionMetric, type ConfigurationState, type ConfigurationDecision, type DecisionOutcome, type RoundDecision,
+  adaptiveRule,
+  minRepetitions,
+  maxRepetitions,
+  roundSeed,
+  decideConfiguration,
+  decideNextRound,
+  configurationsInRound,
+  type AdaptiveRule,
+  type PrecisionMetric,
+  type ConfigurationState,
+  type ConfigurationDecision,
+  type DecisionOutcome,
+  type RoundDecision,
 } from './adaptive.js';
 export type { RunPlan, PlannedTrial, ImageRef, ModelRef, NeededImage, NeededModel } from './types.js';
 export { decideArchSupport, parseArch, parseComputeCapability, type ArchSupport, type ArchSupportKind, type ComputeCapability } from './cuda-arch.js';

@@ -4,7 +4,17 @@ import { InputError } from '../core/index.js';
 import { combinationIssues, planRun, trialId, trialMode } from './index.js';
 
 function study(runtimes: Experiment['runtimes']): Experiment {
-  return { schemaVersion: 1, name: 'modes', seed: 15, runtimes, models: ['resnet50', 'bert_base_uncased'], batchSizes: [1], repetitions: 2, warmupIterations: 1, measuredIterations: 3 };
+  return {
+    schemaVersion: 1,
+    name: 'modes',
+    seed: 15,
+    runtimes,
+    models: ['resnet50', 'bert_base_uncased'],
+    batchSizes: [1],
+    repetitions: 2,
+    warmupIterations: 1,
+    measuredIterations: 3,
+  };
 }
 
 describe('execution modes in the plan', () => {
@@ -26,25 +36,48 @@ describe('execution modes in the plan', () => {
   });
 
   it('keeps the plan of an experiment without modes byte-identical, so old runs resume and old shards merge', () => {
-    const without = planRun(study([{ name: 'pytorch', providers: ['cpu'] }, { name: 'mxnet', providers: ['cpu'] }]));
-    const explicitDefault = planRun(study([{ name: 'pytorch', providers: ['cpu'], modes: ['eager'] }, { name: 'mxnet', providers: ['cpu'], modes: ['hybridized'] }]));
+    const without = planRun(
+      study([
+        { name: 'pytorch', providers: ['cpu'] },
+        { name: 'mxnet', providers: ['cpu'] },
+      ]),
+    );
+    const explicitDefault = planRun(
+      study([
+        { name: 'pytorch', providers: ['cpu'], modes: ['eager'] },
+        { name: 'mxnet', providers: ['cpu'], modes: ['hybridized'] },
+      ]),
+    );
     expect(explicitDefault.trials.map((t) => t.id)).toEqual(without.trials.map((t) => t.id));
     expect(explicitDefault.planHash).toBe(without.planHash);
     expect(without.trials.every((t) => !('mode' in t.config))).toBe(true);
   });
 
   it('names the mode between provider and batch, only when it is not the default', () => {
-    const base = { runtime: 'pytorch', source: 'pytorch', model: 'resnet50', provider: 'cpu', batchSize: 1, repetition: 3, warmupIterations: 1, measuredIterations: 1, threads: null, sequenceLength: 128 } as const;
+    const base = {
+      runtime: 'pytorch',
+      source: 'pytorch',
+      model: 'resnet50',
+      provider: 'cpu',
+      batchSize: 1,
+      repetition: 3,
+      warmupIterations: 1,
+      measuredIterations: 1,
+      threads: null,
+      sequenceLength: 128,
+    } as const;
     expect(trialId(base, 10)).toBe('pytorch.resnet50.cpu.b1.r03');
     expect(trialId({ ...base, mode: 'torchscript' }, 10)).toBe('pytorch.resnet50.cpu.torchscript.b1.r03');
     expect(trialMode({ runtime: 'onnxruntime' })).toBeNull();
   });
 
   it('refuses a mode the image cannot run, a mode of another runtime, and modes on an ONNX runtime, with the fix', () => {
-    const issues = combinationIssues(study([
-      { name: 'pytorch', providers: ['cpu', 'cuda'], modes: ['eager', 'compile', 'keras-call'] },
-      { name: 'onnxruntime', providers: ['cpu'], sources: ['pytorch'], modes: ['eager'] },
-    ]));
+    const issues = combinationIssues(
+      study([
+        { name: 'pytorch', providers: ['cpu', 'cuda'], modes: ['eager', 'compile', 'keras-call'] },
+        { name: 'onnxruntime', providers: ['cpu'], sources: ['pytorch'], modes: ['eager'] },
+      ]),
+    );
     expect(issues.map((i) => i.path)).toEqual(['/runtimes/0/modes/1', '/runtimes/0/modes/1', '/runtimes/0/modes/2', '/runtimes/1/modes']);
     expect(issues[0]!.message).toMatch(/mode "compile" of runtime "pytorch" cannot run with provider "cpu": torch.compile's inductor .*C\+\+ compiler/);
     expect(issues[0]!.message).not.toMatch(/\.\.$/);

@@ -52,8 +52,16 @@ describe('planRun: matrix expansion', () => {
     const plan = planRun(study({ threads: 4, sequenceLength: 64 }));
     const trt = plan.trials.find((t) => t.id === 'onnxruntime.tensorflow.bert_base_uncased.tensorrt.b8.r2')!;
     expect(trt.config).toEqual({
-      runtime: 'onnxruntime', source: 'tensorflow', model: 'bert_base_uncased', provider: 'tensorrt', batchSize: 8,
-      repetition: 2, warmupIterations: 10, measuredIterations: 90, threads: 4, sequenceLength: 64,
+      runtime: 'onnxruntime',
+      source: 'tensorflow',
+      model: 'bert_base_uncased',
+      provider: 'tensorrt',
+      batchSize: 8,
+      repetition: 2,
+      warmupIterations: 10,
+      measuredIterations: 90,
+      threads: 4,
+      sequenceLength: 64,
     });
     expect(trt.image).toEqual({ runtime: 'onnxruntime', flavour: 'tensorrt' });
     expect(trt.model).toEqual({ model: 'bert_base_uncased', source: 'tensorflow', format: 'onnx' });
@@ -91,7 +99,10 @@ describe('planRun: matrix expansion', () => {
     expect(cudaOnly.models.every((m) => m.preparedIn?.flavour === 'cpu')).toBe(true);
     // The same for ONNX exports that only cuda/tensorrt onnxruntime trials use.
     const ortGpu = planRun(study({ runtimes: [{ name: 'onnxruntime', providers: ['cuda', 'tensorrt'], sources: ['pytorch'] }], prebuiltModels: [] }));
-    expect(ortGpu.models.map((m) => m.preparedIn)).toEqual([{ runtime: 'pytorch', flavour: 'cpu' }, { runtime: 'pytorch', flavour: 'cpu' }]);
+    expect(ortGpu.models.map((m) => m.preparedIn)).toEqual([
+      { runtime: 'pytorch', flavour: 'cpu' },
+      { runtime: 'pytorch', flavour: 'cpu' },
+    ]);
     expect(ortGpu.images.find((i) => i.runtime === 'pytorch')).toEqual({ runtime: 'pytorch', flavour: 'cpu', usedFor: ['models'] });
   });
 
@@ -142,8 +153,14 @@ describe('planRun: seeded order', () => {
     expect(ids(small())).toEqual(ids(small()));
     expect(ids(small({ seed: 43 }))).not.toEqual(ids(small()));
     expect(ids(small({ order: 'sequential' }))).toEqual([
-      'pytorch.resnet50.cpu.b1.r1', 'pytorch.resnet50.cpu.b1.r2', 'pytorch.resnet50.cpu.b8.r1', 'pytorch.resnet50.cpu.b8.r2',
-      'pytorch.mobilenet_v2.cpu.b1.r1', 'pytorch.mobilenet_v2.cpu.b1.r2', 'pytorch.mobilenet_v2.cpu.b8.r1', 'pytorch.mobilenet_v2.cpu.b8.r2',
+      'pytorch.resnet50.cpu.b1.r1',
+      'pytorch.resnet50.cpu.b1.r2',
+      'pytorch.resnet50.cpu.b8.r1',
+      'pytorch.resnet50.cpu.b8.r2',
+      'pytorch.mobilenet_v2.cpu.b1.r1',
+      'pytorch.mobilenet_v2.cpu.b1.r2',
+      'pytorch.mobilenet_v2.cpu.b8.r1',
+      'pytorch.mobilenet_v2.cpu.b8.r2',
     ]);
     expect(planRun(small({ order: 'sequential' })).order).toBe('sequential');
   });
@@ -177,7 +194,11 @@ describe('planDefaults', () => {
     };
     const p = schema.properties;
     expect([p.seed?.default, p.order?.default, p.threads?.default, p.sequenceLength?.default, p.trialTimeoutS?.default]).toEqual([
-      planDefaults.seed, planDefaults.order, planDefaults.threads, planDefaults.sequenceLength, planDefaults.trialTimeoutS,
+      planDefaults.seed,
+      planDefaults.order,
+      planDefaults.threads,
+      planDefaults.sequenceLength,
+      planDefaults.trialTimeoutS,
     ]);
     const power = schema.$defs.power.properties;
     expect(power.baselineS?.default).toBe(planDefaults.baselineS);

@@ -48,7 +48,13 @@ export function planRun(spec: Experiment, options: PlanOptions = {}): RunPlan {
   const seed = spec.seed ?? planDefaults.seed;
   const order = spec.order ?? planDefaults.order;
   const matrix = expandMatrix(spec);
-  const ordered = order === 'sequential' ? matrix : seededShuffle([...matrix].sort((a, b) => compare(a.id, b.id)), seed);
+  const ordered =
+    order === 'sequential'
+      ? matrix
+      : seededShuffle(
+          [...matrix].sort((a, b) => compare(a.id, b.id)),
+          seed,
+        );
   const trials = ordered.map((t, orderIndex) => ({ ...t, orderIndex }));
   const { images, models } = neededArtifacts(spec, trials);
   return {
@@ -100,30 +106,30 @@ function expandMatrix(spec: Experiment): Omit<PlannedTrial, 'orderIndex'>[] {
       for (const model of spec.models)
         for (const provider of runtime.providers)
           for (const mode of modes)
-          for (const batchSize of spec.batchSizes)
-            for (let repetition = 1; repetition <= minRepetitions(spec.repetitions); repetition++) {
-              const config: TrialConfig = {
-                runtime: runtime.name,
-                source,
-                model,
-                provider,
-                // Only a non-default mode is written: the default's configs (so ids and planHash) stay as before modes.
-                ...(mode !== null && mode !== fallback ? { mode: mode as NonNullable<TrialConfig['mode']> } : {}),
-                batchSize,
-                repetition,
-                warmupIterations: spec.warmupIterations,
-                measuredIterations: spec.measuredIterations,
-                threads: spec.threads ?? planDefaults.threads,
-                sequenceLength: spec.sequenceLength ?? planDefaults.sequenceLength,
-              };
-              const flavour = provider; // cpu, cuda, tensorrt: one image flavour per provider
-              trials.push({
-                id: trialId(config, maxRepetitions(spec.repetitions)),
-                config,
-                image: imageFlavours(runtime.name).length === 0 ? null : { runtime: runtime.name as ImageRef['runtime'], flavour },
-                model: { model, source, format: onnx ? 'onnx' : 'native' },
-              });
-            }
+            for (const batchSize of spec.batchSizes)
+              for (let repetition = 1; repetition <= minRepetitions(spec.repetitions); repetition++) {
+                const config: TrialConfig = {
+                  runtime: runtime.name,
+                  source,
+                  model,
+                  provider,
+                  // Only a non-default mode is written: the default's configs (so ids and planHash) stay as before modes.
+                  ...(mode !== null && mode !== fallback ? { mode: mode as NonNullable<TrialConfig['mode']> } : {}),
+                  batchSize,
+                  repetition,
+                  warmupIterations: spec.warmupIterations,
+                  measuredIterations: spec.measuredIterations,
+                  threads: spec.threads ?? planDefaults.threads,
+                  sequenceLength: spec.sequenceLength ?? planDefaults.sequenceLength,
+                };
+                const flavour = provider; // cpu, cuda, tensorrt: one image flavour per provider
+                trials.push({
+                  id: trialId(config, maxRepetitions(spec.repetitions)),
+                  config,
+                  image: imageFlavours(runtime.name).length === 0 ? null : { runtime: runtime.name as ImageRef['runtime'], flavour },
+                  model: { model, source, format: onnx ? 'onnx' : 'native' },
+                });
+              }
   }
   return trials;
 }
@@ -149,9 +155,7 @@ function neededArtifacts(spec: Experiment, trials: PlannedTrial[]): { images: Ne
     const key = modelKey(t.model);
     if (models.has(key)) continue;
     const prebuilt =
-      t.model.format === 'onnx'
-        ? (spec.prebuiltModels ?? []).find((p) => p.model === t.model.model && p.source === t.model.source) ?? null
-        : null;
+      t.model.format === 'onnx' ? ((spec.prebuiltModels ?? []).find((p) => p.model === t.model.model && p.source === t.model.source) ?? null) : null;
     // Always the cpu flavour: export and reference outputs run on the CPU, and a cuda image may not
     // even import its framework without a GPU (libmxnet.so links libcuda.so.1).
     const preparedIn: ImageRef | null = prebuilt ? null : { runtime: t.model.source, flavour: 'cpu' };

@@ -1,5 +1,15 @@
 import { adaptiveIssues } from './adaptive.js';
-import { allModes, defaultMode, frameworkNames, isOnnxRuntime, modeRefusal, onnxRuntimeNames, runtimeModes, runtimeProviders, runtimesWithProvider } from '../catalogue/index.js';
+import {
+  allModes,
+  defaultMode,
+  frameworkNames,
+  isOnnxRuntime,
+  modeRefusal,
+  onnxRuntimeNames,
+  runtimeModes,
+  runtimeProviders,
+  runtimesWithProvider,
+} from '../catalogue/index.js';
 
 export { isOnnxRuntime };
 /** Runtimes that run ONNX exports of the source frameworks' models (catalogue kind "onnx"). */
@@ -152,7 +162,10 @@ function modeIssues(entry: Obj, name: string, at: string): CombinationIssue[] {
         issues.push({
           path: `${at}/modes/${j}`,
           message: `mode "${mode}" of runtime "${name}" cannot run with provider "${provider}": ${refused.replace(/\.$/, '')}`,
-          hint: `Remove "${mode}" (or provider "${provider}") from this entry; the other modes are ${own.filter((m) => m !== mode).map((m) => `"${m}"`).join(', ')}.`,
+          hint: `Remove "${mode}" (or provider "${provider}") from this entry; the other modes are ${own
+            .filter((m) => m !== mode)
+            .map((m) => `"${m}"`)
+            .join(', ')}.`,
         });
       }
     });

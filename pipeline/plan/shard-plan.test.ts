@@ -5,9 +5,19 @@ import { planRun } from './plan-run.js';
 import { configurationOf, parseShard, shardPlan } from './shard-plan.js';
 
 const spec: Experiment = {
-  schemaVersion: 1, name: 'shards', seed: 42, order: 'shuffled',
-  runtimes: [{ name: 'pytorch', providers: ['cuda'] }, { name: 'tensorflow', providers: ['cuda'] }],
-  models: ['resnet50', 'mobilenet_v2'], batchSizes: [1, 64], repetitions: 5, warmupIterations: 10, measuredIterations: 50,
+  schemaVersion: 1,
+  name: 'shards',
+  seed: 42,
+  order: 'shuffled',
+  runtimes: [
+    { name: 'pytorch', providers: ['cuda'] },
+    { name: 'tensorflow', providers: ['cuda'] },
+  ],
+  models: ['resnet50', 'mobilenet_v2'],
+  batchSizes: [1, 64],
+  repetitions: 5,
+  warmupIterations: 10,
+  measuredIterations: 50,
 };
 
 describe('shardPlan', () => {

@@ -24,7 +24,12 @@ export function parseShard(text: string, partition: ShardPartition = 'repetition
   const count = m ? Number(m[2]) : NaN;
   if (!m || count < 1 || index >= count) {
     throw new InputError('Bad command line', [
-      { file: 'command line', path: '--shard', message: `"${text.slice(0, 40)}" is not a shard K/N with 0 <= K < N`, hint: 'Give e.g. --shard 0/4 for the first of four shards (K is 0-based, like a Slurm array index).' },
+      {
+        file: 'command line',
+        path: '--shard',
+        message: `"${text.slice(0, 40)}" is not a shard K/N with 0 <= K < N`,
+        hint: 'Give e.g. --shard 0/4 for the first of four shards (K is 0-based, like a Slurm array index).',
+      },
     ]);
   }
   return { index, count, partition };
@@ -57,12 +62,20 @@ export function shardPlan(plan: RunPlan, spec: ShardSpec): ShardedPlan {
   const configs = [...new Set(plan.trials.map((t) => configurationOf(t.id)))].sort();
   const configIndex = new Map(configs.map((c, i) => [c, i] as const));
   const mine = plan.trials.filter((t) =>
-    spec.partition === 'repetition' ? t.config.repetition % spec.count === spec.index : (configIndex.get(configurationOf(t.id)) ?? 0) % spec.count === spec.index,
+    spec.partition === 'repetition'
+      ? t.config.repetition % spec.count === spec.index
+      : (configIndex.get(configurationOf(t.id)) ?? 0) % spec.count === spec.index,
   );
   if (mine.length === 0) {
-    const have = spec.partition === 'repetition' ? `${Math.max(0, ...plan.trials.map((t) => t.config.repetition))} repetition(s)` : `${configs.length} configuration(s)`;
+    const have =
+      spec.partition === 'repetition' ? `${Math.max(0, ...plan.trials.map((t) => t.config.repetition))} repetition(s)` : `${configs.length} configuration(s)`;
     throw new InputError('Bad command line', [
-      { file: 'command line', path: '--shard', message: `shard ${spec.index}/${spec.count} gets no trial: the plan has ${have}`, hint: `Use at most as many shards as the plan has ${spec.partition === 'repetition' ? 'repetitions' : 'configurations'}.` },
+      {
+        file: 'command line',
+        path: '--shard',
+        message: `shard ${spec.index}/${spec.count} gets no trial: the plan has ${have}`,
+        hint: `Use at most as many shards as the plan has ${spec.partition === 'repetition' ? 'repetitions' : 'configurations'}.`,
+      },
     ]);
   }
   return {

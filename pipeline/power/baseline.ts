@@ -30,7 +30,12 @@ export function baselineFromRecorded(recorded: Recorded): Baseline {
     endNs: recorded.endNs,
     durationMs: seconds * 1000,
     domains,
-    reason: domains.length === 0 ? `no idle baseline: ${missing.join('; ') || 'no power source configured'}` : missing.length ? `partial: ${missing.join('; ')}` : null,
+    reason:
+      domains.length === 0
+        ? `no idle baseline: ${missing.join('; ') || 'no power source configured'}`
+        : missing.length
+          ? `partial: ${missing.join('; ')}`
+          : null,
     recorded,
   };
 }

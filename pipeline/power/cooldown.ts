@@ -16,7 +16,12 @@ const fmt = (x: number) => x.toFixed(1);
  * domain that has a baseline. Met when every domain is within tolerance; a domain without data in
  * the span counts as not met.
  */
-export function checkCooldown(series: DomainSeries[], w: SpanNs, baseline: Baseline, options: Pick<CooldownOptions, 'powerTolerance' | 'temperatureToleranceC'>): CooldownCheck {
+export function checkCooldown(
+  series: DomainSeries[],
+  w: SpanNs,
+  baseline: Baseline,
+  options: Pick<CooldownOptions, 'powerTolerance' | 'temperatureToleranceC'>,
+): CooldownCheck {
   const clauses: string[] = [];
   let met = true;
   const seconds = windowSeconds(w);
@@ -34,7 +39,9 @@ export function checkCooldown(series: DomainSeries[], w: SpanNs, baseline: Basel
         const powerW = r.energyJ / seconds;
         const ok = powerW <= limitW;
         met &&= ok;
-        clauses.push(`${name} ${fmt(powerW)} W ${ok ? '<=' : '>'} ${fmt(limitW)} W (baseline ${fmt(base.powerW)} W x ${(1 + options.powerTolerance).toFixed(2)})`);
+        clauses.push(
+          `${name} ${fmt(powerW)} W ${ok ? '<=' : '>'} ${fmt(limitW)} W (baseline ${fmt(base.powerW)} W x ${(1 + options.powerTolerance).toFixed(2)})`,
+        );
       }
     }
     if (base.temperatureC !== null && s.info.temperature) {
@@ -46,7 +53,9 @@ export function checkCooldown(series: DomainSeries[], w: SpanNs, baseline: Basel
       } else {
         const ok = latest.v <= limitC;
         met &&= ok;
-        clauses.push(`${name} ${fmt(latest.v)} °C ${ok ? '<=' : '>'} ${fmt(limitC)} °C (baseline ${fmt(base.temperatureC)} + ${options.temperatureToleranceC})`);
+        clauses.push(
+          `${name} ${fmt(latest.v)} °C ${ok ? '<=' : '>'} ${fmt(limitC)} °C (baseline ${fmt(base.temperatureC)} + ${options.temperatureToleranceC})`,
+        );
       }
     }
   }
@@ -67,7 +76,12 @@ export interface CooldownDeps {
  * baseline every `pollMs` until met or maxMs has passed. Without a source or a baseline there is
  * nothing to compare: the gate is met after the rest, and the detail says so.
  */
-export async function waitForCooldownGate(deps: CooldownDeps, options: CooldownOptions, baseline: Baseline | null, signal?: AbortSignal): Promise<CooldownResult> {
+export async function waitForCooldownGate(
+  deps: CooldownDeps,
+  options: CooldownOptions,
+  baseline: Baseline | null,
+  signal?: AbortSignal,
+): Promise<CooldownResult> {
   const { clock } = deps;
   const t0 = clock.monotonicNs();
   const elapsedMs = () => Number(clock.monotonicNs() - t0) / 1e6;
@@ -89,7 +103,8 @@ export async function waitForCooldownGate(deps: CooldownDeps, options: CooldownO
     const waited = elapsedMs();
     if (check.clauses.length === 0) return { waitedMs: waited, met: true, detail: `${rest}; no measured domain has a baseline to compare` };
     if (check.met) return { waitedMs: waited, met: true, detail: `met after ${(waited / 1000).toFixed(1)} s: ${check.clauses.join('; ')}` };
-    if (waited >= options.maxMs) return { waitedMs: waited, met: false, detail: `not met within ${(options.maxMs / 1000).toFixed(1)} s: ${check.clauses.join('; ')}` };
+    if (waited >= options.maxMs)
+      return { waitedMs: waited, met: false, detail: `not met within ${(options.maxMs / 1000).toFixed(1)} s: ${check.clauses.join('; ')}` };
     await clock.sleep(Math.min(pollMs, options.maxMs - waited), signal);
   }
 }

@@ -42,8 +42,12 @@ export function createPowerSources(names: PowerSourceName[], deps: PowerDeps): P
   const sources: PowerSource[] = [];
   for (const name of new Set(names)) {
     if (name === 'rapl') sources.push(new RaplSource({ clock: deps.clock, fs: deps.sysfs, powercapRoot: deps.powercapRoot, hwmonRoot: deps.hwmonRoot }));
-    if (name === 'nvml') sources.push(new NvmlSource({ clock: deps.clock, load: deps.nvml ?? koffiNvmlLoader(), gpuIndices: deps.gpuIndices, contextGpuIndices: deps.contextGpuIndices }));
-    if (name === 'nvidia-smi') sources.push(new NvidiaSmiSource({ clock: deps.clock, smi: deps.smi, gpuIndices: deps.gpuIndices, contextGpuIndices: deps.contextGpuIndices }));
+    if (name === 'nvml')
+      sources.push(
+        new NvmlSource({ clock: deps.clock, load: deps.nvml ?? koffiNvmlLoader(), gpuIndices: deps.gpuIndices, contextGpuIndices: deps.contextGpuIndices }),
+      );
+    if (name === 'nvidia-smi')
+      sources.push(new NvidiaSmiSource({ clock: deps.clock, smi: deps.smi, gpuIndices: deps.gpuIndices, contextGpuIndices: deps.contextGpuIndices }));
   }
   return sources;
 }

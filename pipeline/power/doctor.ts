@@ -6,7 +6,8 @@ function describeDomain(d: DomainInfo): string {
     const p = d.counter.updatePeriodMs;
     parts.push(`energy counter${p === null ? '' : `, updates every ${d.counter.updatePeriodIsUpperBound ? '<= ' : '~'}${p.toFixed(1)} ms`}`);
   }
-  if (d.power) parts.push(d.power.quantity === 'instantPowerW' ? 'instant power' : `power averaged over ${d.power.averagingWindowMs ?? '?'} ms (estimate only)`);
+  if (d.power)
+    parts.push(d.power.quantity === 'instantPowerW' ? 'instant power' : `power averaged over ${d.power.averagingWindowMs ?? '?'} ms (estimate only)`);
   return `${d.domain}: ${parts.join(' + ') || 'no energy'}`;
 }
 

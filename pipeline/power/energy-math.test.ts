@@ -21,14 +21,22 @@ describe('counterEnergy', () => {
 
   it('interpolates inside a read interval where the power changed (the documented linear assumption)', () => {
     // 100 W until 0.5 s, then 300 W; reads every 200 ms.
-    const reads = series([[0, 0], [200, 20], [400, 40], [600, 80]]);
+    const reads = series([
+      [0, 0],
+      [200, 20],
+      [400, 40],
+      [600, 80],
+    ]);
     const r = counterEnergy(reads, win(100, 550));
     // E(100 ms) = 10 J; E(550 ms) = 40 + 40 x 150/200 = 70 J.
     expect(r.ok && r.energyJ).toBeCloseTo(60, 9);
   });
 
   it('extrapolates the part of the window outside the reads at the mean power and reports coverage', () => {
-    const reads = series([[0, 0], [1000, 100]]);
+    const reads = series([
+      [0, 0],
+      [1000, 100],
+    ]);
     const r = counterEnergy(reads, win(500, 1500));
     expect(r.ok).toBe(true);
     if (!r.ok) return;
@@ -38,7 +46,13 @@ describe('counterEnergy', () => {
   });
 
   it('refuses a window the reads do not reach', () => {
-    const r = counterEnergy(series([[0, 0], [100, 10]]), win(200, 300));
+    const r = counterEnergy(
+      series([
+        [0, 0],
+        [100, 10],
+      ]),
+      win(200, 300),
+    );
     expect(r).toEqual({ ok: false, reason: 'no counter reads overlap the window' });
   });
 });
@@ -66,7 +80,13 @@ describe('integrateInstantPower', () => {
   });
 
   it('counts long gaps between samples as not covered', () => {
-    const gappy = series([[0, 100], [100, 100], [200, 100], [900, 100], [1000, 100]]);
+    const gappy = series([
+      [0, 100],
+      [100, 100],
+      [200, 100],
+      [900, 100],
+      [1000, 100],
+    ]);
     const r = integrateInstantPower({ quantity: 'instantPowerW', samples: gappy }, win(0, 1000), { maxGapS: 0.25 });
     expect(r.ok && r.energyJ).toBeCloseTo(100, 9);
     expect(r.ok && r.gapS).toBeCloseTo(0.7, 12);

@@ -187,11 +187,7 @@ export interface AveragedWindow extends IntegratedWindow {
  * trailing average of width W lags the power by W/2, so the window is shifted by +W/2 before
  * integrating; what stays wrong is the smearing at each edge, bounded by W/4 x the power range.
  */
-export function estimateFromAveragedPower(
-  samples: TimedValue[],
-  w: SpanNs,
-  options: { averagingWindowMs: number; maxGapS: number },
-): Outcome<AveragedWindow> {
+export function estimateFromAveragedPower(samples: TimedValue[], w: SpanNs, options: { averagingWindowMs: number; maxGapS: number }): Outcome<AveragedWindow> {
   const shiftNs = BigInt(Math.round((options.averagingWindowMs / 2) * 1e6));
   const r = trapezoid(samples, { startNs: w.startNs + shiftNs, endNs: w.endNs + shiftNs }, options.maxGapS);
   if (!r.ok) return r;

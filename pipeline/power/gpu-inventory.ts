@@ -53,7 +53,10 @@ export async function listGpus(deps: { nvml?: NvmlLoader; smi?: NvidiaSmiPort } 
       continue;
     }
     const withCc = fields.includes('compute_cap');
-    const rows = r.stdout.split('\n').filter((l) => l.trim()).map(splitSmiLine);
+    const rows = r.stdout
+      .split('\n')
+      .filter((l) => l.trim())
+      .map(splitSmiLine);
     const gpus = rows
       .map((f) => ({ index: parseSmiNumber(f[0]), uuid: parseSmiText(f[1]), name: parseSmiText(f[2]), computeCapability: withCc ? parseSmiText(f[3]) : null }))
       .filter((g): g is GpuDevice => g.index !== null);

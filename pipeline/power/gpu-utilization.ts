@@ -27,7 +27,9 @@ export function gpuUtilizationForWindow(rec: Recorded | null, window: { startNs:
   const used = new Set<string>();
   const lacking: string[] = [];
   for (const hardware of [...new Set(gpus.map((s) => s.info.hardware))].sort()) {
-    const candidates = gpus.filter((s) => s.info.hardware === hardware).sort((a, b) => PREFERENCE.indexOf(a.info.source as never) - PREFERENCE.indexOf(b.info.source as never));
+    const candidates = gpus
+      .filter((s) => s.info.hardware === hardware)
+      .sort((a, b) => PREFERENCE.indexOf(a.info.source as never) - PREFERENCE.indexOf(b.info.source as never));
     const series = candidates.find((s) => (s.utilizationPercent ?? []).length > 0);
     if (!series) {
       lacking.push(`${hardware}: ${candidates.map((s) => s.info.source).join('/')} recorded no utilisation (not supported by the driver)`);
@@ -35,7 +37,9 @@ export function gpuUtilizationForWindow(rec: Recorded | null, window: { startNs:
     }
     const inside = (series.utilizationPercent ?? []).filter((x) => x.tNs >= startNs && x.tNs <= endNs).map((x) => x.v);
     if (inside.length === 0) {
-      lacking.push(`${hardware}: no utilisation sample inside the ${(Number(endNs - startNs) / 1e6).toFixed(0)} ms window (sampled at ${series.requestedHz} Hz)`);
+      lacking.push(
+        `${hardware}: no utilisation sample inside the ${(Number(endNs - startNs) / 1e6).toFixed(0)} ms window (sampled at ${series.requestedHz} Hz)`,
+      );
       continue;
     }
     values.push(...inside);

@@ -53,6 +53,9 @@ export function parseQueryGpuHelp(text: string): Set<string> {
 
 /** The first line nvidia-smi printed about a failure (it writes errors to stdout). */
 export function smiFailureText(stdout: string, stderr: string): string {
-  const line = `${stderr}\n${stdout}`.split('\n').map((l) => l.trim()).find((l) => l.length > 0);
+  const line = `${stderr}\n${stdout}`
+    .split('\n')
+    .map((l) => l.trim())
+    .find((l) => l.length > 0);
   return line ?? 'no output';
 }

@@ -10,7 +10,15 @@ import { gpuUtilizationForWindow } from './gpu-utilization.js';
 describe('nvidia-smi parsing', () => {
   it('reads numbers and the missing markers nvidia-smi prints', () => {
     expect(['71.20', ' 41', '[N/A]', 'N/A', '[Not Supported]', '[Unknown Error]', '', '0x0000000000000044', 'abc'].map(parseSmiNumber)).toEqual([
-      71.2, 41, null, null, null, null, null, 0x44, null,
+      71.2,
+      41,
+      null,
+      null,
+      null,
+      null,
+      null,
+      0x44,
+      null,
     ]);
     expect(parseSmiTimestampMs('2025/01/01 12:00:01.250')! - parseSmiTimestampMs('2025/01/01 12:00:00.000')!).toBe(1250);
     expect(parseSmiTimestampMs('garbage')).toBeNull();
@@ -22,7 +30,8 @@ describe('nvidia-smi parsing', () => {
 });
 
 describe('NvidiaSmiSource.probe', () => {
-  const probe = async (options: ConstructorParameters<typeof FakeNvidiaSmi>[1]) => new NvidiaSmiSource({ clock: new ManualClock(), smi: new FakeNvidiaSmi(new ManualClock(), options) }).probe();
+  const probe = async (options: ConstructorParameters<typeof FakeNvidiaSmi>[1]) =>
+    new NvidiaSmiSource({ clock: new ManualClock(), smi: new FakeNvidiaSmi(new ManualClock(), options) }).probe();
 
   it('prefers power.draw.instant', async () => {
     const s = await probe({});
@@ -67,7 +76,14 @@ describe('NvidiaSmiSource stream', () => {
     const { recorded, smi } = await record({});
     expect(smi.streamsStarted).toBe(1);
     const stream = smi.calls.find((c) => c.includes('-lms'))!;
-    expect(stream).toEqual(['--query-gpu=timestamp,index,power.draw.instant,temperature.gpu,utilization.gpu', '--format=csv,noheader,nounits', '-lms', '100', '-i', '0']);
+    expect(stream).toEqual([
+      '--query-gpu=timestamp,index,power.draw.instant,temperature.gpu,utilization.gpu',
+      '--format=csv,noheader,nounits',
+      '-lms',
+      '100',
+      '-i',
+      '0',
+    ]);
     const s = recorded.series[0]!;
     expect(s.power.length).toBe(29); // 31 lines with power, minus [N/A] and [Not Supported]
     expect(s.errors).toEqual(['power.draw.instant not available in a sample']);
@@ -78,8 +94,10 @@ describe('NvidiaSmiSource stream', () => {
   });
 
   it('leaves utilization.gpu out of the query on a driver that lacks it (the other columns keep their places)', async () => {
-    const { recorded, smi } = await record({ helpText: smiHelpText({ instant: true, computeCap: true, utilization: false }),
-      streamLines: readSmiStreamFixture().map((l) => l.split(', ').slice(0, 4).join(', ')) });
+    const { recorded, smi } = await record({
+      helpText: smiHelpText({ instant: true, computeCap: true, utilization: false }),
+      streamLines: readSmiStreamFixture().map((l) => l.split(', ').slice(0, 4).join(', ')),
+    });
     expect(smi.calls.find((c) => c.includes('-lms'))![0]).toBe('--query-gpu=timestamp,index,power.draw.instant,temperature.gpu');
     expect(recorded.series[0]!.power.length).toBe(29);
     expect(recorded.series[0]!.utilizationPercent ?? []).toEqual([]);
@@ -95,7 +113,12 @@ describe('NvidiaSmiSource stream', () => {
     expect(energy.energyPerInferenceJ).toBe(15.5);
     // Utilisation sampled with power, averaged over the same window: 0.5–0.9 s at 30 % (5), 1.0–1.5 s at 85 % (6).
     expect(gpuUtilizationForWindow(recorded, { startNs: at(500), endNs: at(1500) })).toEqual({
-      provenance: 'sampled', meanPercent: (5 * 30 + 6 * 85) / 11, samples: 11, instrument: 'nvidia-smi', reason: null });
+      provenance: 'sampled',
+      meanPercent: (5 * 30 + 6 * 85) / 11,
+      samples: 11,
+      instrument: 'nvidia-smi',
+      reason: null,
+    });
   });
 
   it("times samples by nvidia-smi's own timestamps, not by when buffered chunks arrive", async () => {
@@ -117,11 +140,21 @@ describe('NvidiaSmiSource: issue 11 defects', () => {
     });
     const source = new NvidiaSmiSource({ clock, smi });
     const s = await source.probe();
-    expect(s.domains.map((d) => [d.domain, d.power?.quantity])).toEqual([['gpu:0', 'averagePowerW'], ['gpu:1', 'instantPowerW']]);
+    expect(s.domains.map((d) => [d.domain, d.power?.quantity])).toEqual([
+      ['gpu:0', 'averagePowerW'],
+      ['gpu:1', 'instantPowerW'],
+    ]);
     expect(s.reason).toContain('GPU 0: power.draw.instant reads [N/A], so power.draw is used');
     expect(s.fix).toContain('R535');
     const got: string[] = [];
-    const sink = { counter: () => undefined, wrap: () => undefined, power: (d: string, _t: bigint, v: number) => got.push(`${d} ${v}`), temperature: () => undefined, utilization: (d: string, _t: bigint, v: number) => got.push(`${d} util ${v}`), error: (d: string, _t: bigint, m: string) => got.push(`${d} error ${m}`) };
+    const sink = {
+      counter: () => undefined,
+      wrap: () => undefined,
+      power: (d: string, _t: bigint, v: number) => got.push(`${d} ${v}`),
+      temperature: () => undefined,
+      utilization: (d: string, _t: bigint, v: number) => got.push(`${d} util ${v}`),
+      error: (d: string, _t: bigint, m: string) => got.push(`${d} error ${m}`),
+    };
     await source.startStream(sink, 10);
     await clock.advance(50);
     expect(smi.calls.find((c) => c.includes('-lms'))![0]).toBe('--query-gpu=timestamp,index,power.draw.instant,power.draw,temperature.gpu,utilization.gpu');
@@ -130,7 +163,10 @@ describe('NvidiaSmiSource: issue 11 defects', () => {
   });
 
   it('states R535 (not 530) as the driver minimum for instant power', async () => {
-    const s = await new NvidiaSmiSource({ clock: new ManualClock(), smi: new FakeNvidiaSmi(new ManualClock(), { helpText: smiHelpText({ instant: false, computeCap: true }) }) }).probe();
+    const s = await new NvidiaSmiSource({
+      clock: new ManualClock(),
+      smi: new FakeNvidiaSmi(new ManualClock(), { helpText: smiHelpText({ instant: false, computeCap: true }) }),
+    }).probe();
     expect(s.fix).toContain('driver >= R535');
     expect(s.fix).not.toContain('530');
   });
@@ -161,7 +197,8 @@ describe('NvidiaSmiSource: issue 11 defects', () => {
     const clock = new ManualClock();
     const smi = new FakeNvidiaSmi(clock, {
       gpuList: '0, NVIDIA H100 80GB HBM3, GPU-aaaa, 71.00, 9.0, 71.00\n1, NVIDIA H100 80GB HBM3, GPU-bbbb, 80.00, 9.0, 79.00\n',
-      stateLines: '1, GPU-bbbb, NVIDIA H100 80GB HBM3, 1980, 2619, 700.00, 41, 80.00, 0x1, Enabled\n0, GPU-aaaa, NVIDIA H100 80GB HBM3, 1980, 2619, 700.00, 60, 300.00, 0x1, Enabled\n',
+      stateLines:
+        '1, GPU-bbbb, NVIDIA H100 80GB HBM3, 1980, 2619, 700.00, 41, 80.00, 0x1, Enabled\n0, GPU-aaaa, NVIDIA H100 80GB HBM3, 1980, 2619, 700.00, 60, 300.00, 0x1, Enabled\n',
       computeApps: 'GPU-aaaa, 4242, 20000, python3, with, commas\n',
     });
     const source = new NvidiaSmiSource({ clock, smi, gpuIndices: [1] });

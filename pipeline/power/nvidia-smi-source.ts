@@ -69,10 +69,18 @@ export class NvidiaSmiSource implements PowerSource {
   private async open(): Promise<SourceStatus> {
     const help = await this.smi.run(['--help-query-gpu'], QUERY_TIMEOUT_MS);
     if (help.spawnError === 'ENOENT') {
-      return unavailableStatus('nvidia-smi', 'nvidia-smi not found on PATH', 'Install the NVIDIA driver utilities (they ship nvidia-smi), or drop "nvidia-smi" from power.sources.');
+      return unavailableStatus(
+        'nvidia-smi',
+        'nvidia-smi not found on PATH',
+        'Install the NVIDIA driver utilities (they ship nvidia-smi), or drop "nvidia-smi" from power.sources.',
+      );
     }
     if (help.spawnError || help.exitCode !== 0) {
-      return unavailableStatus('nvidia-smi', `nvidia-smi failed: ${smiFailureText(help.stdout, help.stderr)}`, 'Make `nvidia-smi` work on this host first (driver loaded, device nodes readable).');
+      return unavailableStatus(
+        'nvidia-smi',
+        `nvidia-smi failed: ${smiFailureText(help.stdout, help.stderr)}`,
+        'Make `nvidia-smi` work on this host first (driver loaded, device nodes readable).',
+      );
     }
     this.fields = parseQueryGpuHelp(help.stdout);
     const hasInstant = this.fields.has('power.draw.instant');
@@ -80,7 +88,12 @@ export class NvidiaSmiSource implements PowerSource {
     const withCc = this.fields.has('compute_cap');
     const query = ['index', 'name', 'uuid', this.powerField, ...(withCc ? ['compute_cap'] : []), ...(hasInstant ? ['power.draw'] : [])];
     const r = await this.smi.run([`--query-gpu=${query.join(',')}`, '--format=csv,noheader,nounits'], QUERY_TIMEOUT_MS);
-    if (r.exitCode !== 0) return unavailableStatus('nvidia-smi', `nvidia-smi --query-gpu failed: ${smiFailureText(r.stdout, r.stderr)}`, 'Make `nvidia-smi` work on this host first.');
+    if (r.exitCode !== 0)
+      return unavailableStatus(
+        'nvidia-smi',
+        `nvidia-smi --query-gpu failed: ${smiFailureText(r.stdout, r.stderr)}`,
+        'Make `nvidia-smi` work on this host first.',
+      );
     const notes: string[] = [];
     const accuracyRel = this.options.accuracyRel ?? defaultAccuracy.nvidiaSmi;
     const seen: number[] = [];
@@ -115,7 +128,9 @@ export class NvidiaSmiSource implements PowerSource {
           domain,
           hardware: domain,
           counter: null,
-          power: instant ? { quantity: 'instantPowerW', averagingWindowMs: null, accuracyRel } : { quantity: 'averagePowerW', averagingWindowMs: AVERAGING_WINDOW_MS, accuracyRel },
+          power: instant
+            ? { quantity: 'instantPowerW', averagingWindowMs: null, accuracyRel }
+            : { quantity: 'averagePowerW', averagingWindowMs: AVERAGING_WINDOW_MS, accuracyRel },
           temperature: true,
           label: `${domain} ${name ?? '?'}${cc ? ` (cc ${cc.join('.')})` : ''}: ${field}${instant ? '' : ' (1 s average)'}`,
         },
@@ -123,9 +138,19 @@ export class NvidiaSmiSource implements PowerSource {
     }
     const measured = new Set(this.gpus.map((g) => g.index));
     this.contextIndices = (this.options.contextGpuIndices ?? seen).filter((i) => seen.includes(i) && !measured.has(i));
-    if (this.gpus.length === 0) return unavailableStatus('nvidia-smi', `no GPU with readable power (${notes.join('; ') || 'nvidia-smi lists none'})`, 'Check `nvidia-smi -L` and the gpu.devices setting.');
+    if (this.gpus.length === 0)
+      return unavailableStatus(
+        'nvidia-smi',
+        `no GPU with readable power (${notes.join('; ') || 'nvidia-smi lists none'})`,
+        'Check `nvidia-smi -L` and the gpu.devices setting.',
+      );
     const averaged = this.gpus.filter((g) => g.info.power?.quantity === 'averagePowerW' && !hasInstant);
-    const reasons = [...notes, ...(averaged.length ? [`power.draw.instant is not offered by this driver: ${averaged.map((g) => g.info.domain).join(', ')} give 1 s averages (energy is estimated)`] : [])];
+    const reasons = [
+      ...notes,
+      ...(averaged.length
+        ? [`power.draw.instant is not offered by this driver: ${averaged.map((g) => g.info.domain).join(', ')} give 1 s averages (energy is estimated)`]
+        : []),
+    ];
     const anyAveraged = this.gpus.some((g) => g.info.power?.quantity === 'averagePowerW');
     return {
       source: 'nvidia-smi',
@@ -149,7 +174,14 @@ export class NvidiaSmiSource implements PowerSource {
     const powerFields = fallback ? [this.powerField, 'power.draw'] : [this.powerField];
     // utilization.gpu last, so the other columns keep their places when a driver lacks it.
     const withUtil = this.fields.has('utilization.gpu');
-    const args = [`--query-gpu=timestamp,index,${powerFields.join(',')},temperature.gpu${withUtil ? ',utilization.gpu' : ''}`, '--format=csv,noheader,nounits', `-lms`, String(intervalMs), '-i', this.gpus.map((g) => g.index).join(',')];
+    const args = [
+      `--query-gpu=timestamp,index,${powerFields.join(',')},temperature.gpu${withUtil ? ',utilization.gpu' : ''}`,
+      '--format=csv,noheader,nounits',
+      `-lms`,
+      String(intervalMs),
+      '-i',
+      this.gpus.map((g) => g.index).join(','),
+    ];
     this.offsetNs = null;
     const stream = this.smi.stream(args, (lines) => this.onLines(sink, lines, fallback, withUtil));
     this.stream = stream;
@@ -158,7 +190,12 @@ export class NvidiaSmiSource implements PowerSource {
       this.stream = null;
       const now = this.options.clock.monotonicNs();
       const restart = this.streaming && this.restarts < (this.options.maxRestarts ?? 20);
-      for (const g of this.gpus) sink.error(g.info.domain, now, `nvidia-smi exited (code ${r.exitCode ?? r.spawnError}): ${smiFailureText('', r.stderr)}${restart ? '; restarting it' : ''}`);
+      for (const g of this.gpus)
+        sink.error(
+          g.info.domain,
+          now,
+          `nvidia-smi exited (code ${r.exitCode ?? r.spawnError}): ${smiFailureText('', r.stderr)}${restart ? '; restarting it' : ''}`,
+        );
       if (!restart) return;
       this.restarts++;
       await this.options.clock.sleep(this.options.restartDelayMs ?? 1000).catch(() => undefined);
@@ -175,8 +212,14 @@ export class NvidiaSmiSource implements PowerSource {
       const index = parseSmiNumber(f[1]);
       const field = this.gpus.find((g) => g.index === index)?.field ?? this.powerField;
       const power = parseSmiNumber(fallback && field === 'power.draw' ? f[3] : f[2]);
-      return { stampNs: ms === null ? null : BigInt(ms) * 1_000_000n, index, power, field, temperature: parseSmiNumber(f[fallback ? 4 : 3]),
-        utilization: withUtil ? parseSmiNumber(f[fallback ? 5 : 4]) : null };
+      return {
+        stampNs: ms === null ? null : BigInt(ms) * 1_000_000n,
+        index,
+        power,
+        field,
+        temperature: parseSmiNumber(f[fallback ? 4 : 3]),
+        utilization: withUtil ? parseSmiNumber(f[fallback ? 5 : 4]) : null,
+      };
     });
     for (const p of parsed) {
       if (p.stampNs === null || p.index === null) continue; // a truncated line says nothing about delay

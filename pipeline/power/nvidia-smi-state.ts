@@ -9,12 +9,30 @@ import type { NvidiaSmiPort } from './ports.js';
  */
 export async function querySmiGpuState(
   smi: NvidiaSmiPort,
-  options: { fields: Set<string>; powerField: string; measured: { index: number; uuid: string | null }[]; contextIndices: number[]; nowNs: bigint; timeoutMs: number },
+  options: {
+    fields: Set<string>;
+    powerField: string;
+    measured: { index: number; uuid: string | null }[];
+    contextIndices: number[];
+    nowNs: bigint;
+    timeoutMs: number;
+  },
 ): Promise<GpuState[]> {
   const { fields, measured, contextIndices } = options;
   if (measured.length === 0) return [];
   const pick = (...names: string[]) => names.find((n) => fields.has(n)) ?? names[names.length - 1]!;
-  const query = ['index', 'uuid', 'name', 'clocks.sm', 'clocks.mem', pick('enforced.power.limit', 'power.limit'), 'temperature.gpu', options.powerField, pick('clocks_event_reasons.active', 'clocks_throttle_reasons.active'), 'persistence_mode'];
+  const query = [
+    'index',
+    'uuid',
+    'name',
+    'clocks.sm',
+    'clocks.mem',
+    pick('enforced.power.limit', 'power.limit'),
+    'temperature.gpu',
+    options.powerField,
+    pick('clocks_event_reasons.active', 'clocks_throttle_reasons.active'),
+    'persistence_mode',
+  ];
   const indices = [...measured.map((g) => g.index), ...contextIndices];
   const atNs = options.nowNs.toString();
   const [gpus, apps] = await Promise.all([
@@ -22,10 +40,16 @@ export async function querySmiGpuState(
     // process_name last: a name with a comma must not shift the other fields.
     smi.run(['--query-compute-apps=gpu_uuid,pid,used_memory,process_name', '--format=csv,noheader,nounits'], options.timeoutMs),
   ]);
-  const processes = apps.exitCode === 0 ? apps.stdout.split('\n').filter((l) => l.trim()).map((l) => {
-    const [uuid, pid, mem, ...name] = splitSmiLine(l);
-    return { uuid, pid: parseSmiNumber(pid) ?? 0, usedMemoryMiB: parseSmiNumber(mem), name: parseSmiText(name.join(', ')) };
-  }) : null;
+  const processes =
+    apps.exitCode === 0
+      ? apps.stdout
+          .split('\n')
+          .filter((l) => l.trim())
+          .map((l) => {
+            const [uuid, pid, mem, ...name] = splitSmiLine(l);
+            return { uuid, pid: parseSmiNumber(pid) ?? 0, usedMemoryMiB: parseSmiNumber(mem), name: parseSmiText(name.join(', ')) };
+          })
+      : null;
   const measuredSet = new Set(measured.map((g) => g.index));
   if (gpus.exitCode !== 0) return [];
   return gpus.stdout
@@ -48,7 +72,8 @@ export async function querySmiGpuState(
         powerW: parseSmiNumber(power),
         throttleReasons: mask === null ? null : decodeThrottleReasons(mask),
         persistenceMode: parseSmiEnabled(persistence),
-        otherProcesses: processes === null ? null : processes.filter((p) => p.uuid === gpuUuid).map((p) => ({ pid: p.pid, name: p.name, usedMemoryMiB: p.usedMemoryMiB })),
+        otherProcesses:
+          processes === null ? null : processes.filter((p) => p.uuid === gpuUuid).map((p) => ({ pid: p.pid, name: p.name, usedMemoryMiB: p.usedMemoryMiB })),
       };
     })
     .filter((s) => s.index >= 0);

@@ -72,7 +72,14 @@ describe('koffiNvmlLoader', () => {
     expect(status.available).toBe(true);
     expect(status.domains[0]).toMatchObject({ domain: 'gpu:0', power: { quantity: 'instantPowerW' }, counter: { resolutionJ: 0.001 } });
     const [state] = await source.gpuState();
-    expect(state).toMatchObject({ index: 0, name: 'Fake H100', powerW: 123.456, powerLimitW: 700, throttleReasons: ['SwPowerCap', 'HwThermalSlowdown'], persistenceMode: true });
+    expect(state).toMatchObject({
+      index: 0,
+      name: 'Fake H100',
+      powerW: 123.456,
+      powerLimitW: 700,
+      throttleReasons: ['SwPowerCap', 'HwThermalSlowdown'],
+      persistenceMode: true,
+    });
     expect(state!.otherProcesses).toEqual([
       { pid: 4242, name: null, usedMemoryMiB: 1024 },
       { pid: 77, name: null, usedMemoryMiB: null },

@@ -1,4 +1,13 @@
-import { NvmlError, NvmlReturn, NvmlUnavailableError, type NvmlBinding, type NvmlDevice, type NvmlFieldReading, type NvmlLoader, type NvmlProcess } from './nvml-api.js';
+import {
+  NvmlError,
+  NvmlReturn,
+  NvmlUnavailableError,
+  type NvmlBinding,
+  type NvmlDevice,
+  type NvmlFieldReading,
+  type NvmlLoader,
+  type NvmlProcess,
+} from './nvml-api.js';
 
 /**
  * The real NVML binding: koffi over libnvidia-ml, loaded lazily (koffi's native module and the
@@ -37,7 +46,10 @@ export function koffiNvmlLoader(options: KoffiNvmlOptions = {}): NvmlLoader {
     try {
       koffi = ((await import('koffi')) as unknown as { default: Koffi }).default;
     } catch (e) {
-      throw new NvmlUnavailableError(`the koffi native module could not be loaded (${(e as Error).message})`, 'Reinstall dependencies (`npm ci`) on this platform; koffi ships prebuilt binaries for Linux x64 and arm64.');
+      throw new NvmlUnavailableError(
+        `the koffi native module could not be loaded (${(e as Error).message})`,
+        'Reinstall dependencies (`npm ci`) on this platform; koffi ships prebuilt binaries for Linux x64 and arm64.',
+      );
     }
     const paths = options.libraryPaths ?? ['libnvidia-ml.so.1', 'libnvidia-ml.so'];
     const failures: string[] = [];
@@ -237,13 +249,20 @@ class KoffiNvmlDevice implements NvmlDevice {
 export function decodeFieldValue(buf: Buffer): number {
   const type = buf.readUInt32LE(24);
   switch (type) {
-    case 0: return buf.readDoubleLE(32);
-    case 1: return buf.readUInt32LE(32);
+    case 0:
+      return buf.readDoubleLE(32);
+    case 1:
+      return buf.readUInt32LE(32);
     case 2:
-    case 3: return Number(buf.readBigUInt64LE(32));
-    case 4: return Number(buf.readBigInt64LE(32));
-    case 5: return buf.readInt32LE(32);
-    case 6: return buf.readUInt16LE(32);
-    default: throw new NvmlError('nvmlDeviceGetFieldValues', NvmlReturn.UNKNOWN, `unknown nvmlValueType_t ${type}`);
+    case 3:
+      return Number(buf.readBigUInt64LE(32));
+    case 4:
+      return Number(buf.readBigInt64LE(32));
+    case 5:
+      return buf.readInt32LE(32);
+    case 6:
+      return buf.readUInt16LE(32);
+    default:
+      throw new NvmlError('nvmlDeviceGetFieldValues', NvmlReturn.UNKNOWN, `unknown nvmlValueType_t ${type}`);
   }
 }

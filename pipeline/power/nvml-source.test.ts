@@ -44,8 +44,14 @@ describe('NvmlSource', () => {
     expect(status.available).toBe(true);
     expect(status.reason).toBe('GPU 0 (NVIDIA H100 80GB HBM3 (fake)): no GPU utilisation (nvmlDeviceGetUtilizationRates not supported)');
     const got: string[] = [];
-    const sink = { counter: () => undefined, power: () => undefined, temperature: () => undefined, wrap: () => undefined,
-      utilization: (d: string, _t: bigint, v: number) => got.push(`${d} util ${v}`), error: (d: string, _t: bigint, m: string) => got.push(`${d} error ${m}`) };
+    const sink = {
+      counter: () => undefined,
+      power: () => undefined,
+      temperature: () => undefined,
+      wrap: () => undefined,
+      utilization: (d: string, _t: bigint, v: number) => got.push(`${d} util ${v}`),
+      error: (d: string, _t: bigint, m: string) => got.push(`${d} error ${m}`),
+    };
     await clock.advance(100);
     source.poll(sink);
     expect(got).toEqual([]);
@@ -109,13 +115,25 @@ describe('NvmlSource', () => {
     const status = await source.probe();
     expect(status.domains.map((d) => d.domain)).toEqual(['gpu:1']);
     const state = await source.gpuState();
-    expect(state.map((g) => [g.index, g.measured, g.otherProcesses?.length])).toEqual([[1, true, 0], [0, false, 1]]);
+    expect(state.map((g) => [g.index, g.measured, g.otherProcesses?.length])).toEqual([
+      [1, true, 0],
+      [0, false, 1],
+    ]);
     const recorded = { trialId: 't', startNs: 0n, endNs: 10n, series: [], unavailable: [], gpuState: state };
-    const energy = { window: 'measure' as const, readings: [], totalEnergyJ: null, totalProvenance: 'unavailable' as const, energyPerInferenceJ: null, reason: null };
+    const energy = {
+      window: 'measure' as const,
+      readings: [],
+      totalEnergyJ: null,
+      totalProvenance: 'unavailable' as const,
+      energyPerInferenceJ: null,
+      reason: null,
+    };
     expect(checkMeasurementRules({ energy, recorded, window: { startNs: 0n, endNs: 10n } })).toEqual([]);
     expect(measurementWarnings(recorded)).toEqual([expect.stringContaining('activity on gpu:0, which is not measured: compute processes 4242')]);
     // The same process on the measured GPU makes the trial invalid (the existing rule).
     const onMeasured = { ...recorded, gpuState: state.map((g) => ({ ...g, measured: g.index === 0 })) };
-    expect(checkMeasurementRules({ energy, recorded: onMeasured, window: { startNs: 0n, endNs: 10n } })).toEqual([expect.stringContaining('gpu:0 has other compute processes (4242)')]);
+    expect(checkMeasurementRules({ energy, recorded: onMeasured, window: { startNs: 0n, endNs: 10n } })).toEqual([
+      expect.stringContaining('gpu:0 has other compute processes (4242)'),
+    ]);
   });
 });

@@ -1,7 +1,17 @@
 import type { GpuState } from '../contracts/index.js';
 import type { Clock } from '../core/index.js';
 import { AVERAGING_WINDOW_MS, defaultAccuracy, NVML_COUNTER_RESOLUTION_J } from './accuracy.js';
-import { decodeThrottleReasons, NvmlError, NvmlField, NvmlReturn, NvmlUnavailableError, powerUsageIsAveraged, type NvmlBinding, type NvmlDevice, type NvmlLoader } from './nvml-api.js';
+import {
+  decodeThrottleReasons,
+  NvmlError,
+  NvmlField,
+  NvmlReturn,
+  NvmlUnavailableError,
+  powerUsageIsAveraged,
+  type NvmlBinding,
+  type NvmlDevice,
+  type NvmlLoader,
+} from './nvml-api.js';
 import type { SampleSink } from './series-store.js';
 import { unavailableStatus, type PowerSource } from './source.js';
 import type { DomainInfo, SourceStatus } from './types.js';
@@ -96,7 +106,14 @@ export class NvmlSource implements PowerSource {
     const driver = safe(() => nvml.driverVersion());
     const detail = `driver ${driver ?? '?'}, ${nvml.libraryPath}; ${this.gpus.map((g) => g.info.label).join('; ') || 'no GPU'}`;
     if (this.gpus.length === 0) {
-      return { ...unavailableStatus('nvml', count === 0 ? 'NVML sees no GPU' : `no usable GPU (${notes.join('; ')})`, 'Check that the GPU is visible (`nvidia-smi -L`).'), detail };
+      return {
+        ...unavailableStatus(
+          'nvml',
+          count === 0 ? 'NVML sees no GPU' : `no usable GPU (${notes.join('; ')})`,
+          'Check that the GPU is visible (`nvidia-smi -L`).',
+        ),
+        detail,
+      };
     }
     return { source: 'nvml', available: true, domains: this.gpus.map((g) => g.info), reason: notes.length ? notes.join('; ') : null, fix: null, detail };
   }
@@ -155,11 +172,40 @@ export class NvmlSource implements PowerSource {
     for (const g of this.gpus) {
       const d = g.device;
       const at = g.domain;
-      if (g.hasCounter) this.timed(sink, at, () => d.totalEnergyConsumptionMj(), (t, mj) => sink.counter(at, t, this.continuous(g, sink, t, mj) / 1000));
-      if (g.powerFrom === 'field') this.timed(sink, at, () => d.fieldValue(NvmlField.POWER_INSTANT).value / 1000, (t, v) => sink.power(at, t, v));
-      if (g.powerFrom === 'usage') this.timed(sink, at, () => d.powerUsageMw() / 1000, (t, v) => sink.power(at, t, v));
-      this.timed(sink, at, () => d.temperatureC(), (t, v) => sink.temperature(at, t, v));
-      if (g.hasUtilization) this.timed(sink, at, () => d.utilizationGpuPercent(), (t, v) => sink.utilization(at, t, v));
+      if (g.hasCounter)
+        this.timed(
+          sink,
+          at,
+          () => d.totalEnergyConsumptionMj(),
+          (t, mj) => sink.counter(at, t, this.continuous(g, sink, t, mj) / 1000),
+        );
+      if (g.powerFrom === 'field')
+        this.timed(
+          sink,
+          at,
+          () => d.fieldValue(NvmlField.POWER_INSTANT).value / 1000,
+          (t, v) => sink.power(at, t, v),
+        );
+      if (g.powerFrom === 'usage')
+        this.timed(
+          sink,
+          at,
+          () => d.powerUsageMw() / 1000,
+          (t, v) => sink.power(at, t, v),
+        );
+      this.timed(
+        sink,
+        at,
+        () => d.temperatureC(),
+        (t, v) => sink.temperature(at, t, v),
+      );
+      if (g.hasUtilization)
+        this.timed(
+          sink,
+          at,
+          () => d.utilizationGpuPercent(),
+          (t, v) => sink.utilization(at, t, v),
+        );
     }
   }
 
@@ -207,7 +253,10 @@ export class NvmlSource implements PowerSource {
         powerW,
         throttleReasons: throttle === null ? null : decodeThrottleReasons(throttle),
         persistenceMode: safe(() => d.persistenceMode()),
-        otherProcesses: processes === null ? null : processes.map((p) => ({ pid: p.pid, name: null, usedMemoryMiB: p.usedMemoryBytes === null ? null : p.usedMemoryBytes / 2 ** 20 })),
+        otherProcesses:
+          processes === null
+            ? null
+            : processes.map((p) => ({ pid: p.pid, name: null, usedMemoryMiB: p.usedMemoryBytes === null ? null : p.usedMemoryBytes / 2 ** 20 })),
       };
     });
   }

@@ -58,35 +58,37 @@ export function execaNvidiaSmi(binary = 'nvidia-smi'): NvidiaSmiPort {
       };
       let resolveExit!: (r: CommandResult) => void;
       const exited = new Promise<CommandResult>((resolve) => (resolveExit = resolve));
-      void import('execa').then(({ execa }) => {
-        const child = execa(binary, args, { buffer: false, reject: false, stdin: 'ignore' });
-        let partial = '';
-        let stderrTail = '';
-        child.stdout?.setEncoding('utf8');
-        child.stdout?.on('data', (chunk: string) => {
-          const text = partial + chunk;
-          const lines = text.split('\n');
-          partial = lines.pop() ?? '';
-          const complete = lines.map((l) => l.replace(/\r$/, '')).filter((l) => l.length > 0);
-          if (complete.length === 0) return;
-          try {
-            onLines(complete);
-          } catch {
-            // A parsing bug must not crash the process from inside a stream event.
-          }
-        });
-        child.stderr?.setEncoding('utf8');
-        child.stderr?.on('data', (chunk: string) => (stderrTail = (stderrTail + chunk).slice(-2000)));
-        stopHandle = () => {
-          stopping = true;
-          child.kill('SIGTERM');
-        };
-        void child.then((r) => {
-          const spawnError = typeof r.code === 'string' && r.exitCode === undefined && !stopping ? r.code : null;
-          resolveExit({ exitCode: r.exitCode ?? null, stdout: '', stderr: stderrTail, spawnError });
-        });
-        if (stopping) stopHandle();
-      }).catch((e: unknown) => resolveExit({ exitCode: null, stdout: '', stderr: String(e), spawnError: 'EIMPORT' }));
+      void import('execa')
+        .then(({ execa }) => {
+          const child = execa(binary, args, { buffer: false, reject: false, stdin: 'ignore' });
+          let partial = '';
+          let stderrTail = '';
+          child.stdout?.setEncoding('utf8');
+          child.stdout?.on('data', (chunk: string) => {
+            const text = partial + chunk;
+            const lines = text.split('\n');
+            partial = lines.pop() ?? '';
+            const complete = lines.map((l) => l.replace(/\r$/, '')).filter((l) => l.length > 0);
+            if (complete.length === 0) return;
+            try {
+              onLines(complete);
+            } catch {
+              // A parsing bug must not crash the process from inside a stream event.
+            }
+          });
+          child.stderr?.setEncoding('utf8');
+          child.stderr?.on('data', (chunk: string) => (stderrTail = (stderrTail + chunk).slice(-2000)));
+          stopHandle = () => {
+            stopping = true;
+            child.kill('SIGTERM');
+          };
+          void child.then((r) => {
+            const spawnError = typeof r.code === 'string' && r.exitCode === undefined && !stopping ? r.code : null;
+            resolveExit({ exitCode: r.exitCode ?? null, stdout: '', stderr: stderrTail, spawnError });
+          });
+          if (stopping) stopHandle();
+        })
+        .catch((e: unknown) => resolveExit({ exitCode: null, stdout: '', stderr: String(e), spawnError: 'EIMPORT' }));
       return {
         exited,
         async stop() {

@@ -12,14 +12,19 @@ const contracts = new Contracts();
 describe('PowerMeasurement (the orchestrator-facing port)', () => {
   it('runs baseline, cool-down, recording and energy in order, producing schema-valid records', async () => {
     const clock = new ManualClock();
-    const nvml = new FakeNvml(clock, [{ steps: synthesizeSteps({ durationMs: 30_000, powerW: (t) => (t >= 3000 && t < 6000 ? 250 : 50), counterPeriodMs: 100, powerPeriodMs: 20 }) }]);
+    const nvml = new FakeNvml(clock, [
+      { steps: synthesizeSteps({ durationMs: 30_000, powerW: (t) => (t >= 3000 && t < 6000 ? 250 : 50), counterPeriodMs: 100, powerPeriodMs: 20 }) },
+    ]);
     const m = await PowerMeasurement.open(
       { ...powerSettings({ sources: ['nvml', 'rapl'], sampleHz: 10, baselineS: 1, cooldown: { maxS: 5 } }), updatePeriodBurstMs: 0 },
       { clock, nvml: fakeNvmlLoader(nvml), powercapRoot: '/nonexistent', hwmonRoot: null },
     );
     expect(m.canMeasure()).toBe(true);
     const sources = await m.describeSources();
-    expect(sources.map((s) => [s.source, s.available])).toEqual([['nvml', true], ['rapl', false]]);
+    expect(sources.map((s) => [s.source, s.available])).toEqual([
+      ['nvml', true],
+      ['rapl', false],
+    ]);
     expect(JSON.parse(JSON.stringify(sources))).toEqual(sources); // JSON-safe for the manifest
     // Exactly the manifest's closed records (an extra field would make the manifest write fail).
     for (const s of sources) expect(contracts.check(`${SchemaId.runManifest}#/$defs/powerSource`, s)).toEqual([]);
@@ -27,7 +32,12 @@ describe('PowerMeasurement (the orchestrator-facing port)', () => {
     const baselineP = m.measureBaseline();
     await clock.advance(1000);
     const baseline = await baselineP;
-    expect(baseline).toMatchObject({ startNs: '1000000000000', endNs: '1001000000000', durationMs: 1000, domains: [{ domain: 'gpu:0', powerW: 50, provenance: 'counter' }] });
+    expect(baseline).toMatchObject({
+      startNs: '1000000000000',
+      endNs: '1001000000000',
+      durationMs: 1000,
+      domains: [{ domain: 'gpu:0', powerW: 50, provenance: 'counter' }],
+    });
     expect(m.baselineTrace('run-1')?.trialId).toBe('baseline');
     expect(contracts.check(`${SchemaId.runManifest}#/$defs/baseline`, baseline)).toEqual([]);
 
@@ -47,14 +57,23 @@ describe('PowerMeasurement (the orchestrator-facing port)', () => {
     expect(contracts.check(`${SchemaId.trialResult}#/$defs/energy`, out.energy)).toEqual([]);
 
     // A trial that produced no measure window still gets an energy object saying why.
-    expect(m.energyForWindow(null, null, 50, { runId: 'run-1', trialId: 'x' }).energy).toMatchObject({ totalEnergyJ: null, reason: 'nothing was recorded for this trial' });
+    expect(m.energyForWindow(null, null, 50, { runId: 'run-1', trialId: 'x' }).energy).toMatchObject({
+      totalEnergyJ: null,
+      reason: 'nothing was recorded for this trial',
+    });
     await m.close();
   });
 
   it('restores a baseline from its manifest record on resume', async () => {
     const clock = new ManualClock();
     const m = await PowerMeasurement.open(powerSettings({ sources: ['none'] }), { clock });
-    m.restoreBaseline({ startNs: '1', endNs: '2', durationMs: 0, domains: [{ source: 'nvml', domain: 'gpu:0', hardware: 'gpu:0', powerW: 42, provenance: 'counter', temperatureC: 30 }], reason: null });
+    m.restoreBaseline({
+      startNs: '1',
+      endNs: '2',
+      durationMs: 0,
+      domains: [{ source: 'nvml', domain: 'gpu:0', hardware: 'gpu:0', powerW: 42, provenance: 'counter', temperatureC: 30 }],
+      reason: null,
+    });
     expect(m.monitor.baseline?.domains[0]?.powerW).toBe(42);
     expect(await m.measureBaseline()).toEqual({ durationMs: 0, domains: [], reason: 'no power source works: no idle baseline' });
     await m.close();
@@ -64,7 +83,13 @@ describe('PowerMeasurement (the orchestrator-facing port)', () => {
 describe('doctor', () => {
   it('lists what works and, for each source that does not, why and how to fix it', async () => {
     const clock = new ManualClock();
-    const statuses = await probePowerSources({ clock, nvml: missingNvmlLoader(), smi: new FakeNvidiaSmi(clock, { missing: true }), powercapRoot: '/nonexistent', hwmonRoot: null });
+    const statuses = await probePowerSources({
+      clock,
+      nvml: missingNvmlLoader(),
+      smi: new FakeNvidiaSmi(clock, { missing: true }),
+      powercapRoot: '/nonexistent',
+      hwmonRoot: null,
+    });
     const text = formatPowerDoctor(statuses);
     for (const s of statuses) expect(contracts.check(`${SchemaId.runManifest}#/$defs/powerSource`, s)).toEqual([]);
     expect(text).toContain('[FAIL] nvml');

@@ -21,7 +21,9 @@ const gpuTempC = (t: number) => (t < 5000 ? 40 : t < 12000 ? 70 : 41);
 
 function setup() {
   const clock = new ManualClock();
-  const nvml = new FakeNvml(clock, [{ steps: synthesizeSteps({ durationMs: 20_000, powerW: gpuPowerW, counterPeriodMs: 100, powerPeriodMs: 20, temperatureC: gpuTempC }) }]);
+  const nvml = new FakeNvml(clock, [
+    { steps: synthesizeSteps({ durationMs: 20_000, powerW: gpuPowerW, counterPeriodMs: 100, powerPeriodMs: 20, temperatureC: gpuTempC }) },
+  ]);
   const tree = createPowercapFixture(
     [
       // Small ranges so the package counter wraps every 0.35 s: the recording crosses many wraps.
@@ -43,7 +45,10 @@ describe('PowerMonitor with fake NVML and a ticking powercap tree', () => {
   it('measures baseline, records a trial, and computes exact energy for the measure window', async () => {
     const { clock, monitor } = setup();
     const statuses = await monitor.probe();
-    expect(statuses.map((s) => [s.source, s.available])).toEqual([['nvml', true], ['rapl', true]]);
+    expect(statuses.map((s) => [s.source, s.available])).toEqual([
+      ['nvml', true],
+      ['rapl', true],
+    ]);
 
     const baselineP = monitor.measureBaseline(2000);
     await clock.advance(2000);
@@ -63,19 +68,40 @@ describe('PowerMonitor with fake NVML and a ticking powercap tree', () => {
 
     const energy = energyForWindow(recorded, { startNs: at(5000), endNs: at(8000) }, baseline, 100);
     const gpu = energy.readings.find((r) => r.domain === 'gpu:0')!;
-    expect(gpu).toMatchObject({ source: 'nvml', provenance: 'counter', energyJ: 900, netEnergyJ: 720, baselinePowerW: 60, coverage: 1, achievedHz: 10, counterUpdatePeriodMs: 100 });
+    expect(gpu).toMatchObject({
+      source: 'nvml',
+      provenance: 'counter',
+      energyJ: 900,
+      netEnergyJ: 720,
+      baselinePowerW: 60,
+      coverage: 1,
+      achievedHz: 10,
+      counterUpdatePeriodMs: 100,
+    });
     // Instant power sampled at 10 Hz misses half of the last 100 ms step: (300 + 100) / 2 x 0.1 s.
     expect(gpu.crossCheck).toEqual({ integratedJ: 890, disagreement: 0.011111 });
     // sqrt((5 % x 900 J)^2 + (300 W x 0.1 s update period)^2 + (sqrt2 x 1 mJ)^2)
     expect(gpu.uncertaintyJ).toBeCloseTo(Math.hypot(45, 30, Math.SQRT2 * 0.001), 5);
     expect(energy.readings.find((r) => r.domain === 'package-0')).toMatchObject({ provenance: 'counter', energyJ: 60, netEnergyJ: 0 });
     expect(energy.readings.find((r) => r.domain === 'dram-0')).toMatchObject({ provenance: 'counter', energyJ: 15, netEnergyJ: 0 });
-    expect(energy).toMatchObject({ window: 'measure', totalEnergyJ: 975, totalNetEnergyJ: 720, totalProvenance: 'counter', energyPerInferenceJ: 9.75, reason: null });
+    expect(energy).toMatchObject({
+      window: 'measure',
+      totalEnergyJ: 975,
+      totalNetEnergyJ: 720,
+      totalProvenance: 'counter',
+      energyPerInferenceJ: 9.75,
+      reason: null,
+    });
     expect(contracts.check(`${SchemaId.trialResult}#/$defs/energy`, energy)).toEqual([]);
 
     const trace = toPowerTrace('run-1', recorded);
     expect(contracts.check(SchemaId.powerTrace, trace)).toEqual([]);
-    expect(trace.series.map((s) => `${s.domain}:${s.quantity}`)).toEqual(['gpu:0:cumulativeEnergyJ', 'gpu:0:instantPowerW', 'package-0:cumulativeEnergyJ', 'dram-0:cumulativeEnergyJ']);
+    expect(trace.series.map((s) => `${s.domain}:${s.quantity}`)).toEqual([
+      'gpu:0:cumulativeEnergyJ',
+      'gpu:0:instantPowerW',
+      'package-0:cumulativeEnergyJ',
+      'dram-0:cumulativeEnergyJ',
+    ]);
     expect(trace.series[0]!.achievedHz).toBe(10);
     expect(trace.series[0]!.tMs[0]).toBe(0);
     await monitor.close();
@@ -136,7 +162,9 @@ describe('PowerMonitor with fake NVML and a ticking powercap tree', () => {
   it('measures nothing when configured with "none", and says so', async () => {
     const clock = new ManualClock();
     const monitor = new PowerMonitor({ clock, sources: [], configured: ['none'] });
-    expect(await monitor.probe()).toEqual([{ source: 'none', available: true, domains: [], reason: 'power.sources lists "none": energy is not measured', fix: null, detail: null }]);
+    expect(await monitor.probe()).toEqual([
+      { source: 'none', available: true, domains: [], reason: 'power.sources lists "none": energy is not measured', fix: null, detail: null },
+    ]);
     const rec = await monitor.startRecording('t');
     await clock.advance(100);
     const energy = energyForWindow(await rec.stop(), { startNs: at(10), endNs: at(90) }, null, 1);
@@ -148,7 +176,12 @@ describe('PowerMonitor with fake NVML and a ticking powercap tree', () => {
   it('detects the counter update period with a fast read burst at probe', async () => {
     const clock = new ManualClock({ autoAdvance: true });
     const nvml = new FakeNvml(clock, [{ steps: synthesizeSteps({ durationMs: 2000, powerW: () => 100, counterPeriodMs: 50, powerPeriodMs: 20 }) }]);
-    const monitor = new PowerMonitor({ clock, sources: [new NvmlSource({ clock, load: fakeNvmlLoader(nvml) })], configured: ['nvml'], updatePeriodBurstMs: 500 });
+    const monitor = new PowerMonitor({
+      clock,
+      sources: [new NvmlSource({ clock, load: fakeNvmlLoader(nvml) })],
+      configured: ['nvml'],
+      updatePeriodBurstMs: 500,
+    });
     const [status] = await monitor.probe();
     expect(status!.domains[0]!.counter).toMatchObject({ updatePeriodMs: 50, updatePeriodIsUpperBound: false });
     await monitor.close();

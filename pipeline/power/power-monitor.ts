@@ -75,7 +75,11 @@ export class PowerMonitor {
         continue;
       }
       const source = this.options.sources.find((s) => s.name === name);
-      statuses.push(source ? await probeSafely(source) : { source: name, available: false, domains: [], reason: 'no source object was built for it', fix: null, detail: null });
+      statuses.push(
+        source
+          ? await probeSafely(source)
+          : { source: name, available: false, domains: [], reason: 'no source object was built for it', fix: null, detail: null },
+      );
     }
     this.statuses = statuses;
     for (const source of this.working()) {
@@ -171,7 +175,8 @@ export class PowerMonitor {
         s.poll(sink);
       } catch (e) {
         // A source bug must not stop the sampler: record it against every domain of the source.
-        for (const d of this.statuses!.find((st) => st.source === s.name)!.domains) sink.error(d.domain, this.lastPollNs, `poll failed: ${(e as Error).message}`);
+        for (const d of this.statuses!.find((st) => st.source === s.name)!.domains)
+          sink.error(d.domain, this.lastPollNs, `poll failed: ${(e as Error).message}`);
       }
     }
   }
@@ -213,7 +218,12 @@ export class PowerMonitor {
     await this.start();
     const baseline = options.baseline === undefined ? this.lastBaseline : options.baseline;
     return waitForCooldownGate(
-      { clock: this.clock, canMeasure: this.canMeasure(), samplingSinceNs: this.startedNs ?? this.clock.monotonicNs(), slice: (a, b) => this.store.slice(a, b) },
+      {
+        clock: this.clock,
+        canMeasure: this.canMeasure(),
+        samplingSinceNs: this.startedNs ?? this.clock.monotonicNs(),
+        slice: (a, b) => this.store.slice(a, b),
+      },
       options,
       baseline,
       signal,
@@ -240,6 +250,13 @@ async function probeSafely(source: PowerSource): Promise<SourceStatus> {
   try {
     return await source.probe();
   } catch (e) {
-    return { source: source.name, available: false, domains: [], reason: `probe failed: ${(e as Error).message}`, fix: 'Report this as a greenrt bug, with `greenrt doctor` output.', detail: null };
+    return {
+      source: source.name,
+      available: false,
+      domains: [],
+      reason: `probe failed: ${(e as Error).message}`,
+      fix: 'Report this as a greenrt bug, with `greenrt doctor` output.',
+      detail: null,
+    };
   }
 }

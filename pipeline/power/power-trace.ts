@@ -29,7 +29,14 @@ export function toPowerTrace(runId: string, recorded: Recorded): PowerTrace {
     const base = { source: s.info.source, domain: s.info.domain, requestedHz: s.requestedHz };
     if (s.counter.length > 0) {
       const origin = s.counter[0]!.v;
-      series.push({ ...base, quantity: 'cumulativeEnergyJ', averagingWindowMs: null, achievedHz: achievedHz(s.counter), tMs: tMs(s.counter), values: s.counter.map((x) => r6(x.v - origin)) });
+      series.push({
+        ...base,
+        quantity: 'cumulativeEnergyJ',
+        averagingWindowMs: null,
+        achievedHz: achievedHz(s.counter),
+        tMs: tMs(s.counter),
+        values: s.counter.map((x) => r6(x.v - origin)),
+      });
     }
     if (s.power.length > 0 && s.info.power) {
       series.push({

@@ -26,7 +26,7 @@ function collect() {
     counter: (domain, tNs, v) => counters.push({ domain, tNs, v }),
     power: () => undefined,
     temperature: () => undefined,
-        utilization: () => undefined,
+    utilization: () => undefined,
     wrap: (domain) => wraps.push(domain),
     error: (domain, _t, message) => errors.push(`${domain}: ${message}`),
   };

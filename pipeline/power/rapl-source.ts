@@ -98,7 +98,8 @@ export class RaplSource implements PowerSource {
   }
 
   private domainInfo(zone: RaplZone): DomainInfo {
-    const accuracyRel = zone.kind === 'dram' ? (this.options.accuracy?.dram ?? defaultAccuracy.raplDram) : (this.options.accuracy?.package ?? defaultAccuracy.raplPackage);
+    const accuracyRel =
+      zone.kind === 'dram' ? (this.options.accuracy?.dram ?? defaultAccuracy.raplDram) : (this.options.accuracy?.package ?? defaultAccuracy.raplPackage);
     return {
       source: 'rapl',
       domain: zone.domain,

@@ -64,7 +64,9 @@ export function checkMeasurementRules(
     }
     const period = reading.counterUpdatePeriodMs;
     if (reading.provenance === 'counter' && period && windowMs < r.minCounterUpdatesPerWindow * period) {
-      reasons.push(`${name}: the ${windowMs.toFixed(1)} ms window spans fewer than ${r.minCounterUpdatesPerWindow} counter updates (${period} ms each); run more measured iterations`);
+      reasons.push(
+        `${name}: the ${windowMs.toFixed(1)} ms window spans fewer than ${r.minCounterUpdatesPerWindow} counter updates (${period} ms each); run more measured iterations`,
+      );
     }
   }
   for (const state of recorded.gpuState) {
@@ -72,7 +74,9 @@ export function checkMeasurementRules(
     const bad = (state.throttleReasons ?? []).filter((t) => r.invalidThrottleReasons.includes(t));
     if (bad.length) reasons.push(`gpu:${state.index} throttled (${bad.join(', ')}) at ${state.atNs}`);
     if (r.rejectOtherGpuProcesses && state.otherProcesses && state.otherProcesses.length > 0) {
-      reasons.push(`gpu:${state.index} has other compute processes (${state.otherProcesses.map((p) => `${p.pid}${p.name ? ` ${p.name}` : ''}`).join(', ')}) at ${state.atNs}`);
+      reasons.push(
+        `gpu:${state.index} has other compute processes (${state.otherProcesses.map((p) => `${p.pid}${p.name ? ` ${p.name}` : ''}`).join(', ')}) at ${state.atNs}`,
+      );
     }
   }
   return [...new Set(reasons)];
@@ -90,7 +94,9 @@ export function measurementWarnings(recorded: Recorded | null): string[] {
     if (state.measured !== false) continue;
     if (state.otherProcesses && state.otherProcesses.length > 0) {
       const list = state.otherProcesses.map((p) => `${p.pid}${p.name ? ` ${p.name}` : ''}`).join(', ');
-      warnings.push(`activity on gpu:${state.index}, which is not measured: compute processes ${list} at ${state.atNs} (its energy is not in this trial's total)`);
+      warnings.push(
+        `activity on gpu:${state.index}, which is not measured: compute processes ${list} at ${state.atNs} (its energy is not in this trial's total)`,
+      );
     }
   }
   return [...new Set(warnings)];

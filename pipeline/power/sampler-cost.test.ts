@@ -43,7 +43,9 @@ describe('sampler cost and achieved rate (real clock)', () => {
     const cpuShare = Math.min(...shares);
     const reads = recorded.series[0]!.counter;
     const achievedHz = (reads.length - 1) / (Number(reads[reads.length - 1]!.tNs - reads[0]!.tNs) / 1e9);
-    console.log(`sampler: process ${shares.map((x) => (x * 100).toFixed(3)).join(' / ')} % of one core in 1 s windows (${ticks} ticks); achieved ${achievedHz.toFixed(3)} Hz; ${JSON.stringify(stats)}`);
+    console.log(
+      `sampler: process ${shares.map((x) => (x * 100).toFixed(3)).join(' / ')} % of one core in 1 s windows (${ticks} ticks); achieved ${achievedHz.toFixed(3)} Hz; ${JSON.stringify(stats)}`,
+    );
     expect(cpuShare).toBeLessThan(0.01);
     expect(achievedHz).toBeGreaterThan(9.5);
     expect(achievedHz).toBeLessThan(10.5);

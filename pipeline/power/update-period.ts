@@ -69,7 +69,14 @@ export async function detectCounterPeriods(polled: PowerSource[], domains: Domai
   const read = () => {
     const values = new Map<string, TimedValue>();
     for (const s of polled) {
-      s.poll?.({ counter: (d, tNs, v) => values.set(`${s.name}/${d}`, { tNs, v }), power: ignore, temperature: ignore, utilization: ignore, wrap: ignore, error: ignore });
+      s.poll?.({
+        counter: (d, tNs, v) => values.set(`${s.name}/${d}`, { tNs, v }),
+        power: ignore,
+        temperature: ignore,
+        utilization: ignore,
+        wrap: ignore,
+        error: ignore,
+      });
     }
     return values;
   };

@@ -5,7 +5,8 @@ import { energyForWindow } from './window-energy.js';
 
 const T0 = 10_000_000_000n;
 const ns = (ms: number) => T0 + BigInt(ms) * 1_000_000n;
-const ticks = (f: (ms: number) => number, toMs = 3000, stepMs = 100) => [...Array(toMs / stepMs + 1).keys()].map((i) => ({ tNs: ns(i * stepMs), v: f(i * stepMs) }));
+const ticks = (f: (ms: number) => number, toMs = 3000, stepMs = 100) =>
+  [...Array(toMs / stepMs + 1).keys()].map((i) => ({ tNs: ns(i * stepMs), v: f(i * stepMs) }));
 
 function info(source: DomainInfo['source'], domain: string, kinds: { counter?: boolean; power?: 'instantPowerW' | 'averagePowerW' }): DomainInfo {
   return {
@@ -53,7 +54,14 @@ describe('energyForWindow totals', () => {
   });
 
   it('marks a partial total when a configured source does not work', () => {
-    const raplDown: SourceStatus = { source: 'rapl', available: false, domains: [], reason: '/sys/class/powercap/intel-rapl:0/energy_uj not readable', fix: 'run as root', detail: null };
+    const raplDown: SourceStatus = {
+      source: 'rapl',
+      available: false,
+      domains: [],
+      reason: '/sys/class/powercap/intel-rapl:0/energy_uj not readable',
+      fix: 'run as root',
+      detail: null,
+    };
     const e = energyForWindow(recorded([nvmlGpu], [raplDown]), window, null, 1);
     expect(e.totalEnergyJ).toBe(250);
     expect(e.readings[1]).toMatchObject({ source: 'rapl', domain: 'host', provenance: 'unavailable', energyJ: null });
@@ -61,7 +69,11 @@ describe('energyForWindow totals', () => {
   });
 
   it('has no energy without a measure window, and says why', () => {
-    expect(energyForWindow(recorded([nvmlGpu]), null, null, 1)).toMatchObject({ totalEnergyJ: null, totalProvenance: 'unavailable', reason: 'the entrypoint reported no measure window' });
+    expect(energyForWindow(recorded([nvmlGpu]), null, null, 1)).toMatchObject({
+      totalEnergyJ: null,
+      totalProvenance: 'unavailable',
+      reason: 'the entrypoint reported no measure window',
+    });
   });
 });
 
@@ -69,12 +81,14 @@ describe('checkMeasurementRules', () => {
   it('flags a window outside the recording, low coverage, disagreement, throttling and other GPU processes', () => {
     const gappy = series(info('nvml', 'gpu:0', { counter: true, power: 'instantPowerW' }), { counter: ticks((t) => t * 0.25), power: ticks(() => 150) });
     const rec = recorded([gappy]);
-    rec.gpuState = [{ index: 0, atNs: '1', throttleReasons: ['GpuIdle', 'HwThermalSlowdown'], otherProcesses: [{ pid: 7, name: 'python3', usedMemoryMiB: 100 }] }];
+    rec.gpuState = [
+      { index: 0, atNs: '1', throttleReasons: ['GpuIdle', 'HwThermalSlowdown'], otherProcesses: [{ pid: 7, name: 'python3', usedMemoryMiB: 100 }] },
+    ];
     const w = { startNs: ns(2500).toString(), endNs: ns(3500).toString() };
     const energy = energyForWindow(rec, w, null, 1);
     const reasons = checkMeasurementRules({ energy, recorded: rec, window: w });
     expect(reasons).toEqual([
-      'measure window lies outside the power recording by 500.0 ms: are the entrypoint\'s markers CLOCK_MONOTONIC of this host?',
+      "measure window lies outside the power recording by 500.0 ms: are the entrypoint's markers CLOCK_MONOTONIC of this host?",
       'gpu:0 (nvml): samples cover 50.0 % of the measure window (< 90.0 %)',
       'gpu:0 (nvml): energy counter and integrated power disagree by 40.0 % (> 15.0 %)',
       'gpu:0 throttled (HwThermalSlowdown) at 1',

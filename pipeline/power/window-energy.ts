@@ -37,7 +37,10 @@ export function readingForSeries(series: DomainSeries, w: SpanNs, baselineW: num
   const net = (energyJ: number) => (baselineW === null ? null : round(energyJ - baselineW * windowSeconds(w)));
   const errors = series.errors.length ? ` (read errors: ${series.errors.slice(0, 3).join('; ')})` : '';
   const powerSamples = series.power;
-  const instant = info.power?.quantity === 'instantPowerW' ? integrateInstantPower({ quantity: 'instantPowerW', samples: powerSamples }, w, { maxGapS: maxGapS(series) }) : null;
+  const instant =
+    info.power?.quantity === 'instantPowerW'
+      ? integrateInstantPower({ quantity: 'instantPowerW', samples: powerSamples }, w, { maxGapS: maxGapS(series) })
+      : null;
 
   if (info.counter) {
     const c = counterEnergy(series.counter, w);
@@ -46,7 +49,9 @@ export function readingForSeries(series: DomainSeries, w: SpanNs, baselineW: num
       const detected = updatePeriodFromReads(series.counter);
       const periodMs = info.counter.updatePeriodMs ?? detected?.updatePeriodMs ?? 1000 / series.requestedHz;
       const uncertaintyJ = rss(info.counter.accuracyRel * c.energyJ, Math.SQRT2 * info.counter.resolutionJ, c.meanPowerW * (periodMs / 1000), c.extrapolatedJ);
-      const cross = instant?.ok ? { integratedJ: round(instant.energyJ), disagreement: c.energyJ > 0 ? round((c.energyJ - instant.energyJ) / c.energyJ) : 0 } : null;
+      const cross = instant?.ok
+        ? { integratedJ: round(instant.energyJ), disagreement: c.energyJ > 0 ? round((c.energyJ - instant.energyJ) / c.energyJ) : 0 }
+        : null;
       return {
         ...base,
         provenance: 'counter',
@@ -57,13 +62,19 @@ export function readingForSeries(series: DomainSeries, w: SpanNs, baselineW: num
         crossCheck: cross,
         achievedHz: achievedHz(series.counter),
         counterUpdatePeriodMs: round(periodMs, 3),
-        reason: c.coverage < 1 ? `counter reads cover ${(c.coverage * 100).toFixed(1)} % of the window; the rest is extrapolated at the mean power${errors}` : null,
+        reason:
+          c.coverage < 1 ? `counter reads cover ${(c.coverage * 100).toFixed(1)} % of the window; the rest is extrapolated at the mean power${errors}` : null,
       };
     }
     if (!instant?.ok && info.power?.quantity !== 'averagePowerW') return unavailable(base, `counter: ${c.reason}${errors}`);
   }
   if (instant?.ok && info.power) {
-    const uncertaintyJ = rss(info.power.accuracyRel * instant.energyJ, instant.samplingErrorJ, instant.extrapolatedJ, instant.gapS * (instant.maxW - instant.minW));
+    const uncertaintyJ = rss(
+      info.power.accuracyRel * instant.energyJ,
+      instant.samplingErrorJ,
+      instant.extrapolatedJ,
+      instant.gapS * (instant.maxW - instant.minW),
+    );
     return {
       ...base,
       provenance: 'integrated',
@@ -126,31 +137,54 @@ export function energyForWindow(
 ): Energy {
   if (!recorded || !window) {
     const why = !recorded ? 'nothing was recorded for this trial' : 'the entrypoint reported no measure window';
-    return { window: 'measure', readings: [], totalEnergyJ: null, totalNetEnergyJ: null, totalProvenance: 'unavailable', energyPerInferenceJ: null, reason: why };
+    return {
+      window: 'measure',
+      readings: [],
+      totalEnergyJ: null,
+      totalNetEnergyJ: null,
+      totalProvenance: 'unavailable',
+      energyPerInferenceJ: null,
+      reason: why,
+    };
   }
   const w: SpanNs = { startNs: BigInt(window.startNs), endNs: BigInt(window.endNs) };
   const scored: Scored[] = [];
   for (const series of recorded.series) {
     const b = baseline?.domains.find((d) => d.source === series.info.source && d.domain === series.info.domain)?.powerW ?? null;
-    const reading = w.endNs > w.startNs ? readingForSeries(series, w, b) : unavailable({ source: series.info.source, domain: series.info.domain, baselinePowerW: b }, `the measure window has no length (${w.startNs}..${w.endNs})`);
+    const reading =
+      w.endNs > w.startNs
+        ? readingForSeries(series, w, b)
+        : unavailable(
+            { source: series.info.source, domain: series.info.domain, baselinePowerW: b },
+            `the measure window has no length (${w.startNs}..${w.endNs})`,
+          );
     scored.push({ reading, hardware: series.info.hardware });
   }
   for (const status of recorded.unavailable) scored.push({ reading: unavailableSourceReading(status), hardware: null });
   if (scored.length === 0) {
-    scored.push({ reading: unavailable({ source: 'none', domain: 'host', baselinePowerW: null }, 'power.sources is "none": energy is not measured by configuration'), hardware: null });
+    scored.push({
+      reading: unavailable({ source: 'none', domain: 'host', baselinePowerW: null }, 'power.sources is "none": energy is not measured by configuration'),
+      hardware: null,
+    });
   }
 
   const best = new Map<string, EnergyReading>();
   for (const { reading, hardware } of scored) {
     if (!hardware || reading.provenance === 'unavailable') continue;
     const current = best.get(hardware);
-    if (!current || rank[reading.provenance] < rank[current.provenance] || (rank[reading.provenance] === rank[current.provenance] && sourceRank[reading.source]! < sourceRank[current.source]!)) {
+    if (
+      !current ||
+      rank[reading.provenance] < rank[current.provenance] ||
+      (rank[reading.provenance] === rank[current.provenance] && sourceRank[reading.source]! < sourceRank[current.source]!)
+    ) {
       best.set(hardware, reading);
     }
   }
   const chosen = [...best.values()];
   const readings = scored.map((s) => s.reading);
-  const missing = [...new Set(scored.filter((s) => s.hardware && !best.has(s.hardware)).map((s) => `${s.reading.source} ${s.reading.domain}: ${s.reading.reason}`))];
+  const missing = [
+    ...new Set(scored.filter((s) => s.hardware && !best.has(s.hardware)).map((s) => `${s.reading.source} ${s.reading.domain}: ${s.reading.reason}`)),
+  ];
   const sourceProblems = recorded.unavailable.length ? [whyUnavailable(recorded.unavailable)] : [];
   if (chosen.length === 0) {
     const tried = [...missing, ...sourceProblems];
@@ -167,7 +201,10 @@ export function energyForWindow(
   const totalEnergyJ = round(chosen.reduce((sum, r) => sum + (r.energyJ ?? 0), 0));
   const nets = chosen.map((r) => r.netEnergyJ);
   const totalProvenance = chosen.reduce<Provenance>((worst, r) => (rank[r.provenance] > rank[worst] ? r.provenance : worst), 'counter');
-  const notes = [...(missing.length ? [`partial: ${missing.join('; ')}`] : []), ...(sourceProblems.length ? [`not measured: ${sourceProblems.join('; ')}`] : [])];
+  const notes = [
+    ...(missing.length ? [`partial: ${missing.join('; ')}`] : []),
+    ...(sourceProblems.length ? [`not measured: ${sourceProblems.join('; ')}`] : []),
+  ];
   if (totalProvenance === 'estimated') notes.push('the total includes an estimate from averaged power');
   return {
     window: 'measure',

@@ -32,7 +32,13 @@ export function adaptiveBlocks(m: RunManifest): Block[] {
     plain(metricLabel(c.metric)) + (c.fallbackReason ? ' (fallback)' : ''),
     formatNumber(c.median),
     percent(c.relativeHalfWidth),
-    c.outcome === 'met' ? 'yes' : c.outcome === 'extend' ? 'pending (run not finished)' : c.outcome === 'max' ? `no: reached max ${a.rule.max}` : 'no: unmeasurable',
+    c.outcome === 'met'
+      ? 'yes'
+      : c.outcome === 'extend'
+        ? 'pending (run not finished)'
+        : c.outcome === 'max'
+          ? `no: reached max ${a.rule.max}`
+          : 'no: unmeasurable',
   ]);
   const rounds = a.rounds.length;
   return [
@@ -42,7 +48,8 @@ export function adaptiveBlocks(m: RunManifest): Block[] {
       text:
         `Adaptive repetitions: ${a.rule.min} trials per configuration, then rounds of one more trial for each configuration whose median's 95 % bootstrap interval ` +
         `was wider than ±${formatNumber(target * 100, 3)} % of the median (${plain(metricLabel(a.rule.precision.metric))}), up to ${a.rule.max}; ${rounds} round(s) run. ` +
-        'The rule looks at each configuration\'s own precision only, never at a comparison. Every decision is in ' + `${code('manifest.json')} (${code('adaptive.decisions')}) and ${code('run.log')}.`,
+        "The rule looks at each configuration's own precision only, never at a comparison. Every decision is in " +
+        `${code('manifest.json')} (${code('adaptive.decisions')}) and ${code('run.log')}.`,
     },
     {
       kind: 'table',
@@ -67,11 +74,17 @@ export function adaptiveWarnings(m: RunManifest): ReportWarning[] {
   }
   const unmeasurable = finals.filter((c) => c.outcome === 'unmeasurable');
   if (unmeasurable.length > 0) {
-    out.push({ topic: 'statistics', text: `${unmeasurable.length} configuration(s) stopped without a precision (fewer than 2 ok trials): ${unmeasurable.map((c) => code(c.configuration)).join(', ')}.` });
+    out.push({
+      topic: 'statistics',
+      text: `${unmeasurable.length} configuration(s) stopped without a precision (fewer than 2 ok trials): ${unmeasurable.map((c) => code(c.configuration)).join(', ')}.`,
+    });
   }
   const fallback = finals.filter((c) => c.fallbackReason);
   if (fallback.length > 0) {
-    out.push({ topic: 'statistics', text: `Precision of latency stood in for energy per inference in ${fallback.length} configuration(s): ${plain(fallback[0]!.fallbackReason!)}${fallback.length > 1 ? ' (and similar)' : ''}.` });
+    out.push({
+      topic: 'statistics',
+      text: `Precision of latency stood in for energy per inference in ${fallback.length} configuration(s): ${plain(fallback[0]!.fallbackReason!)}${fallback.length > 1 ? ' (and similar)' : ''}.`,
+    });
   }
   return out;
 }

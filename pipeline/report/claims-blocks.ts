@@ -17,19 +17,35 @@ export function claimsBlocks(claims: ClaimsOutcome | null): Block[] {
   if ('error' in claims) return [{ kind: 'paragraph', text: `The claims in ${code(claims.file)} could not be evaluated: ${plain(claims.error)}` }];
   const r = claims.results;
   const blocks: Block[] = [
-    { kind: 'paragraph', text: `Claims from ${code(claims.file)}: ${claimsCountLine(r, '**')}. ` +
-      'Reproduction claims say what the study stated; extension claims ask more than the study did (configurations it did not or could not run) and never count towards reproducing it. ' +
-      'Inconclusive means the run lacks the data to decide (configurations missing, energy unavailable, too few trials); it is never counted as a success or a failure.' },
+    {
+      kind: 'paragraph',
+      text:
+        `Claims from ${code(claims.file)}: ${claimsCountLine(r, '**')}. ` +
+        'Reproduction claims say what the study stated; extension claims ask more than the study did (configurations it did not or could not run) and never count towards reproducing it. ' +
+        'Inconclusive means the run lacks the data to decide (configurations missing, energy unavailable, too few trials); it is never counted as a success or a failure.',
+    },
   ];
   for (const scope of ['reproduction', 'extension'] as const) {
     const these = r.filter((c) => c.scope === scope);
     if (these.length === 0) continue;
-    blocks.push({ kind: 'heading', level: 3, text: scope === 'reproduction' ? 'Reproduction: what the study stated' : 'Extension: what greenrt asks beyond the study' });
+    blocks.push({
+      kind: 'heading',
+      level: 3,
+      text: scope === 'reproduction' ? 'Reproduction: what the study stated' : 'Extension: what greenrt asks beyond the study',
+    });
     blocks.push({
       kind: 'table',
       header: ['#', 'Claim', 'Statement', 'Paper version', 'Verdict', 'Reason', 'Numbers'],
       align: ['right', 'left', 'left', 'left', 'left', 'left', 'left'],
-      rows: these.map((c) => [c.finding === null ? '' : String(c.finding), code(c.id), plain(c.text), versionLabel(c), verdictLabel(c.verdict), plain(shorten(c.reason, 400)), numbersSummary(c)]),
+      rows: these.map((c) => [
+        c.finding === null ? '' : String(c.finding),
+        code(c.id),
+        plain(c.text),
+        versionLabel(c),
+        verdictLabel(c.verdict),
+        plain(shorten(c.reason, 400)),
+        numbersSummary(c),
+      ]),
     });
   }
   for (const c of r) blocks.push(...detailBlocks(c));
@@ -76,7 +92,8 @@ function detailBlocks(c: ClaimResult): Block[] {
     const items = [
       `Pooled: Spearman rho between per-configuration medians of ${code(k.x)} and ${code(k.y)}: ${formatNumber(k.rho, 3)} (p = ${formatP(k.p)}) over ${k.configurations.length} configurations.`,
     ];
-    if (k.missing.length) items.push(`Left out ${k.missing.length}: ${plain(shorten([...new Set(k.missing.map((m) => m.reason))].slice(0, 3).join('; '), 300))}`);
+    if (k.missing.length)
+      items.push(`Left out ${k.missing.length}: ${plain(shorten([...new Set(k.missing.map((m) => m.reason))].slice(0, 3).join('; '), 300))}`);
     const blocks: Block[] = [head, { kind: 'list', items }];
     if (k.groups.length > 0) {
       blocks.push({
@@ -85,7 +102,14 @@ function detailBlocks(c: ClaimResult): Block[] {
         align: ['left', 'right', 'right', 'right', 'left', 'left'],
         rows: [
           ['pooled', String(k.configurations.length), formatNumber(k.rho, 3), formatP(k.p), verdictLabel(c.verdict), ''],
-          ...k.groups.map((g) => [plain(g.label), String(g.configurations.length), formatNumber(g.rho, 3), formatP(g.p), verdictLabel(g.verdict), plain(shorten(g.reason, 200))]),
+          ...k.groups.map((g) => [
+            plain(g.label),
+            String(g.configurations.length),
+            formatNumber(g.rho, 3),
+            formatP(g.p),
+            verdictLabel(g.verdict),
+            plain(shorten(g.reason, 200)),
+          ]),
         ],
       });
     }
@@ -99,14 +123,28 @@ function detailBlocks(c: ClaimResult): Block[] {
   // Comparisons with data first: they carry the verdict; missing ones share a few reasons.
   const ordered = [...rows].sort((a, b) => Number(a.ratio === null) - Number(b.ratio === null));
   const shown = ordered.slice(0, MAX_DETAIL_ROWS);
-  const blocks: Block[] = [head, {
-    kind: 'table',
-    header: ['A', 'B', 'Metric', 'n A/B', 'Median A', 'Median B', 'A/B', 'p (Holm)', "Cliff's δ", 'Status'],
-    align: ['left', 'left', 'left', 'right', 'right', 'right', 'right', 'right', 'right', 'left'],
-    rows: shown.map((x) => [code(x.a), code(x.b), x.metric, `${x.nA}/${x.nB}`, formatNumber(x.medianA), formatNumber(x.medianB), formatNumber(x.ratio, 3),
-      formatP(x.pAdjusted), x.cliffsDelta === null ? '–' : `${x.cliffsDelta.toFixed(2)} (${x.magnitude})`, statusCell(x)]),
-  }];
-  if (rows.length > shown.length) blocks.push({ kind: 'paragraph', text: `… and ${rows.length - shown.length} more comparisons (all in ${code('summary.json')}).` });
+  const blocks: Block[] = [
+    head,
+    {
+      kind: 'table',
+      header: ['A', 'B', 'Metric', 'n A/B', 'Median A', 'Median B', 'A/B', 'p (Holm)', "Cliff's δ", 'Status'],
+      align: ['left', 'left', 'left', 'right', 'right', 'right', 'right', 'right', 'right', 'left'],
+      rows: shown.map((x) => [
+        code(x.a),
+        code(x.b),
+        x.metric,
+        `${x.nA}/${x.nB}`,
+        formatNumber(x.medianA),
+        formatNumber(x.medianB),
+        formatNumber(x.ratio, 3),
+        formatP(x.pAdjusted),
+        x.cliffsDelta === null ? '–' : `${x.cliffsDelta.toFixed(2)} (${x.magnitude})`,
+        statusCell(x),
+      ]),
+    },
+  ];
+  if (rows.length > shown.length)
+    blocks.push({ kind: 'paragraph', text: `… and ${rows.length - shown.length} more comparisons (all in ${code('summary.json')}).` });
   return [...blocks, ...checks];
 }
 

@@ -4,7 +4,17 @@
  * what exit 0 promised.
  */
 import type { TrialResult } from '../contracts/index.js';
-import { cliffsDelta, mannWhitneyU, configurationId, configurationKeyOf, trialMetrics, type Interval, type CliffsMagnitude, type ConfigurationSummary, type RunSummary } from '../analysis/index.js';
+import {
+  cliffsDelta,
+  mannWhitneyU,
+  configurationId,
+  configurationKeyOf,
+  trialMetrics,
+  type Interval,
+  type CliffsMagnitude,
+  type ConfigurationSummary,
+  type RunSummary,
+} from '../analysis/index.js';
 
 export type CompareMetric = 'latency' | 'energy';
 
@@ -61,10 +71,10 @@ export interface RunComparison {
 }
 
 export const COMPARISON_RULE =
-  'For each configuration in both runs and each metric (latency: a trial\'s median per-inference latency, ms; energy: gross energy per inference, J), ' +
+  "For each configuration in both runs and each metric (latency: a trial's median per-inference latency, ms; energy: gross energy per inference, J), " +
   'ratio = median B / median A over ok trials. A row agrees when |ratio - 1| <= tolerance, or when the 95% bootstrap intervals of the two medians overlap. ' +
   'B reproduces A when every row where A has a value agrees; a value A has and B lacks (no ok trials, energy unavailable) fails it. ' +
-  'Configurations in only one run are listed and do not count. Mann-Whitney p and Cliff\'s delta are shown for information only.';
+  "Configurations in only one run are listed and do not count. Mann-Whitney p and Cliff's delta are shown for information only.";
 
 export function compareRuns(a: RunData, b: RunData, options: { tolerance: number; metrics: CompareMetric[] }): RunComparison {
   const byIdA = new Map(a.summary.configurations.map((c) => [c.id, c]));
@@ -75,13 +85,27 @@ export function compareRuns(a: RunData, b: RunData, options: { tolerance: number
   const rows: ComparisonRow[] = [];
   for (const id of shared) {
     for (const metric of options.metrics) {
-      rows.push(compareOne(id, metric, side(byIdA.get(id)!, metric), side(byIdB.get(id)!, metric),
-        valuesA.get(id)?.[metric] ?? [], valuesB.get(id)?.[metric] ?? [], options.tolerance));
+      rows.push(
+        compareOne(
+          id,
+          metric,
+          side(byIdA.get(id)!, metric),
+          side(byIdB.get(id)!, metric),
+          valuesA.get(id)?.[metric] ?? [],
+          valuesB.get(id)?.[metric] ?? [],
+          options.tolerance,
+        ),
+      );
     }
   }
   const decided = rows.filter((r) => r.verdict !== 'no value in A');
   return {
-    runA: a.runId, runB: b.runId, tolerance: options.tolerance, metrics: options.metrics, rule: COMPARISON_RULE, rows,
+    runA: a.runId,
+    runB: b.runId,
+    tolerance: options.tolerance,
+    metrics: options.metrics,
+    rule: COMPARISON_RULE,
+    rows,
     onlyInA: [...byIdA.keys()].filter((id) => !byIdB.has(id)).sort(),
     onlyInB: [...byIdB.keys()].filter((id) => !byIdA.has(id)).sort(),
     differBeyondCi: rows.filter((r) => r.ciOverlap === false).map((r) => `${r.configuration} ${r.metric}`),
@@ -105,8 +129,19 @@ function side(c: ConfigurationSummary, metric: CompareMetric): Side {
 
 function compareOne(id: string, metric: CompareMetric, sa: Side, sb: Side, va: number[], vb: number[], tolerance: number): ComparisonRow {
   const row: ComparisonRow = {
-    configuration: id, metric, unit: metric === 'latency' ? 'ms' : 'J', a: null, b: null, ratio: null, ciOverlap: null,
-    withinTolerance: null, mannWhitneyP: null, cliffsDelta: null, magnitude: null, verdict: 'agrees', note: null,
+    configuration: id,
+    metric,
+    unit: metric === 'latency' ? 'ms' : 'J',
+    a: null,
+    b: null,
+    ratio: null,
+    ciOverlap: null,
+    withinTolerance: null,
+    mannWhitneyP: null,
+    cliffsDelta: null,
+    magnitude: null,
+    verdict: 'agrees',
+    note: null,
   };
   if ('missing' in sa) return { ...row, verdict: 'no value in A', note: `A: ${sa.missing}`, b: 'numbers' in sb ? sb.numbers : null };
   row.a = sa.numbers;

@@ -18,15 +18,18 @@ export function modeBlocks(summary: RunSummary, modeClaims: ModeClaimsOutcome): 
   const framework = summary.configurations.filter((c) => frameworkNames.includes(c.key.runtime));
   if (framework.length === 0) return [{ kind: 'paragraph', text: 'No framework runtime ran in this run: ONNX runtimes have no execution modes.' }];
   const several = new Set(framework.filter((c) => c.key.mode !== undefined).map((c) => c.key.runtime));
-  const blocks: Block[] = [{
-    kind: 'paragraph',
-    text: 'How a framework is invoked (its execution mode: e.g. TensorFlow `keras-predict`, `keras-call` or `function`) is a factor of its own: ' +
-      'per-call framework overhead can make a runtime look slow for a reason its kernels have nothing to do with. ' +
-      'Each inference is timed the same way in every mode (device synchronised after it). ' +
-      (several.size === 0
-        ? 'This run measured every framework in its default mode only (`modes` in the experiment adds others).'
-        : `Frameworks measured in more than one mode: ${[...several].join(', ')}.`),
-  }];
+  const blocks: Block[] = [
+    {
+      kind: 'paragraph',
+      text:
+        'How a framework is invoked (its execution mode: e.g. TensorFlow `keras-predict`, `keras-call` or `function`) is a factor of its own: ' +
+        'per-call framework overhead can make a runtime look slow for a reason its kernels have nothing to do with. ' +
+        'Each inference is timed the same way in every mode (device synchronised after it). ' +
+        (several.size === 0
+          ? 'This run measured every framework in its default mode only (`modes` in the experiment adds others).'
+          : `Frameworks measured in more than one mode: ${[...several].join(', ')}.`),
+    },
+  ];
   const pct = Math.round(summary.method.intervals.confidence * 100);
   const models = [...new Set(framework.map((c) => c.key.model))].sort((a, b) => modelNames.indexOf(a) - modelNames.indexOf(b));
   for (const model of models) {
@@ -34,11 +37,27 @@ export function modeBlocks(summary: RunSummary, modeClaims: ModeClaimsOutcome): 
     blocks.push({ kind: 'heading', level: 3, text: `${modelLabel(model)}: latency by mode` });
     blocks.push({
       kind: 'table',
-      header: ['Runtime', 'Mode', 'Provider', 'Batch', 'Trials ok/total', `Latency ms, median [${pct}% CI]`, `vs default mode`, `Energy/inference J [${pct}% CI]`],
+      header: [
+        'Runtime',
+        'Mode',
+        'Provider',
+        'Batch',
+        'Trials ok/total',
+        `Latency ms, median [${pct}% CI]`,
+        `vs default mode`,
+        `Energy/inference J [${pct}% CI]`,
+      ],
       align: ['left', 'left', 'left', 'right', 'right', 'right', 'right', 'right'],
       rows: rows.map((c) => {
         const lat = c.latencyMs.perTrialMedian;
-        const base = framework.find((d) => d.key.mode === undefined && d.key.runtime === c.key.runtime && d.key.model === c.key.model && d.key.provider === c.key.provider && d.key.batchSize === c.key.batchSize);
+        const base = framework.find(
+          (d) =>
+            d.key.mode === undefined &&
+            d.key.runtime === c.key.runtime &&
+            d.key.model === c.key.model &&
+            d.key.provider === c.key.provider &&
+            d.key.batchSize === c.key.batchSize,
+        );
         const baseLat = base?.latencyMs.perTrialMedian?.median;
         const mode = modeOfKey(c);
         return [
@@ -49,7 +68,11 @@ export function modeBlocks(summary: RunSummary, modeClaims: ModeClaimsOutcome): 
           `${c.trials.ok}/${c.trials.total}`,
           lat ? formatWithInterval(lat.median, lat.ciMedian) : '–',
           lat && baseLat ? `×${formatNumber(lat.median / baseLat, 3)}` : '–',
-          c.energy.available ? `${formatWithInterval(c.energy.perInferenceJ.median, c.energy.perInferenceJ.ciMedian)} (${c.energy.provenance})` : c.trials.ok ? 'unavailable (see Warnings)' : '–',
+          c.energy.available
+            ? `${formatWithInterval(c.energy.perInferenceJ.median, c.energy.perInferenceJ.ciMedian)} (${c.energy.provenance})`
+            : c.trials.ok
+              ? 'unavailable (see Warnings)'
+              : '–',
         ];
       }),
     });
@@ -62,14 +85,22 @@ export function modeBlocks(summary: RunSummary, modeClaims: ModeClaimsOutcome): 
 function explainBlocks(outcome: ModeClaimsOutcome): Block[] {
   if (outcome === null) return [{ kind: 'paragraph', text: 'No claims were evaluated (see "Claims of the study").' }];
   if (outcome.claims.length === 0) {
-    return [{ kind: 'paragraph', text: `No claim of ${code(outcome.file)} that compares frameworks involves a framework measured in more than one mode: nothing to explain by mode.` }];
+    return [
+      {
+        kind: 'paragraph',
+        text: `No claim of ${code(outcome.file)} that compares frameworks involves a framework measured in more than one mode: nothing to explain by mode.`,
+      },
+    ];
   }
-  const blocks: Block[] = [{
-    kind: 'paragraph',
-    text: `Each claim of ${code(outcome.file)} that compares frameworks, evaluated by the same rules once per combination of the modes the run measured ` +
-      'for the frameworks it names: in a combination, each of those frameworks contributes only its trials in that mode. The row marked "default" is the verdict of the claims table. ' +
-      'A verdict that changes with the mode says the finding depends on how the framework is invoked, not only on the runtime.',
-  }];
+  const blocks: Block[] = [
+    {
+      kind: 'paragraph',
+      text:
+        `Each claim of ${code(outcome.file)} that compares frameworks, evaluated by the same rules once per combination of the modes the run measured ` +
+        'for the frameworks it names: in a combination, each of those frameworks contributes only its trials in that mode. The row marked "default" is the verdict of the claims table. ' +
+        'A verdict that changes with the mode says the finding depends on how the framework is invoked, not only on the runtime.',
+    },
+  ];
   for (const c of outcome.claims) {
     const verdicts = new Set(c.rows.map((r) => r.verdict));
     const changes = verdicts.size > 1 ? 'the verdict **changes with the mode**' : `the same verdict in every combination (${c.rows[0]!.verdict})`;

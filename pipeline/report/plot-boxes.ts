@@ -83,7 +83,17 @@ function boxRow(row: BoxRow, x: (v: number) => number, left: number, right: numb
   v.forEach((a, j) => {
     const outlier = a < q1 - fence || a > q3 + fence;
     const dy = ((j % 5) - 2) * (h / 7);
-    out.push(el('circle', { cx: x(a), cy: cy + dy, r: outlier ? 3.2 : 2.4, fill: outlier ? 'none' : '#222', 'fill-opacity': 0.55, stroke: outlier ? '#c00' : 'none', 'stroke-width': 1.2 }));
+    out.push(
+      el('circle', {
+        cx: x(a),
+        cy: cy + dy,
+        r: outlier ? 3.2 : 2.4,
+        fill: outlier ? 'none' : '#222',
+        'fill-opacity': 0.55,
+        stroke: outlier ? '#c00' : 'none',
+        'stroke-width': 1.2,
+      }),
+    );
   });
   out.push(text(right + 6, cy + 4, `n=${v.length}`, { 'font-size': 11, fill: '#555' }));
   out.push(el('title', {}, esc(`${row.label}: median ${formatNumber(med)}, IQR ${formatNumber(q1)}–${formatNumber(q3)}, n=${v.length}`)));

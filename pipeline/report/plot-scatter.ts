@@ -63,8 +63,16 @@ function panel(p: ScatterPanel, left: number, top: number, axes: { x: string; y:
   const right = left + PANEL_W;
   const plotTop = top + 30;
   const bottom = plotTop + PANEL_H - 60;
-  const x = scaleFor(p.points.map((q) => q.x), left, right);
-  const y = scaleFor(p.points.map((q) => q.y), bottom, plotTop);
+  const x = scaleFor(
+    p.points.map((q) => q.x),
+    left,
+    right,
+  );
+  const y = scaleFor(
+    p.points.map((q) => q.y),
+    bottom,
+    plotTop,
+  );
   const out = [text(left, top + 12, p.title, { 'font-size': 13, 'font-weight': 'bold' })];
   if (p.note) out.push(text(left, top + 26, p.note, { 'font-size': 11, fill: '#555' }));
   out.push(rect(left, plotTop, PANEL_W, bottom - plotTop, { fill: '#fafafa', stroke: '#ccc' }));
@@ -94,4 +102,3 @@ function thin(scale: Scale, max: number): number[] {
   if (scale.log) return ticks.filter((t) => Math.abs(Math.log10(t) - Math.round(Math.log10(t))) < 1e-9);
   return ticks.filter((_, i) => i % 2 === 0 || i === ticks.length - 1);
 }
-

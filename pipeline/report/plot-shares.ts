@@ -27,7 +27,13 @@ export function sharesSvg(title: string, subtitle: string, groups: ShareGroup[])
   const left = Math.min(360, Math.max(120, ...labels.map((l) => textWidth(l, 12) + 20)));
   const right = WIDTH - 250;
   const body: string[] = [text(16, 44, subtitle, { 'font-size': 12, fill: '#555' })];
-  body.push(...legendRow((['gpu', 'cpu', 'dram'] as const).map((p) => ({ label: PART_LABELS[p], colour: PART_COLOURS[p] })), 16, 66));
+  body.push(
+    ...legendRow(
+      (['gpu', 'cpu', 'dram'] as const).map((p) => ({ label: PART_LABELS[p], colour: PART_COLOURS[p] })),
+      16,
+      66,
+    ),
+  );
   let y = 88;
   for (const g of groups) {
     body.push(text(16, y + 14, g.title, { 'font-size': 13, 'font-weight': 'bold' }));

@@ -43,7 +43,12 @@ describe('renderPlots', () => {
 
   it('draws latency and energy box plots per model, the scatter and the energy shares', () => {
     expect(set.plots.map((p) => p.name)).toEqual([
-      'latency-resnet50', 'energy-resnet50', 'latency-mobilenet_v2', 'energy-mobilenet_v2', 'energy-vs-latency', 'energy-share',
+      'latency-resnet50',
+      'energy-resnet50',
+      'latency-mobilenet_v2',
+      'energy-mobilenet_v2',
+      'energy-vs-latency',
+      'energy-share',
     ]);
     expect(set.notes).toEqual([]);
   });
@@ -80,7 +85,12 @@ describe('renderPlots', () => {
   });
 
   it('skips a model without ok trials instead of drawing empty axes', () => {
-    const failed = fakeTrialResult({ config: { runtime: 'tensorflow', model: 'bert_base_uncased', provider: 'cuda', batchSize: 64 }, status: 'failed', reasons: ['OOM'], latencyMs: 1 });
+    const failed = fakeTrialResult({
+      config: { runtime: 'tensorflow', model: 'bert_base_uncased', provider: 'cuda', batchSize: 64 },
+      status: 'failed',
+      reasons: ['OOM'],
+      latencyMs: 1,
+    });
     const withBert = renderPlots([...fakeStudyResults({ repetitions: 2 }), failed]);
     expect(withBert.plots.map((p) => p.name)).not.toContain('latency-bert_base_uncased');
     expect(withBert.notes).toEqual(['No plots for BERT-base-uncased: none of its 1 configuration(s) has an ok trial.']);

@@ -46,26 +46,54 @@ export function renderPlots(results: readonly TrialResult[]): PlotSet {
     const panels = (value: (t: TrialResult) => number | null, empty: (c: Config) => string): BoxPanel[] =>
       batches(mine).map((b) => ({
         title: `batch size ${b}`,
-        rows: mine.filter((c) => c.key.batchSize === b).map((c) => ({
-          label: configurationLabel(c.key), colour: colour(c.key.runtime),
-          values: c.ok.map(value).filter((v): v is number => v !== null), emptyNote: empty(c),
-        })),
+        rows: mine
+          .filter((c) => c.key.batchSize === b)
+          .map((c) => ({
+            label: configurationLabel(c.key),
+            colour: colour(c.key.runtime),
+            values: c.ok.map(value).filter((v): v is number => v !== null),
+            emptyNote: empty(c),
+          })),
       }));
     const legend = [...new Set(mine.map((c) => c.key.runtime))].map((r) => ({ label: r, colour: colour(r) }));
     const title = `${modelLabel(model)}: latency per inference`;
     const latencyPanels = panels((t) => trialMetrics(t).latencyMs, noOk);
     if (latencyPanels.some((p) => p.rows.some((r) => r.values.length > 0))) {
-      plots.push({ name: `latency-${model}`, title, svg: boxPlotSvg(title, 'one dot per ok trial = the median of its per-inference latencies; box = quartiles, bar = median, whiskers = 1.5 IQR',
-        'latency per inference (ms)', latencyPanels, legend) });
+      plots.push({
+        name: `latency-${model}`,
+        title,
+        svg: boxPlotSvg(
+          title,
+          'one dot per ok trial = the median of its per-inference latencies; box = quartiles, bar = median, whiskers = 1.5 IQR',
+          'latency per inference (ms)',
+          latencyPanels,
+          legend,
+        ),
+      });
     } else {
       notes.push(`No plots for ${modelLabel(model)}: none of its ${mine.length} configuration(s) has an ok trial.`);
       continue;
     }
-    const energyPanels = panels((t) => { const e = withEnergy(t); return e.available ? e.valueJ : null; }, (c) => noEnergy(c));
+    const energyPanels = panels(
+      (t) => {
+        const e = withEnergy(t);
+        return e.available ? e.valueJ : null;
+      },
+      (c) => noEnergy(c),
+    );
     if (energyPanels.some((p) => p.rows.some((r) => r.values.length > 0))) {
       const et = `${modelLabel(model)}: energy per inference`;
-      plots.push({ name: `energy-${model}`, title: et, svg: boxPlotSvg(et, 'one dot per ok trial = its measured energy over the measure window / inferences (gross: GPU + CPU + DRAM as measured)',
-        'energy per inference (J)', energyPanels, legend) });
+      plots.push({
+        name: `energy-${model}`,
+        title: et,
+        svg: boxPlotSvg(
+          et,
+          'one dot per ok trial = its measured energy over the measure window / inferences (gross: GPU + CPU + DRAM as measured)',
+          'energy per inference (J)',
+          energyPanels,
+          legend,
+        ),
+      });
     } else {
       notes.push(`No energy box plot for ${modelLabel(model)}: no trial has a measured energy (${firstReason(mine)}).`);
     }
@@ -74,18 +102,35 @@ export function renderPlots(results: readonly TrialResult[]): PlotSet {
   const scatter = scatterPanels(configs, models);
   if (scatter.length > 0) {
     const batchList = [...new Set(configs.map((c) => c.key.batchSize))].sort((a, b) => a - b);
-    plots.push({ name: 'energy-vs-latency', title: 'Energy vs latency per inference', svg: scatterSvg('Energy vs latency per inference',
-      'one point per ok trial with measured energy; colour = runtime, marker = batch size',
-      { x: 'latency per inference (ms)', y: 'energy per inference (J)' }, scatter,
-      { colours: [...new Set(configs.map((c) => c.key.runtime))].map((r) => ({ label: r, colour: colour(r) })), markers: batchList.map((b, i) => ({ label: `batch ${b}`, marker: i })) }) });
+    plots.push({
+      name: 'energy-vs-latency',
+      title: 'Energy vs latency per inference',
+      svg: scatterSvg(
+        'Energy vs latency per inference',
+        'one point per ok trial with measured energy; colour = runtime, marker = batch size',
+        { x: 'latency per inference (ms)', y: 'energy per inference (J)' },
+        scatter,
+        {
+          colours: [...new Set(configs.map((c) => c.key.runtime))].map((r) => ({ label: r, colour: colour(r) })),
+          markers: batchList.map((b, i) => ({ label: `batch ${b}`, marker: i })),
+        },
+      ),
+    });
   } else {
     notes.push(`No energy vs latency scatter: no trial has a measured energy (${firstReason(configs)}).`);
   }
 
   const shares = shareGroups(configs, models);
   if (shares.length > 0) {
-    plots.push({ name: 'energy-share', title: 'Share of energy per inference: GPU, CPU, DRAM', svg: sharesSvg('Share of energy per inference: GPU, CPU, DRAM',
-      'median over ok trials of each part\'s energy per inference; one bar per configuration', shares) });
+    plots.push({
+      name: 'energy-share',
+      title: 'Share of energy per inference: GPU, CPU, DRAM',
+      svg: sharesSvg(
+        'Share of energy per inference: GPU, CPU, DRAM',
+        "median over ok trials of each part's energy per inference; one bar per configuration",
+        shares,
+      ),
+    });
   } else {
     notes.push(`No GPU/CPU energy share plot: no trial has per-domain energy readings (${firstReason(configs)}).`);
   }
@@ -111,11 +156,23 @@ function batches(configs: Config[]): number[] {
 function scatterPanels(configs: Config[], models: string[]): ScatterPanel[] {
   const batchList = batches(configs);
   return models.flatMap((model) => {
-    const points = configs.filter((c) => c.key.model === model).flatMap((c) => c.ok.flatMap((t) => {
-      const m = trialMetrics(t);
-      if (m.latencyMs === null || !m.energyPerInference.available) return [];
-      return [{ x: m.latencyMs, y: m.energyPerInference.valueJ, colour: colour(c.key.runtime), marker: batchList.indexOf(c.key.batchSize), label: configurationLabel(c.key) }];
-    }));
+    const points = configs
+      .filter((c) => c.key.model === model)
+      .flatMap((c) =>
+        c.ok.flatMap((t) => {
+          const m = trialMetrics(t);
+          if (m.latencyMs === null || !m.energyPerInference.available) return [];
+          return [
+            {
+              x: m.latencyMs,
+              y: m.energyPerInference.valueJ,
+              colour: colour(c.key.runtime),
+              marker: batchList.indexOf(c.key.batchSize),
+              label: configurationLabel(c.key),
+            },
+          ];
+        }),
+      );
     return points.length > 0 ? [{ title: modelLabel(model), points }] : [];
   });
 }
@@ -124,15 +181,19 @@ function shareGroups(configs: Config[], models: string[]): ShareGroup[] {
   const groups: ShareGroup[] = [];
   for (const model of models) {
     for (const b of batches(configs.filter((c) => c.key.model === model))) {
-      const rows = configs.filter((c) => c.key.model === model && c.key.batchSize === b).flatMap((c) => {
-        const splits = c.ok.map(splitEnergy).filter((s) => s !== null);
-        if (splits.length === 0) return [];
-        const partsJ = Object.fromEntries(ENERGY_PARTS.map((p) => {
-          const v = splits.map((s) => s.perInferenceJ[p]).filter((x): x is number => x !== null);
-          return [p, v.length > 0 ? median(v) : null];
-        })) as Record<EnergyPart, number | null>;
-        return [{ label: configurationLabel(c.key), partsJ }];
-      });
+      const rows = configs
+        .filter((c) => c.key.model === model && c.key.batchSize === b)
+        .flatMap((c) => {
+          const splits = c.ok.map(splitEnergy).filter((s) => s !== null);
+          if (splits.length === 0) return [];
+          const partsJ = Object.fromEntries(
+            ENERGY_PARTS.map((p) => {
+              const v = splits.map((s) => s.perInferenceJ[p]).filter((x): x is number => x !== null);
+              return [p, v.length > 0 ? median(v) : null];
+            }),
+          ) as Record<EnergyPart, number | null>;
+          return [{ label: configurationLabel(c.key), partsJ }];
+        });
       if (rows.length > 0) groups.push({ title: `${modelLabel(model)}, batch size ${b}`, rows });
     }
   }
@@ -163,4 +224,3 @@ function firstReason(configs: Config[]): string {
 function shorten(s: string, n: number): string {
   return s.length > n ? `${s.slice(0, n - 1)}…` : s;
 }
-

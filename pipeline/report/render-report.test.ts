@@ -5,7 +5,10 @@ import { REPORT_SECTIONS, renderReportHtml, renderReportMarkdown, type ReportInp
 import { inlineHtml, plain } from './report-document.js';
 
 function headings(md: string, level: number): string[] {
-  return md.split('\n').filter((l) => l.startsWith(`${'#'.repeat(level)} `)).map((l) => l.slice(level + 1));
+  return md
+    .split('\n')
+    .filter((l) => l.startsWith(`${'#'.repeat(level)} `))
+    .map((l) => l.slice(level + 1));
 }
 
 function section(md: string, title: string): string {
@@ -15,17 +18,61 @@ function section(md: string, title: string): string {
 }
 
 const claim: ClaimResult = {
-  id: 'mxnet-beats-pytorch', finding: 1, text: 'MXNet outperforms PyTorch at batch 1.', scope: 'reproduction', paperVersions: ['v1', 'v2'],
-  source: 'Abstract', test: 'less', verdict: 'not reproduced',
+  id: 'mxnet-beats-pytorch',
+  finding: 1,
+  text: 'MXNet outperforms PyTorch at batch 1.',
+  scope: 'reproduction',
+  paperVersions: ['v1', 'v2'],
+  source: 'Abstract',
+  test: 'less',
+  verdict: 'not reproduced',
   reason: '1 of 1 pairs fail (A < B)',
-  numbers: { comparisons: [{ a: 'mxnet/mxnet/resnet50/cuda/b1', b: 'pytorch/pytorch/resnet50/cuda/b1', metric: 'latencyMs', nA: 5, nB: 5, medianA: 4.6,
-    medianB: 5.2, ratio: 0.885, u: 0, p: 0.009, pAdjusted: 0.009, cliffsDelta: -1, magnitude: 'large', status: 'fail', note: null }] },
-  checks: [{ label: 'GPU utilisation', role: 'mechanism', metric: 'gpuUtilizationPercent', test: 'notLess', why: null, verdict: 'not testable here',
-    reason: 'no pair has gpuUtilizationPercent for both sides in this run: GPU utilisation unavailable', comparisons: [] }],
+  numbers: {
+    comparisons: [
+      {
+        a: 'mxnet/mxnet/resnet50/cuda/b1',
+        b: 'pytorch/pytorch/resnet50/cuda/b1',
+        metric: 'latencyMs',
+        nA: 5,
+        nB: 5,
+        medianA: 4.6,
+        medianB: 5.2,
+        ratio: 0.885,
+        u: 0,
+        p: 0.009,
+        pAdjusted: 0.009,
+        cliffsDelta: -1,
+        magnitude: 'large',
+        status: 'fail',
+        note: null,
+      },
+    ],
+  },
+  checks: [
+    {
+      label: 'GPU utilisation',
+      role: 'mechanism',
+      metric: 'gpuUtilizationPercent',
+      test: 'notLess',
+      why: null,
+      verdict: 'not testable here',
+      reason: 'no pair has gpuUtilizationPercent for both sides in this run: GPU utilisation unavailable',
+      comparisons: [],
+    },
+  ],
 };
 const extension: ClaimResult = {
-  id: 'onnx-bert-tf', finding: 5, text: 'ONNX beats TensorFlow on BERT.', scope: 'extension', paperVersions: ['v1'], source: 'Extension',
-  test: 'less', verdict: 'inconclusive', reason: '1 of 1 pair lacks usable data: no trials', numbers: { comparisons: [] }, checks: [],
+  id: 'onnx-bert-tf',
+  finding: 5,
+  text: 'ONNX beats TensorFlow on BERT.',
+  scope: 'extension',
+  paperVersions: ['v1'],
+  source: 'Extension',
+  test: 'less',
+  verdict: 'inconclusive',
+  reason: '1 of 1 pair lacks usable data: no trials',
+  numbers: { comparisons: [] },
+  checks: [],
 };
 
 function input(overrides: Partial<ReportInput> & { results?: ReportInput['results'] } = {}): ReportInput {
@@ -62,8 +109,12 @@ describe('renderReportMarkdown', () => {
   it('lists the claims with verdict, reason and numbers, and links plots as SVG and PNG', () => {
     const md = renderReportMarkdown(input());
     const claims = section(md, 'Claims of the study');
-    expect(claims).toContain('reproduction **0 reproduced, 1 not reproduced, 0 inconclusive** of 1; extension **0 reproduced, 0 not reproduced, 1 inconclusive** of 1');
-    expect(claims).toContain('| 1 | `mxnet-beats-pytorch` | MXNet outperforms PyTorch at batch 1. | v1, v2 | **not reproduced** | 1 of 1 pairs fail (A \\< B) |');
+    expect(claims).toContain(
+      'reproduction **0 reproduced, 1 not reproduced, 0 inconclusive** of 1; extension **0 reproduced, 0 not reproduced, 1 inconclusive** of 1',
+    );
+    expect(claims).toContain(
+      '| 1 | `mxnet-beats-pytorch` | MXNet outperforms PyTorch at batch 1. | v1, v2 | **not reproduced** | 1 of 1 pairs fail (A \\< B) |',
+    );
     // Reproduction and extension claims in tables of their own, the reproduction first.
     const repro = claims.indexOf('### Reproduction: what the study stated');
     const ext = claims.indexOf('### Extension: what greenrt asks beyond the study');
@@ -71,7 +122,9 @@ describe('renderReportMarkdown', () => {
     expect(ext).toBeGreaterThan(repro);
     expect(claims.slice(ext)).toContain('| 5 | `onnx-bert-tf` | ONNX beats TensorFlow on BERT. | v1 only (first version) | inconclusive |');
     // A mechanism check without data says so, with the reason: never a silent pass.
-    expect(claims).toContain('| GPU utilisation | mechanism | `gpuUtilizationPercent` | notLess | not testable here | no pair has gpuUtilizationPercent for both sides in this run: GPU utilisation unavailable |');
+    expect(claims).toContain(
+      '| GPU utilisation | mechanism | `gpuUtilizationPercent` | notLess | not testable here | no pair has gpuUtilizationPercent for both sides in this run: GPU utilisation unavailable |',
+    );
     expect(claims).toContain('| **fails** |');
     expect(section(md, 'Plots')).toContain('![ResNet-50: latency per inference](plots/latency-resnet50.svg)');
     expect(section(md, 'Plots')).toContain('[PNG](plots/latency-resnet50.png)');
@@ -81,16 +134,35 @@ describe('renderReportMarkdown', () => {
   it('warns about unavailable energy, failed and invalid trials, conversion, cool-down, missing GPU runtimes, few trials', () => {
     const results = [
       ...fakeStudyResults({ repetitions: 3, energy: 'unavailable', omit: ['tensorflow/resnet50/cuda/b1'] }),
-      ...[1, 2, 3].map((r) => fakeTrialResult({ config: { runtime: 'tensorflow', model: 'resnet50', provider: 'cuda', batchSize: 1, repetition: r },
-        status: 'failed', reasons: ['docker: could not select device driver "nvidia" with capabilities: [[gpu]]'], latencyMs: 1 })),
-      fakeTrialResult({ config: { runtime: 'pytorch', model: 'mobilenet_v2', provider: 'cuda', batchSize: 1, repetition: 9 }, status: 'invalid',
-        reasons: ['cool-down not met after 120 s'], cooldownMet: false, latencyMs: 3.4, energy: 'unavailable' }),
+      ...[1, 2, 3].map((r) =>
+        fakeTrialResult({
+          config: { runtime: 'tensorflow', model: 'resnet50', provider: 'cuda', batchSize: 1, repetition: r },
+          status: 'failed',
+          reasons: ['docker: could not select device driver "nvidia" with capabilities: [[gpu]]'],
+          latencyMs: 1,
+        }),
+      ),
+      fakeTrialResult({
+        config: { runtime: 'pytorch', model: 'mobilenet_v2', provider: 'cuda', batchSize: 1, repetition: 9 },
+        status: 'invalid',
+        reasons: ['cool-down not met after 120 s'],
+        cooldownMet: false,
+        latencyMs: 3.4,
+        energy: 'unavailable',
+      }),
       fakeTrialResult({ config: { runtime: 'embedded', model: 'mobilenet_v2', provider: 'cpu', batchSize: 8 }, latencyMs: 40, energy: 'unavailable' }),
     ];
     const manifest = fakeManifest(results, {
-      status: 'interrupted', statusReason: 'stopped by the user (SIGINT/SIGTERM)',
+      status: 'interrupted',
+      statusReason: 'stopped by the user (SIGINT/SIGTERM)',
       power: { sources: [fakeSourceStatus({ source: 'rapl', available: false, reason: 'energy_uj is not readable', fix: 'Run as root.' })], baseline: null },
-      models: [fakeModelRecord({ model: 'resnet50', source: 'tensorflow', conversion: { maxAbsDiff: 0.02, tolerance: 0.001, argmaxAgreement: 0.97, withinTolerance: false } })],
+      models: [
+        fakeModelRecord({
+          model: 'resnet50',
+          source: 'tensorflow',
+          conversion: { maxAbsDiff: 0.02, tolerance: 0.001, argmaxAgreement: 0.97, withinTolerance: false },
+        }),
+      ],
       greenrt: { version: '0.1.0', gitCommit: 'abc', gitDirty: true },
     });
     manifest.plan.trialCount = results.length + 5;
@@ -102,9 +174,13 @@ describe('renderReportMarkdown', () => {
     expect(warnings).toContain('Power source `rapl` is unavailable: energy_uj is not readable. Fix: Run as root.');
     expect(warnings).toContain('No idle baseline was measured');
     expect(warnings).toMatch(/Energy unavailable for 28 of 28 measured configurations: no power source available/);
-    expect(warnings).toContain('3 trial(s) failed: docker: could not select device driver "nvidia" with capabilities: \\[\\[gpu\\]\\] — `tensorflow/tensorflow/resnet50/cuda/b1`');
+    expect(warnings).toContain(
+      '3 trial(s) failed: docker: could not select device driver "nvidia" with capabilities: \\[\\[gpu\\]\\] — `tensorflow/tensorflow/resnet50/cuda/b1`',
+    );
     expect(warnings).toContain('1 trial(s) are **invalid**');
-    expect(warnings).toContain('ONNX conversion check out of tolerance for `resnet50 from tensorflow`: max |diff| 0.02 (tolerance 0.001), argmax agreement 97%');
+    expect(warnings).toContain(
+      'ONNX conversion check out of tolerance for `resnet50 from tensorflow`: max |diff| 0.02 (tolerance 0.001), argmax agreement 97%',
+    );
     expect(warnings).toContain('The cool-down gate was not met before 1 trial(s)');
     expect(warnings).toContain('1 of 28 GPU configuration(s) produced no ok trial: `tensorflow/tensorflow/resnet50/cuda/b1`');
     expect(warnings).toContain('1 configuration(s) have fewer than 3 ok trials');
@@ -117,13 +193,25 @@ describe('renderReportMarkdown', () => {
     expect(plainRun).toContain('Not sampled in this run: not recorded by the greenrt that ran it.');
     const results = fakeStudyResults({ repetitions: 4 }).map((t, i) => ({
       ...t,
-      gpuUtilization: i === 0
-        ? { provenance: 'unavailable' as const, meanPercent: null, samples: 0, instrument: null, reason: 'gpu:0: no utilisation sample inside the 80 ms window (sampled at 10 Hz)' }
-        : { provenance: 'sampled' as const, meanPercent: 50 + (i % 4), samples: 10, instrument: 'nvml' as const, reason: null },
+      gpuUtilization:
+        i === 0
+          ? {
+              provenance: 'unavailable' as const,
+              meanPercent: null,
+              samples: 0,
+              instrument: null,
+              reason: 'gpu:0: no utilisation sample inside the 80 ms window (sampled at 10 Hz)',
+            }
+          : { provenance: 'sampled' as const, meanPercent: 50 + (i % 4), samples: 10, instrument: 'nvml' as const, reason: null },
     }));
-    const md = section(renderReportMarkdown(input({ results, manifest: fakeManifest([...results]), summary: summarizeTrials(results, { resamples: 100 }) })), 'Results by model');
+    const md = section(
+      renderReportMarkdown(input({ results, manifest: fakeManifest([...results]), summary: summarizeTrials(results, { resamples: 100 }) })),
+      'Results by model',
+    );
     expect(md).toContain('| Model | Runtime (source) | Provider | Batch | Trials sampled/ok | GPU utilisation %, median [range] | Instrument | Note |');
-    expect(md).toMatch(/\| 3\/4 \| \d+(\.\d+)? \[\d+(\.\d+)?–\d+(\.\d+)?\] \| nvml \| 1 of 4 trials unavailable: gpu:0: no utilisation sample inside the 80 ms window \(sampled at 10 Hz\) \|/);
+    expect(md).toMatch(
+      /\| 3\/4 \| \d+(\.\d+)? \[\d+(\.\d+)?–\d+(\.\d+)?\] \| nvml \| 1 of 4 trials unavailable: gpu:0: no utilisation sample inside the 80 ms window \(sampled at 10 Hz\) \|/,
+    );
   });
 
   it('reports a claims file that could not be evaluated', () => {
@@ -150,18 +238,37 @@ describe('renderReportHtml', () => {
 
 describe('the Execution modes section', () => {
   const modeTrials = (mode: 'keras-predict' | undefined, latencyMs: number, seed: number) =>
-    Array.from({ length: 3 }, (_, i) => fakeTrialResult({ seed: seed + i, latencyMs, config: { runtime: 'tensorflow', model: 'resnet50', provider: 'cpu', batchSize: 1, repetition: i + 1, ...(mode ? { mode } : {}) } }));
+    Array.from({ length: 3 }, (_, i) =>
+      fakeTrialResult({
+        seed: seed + i,
+        latencyMs,
+        config: { runtime: 'tensorflow', model: 'resnet50', provider: 'cpu', batchSize: 1, repetition: i + 1, ...(mode ? { mode } : {}) },
+      }),
+    );
 
   it('shows per-mode latency with the ratio to the default mode, and the verdicts by mode', () => {
     const results = [...modeTrials(undefined, 10, 1), ...modeTrials('keras-predict', 50, 10)];
-    const md = renderReportMarkdown(input({
-      results,
-      summary: summarizeTrials(results, { seed: 1, resamples: 100 }),
-      modeClaims: { file: 'experiments/paper.claims.yaml', claims: [{ id: 'tensorflow-outperformed', finding: 3, text: 'TensorFlow is outperformed.', frameworks: ['pytorch', 'tensorflow'], rows: [
-        { modes: { pytorch: 'eager', tensorflow: 'function' }, defaults: true, verdict: 'not reproduced', reason: 'faster' },
-        { modes: { pytorch: 'eager', tensorflow: 'keras-predict' }, defaults: false, verdict: 'reproduced', reason: 'slower' },
-      ] }] },
-    }));
+    const md = renderReportMarkdown(
+      input({
+        results,
+        summary: summarizeTrials(results, { seed: 1, resamples: 100 }),
+        modeClaims: {
+          file: 'experiments/paper.claims.yaml',
+          claims: [
+            {
+              id: 'tensorflow-outperformed',
+              finding: 3,
+              text: 'TensorFlow is outperformed.',
+              frameworks: ['pytorch', 'tensorflow'],
+              rows: [
+                { modes: { pytorch: 'eager', tensorflow: 'function' }, defaults: true, verdict: 'not reproduced', reason: 'faster' },
+                { modes: { pytorch: 'eager', tensorflow: 'keras-predict' }, defaults: false, verdict: 'reproduced', reason: 'slower' },
+              ],
+            },
+          ],
+        },
+      }),
+    );
     const modes = section(md, 'Execution modes');
     expect(modes).toContain('### ResNet-50: latency by mode');
     expect(modes).toMatch(/\| tensorflow \| `function` \(default\) graph function \| cpu \| 1 \| 3\/3 \| (9\.9|10\.0)\d* \[[^|]+\| ×1 \|/);
@@ -175,7 +282,9 @@ describe('the Execution modes section', () => {
 
   it('says when no framework ran, or when the run has only default modes', () => {
     const onnxOnly = fakeStudyResults({ repetitions: 2 }).filter((t) => t.config.runtime === 'onnxruntime');
-    expect(section(renderReportMarkdown(input({ results: onnxOnly, summary: summarizeTrials(onnxOnly, { resamples: 50 }) })), 'Execution modes')).toContain('ONNX runtimes have no execution modes');
+    expect(section(renderReportMarkdown(input({ results: onnxOnly, summary: summarizeTrials(onnxOnly, { resamples: 50 }) })), 'Execution modes')).toContain(
+      'ONNX runtimes have no execution modes',
+    );
     const md = renderReportMarkdown(input({ modeClaims: { file: 'c.yaml', claims: [] } }));
     expect(section(md, 'Execution modes')).toContain('in its default mode only');
     expect(section(md, 'Execution modes')).toContain('nothing to explain by mode');
@@ -184,10 +293,19 @@ describe('the Execution modes section', () => {
 
 describe('Does the mode explain it? with the same inconclusive reason everywhere', () => {
   it('writes one line instead of a table of identical rows', () => {
-    const rows = ['keras-predict', 'function'].map((m) => ({ modes: { tensorflow: m }, defaults: m === 'function', verdict: 'inconclusive' as const, reason: 'no trials for tensorflow/tensorflow/resnet50/cuda/b1 in this run' }));
-    const md = renderReportMarkdown(input({ modeClaims: { file: 'c.yaml', claims: [{ id: 'tf-slow', finding: 3, text: 'TF is slow.', frameworks: ['tensorflow'], rows }] } }));
+    const rows = ['keras-predict', 'function'].map((m) => ({
+      modes: { tensorflow: m },
+      defaults: m === 'function',
+      verdict: 'inconclusive' as const,
+      reason: 'no trials for tensorflow/tensorflow/resnet50/cuda/b1 in this run',
+    }));
+    const md = renderReportMarkdown(
+      input({ modeClaims: { file: 'c.yaml', claims: [{ id: 'tf-slow', finding: 3, text: 'TF is slow.', frameworks: ['tensorflow'], rows }] } }),
+    );
     const modes = section(md, 'Execution modes');
-    expect(modes).toContain('(2 combination(s); the same verdict in every combination (inconclusive)). Reason, the same in each: no trials for tensorflow/tensorflow/resnet50/cuda/b1');
+    expect(modes).toContain(
+      '(2 combination(s); the same verdict in every combination (inconclusive)). Reason, the same in each: no trials for tensorflow/tensorflow/resnet50/cuda/b1',
+    );
     expect(modes).not.toContain('| tensorflow mode |');
   });
 });

@@ -35,7 +35,17 @@ export interface ReportInput {
 }
 
 /** The section headings, in order (tests check them; the CLI help cites them). */
-export const REPORT_SECTIONS = ['Run', 'Warnings', 'Results by model', 'Statistical tests', 'Claims of the study', 'Execution modes', 'Plots', 'How these numbers were obtained', 'Files'] as const;
+export const REPORT_SECTIONS = [
+  'Run',
+  'Warnings',
+  'Results by model',
+  'Statistical tests',
+  'Claims of the study',
+  'Execution modes',
+  'Plots',
+  'How these numbers were obtained',
+  'Files',
+] as const;
 
 export function buildReport(input: ReportInput): Block[] {
   const { manifest: m, summary } = input;
@@ -45,24 +55,35 @@ export function buildReport(input: ReportInput): Block[] {
   if (spec.description) blocks.push({ kind: 'paragraph', text: plain(spec.description.trim()) });
   blocks.push({ kind: 'heading', level: 2, text: 'Run', id: 'run' }, { kind: 'table', header: ['Fact', 'Value'], rows: runFacts(m) });
   blocks.push({ kind: 'heading', level: 2, text: 'Warnings', id: 'warnings' });
-  blocks.push(warnings.length === 0
-    ? { kind: 'paragraph', text: 'None: every planned trial ran and is valid, energy was measured for every configuration, and every check passed.' }
-    : { kind: 'list', items: warnings.map((w) => `**${topicLabel(w.topic)}**: ${w.text}`) });
-  blocks.push({ kind: 'heading', level: 2, text: 'Results by model', id: 'results' }, ...resultsBlocks(summary), ...adaptiveBlocks(m), ...gpuUtilizationBlocks(input.results), ...nodeBlocks(m, input.results));
+  blocks.push(
+    warnings.length === 0
+      ? { kind: 'paragraph', text: 'None: every planned trial ran and is valid, energy was measured for every configuration, and every check passed.' }
+      : { kind: 'list', items: warnings.map((w) => `**${topicLabel(w.topic)}**: ${w.text}`) },
+  );
+  blocks.push(
+    { kind: 'heading', level: 2, text: 'Results by model', id: 'results' },
+    ...resultsBlocks(summary),
+    ...adaptiveBlocks(m),
+    ...gpuUtilizationBlocks(input.results),
+    ...nodeBlocks(m, input.results),
+  );
   blocks.push({ kind: 'heading', level: 2, text: 'Statistical tests', id: 'tests' }, ...testsBlocks(summary));
   blocks.push({ kind: 'heading', level: 2, text: 'Claims of the study', id: 'claims' }, ...claimsBlocks(input.claims));
   blocks.push({ kind: 'heading', level: 2, text: 'Execution modes', id: 'modes' }, ...modeBlocks(summary, input.modeClaims ?? null));
   blocks.push({ kind: 'heading', level: 2, text: 'Plots', id: 'plots' }, ...plotBlocks(input.plots));
   blocks.push({ kind: 'heading', level: 2, text: 'How these numbers were obtained', id: 'method' }, ...methodBlocks(m, summary));
-  blocks.push({ kind: 'heading', level: 2, text: 'Files', id: 'files' }, {
-    kind: 'list',
-    items: [
-      `${code('results.csv')}: one row per trial (tidy; units in column names; empty cell = not measured, see ${code('energy_provenance')} and ${code('energy_reason')}, ${code('gpu_utilization_provenance')} and ${code('gpu_utilization_reason')}).`,
-      `${code('summary.json')}: this report's statistics and claim verdicts, for machines.`,
-      `${code('manifest.json')}: what ran, where, with which versions and in which order; ${code('trials/')}: one validated result per trial; ${code('traces/')}: power samples.`,
-      `${code('plots/')}: every plot as SVG and PNG. Compare with another run: ${code(`greenrt compare artifacts/${m.runId} <other run>`)}.`,
-    ],
-  });
+  blocks.push(
+    { kind: 'heading', level: 2, text: 'Files', id: 'files' },
+    {
+      kind: 'list',
+      items: [
+        `${code('results.csv')}: one row per trial (tidy; units in column names; empty cell = not measured, see ${code('energy_provenance')} and ${code('energy_reason')}, ${code('gpu_utilization_provenance')} and ${code('gpu_utilization_reason')}).`,
+        `${code('summary.json')}: this report's statistics and claim verdicts, for machines.`,
+        `${code('manifest.json')}: what ran, where, with which versions and in which order; ${code('trials/')}: one validated result per trial; ${code('traces/')}: power samples.`,
+        `${code('plots/')}: every plot as SVG and PNG. Compare with another run: ${code(`greenrt compare artifacts/${m.runId} <other run>`)}.`,
+      ],
+    },
+  );
   return blocks;
 }
 
@@ -76,7 +97,9 @@ export function renderReportHtml(input: ReportInput): string {
 
 /** `10 repetitions`, or `adaptive repetitions 6..20 to +/-2 % (energyPerInference)`. */
 export function repetitionsText(r: RunManifest['experiment']['spec']['repetitions']): string {
-  return typeof r === 'number' ? `${r} repetitions` : `adaptive repetitions ${r.min}..${r.max} to ±${Number((r.precision.relativeHalfWidth * 100).toPrecision(3))} % (${r.precision.metric})`;
+  return typeof r === 'number'
+    ? `${r} repetitions`
+    : `adaptive repetitions ${r.min}..${r.max} to ±${Number((r.precision.relativeHalfWidth * 100).toPrecision(3))} % (${r.precision.metric})`;
 }
 
 function runFacts(m: RunManifest): string[][] {
@@ -89,13 +112,25 @@ function runFacts(m: RunManifest): string[][] {
   const commit = m.greenrt.gitCommit ? `${code(m.greenrt.gitCommit.slice(0, 12))}${m.greenrt.gitDirty ? ' (uncommitted changes)' : ''}` : 'not a git checkout';
   return [
     ['Run id', code(m.runId)],
-    ['Status', `${m.status}${m.statusReason ? ` (${plain(m.statusReason)})` : ''}; started ${m.createdAt}, last update ${m.updatedAt}${m.resumes?.length ? `, resumed ${m.resumes.length}x` : ''}`],
+    [
+      'Status',
+      `${m.status}${m.statusReason ? ` (${plain(m.statusReason)})` : ''}; started ${m.createdAt}, last update ${m.updatedAt}${m.resumes?.length ? `, resumed ${m.resumes.length}x` : ''}`,
+    ],
     ['Trials', `${p.total} planned: ${p.ok} ok, ${p.failed} failed, ${p.invalid} invalid, ${p.unsupported ?? 0} unsupported, ${p.pending} pending`],
-    ['Experiment', `${code(m.experiment.file)} (SHA-256 ${code(m.experiment.sha256.slice(0, 16))}), ${repetitionsText(spec.repetitions)}, ${spec.warmupIterations} warm-up + ${spec.measuredIterations} measured inferences per trial`],
+    [
+      'Experiment',
+      `${code(m.experiment.file)} (SHA-256 ${code(m.experiment.sha256.slice(0, 16))}), ${repetitionsText(spec.repetitions)}, ${spec.warmupIterations} warm-up + ${spec.measuredIterations} measured inferences per trial`,
+    ],
     ['Order and seed', `${spec.order ?? m.plan.order}, seed ${m.plan.seed} (the trial order is in ${code('manifest.json')})`],
-    ['Host', `${plain(h.hostname)}: ${plain(h.platform)}, kernel ${plain(h.kernel)}, ${plain(h.cpuModel)} (${h.cpuCount} logical CPUs), ${Math.round(h.memoryMiB / 1024)} GiB`],
+    [
+      'Host',
+      `${plain(h.hostname)}: ${plain(h.platform)}, kernel ${plain(h.kernel)}, ${plain(h.cpuModel)} (${h.cpuCount} logical CPUs), ${Math.round(h.memoryMiB / 1024)} GiB`,
+    ],
     ['GPUs', gpus.length ? plain(gpus.join(', ')) : 'none seen'],
-    ['Software', `Node ${plain(h.node)}${h.onnxruntimeNode ? `, onnxruntime-node ${plain(h.onnxruntimeNode)}` : ''}${docker ? `, Docker ${plain(docker)}` : ''}`],
+    [
+      'Software',
+      `Node ${plain(h.node)}${h.onnxruntimeNode ? `, onnxruntime-node ${plain(h.onnxruntimeNode)}` : ''}${docker ? `, Docker ${plain(docker)}` : ''}`,
+    ],
     ['Images', images.length ? images.join(', ') : 'none (embedded or process runner)'],
     ['greenrt', `${plain(m.greenrt.version)}, commit ${commit}`],
     ['Power sources', m.power.sources.map((s) => `${s.source}: ${s.available ? 'available' : 'unavailable'}`).join(', ') || 'none configured'],
@@ -103,7 +138,14 @@ function runFacts(m: RunManifest): string[][] {
 }
 
 const TOPIC_LABELS: Record<WarningTopic, string> = {
-  run: 'Run', energy: 'Energy', validity: 'Validity', conversion: 'Conversion', 'cool-down': 'Cool-down', gpu: 'GPU', statistics: 'Statistics', report: 'Report',
+  run: 'Run',
+  energy: 'Energy',
+  validity: 'Validity',
+  conversion: 'Conversion',
+  'cool-down': 'Cool-down',
+  gpu: 'GPU',
+  statistics: 'Statistics',
+  report: 'Report',
 };
 
 function topicLabel(t: WarningTopic): string {
@@ -115,7 +157,9 @@ function plotBlocks(plots: ReportInput['plots']): Block[] {
   for (const p of plots.files) {
     blocks.push({ kind: 'heading', level: 3, text: plain(p.title) });
     blocks.push({
-      kind: 'image', alt: p.title, src: `plots/${p.name}.svg`,
+      kind: 'image',
+      alt: p.title,
+      src: `plots/${p.name}.svg`,
       links: [{ label: 'SVG', href: `plots/${p.name}.svg` }, ...(p.png ? [{ label: 'PNG', href: `plots/${p.name}.png` }] : [])],
     });
   }

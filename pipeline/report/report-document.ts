@@ -19,11 +19,13 @@ export type Block =
 /** Escapes the characters of a data string that Markdown would read as markup. */
 export function plain(s: string): string {
   // Text from files: control characters made visible and the length capped first (the one rule, `escapeText`).
-  return escapeText(String(s).replace(/\r?\n/g, ' '), maxDataChars)
-    .replace(/[\\`*[\]<>|]/g, (c) => `\\${c}`)
-    // Intraword underscores are literal in GFM; only word-edge ones start emphasis.
-    .replace(/(?<![A-Za-z0-9])_|_(?![A-Za-z0-9])/g, '\\_')
-    .replace(/\r?\n/g, ' ');
+  return (
+    escapeText(String(s).replace(/\r?\n/g, ' '), maxDataChars)
+      .replace(/[\\`*[\]<>|]/g, (c) => `\\${c}`)
+      // Intraword underscores are literal in GFM; only word-edge ones start emphasis.
+      .replace(/(?<![A-Za-z0-9])_|_(?![A-Za-z0-9])/g, '\\_')
+      .replace(/\r?\n/g, ' ')
+  );
 }
 
 /** Inline code span for identifiers (ids, paths); backticks inside are replaced. */

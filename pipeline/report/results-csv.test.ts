@@ -54,11 +54,21 @@ function parseCsv(text: string): string[][] {
 
 const tricky = fakeTrialResult({
   config: { runtime: 'tensorflow', model: 'bert_base_uncased', provider: 'cuda', batchSize: 64, repetition: 2 },
-  status: 'failed', latencyMs: 1, orderIndex: 99,
+  status: 'failed',
+  latencyMs: 1,
+  orderIndex: 99,
   reasons: ['ResourceExhaustedError: OOM, when "allocating"\ntensor of shape [64,128,768]', 'second reason'],
 });
-const results = [...fakeStudyResults({ repetitions: 2 }).slice(0, 6), tricky,
-  fakeTrialResult({ config: { runtime: 'embedded', model: 'mobilenet_v2', provider: 'cpu', batchSize: 8 }, latencyMs: 40, energy: 'unavailable', orderIndex: 100 })];
+const results = [
+  ...fakeStudyResults({ repetitions: 2 }).slice(0, 6),
+  tricky,
+  fakeTrialResult({
+    config: { runtime: 'embedded', model: 'mobilenet_v2', provider: 'cpu', batchSize: 8 },
+    latencyMs: 40,
+    energy: 'unavailable',
+    orderIndex: 100,
+  }),
+];
 
 describe('renderResultsCsv', () => {
   const csv = renderResultsCsv(results);
@@ -106,12 +116,34 @@ describe('renderResultsCsv', () => {
   });
 
   it('has the GPU utilisation a trial sampled over its window, with provenance, or why not', () => {
-    const sampled = { ...results[0]!, gpuUtilization: { provenance: 'sampled' as const, meanPercent: 61.5, samples: 42, instrument: 'nvml' as const, reason: null } };
-    const unsupported = { ...results[1]!, gpuUtilization: { provenance: 'unavailable' as const, meanPercent: null, samples: 0, instrument: null, reason: 'gpu:0: nvml recorded no utilisation (not supported by the driver)' } };
+    const sampled = {
+      ...results[0]!,
+      gpuUtilization: { provenance: 'sampled' as const, meanPercent: 61.5, samples: 42, instrument: 'nvml' as const, reason: null },
+    };
+    const unsupported = {
+      ...results[1]!,
+      gpuUtilization: {
+        provenance: 'unavailable' as const,
+        meanPercent: null,
+        samples: 0,
+        instrument: null,
+        reason: 'gpu:0: nvml recorded no utilisation (not supported by the driver)',
+      },
+    };
     const [head, a, b] = parseCsv(renderResultsCsv([sampled, unsupported]));
     const rec = (r: string[]) => Object.fromEntries(head!.map((h, i) => [h, r[i]!]));
-    expect(rec(a!)).toMatchObject({ gpu_utilization_percent: '61.5', gpu_utilization_samples: '42', gpu_utilization_provenance: 'sampled', gpu_utilization_reason: '' });
-    expect(rec(b!)).toMatchObject({ gpu_utilization_percent: '', gpu_utilization_samples: '0', gpu_utilization_provenance: 'unavailable', gpu_utilization_reason: 'gpu:0: nvml recorded no utilisation (not supported by the driver)' });
+    expect(rec(a!)).toMatchObject({
+      gpu_utilization_percent: '61.5',
+      gpu_utilization_samples: '42',
+      gpu_utilization_provenance: 'sampled',
+      gpu_utilization_reason: '',
+    });
+    expect(rec(b!)).toMatchObject({
+      gpu_utilization_percent: '',
+      gpu_utilization_samples: '0',
+      gpu_utilization_provenance: 'unavailable',
+      gpu_utilization_reason: 'gpu:0: nvml recorded no utilisation (not supported by the driver)',
+    });
   });
 
   it('writes numbers that parse back to the stored values and ISO timestamps', () => {
@@ -149,15 +181,30 @@ describe('renderResultsCsv', () => {
     }
     const dir = mkdtempSync(join(tmpdir(), 'greenrt-csv-'));
     writeFileSync(join(dir, 'results.csv'), csv);
-    const out = execFileSync(python, ['-c', [
-      'import json, sys, pandas as pd',
-      `df = pd.read_csv(${JSON.stringify(join(dir, 'results.csv'))})`,
-      'print(json.dumps({"rows": len(df), "cols": len(df.columns), "lat": str(df["latency_median_ms"].dtype),',
-      ' "energy": str(df["energy_per_inference_j"].dtype), "batch": str(df["batch_size"].dtype), "cool": str(df["cooldown_met"].dtype),',
-      ' "energyNa": int(df["energy_per_inference_j"].isna().sum()), "reasons": df["reasons"].dropna().tolist()}))',
-    ].join('\n')], { encoding: 'utf8' });
+    const out = execFileSync(
+      python,
+      [
+        '-c',
+        [
+          'import json, sys, pandas as pd',
+          `df = pd.read_csv(${JSON.stringify(join(dir, 'results.csv'))})`,
+          'print(json.dumps({"rows": len(df), "cols": len(df.columns), "lat": str(df["latency_median_ms"].dtype),',
+          ' "energy": str(df["energy_per_inference_j"].dtype), "batch": str(df["batch_size"].dtype), "cool": str(df["cooldown_met"].dtype),',
+          ' "energyNa": int(df["energy_per_inference_j"].isna().sum()), "reasons": df["reasons"].dropna().tolist()}))',
+        ].join('\n'),
+      ],
+      { encoding: 'utf8' },
+    );
     const r = JSON.parse(out) as Record<string, unknown>;
-    expect(r).toMatchObject({ rows: results.length, cols: RESULTS_CSV_COLUMNS.length, lat: 'float64', energy: 'float64', batch: 'int64', cool: 'bool', energyNa: 2 });
+    expect(r).toMatchObject({
+      rows: results.length,
+      cols: RESULTS_CSV_COLUMNS.length,
+      lat: 'float64',
+      energy: 'float64',
+      batch: 'int64',
+      cool: 'bool',
+      energyNa: 2,
+    });
     expect(r.reasons).toEqual([tricky.reasons.join('; ')]);
   });
 });

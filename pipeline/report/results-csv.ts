@@ -58,7 +58,10 @@ const COLUMNS: [string, (t: TrialResult) => Cell][] = [
   ['energy_net_total_j', (t) => t.energy.totalNetEnergyJ],
   ['energy_per_inference_j', (t) => t.energy.energyPerInferenceJ],
   ['energy_per_sample_j', (t) => (t.energy.energyPerInferenceJ == null ? null : t.energy.energyPerInferenceJ / t.config.batchSize)],
-  ['net_energy_per_inference_j', (t) => (t.energy.totalNetEnergyJ == null || t.energy.energyPerInferenceJ == null ? null : t.energy.totalNetEnergyJ / t.config.measuredIterations)],
+  [
+    'net_energy_per_inference_j',
+    (t) => (t.energy.totalNetEnergyJ == null || t.energy.energyPerInferenceJ == null ? null : t.energy.totalNetEnergyJ / t.config.measuredIterations),
+  ],
   ['energy_provenance', (t) => t.energy.totalProvenance],
   ['energy_reason', (t) => t.energy.reason],
   ['gpu_energy_j', (t) => splitEnergy(t)?.energyJ.gpu],

@@ -125,6 +125,9 @@ export function marker(kind: number, x: number, y: number, r: number, a: Attrs):
     case 2:
       return el('path', { d: `M${round(x)} ${round(y - r * 1.15)}L${round(x + r)} ${round(y + r * 0.75)}L${round(x - r)} ${round(y + r * 0.75)}Z`, ...a });
     default:
-      return el('path', { d: `M${round(x)} ${round(y - r * 1.2)}L${round(x + r)} ${round(y)}L${round(x)} ${round(y + r * 1.2)}L${round(x - r)} ${round(y)}Z`, ...a });
+      return el('path', {
+        d: `M${round(x)} ${round(y - r * 1.2)}L${round(x + r)} ${round(y)}L${round(x)} ${round(y + r * 1.2)}L${round(x - r)} ${round(y)}Z`,
+        ...a,
+      });
   }
 }

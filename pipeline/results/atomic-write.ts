@@ -107,18 +107,27 @@ export function describeWriteError(path: string, error: unknown, atomic = true):
     });
   }
   if (code === 'EISDIR') {
-    return new EnvironmentError('E_NOT_A_FILE', `Cannot write ${path}: a folder stands where this file belongs (${code}).${atomic ? ' Nothing was half-written.' : ''}`, {
-      hint: 'Move that folder away (greenrt writes a file there), then run the command again.',
-      cause: error,
-    });
+    return new EnvironmentError(
+      'E_NOT_A_FILE',
+      `Cannot write ${path}: a folder stands where this file belongs (${code}).${atomic ? ' Nothing was half-written.' : ''}`,
+      {
+        hint: 'Move that folder away (greenrt writes a file there), then run the command again.',
+        cause: error,
+      },
+    );
   }
   if (code === 'ENAMETOOLONG') {
-    return new InputError('Path too long', [
-      { file: path, path: '', message: `a name in this path is longer than the file system allows (${code})`, hint: 'Pass a shorter --artifacts <dir>.' },
-    ], { cause: error });
+    return new InputError(
+      'Path too long',
+      [{ file: path, path: '', message: `a name in this path is longer than the file system allows (${code})`, hint: 'Pass a shorter --artifacts <dir>.' }],
+      { cause: error },
+    );
   }
   if (code === 'ELOOP') {
-    return new EnvironmentError('E_WRITE', `Cannot write ${path}: too many levels of symbolic links (${code}).`, { hint: 'Check the symbolic links on that path.', cause: error });
+    return new EnvironmentError('E_WRITE', `Cannot write ${path}: too many levels of symbolic links (${code}).`, {
+      hint: 'Check the symbolic links on that path.',
+      cause: error,
+    });
   }
   return new GreenrtError('E_WRITE', `Cannot write ${path}: ${(error as Error)?.message ?? String(error)}`, { cause: error });
 }

@@ -25,7 +25,10 @@ const name = '[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}';
 export const RUN_FOLDER_FILES: readonly RunFileRule[] = [
   { pattern: /^manifest\.json$/, file: { kind: 'json', schema: SchemaId.runManifest, writer: 'run, resume, report, merge' } },
   { pattern: new RegExp(`^trials/${name}\\.json$`), file: { kind: 'json', schema: SchemaId.trialResult, writer: 'run, resume, merge' } },
-  { pattern: new RegExp(`^traces/${name}\\.json$`), file: { kind: 'json', schema: SchemaId.powerTrace, writer: 'run, resume, merge (baseline.json: the idle baseline)' } },
+  {
+    pattern: new RegExp(`^traces/${name}\\.json$`),
+    file: { kind: 'json', schema: SchemaId.powerTrace, writer: 'run, resume, merge (baseline.json: the idle baseline)' },
+  },
   { pattern: /^summary\.json$/, file: { kind: 'json', schema: SchemaId.runSummary, writer: 'run, report, merge' } },
   { pattern: /^gpu-check\.json$/, file: { kind: 'json', schema: SchemaId.gpuCheck, writer: 'gpu-check' } },
   { pattern: /^results\.csv$/, file: { kind: 'csv', writer: 'run, report, merge' } },
@@ -33,8 +36,14 @@ export const RUN_FOLDER_FILES: readonly RunFileRule[] = [
   { pattern: new RegExp(`^plots/${name}\\.(svg|png)$`), file: { kind: 'rendered', writer: 'run, report, merge' } },
   { pattern: /^run\.log$/, file: { kind: 'log', writer: 'run, resume' } },
   { pattern: new RegExp(`^work/${name}/trial\\.json$`), file: { kind: 'work', schema: SchemaId.trialSpec, writer: 'docker and process runners' } },
-  { pattern: new RegExp(`^work/${name}/out/trial-output\\.json$`), file: { kind: 'work', schema: SchemaId.trialOutput, writer: 'the harness inside the image' } },
-  { pattern: new RegExp(`^work/${name}/(container|process|embedded)\\.log$`), file: { kind: 'work', schema: null, writer: 'the docker, process and embedded runners' } },
+  {
+    pattern: new RegExp(`^work/${name}/out/trial-output\\.json$`),
+    file: { kind: 'work', schema: SchemaId.trialOutput, writer: 'the harness inside the image' },
+  },
+  {
+    pattern: new RegExp(`^work/${name}/(container|process|embedded)\\.log$`),
+    file: { kind: 'work', schema: null, writer: 'the docker, process and embedded runners' },
+  },
   { pattern: /^cache\//, file: { kind: 'cache', writer: 'TensorRT (gpu.tensorrtEngineCache) and the CUDA driver (PTX-JIT images)' } },
 ];
 

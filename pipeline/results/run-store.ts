@@ -71,10 +71,15 @@ export class RunStore {
       const code = (error as NodeJS.ErrnoException).code;
       if (code === 'ENOENT' || code === 'ENOTDIR') {
         throw new InputError('Cannot resume', [
-          { file: this.runDir, path: '', message: 'no manifest.json in this folder', hint: 'Pass the run folder printed when the run started (artifacts/<runId>).' },
+          {
+            file: this.runDir,
+            path: '',
+            message: 'no manifest.json in this folder',
+            hint: 'Pass the run folder printed when the run started (artifacts/<runId>).',
+          },
         ]);
       }
-      throw refuse(`manifest.json cannot be read (${code ?? (error as Error).message})`, 'Check the folder\'s permissions.');
+      throw refuse(`manifest.json cannot be read (${code ?? (error as Error).message})`, "Check the folder's permissions.");
     }
     // The manifest is written atomically, so damage means something else changed the folder.
     const damaged = 'greenrt writes the manifest atomically, so something else changed this file: restore it from a copy, or start a new run.';
@@ -86,7 +91,13 @@ export class RunStore {
     }
     const problems = this.contracts.check(SchemaId.runManifest, data);
     if (problems.length > 0) {
-      throw refuse(`manifest.json does not match the run manifest schema: ${problems.slice(0, 3).map((p) => `${p.path || '/'} ${p.message}`).join('; ')}`, damaged);
+      throw refuse(
+        `manifest.json does not match the run manifest schema: ${problems
+          .slice(0, 3)
+          .map((p) => `${p.path || '/'} ${p.message}`)
+          .join('; ')}`,
+        damaged,
+      );
     }
     return data as RunManifest;
   }
@@ -151,7 +162,12 @@ export class RunStore {
 
   private async writeJson(schemaId: string, relPath: string, data: unknown, record = true): Promise<void> {
     const file = this.path(relPath);
-    this.contracts.assert(schemaId, data, file, `greenrt built data for ${relPath} that does not match its schema (schemas/${schemaId.split('/').pop()}): a bug in greenrt; nothing was written. Report it with the run folder.`);
+    this.contracts.assert(
+      schemaId,
+      data,
+      file,
+      `greenrt built data for ${relPath} that does not match its schema (schemas/${schemaId.split('/').pop()}): a bug in greenrt; nothing was written. Report it with the run folder.`,
+    );
     const text = `${JSON.stringify(data, null, 2)}\n`;
     await writeFileAtomic(file, text);
     // Recorded only once the file is whole on disk.
@@ -161,6 +177,10 @@ export class RunStore {
 
 /** `<experiment>-<yyyymmddThhmmssZ>-<6 hex>`: sortable, unique, safe as a folder name. */
 export function makeRunId(experimentName: string, nowMs: number, salt: string): string {
-  const stamp = new Date(nowMs).toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'z').toLowerCase();
+  const stamp = new Date(nowMs)
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d+Z$/, 'z')
+    .toLowerCase();
   return `${experimentName}-${stamp}-${sha256Hex(`${salt}:${nowMs}:${process.pid}`).slice(0, 6)}`;
 }

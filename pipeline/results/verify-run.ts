@@ -44,27 +44,56 @@ const trialName = /^[a-z0-9][a-z0-9_.-]{0,127}\.json$/;
  */
 export async function verifyRunFolder(dir: string, contracts: Contracts): Promise<RunVerification> {
   const runDir = resolve(dir);
-  const out: RunVerification = { runDir, manifest: null, results: [], discrepancies: [], missingTrialIds: [], unrecorded: new Map(), hashedFiles: 0, notes: [] };
-  const kind = await stat(runDir).then((s) => (s.isDirectory() ? null : describeKind(s)), () => 'absent');
-  const manifestKind = kind ? null : await lstat(join(runDir, 'manifest.json')).then(() => 'present', () => 'absent');
+  const out: RunVerification = {
+    runDir,
+    manifest: null,
+    results: [],
+    discrepancies: [],
+    missingTrialIds: [],
+    unrecorded: new Map(),
+    hashedFiles: 0,
+    notes: [],
+  };
+  const kind = await stat(runDir).then(
+    (s) => (s.isDirectory() ? null : describeKind(s)),
+    () => 'absent',
+  );
+  const manifestKind = kind
+    ? null
+    : await lstat(join(runDir, 'manifest.json')).then(
+        () => 'present',
+        () => 'absent',
+      );
   if (kind || manifestKind === 'absent') {
     const why = kind === 'absent' ? 'no such folder' : kind ? `it is ${kind}` : 'no manifest.json in this folder';
     throw new InputError(`${escapeText(dir, 300)} is not a run folder`, [
-      { file: escapeText(dir, 300), path: '', message: `not a run folder (${why})`, hint: 'Pass the folder `greenrt run` printed, e.g. artifacts/demo-20260101t120000z-abc123.' },
+      {
+        file: escapeText(dir, 300),
+        path: '',
+        message: `not a run folder (${why})`,
+        hint: 'Pass the folder `greenrt run` printed, e.g. artifacts/demo-20260101t120000z-abc123.',
+      },
     ]);
   }
   // File names come from readdir: escaped here, so that every consumer prints them safely.
-  const damage = (file: string, message: string, part: RunDiscrepancy['part'] = 'input') => out.discrepancies.push({ file: escapeText(file, 200), message, part });
+  const damage = (file: string, message: string, part: RunDiscrepancy['part'] = 'input') =>
+    out.discrepancies.push({ file: escapeText(file, 200), message, part });
 
   const manifest = await readManifestFile(runDir, contracts, damage);
   if (!manifest) return out;
   out.manifest = manifest;
   const recorded = new Map(Object.entries(manifest.integrity?.files ?? {}));
   const hashed = manifest.integrity !== undefined;
-  if (!hashed) out.notes.push('The manifest records no file hashes (a run made before greenrt recorded them): files were checked against their schemas, the plan and the progress counts only.');
+  if (!hashed)
+    out.notes.push(
+      'The manifest records no file hashes (a run made before greenrt recorded them): files were checked against their schemas, the plan and the progress counts only.',
+    );
   const completed = manifest.status === 'completed';
   if (manifest.plan.trialIds.length !== manifest.plan.trialCount || manifest.progress.total !== manifest.plan.trialCount) {
-    damage('manifest.json', `the plan lists ${manifest.plan.trialIds.length} trial ids, but trialCount is ${manifest.plan.trialCount} and progress.total ${manifest.progress.total}`);
+    damage(
+      'manifest.json',
+      `the plan lists ${manifest.plan.trialIds.length} trial ids, but trialCount is ${manifest.plan.trialCount} and progress.total ${manifest.progress.total}`,
+    );
   }
   if (new Set(manifest.plan.trialIds).size !== manifest.plan.trialIds.length) damage('manifest.json', 'the plan lists a trial id twice');
 
@@ -140,7 +169,10 @@ export async function verifyRunFolder(dir: string, contracts: Contracts): Promis
     else out.missingTrialIds.push(id);
   }
   if (completed && out.missingTrialIds.length > 0) {
-    damage('trials/', `the run is completed, but ${out.missingTrialIds.length} planned trial(s) have no result (${out.missingTrialIds.slice(0, 3).join(', ')}${out.missingTrialIds.length > 3 ? ', …' : ''})`);
+    damage(
+      'trials/',
+      `the run is completed, but ${out.missingTrialIds.length} planned trial(s) have no result (${out.missingTrialIds.slice(0, 3).join(', ')}${out.missingTrialIds.length > 3 ? ', …' : ''})`,
+    );
   }
   return out;
 }
@@ -162,7 +194,10 @@ async function readManifestFile(runDir: string, contracts: Contracts, damage: (f
   }
   const problems = contracts.check(SchemaId.runManifest, data);
   if (problems.length > 0) {
-    const shown = problems.slice(0, 3).map((p) => `${escapeText(p.path || '/', 80)} ${p.message}`).join('; ');
+    const shown = problems
+      .slice(0, 3)
+      .map((p) => `${escapeText(p.path || '/', 80)} ${p.message}`)
+      .join('; ');
     damage('manifest.json', `does not match the run manifest schema: ${shown}${problems.length > 3 ? `; and ${problems.length - 3} more` : ''}`);
     return null;
   }
@@ -182,7 +217,10 @@ function schemaProblem(rel: string, bytes: Buffer, contracts: Contracts): string
   if (nestsDeeperThan(data, maxJsonDepth)) return `nests deeper than ${maxJsonDepth} levels`;
   const problems = contracts.check(schema, data);
   if (problems.length === 0) return null;
-  const shown = problems.slice(0, 3).map((p) => `${escapeText(p.path || '/', 80)} ${p.message}`).join('; ');
+  const shown = problems
+    .slice(0, 3)
+    .map((p) => `${escapeText(p.path || '/', 80)} ${p.message}`)
+    .join('; ');
   return `does not match its schema (schemas/${schema.split('/').pop()}): ${shown}${problems.length > 3 ? `; and ${problems.length - 3} more` : ''}`;
 }
 

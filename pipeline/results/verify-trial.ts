@@ -10,7 +10,12 @@ export const maxJsonDepth = 64;
  * JSON, schema, its name, run id, plan membership and order, the configuration its id names,
  * and claims no measurement can make (`ok` without latencies, zero or negative counter energy).
  */
-export function trialFileProblems(name: string, bytes: Buffer, manifest: RunManifest, contracts: Contracts): { result: TrialResult | null; claimedId?: string; problems: string[] } {
+export function trialFileProblems(
+  name: string,
+  bytes: Buffer,
+  manifest: RunManifest,
+  contracts: Contracts,
+): { result: TrialResult | null; claimedId?: string; problems: string[] } {
   let data: unknown;
   try {
     data = JSON.parse(bytes.toString('utf8'));
@@ -21,7 +26,10 @@ export function trialFileProblems(name: string, bytes: Buffer, manifest: RunMani
   const schema = contracts.check(SchemaId.trialResult, data);
   if (schema.length > 0) {
     const shown = schema.slice(0, 3).map((p) => `${escapeText(p.path || '/', 80)} ${p.message}`);
-    return { result: null, problems: [`does not match the trial result schema: ${shown.join('; ')}${schema.length > 3 ? `; and ${schema.length - 3} more` : ''}`] };
+    return {
+      result: null,
+      problems: [`does not match the trial result schema: ${shown.join('; ')}${schema.length > 3 ? `; and ${schema.length - 3} more` : ''}`],
+    };
   }
   const r = data as TrialResult;
   const problems: string[] = [];
@@ -47,7 +55,9 @@ export function trialFileProblems(name: string, bytes: Buffer, manifest: RunMani
   if (r.status === 'ok' && r.timing.latenciesMs.length === 0) problems.push('status "ok" with no latencies (an ok trial has measured inferences)');
   for (const [i, reading] of r.energy.readings.entries()) {
     if (reading.provenance === 'counter' && (reading.energyJ === null || reading.energyJ <= 0)) {
-      problems.push(`energy.readings[${i}] (${reading.source} ${escapeText(reading.domain, 40)}) is a counter reading of ${String(reading.energyJ)} J (an energy counter only grows over a window)`);
+      problems.push(
+        `energy.readings[${i}] (${reading.source} ${escapeText(reading.domain, 40)}) is a counter reading of ${String(reading.energyJ)} J (an energy counter only grows over a window)`,
+      );
     }
   }
   if (r.energy.totalProvenance === 'counter' && (r.energy.totalEnergyJ === null || r.energy.totalEnergyJ <= 0)) {

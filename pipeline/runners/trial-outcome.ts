@@ -30,7 +30,15 @@ export function readTrialOutcome(end: ProcessEnd, outputPath: string, trialId: s
   if (read.failure !== null) return { output: null, failure: killed ?? read.failure };
   const problems = contracts.check(SchemaId.trialOutput, read.value);
   if (problems.length > 0) {
-    return { output: null, failure: killed ?? `output does not match schema: ${problems.slice(0, 3).map((p) => `${p.path || '/'} ${p.message}`).join('; ')}` };
+    return {
+      output: null,
+      failure:
+        killed ??
+        `output does not match schema: ${problems
+          .slice(0, 3)
+          .map((p) => `${p.path || '/'} ${p.message}`)
+          .join('; ')}`,
+    };
   }
   const output = read.value as TrialOutput;
   if (output.trialId !== trialId) return { output: null, failure: `output is for trial ${output.trialId}, expected ${trialId}` };
@@ -51,7 +59,14 @@ export function readPrepareOutcome(end: ProcessEnd, preparedPath: string, contra
   const read = readJson(preparedPath, end);
   if (read.failure !== null) return { prepared: null, failure: read.failure };
   const problems = contracts.check(SchemaId.preparedModel, read.value);
-  if (problems.length > 0) return { prepared: null, failure: `prepared.json does not match schema: ${problems.slice(0, 3).map((p) => `${p.path || '/'} ${p.message}`).join('; ')}` };
+  if (problems.length > 0)
+    return {
+      prepared: null,
+      failure: `prepared.json does not match schema: ${problems
+        .slice(0, 3)
+        .map((p) => `${p.path || '/'} ${p.message}`)
+        .join('; ')}`,
+    };
   if (end.exitCode !== 0) return { prepared: null, failure: `exited ${String(end.exitCode)} after writing prepared.json` };
   return { prepared: read.value as PreparedModel, failure: null };
 }
@@ -126,7 +141,10 @@ function harnessErrorLine(logTail: string): string {
 }
 
 function lastLine(text: string): string {
-  const lines = text.split('\n').map((l) => l.trim()).filter(Boolean);
+  const lines = text
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean);
   const last = lines[lines.length - 1] ?? '';
   return last.length > 300 ? `${last.slice(0, 300)}...` : last;
 }

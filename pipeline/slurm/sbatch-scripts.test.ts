@@ -14,7 +14,16 @@ beforeEach(() => {
   // biome-ignore lint/suspicious/noTemplateCurlyInString: a shell script, ${FAKE_RC:-0} is bash's expansion
   writeFileSync(fakeNode, '#!/bin/bash\nshift\necho "greenrt $*"\nexit "${FAKE_RC:-0}"\n');
   chmodSync(fakeNode, 0o755);
-  layout = { studyId: 'demo-x-slurm', studyDir: join(dir, 'study'), experimentFile: join(dir, "it's demo.yaml"), shards: 3, partition: 'repetition', nodeBin: fakeNode, greenrtBin: '/opt/greenrt/bin/greenrt.js', workDir: dir };
+  layout = {
+    studyId: 'demo-x-slurm',
+    studyDir: join(dir, 'study'),
+    experimentFile: join(dir, "it's demo.yaml"),
+    shards: 3,
+    partition: 'repetition',
+    nodeBin: fakeNode,
+    greenrtBin: '/opt/greenrt/bin/greenrt.js',
+    workDir: dir,
+  };
   mkdirSync(join(layout.studyDir, 'shards'), { recursive: true });
 });
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
@@ -39,7 +48,9 @@ describe('renderShardScript', () => {
     const s = renderShardScript(layout, {});
     const fresh = runShard(s, 2);
     expect(fresh.status).toBe(0);
-    expect(fresh.stdout).toContain(`greenrt run ${layout.experimentFile} --shard 2/3 --shard-by repetition --artifacts ${layout.studyDir}/shards --run-id demo-x-slurm-shard-2 --yes`);
+    expect(fresh.stdout).toContain(
+      `greenrt run ${layout.experimentFile} --shard 2/3 --shard-by repetition --artifacts ${layout.studyDir}/shards --run-id demo-x-slurm-shard-2 --yes`,
+    );
     const run = join(layout.studyDir, 'shards', 'demo-x-slurm-shard-2');
     mkdirSync(run);
     writeFileSync(join(run, 'manifest.json'), '{}');

@@ -41,9 +41,13 @@ export class SlurmClient {
     }
     const id = r.stdout.trim().split(';')[0] ?? '';
     if (r.code !== 0 || !/^\d+$/.test(id)) {
-      throw new EnvironmentError('E_SBATCH', `sbatch ${args.join(' ')} ${script} failed (exit ${r.code}): ${r.stderr.trim().slice(-500) || r.stdout.trim().slice(-500)}.`, {
-        hint: 'Check the partition, gres and time limit against `sinfo`, and that slurmctld answers (`scontrol ping`).',
-      });
+      throw new EnvironmentError(
+        'E_SBATCH',
+        `sbatch ${args.join(' ')} ${script} failed (exit ${r.code}): ${r.stderr.trim().slice(-500) || r.stdout.trim().slice(-500)}.`,
+        {
+          hint: 'Check the partition, gres and time limit against `sinfo`, and that slurmctld answers (`scontrol ping`).',
+        },
+      );
     }
     return id;
   }
@@ -71,7 +75,13 @@ export class SlurmClient {
         const task = /\bArrayTaskId=(\d+)\b/.exec(line)?.[1];
         const id = /\bJobId=(\d+)/.exec(line)?.[1];
         if (!state || !id) continue;
-        const t: TaskState = { jobId: arrayJob ?? id, index: task !== undefined ? Number(task) : null, state, reason: /\bReason=(\S+)/.exec(line)?.[1] ?? null, from: 'scontrol' };
+        const t: TaskState = {
+          jobId: arrayJob ?? id,
+          index: task !== undefined ? Number(task) : null,
+          state,
+          reason: /\bReason=(\S+)/.exec(line)?.[1] ?? null,
+          from: 'scontrol',
+        };
         if (t.reason === 'None') t.reason = null;
         if (!out.some((o) => o.jobId === t.jobId && o.index === t.index)) out.push(t);
       }
@@ -91,7 +101,10 @@ export class SlurmClient {
   /** Job ids still queued or running. */
   async active(jobIds: string[]): Promise<string[]> {
     const q = await runTool('squeue', ['-h', '-r', '-j', jobIds.join(','), '-o', '%i']);
-    return q.stdout.split('\n').map((l) => l.trim()).filter(Boolean);
+    return q.stdout
+      .split('\n')
+      .map((l) => l.trim())
+      .filter(Boolean);
   }
 }
 

@@ -35,7 +35,10 @@ export async function studyStatus(deps: { contracts: Contracts; slurm: SlurmClie
   const ids = study.submissions.flatMap((s) => [s.arrayJobId, s.mergeJobId]).filter((x): x is string => x !== null);
   const states = await deps.slurm.states(ids);
   const find = (jobId: string | null, index: number | null): TaskState | undefined =>
-    jobId === null ? undefined : states.find((s) => s.jobId === jobId && s.index === index) ?? (index !== null ? states.find((s) => s.jobId === jobId && s.index === null) : undefined);
+    jobId === null
+      ? undefined
+      : (states.find((s) => s.jobId === jobId && s.index === index) ??
+        (index !== null ? states.find((s) => s.jobId === jobId && s.index === null) : undefined));
   const shards: ShardStatus[] = [];
   for (let k = 0; k < study.shards; k++) {
     const sub = [...study.submissions].reverse().find((s) => s.indices.includes(k));
@@ -43,17 +46,32 @@ export async function studyStatus(deps: { contracts: Contracts; slurm: SlurmClie
     const m = await readShardManifest(studyDir, study.studyId, k);
     const total = m?.progress.total ?? 0;
     shards.push({
-      index: k, job: sub?.arrayJobId ? `${sub.arrayJobId}_${k}` : null,
-      state: st?.state ?? (sub?.arrayJobId ? 'unknown' : 'not submitted'), reason: st?.reason ?? null,
-      runStatus: m?.status ?? null, done: m ? total - m.progress.pending : 0, total,
+      index: k,
+      job: sub?.arrayJobId ? `${sub.arrayJobId}_${k}` : null,
+      state: st?.state ?? (sub?.arrayJobId ? 'unknown' : 'not submitted'),
+      reason: st?.reason ?? null,
+      runStatus: m?.status ?? null,
+      done: m ? total - m.progress.pending : 0,
+      total,
     });
   }
   const lastMerge = [...study.submissions].reverse().find((s) => s.mergeJobId !== null)?.mergeJobId ?? null;
   const ms = find(lastMerge, null);
   const mergedDir = join(studyDir, mergedRunId(study.studyId));
-  const merged = await stat(join(mergedDir, 'manifest.json')).then(() => true, () => false);
+  const merged = await stat(join(mergedDir, 'manifest.json')).then(
+    () => true,
+    () => false,
+  );
   const active = ids.length ? await deps.slurm.active(ids) : [];
-  return { studyDir, study, shards, merge: { job: lastMerge, state: ms?.state ?? (lastMerge ? 'unknown' : 'not submitted'), reason: ms?.reason ?? null }, mergedDir, merged, settled: active.length === 0 };
+  return {
+    studyDir,
+    study,
+    shards,
+    merge: { job: lastMerge, state: ms?.state ?? (lastMerge ? 'unknown' : 'not submitted'), reason: ms?.reason ?? null },
+    mergedDir,
+    merged,
+    settled: active.length === 0,
+  };
 }
 
 /** Polls until every job of the study has left the queue; `onChange` gets each new status. */

@@ -54,23 +54,40 @@ export async function submitStudy(deps: Deps, req: SubmitRequest): Promise<Submi
   await ensureFolder(join(studyDir, 'slurm', 'logs'));
   await ensureFolder(join(studyDir, 'shards'));
   const layout: StudyLayout = {
-    studyId, studyDir, experimentFile: loaded.file, shards: req.shards, partition: req.partition,
-    nodeBin: process.execPath, greenrtBin: join(packageRoot, 'bin', 'greenrt.js'), workDir: packageRoot,
+    studyId,
+    studyDir,
+    experimentFile: loaded.file,
+    shards: req.shards,
+    partition: req.partition,
+    nodeBin: process.execPath,
+    greenrtBin: join(packageRoot, 'bin', 'greenrt.js'),
+    workDir: packageRoot,
   };
   const shardScript = join(studyDir, 'slurm', 'shard.sbatch');
   const mergeScript = join(studyDir, 'slurm', 'merge.sbatch');
   await writeFileAtomic(shardScript, renderShardScript(layout, req.options));
   await writeFileAtomic(mergeScript, renderMergeScript(layout, req.options));
   const study: SlurmStudy = {
-    schemaVersion: 1, studyId,
+    schemaVersion: 1,
+    studyId,
     experiment: { file: loaded.file, sha256: loaded.sha256 },
-    shards: req.shards, partition: req.partition, options: { ...req.options }, submissions: [],
+    shards: req.shards,
+    partition: req.partition,
+    options: { ...req.options },
+    submissions: [],
   };
   const indices = [...Array(req.shards).keys()];
   const submitted = req.dryRun ? { arrayJobId: null, mergeJobId: null } : await submitJobs(deps.slurm, shardScript, mergeScript, indices, req.shards);
   study.submissions.push({ submittedAt: new Date(deps.clock.nowMs()).toISOString(), indices, ...submitted });
   await writeStudy(deps.contracts, studyDir, study);
-  return { studyDir, study, shardScript, mergeScript, mergedDir: join(studyDir, mergedRunId(studyId)), estimate: { shardsS, wholePlanS: estimateDurationS(plan) } };
+  return {
+    studyDir,
+    study,
+    shardScript,
+    mergeScript,
+    mergedDir: join(studyDir, mergedRunId(studyId)),
+    estimate: { shardsS, wholePlanS: estimateDurationS(plan) },
+  };
 }
 
 /** Resubmits the shards that have not completed (failed, cancelled, timed out), and a new merge job. */
@@ -80,7 +97,12 @@ export async function resubmitStudy(deps: Deps, studyDirArg: string): Promise<{ 
   const active = ids.length ? await deps.slurm.active(ids) : [];
   if (active.length > 0) {
     throw new InputError(`Cannot resubmit ${shownRunDir(studyDir)}`, [
-      { file: shownRunDir(studyDir), path: 'jobs', message: `jobs of this study are still queued or running (${active.join(', ')})`, hint: `Wait for them (greenrt slurm status ${shownRunDir(studyDir)}) or cancel them with scancel, then resubmit.` },
+      {
+        file: shownRunDir(studyDir),
+        path: 'jobs',
+        message: `jobs of this study are still queued or running (${active.join(', ')})`,
+        hint: `Wait for them (greenrt slurm status ${shownRunDir(studyDir)}) or cancel them with scancel, then resubmit.`,
+      },
     ]);
   }
   const indices: number[] = [];
@@ -88,17 +110,26 @@ export async function resubmitStudy(deps: Deps, studyDirArg: string): Promise<{ 
     const m = await readShardManifest(studyDir, study.studyId, k);
     if (m?.status !== 'completed') indices.push(k);
   }
-  const mergedDone = await stat(join(studyDir, mergedRunId(study.studyId), 'manifest.json')).then(() => true, () => false);
+  const mergedDone = await stat(join(studyDir, mergedRunId(study.studyId), 'manifest.json')).then(
+    () => true,
+    () => false,
+  );
   if (indices.length === 0 && mergedDone) {
     throw new InputError(`Nothing to resubmit in ${shownRunDir(studyDir)}`, [
-      { file: shownRunDir(studyDir), path: 'shards', message: 'every shard is completed and the merged run exists', hint: `Read the report in ${shownRunDir(join(studyDir, mergedRunId(study.studyId)))}.` },
+      {
+        file: shownRunDir(studyDir),
+        path: 'shards',
+        message: 'every shard is completed and the merged run exists',
+        hint: `Read the report in ${shownRunDir(join(studyDir, mergedRunId(study.studyId)))}.`,
+      },
     ]);
   }
   const shardScript = join(studyDir, 'slurm', 'shard.sbatch');
   const mergeScript = join(studyDir, 'slurm', 'merge.sbatch');
-  const submitted = indices.length > 0
-    ? await submitJobs(deps.slurm, shardScript, mergeScript, indices, study.shards)
-    : { arrayJobId: null, mergeJobId: await deps.slurm.sbatch(mergeScript) };
+  const submitted =
+    indices.length > 0
+      ? await submitJobs(deps.slurm, shardScript, mergeScript, indices, study.shards)
+      : { arrayJobId: null, mergeJobId: await deps.slurm.sbatch(mergeScript) };
   study.submissions.push({ submittedAt: new Date(deps.clock.nowMs()).toISOString(), indices, ...submitted });
   await writeStudy(deps.contracts, studyDir, study);
   return { studyDir, study, indices };
@@ -125,7 +156,12 @@ export async function readStudy(contracts: Contracts, dir: string): Promise<{ st
     data = JSON.parse(await readFile(file, 'utf8'));
   } catch (error) {
     throw new InputError(`${shownRunDir(studyDir)} is not a Slurm study folder`, [
-      { file: shownRunDir(file), path: '', message: `cannot be read as JSON (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`, hint: 'Pass the study folder `greenrt slurm submit` printed.' },
+      {
+        file: shownRunDir(file),
+        path: '',
+        message: `cannot be read as JSON (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`,
+        hint: 'Pass the study folder `greenrt slurm submit` printed.',
+      },
     ]);
   }
   return { studyDir, study: contracts.assert<SlurmStudy>(SchemaId.slurmStudy, data, file) };

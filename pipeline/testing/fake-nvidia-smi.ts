@@ -7,7 +7,9 @@ import type { CommandResult, LineStream, NvidiaSmiPort } from '../power/ports.js
 /** The SYNTHETIC stream fixture (recorded nvidia-smi format), comment lines removed. */
 export function readSmiStreamFixture(): string[] {
   const file = fileURLToPath(new URL('./power-nvidia-smi-stream.txt', import.meta.url));
-  return readFileSync(file, 'utf8').split('\n').filter((l) => l.trim() && !l.startsWith('#'));
+  return readFileSync(file, 'utf8')
+    .split('\n')
+    .filter((l) => l.trim() && !l.startsWith('#'));
 }
 
 /** A shortened `nvidia-smi --help-query-gpu` in its real layout (SYNTHETIC). */
@@ -27,7 +29,9 @@ export function smiHelpText(options: { instant: boolean; computeCap: boolean; ut
     ...(options.instant ? ['"power.draw.instant"', 'The last measured power draw for the entire board, in watts.'] : []),
     '"enforced.power.limit"',
     '"temperature.gpu"',
-    ...(options.utilization === false ? [] : ['"utilization.gpu"', 'Percent of time over the past sample period during which one or more kernels was executing on the GPU.']),
+    ...(options.utilization === false
+      ? []
+      : ['"utilization.gpu"', 'Percent of time over the past sample period during which one or more kernels was executing on the GPU.']),
     '"clocks.current.sm" or "clocks.sm"',
     '"clocks.current.memory" or "clocks.mem"',
     '"clocks_event_reasons.active" or "clocks_throttle_reasons.active"',
@@ -78,7 +82,8 @@ export class FakeNvidiaSmi implements NvidiaSmiPort {
     if (args[0] === '--help-query-gpu') return ok(this.options.helpText ?? smiHelpText({ instant: true, computeCap: true }));
     if (args[0]?.startsWith('--query-compute-apps')) return ok(this.options.computeApps ?? '');
     if (args[0]?.startsWith('--query-gpu=index,name,uuid')) return ok(this.options.gpuList ?? '0, NVIDIA H100 80GB HBM3, GPU-aaaa, 71.20, 9.0\n');
-    if (args[0]?.startsWith('--query-gpu=index,uuid,name,clocks')) return ok(this.options.stateLines ?? '0, GPU-aaaa, NVIDIA H100 80GB HBM3, 1980, 2619, 700.00, 41, 71.20, 0x0000000000000001, Enabled\n');
+    if (args[0]?.startsWith('--query-gpu=index,uuid,name,clocks'))
+      return ok(this.options.stateLines ?? '0, GPU-aaaa, NVIDIA H100 80GB HBM3, 1980, 2619, 700.00, 41, 71.20, 0x0000000000000001, Enabled\n');
     return { exitCode: 2, stdout: `Field "${args[0]}" is not a valid field to query.\n`, stderr: '', spawnError: null };
   }
 
@@ -100,7 +105,8 @@ export class FakeNvidiaSmi implements NvidiaSmiPort {
     const abort = new AbortController();
     const exited = (async (): Promise<CommandResult> => {
       for (let i = 0; i < lines.length && !stopped; i += chunk) {
-        if (i >= dieAfter) return { exitCode: 1, stdout: '', stderr: 'Unable to determine the device handle for GPU0000:01:00.0: GPU is lost.\n', spawnError: null };
+        if (i >= dieAfter)
+          return { exitCode: 1, stdout: '', stderr: 'Unable to determine the device handle for GPU0000:01:00.0: GPU is lost.\n', spawnError: null };
         const group = lines.slice(i, Math.min(i + chunk, dieAfter));
         const lastMs = parseSmiTimestampMs(group[group.length - 1]!.split(',')[0]) ?? firstMs;
         const dueNs = startNs + BigInt(Math.round((lastMs - firstMs + latencyMs) * 1e6));

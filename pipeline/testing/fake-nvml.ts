@@ -1,5 +1,14 @@
 import type { Clock } from '../core/index.js';
-import { NvmlError, NvmlField, NvmlReturn, NvmlUnavailableError, type NvmlBinding, type NvmlDevice, type NvmlLoader, type NvmlProcess } from '../power/nvml-api.js';
+import {
+  NvmlError,
+  NvmlField,
+  NvmlReturn,
+  NvmlUnavailableError,
+  type NvmlBinding,
+  type NvmlDevice,
+  type NvmlLoader,
+  type NvmlProcess,
+} from '../power/nvml-api.js';
 
 /** One step of a replayed GPU: values that hold from `tMs` (ms after the fake was made) on. */
 export interface NvmlStep {
@@ -117,7 +126,14 @@ export function missingNvmlLoader(): NvmlLoader {
  * counter updates every `counterPeriodMs` with the exact energy so far, instant power and
  * averaged usage (and GPU utilisation, when given) every `powerPeriodMs`.
  */
-export function synthesizeSteps(options: { durationMs: number; powerW: (tMs: number) => number; counterPeriodMs: number; powerPeriodMs: number; temperatureC?: (tMs: number) => number; utilizationGpuPercent?: (tMs: number) => number }): NvmlStep[] {
+export function synthesizeSteps(options: {
+  durationMs: number;
+  powerW: (tMs: number) => number;
+  counterPeriodMs: number;
+  powerPeriodMs: number;
+  temperatureC?: (tMs: number) => number;
+  utilizationGpuPercent?: (tMs: number) => number;
+}): NvmlStep[] {
   const steps = new Map<number, NvmlStep>();
   const step = (t: number) => steps.get(t) ?? steps.set(t, { tMs: t }).get(t)!;
   let energyMj = 0;

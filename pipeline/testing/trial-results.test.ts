@@ -18,6 +18,8 @@ describe('fake trial results (testing only)', () => {
 
   it('are seeded: same options, same numbers', () => {
     expect(fakeStudyResults({ repetitions: 2, seed: 3 })).toEqual(fakeStudyResults({ repetitions: 2, seed: 3 }));
-    expect(fakeStudyResults({ repetitions: 2, seed: 3 })[0]!.timing.latenciesMs).not.toEqual(fakeStudyResults({ repetitions: 2, seed: 4 })[0]!.timing.latenciesMs);
+    expect(fakeStudyResults({ repetitions: 2, seed: 3 })[0]!.timing.latenciesMs).not.toEqual(
+      fakeStudyResults({ repetitions: 2, seed: 4 })[0]!.timing.latenciesMs,
+    );
   });
 });

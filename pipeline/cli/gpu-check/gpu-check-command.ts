@@ -49,7 +49,10 @@ export async function gpuCheckCommand(options: GpuCheckOptions): Promise<number>
   const missing = host.parts.filter((p) => p.required && !p.ok);
   if (missing.length) {
     throw new EnvironmentError('E_GPU_CHECK_MISSING', `GPU acceptance check cannot run: missing ${missing.map((p) => p.name).join(', ')}.`, {
-      hint: missing.map((p) => p.fix).filter(Boolean).join(' '),
+      hint: missing
+        .map((p) => p.fix)
+        .filter(Boolean)
+        .join(' '),
     });
   }
   const artifactsDir = resolve(options.artifacts);
@@ -72,7 +75,12 @@ export async function gpuCheckCommand(options: GpuCheckOptions): Promise<number>
   await writeFileAtomic(join(outcome.runDir, 'gpu-check.txt'), `${formatParts(host.parts)}\n\n${report.text}\n`);
   const jsonFile = join(outcome.runDir, 'gpu-check.json');
   const data: GpuCheckFile = { host: host.parts, inventory: host.inventory, ...report.json };
-  contracts.assert(SchemaId.gpuCheck, data, jsonFile, 'greenrt built a gpu-check.json that does not match schemas/gpu-check.schema.json: a bug in greenrt (nothing was written); report it with the run folder.');
+  contracts.assert(
+    SchemaId.gpuCheck,
+    data,
+    jsonFile,
+    'greenrt built a gpu-check.json that does not match schemas/gpu-check.schema.json: a bug in greenrt (nothing was written); report it with the run folder.',
+  );
   await writeFileAtomic(jsonFile, `${JSON.stringify(data, null, 2)}\n`);
   process.stdout.write(`${report.text}\nWritten: ${join(outcome.runDir, 'gpu-check.txt')} and gpu-check.json\n`);
   return report.json.allPass ? ExitCode.ok : outcome.exitCode === ExitCode.ok ? ExitCode.trialsFailed : outcome.exitCode;

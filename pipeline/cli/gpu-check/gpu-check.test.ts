@@ -4,8 +4,22 @@ import { evaluateRules } from './gpu-check-summary.js';
 import { checkGpuHost, type HostProbes } from './requirements.js';
 
 // FAKE host probes: no hardware is touched.
-const h200 = { gpus: [{ index: 0, uuid: 'GPU-fake', name: 'NVIDIA H200 (fake)', computeCapability: '9.0' }], via: 'nvml' as const, driverVersion: '550.fake', reason: null };
-const nvml = [{ source: 'nvml' as const, available: true, domains: [{ source: 'nvml' as const, domain: 'gpu:0', hardware: 'gpu:0', counter: null, power: null, temperature: true, label: 'gpu:0 H200' }], reason: null, fix: null, detail: null }];
+const h200 = {
+  gpus: [{ index: 0, uuid: 'GPU-fake', name: 'NVIDIA H200 (fake)', computeCapability: '9.0' }],
+  via: 'nvml' as const,
+  driverVersion: '550.fake',
+  reason: null,
+};
+const nvml = [
+  {
+    source: 'nvml' as const,
+    available: true,
+    domains: [{ source: 'nvml' as const, domain: 'gpu:0', hardware: 'gpu:0', counter: null, power: null, temperature: true, label: 'gpu:0 H200' }],
+    reason: null,
+    fix: null,
+    detail: null,
+  },
+];
 const probes = (o: Partial<HostProbes>): HostProbes => ({
   listGpus: async () => h200,
   probePower: async () => nvml,
@@ -25,7 +39,9 @@ describe('checkGpuHost', () => {
     const host = await checkGpuHost(
       probes({
         listGpus: async () => ({ gpus: [], via: null, driverVersion: null, reason: 'nvidia-smi: not found on PATH' }),
-        probePower: async () => [{ source: 'nvml', available: false, domains: [], reason: 'libnvidia-ml.so.1 not found', fix: 'Install the NVIDIA driver.', detail: null }],
+        probePower: async () => [
+          { source: 'nvml', available: false, domains: [], reason: 'libnvidia-ml.so.1 not found', fix: 'Install the NVIDIA driver.', detail: null },
+        ],
         pythonTorch: async () => ({ ok: true, torch: '2.6.0+cpu', cuda: null, available: false, device: null }),
       }),
       'python3',
@@ -36,7 +52,10 @@ describe('checkGpuHost', () => {
   });
 
   it('with Docker GPU access the host torch is optional and the docker runner is used', async () => {
-    const host = await checkGpuHost(probes({ dockerGpu: async () => 'nvidia runtime registered', pythonTorch: async () => ({ ok: false, error: 'python3 not found' }) }), 'python3');
+    const host = await checkGpuHost(
+      probes({ dockerGpu: async () => 'nvidia runtime registered', pythonTorch: async () => ({ ok: false, error: 'python3 not found' }) }),
+      'python3',
+    );
     expect(host.runner).toBe('docker');
     expect(host.parts.filter((p) => p.required && !p.ok)).toEqual([]);
   });
@@ -45,7 +64,10 @@ describe('checkGpuHost', () => {
 describe('evaluateRules', () => {
   it('shows every validity rule with its value and limit, failing the ones a trial breaks', () => {
     const t = fakeTrialResult({ config: { runtime: 'pytorch', model: 'resnet50', provider: 'cuda', batchSize: 1 }, latencyMs: 3, cooldownMet: false });
-    t.gpuState = [{ index: 0, measured: true, atNs: '1', throttleReasons: ['HwThermalSlowdown'], otherProcesses: [{ pid: 7 }] }, { index: 1, measured: false, atNs: '1', otherProcesses: [{ pid: 8 }] }];
+    t.gpuState = [
+      { index: 0, measured: true, atNs: '1', throttleReasons: ['HwThermalSlowdown'], otherProcesses: [{ pid: 7 }] },
+      { index: 1, measured: false, atNs: '1', otherProcesses: [{ pid: 8 }] },
+    ];
     const rules = evaluateRules(t, 10);
     const failed = rules.filter((r) => !r.pass).map((r) => r.rule);
     expect(failed).toEqual(['gpu:0 throttling at 1', 'gpu:0 other compute processes at 1', 'cool-down gate']);

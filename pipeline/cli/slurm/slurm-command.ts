@@ -6,19 +6,37 @@ import { formatDuration, type ShardPartition } from '../../plan/index.js';
 import { shownRunDir } from '../../results/index.js';
 import { SlurmClient, resubmitStudy, studyStatus, submitStudy, waitForStudy, type StudyStatus } from '../../slurm/index.js';
 
-interface SubmitOpts { shards: string; shardBy: ShardPartition; partition?: string; gres?: string; time?: string; sharedHost?: boolean; artifacts: string; wait?: boolean; dryRun?: boolean }
+interface SubmitOpts {
+  shards: string;
+  shardBy: ShardPartition;
+  partition?: string;
+  gres?: string;
+  time?: string;
+  sharedHost?: boolean;
+  artifacts: string;
+  wait?: boolean;
+  dryRun?: boolean;
+}
 
 /** `greenrt slurm submit | status | resubmit`. */
 export function slurmCommand(program: Command, setExit: (code: number) => void): void {
-  const slurm = program.command('slurm').description('Run a study as a Slurm job array over shards, merged and reported by a job that waits for the whole array (see docs/SCALING.md).');
+  const slurm = program
+    .command('slurm')
+    .description('Run a study as a Slurm job array over shards, merged and reported by a job that waits for the whole array (see docs/SCALING.md).');
   const deps = () => ({ contracts: new Contracts(), clock: systemClock, slurm: new SlurmClient() });
 
   slurm
     .command('submit')
-    .description('Write the job scripts (an array over the shards, exclusive nodes, and a merge-and-report job with --dependency=afterok on it) into a new study folder, submit them with sbatch, and print the job ids and where the results will be.')
+    .description(
+      'Write the job scripts (an array over the shards, exclusive nodes, and a merge-and-report job with --dependency=afterok on it) into a new study folder, submit them with sbatch, and print the job ids and where the results will be.',
+    )
     .argument('<experiment>', 'experiment YAML file (on the shared file system)')
     .requiredOption('--shards <N>', 'number of shards (array tasks, one node each)')
-    .addOption(new Option('--shard-by <partition>', 'repetition (every shard runs every configuration) or configuration').choices(['repetition', 'configuration']).default('repetition'))
+    .addOption(
+      new Option('--shard-by <partition>', 'repetition (every shard runs every configuration) or configuration')
+        .choices(['repetition', 'configuration'])
+        .default('repetition'),
+    )
     .option('--partition <P>', 'Slurm partition')
     .option('--gres <spec>', 'generic resources per shard, e.g. gpu:1')
     .option('--time <T>', 'time limit per shard, e.g. 04:00:00')
@@ -29,28 +47,52 @@ export function slurmCommand(program: Command, setExit: (code: number) => void):
     .action(async (experiment: string, opts: SubmitOpts) => {
       const n = Number(opts.shards);
       if (!Number.isInteger(n) || n < 1 || n > 10_000) throw usage('--shards', `must be a whole number in [1, 10000], got "${opts.shards.slice(0, 20)}"`);
-      for (const [name, v] of [['--partition', opts.partition], ['--gres', opts.gres], ['--time', opts.time]] as const) {
+      for (const [name, v] of [
+        ['--partition', opts.partition],
+        ['--gres', opts.gres],
+        ['--time', opts.time],
+      ] as const) {
         if (v !== undefined && !/^[A-Za-z0-9_:.,=+-]{1,100}$/.test(v)) throw usage(name, `"${v.slice(0, 40)}" has characters Slurm does not use there`);
       }
-      const options = { ...(opts.partition ? { partition: opts.partition } : {}), ...(opts.gres ? { gres: opts.gres } : {}), ...(opts.time ? { time: opts.time } : {}), ...(opts.sharedHost ? { sharedHost: true } : {}) };
+      const options = {
+        ...(opts.partition ? { partition: opts.partition } : {}),
+        ...(opts.gres ? { gres: opts.gres } : {}),
+        ...(opts.time ? { time: opts.time } : {}),
+        ...(opts.sharedHost ? { sharedHost: true } : {}),
+      };
       const d = deps();
-      const s = await submitStudy(d, { experimentFile: resolve(experiment), shards: n, partition: opts.shardBy, artifactsDir: opts.artifacts, options, dryRun: Boolean(opts.dryRun) });
+      const s = await submitStudy(d, {
+        experimentFile: resolve(experiment),
+        shards: n,
+        partition: opts.shardBy,
+        artifactsDir: opts.artifacts,
+        options,
+        dryRun: Boolean(opts.dryRun),
+      });
       const sub = s.study.submissions[0];
       const dir = shownRunDir(s.studyDir);
-      process.stdout.write(`Estimate (greenrt's, see greenrt validate): longest shard ${formatDuration(Math.max(...s.estimate.shardsS))} with ${n} nodes in parallel; the whole plan on one node ${formatDuration(s.estimate.wholePlanS)}.\n`);
+      process.stdout.write(
+        `Estimate (greenrt's, see greenrt validate): longest shard ${formatDuration(Math.max(...s.estimate.shardsS))} with ${n} nodes in parallel; the whole plan on one node ${formatDuration(s.estimate.wholePlanS)}.\n`,
+      );
       if (opts.dryRun) {
-        process.stdout.write(`Dry run: scripts written to ${dir}/slurm/, nothing submitted. To submit:\n  sbatch --parsable ${rel(s.shardScript)}\n  sbatch --dependency=afterok:<array job id> --kill-on-invalid-dep=yes ${rel(s.mergeScript)}\n`);
+        process.stdout.write(
+          `Dry run: scripts written to ${dir}/slurm/, nothing submitted. To submit:\n  sbatch --parsable ${rel(s.shardScript)}\n  sbatch --dependency=afterok:<array job id> --kill-on-invalid-dep=yes ${rel(s.mergeScript)}\n`,
+        );
         setExit(ExitCode.ok);
         return;
       }
-      process.stdout.write(`Submitted study ${s.study.studyId}: array job ${sub?.arrayJobId} (${n} shards), merge job ${sub?.mergeJobId} (afterok).\n` +
-        `Study folder: ${dir}\nMerged run (when done): ${shownRunDir(s.mergedDir)}\nStatus: greenrt slurm status ${dir}\n`);
+      process.stdout.write(
+        `Submitted study ${s.study.studyId}: array job ${sub?.arrayJobId} (${n} shards), merge job ${sub?.mergeJobId} (afterok).\n` +
+          `Study folder: ${dir}\nMerged run (when done): ${shownRunDir(s.mergedDir)}\nStatus: greenrt slurm status ${dir}\n`,
+      );
       setExit(opts.wait ? await waitAndReport(d, s.studyDir) : ExitCode.ok);
     });
 
   slurm
     .command('status')
-    .description('Show each shard\'s Slurm state (squeue, scontrol; sacct when accounting is on) and progress (from its manifest), and the merge job\'s. Exit 0 merged, 4 a shard failed or was cancelled, 0 while running.')
+    .description(
+      "Show each shard's Slurm state (squeue, scontrol; sacct when accounting is on) and progress (from its manifest), and the merge job's. Exit 0 merged, 4 a shard failed or was cancelled, 0 while running.",
+    )
     .argument('<studyDir>', 'the study folder `greenrt slurm submit` printed')
     .action(async (dir: string) => {
       const s = await studyStatus(deps(), resolve(dir));
@@ -60,20 +102,27 @@ export function slurmCommand(program: Command, setExit: (code: number) => void):
 
   slurm
     .command('resubmit')
-    .description('Resubmit the shards of a study that did not complete (failed, cancelled, timed out) and a new merge job; each resumes from its manifest without redoing finished trials.')
+    .description(
+      'Resubmit the shards of a study that did not complete (failed, cancelled, timed out) and a new merge job; each resumes from its manifest without redoing finished trials.',
+    )
     .argument('<studyDir>', 'the study folder')
     .option('--wait', 'wait until every job has left the queue; exit 0 when the merged run exists')
     .action(async (dir: string, opts: { wait?: boolean }) => {
       const d = deps();
       const r = await resubmitStudy(d, resolve(dir));
       const sub = r.study.submissions[r.study.submissions.length - 1];
-      process.stdout.write(`Resubmitted shard(s) ${r.indices.join(', ') || 'none (merge only)'} of ${r.study.studyId}: array job ${sub?.arrayJobId ?? '-'}, merge job ${sub?.mergeJobId} (afterok).\n`);
+      process.stdout.write(
+        `Resubmitted shard(s) ${r.indices.join(', ') || 'none (merge only)'} of ${r.study.studyId}: array job ${sub?.arrayJobId ?? '-'}, merge job ${sub?.mergeJobId} (afterok).\n`,
+      );
       setExit(opts.wait ? await waitAndReport(d, r.studyDir) : ExitCode.ok);
     });
 }
 
 async function waitAndReport(d: { contracts: Contracts; slurm: SlurmClient }, studyDir: string): Promise<number> {
-  const s = await waitForStudy(d, studyDir, { onChange: (x) => process.stderr.write(`  ${x.shards.map((sh) => `shard ${sh.index}: ${sh.state} ${sh.done}/${sh.total}`).join(' | ')} | merge: ${x.merge.state}\n`) });
+  const s = await waitForStudy(d, studyDir, {
+    onChange: (x) =>
+      process.stderr.write(`  ${x.shards.map((sh) => `shard ${sh.index}: ${sh.state} ${sh.done}/${sh.total}`).join(' | ')} | merge: ${x.merge.state}\n`),
+  });
   process.stdout.write(formatStatus(s));
   return s.merged ? ExitCode.ok : ExitCode.trialsFailed;
 }
@@ -81,7 +130,9 @@ async function waitAndReport(d: { contracts: Contracts; slurm: SlurmClient }, st
 export function formatStatus(s: StudyStatus): string {
   const lines = [`Study ${s.study.studyId} (${s.study.shards} shards by ${s.study.partition}):`];
   for (const sh of s.shards) {
-    lines.push(`  shard ${sh.index}/${s.study.shards}  job ${sh.job ?? '-'}  ${sh.state}${sh.reason ? ` (${sh.reason})` : ''}  run ${sh.runStatus ?? 'not started'}  ${sh.done}/${sh.total} trials`);
+    lines.push(
+      `  shard ${sh.index}/${s.study.shards}  job ${sh.job ?? '-'}  ${sh.state}${sh.reason ? ` (${sh.reason})` : ''}  run ${sh.runStatus ?? 'not started'}  ${sh.done}/${sh.total} trials`,
+    );
   }
   lines.push(`  merge  job ${s.merge.job ?? '-'}  ${s.merge.state}${s.merge.reason ? ` (${s.merge.reason})` : ''}`);
   if (s.merged) lines.push(`Merged run: ${shownRunDir(s.mergedDir)} (report: ${join(shownRunDir(s.mergedDir), 'report.md')})`);

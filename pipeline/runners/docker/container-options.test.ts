@@ -40,7 +40,9 @@ describe('containerOptions', () => {
   it('requests only the selected NVIDIA GPUs for cuda/tensorrt (the first by default), never all of them', () => {
     const caps = [['gpu', 'compute', 'utility']];
     expect(containerOptions({ ...input, gpu: true }).HostConfig?.DeviceRequests).toEqual([{ Driver: 'nvidia', DeviceIDs: ['0'], Capabilities: caps }]);
-    expect(containerOptions({ ...input, gpu: true, gpuDevices: ['1'] }).HostConfig?.DeviceRequests).toEqual([{ Driver: 'nvidia', DeviceIDs: ['1'], Capabilities: caps }]);
+    expect(containerOptions({ ...input, gpu: true, gpuDevices: ['1'] }).HostConfig?.DeviceRequests).toEqual([
+      { Driver: 'nvidia', DeviceIDs: ['1'], Capabilities: caps },
+    ]);
     const byUuid = containerOptions({ ...input, gpu: true, gpuDevices: ['GPU-0b5f1e3a-1111-2222-3333-444455556666'] });
     expect(byUuid.HostConfig?.DeviceRequests).toEqual([{ Driver: 'nvidia', DeviceIDs: ['GPU-0b5f1e3a-1111-2222-3333-444455556666'], Capabilities: caps }]);
     expect(JSON.stringify(containerOptions({ ...input, gpu: true }).HostConfig?.DeviceRequests)).not.toContain('Count');
@@ -54,7 +56,12 @@ describe('cacheMounts (the run-scoped compile caches of a trial container)', () 
       { host: resolve('run/cache/cuda-compute'), container: '/greenrt/cache/cuda', readOnly: false },
       { host: '/abs/run/cache/trt', container: '/greenrt/cache/tensorrt', readOnly: false },
     ]);
-    expect(env).toEqual(['CUDA_CACHE_PATH=/greenrt/cache/cuda', 'CUDA_CACHE_MAXSIZE=4294967296', 'CUDA_CACHE_DISABLE=0', 'GREENRT_TRT_ENGINE_CACHE=/greenrt/cache/tensorrt']);
+    expect(env).toEqual([
+      'CUDA_CACHE_PATH=/greenrt/cache/cuda',
+      'CUDA_CACHE_MAXSIZE=4294967296',
+      'CUDA_CACHE_DISABLE=0',
+      'GREENRT_TRT_ENGINE_CACHE=/greenrt/cache/tensorrt',
+    ]);
     const create = containerOptions({ image: 'sha256:x', cmd: ['true'], binds, env, labels: {}, memoryLimitMiB: null, network: 'none', gpu: true });
     expect(create.HostConfig?.Binds).toEqual([`${resolve('run/cache/cuda-compute')}:/greenrt/cache/cuda:rw`, '/abs/run/cache/trt:/greenrt/cache/tensorrt:rw']);
     expect(create.Env).toEqual(expect.arrayContaining(['CUDA_CACHE_PATH=/greenrt/cache/cuda', 'CUDA_CACHE_MAXSIZE=4294967296']));

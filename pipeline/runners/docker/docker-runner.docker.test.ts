@@ -36,7 +36,22 @@ describe.skipIf(!engine)('DockerRunner (real Docker engine, fake numpy runtime i
   beforeAll(async () => {
     const test = await ensureTestImage(e);
     // Only tag and id matter to the runner; the rest of the record describes the fake image.
-    image = { runtime: 'onnxruntime', flavour: 'cpu', tag: test.tag, imageId: test.imageId, repoDigests: [], sizeBytes: 0, created: '', contextHash: '', buildArgs: {}, baseImage: null, baseImageId: null, built: test.built, durationMs: test.durationMs, description: null };
+    image = {
+      runtime: 'onnxruntime',
+      flavour: 'cpu',
+      tag: test.tag,
+      imageId: test.imageId,
+      repoDigests: [],
+      sizeBytes: 0,
+      created: '',
+      contextHash: '',
+      buildArgs: {},
+      baseImage: null,
+      baseImageId: null,
+      built: test.built,
+      durationMs: test.durationMs,
+      description: null,
+    };
     runner = new DockerRunner(e, { runId: RUN_ID });
     root = mkdtempSync(join(tmpdir(), 'greenrt-docker-runner-'));
     mkdirSync(join(root, 'model')); // empty: the fake runtime falls back to seeded weights
@@ -117,7 +132,17 @@ describe.skipIf(!engine)('DockerRunner (real Docker engine, fake numpy runtime i
   it('prepares a model (no network for random weights) and runs a trial on it', async () => {
     const out = join(root, 'prepared');
     const prep = await runner.prepareModel({
-      spec: { schemaVersion: 1, framework: 'pytorch', model: 'resnet50', weights: 'random', seed: 5, referenceBatchSize: 2, sequenceLength: 16, exportOnnx: false, opset: 17 },
+      spec: {
+        schemaVersion: 1,
+        framework: 'pytorch',
+        model: 'resnet50',
+        weights: 'random',
+        seed: 5,
+        referenceBatchSize: 2,
+        sequenceLength: 16,
+        exportOnnx: false,
+        opset: 17,
+      },
       outputDir: out,
       workDir: join(root, 'prepare-work'),
       image,
@@ -146,7 +171,11 @@ describe.skipIf(!engine)('DockerRunner (real Docker engine, fake numpy runtime i
   });
 
   it('removeOrphans removes containers a crashed run left behind', async () => {
-    const orphan = await e.docker.createContainer({ Image: image.imageId, Cmd: ['sleep', '300'], Labels: { 'greenrt.run': RUN_ID, 'greenrt.trial': 'orphan' } });
+    const orphan = await e.docker.createContainer({
+      Image: image.imageId,
+      Cmd: ['sleep', '300'],
+      Labels: { 'greenrt.run': RUN_ID, 'greenrt.trial': 'orphan' },
+    });
     await orphan.start();
     const other = await e.docker.createContainer({ Image: image.imageId, Cmd: ['true'], Labels: { 'greenrt.run': `${RUN_ID}-other` } });
     try {

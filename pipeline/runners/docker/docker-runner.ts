@@ -3,7 +3,16 @@ import { join, resolve } from 'node:path';
 import { GreenrtError } from '../../core/index.js';
 import { Contracts, type PrepareSpec, type TrialSpec } from '../../contracts/index.js';
 import type { DockerEngine } from '../../images/index.js';
-import { CacheMounts, cacheEnvironment, type TrialCaches, type PrepareExecution, type PrepareRequest, type TrialExecution, type TrialRequest, type TrialRunner } from '../runner.js';
+import {
+  CacheMounts,
+  cacheEnvironment,
+  type TrialCaches,
+  type PrepareExecution,
+  type PrepareRequest,
+  type TrialExecution,
+  type TrialRequest,
+  type TrialRunner,
+} from '../runner.js';
 import { readPrepareOutcome, readTrialOutcome } from '../trial-outcome.js';
 import { CONTAINER_UID, ContainerPaths, containerOptions } from './container-options.js';
 import { runContainer, type ContainerRun } from './run-container.js';
@@ -82,7 +91,10 @@ export class DockerRunner implements TrialRunner {
     mkdirSync(workDir, { recursive: true });
     const outDir = writableDir(resolve(req.outputDir));
     if (readdirSync(outDir).length > 0) {
-      throw new GreenrtError('E_PREPARE_DIR', `Prepare ${req.spec.framework}/${req.spec.model}: output folder ${outDir} is not empty. Remove it or choose another folder.`);
+      throw new GreenrtError(
+        'E_PREPARE_DIR',
+        `Prepare ${req.spec.framework}/${req.spec.model}: output folder ${outDir} is not empty. Remove it or choose another folder.`,
+      );
     }
     const spec: PrepareSpec = { ...req.spec, outputDir: ContainerPaths.outDir };
     const specPath = join(workDir, 'prepare.json');

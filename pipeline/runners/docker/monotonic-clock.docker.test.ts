@@ -33,7 +33,9 @@ describe.skipIf(!engine)('container monotonic clock (real Docker engine)', () =>
       const containerNs = BigInt(logs.stdout.trim());
       expect(containerNs >= beforeNs).toBe(true);
       expect(containerNs <= afterNs).toBe(true);
-      console.info(`[clock] docker start..exit ${(Number(afterNs - beforeNs) / 1e6).toFixed(1)} ms; container read ${(Number(containerNs - beforeNs) / 1e6).toFixed(1)} ms after the host's first read`);
+      console.info(
+        `[clock] docker start..exit ${(Number(afterNs - beforeNs) / 1e6).toFixed(1)} ms; container read ${(Number(containerNs - beforeNs) / 1e6).toFixed(1)} ms after the host's first read`,
+      );
     } finally {
       await container.remove({ force: true });
     }

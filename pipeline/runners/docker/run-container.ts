@@ -73,10 +73,16 @@ async function createContainer(engine: DockerEngine, create: Docker.ContainerCre
     const status = (error as { statusCode?: number }).statusCode;
     const message = (error as Error).message;
     if (status === 404 && /image/i.test(message)) {
-      throw new EnvironmentError('E_IMAGE_MISSING', `Image ${String(create.Image)} is not on this Docker host: ${message}. Build it: greenrt images build.`, { cause: error });
+      throw new EnvironmentError('E_IMAGE_MISSING', `Image ${String(create.Image)} is not on this Docker host: ${message}. Build it: greenrt images build.`, {
+        cause: error,
+      });
     }
     if (/could not select device driver/i.test(message)) {
-      throw new EnvironmentError('E_GPU_RUNTIME', `GPU container for ${String(create.Image)}: ${message}. Install the NVIDIA Container Toolkit (nvidia-ctk runtime configure --runtime=docker) and restart dockerd.`, { cause: error });
+      throw new EnvironmentError(
+        'E_GPU_RUNTIME',
+        `GPU container for ${String(create.Image)}: ${message}. Install the NVIDIA Container Toolkit (nvidia-ctk runtime configure --runtime=docker) and restart dockerd.`,
+        { cause: error },
+      );
     }
     throw error;
   }

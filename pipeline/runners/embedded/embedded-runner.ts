@@ -99,7 +99,10 @@ export class EmbeddedRunner implements TrialRunner {
     const endedNs = process.hrtime.bigint();
     const problems = output && this.options.contracts ? this.options.contracts.check(SchemaId.trialOutput, output) : [];
     if (problems.length > 0) {
-      failure = `output does not match schema: ${problems.slice(0, 3).map((p) => `${p.path || '/'} ${p.message}`).join('; ')}`;
+      failure = `output does not match schema: ${problems
+        .slice(0, 3)
+        .map((p) => `${p.path || '/'} ${p.message}`)
+        .join('; ')}`;
       output = null;
     }
     log.push(failure ? `failed: ${failure}` : `ok: ${latenciesMs.length} measured inferences`);

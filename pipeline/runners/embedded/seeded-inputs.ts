@@ -27,7 +27,9 @@ export function makeSeededInputs(
   for (const input of inputs) {
     const dims = input.dims.map((d, i) => (typeof d === 'number' && d > 0 ? d : i === 0 ? options.batchSize : options.sequenceLength));
     if (typeof input.dims[0] === 'number' && (input.dims[0] as number) > 0 && input.dims[0] !== options.batchSize) {
-      throw new Error(`Input "${input.name}" has a fixed batch dimension ${String(input.dims[0])}; batch ${options.batchSize} cannot be fed. Export the model with a dynamic batch axis.`);
+      throw new Error(
+        `Input "${input.name}" has a fixed batch dimension ${String(input.dims[0])}; batch ${options.batchSize} cannot be fed. Export the model with a dynamic batch axis.`,
+      );
     }
     const size = dims.reduce((a, b) => a * b, 1);
     if (input.type === 'float32') {
@@ -45,7 +47,11 @@ export function makeSeededInputs(
       const values = tokenValues(input.name, size, random);
       feeds[input.name] =
         input.type === 'int64'
-          ? new (loadOrt().Tensor)('int64', BigInt64Array.from(values, (v) => BigInt(v)), dims)
+          ? new (loadOrt().Tensor)(
+              'int64',
+              BigInt64Array.from(values, (v) => BigInt(v)),
+              dims,
+            )
           : new (loadOrt().Tensor)('int32', Int32Array.from(values), dims);
     } else {
       throw new Error(`Input "${input.name}" has element type ${input.type}, which greenrt cannot generate (float32, int64, int32 only).`);

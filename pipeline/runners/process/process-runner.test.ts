@@ -117,7 +117,17 @@ describe.skipIf(!hasPython)('ProcessRunner (real python, real harness, fake nump
   it('prepares a model, then a trial loads its weights', async () => {
     const out = join(root, 'prepared');
     const prep = await runner.prepareModel({
-      spec: { schemaVersion: 1, framework: 'pytorch', model: 'resnet50', weights: 'random', seed: 5, referenceBatchSize: 2, sequenceLength: 8, exportOnnx: false, opset: 17 },
+      spec: {
+        schemaVersion: 1,
+        framework: 'pytorch',
+        model: 'resnet50',
+        weights: 'random',
+        seed: 5,
+        referenceBatchSize: 2,
+        sequenceLength: 8,
+        exportOnnx: false,
+        opset: 17,
+      },
       outputDir: out,
       workDir: join(root, 'prepare-work'),
       timeoutMs: 30_000,
@@ -125,7 +135,9 @@ describe.skipIf(!hasPython)('ProcessRunner (real python, real harness, fake nump
     });
     expect(prep.failure).toBeNull();
     expect(prep.prepared?.reference.inputs[0]?.name).toBe('pixel_values');
-    const exec = await runner.runTrial(request('ok-prepared', { spec: { ...baseSpec, trialId: 'ok-prepared', runtime: 'pytorch', model: 'resnet50' }, modelDir: out }));
+    const exec = await runner.runTrial(
+      request('ok-prepared', { spec: { ...baseSpec, trialId: 'ok-prepared', runtime: 'pytorch', model: 'resnet50' }, modelDir: out }),
+    );
     expect(exec.failure).toBeNull();
   });
 
@@ -141,7 +153,10 @@ describe('ProcessRunner environment (no Python needed)', () => {
   const runner = new ProcessRunner({ repoRoot: '/repo' });
   it('a cuda trial sees only the selected GPU, numbered in PCI bus order like NVML (the first by default)', () => {
     const cuda = { ...baseSpec, provider: 'cuda' as const };
-    expect(runner.trialEnvironment({ spec: cuda, gpuDevices: ['GPU-1234abcd-0000'] })).toMatchObject({ CUDA_DEVICE_ORDER: 'PCI_BUS_ID', CUDA_VISIBLE_DEVICES: 'GPU-1234abcd-0000' });
+    expect(runner.trialEnvironment({ spec: cuda, gpuDevices: ['GPU-1234abcd-0000'] })).toMatchObject({
+      CUDA_DEVICE_ORDER: 'PCI_BUS_ID',
+      CUDA_VISIBLE_DEVICES: 'GPU-1234abcd-0000',
+    });
     expect(runner.trialEnvironment({ spec: cuda })).toMatchObject({ CUDA_DEVICE_ORDER: 'PCI_BUS_ID', CUDA_VISIBLE_DEVICES: '0' });
     expect(runner.trialEnvironment({ spec: { ...cuda, provider: 'tensorrt' }, gpuDevices: ['1', '2'] }).CUDA_VISIBLE_DEVICES).toBe('1,2');
     expect(runner.trialEnvironment({ spec: baseSpec, gpuDevices: ['1'] }).CUDA_VISIBLE_DEVICES).toBeUndefined();

@@ -2,7 +2,15 @@ import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { delimiter, join, resolve } from 'node:path';
 import { GreenrtError } from '../../core/index.js';
 import { Contracts, packageRoot, type PrepareSpec, type TrialSpec } from '../../contracts/index.js';
-import { cacheEnvironment, cudaDeviceEnvironment, type PrepareExecution, type PrepareRequest, type TrialExecution, type TrialRequest, type TrialRunner } from '../runner.js';
+import {
+  cacheEnvironment,
+  cudaDeviceEnvironment,
+  type PrepareExecution,
+  type PrepareRequest,
+  type TrialExecution,
+  type TrialRequest,
+  type TrialRunner,
+} from '../runner.js';
 import { readPrepareOutcome, readTrialOutcome } from '../trial-outcome.js';
 import { runHarness } from './run-harness.js';
 
@@ -63,7 +71,15 @@ export class ProcessRunner implements TrialRunner {
     });
     const end = { ...run, oomKilled: false, timeoutMs: req.timeoutMs, memoryLimitMiB: req.memoryLimitMiB };
     const outcome = readTrialOutcome(end, outputPath, spec.trialId, this.contracts);
-    return { ...outcome, exitCode: run.exitCode, logTail: run.logTail, logPath, startedNs: run.startedNs, endedNs: run.endedNs, wallMs: Number(run.endedNs - run.startedNs) / 1e6 };
+    return {
+      ...outcome,
+      exitCode: run.exitCode,
+      logTail: run.logTail,
+      logPath,
+      startedNs: run.startedNs,
+      endedNs: run.endedNs,
+      wallMs: Number(run.endedNs - run.startedNs) / 1e6,
+    };
   }
 
   async prepareModel(req: PrepareRequest, signal?: AbortSignal): Promise<PrepareExecution> {
@@ -72,7 +88,10 @@ export class ProcessRunner implements TrialRunner {
     mkdirSync(workDir, { recursive: true });
     mkdirSync(outDir, { recursive: true });
     if (readdirSync(outDir).length > 0) {
-      throw new GreenrtError('E_PREPARE_DIR', `Prepare ${req.spec.framework}/${req.spec.model}: output folder ${outDir} is not empty. Remove it or choose another folder.`);
+      throw new GreenrtError(
+        'E_PREPARE_DIR',
+        `Prepare ${req.spec.framework}/${req.spec.model}: output folder ${outDir} is not empty. Remove it or choose another folder.`,
+      );
     }
     const spec: PrepareSpec = { ...req.spec, outputDir: outDir };
     const specPath = join(workDir, 'prepare.json');
@@ -90,7 +109,15 @@ export class ProcessRunner implements TrialRunner {
     });
     const end = { ...run, oomKilled: false, timeoutMs: req.timeoutMs, memoryLimitMiB: req.memoryLimitMiB };
     const outcome = readPrepareOutcome(end, join(outDir, 'prepared.json'), this.contracts);
-    return { ...outcome, exitCode: run.exitCode, logTail: run.logTail, logPath, startedNs: run.startedNs, endedNs: run.endedNs, wallMs: Number(run.endedNs - run.startedNs) / 1e6 };
+    return {
+      ...outcome,
+      exitCode: run.exitCode,
+      logTail: run.logTail,
+      logPath,
+      startedNs: run.startedNs,
+      endedNs: run.endedNs,
+      wallMs: Number(run.endedNs - run.startedNs) / 1e6,
+    };
   }
 
   /**

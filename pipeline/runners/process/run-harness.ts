@@ -66,10 +66,14 @@ export async function runHarness(options: RunHarnessOptions): Promise<HarnessRun
   options.signal?.removeEventListener('abort', onAbort);
   const code = (result as { code?: string }).code;
   if (code === 'ENOENT' || (result.failed && result.exitCode === undefined && result.signal === undefined && !timedOut)) {
-    throw new EnvironmentError('E_PYTHON_MISSING', `Process runner: cannot start ${options.python}: ${result.shortMessage ?? code}. Install Python 3 or set GREENRT_PYTHON to the interpreter.`, {
-      hint: 'export GREENRT_PYTHON=/path/to/python3',
-      cause: result,
-    });
+    throw new EnvironmentError(
+      'E_PYTHON_MISSING',
+      `Process runner: cannot start ${options.python}: ${result.shortMessage ?? code}. Install Python 3 or set GREENRT_PYTHON to the interpreter.`,
+      {
+        hint: 'export GREENRT_PYTHON=/path/to/python3',
+        cause: result,
+      },
+    );
   }
   if (options.signal?.aborted) throw options.signal.reason;
   const all = typeof result.all === 'string' ? result.all : '';
