@@ -13,30 +13,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Contracts, type TrialResult } from '../contracts/index.js';
 import { sha256Hex, silentProgress, systemClock } from '../core/index.js';
 import { readTrialOutcome } from '../runners/index.js';
-import type { MeasurementPort } from './ports.js';
+import { noPowerMeasurement, unavailableEnergy } from '../testing/fake-measurement.js';
 import { runExperiment } from './run-experiment.js';
 import { buildTrialResult } from './trial-result.js';
 
 const tinyConv = fileURLToPath(new URL('../testing/fixtures/tiny-conv.onnx', import.meta.url));
-const unavailable = {
-  window: 'measure' as const,
-  readings: [],
-  totalEnergyJ: null,
-  totalProvenance: 'unavailable' as const,
-  energyPerInferenceJ: null,
-  reason: 'fake: no power source',
-};
-const measurement: MeasurementPort = {
-  describeSources: async () => [],
-  canMeasure: () => false,
-  measureBaseline: async () => null,
-  restoreBaseline: () => undefined,
-  baselineTrace: () => null,
-  waitForCooldown: async () => null,
-  startRecording: async (trialId) => ({ stop: async () => ({ trialId, startNs: 0n, endNs: 0n, series: [], unavailable: [], gpuState: [] }) }),
-  energyForWindow: () => ({ energy: unavailable, trace: null, gpuState: [], invalidReasons: [], warnings: [] }),
-  close: async () => undefined,
-};
+const measurement = noPowerMeasurement;
 
 describe('embedded trials past trialTimeoutS (real run loop, real onnxruntime-node)', () => {
   let dir: string;
@@ -102,7 +84,7 @@ describe('embedded trials past trialTimeoutS (real run loop, real onnxruntime-no
       runner: { kind: 'process' },
       execution: { ...killed, exitCode: null, startedNs: 0n, endedNs: 0n, wallMs: 0 },
       model: result.model,
-      energy: unavailable,
+      energy: unavailableEnergy,
       invalidReasons: [],
       startedAt: result.startedAt,
       finishedAt: result.finishedAt,

@@ -11,7 +11,8 @@ import { systemClock } from '../core/index.js';
 import type { PlannedTrial } from '../plan/index.js';
 import type { TrialCaches } from '../runners/index.js';
 import { fakeImageRecord } from '../testing/trial-results.js';
-import type { FrameworkExecutor, MeasurementPort } from './ports.js';
+import type { FrameworkExecutor } from './ports.js';
+import { noPowerMeasurement } from '../testing/fake-measurement.js';
 import { runExperiment } from './run-experiment.js';
 
 const archs: Record<string, string[]> = {
@@ -19,25 +20,7 @@ const archs: Record<string, string[]> = {
   tensorflow: ['sm_50', 'sm_60', 'sm_70', 'sm_75', 'compute_80'],
   mxnet: ['sm_50', 'sm_60', 'sm_70', 'sm_80', 'sm_86'],
 };
-const unavailable = {
-  window: 'measure' as const,
-  readings: [],
-  totalEnergyJ: null,
-  totalProvenance: 'unavailable' as const,
-  energyPerInferenceJ: null,
-  reason: 'fake: no power source',
-};
-const measurement: MeasurementPort = {
-  describeSources: async () => [],
-  canMeasure: () => false,
-  measureBaseline: async () => null,
-  restoreBaseline: () => undefined,
-  baselineTrace: () => null,
-  waitForCooldown: async () => null,
-  startRecording: async (trialId) => ({ stop: async () => ({ trialId, startNs: 0n, endNs: 0n, series: [], unavailable: [], gpuState: [] }) }),
-  energyForWindow: () => ({ energy: unavailable, trace: null, gpuState: [], invalidReasons: [], warnings: [] }),
-  close: async () => undefined,
-};
+const measurement = noPowerMeasurement;
 const progress = { info: () => undefined, status: () => undefined, step: () => undefined, done: () => undefined };
 
 function fakeExecutor(calls: { trial: PlannedTrial; caches?: TrialCaches }[]): FrameworkExecutor {
