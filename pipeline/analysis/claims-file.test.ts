@@ -118,6 +118,14 @@ suite('parseClaimsYaml', () => {
     expect(problemsOf(() => parseClaimsYaml(dup, 'c.yaml')).lines[0]).toMatch(/^c\.yaml:3 \/study: duplicate key "study"/);
   });
 
+  it('speaks of a claims file, not an experiment, when the file is empty or too deep', () => {
+    expect(problemsOf(() => parseClaimsYaml('', 'e.yaml')).lines).toEqual([
+      'e.yaml:1 : file is empty [Write a claims file: see experiments/paper.claims.yaml for examples.]',
+    ]);
+    const deep = `claims: ${'['.repeat(40)}${']'.repeat(40)}\n`;
+    expect(problemsOf(() => parseClaimsYaml(deep, 'd.yaml')).lines[0]).toMatch(/nest more than 32 levels deep \[A claims file nests a few levels/);
+  });
+
   it("validates already-parsed data the same way, without touching the caller's object", () => {
     const data = parse(good) as { claims: Record<string, unknown>[] };
     data.claims.push({ ...data.claims[0]!, id: 'b', where: { model: ['resnet50'], batchSize: [1] } });

@@ -8,7 +8,7 @@
  */
 
 import type { ErrorObject } from 'ajv';
-import { parseYamlSource, schemaIssues, type Issue } from '../config/index.js';
+import { parseYamlSource, schemaIssues, type Issue, type YamlFileKind } from '../config/index.js';
 import { Contracts, SchemaId, type ClaimsFile, type Check, type Metric, type Selector as SchemaSelector } from '../contracts/index.js';
 import { InputError, type InputProblem } from '../core/index.js';
 import type { CliffsMagnitude } from './effect-size.js';
@@ -96,9 +96,13 @@ type Defaults = Required<NonNullable<ClaimsFile['defaults']>>;
 
 let shared: Contracts | undefined;
 
+/** The words of the YAML reader's messages for a claims file. */
+const claimsFileKind: YamlFileKind = { noun: 'a claims file', files: 'Claims files', examples: 'experiments/paper.claims.yaml' };
+
 /** Parse and validate claims YAML; throws InputError listing every problem (file, line, path, fix). */
 export function parseClaimsYaml(text: string, file: string, contracts?: Contracts): ClaimSet {
-  const source = parseYamlSource(new TextEncoder().encode(text));
+  const bytes = new TextEncoder().encode(text);
+  const source = parseYamlSource(bytes, bytes.byteLength, claimsFileKind);
   const issues = [...source.issues];
   const set = source.data === undefined ? null : validateClaims(source.data, issues, contracts);
   throwIfAny(issues, file, source.lineOf);

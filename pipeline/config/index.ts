@@ -17,4 +17,4 @@
 export { loadExperiment } from './load-experiment.js';
 export { schemaIssues } from './schema-issues.js';
 export type { ExperimentSpec, LoadedExperiment } from './experiment-spec.js';
-export { parseYamlSource, maxDocumentBytes, maxAliasCount, type Issue, type YamlSource } from './yaml-source.js';
+export { parseYamlSource, experimentFileKind, maxDocumentBytes, maxAliasCount, type Issue, type YamlFileKind, type YamlSource } from './yaml-source.js';

@@ -23,12 +23,24 @@ export const maxNestingDepth = 32;
 /** YAML errors reported per file (the rest are counted). */
 export const maxYamlErrors = 50;
 
-const tooDeep: Issue = {
+/** What kind of file is read, for the words of its messages: experiment files, and claims files (analysis). */
+export interface YamlFileKind {
+  /** With its article, as in "more than N bytes an experiment may have". */
+  noun: string;
+  /** The plural, capitalised: "Experiment files". */
+  files: string;
+  /** Where examples are. */
+  examples: string;
+}
+export const experimentFileKind: YamlFileKind = { noun: 'an experiment', files: 'Experiment files', examples: 'experiments/*.yaml' };
+
+const capitalised = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
+const tooDeep = (kind: YamlFileKind): Issue => ({
   path: '',
   line: 1,
   message: `lists and mappings nest more than ${maxNestingDepth} levels deep`,
-  hint: 'An experiment nests a few levels; check that this is the right file.',
-};
+  hint: `${capitalised(kind.noun)} nests a few levels; check that this is the right file.`,
+});
 
 export interface YamlSource {
   /** The parsed value (undefined when the text could not be turned into data). */
@@ -39,13 +51,13 @@ export interface YamlSource {
 }
 
 /** Refuses files over `maxDocumentBytes` (`sizeBytes`: the file's full size when `bytes` was read capped), decodes (strict UTF-8), parses (one YAML document) and converts to JS, collecting every issue. */
-export function parseYamlSource(bytes: Uint8Array, sizeBytes = bytes.byteLength): YamlSource {
+export function parseYamlSource(bytes: Uint8Array, sizeBytes = bytes.byteLength, kind: YamlFileKind = experimentFileKind): YamlSource {
   const none: YamlSource = { data: undefined, issues: [], lineOf: () => undefined };
   if (sizeBytes > maxDocumentBytes) {
     none.issues.push({
       path: '',
-      message: `file is ${sizeBytes} bytes, more than the ${maxDocumentBytes} bytes an experiment may have`,
-      hint: 'Experiment files are small YAML documents; check that this is the right file.',
+      message: `file is ${sizeBytes} bytes, more than the ${maxDocumentBytes} bytes ${kind.noun} may have`,
+      hint: `${kind.files} are small YAML documents; check that this is the right file.`,
     });
     return none;
   }
@@ -59,7 +71,7 @@ export function parseYamlSource(bytes: Uint8Array, sizeBytes = bytes.byteLength)
     doc = parseDocument(text, { lineCounter, uniqueKeys: false, prettyErrors: false });
   } catch (error) {
     if (!(error instanceof RangeError)) throw error;
-    none.issues.push(tooDeep);
+    none.issues.push(tooDeep(kind));
     return none;
   }
   const lineAt = (offset: number) => lineCounter.linePos(offset).line;
@@ -67,7 +79,7 @@ export function parseYamlSource(bytes: Uint8Array, sizeBytes = bytes.byteLength)
   const issues: Issue[] = [];
 
   if (doc.contents === null && doc.errors.length === 0) {
-    issues.push({ path: '', line: 1, message: 'file is empty', hint: 'Write an experiment: see experiments/*.yaml for examples.' });
+    issues.push({ path: '', line: 1, message: 'file is empty', hint: `Write ${kind.noun}: see ${kind.examples} for examples.` });
     return { data: undefined, issues, lineOf };
   }
   const problems = [...doc.errors, ...doc.warnings];
@@ -77,7 +89,7 @@ export function parseYamlSource(bytes: Uint8Array, sizeBytes = bytes.byteLength)
     const offset = e.pos[0];
     const first = e.message.split('\n')[0]?.replace(/ at line \d+, column \d+:?$/, '') ?? e.message;
     if (/Maximum call stack size exceeded/.test(first)) {
-      issues.push({ ...tooDeep, line: lineAt(offset) });
+      issues.push({ ...tooDeep(kind), line: lineAt(offset) });
       continue;
     }
     const kind = e.name === 'YAMLWarning' ? 'YAML warning' : 'YAML syntax error';
@@ -100,7 +112,7 @@ export function parseYamlSource(bytes: Uint8Array, sizeBytes = bytes.byteLength)
     data = doc.toJS({ maxAliasCount });
   } catch (error) {
     if (error instanceof RangeError) {
-      issues.push(tooDeep);
+      issues.push(tooDeep(kind));
       return { data: undefined, issues, lineOf };
     }
     issues.push({
@@ -112,7 +124,7 @@ export function parseYamlSource(bytes: Uint8Array, sizeBytes = bytes.byteLength)
     return { data: undefined, issues, lineOf };
   }
   if (nestsDeeperThan(data, maxNestingDepth)) {
-    issues.push(tooDeep);
+    issues.push(tooDeep(kind));
     return { data: undefined, issues, lineOf };
   }
   return { data, issues, lineOf };
