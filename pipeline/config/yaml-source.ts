@@ -92,8 +92,8 @@ export function parseYamlSource(bytes: Uint8Array, sizeBytes = bytes.byteLength,
       issues.push({ ...tooDeep(kind), line: lineAt(offset) });
       continue;
     }
-    const kind = e.name === 'YAMLWarning' ? 'YAML warning' : 'YAML syntax error';
-    issues.push({ path: pathAtOffset(doc, offset), line: lineAt(offset), message: `${kind}: ${first}`, hint: 'Fix the YAML at this line.' });
+    const what = e.name === 'YAMLWarning' ? 'YAML warning' : 'YAML syntax error';
+    issues.push({ path: pathAtOffset(doc, offset), line: lineAt(offset), message: `${what}: ${first}`, hint: 'Fix the YAML at this line.' });
   }
   if (problems.length > maxYamlErrors) {
     issues.push({

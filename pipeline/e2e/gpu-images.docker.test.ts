@@ -144,7 +144,9 @@ describe.skipIf(!engine)('cuda images: built without a GPU or a registry, checke
         expect(result.code).toBe(4);
         expect(result.stdout).toContain('FAILED');
         expect(result.stdout).toMatch(/PROBLEM: .*libonnxruntime_providers_cuda\.so: unresolved .*libcublasLt\.so\.12/);
-        expect(result.stdout).toMatch(/PROBLEM: CUDA session: ORT cannot load \S*\/libonnxruntime_providers_cuda\.so: lib\S+\.so\.\d+: cannot open shared object file/);
+        expect(result.stdout).toMatch(
+          /PROBLEM: CUDA session: ORT cannot load \S*\/libonnxruntime_providers_cuda\.so: lib\S+\.so\.\d+: cannot open shared object file/,
+        );
       } finally {
         await e.docker
           .getImage(ctx.tag)
