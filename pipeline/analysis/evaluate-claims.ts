@@ -4,12 +4,12 @@
  * or a success: it makes the claim inconclusive unless the available pairs already decide it.
  */
 
-import type { TrialResult } from '../contracts/index.js';
+import type { ClaimComparison, TrialResult } from '../contracts/index.js';
 import { ClaimData } from './claim-data.js';
 import { claimConfigurations, pairConfigurations, type ConfigurationPair } from './claim-selection.js';
 import type { Claim, ClaimCheck, ClaimMetric, ClaimScope, ClaimSet, CorrelationClaim, PairClaim } from './claims-file.js';
 import { median } from './descriptive.js';
-import { CLIFFS_ORDER, cliffsDelta, holmAdjust, type CliffsMagnitude } from './effect-size.js';
+import { CLIFFS_ORDER, cliffsDelta, holmAdjust } from './effect-size.js';
 import { mannWhitneyU, spearman } from './rank-tests.js';
 import type { RunSummary } from './summarize-trials.js';
 import { configurationId } from './trial-metrics.js';
@@ -19,28 +19,8 @@ export type Verdict = 'reproduced' | 'not reproduced' | 'inconclusive';
 export type SubVerdict = Verdict | 'not testable here';
 type Status = 'pass' | 'fail' | 'missing';
 
-/** One A-vs-B comparison on one metric (values in the metric's unit: ms or J per inference). */
-export interface ComparisonNumbers {
-  a: string;
-  b: string;
-  metric: ClaimMetric;
-  nA: number;
-  nB: number;
-  medianA: number | null;
-  medianB: number | null;
-  /** medianA / medianB. */
-  ratio: number | null;
-  /** Mann-Whitney U of A (two-sided, asymptotic). */
-  u: number | null;
-  p: number | null;
-  /** Holm-adjusted over every comparison of the claim. */
-  pAdjusted: number | null;
-  /** Cliff's delta of A against B (negative: A tends to be smaller). */
-  cliffsDelta: number | null;
-  magnitude: CliffsMagnitude | null;
-  status: Status;
-  note: string | null;
-}
+/** One A-vs-B comparison on one metric (values in the metric's unit: ms or J per inference): summary.json's record (schemas/run-summary.schema.json). */
+export type ComparisonNumbers = ClaimComparison;
 
 export interface CorrelationNumbers {
   x: ClaimMetric;

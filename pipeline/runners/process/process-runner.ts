@@ -12,7 +12,7 @@ import {
   type TrialRunner,
 } from '../runner.js';
 import { readPrepareOutcome, readTrialOutcome } from '../trial-outcome.js';
-import { runHarness } from './run-harness.js';
+import { runHarness, type HarnessRun } from './run-harness.js';
 
 export interface ProcessRunnerOptions {
   /** Checkout holding images/ and schemas/ (default: this package). */
@@ -71,15 +71,7 @@ export class ProcessRunner implements TrialRunner {
     });
     const end = { ...run, oomKilled: false, timeoutMs: req.timeoutMs, memoryLimitMiB: req.memoryLimitMiB };
     const outcome = readTrialOutcome(end, outputPath, spec.trialId, this.contracts);
-    return {
-      ...outcome,
-      exitCode: run.exitCode,
-      logTail: run.logTail,
-      logPath,
-      startedNs: run.startedNs,
-      endedNs: run.endedNs,
-      wallMs: Number(run.endedNs - run.startedNs) / 1e6,
-    };
+    return { ...outcome, ...executionFacts(run, logPath) };
   }
 
   async prepareModel(req: PrepareRequest, signal?: AbortSignal): Promise<PrepareExecution> {
@@ -109,15 +101,7 @@ export class ProcessRunner implements TrialRunner {
     });
     const end = { ...run, oomKilled: false, timeoutMs: req.timeoutMs, memoryLimitMiB: req.memoryLimitMiB };
     const outcome = readPrepareOutcome(end, join(outDir, 'prepared.json'), this.contracts);
-    return {
-      ...outcome,
-      exitCode: run.exitCode,
-      logTail: run.logTail,
-      logPath,
-      startedNs: run.startedNs,
-      endedNs: run.endedNs,
-      wallMs: Number(run.endedNs - run.startedNs) / 1e6,
-    };
+    return { ...outcome, ...executionFacts(run, logPath) };
   }
 
   /**
@@ -142,4 +126,16 @@ export class ProcessRunner implements TrialRunner {
       ...(this.options.env ?? {}),
     };
   }
+}
+
+/** What every process execution reports besides its outcome: exit, log, times (wallMs in ms). */
+function executionFacts(run: HarnessRun, logPath: string) {
+  return {
+    exitCode: run.exitCode,
+    logTail: run.logTail,
+    logPath,
+    startedNs: run.startedNs,
+    endedNs: run.endedNs,
+    wallMs: Number(run.endedNs - run.startedNs) / 1e6,
+  };
 }
