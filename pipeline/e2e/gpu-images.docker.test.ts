@@ -14,7 +14,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildFromContext, contextFromEntries, describeImage, type CudaBuildInfo, type DockerEngine, type ImageCheckResult } from '../images/index.js';
+import type { DockerEngine } from '../docker/index.js';
+import { buildFromContext, contextFromEntries, describeImage, type CudaBuildInfo, type ImageCheckResult } from '../images/index.js';
 import { connectDockerOrSkip } from '../testing/docker-test-image.js';
 import { ensureCliBuilt, runCli, writeExperiment, type CliResult } from './e2e-support.js';
 

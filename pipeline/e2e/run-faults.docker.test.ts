@@ -15,7 +15,7 @@ import { basename, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunManifest, TrialResult } from '../contracts/index.js';
 import { packageRoot } from '../contracts/index.js';
-import type { DockerEngine } from '../images/index.js';
+import type { DockerEngine } from '../docker/index.js';
 import { removeOrphans } from '../runners/index.js';
 import { connectDockerOrSkip } from '../testing/docker-test-image.js';
 import { readJson, readRunLog, runCli, runDirIn, runFolderDamage, startCli, trialFiles, waitFor, writeExperiment, type RunningCli } from './e2e-support.js';

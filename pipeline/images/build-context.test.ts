@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { GreenrtError } from '../core/index.js';
 import { packageRoot } from '../contracts/index.js';
-import { buildContext } from './build-context.js';
+import { buildContext, runtimeContextEntries } from './build-context.js';
 
 describe('buildContext', () => {
   let repo: string;
@@ -58,5 +58,20 @@ describe('buildContext', () => {
   it('a runtime without a Dockerfile is a clear error', () => {
     expect(() => buildContext('mxnet', 'cpu', { repoRoot: repo })).toThrow(GreenrtError);
     expect(() => buildContext('mxnet', 'cpu', { repoRoot: repo })).toThrow(/images\/mxnet\/Dockerfile is missing/);
+  });
+
+  it('a runtime folder without a Dockerfile (the FAKE test runtimes) gets the same layout with the Dockerfile text given', () => {
+    const fake = join(repo, 'fake_runtime');
+    mkdirSync(fake);
+    writeFileSync(join(fake, 'greenrt_adapter.py'), 'print(1)\n');
+    const entries = runtimeContextEntries({ runtimeDir: fake, dockerfile: 'FROM scratch\n', repoRoot: repo });
+    const real = buildContext('pytorch', 'cpu', { repoRoot: repo });
+    const paths = entries.map((e) => e.path).sort();
+    // The same files as the pytorch context but for the runtime folder's own (tests/ in the pytorch folder here).
+    expect(paths).toEqual(real.files.filter((f) => !f.startsWith('runtime/tests')));
+    expect(Buffer.from(entries.find((e) => e.path === 'Dockerfile')!.data!).toString()).toBe('FROM scratch\n');
+    expect(() => runtimeContextEntries({ runtimeDir: join(repo, 'images', 'pytorch'), dockerfile: 'FROM scratch\n', repoRoot: repo })).toThrow(
+      /has its own Dockerfile and another was given/,
+    );
   });
 });

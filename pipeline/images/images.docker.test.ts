@@ -8,7 +8,7 @@ import { connectDockerOrSkip, ensureTestImage, testBaseImage } from '../testing/
 import { buildImages, listImages } from './build-images.js';
 import { contextFromEntries } from './build-context.js';
 import { describeImage } from './describe-image.js';
-import { connectDocker, type DockerEngine } from './docker-engine.js';
+import { connectDocker, type DockerEngine } from '../docker/index.js';
 import { ensureImage } from './ensure-image.js';
 import { buildFromContext, ImageBuildError } from './image-build.js';
 import { lockImages, readLock } from './image-lock.js';

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Contracts } from '../contracts/index.js';
-import type { DockerEngine } from '../images/index.js';
+import type { DockerEngine } from '../docker/index.js';
 import { planRun } from '../plan/index.js';
 import { createFrameworkExecutor, NVIDIA_HOOK } from './framework-executor.js';
 import { findOnPath } from './find-on-path.js';
