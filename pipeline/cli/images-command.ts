@@ -71,7 +71,7 @@ export function imagesCommand(program: Command, setExitCode: (code: number) => v
   images
     .command('context')
     .description(
-      'Write one image\'s build context as a tar file: the bytes `images build` sends to the daemon (docs/ARCHITECTURE.md, ' +
+      "Write one image's build context as a tar file: the bytes `images build` sends to the daemon (docs/ARCHITECTURE.md, " +
         '"Build contexts"), for `docker build` by hand. Prints the content-hash tag and the docker build command. ' +
         'GREENRT_CA_BUNDLE and GREENRT_NVIDIA_INDEX count as for images build. No Docker needed.',
     )
@@ -80,7 +80,9 @@ export function imagesCommand(program: Command, setExitCode: (code: number) => v
     .requiredOption('--out <file>', 'tar file to write (replaced atomically)')
     .action(async (name: string, opts: { flavour: ImageFlavour; out: string }) => {
       if (!(runtimes as readonly string[]).includes(name)) {
-        throw new InputError('Unknown runtime', [{ file: 'command line', path: '', message: `unknown runtime "${name}"; must be one of ${runtimes.join(', ')}` }]);
+        throw new InputError('Unknown runtime', [
+          { file: 'command line', path: '', message: `unknown runtime "${name}"; must be one of ${runtimes.join(', ')}` },
+        ]);
       }
       if (!imageFlavours(name).includes(opts.flavour)) {
         throw new InputError(`No ${opts.flavour} flavour`, [

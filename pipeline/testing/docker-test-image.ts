@@ -5,14 +5,7 @@
  */
 import { fileURLToPath } from 'node:url';
 import { connectDocker, type DockerEngine } from '../docker/index.js';
-import {
-  buildFromContext,
-  contextFromEntries,
-  ensureBaseImage,
-  inspectImageOrNull,
-  runtimeContextEntries,
-  type BuildContext,
-} from '../images/index.js';
+import { buildFromContext, contextFromEntries, ensureBaseImage, inspectImageOrNull, runtimeContextEntries, type BuildContext } from '../images/index.js';
 
 /** Base images tried in order; the first present is used (CI makes greenrt/debian:bookworm with build-base.sh). */
 export const TEST_BASE_CANDIDATES = ['greenrt/debian:bookworm', 'local/debian:bookworm', 'greenrt/debian:trixie', 'local/debian:trixie'];

@@ -39,7 +39,9 @@ describe('tempDir (pipeline/testing/temp-dir.ts)', () => {
     const failed = await runFixture({ TEMP_DIR_FAIL: '1' });
     expect(failed.code, failed.output).toBe(1);
     const failedDir = failed.dirs.find(([scope]) => scope === 'failed')?.[1] ?? '';
-    expect(failed.output).toContain(`[greenrt] test "fails on purpose" failed; its test folders, now removed (GREENRT_KEEP_TEST_DIRS=1 keeps them): ${failedDir}`);
+    expect(failed.output).toContain(
+      `[greenrt] test "fails on purpose" failed; its test folders, now removed (GREENRT_KEEP_TEST_DIRS=1 keeps them): ${failedDir}`,
+    );
     expect(failed.output).toMatch(/\[greenrt\] failed tests \(fails on purpose\); its test folders, now removed/);
     for (const [, dir] of failed.dirs) expect(existsSync(dir)).toBe(false);
 
