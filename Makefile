@@ -61,7 +61,7 @@ gpu-check: build
 gpu-bundle: $(NODE_MODULES_STAMP)
 	node scripts/gpu-bundle.mjs dist/gpu-bundle
 
-demo-model:
+demo-model: build
 	bash scripts/export-demo-model.sh
 
 clean:

@@ -3,7 +3,8 @@
 // measures exactly what `greenrt run` would run.
 import { join } from 'node:path';
 import { Contracts } from '../dist/contracts/index.js';
-import { connectDocker, ensureImage } from '../dist/images/index.js';
+import { connectDocker } from '../dist/docker/index.js';
+import { ensureImage } from '../dist/images/index.js';
 import { prepareModel } from '../dist/models/index.js';
 import { DockerRunner } from '../dist/runners/index.js';
 import { log, repoRoot } from './lib.mjs';

@@ -1,13 +1,13 @@
-import { mkdtempSync, mkdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Contracts } from '../contracts/index.js';
 import { FAKE_LATENCY_MS, fakeStudyResults, fakeTrialResult, writeFakeRun } from '../testing/trial-results.js';
 import { compareCommand, parseTolerance } from './compare-command.js';
+import { tempDir } from '../testing/temp-dir.js';
 
 const contracts = new Contracts();
-const artifacts = mkdtempSync(join(tmpdir(), 'greenrt-compare-'));
+const artifacts = tempDir('greenrt-compare-');
 const runs: Record<string, string> = {};
 const allBut = (model: string) => Object.keys(FAKE_LATENCY_MS).filter((k) => !k.includes(model));
 

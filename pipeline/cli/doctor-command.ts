@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { ExitCode, systemClock } from '../core/index.js';
-import { connectDocker } from '../images/index.js';
+import { connectDocker } from '../docker/index.js';
 import { formatPowerDoctor, probePowerSources } from '../power/index.js';
 import { dockerGpuSupport } from '../orchestrate/index.js';
 

@@ -20,6 +20,7 @@ const foreign: Record<string, string> = {
   '--variant': 'debootstrap',
   '--rm': 'docker run',
   '--gpus': 'docker run',
+  '--build-arg': 'docker build',
   '--runtime': 'nvidia-ctk',
   '--porcelain': 'git status',
   '--untracked-files': 'git status',

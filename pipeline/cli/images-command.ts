@@ -1,7 +1,9 @@
 import { type Command, Option } from 'commander';
 import { escapeText, ExitCode, InputError } from '../core/index.js';
-import { checkImage, connectDocker, buildImages, listImages, lockImages, type ImageFlavour, type ImageRuntime } from '../images/index.js';
-import { imageRuntimeNames as runtimes } from '../catalogue/index.js';
+import { connectDocker } from '../docker/index.js';
+import { checkImage, buildImages, imageContext, listImages, lockImages, type ImageFlavour, type ImageRuntime } from '../images/index.js';
+import { imageFlavours, imageRuntimeNames as runtimes } from '../catalogue/index.js';
+import { writeFileAtomic } from '../results/index.js';
 import { createProgress } from './progress.js';
 
 /** CA bundle for image builds behind TLS-intercepting proxies: GREENRT_CA_BUNDLE (a file path). */
@@ -9,7 +11,7 @@ export function caBundleFromEnv(): string | undefined {
   return process.env.GREENRT_CA_BUNDLE || undefined;
 }
 
-/** `greenrt images build|list|lock|check`. */
+/** `greenrt images build|context|list|lock|check`. */
 export function imagesCommand(program: Command, setExitCode: (code: number) => void): void {
   const images = program.command('images').description('Build, list, lock and check the runtime images (images/<runtime>/Dockerfile).');
   // `greenrt images` alone or with an unknown word: the usage on stderr and exit 2, as for `greenrt` alone.
@@ -63,6 +65,41 @@ export function imagesCommand(program: Command, setExitCode: (code: number) => v
           `${image.tag}  ${image.built ? `built in ${(image.durationMs / 1000).toFixed(1)} s` : `up to date (${image.durationMs.toFixed(0)} ms)`}  ${(image.sizeBytes / 2 ** 20).toFixed(0)} MiB  ${image.imageId.slice(0, 19)}\n`,
         );
       }
+      setExitCode(ExitCode.ok);
+    });
+
+  images
+    .command('context')
+    .description(
+      "Write one image's build context as a tar file: the bytes `images build` sends to the daemon (docs/ARCHITECTURE.md, " +
+        '"Build contexts"), for `docker build` by hand. Prints the content-hash tag and the docker build command. ' +
+        'GREENRT_CA_BUNDLE and GREENRT_NVIDIA_INDEX count as for images build. No Docker needed.',
+    )
+    .argument('<runtime>', `one of ${runtimes.join(', ')}`)
+    .addOption(new Option('--flavour <flavour>', 'cpu, cuda or tensorrt (the runtime must have it)').choices(['cpu', 'cuda', 'tensorrt']).default('cpu'))
+    .requiredOption('--out <file>', 'tar file to write (replaced atomically)')
+    .action(async (name: string, opts: { flavour: ImageFlavour; out: string }) => {
+      if (!(runtimes as readonly string[]).includes(name)) {
+        throw new InputError('Unknown runtime', [
+          { file: 'command line', path: '', message: `unknown runtime "${name}"; must be one of ${runtimes.join(', ')}` },
+        ]);
+      }
+      if (!imageFlavours(name).includes(opts.flavour)) {
+        throw new InputError(`No ${opts.flavour} flavour`, [
+          { file: 'command line', path: '', message: `runtime "${name}" has no ${opts.flavour} flavour; it has ${imageFlavours(name).join(', ')}` },
+        ]);
+      }
+      const caBundlePath = caBundleFromEnv();
+      const { ctx } = imageContext({ runtime: name as ImageRuntime, flavour: opts.flavour, ...(caBundlePath ? { caBundlePath } : {}) });
+      await writeFileAtomic(opts.out, ctx.tar);
+      const args = Object.entries(ctx.buildArgs)
+        .sort(([a], [b]) => a.localeCompare(b))
+        .map(([k, v]) => `--build-arg ${k}=${v}`)
+        .join(' ');
+      process.stdout.write(`${ctx.tag}  ${ctx.files.length} entries, ${(ctx.tar.length / 1024).toFixed(0)} KiB -> ${opts.out}
+`);
+      process.stdout.write(`docker build -t ${ctx.tag} ${args} - < ${opts.out}
+`);
       setExitCode(ExitCode.ok);
     });
 

@@ -1,10 +1,10 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Contracts } from '../contracts/index.js';
 import { fakeStudyResults, writeFakeRun } from '../testing/trial-results.js';
 import { reportCommand } from './report-command.js';
+import { tempDir } from '../testing/temp-dir.js';
 
 function capture() {
   const out = { stdout: '', stderr: '' };
@@ -21,7 +21,7 @@ function capture() {
 
 describe('greenrt report', () => {
   it('re-renders every output of a stored run and prints the paths (exit 0)', async () => {
-    const artifacts = mkdtempSync(join(tmpdir(), 'greenrt-report-'));
+    const artifacts = tempDir('greenrt-report-');
     const dir = await writeFakeRun(artifacts, 'rep-a', fakeStudyResults({ repetitions: 3 }), new Contracts());
     rmSync(join(dir, 'report.md'), { force: true });
     const { out, io } = capture();
@@ -38,7 +38,7 @@ describe('greenrt report', () => {
   });
 
   it('exit 2 with a clear message when the folder is not a run', async () => {
-    const empty = mkdtempSync(join(tmpdir(), 'greenrt-report-empty-'));
+    const empty = tempDir('greenrt-report-empty-');
     const { out, io } = capture();
     expect(await reportCommand(empty, io)).toBe(2);
     expect(out.stderr).toContain(`greenrt report: ${empty} is not a run folder (no readable manifest.json in it). Pass the folder \`greenrt run\` printed`);

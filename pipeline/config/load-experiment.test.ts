@@ -1,12 +1,12 @@
 import { runtimeNames } from '../catalogue/index.js';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtemp, mkdir, rm, symlink, writeFile, readFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { mkdir, symlink, writeFile, readFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Contracts } from '../contracts/index.js';
 import { ExitCode, InputError, sha256Hex, type InputProblem } from '../core/index.js';
 import { loadExperiment, maxDocumentBytes } from './index.js';
+import { tempDir } from '../testing/temp-dir.js';
 
 const fixtures = fileURLToPath(new URL('./fixtures/', import.meta.url));
 const contracts = new Contracts();
@@ -161,7 +161,7 @@ describe('loadExperiment: file-system cases', () => {
   const prebuilt = (path: string) => `prebuiltModels:\n  - model: resnet50\n    source: pytorch\n    path: ${path}\n    sha256: ${tinySha}\n`;
 
   beforeAll(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'greenrt-config-'));
+    dir = tempDir('greenrt-config-');
     await mkdir(join(dir, 'exp/models'), { recursive: true });
     await mkdir(join(dir, 'exp/data'), { recursive: true });
     const bytes = await readFile(join(fixtures, 'models/tiny.onnx'));
@@ -169,9 +169,6 @@ describe('loadExperiment: file-system cases', () => {
     await writeFile(join(dir, 'exp/data/real.onnx'), bytes);
     await symlink(join(dir, 'outside.onnx'), join(dir, 'exp/models/escape.onnx'));
     await symlink('../data/real.onnx', join(dir, 'exp/models/inner.onnx'));
-  });
-  afterAll(async () => {
-    await rm(dir, { recursive: true, force: true });
   });
 
   it('rejects a symbolic link that leads outside the experiment folder', async () => {

@@ -1,5 +1,5 @@
 import { readFileSync, readdirSync, statSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { packageRoot } from '../contracts/index.js';
 
@@ -20,5 +20,28 @@ describe('module boundaries (docs/ARCHITECTURE.md: cli on top, nothing imports i
       .filter((file) => !file.startsWith('cli/') && !file.startsWith('e2e/'))
       .filter((file) => /from '(\.\.\/)+cli\//.test(readFileSync(join(pipelineDir, file), 'utf8')));
     expect(offenders).toEqual([]);
+  });
+
+  it('docker (the engine client) imports only core; other modules import it through its index', () => {
+    // Every relative import, resolved to a path under pipeline/ ('docker/docker-engine.js', 'core/index.js').
+    const imports = (file: string) =>
+      [...readFileSync(join(pipelineDir, file), 'utf8').matchAll(/from '(\.\.?\/[^']+)'/g)].map((m) => join(dirname(file), m[1]!));
+    const files = sources(pipelineDir).map((file) => relative(pipelineDir, file));
+    const dockerFiles = files.filter((file) => file.startsWith('docker/'));
+    expect(dockerFiles).toContain('docker/index.ts');
+    const outward = dockerFiles.flatMap((file) =>
+      imports(file)
+        .filter((target) => !target.startsWith('docker/') && target !== 'core/index.js')
+        .map((target) => `${file} -> ${target}`),
+    );
+    expect(outward).toEqual([]);
+    const intoFiles = files
+      .filter((file) => !file.startsWith('docker/'))
+      .flatMap((file) =>
+        imports(file)
+          .filter((target) => target.startsWith('docker/') && target !== 'docker/index.js')
+          .map((target) => `${file} -> ${target}`),
+      );
+    expect(intoFiles).toEqual([]);
   });
 });

@@ -5,10 +5,9 @@
  * The target (+/-0.01 %) is out of reach on purpose: every configuration then runs to max whatever the noise of this
  * host, so the uninterrupted sequence is known in advance and both runs must follow it.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { Contracts, type RunManifest, type TrialResult } from '../contracts/index.js';
 import { loadExperiment } from '../config/index.js';
 import { planRun } from '../plan/index.js';
@@ -26,6 +25,7 @@ import {
   waitFor,
   writeExperiment,
 } from './e2e-support.js';
+import { tempDir } from '../testing/temp-dir.js';
 
 const rule = '{ min: 3, max: 5, precision: { metric: energyPerInference, relativeHalfWidth: 0.0001 } }';
 
@@ -40,7 +40,7 @@ describe('adaptive repetitions end to end: complete, kill -9 mid-round 2, resume
 
   beforeAll(async () => {
     ensureCliBuilt();
-    root = mkdtempSync(join(tmpdir(), 'greenrt-e2e-adaptive-'));
+    root = tempDir('greenrt-e2e-adaptive-');
     experiment = writeExperiment(join(root, 'exp'), {
       name: 'adaptive',
       modelFile: demoModel.file,
@@ -70,8 +70,6 @@ describe('adaptive repetitions end to end: complete, kill -9 mid-round 2, resume
     beforeResume = new Map(trialFiles(killedRun).map((id) => [id, readFileSync(join(killedRun, 'trials', `${id}.json`))]));
     recordedBeforeKill = readJson<RunManifest>(join(killedRun, 'manifest.json'));
   }, 420_000);
-
-  afterAll(() => rmSync(root, { recursive: true, force: true }));
 
   it('completes, records every decision, and reports the precision each configuration reached', () => {
     const m = readJson<RunManifest>(join(fullRun, 'manifest.json'));

@@ -4,12 +4,12 @@
  * Each gets a precise message and exit 2 (3 where the host, not the input, is at fault), and
  * nothing is written: the artifacts folder is never created.
  */
-import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { packageRoot } from '../contracts/index.js';
 import { ensureCliBuilt, filesUnder, runCli, runDirIn, startCli, trialFiles, waitFor, writeExperiment } from './e2e-support.js';
+import { tempDir } from '../testing/temp-dir.js';
 
 const configFixtures = join(packageRoot, 'pipeline', 'config', 'fixtures');
 const e2eFixtures = join(packageRoot, 'pipeline', 'e2e', 'fixtures');
@@ -44,10 +44,9 @@ describe('bad input through `greenrt run`: exit 2, a precise message, nothing wr
 
   beforeAll(() => {
     ensureCliBuilt();
-    root = mkdtempSync(join(tmpdir(), 'greenrt-e2e-badinput-'));
+    root = tempDir('greenrt-e2e-badinput-');
     artifacts = join(root, 'artifacts');
   }, 180_000);
-  afterAll(() => rmSync(root, { recursive: true, force: true }));
 
   it('the config corpus covers every fixture file except the valid one', () => {
     const files = readdirSync(configFixtures).filter((n) => n.endsWith('.yaml') && n !== 'good.yaml');
@@ -115,9 +114,8 @@ describe('enormous matrices: the trial count and the estimated duration, then --
   let root: string;
   beforeAll(() => {
     ensureCliBuilt();
-    root = mkdtempSync(join(tmpdir(), 'greenrt-e2e-huge-'));
+    root = tempDir('greenrt-e2e-huge-');
   }, 180_000);
-  afterAll(() => rmSync(root, { recursive: true, force: true }));
 
   it('too many trials: exit 2 with the count and the estimate; nothing written', async () => {
     const experiment = writeExperiment(join(root, 'many'), { name: 'many', batchSizes: [1, 2, 3, 4, 5, 6, 7, 8], repetitions: 100 });
@@ -170,14 +168,13 @@ describe('damaged run folders given to --resume', () => {
 
   beforeAll(async () => {
     ensureCliBuilt();
-    root = mkdtempSync(join(tmpdir(), 'greenrt-e2e-badrun-'));
+    root = tempDir('greenrt-e2e-badrun-');
     artifacts = join(root, 'artifacts');
     const experiment = writeExperiment(join(root, 'exp'), { name: 'damaged', repetitions: 2 });
     const r = await runCli(['run', experiment, '--artifacts', artifacts]);
     expect(r.code, r.stderr).toBe(0);
     good = runDirIn(artifacts)!;
   }, 180_000);
-  afterAll(() => rmSync(root, { recursive: true, force: true }));
 
   /** A copy of the finished run, changed by `damage`; returns its folder and file list. */
   const damagedCopy = (name: string, damage: (dir: string) => void) => {

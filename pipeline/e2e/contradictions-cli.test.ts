@@ -3,20 +3,19 @@
  * without touching the host, instead of `run` failing later (or every trial failing), and the
  * embedded runtime honouring trialTimeoutS. Real CLI, temp folders.
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { TrialResult } from '../contracts/index.js';
 import { sha256Hex } from '../core/index.js';
 import { demoModel, ensureCliBuilt, readJson, runCli, runDirIn, tinyConv, writeExperiment } from './e2e-support.js';
+import { tempDir } from '../testing/temp-dir.js';
 
 let root: string;
 beforeAll(() => {
   ensureCliBuilt();
-  root = mkdtempSync(join(tmpdir(), 'greenrt-e2e-contra-'));
+  root = tempDir('greenrt-e2e-contra-');
 }, 180_000);
-afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 /** An experiment whose prebuilt model file holds `bytes` (its sha256 right), with `extra` YAML. */
 function experimentWith(name: string, o: { bytes?: Buffer; power?: string }): { file: string; artifacts: string } {

@@ -13,8 +13,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { execFile, execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, readdir, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { Contracts, SchemaId, packageRoot, type RunManifest, type TrialResult } from '../contracts/index.js';
@@ -23,6 +22,7 @@ import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
 import { loadExperiment } from '../config/index.js';
 import { planRun } from '../plan/index.js';
 import { connectDockerOrSkip } from '../testing/docker-test-image.js';
+import { tempDir } from '../testing/temp-dir.js';
 
 const run = promisify(execFile);
 const contracts = new Contracts();
@@ -41,7 +41,7 @@ describe.skipIf(!engine)('experiments/cpu.yaml through Docker', () => {
 
   beforeAll(async () => {
     execFileSync('npx', ['tsc', '-p', 'tsconfig.build.json'], { cwd: packageRoot, stdio: 'inherit' });
-    artifacts = await mkdtemp(join(tmpdir(), 'greenrt-cpu-'));
+    artifacts = tempDir('greenrt-cpu-');
     try {
       const result = await run(process.execPath, ['bin/greenrt.js', 'run', 'experiments/cpu.yaml', '--artifacts', artifacts], {
         cwd: packageRoot,
@@ -181,7 +181,7 @@ describe.skipIf(!engine)('experiments/cpu.yaml through Docker', () => {
     async () => {
       // Derived spec: the committed file's matrix, one repetition and short windows (CI time); same name and seed.
       const committed = parseYaml(await readFile(join(packageRoot, 'experiments', 'modes.yaml'), 'utf8')) as Record<string, unknown>;
-      const derived = join(await mkdtemp(join(tmpdir(), 'greenrt-modes-')), 'modes.yaml');
+      const derived = join(tempDir('greenrt-modes-'), 'modes.yaml');
       await writeFile(
         derived,
         stringifyYaml({

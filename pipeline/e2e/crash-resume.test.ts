@@ -3,10 +3,9 @@
  * `greenrt run --resume <runDir>` finishes it with every completed trial kept exactly once (its file
  * untouched), the interrupted trial run again, and the crash's temp files cleaned.
  */
-import { appendFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { RunManifest, TrialResult } from '../contracts/index.js';
 import {
   demoModel,
@@ -21,6 +20,7 @@ import {
   waitFor,
   writeExperiment,
 } from './e2e-support.js';
+import { tempDir } from '../testing/temp-dir.js';
 
 describe('kill -9 mid-run, then run --resume (embedded runtime, real CLI)', () => {
   let root: string;
@@ -32,7 +32,7 @@ describe('kill -9 mid-run, then run --resume (embedded runtime, real CLI)', () =
 
   beforeAll(async () => {
     ensureCliBuilt();
-    root = mkdtempSync(join(tmpdir(), 'greenrt-e2e-crash-'));
+    root = tempDir('greenrt-e2e-crash-');
     artifacts = join(root, 'artifacts');
     // MobileNetV2 with a few iterations: trials of about half a second, so the kill lands mid-run.
     experiment = writeExperiment(join(root, 'exp'), {
@@ -60,8 +60,6 @@ describe('kill -9 mid-run, then run --resume (embedded runtime, real CLI)', () =
     // What a kill during an atomic write leaves: a half-written temp file beside the results.
     writeFileSync(join(runDir, 'trials', `.${[...beforeResume.keys()][0]}.json.dead01.tmp`), '{"schemaVersion": 1, "trialId": "trunc');
   }, 180_000);
-
-  afterAll(() => rmSync(root, { recursive: true, force: true }));
 
   it('leaves a manifest that still says running, and only whole result files', () => {
     const manifest = readJson<RunManifest>(join(runDir, 'manifest.json'));

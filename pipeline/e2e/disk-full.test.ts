@@ -5,27 +5,25 @@
  * half-written (every JSON file parses, no temp file is left), and the run resumes once there is room.
  */
 import { execFileSync } from 'node:child_process';
-import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { RunManifest } from '../contracts/index.js';
 import { writeFileAtomic } from '../results/index.js';
 import { EnvironmentError } from '../core/index.js';
 import { ensureCliBuilt, filesUnder, readJson, runCli, runDirIn, runFolderDamage, trialFiles, writeExperiment } from './e2e-support.js';
+import { tempDir } from '../testing/temp-dir.js';
 
 /** Whether this process may mount file systems (root in a sandbox that allows tmpfs). */
 function canMount(): string | null {
   if (process.getuid?.() !== 0) return 'not root';
-  const probe = mkdtempSync(join(tmpdir(), 'greenrt-mount-probe-'));
+  const probe = tempDir('greenrt-mount-probe-');
   try {
     execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=64k', 'tmpfs', probe], { stdio: 'pipe' });
     execFileSync('umount', [probe], { stdio: 'pipe' });
     return null;
   } catch (error) {
     return `mount -t tmpfs failed: ${(error as Error).message.split('\n')[0]}`;
-  } finally {
-    rmSync(probe, { recursive: true, force: true });
   }
 }
 
@@ -48,12 +46,11 @@ describe.skipIf(cannotMount !== null)('full disk and unwritable artifacts (tmpfs
 
   beforeAll(() => {
     ensureCliBuilt();
-    root = mkdtempSync(join(tmpdir(), 'greenrt-e2e-disk-'));
+    root = tempDir('greenrt-e2e-disk-');
   }, 180_000);
   afterEach(() => {
     for (const dir of [...mounts].reverse()) unmount(dir);
   });
-  afterAll(() => rmSync(root, { recursive: true, force: true }));
 
   /** Exit 3, the reason in one readable message, no stack trace. */
   const expectEnvironmentFailure = (r: { code: number | null; stderr: string }, words: string[]) => {
@@ -141,12 +138,11 @@ describe.skipIf(cannotMount !== null)('full disk and unwritable artifacts (tmpfs
 describe.skipIf(cannotMount !== null)('writeFileAtomic on a full tmpfs', () => {
   let dir: string;
   beforeAll(() => {
-    dir = mkdtempSync(join(tmpdir(), 'greenrt-atomic-'));
+    dir = tempDir('greenrt-atomic-');
     execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=16k', 'tmpfs', dir], { stdio: 'pipe' });
   });
   afterAll(() => {
     execFileSync('umount', [dir], { stdio: 'pipe' });
-    rmSync(dir, { recursive: true, force: true });
   });
 
   it('keeps the old file whole when the new one does not fit, and leaves no temp file', async () => {

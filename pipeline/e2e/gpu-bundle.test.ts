@@ -3,12 +3,12 @@
  * npm or node: only its own xz-compressed node, a PATH of a few basic tools, a fresh HOME, a temp dir.
  */
 import { execFile, spawnSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync, mkdirSync, readFileSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { packageRoot } from '../contracts/index.js';
+import { tempDir } from '../testing/temp-dir.js';
 
 const which = (t: string) => spawnSync('sh', ['-c', `command -v ${t}`], { encoding: 'utf8' }).stdout.trim();
 const tools = ['bash', 'dirname', 'mkdir', 'chmod', 'mv', 'mktemp', 'xz', 'python3', 'cat'];
@@ -18,7 +18,7 @@ describe.skipIf(!which('xz'))('gpu bundle', () => {
   let bundle: string;
   let buildMs = 0;
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'greenrt-gpu-bundle-'));
+    dir = tempDir('greenrt-gpu-bundle-');
     bundle = join(dir, 'gpu-bundle');
     const started = Date.now();
     // Asynchronous: the build takes about a minute (xz -9), and a worker blocked that long misses vitest's RPC deadline.
@@ -29,7 +29,6 @@ describe.skipIf(!which('xz'))('gpu bundle', () => {
     );
     buildMs = Date.now() - started;
   }, 600_000);
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it('stays within 64 MiB and records its size', () => {
     const summary = JSON.parse(readFileSync(join(bundle, 'bundle.json'), 'utf8')) as { totalBytes: number; node: string };

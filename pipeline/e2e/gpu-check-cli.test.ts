@@ -1,9 +1,9 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { ensureCliBuilt, runCli } from './e2e-support.js';
+import { tempDir } from '../testing/temp-dir.js';
 
 const hasNvidiaSmi = (() => {
   try {
@@ -19,9 +19,8 @@ describe.skipIf(hasNvidiaSmi)('greenrt doctor --measure on a host without a GPU'
   let dir: string;
   beforeAll(() => {
     ensureCliBuilt();
-    dir = mkdtempSync(join(tmpdir(), 'greenrt-gpu-check-'));
+    dir = tempDir('greenrt-gpu-check-');
   });
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it('exits 3, names every missing part with its fix, and writes no run', async () => {
     const r = await runCli(['doctor', '--measure', '--artifacts', join(dir, 'artifacts')], {

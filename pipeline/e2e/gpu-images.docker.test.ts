@@ -8,15 +8,16 @@
  * Slow on a fresh host (the images are about 18 GB of wheels and libraries); seconds once built.
  */
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildFromContext, contextFromEntries, describeImage, type CudaBuildInfo, type DockerEngine, type ImageCheckResult } from '../images/index.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { DockerEngine } from '../docker/index.js';
+import { buildFromContext, contextFromEntries, describeImage, type CudaBuildInfo, type ImageCheckResult } from '../images/index.js';
 import { connectDockerOrSkip } from '../testing/docker-test-image.js';
 import { ensureCliBuilt, runCli, writeExperiment, type CliResult } from './e2e-support.js';
+import { tempDir } from '../testing/temp-dir.js';
 
 const run = promisify(execFile);
 const engine = await connectDockerOrSkip('gpu images');
@@ -38,11 +39,9 @@ describe.skipIf(!engine)('cuda images: built without a GPU or a registry, checke
   const e = engine as DockerEngine;
   let build: CliResult;
   const tags = new Map<string, string>();
-  let root = '';
 
   beforeAll(async () => {
     ensureCliBuilt();
-    root = mkdtempSync(join(tmpdir(), 'greenrt-gpu-images-'));
     build = await runCli(['images', 'build', '--flavour', 'cuda'], { timeoutMs: 50 * 60_000 });
     for (const line of build.stdout.split('\n')) {
       const tag = /^(greenrt\/([a-z]+):cuda-[0-9a-f]{12})\s/.exec(line);
@@ -50,7 +49,6 @@ describe.skipIf(!engine)('cuda images: built without a GPU or a registry, checke
     }
     console.log(`greenrt images build --flavour cuda (exit ${build.code}):\n${build.stdout}`);
   }, 55 * 60_000);
-  afterAll(() => rmSync(root, { recursive: true, force: true }));
 
   it('builds all four with `greenrt images build --flavour cuda`', () => {
     if (build.code !== 0) console.error(build.stderr.slice(-6000));
@@ -219,13 +217,12 @@ describe.skipIf(!engine)("the TensorRT variant needs NVIDIA's index: refused up 
   let closedIndex = '';
   beforeAll(async () => {
     ensureCliBuilt();
-    root = mkdtempSync(join(tmpdir(), 'greenrt-trt-'));
+    root = tempDir('greenrt-trt-');
     const probe = createServer();
     await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
     closedIndex = `http://127.0.0.1:${(probe.address() as { port: number }).port}`;
     await new Promise<void>((resolve) => probe.close(() => resolve()));
   });
-  afterAll(() => rmSync(root, { recursive: true, force: true }));
   const env = () => ({ GREENRT_NVIDIA_INDEX: closedIndex });
 
   it('`images build --flavour tensorrt` says why and what to do (exit 3)', async () => {

@@ -6,13 +6,13 @@
  * and that nothing was written.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { RunManifest, TrialResult } from '../contracts/index.js';
 import { sha256Hex } from '../core/index.js';
 import { cliEntry, ensureCliBuilt, readJson, runCli, runDirIn, writeExperiment } from './e2e-support.js';
+import { tempDir } from '../testing/temp-dir.js';
 
 const head =
   'schemaVersion: 1\nname: hostile\nruntimes: [{name: embedded, providers: [cpu], sources: [pytorch]}]\nmodels: [resnet50]\nbatchSizes: [1]\nrepetitions: 1\nwarmupIterations: 1\nmeasuredIterations: 1\n';
@@ -22,10 +22,9 @@ let root: string;
 let artifacts: string;
 beforeAll(() => {
   ensureCliBuilt();
-  root = mkdtempSync(join(tmpdir(), 'greenrt-e2e-hostile-'));
+  root = tempDir('greenrt-e2e-hostile-');
   artifacts = join(root, 'artifacts');
 }, 180_000);
-afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 /** Runs `validate` and `run` on `file`: both exit 2 within 20 s, print `words`, no raw control character, nothing written. */
 async function refused(file: string, ...words: string[]): Promise<string> {
@@ -176,7 +175,7 @@ describe('family 5: raw errors', () => {
     expect(bare.stderr).toContain('Usage: greenrt images [options] [command]');
     const typo = await runCli(['images', 'bild']);
     expect(typo.code).toBe(2);
-    expect(typo.stderr).toContain('unknown images command "bild"; the commands are build, list, lock, check');
+    expect(typo.stderr).toContain('unknown images command "bild"; the commands are build, context, list, lock, check');
   });
 
   it('stdout on a full device (/dev/full): exit 3 with one clear line', () => {

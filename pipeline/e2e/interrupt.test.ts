@@ -1,13 +1,5 @@
-/**
- * Ctrl-C through the real CLI (embedded runtime): SIGINT or SIGTERM mid-run stops the running
- * trial, saves the manifest as interrupted, exits 130 and prints the resume command; the resume
- * finishes the run. The docker runner's side (the container is stopped and removed) is in
- * run-faults.docker.test.ts.
- */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { RunManifest } from '../contracts/index.js';
 import { packageRoot } from '../contracts/index.js';
 import {
@@ -23,15 +15,15 @@ import {
   waitFor,
   writeExperiment,
 } from './e2e-support.js';
+import { tempDir } from '../testing/temp-dir.js';
 
 describe('interrupting a run (real CLI)', () => {
   let root: string;
 
   beforeAll(() => {
     ensureCliBuilt();
-    root = mkdtempSync(join(tmpdir(), 'greenrt-e2e-interrupt-'));
+    root = tempDir('greenrt-e2e-interrupt-');
   }, 180_000);
-  afterAll(() => rmSync(root, { recursive: true, force: true }));
 
   /** Starts a 6-trial run, waits for one finished trial, sends `signal`; returns the run folder and the CLI's result. */
   async function interruptRun(name: string, signal: NodeJS.Signals) {

@@ -8,18 +8,18 @@
  * The run goes through fixtures/docker-run-driver.ts (the real run loop and FrameworkExecutor; only
  * the images are the fake fault image instead of images/<runtime>/, which take minutes to build).
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
-import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunManifest, TrialResult } from '../contracts/index.js';
 import { packageRoot } from '../contracts/index.js';
-import type { DockerEngine } from '../images/index.js';
+import type { DockerEngine } from '../docker/index.js';
 import { removeOrphans } from '../runners/index.js';
 import { connectDockerOrSkip } from '../testing/docker-test-image.js';
 import { readJson, readRunLog, runCli, runDirIn, runFolderDamage, startCli, trialFiles, waitFor, writeExperiment, type RunningCli } from './e2e-support.js';
 import { ensureFaultImage } from './fixtures/fault-image.js';
+import { tempDir } from '../testing/temp-dir.js';
 
 const engine = await connectDockerOrSkip('run-faults.docker.test');
 const driver = [join(packageRoot, 'node_modules', 'vite-node', 'vite-node.mjs'), join(packageRoot, 'pipeline', 'e2e', 'fixtures', 'docker-run-driver.ts')];
@@ -33,12 +33,11 @@ describe.skipIf(!engine)('container faults through the run loop (real Docker eng
   beforeAll(async () => {
     const image = await ensureFaultImage(e);
     env = { GREENRT_E2E_IMAGE_TAG: image.tag, GREENRT_E2E_IMAGE_ID: image.imageId };
-    root = mkdtempSync(join(tmpdir(), 'greenrt-e2e-docker-'));
+    root = tempDir('greenrt-e2e-docker-');
   }, 900_000);
 
   afterAll(async () => {
     for (const runId of runIds) await removeOrphans(e, runId);
-    rmSync(root, { recursive: true, force: true });
   });
 
   const containersOf = async (runId: string, running = false) =>

@@ -7,8 +7,7 @@
  *   baseline and power sources with domains: the parts of the manifest only measured runs write.
  * A JSON file without a schema mapping fails the test, so a new file has to get a schema.
  */
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRunDependencies } from '../cli/dependencies.js';
@@ -19,6 +18,7 @@ import { PowerMeasurement } from '../power/index.js';
 import { RunStore, runFileKind, runFileSchema, verifyRunFolder } from '../results/index.js';
 import { createPowercapFixture } from '../testing/power-fixture-powercap.js';
 import { demoModel, ensureCliBuilt, filesUnder, readJson, runCli, runDirIn, tinyConv, writeExperiment } from './e2e-support.js';
+import { tempDir } from '../testing/temp-dir.js';
 
 const contracts = new Contracts();
 let root: string;
@@ -54,7 +54,7 @@ function schemaProblems(runDir: string): string[] {
 
 beforeAll(async () => {
   ensureCliBuilt();
-  root = mkdtempSync(join(tmpdir(), 'greenrt-run-files-'));
+  root = tempDir('greenrt-run-files-');
   // The demo's model and runtime (MobileNetV2 on the embedded runtime, batch 1 and 8), fewer inferences.
   const demoDir = join(root, 'demo');
   mkdirSync(demoDir);
@@ -118,10 +118,7 @@ beforeAll(async () => {
   measuredRun = outcome.runDir;
 }, 420_000);
 
-afterAll(() => {
-  rmSync(root, { recursive: true, force: true });
-  powercap.cleanup();
-});
+afterAll(() => powercap.cleanup());
 
 describe('run folder files and their schemas', () => {
   it('a demo run made by the CLI (run, report): every file is known and every JSON file validates', async () => {

@@ -2,22 +2,21 @@
  * The shard commands through the real CLI, without a Slurm cluster: bad --shard, merge refusing
  * (exit 2, one line per problem, nothing written), and `slurm submit --dry-run` writing the scripts.
  */
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { Contracts, type SlurmStudy } from '../contracts/index.js';
 import { planRun, shardPlan } from '../plan/index.js';
 import { fakeManifest, fakeTrialResult, writeFakeRun } from '../testing/trial-results.js';
 import { defaultHostShardsDir } from '../orchestrate/host-shards.js';
 import { ensureCliBuilt, readJson, runCli, startCli, waitFor } from './e2e-support.js';
+import { tempDir } from '../testing/temp-dir.js';
 
 let dir: string;
 beforeAll(() => {
   ensureCliBuilt();
-  dir = mkdtempSync(join(tmpdir(), 'greenrt-shard-cli-'));
+  dir = tempDir('greenrt-shard-cli-');
 });
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('greenrt run --shard', () => {
   it.each([

@@ -5,15 +5,15 @@
  * GREENRT_REQUIRE_SLURM=1 (CI), where a missing cluster fails the suite.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { Contracts, type RunManifest, type SlurmStudy } from '../contracts/index.js';
 import { loadExperiment } from '../config/index.js';
 import { configurationOf, planRun } from '../plan/index.js';
 import { sha256Hex } from '../core/index.js';
 import { ensureCliBuilt, readJson, runCli, waitFor } from './e2e-support.js';
+import { tempDir } from '../testing/temp-dir.js';
 
 const demo = join(process.cwd(), 'experiments', 'demo.yaml');
 const ping = spawnSync('scontrol', ['ping'], { encoding: 'utf8', timeout: 10_000 });
@@ -67,13 +67,10 @@ async function checkMerged(dir: string): Promise<RunManifest> {
 describe.skipIf(!slurmUp && process.env.GREENRT_REQUIRE_SLURM !== '1')('greenrt slurm on a real Slurm cluster', () => {
   beforeAll(async () => {
     ensureCliBuilt();
-    artifacts = mkdtempSync(join(tmpdir(), 'greenrt-slurm-'));
+    artifacts = tempDir('greenrt-slurm-');
     const plan = planRun((await loadExperiment(demo, new Contracts())).spec);
     plannedIds = plan.trials.map((t) => t.id);
     configurations = new Set(plannedIds.map(configurationOf));
-  });
-  afterAll(() => {
-    if (artifacts) rmSync(artifacts, { recursive: true, force: true });
   });
 
   it(

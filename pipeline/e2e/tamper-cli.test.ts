@@ -4,14 +4,14 @@
  * `run --resume` refuse the folder with exit 2 and change nothing in it (not the manifest, not the
  * report, not a temp file). One real run (embedded runtime, 4 trials) is copied and damaged per case.
  */
-import { cpSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { RunManifest, TrialResult } from '../contracts/index.js';
 import { sha256Hex } from '../core/index.js';
 import { ensureCliBuilt, filesUnder, readJson, runCli, runDirIn, writeExperiment } from './e2e-support.js';
+import { tempDir } from '../testing/temp-dir.js';
 
 type Damage = (dir: string, first: string) => void;
 const trial = (dir: string, id: string) => join(dir, 'trials', `${id}.json`);
@@ -160,14 +160,13 @@ describe('tampered run folders (real CLI)', () => {
 
   beforeAll(async () => {
     ensureCliBuilt();
-    root = mkdtempSync(join(tmpdir(), 'greenrt-e2e-tamper-'));
+    root = tempDir('greenrt-e2e-tamper-');
     const experiment = writeExperiment(join(root, 'exp'), { name: 'tamper', batchSizes: [1, 2], repetitions: 2 });
     const r = await runCli(['run', experiment, '--artifacts', join(root, 'artifacts')]);
     expect(r.code, r.stderr).toBe(0);
     good = runDirIn(join(root, 'artifacts'))!;
     first = readJson<RunManifest>(join(good, 'manifest.json')).plan.trialIds[0]!;
   }, 180_000);
-  afterAll(() => rmSync(root, { recursive: true, force: true }));
 
   const copy = (damage?: Damage) => {
     const dir = join(root, `copy-${n++}`);

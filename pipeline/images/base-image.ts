@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { execa } from 'execa';
 import { EnvironmentError } from '../core/index.js';
 import { packageRoot } from '../contracts/index.js';
-import type { DockerEngine } from './docker-engine.js';
+import type { DockerEngine } from '../docker/index.js';
 import type { BuildProgress } from './image-build.js';
 import { inspectImageOrNull } from './image-build.js';
 

@@ -1,15 +1,15 @@
-import { cpSync, mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync, chmodSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync, mkdirSync, utimesSync, writeFileSync, chmodSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { GreenrtError } from '../core/index.js';
 import { packageRoot } from '../contracts/index.js';
-import { buildContext } from './build-context.js';
+import { buildContext, runtimeContextEntries } from './build-context.js';
+import { tempDir } from '../testing/temp-dir.js';
 
 describe('buildContext', () => {
   let repo: string;
   beforeEach(() => {
-    repo = mkdtempSync(join(tmpdir(), 'greenrt-ctx-'));
+    repo = tempDir('greenrt-ctx-');
     mkdirSync(join(repo, 'images', 'pytorch', 'tests'), { recursive: true });
     // biome-ignore lint/suspicious/noTemplateCurlyInString: a Dockerfile's own ${BASE_IMAGE}, not a template
     writeFileSync(join(repo, 'images', 'pytorch', 'Dockerfile'), 'ARG BASE_IMAGE=greenrt/debian:trixie\nFROM ${BASE_IMAGE}\n');
@@ -20,7 +20,6 @@ describe('buildContext', () => {
     cpSync(join(packageRoot, 'images', 'common'), join(repo, 'images', 'common'), { recursive: true });
     cpSync(join(packageRoot, 'schemas'), join(repo, 'schemas'), { recursive: true });
   });
-  afterEach(() => rmSync(repo, { recursive: true, force: true }));
 
   it('lays the context out as context-layout.md says, without caches', () => {
     const ctx = buildContext('pytorch', 'cpu', { repoRoot: repo });
@@ -58,5 +57,20 @@ describe('buildContext', () => {
   it('a runtime without a Dockerfile is a clear error', () => {
     expect(() => buildContext('mxnet', 'cpu', { repoRoot: repo })).toThrow(GreenrtError);
     expect(() => buildContext('mxnet', 'cpu', { repoRoot: repo })).toThrow(/images\/mxnet\/Dockerfile is missing/);
+  });
+
+  it('a runtime folder without a Dockerfile (the FAKE test runtimes) gets the same layout with the Dockerfile text given', () => {
+    const fake = join(repo, 'fake_runtime');
+    mkdirSync(fake);
+    writeFileSync(join(fake, 'greenrt_adapter.py'), 'print(1)\n');
+    const entries = runtimeContextEntries({ runtimeDir: fake, dockerfile: 'FROM scratch\n', repoRoot: repo });
+    const real = buildContext('pytorch', 'cpu', { repoRoot: repo });
+    const paths = entries.map((e) => e.path).sort();
+    // The same files as the pytorch context but for the runtime folder's own (tests/ in the pytorch folder here).
+    expect(paths).toEqual(real.files.filter((f) => !f.startsWith('runtime/tests')));
+    expect(Buffer.from(entries.find((e) => e.path === 'Dockerfile')!.data!).toString()).toBe('FROM scratch\n');
+    expect(() => runtimeContextEntries({ runtimeDir: join(repo, 'images', 'pytorch'), dockerfile: 'FROM scratch\n', repoRoot: repo })).toThrow(
+      /has its own Dockerfile and another was given/,
+    );
   });
 });

@@ -43,14 +43,41 @@ const IGNORED = new Set(['__pycache__', '.pytest_cache', '.mypy_cache', '.DS_Sto
  */
 export function buildContext(runtime: ImageRuntime, flavour: ImageFlavour, options: BuildContextOptions = {}): BuildContext {
   const root = options.repoRoot ?? packageRoot;
-  const runtimeDir = join(root, 'images', runtime);
-  if (!existsSync(join(runtimeDir, 'Dockerfile'))) {
-    throw new GreenrtError(
-      'E_IMAGE_CONTEXT',
-      `Image context (${runtime}): ${runtimeDir}/Dockerfile is missing. Restore images/${runtime}/ from the greenrt checkout.`,
-    );
+  const entries = runtimeContextEntries({ runtimeDir: join(root, 'images', runtime), repoRoot: root, caBundlePath: options.caBundlePath });
+  const buildArgs: Record<string, string> = { ...options.extraBuildArgs, FLAVOUR: flavour };
+  if (options.baseImage) buildArgs.BASE_IMAGE = options.baseImage;
+  return contextFromEntries(entries, buildArgs, `greenrt/${runtime}`, flavour);
+}
+
+/** Where the files of a runtime-image context come from (runtime images, and the FAKE runtimes of the Docker tests). */
+export interface RuntimeContextSources {
+  /** Files under /runtime; its Dockerfile (if any) becomes /Dockerfile. */
+  runtimeDir: string;
+  /** Dockerfile text, for a runtime folder without its own Dockerfile (test images). */
+  dockerfile?: string;
+  /** Checkout holding images/common and schemas/ (default: this package). */
+  repoRoot?: string;
+  /** Copied to /ca-bundle.crt; an empty file without it. */
+  caBundlePath?: string;
+}
+
+/**
+ * The one layout of a runtime image's context (docs/ARCHITECTURE.md, "Build contexts"): /Dockerfile,
+ * /runtime/... (every other file of the runtime folder), /common/... (images/common), /schemas/*.schema.json,
+ * /ca-bundle.crt. Every image greenrt or its tests build from a runtime folder goes through here.
+ */
+export function runtimeContextEntries(sources: RuntimeContextSources): TarEntry[] {
+  const root = sources.repoRoot ?? packageRoot;
+  const { runtimeDir } = sources;
+  const ownDockerfile = existsSync(join(runtimeDir, 'Dockerfile'));
+  if (!ownDockerfile && sources.dockerfile === undefined) {
+    throw new GreenrtError('E_IMAGE_CONTEXT', `Image context: ${runtimeDir}/Dockerfile is missing. Restore it from the greenrt checkout.`);
+  }
+  if (ownDockerfile && sources.dockerfile !== undefined) {
+    throw new GreenrtError('E_IMAGE_CONTEXT', `Image context: ${runtimeDir} has its own Dockerfile and another was given; give one of them.`);
   }
   const entries: TarEntry[] = [];
+  if (sources.dockerfile !== undefined) entries.push({ path: 'Dockerfile', type: 'file', data: Buffer.from(sources.dockerfile) });
   for (const e of readTree(runtimeDir)) {
     if (e.path === 'Dockerfile') entries.push(e);
     else entries.push({ ...e, path: `runtime/${e.path}` });
@@ -60,17 +87,9 @@ export function buildContext(runtime: ImageRuntime, flavour: ImageFlavour, optio
   const schemas = readdirSync(join(root, 'schemas')).filter((f) => f.endsWith('.schema.json'));
   entries.push({ path: 'schemas', type: 'directory' });
   for (const f of schemas) entries.push({ path: `schemas/${f}`, type: 'file', data: readFileSync(join(root, 'schemas', f)) });
-  const ca = options.caBundlePath ? readFileSync(options.caBundlePath) : new Uint8Array();
+  const ca = sources.caBundlePath ? readFileSync(sources.caBundlePath) : new Uint8Array();
   entries.push({ path: 'ca-bundle.crt', type: 'file', data: ca });
-
-  const buildArgs: Record<string, string> = { ...options.extraBuildArgs, FLAVOUR: flavour };
-  if (options.baseImage) buildArgs.BASE_IMAGE = options.baseImage;
-  return contextFromEntries(entries, buildArgs, `greenrt/${runtime}`, flavour);
-}
-
-/** A context from any folder (test images, tools): every file under `dir`, Dockerfile at its root. */
-export function buildContextFromDirectory(dir: string, repository: string, tagPrefix: string, buildArgs: Record<string, string> = {}): BuildContext {
-  return contextFromEntries(readTree(dir), buildArgs, repository, tagPrefix);
+  return entries;
 }
 
 /** Hash and tag for a set of entries: `<repository>:<tagPrefix>-<hash12>`. */
@@ -91,7 +110,7 @@ function prefixed(prefix: string, entries: TarEntry[]): TarEntry[] {
 }
 
 /** Every directory and file under `dir` (symlinks followed), relative '/'-separated paths. */
-export function readTree(dir: string, rel = ''): TarEntry[] {
+function readTree(dir: string, rel = ''): TarEntry[] {
   const out: TarEntry[] = [];
   for (const name of readdirSync(join(dir, rel)).sort()) {
     if (IGNORED.has(name) || name.endsWith('.pyc')) continue;

@@ -2,7 +2,7 @@ import { InputError } from '../core/index.js';
 import { packageRoot } from '../contracts/index.js';
 import { imageFlavours, runtimesWithProvider } from '../catalogue/index.js';
 import type { ImageFlavour, ImageRuntime } from './build-context.js';
-import type { DockerEngine } from './docker-engine.js';
+import type { DockerEngine } from '../docker/index.js';
 import { ensureImage, imageContext, type BuiltImage } from './ensure-image.js';
 import { imageRuntimes, lockImages, type LockResult } from './image-lock.js';
 import { inspectImageOrNull, type BuildProgress } from './image-build.js';

@@ -1,8 +1,7 @@
 import { InputError } from '../core/index.js';
 import { parseCudaRecord, type CudaBuildInfo } from './describe-image.js';
-import type { DockerEngine } from './docker-engine.js';
+import { runThrowaway, type DockerEngine } from '../docker/index.js';
 import { inspectImageOrNull } from './image-build.js';
-import { runThrowaway } from './throwaway-container.js';
 
 /** Where the no-GPU check lives inside every image (images/common/docker/cuda_check.py). */
 export const CUDA_CHECK_SCRIPT = '/opt/greenrt/common/docker/cuda_check.py';

@@ -2,8 +2,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { sha256Hex } from '../core/index.js';
 import { Contracts, SchemaId, type HarnessDescription, type ManifestImage } from '../contracts/index.js';
-import type { DockerEngine } from './docker-engine.js';
-import { runThrowaway } from './throwaway-container.js';
+import { runThrowaway, type DockerEngine } from '../docker/index.js';
 
 /** `python3 -m greenrt_harness describe` inside the image (schemas/harness-description.schema.json). */
 export type { HarnessDescription };

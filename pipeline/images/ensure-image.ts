@@ -4,7 +4,7 @@ import { packageRoot, type ManifestImage } from '../contracts/index.js';
 import { ensureBaseImage } from './base-image.js';
 import { buildContext, type BuildContext, type ImageFlavour, type ImageRuntime } from './build-context.js';
 import { describeImage } from './describe-image.js';
-import type { DockerEngine } from './docker-engine.js';
+import type { DockerEngine } from '../docker/index.js';
 import { readDockerfileBases } from './dockerfile-bases.js';
 import { buildFromContext, inspectImageOrNull, type BuildProgress } from './image-build.js';
 

@@ -1,7 +1,7 @@
 import { Readable } from 'node:stream';
 import { GreenrtError } from '../core/index.js';
 import type { BuildContext } from './build-context.js';
-import { engineError, type DockerEngine } from './docker-engine.js';
+import { engineError, type DockerEngine } from '../docker/index.js';
 
 /** One human-readable line of build output (the `stream`/`status` fields of the daemon's JSON lines). */
 export type BuildProgress = (line: string) => void;

@@ -1,10 +1,10 @@
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { GreenrtError } from '../core/index.js';
 import { fakeImageEngine } from '../testing/docker-fake-engine.js';
 import { lockImages, readLock, repoOf } from './image-lock.js';
+import { tempDir } from '../testing/temp-dir.js';
 
 // A Dockerfile that still names a registry image (greenrt's own name none): its digest is locked.
 const CUDA = 'nvidia/cuda:12.4.1-cudnn-runtime-ubuntu22.04';
@@ -15,11 +15,10 @@ describe('lockImages (fake engine)', () => {
   let repo: string;
   const now = () => '2025-01-01T00:00:00.000Z';
   beforeEach(() => {
-    repo = mkdtempSync(join(tmpdir(), 'greenrt-lock-'));
+    repo = tempDir('greenrt-lock-');
     mkdirSync(join(repo, 'images', 'pytorch'), { recursive: true });
     writeFileSync(join(repo, 'images', 'pytorch', 'Dockerfile'), `ARG BASE_IMAGE=greenrt/debian:trixie\nARG CUDA_BASE_IMAGE=${CUDA}\nFROM \${BASE_IMAGE}\n`);
   });
-  afterEach(() => rmSync(repo, { recursive: true, force: true }));
 
   it('on a cpu host: records the local base id, leaves the registry digest unresolved with a note', async () => {
     const engine = fakeImageEngine({ 'greenrt/debian:trixie': { Id: 'sha256:base1' } });

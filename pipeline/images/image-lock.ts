@@ -4,7 +4,7 @@ import { GreenrtError } from '../core/index.js';
 import { Contracts, SchemaId, packageRoot, type ImageLock } from '../contracts/index.js';
 import { imageRuntimeNames } from '../catalogue/index.js';
 import type { ImageRuntime } from './build-context.js';
-import type { DockerEngine } from './docker-engine.js';
+import type { DockerEngine } from '../docker/index.js';
 import { readDockerfileBases } from './dockerfile-bases.js';
 import { inspectImageOrNull } from './image-build.js';
 

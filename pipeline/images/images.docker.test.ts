@@ -1,5 +1,4 @@
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EnvironmentError } from '../core/index.js';
@@ -8,10 +7,11 @@ import { connectDockerOrSkip, ensureTestImage, testBaseImage } from '../testing/
 import { buildImages, listImages } from './build-images.js';
 import { contextFromEntries } from './build-context.js';
 import { describeImage } from './describe-image.js';
-import { connectDocker, type DockerEngine } from './docker-engine.js';
+import { connectDocker, type DockerEngine } from '../docker/index.js';
 import { ensureImage } from './ensure-image.js';
 import { buildFromContext, ImageBuildError } from './image-build.js';
 import { lockImages, readLock } from './image-lock.js';
+import { tempDir } from '../testing/temp-dir.js';
 
 const engine = await connectDockerOrSkip('images.docker.test');
 
@@ -35,7 +35,7 @@ describe.skipIf(!engine)('images on the real Docker engine (tiny test contexts)'
   beforeAll(async () => {
     base = await testBaseImage(e);
     // A throw-away checkout: images/onnxruntime holds a tiny Dockerfile (no apt), common/ and schemas/ are real.
-    repo = mkdtempSync(join(tmpdir(), 'greenrt-images-'));
+    repo = tempDir('greenrt-images-');
     mkdirSync(join(repo, 'images', 'onnxruntime'), { recursive: true });
     writeFileSync(
       join(repo, 'images', 'onnxruntime', 'Dockerfile'),
@@ -52,7 +52,6 @@ describe.skipIf(!engine)('images on the real Docker engine (tiny test contexts)'
         .getImage(tag)
         .remove({ force: true })
         .catch(() => undefined);
-    rmSync(repo, { recursive: true, force: true });
   });
 
   it('records daemon facts', () => {

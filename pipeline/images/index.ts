@@ -1,17 +1,13 @@
 /**
- * images: Docker image builds through dockerode.
- *
- * Engine
- * - `connectDocker({timeoutMs?, dockerOptions?}) -> DockerEngine {docker, info}`: pings (bounded, default 5000 ms);
- *   throws EnvironmentError E_DOCKER_UNREACHABLE (exit 3) with the fix. `info`: serverVersion, apiVersion,
- *   storageDriver, cgroupVersion, runtimes, nvidiaRuntime, cpuCount, memoryMiB (for manifest host.docker).
- * - `isEngineGone(err)`, `engineError(err, what)`: connection errors -> EnvironmentError E_DOCKER_GONE.
+ * images: Docker image builds through dockerode (the engine client itself: `pipeline/docker`).
  *
  * Contexts and builds
  * - `buildContext(runtime, flavour, {caBundlePath?, baseImage?, repoRoot?}) -> BuildContext {tar, buildArgs,
  *   contextHash, tag, files}`: deterministic tar laid out as docs/ARCHITECTURE.md ("Build contexts"); tag
  *   `greenrt/<runtime>:<flavour>-<hash12>`, hash = sha256(tar) + build args.
- * - `buildContextFromDirectory(dir, repository, tagPrefix, buildArgs?)`: same for any folder (test images).
+ * - `runtimeContextEntries({runtimeDir, dockerfile?, repoRoot?, caBundlePath?}) -> TarEntry[]`: that one layout for
+ *   any runtime folder (the FAKE runtimes of the Docker tests use it with their own Dockerfile text);
+ *   `contextFromEntries(entries, buildArgs, repository, tagPrefix)` hashes and tags it.
  * - `buildFromContext(engine, ctx, {labels?, progress?, signal?}) -> imageId`: throws ImageBuildError
  *   (E_IMAGE_BUILD) carrying the daemon's errorDetail.message and the last 30 stream lines.
  * - `ensureImage(engine, {runtime, flavour, baseImage?, caBundlePath?, describe?}, progress) -> BuiltImage`:
@@ -31,7 +27,6 @@
  * - `requireNvidiaIndex()`, `requireTensorrtImageOrIndex(engine)`: the tensorrt variant needs NVIDIA's index;
  *   throws EnvironmentError E_TENSORRT_UNAVAILABLE (exit 3) with the reason and the fix.
  */
-export * from './docker-engine.js';
 export * from './build-context.js';
 export * from './tar-writer.js';
 export * from './image-build.js';
@@ -41,7 +36,5 @@ export * from './describe-image.js';
 export * from './ensure-image.js';
 export * from './image-lock.js';
 export * from './build-images.js';
-export * from './docker-logs.js';
-export * from './throwaway-container.js';
 export * from './check-image.js';
 export * from './tensorrt-source.js';

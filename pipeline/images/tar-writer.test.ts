@@ -1,9 +1,9 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execaSync } from 'execa';
 import { describe, expect, it } from 'vitest';
 import { writeTar, type TarEntry } from './tar-writer.js';
+import { tempDir } from '../testing/temp-dir.js';
 
 const entries: TarEntry[] = [
   { path: 'b.txt', type: 'file', data: Buffer.from('bee\n') },
@@ -18,22 +18,18 @@ describe('writeTar', () => {
   });
 
   it('writes a ustar archive GNU tar reads: sorted, normalised owner, mode and mtime, long paths intact', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'greenrt-tar-'));
-    try {
-      const file = join(dir, 'ctx.tar');
-      writeFileSync(file, writeTar(entries));
-      const listing = execaSync('tar', ['--numeric-owner', '--full-time', '-tvf', file]).stdout.split('\n');
-      expect(listing).toHaveLength(4);
-      expect(listing[0]).toMatch(/^drwxr-xr-x 0\/0 +0 2000-01-01 00:00:00 a\/$/);
-      expect(listing[1]).toContain(`a/${'d'.repeat(90)}/${'f'.repeat(60)}.py`);
-      expect(listing[1]).toMatch(/^-rw-r--r-- 0\/0/);
-      expect(listing[2]).toMatch(/^-rwxr-xr-x 0\/0 +18 2000-01-01 00:00:00 a\/run.sh$/);
-      expect(listing[3]).toMatch(/ b.txt$/);
-      execaSync('tar', ['-xf', file, '-C', dir]);
-      expect(execaSync('cat', [join(dir, 'b.txt')]).stdout).toBe('bee');
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+    const dir = tempDir('greenrt-tar-');
+    const file = join(dir, 'ctx.tar');
+    writeFileSync(file, writeTar(entries));
+    const listing = execaSync('tar', ['--numeric-owner', '--full-time', '-tvf', file]).stdout.split('\n');
+    expect(listing).toHaveLength(4);
+    expect(listing[0]).toMatch(/^drwxr-xr-x 0\/0 +0 2000-01-01 00:00:00 a\/$/);
+    expect(listing[1]).toContain(`a/${'d'.repeat(90)}/${'f'.repeat(60)}.py`);
+    expect(listing[1]).toMatch(/^-rw-r--r-- 0\/0/);
+    expect(listing[2]).toMatch(/^-rwxr-xr-x 0\/0 +18 2000-01-01 00:00:00 a\/run.sh$/);
+    expect(listing[3]).toMatch(/ b.txt$/);
+    execaSync('tar', ['-xf', file, '-C', dir]);
+    expect(execaSync('cat', [join(dir, 'b.txt')]).stdout).toBe('bee');
   });
 
   it('rejects duplicates and paths ustar cannot hold', () => {

@@ -1,16 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import ort from 'onnxruntime-node';
-import { mkdtemp, writeFile, copyFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile, copyFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { PreparedModel } from '../contracts/index.js';
 import { checkConversion, compareOutputs } from './conversion-check.js';
+import { tempDir } from '../testing/temp-dir.js';
 
 const fixture = fileURLToPath(new URL('../testing/fixtures/tiny-conv.onnx', import.meta.url));
 
 async function preparedDir(perturb: number): Promise<{ dir: string; prepared: PreparedModel }> {
-  const dir = await mkdtemp(join(tmpdir(), 'greenrt-conv-'));
+  const dir = tempDir('greenrt-conv-');
   await copyFile(fixture, join(dir, 'model.onnx'));
   const input = Float32Array.from({ length: 2 * 3 * 8 * 8 }, (_, i) => Math.sin(i));
   const session = await ort.InferenceSession.create(fixture);

@@ -5,17 +5,17 @@
  * timeout and recorded exactly as the process runner records an entrypoint it killed at the timeout
  * (readTrialOutcome, shared with the docker runner; docker records the container's exit code 137).
  */
-import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { Contracts, type TrialResult } from '../contracts/index.js';
 import { sha256Hex, silentProgress, systemClock } from '../core/index.js';
 import { readTrialOutcome } from '../runners/index.js';
 import { noPowerMeasurement, unavailableEnergy } from '../testing/fake-measurement.js';
 import { runExperiment } from './run-experiment.js';
 import { buildTrialResult } from './trial-result.js';
+import { tempDir } from '../testing/temp-dir.js';
 
 const tinyConv = fileURLToPath(new URL('../testing/fixtures/tiny-conv.onnx', import.meta.url));
 const measurement = noPowerMeasurement;
@@ -23,7 +23,7 @@ const measurement = noPowerMeasurement;
 describe('embedded trials past trialTimeoutS (real run loop, real onnxruntime-node)', () => {
   let dir: string;
   beforeAll(() => {
-    dir = mkdtempSync(join(tmpdir(), 'greenrt-embedded-timeout-'));
+    dir = tempDir('greenrt-embedded-timeout-');
     copyFileSync(tinyConv, join(dir, 'tiny-conv.onnx'));
     const lines = [
       'schemaVersion: 1',
@@ -45,7 +45,6 @@ describe('embedded trials past trialTimeoutS (real run loop, real onnxruntime-no
     ];
     writeFileSync(join(dir, 'timeout.yaml'), `${lines.join('\n')}\n`);
   });
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it('stops the trial at the timeout and records it as failed, as a timed-out process is recorded', async () => {
     const contracts = new Contracts();

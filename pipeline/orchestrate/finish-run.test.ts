@@ -1,16 +1,16 @@
-import { mkdtempSync, readFileSync, existsSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Contracts } from '../contracts/index.js';
 import { RunStore } from '../results/index.js';
 import { fakeStudyResults, writeFakeRun } from '../testing/trial-results.js';
 import { finishRun } from './finish-run.js';
+import { tempDir } from '../testing/temp-dir.js';
 
 const contracts = new Contracts();
 
 async function fakeRun(name: string, energy: 'measured' | 'unavailable' = 'measured') {
-  const dir = await writeFakeRun(mkdtempSync(join(tmpdir(), 'greenrt-finish-')), name, fakeStudyResults({ repetitions: 3, energy }), contracts);
+  const dir = await writeFakeRun(tempDir('greenrt-finish-'), name, fakeStudyResults({ repetitions: 3, energy }), contracts);
   const store = await RunStore.open(dir, contracts);
   return { store, dir, manifest: await store.readManifest(), results: await store.readTrialResults() };
 }

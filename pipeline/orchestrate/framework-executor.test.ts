@@ -1,13 +1,13 @@
-import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, writeFileSync } from 'node:fs';
 import { withSchemaDefaults } from '../testing/experiment-spec.js';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Contracts } from '../contracts/index.js';
-import type { DockerEngine } from '../images/index.js';
+import type { DockerEngine } from '../docker/index.js';
 import { planRun } from '../plan/index.js';
 import { createFrameworkExecutor, NVIDIA_HOOK } from './framework-executor.js';
 import { findOnPath } from './find-on-path.js';
+import { tempDir } from '../testing/temp-dir.js';
 
 // FAKE engine: `docker info` of a host where the toolkit is installed but no nvidia runtime is registered.
 const engine = {
@@ -51,14 +51,10 @@ describe('createFrameworkExecutor GPU pre-flight (docker)', () => {
   });
 
   it('findOnPath finds an executable like `command -v`', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'greenrt-path-'));
-    try {
-      writeFileSync(join(dir, NVIDIA_HOOK), '#!/bin/sh\n');
-      expect(await findOnPath(NVIDIA_HOOK, `/nonexistent:${dir}`)).toBeNull(); // not executable yet
-      chmodSync(join(dir, NVIDIA_HOOK), 0o755);
-      expect(await findOnPath(NVIDIA_HOOK, `/nonexistent:${dir}`)).toBe(join(dir, NVIDIA_HOOK));
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+    const dir = tempDir('greenrt-path-');
+    writeFileSync(join(dir, NVIDIA_HOOK), '#!/bin/sh\n');
+    expect(await findOnPath(NVIDIA_HOOK, `/nonexistent:${dir}`)).toBeNull(); // not executable yet
+    chmodSync(join(dir, NVIDIA_HOOK), 0o755);
+    expect(await findOnPath(NVIDIA_HOOK, `/nonexistent:${dir}`)).toBe(join(dir, NVIDIA_HOOK));
   });
 });

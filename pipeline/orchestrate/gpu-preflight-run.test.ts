@@ -2,10 +2,9 @@
  * The run loop's GPU pre-flight on FAKES (no GPU here): a fake host with one H200 (cc 9.0), a fake
  * executor whose images carry issue 10's recorded arch lists, a measurement port that measures nothing.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { Contracts, type TrialResult } from '../contracts/index.js';
 import { systemClock } from '../core/index.js';
 import type { PlannedTrial } from '../plan/index.js';
@@ -14,6 +13,7 @@ import { fakeImageRecord } from '../testing/trial-results.js';
 import type { FrameworkExecutor } from './ports.js';
 import { noPowerMeasurement } from '../testing/fake-measurement.js';
 import { runExperiment } from './run-experiment.js';
+import { tempDir } from '../testing/temp-dir.js';
 
 const archs: Record<string, string[]> = {
   pytorch: ['sm_50', 'sm_60', 'sm_70', 'sm_75', 'sm_80', 'sm_86', 'sm_90'],
@@ -97,7 +97,7 @@ function fakeExecutor(calls: { trial: PlannedTrial; caches?: TrialCaches }[]): F
 describe('runExperiment GPU pre-flight (fakes)', () => {
   let dir: string;
   beforeAll(() => {
-    dir = mkdtempSync(join(tmpdir(), 'greenrt-preflight-'));
+    dir = tempDir('greenrt-preflight-');
     writeFileSync(
       join(dir, 'gpu.yaml'),
       [
@@ -118,7 +118,6 @@ describe('runExperiment GPU pre-flight (fakes)', () => {
       ].join('\n'),
     );
   });
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it('refuses MXNet up front as unsupported trials, runs TensorFlow with a run-scoped compute cache and a warning', async () => {
     const calls: { trial: PlannedTrial; caches?: TrialCaches }[] = [];

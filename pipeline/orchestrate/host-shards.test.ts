@@ -1,18 +1,17 @@
-import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { EnvironmentError } from '../core/index.js';
 import { claimHostForShard } from './host-shards.js';
+import { tempDir } from '../testing/temp-dir.js';
 
 let dir: string;
 const living = new Set<number>();
 const isAlive = (pid: number) => living.has(pid);
-beforeEach(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'greenrt-host-shards-'));
+beforeEach(() => {
+  dir = tempDir('greenrt-host-shards-');
   living.clear();
 });
-afterEach(() => rm(dir, { recursive: true, force: true }));
 
 async function start(pid: number, sharedHost: boolean) {
   living.add(pid);

@@ -1,14 +1,14 @@
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { Contracts, type Experiment, type RunManifest } from '../contracts/index.js';
 import { InputError } from '../core/index.js';
 import { planRun, shardPlan, type ShardPartition } from '../plan/index.js';
 import { verifyRunFolder } from '../results/index.js';
 import { fakeImageRecord, fakeManifest, fakeTrialResult, writeFakeRun } from '../testing/trial-results.js';
 import { MergeRefusedError, mergeRuns } from './merge-runs.js';
+import { tempDir } from '../testing/temp-dir.js';
 
 // Two runtimes, so that the per-node ranking check has something to rank. FAKE numbers (testing/trial-results.ts).
 const spec: Experiment = {
@@ -29,11 +29,8 @@ const spec: Experiment = {
 const contracts = new Contracts();
 const clock = { nowMs: () => Date.parse('2026-01-02T00:00:00Z'), monotonicNs: () => 0n } as never;
 let dir: string;
-beforeEach(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'greenrt-merge-'));
-});
-afterEach(async () => {
-  await rm(dir, { recursive: true, force: true });
+beforeEach(() => {
+  dir = tempDir('greenrt-merge-');
 });
 
 interface ShardOptions {

@@ -1,5 +1,6 @@
 import type { ManifestImage, PowerTrace, TrialSpec } from '../contracts/index.js';
-import type { BuiltImage, DockerEngineInfo } from '../images/index.js';
+import type { DockerEngineInfo } from '../docker/index.js';
+import type { BuiltImage } from '../images/index.js';
 import type { PlannedTrial, NeededImage, NeededModel } from '../plan/index.js';
 import type { ResolvedModel } from '../models/index.js';
 import type { BaselineRecord, CooldownResult, MeasuredWindow, Recorded, SourceStatus } from '../power/index.js';

@@ -1,8 +1,7 @@
-import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { silentProgress } from '../core/index.js';
 import { loadExperiment, type LoadedExperiment } from '../config/index.js';
 import { Contracts } from '../contracts/index.js';
@@ -12,6 +11,7 @@ import { planRun, type NeededImage } from '../plan/index.js';
 import { fakeImageRecord } from '../testing/trial-results.js';
 import type { FrameworkExecutor, ImageRecord } from './ports.js';
 import { prepareInputs } from './prepare-inputs.js';
+import { tempDir } from '../testing/temp-dir.js';
 
 const tinyConv = fileURLToPath(new URL('../testing/fixtures/tiny-conv.onnx', import.meta.url));
 
@@ -83,10 +83,9 @@ describe('prepareInputs: models per source, model and format', () => {
   };
 
   beforeAll(() => {
-    dir = mkdtempSync(join(tmpdir(), 'greenrt-prepare-inputs-'));
+    dir = tempDir('greenrt-prepare-inputs-');
     copyFileSync(tinyConv, join(dir, 'tiny-conv.onnx'));
   });
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it('a supplied ONNX file serves the ONNX trials even when the native model cannot be prepared', async () => {
     const loaded = await experiment(true);

@@ -1,5 +1,4 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Experiment } from '../contracts/index.js';
@@ -19,6 +18,7 @@ import {
   shardPlan,
   type ConfigurationState,
 } from './index.js';
+import { tempDir } from '../testing/temp-dir.js';
 
 function study(repetitions: Experiment['repetitions']): Experiment {
   return {
@@ -138,42 +138,38 @@ describe('adaptive repetitions: size, estimate and shards', () => {
   });
 
   it('rejects max below min and a min under 3, with the line and the fix', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'greenrt-adaptive-'));
-    try {
-      const lines = [
-        'schemaVersion: 1',
-        'name: bad',
-        'runtimes:',
-        '  - name: embedded',
-        '    providers: [cpu]',
-        '    sources: [pytorch]',
-        'models: [resnet50]',
-        'batchSizes: [1]',
-        'repetitions:',
-        '  min: 6',
-        '  max: 4',
-        '  precision: { metric: energyPerInference, relativeHalfWidth: 0.02 }',
-        'warmupIterations: 1',
-        'measuredIterations: 1',
-      ];
-      await writeFile(join(dir, 'bad.yaml'), `${lines.join('\n')}\n`);
-      const error = await loadExperiment(join(dir, 'bad.yaml'), new Contracts()).catch((e: unknown) => e);
-      expect(error).toBeInstanceOf(InputError);
-      const problem = (error as InputError).problems.find((p) => p.path === '/repetitions/max');
-      expect(problem?.message).toContain('repetitions.max (4) is below repetitions.min (6)');
-      expect(problem?.line).toBe(11);
-      expect(problem?.hint).toContain('Make max at least 6');
+    const dir = tempDir('greenrt-adaptive-');
+    const lines = [
+      'schemaVersion: 1',
+      'name: bad',
+      'runtimes:',
+      '  - name: embedded',
+      '    providers: [cpu]',
+      '    sources: [pytorch]',
+      'models: [resnet50]',
+      'batchSizes: [1]',
+      'repetitions:',
+      '  min: 6',
+      '  max: 4',
+      '  precision: { metric: energyPerInference, relativeHalfWidth: 0.02 }',
+      'warmupIterations: 1',
+      'measuredIterations: 1',
+    ];
+    await writeFile(join(dir, 'bad.yaml'), `${lines.join('\n')}\n`);
+    const error = await loadExperiment(join(dir, 'bad.yaml'), new Contracts()).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(InputError);
+    const problem = (error as InputError).problems.find((p) => p.path === '/repetitions/max');
+    expect(problem?.message).toContain('repetitions.max (4) is below repetitions.min (6)');
+    expect(problem?.line).toBe(11);
+    expect(problem?.hint).toContain('Make max at least 6');
 
-      await writeFile(join(dir, 'low.yaml'), `${lines.join('\n').replace('min: 6', 'min: 2')}\n`);
-      const low = await loadExperiment(join(dir, 'low.yaml'), new Contracts()).catch((e: unknown) => e);
-      expect(low).toBeInstanceOf(InputError);
-      const lowProblems = (low as InputError).problems;
-      expect(
-        lowProblems.some((p) => p.path.startsWith('/repetitions') && p.line !== undefined && p.line >= 9),
-        JSON.stringify(lowProblems),
-      ).toBe(true);
-    } finally {
-      await rm(dir, { recursive: true, force: true });
-    }
+    await writeFile(join(dir, 'low.yaml'), `${lines.join('\n').replace('min: 6', 'min: 2')}\n`);
+    const low = await loadExperiment(join(dir, 'low.yaml'), new Contracts()).catch((e: unknown) => e);
+    expect(low).toBeInstanceOf(InputError);
+    const lowProblems = (low as InputError).problems;
+    expect(
+      lowProblems.some((p) => p.path.startsWith('/repetitions') && p.line !== undefined && p.line >= 9),
+      JSON.stringify(lowProblems),
+    ).toBe(true);
   });
 });

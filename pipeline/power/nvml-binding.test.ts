@@ -1,13 +1,12 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../testing/power-fake-clock.js';
 import { NvmlUnavailableError } from './nvml-api.js';
 import { koffiNvmlLoader } from './nvml-binding.js';
 import { NvmlSource } from './nvml-source.js';
+import { tempDir } from '../testing/temp-dir.js';
 
 function findCompiler(): string | null {
   for (const cc of ['cc', 'gcc', 'clang']) {
@@ -21,8 +20,7 @@ function findCompiler(): string | null {
   return null;
 }
 
-const dir = mkdtempSync(join(tmpdir(), 'greenrt-nvml-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const dir = tempDir('greenrt-nvml-');
 
 describe('koffiNvmlLoader', () => {
   it('turns a missing library into a clear unavailable reason, not a crash', async () => {

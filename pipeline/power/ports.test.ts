@@ -1,16 +1,15 @@
-import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { systemClock } from '../core/index.js';
 import { smiHelpText } from '../testing/fake-nvidia-smi.js';
 import { NvidiaSmiSource } from './nvidia-smi-source.js';
 import { execaNvidiaSmi } from './ports.js';
 import { PowerMonitor } from './power-monitor.js';
+import { tempDir } from '../testing/temp-dir.js';
 
 // A tiny real script standing in for nvidia-smi (FAKE): the execa port runs a real child process.
-const dir = mkdtempSync(join(tmpdir(), 'greenrt-smi-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const dir = tempDir('greenrt-smi-');
 const script = join(dir, 'nvidia-smi');
 writeFileSync(join(dir, 'help.txt'), smiHelpText({ instant: true, computeCap: true }));
 writeFileSync(

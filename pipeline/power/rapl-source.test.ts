@@ -1,11 +1,10 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../testing/power-fake-clock.js';
 import { createPowercapFixture, type PowercapFixture } from '../testing/power-fixture-powercap.js';
 import { RaplSource } from './rapl-source.js';
 import type { SampleSink } from './series-store.js';
+import { tempDir } from '../testing/temp-dir.js';
 
 const fixtures: PowercapFixture[] = [];
 afterEach(() => {
@@ -111,17 +110,13 @@ describe('RaplSource', () => {
   });
 
   it('says why when there is no powercap at all, or no RAPL zone in it', async () => {
-    const empty = mkdtempSync(join(tmpdir(), 'greenrt-empty-'));
-    try {
-      const missing = await new RaplSource({ clock: new ManualClock(), powercapRoot: join(empty, 'nope'), hwmonRoot: null }).probe();
-      expect(missing).toMatchObject({ available: false, domains: [] });
-      expect(missing.reason).toMatch(/does not exist: no powercap interface/);
-      expect(missing.fix).toContain('modprobe intel_rapl_msr');
-      const noZones = await new RaplSource({ clock: new ManualClock(), powercapRoot: empty, hwmonRoot: null }).probe();
-      expect(noZones.reason).toMatch(/has no intel-rapl or amd-rapl package\/DRAM zones \(a VM or container\?\)/);
-    } finally {
-      rmSync(empty, { recursive: true, force: true });
-    }
+    const empty = tempDir('greenrt-empty-');
+    const missing = await new RaplSource({ clock: new ManualClock(), powercapRoot: join(empty, 'nope'), hwmonRoot: null }).probe();
+    expect(missing).toMatchObject({ available: false, domains: [] });
+    expect(missing.reason).toMatch(/does not exist: no powercap interface/);
+    expect(missing.fix).toContain('modprobe intel_rapl_msr');
+    const noZones = await new RaplSource({ clock: new ManualClock(), powercapRoot: empty, hwmonRoot: null }).probe();
+    expect(noZones.reason).toMatch(/has no intel-rapl or amd-rapl package\/DRAM zones \(a VM or container\?\)/);
   });
 
   it('reads AMD zones (amd-rapl naming) and amd_energy sockets powercap lacks', async () => {

@@ -1,10 +1,10 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { FAKE_NO_ENERGY_REASON, fakeStudyResults, fakeTrialResult } from '../testing/trial-results.js';
 import { RESULTS_CSV_COLUMNS, csvField, renderResultsCsv } from './results-csv.js';
+import { tempDir } from '../testing/temp-dir.js';
 
 /** Strict RFC 4180 reader: fails on a stray quote, so the writer cannot get away with bad quoting. */
 function parseCsv(text: string): string[][] {
@@ -179,7 +179,7 @@ describe('renderResultsCsv', () => {
       console.warn('SKIPPED pandas check: no python3 with pandas (apt-get install python3-pandas)');
       return;
     }
-    const dir = mkdtempSync(join(tmpdir(), 'greenrt-csv-'));
+    const dir = tempDir('greenrt-csv-');
     writeFileSync(join(dir, 'results.csv'), csv);
     const out = execFileSync(
       python,

@@ -1,13 +1,12 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Contracts } from '../contracts/index.js';
 import { readPrepareOutcome, readTrialOutcome, type ProcessEnd } from './trial-outcome.js';
+import { tempDir } from '../testing/temp-dir.js';
 
 const contracts = new Contracts();
-const dir = mkdtempSync(join(tmpdir(), 'greenrt-outcome-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const dir = tempDir('greenrt-outcome-');
 
 const end = (over: Partial<ProcessEnd> = {}): ProcessEnd => ({
   exitCode: 0,

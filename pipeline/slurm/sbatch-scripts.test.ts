@@ -1,14 +1,14 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { renderMergeScript, renderShardScript, type StudyLayout } from './sbatch-scripts.js';
+import { tempDir } from '../testing/temp-dir.js';
 
 let dir: string;
 let layout: StudyLayout;
 beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'greenrt-sbatch-'));
+  dir = tempDir('greenrt-sbatch-');
   // A stand-in for node: prints the greenrt arguments it gets and exits with $FAKE_RC.
   const fakeNode = join(dir, 'fake node');
   // biome-ignore lint/suspicious/noTemplateCurlyInString: a shell script, ${FAKE_RC:-0} is bash's expansion
@@ -26,7 +26,6 @@ beforeEach(() => {
   };
   mkdirSync(join(layout.studyDir, 'shards'), { recursive: true });
 });
-afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
 function runShard(script: string, k: number, env: Record<string, string> = {}) {
   const file = join(dir, 'shard.sbatch');

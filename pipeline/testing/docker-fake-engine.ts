@@ -2,7 +2,7 @@
  * FAKE Docker engine for unit tests of code that only inspects images (lock files, base checks):
  * `docker.getImage(ref).inspect()` answers from a map and 404s otherwise, like the daemon.
  */
-import type { DockerEngine, DockerEngineInfo } from '../images/index.js';
+import type { DockerEngine, DockerEngineInfo } from '../docker/index.js';
 
 export interface FakeImage {
   Id: string;

@@ -3,21 +3,9 @@
  * harness from images/common and the fake numpy runtime from runner-fixtures/) instead of the
  * big framework images, and a helper that connects to the engine or says why the tests skip.
  */
-import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { join } from 'node:path';
-import {
-  buildFromContext,
-  connectDocker,
-  contextFromEntries,
-  ensureBaseImage,
-  inspectImageOrNull,
-  readTree,
-  type BuildContext,
-  type DockerEngine,
-  type TarEntry,
-} from '../images/index.js';
-import { packageRoot } from '../contracts/index.js';
+import { connectDocker, type DockerEngine } from '../docker/index.js';
+import { buildFromContext, contextFromEntries, ensureBaseImage, inspectImageOrNull, runtimeContextEntries, type BuildContext } from '../images/index.js';
 
 /** Base images tried in order; the first present is used (CI makes greenrt/debian:bookworm with build-base.sh). */
 export const TEST_BASE_CANDIDATES = ['greenrt/debian:bookworm', 'local/debian:bookworm', 'greenrt/debian:trixie', 'local/debian:trixie'];
@@ -68,21 +56,18 @@ WORKDIR /opt/greenrt
 `;
 }
 
-const TEST_DOCKERFILE = fakeRuntimeDockerfile("greenrt's Docker tests");
+/**
+ * The context of a FAKE runtime image: the runtime images' own layout (`runtimeContextEntries`: /runtime, /common,
+ * /schemas, /ca-bundle.crt) with `fakeRuntimeDockerfile(purpose)`; tag `<repository>:<base image>-<hash12>`.
+ */
+export function fakeRuntimeContext(runtimeDir: string, purpose: string, repository: string, baseImage: string): BuildContext {
+  const entries = runtimeContextEntries({ runtimeDir, dockerfile: fakeRuntimeDockerfile(purpose) });
+  return contextFromEntries(entries, { BASE_IMAGE: baseImage }, repository, baseImage.replace(/[^a-z0-9]+/g, '-'));
+}
 
-/** The test image's context: same layout as a runtime image (common/, runtime/, schemas/). */
+/** The test image's context: the numpy FAKE runtime in the runtime images' layout. */
 export function testImageContext(baseImage: string): BuildContext {
-  const entries: TarEntry[] = [{ path: 'Dockerfile', type: 'file', data: Buffer.from(TEST_DOCKERFILE) }];
-  entries.push({ path: 'common', type: 'directory' });
-  for (const e of readTree(join(packageRoot, 'images', 'common'))) entries.push({ ...e, path: `common/${e.path}` });
-  entries.push({ path: 'runtime', type: 'directory' });
-  for (const e of readTree(numpyRuntimeDir)) entries.push({ ...e, path: `runtime/${e.path}` });
-  entries.push({ path: 'schemas', type: 'directory' });
-  for (const f of readdirSync(join(packageRoot, 'schemas')).filter((n) => n.endsWith('.schema.json'))) {
-    entries.push({ path: `schemas/${f}`, type: 'file', data: readFileSync(join(packageRoot, 'schemas', f)) });
-  }
-  const tagPrefix = baseImage.replace(/[^a-z0-9]+/g, '-');
-  return contextFromEntries(entries, { BASE_IMAGE: baseImage }, 'greenrt-test/numpy-runtime', tagPrefix);
+  return fakeRuntimeContext(numpyRuntimeDir, "greenrt's Docker tests", 'greenrt-test/numpy-runtime', baseImage);
 }
 
 export interface TestImage {

@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { systemClock } from '../../core/index.js';
-import { connectDocker } from '../../images/index.js';
+import { connectDocker } from '../../docker/index.js';
 import { dockerGpuSupport } from '../../orchestrate/index.js';
 import { listGpus, probePowerSources, type GpuInventory, type SourceStatus } from '../../power/index.js';
 

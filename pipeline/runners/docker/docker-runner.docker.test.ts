@@ -1,13 +1,14 @@
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EnvironmentError } from '../../core/index.js';
-import type { DockerEngine, BuiltImage } from '../../images/index.js';
+import type { DockerEngine } from '../../docker/index.js';
+import type { BuiltImage } from '../../images/index.js';
 import { connectDockerOrSkip, ensureTestImage } from '../../testing/docker-test-image.js';
 import type { TrialRequest } from '../runner.js';
 import { DockerRunner } from './docker-runner.js';
 import { removeOrphans } from './remove-orphans.js';
+import { tempDir } from '../../testing/temp-dir.js';
 
 const engine = await connectDockerOrSkip('docker-runner.docker.test');
 const RUN_ID = `test-${process.pid}`;
@@ -53,13 +54,12 @@ describe.skipIf(!engine)('DockerRunner (real Docker engine, fake numpy runtime i
       description: null,
     };
     runner = new DockerRunner(e, { runId: RUN_ID });
-    root = mkdtempSync(join(tmpdir(), 'greenrt-docker-runner-'));
+    root = tempDir('greenrt-docker-runner-');
     mkdirSync(join(root, 'model')); // empty: the fake runtime falls back to seeded weights
   });
 
   afterAll(async () => {
     await removeOrphans(e, RUN_ID);
-    rmSync(root, { recursive: true, force: true });
   });
 
   const request = (trialId: string, extra: Partial<TrialRequest> = {}): TrialRequest => {

@@ -2,7 +2,7 @@ import { chmodSync, chownSync, mkdirSync, readdirSync, rmSync, writeFileSync } f
 import { join, resolve } from 'node:path';
 import { GreenrtError } from '../../core/index.js';
 import { Contracts, type PrepareSpec, type TrialSpec } from '../../contracts/index.js';
-import type { DockerEngine } from '../../images/index.js';
+import type { DockerEngine } from '../../docker/index.js';
 import {
   CacheMounts,
   cacheEnvironment,

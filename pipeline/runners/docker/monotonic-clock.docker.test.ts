@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type Docker from 'dockerode';
-import { demuxLogs, type DockerEngine } from '../../images/index.js';
+import { demuxLogs, type DockerEngine } from '../../docker/index.js';
 import { connectDockerOrSkip, ensureTestImage, type TestImage } from '../../testing/docker-test-image.js';
 
 const engine = await connectDockerOrSkip('monotonic-clock.docker.test');

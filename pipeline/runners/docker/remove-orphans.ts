@@ -1,4 +1,4 @@
-import { engineError, type DockerEngine } from '../../images/index.js';
+import { engineError, type DockerEngine } from '../../docker/index.js';
 
 /**
  * Removes containers a crashed run left behind: every container labelled greenrt.run (only the

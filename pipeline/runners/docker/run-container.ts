@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import type Docker from 'dockerode';
 import { EnvironmentError } from '../../core/index.js';
-import { demuxLogs, engineError, tailLines, type DockerEngine } from '../../images/index.js';
+import { demuxLogs, engineError, tailLines, type DockerEngine } from '../../docker/index.js';
 
 /** How one container run ended, with its logs. */
 export interface ContainerRun {

@@ -1,12 +1,12 @@
-import { afterAll, describe, expect, it } from 'vitest';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Contracts, SchemaId } from '../../contracts/index.js';
 import type { TrialRequest } from '../runner.js';
 import { EmbeddedRunner } from './embedded-runner.js';
 import { makeSeededInputs, mulberry32 } from './seeded-inputs.js';
+import { tempDir } from '../../testing/temp-dir.js';
 
 const fixture = (name: string) => fileURLToPath(new URL(`../../testing/fixtures/${name}`, import.meta.url));
 const baseSpec = {
@@ -24,8 +24,7 @@ const baseSpec = {
   sequenceLength: 16,
 };
 
-const workRoot = mkdtempSync(join(tmpdir(), 'greenrt-embedded-'));
-afterAll(() => rmSync(workRoot, { recursive: true, force: true }));
+const workRoot = tempDir('greenrt-embedded-');
 let trials = 0;
 /** A TrialRequest as run-trial.ts builds it for the embedded runtime (the modelDir is the file's folder). */
 function request(spec: TrialRequest['spec'], modelFile: string, timeoutMs = 60_000): TrialRequest {

@@ -1,12 +1,12 @@
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execaSync } from 'execa';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { EnvironmentError } from '../../core/index.js';
 import { numpyRuntimeDir } from '../../testing/docker-test-image.js';
 import type { TrialRequest } from '../runner.js';
 import { ProcessRunner } from './process-runner.js';
+import { tempDir } from '../../testing/temp-dir.js';
 
 // The real harness (images/common) with the fake numpy runtime (pipeline/testing/runner-fixtures).
 const python = process.env.GREENRT_PYTHON ?? 'python3';
@@ -59,10 +59,9 @@ describe.skipIf(!hasPython)('ProcessRunner (real python, real harness, fake nump
   });
 
   beforeAll(() => {
-    root = mkdtempSync(join(tmpdir(), 'greenrt-process-runner-'));
+    root = tempDir('greenrt-process-runner-');
     mkdirSync(join(root, 'model'));
   });
-  afterAll(() => rmSync(root, { recursive: true, force: true }));
 
   it('runs a trial end to end: validated output, phases inside the host window, log file', async () => {
     let startNs: bigint | undefined;

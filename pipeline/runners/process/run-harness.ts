@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { execa } from 'execa';
 import { EnvironmentError } from '../../core/index.js';
-import { tailLines } from '../../images/index.js';
+import { tailLines } from '../../docker/index.js';
 
 /** How one harness process ended. */
 export interface HarnessRun {

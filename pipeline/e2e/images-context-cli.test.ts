@@ -1,0 +1,77 @@
+/**
+ * `greenrt images context` and its shell wrapper images/build-context.sh write the very tar `images build`
+ * sends to the daemon: same bytes, same content-hash tag (one layout: pipeline/images/build-context.ts).
+ */
+import { execFile } from 'node:child_process';
+import { existsSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { packageRoot } from '../contracts/index.js';
+import { imageContext } from '../images/index.js';
+import { tempDir } from '../testing/temp-dir.js';
+import { ensureCliBuilt, runCli } from './e2e-support.js';
+
+/** The environment without the variables that change a context (the test sets them itself). */
+const cleanEnv = { GREENRT_CA_BUNDLE: '', GREENRT_NVIDIA_INDEX: '' };
+
+function filesUnder(dir: string, rel = ''): string[] {
+  return readdirSync(join(dir, rel)).flatMap((name) => {
+    const path = rel ? `${rel}/${name}` : name;
+    return statSync(join(dir, path)).isDirectory() ? [path, ...filesUnder(dir, path)] : [path];
+  });
+}
+
+describe('greenrt images context', () => {
+  let dir: string;
+  beforeAll(() => {
+    ensureCliBuilt();
+    dir = tempDir('greenrt-images-context-');
+  }, 180_000);
+
+  it('writes the bytes images build would send and prints that tag and the docker build line', async () => {
+    const out = join(dir, 'onnxruntime-cpu.tar');
+    const r = await runCli(['images', 'context', 'onnxruntime', '--out', out], { env: cleanEnv });
+    expect(r.code, r.stderr).toBe(0);
+    const { ctx } = imageContext({ runtime: 'onnxruntime', flavour: 'cpu' });
+    expect(readFileSync(out).equals(ctx.tar)).toBe(true);
+    expect(r.stdout).toContain(`${ctx.tag}  ${ctx.files.length} entries`);
+    expect(r.stdout).toContain(`docker build -t ${ctx.tag} --build-arg FLAVOUR=cpu - < ${out}\n`);
+  });
+
+  it('counts GREENRT_CA_BUNDLE and the flavour as images build does', async () => {
+    const ca = join(dir, 'ca.crt');
+    writeFileSync(ca, '-----BEGIN CERTIFICATE-----\n');
+    const out = join(dir, 'pytorch-cuda.tar');
+    const r = await runCli(['images', 'context', 'pytorch', '--flavour', 'cuda', '--out', out], { env: { ...cleanEnv, GREENRT_CA_BUNDLE: ca } });
+    expect(r.code, r.stderr).toBe(0);
+    const { ctx } = imageContext({ runtime: 'pytorch', flavour: 'cuda', caBundlePath: ca });
+    expect(readFileSync(out).equals(ctx.tar)).toBe(true);
+    expect(r.stdout.startsWith(`${ctx.tag} `)).toBe(true);
+  });
+
+  it('images/build-context.sh gives the same tar, or the same files in a folder', async () => {
+    const tar = join(dir, 'sh.tar');
+    const folder = join(dir, 'sh-folder');
+    const sh = (out: string) =>
+      promisify(execFile)('bash', [join(packageRoot, 'images', 'build-context.sh'), 'onnxruntime', 'cpu', out], { env: { ...process.env, ...cleanEnv } });
+    await sh(tar);
+    const { ctx } = imageContext({ runtime: 'onnxruntime', flavour: 'cpu' });
+    expect(readFileSync(tar).equals(ctx.tar)).toBe(true);
+    await sh(folder);
+    expect(filesUnder(folder).sort()).toEqual([...ctx.files].sort());
+    expect(readFileSync(join(folder, 'runtime', 'greenrt_adapter.py'))).toEqual(readFileSync(join(packageRoot, 'images', 'onnxruntime', 'greenrt_adapter.py')));
+  });
+
+  it('a runtime without that flavour, or an unknown runtime: exit 2 naming the choices, nothing written', async () => {
+    const out = join(dir, 'bad.tar');
+    const flavour = await runCli(['images', 'context', 'pytorch', '--flavour', 'tensorrt', '--out', out], { env: cleanEnv });
+    expect(flavour.code).toBe(2);
+    expect(flavour.stderr).toContain('runtime "pytorch" has no tensorrt flavour; it has cpu, cuda');
+    const runtime = await runCli(['images', 'context', 'caffe', '--out', out], { env: cleanEnv });
+    expect(runtime.code).toBe(2);
+    expect(runtime.stderr).toContain('unknown runtime "caffe"');
+    expect(existsSync(out)).toBe(false);
+    expect(readdirSync(dir).filter((name) => name.includes('bad.tar'))).toEqual([]);
+  });
+});
