@@ -9,3 +9,4 @@ export * from './run-store.js';
 export * from './verify-run.js';
 export * from './refuse-damaged-run.js';
 export * from './run-files.js';
+export * from './json-file.js';
