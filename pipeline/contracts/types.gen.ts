@@ -2777,34 +2777,7 @@ export interface ClaimResultRecord {
   /**
    * Pair claims' further checks, each with its own sub-verdict (empty when the claim has none).
    */
-  checks: {
-    /**
-     * Short name shown in the report.
-     */
-    label: string;
-    /**
-     * mechanism: the study's stated explanation; secondary: a metric the claim's wording implies.
-     */
-    role: 'mechanism' | 'secondary';
-    metric: ClaimMetric;
-    /**
-     * A against B.
-     */
-    test: 'less' | 'greater' | 'notGreater' | 'notLess';
-    /**
-     * Why this check follows from the study's words.
-     */
-    why: string | null;
-    verdict: SubVerdict;
-    /**
-     * Why.
-     */
-    reason: string;
-    /**
-     * Its comparisons.
-     */
-    comparisons: ClaimComparison[];
-  }[];
+  checks: ClaimCheckResult[];
   /**
    * The numbers behind the verdict: pairwise comparisons, or a correlation.
    */
@@ -2816,54 +2789,39 @@ export interface ClaimResultRecord {
         comparisons: ClaimComparison[];
       }
     | {
-        /**
-         * Spearman correlation of per-configuration medians.
-         */
-        correlation: {
-          x: ClaimMetric;
-          y: ClaimMetric;
-          /**
-           * Configurations used.
-           */
-          configurations: string[];
-          missing: Missing;
-          /**
-           * Spearman's rho (null with too few configurations).
-           */
-          rho: number | null;
-          /**
-           * p-value of rho.
-           */
-          p: number | null;
-          /**
-           * `within` groups (e.g. batchSize = 1), each with its own rho and sub-verdict; empty without `within`.
-           */
-          groups?: {
-            /**
-             * e.g. 'batchSize = 1'.
-             */
-            label: string;
-            /**
-             * Configurations used.
-             */
-            configurations: string[];
-            missing: Missing;
-            /**
-             * Spearman's rho of the group.
-             */
-            rho: number | null;
-            /**
-             * p-value of rho.
-             */
-            p: number | null;
-            verdict: SubVerdict;
-            /**
-             * Why.
-             */
-            reason: string;
-          }[];
-        };
+        correlation: ClaimCorrelation;
       };
+}
+/**
+ * A further check of a pair claim (a stated mechanism or a secondary metric) with its sub-verdict.
+ */
+export interface ClaimCheckResult {
+  /**
+   * Short name shown in the report.
+   */
+  label: string;
+  /**
+   * mechanism: the study's stated explanation; secondary: a metric the claim's wording implies.
+   */
+  role: 'mechanism' | 'secondary';
+  metric: ClaimMetric;
+  /**
+   * A against B.
+   */
+  test: 'less' | 'greater' | 'notGreater' | 'notLess';
+  /**
+   * Why this check follows from the study's words.
+   */
+  why: string | null;
+  verdict: SubVerdict;
+  /**
+   * Why.
+   */
+  reason: string;
+  /**
+   * Its comparisons.
+   */
+  comparisons: ClaimComparison[];
 }
 /**
  * One A-vs-B comparison on one metric (values in the metric's unit).
@@ -2926,6 +2884,57 @@ export interface ClaimComparison {
    * Why data is missing, or other detail.
    */
   note: string | null;
+}
+/**
+ * Spearman correlation of per-configuration medians.
+ */
+export interface ClaimCorrelation {
+  x: ClaimMetric;
+  y: ClaimMetric;
+  /**
+   * Configurations used.
+   */
+  configurations: string[];
+  missing: Missing;
+  /**
+   * Spearman's rho (null with too few configurations).
+   */
+  rho: number | null;
+  /**
+   * p-value of rho.
+   */
+  p: number | null;
+  /**
+   * `within` groups (e.g. batchSize = 1), each with its own rho and sub-verdict; empty without `within`.
+   */
+  groups?: ClaimCorrelationGroup[];
+}
+/**
+ * One `within` group of a correlation claim, with its own rho and sub-verdict.
+ */
+export interface ClaimCorrelationGroup {
+  /**
+   * e.g. 'batchSize = 1'.
+   */
+  label: string;
+  /**
+   * Configurations used.
+   */
+  configurations: string[];
+  missing: Missing;
+  /**
+   * Spearman's rho of the group.
+   */
+  rho: number | null;
+  /**
+   * p-value of rho.
+   */
+  p: number | null;
+  verdict: SubVerdict;
+  /**
+   * Why.
+   */
+  reason: string;
 }
 /**
  * A problem met while producing the report (also listed in it).
