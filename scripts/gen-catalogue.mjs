@@ -106,8 +106,10 @@ ${c.runtimes
 CUDA_CHECK = {
 ${c.runtimes
   .filter((r) => r.cudaCheck)
-  .map((r) => `    ${JSON.stringify(r.name)}: ${pyDict(r.cudaCheck)},
-`)
+  .map(
+    (r) => `    ${JSON.stringify(r.name)}: ${pyDict(r.cudaCheck)},
+`,
+  )
   .join('')}}
 IMAGE_MODELS = ${tuple(names('image'))}
 TEXT_MODELS = ${tuple(names('text'))}

@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Contracts, SchemaId } from '../contracts/index.js';
-import { ContractError, ExitCode, InputError, exitCodeFor } from '../core/index.js';
-import { readJsonFile, readJsonFileOrRefuse, writeJsonFile } from './json-file.js';
+import { ContractError } from '../core/index.js';
+import { readJsonFile, writeJsonFile } from './json-file.js';
 
 const contracts = new Contracts();
 const use = (file: string) => ({ shown: file, hint: 'Remove it.', noFollow: true });
@@ -66,17 +66,5 @@ describe('writeJsonFile / readJsonFile (files outside run folders)', () => {
     expect(linked.ok ? '' : linked.problems[0]?.message).toBe('is a symbolic link, not a regular file');
     const big = await readJsonFile(contracts, SchemaId.hostShard, target, { ...use(target), maxBytes: 10 });
     expect(big.ok ? '' : big.problems[0]?.message).toMatch(/more than the 10 bytes allowed/);
-  });
-
-  it('readJsonFileOrRefuse: InputError (exit 2) with the problems', async () => {
-    const file = join(dir, 'x.json');
-    writeFileSync(file, '{}');
-    const error = await readJsonFileOrRefuse(contracts, SchemaId.hostShard, file, { ...use(file), refusal: 'Cannot use x.json' }).then(
-      () => null,
-      (e: unknown) => e,
-    );
-    expect(error).toBeInstanceOf(InputError);
-    expect(exitCodeFor(error)).toBe(ExitCode.badInput);
-    expect((error as InputError).message).toContain(`Cannot use x.json\n  - ${file} /pid: is required (schemas/host-shard.schema.json). Remove it.`);
   });
 });

@@ -1,5 +1,5 @@
 import type { Contracts, SchemaIdValue } from '../contracts/index.js';
-import { InputError, InputFileProblem, type InputProblem, nestsDeeperThan, readInputFile } from '../core/index.js';
+import { InputFileProblem, type InputProblem, nestsDeeperThan, readInputFile } from '../core/index.js';
 import { writeFileAtomic } from './atomic-write.js';
 import { maxJsonDepth } from './verify-trial.js';
 
@@ -57,13 +57,6 @@ export function checkJsonText<T>(contracts: Contracts, schemaId: SchemaIdValue, 
     return { ok: false, absent: false, problems: found.slice(0, 10).map((p) => problem(p.path || '/', `${p.message} (schemas/${schema})`)) };
   }
   return { ok: true, data: data as T };
-}
-
-/** The data of `file`, or InputError (exit 2) naming the file, each JSON path and the fix. */
-export async function readJsonFileOrRefuse<T>(contracts: Contracts, schemaId: SchemaIdValue, file: string, use: JsonFileUse & { refusal: string }): Promise<T> {
-  const read = await readJsonFile<T>(contracts, schemaId, file, use);
-  if (!read.ok) throw new InputError(use.refusal, read.problems);
-  return read.data;
 }
 
 /**
