@@ -38,6 +38,13 @@ export function debianPackagePattern(patterns: readonly string[]): RegExp {
 /** The packages each runtime and provider of the catalogue names (`debianPackages`): frameworks, CUDA, cuDNN, TensorRT. */
 const CATALOGUE_PACKAGES = debianPackagePattern(catalogueDebianPackages());
 
+let shared: Contracts | undefined;
+/** One validator set for every call without its own (compiling the schemas takes about 0.4 s; a cache hit should not). */
+function sharedContracts(): Contracts {
+  shared ??= new Contracts();
+  return shared;
+}
+
 /**
  * Describes an image by running two throw-away containers (harness describe, dpkg-query).
  * Cached per image id under `cacheDir` (when given), since an image id never changes content.
@@ -47,7 +54,7 @@ export async function describeImage(
   imageId: string,
   options: { cacheDir?: string; timeoutMs?: number; contracts?: Contracts; onNote?: (line: string) => void } = {},
 ): Promise<ImageDescription> {
-  const contracts = options.contracts ?? new Contracts();
+  const contracts = options.contracts ?? sharedContracts();
   const cacheFile = options.cacheDir && /^sha256:[0-9a-f]{64}$/.test(imageId) ? join(options.cacheDir, `${imageId.slice('sha256:'.length)}.json`) : undefined;
   if (cacheFile) {
     const cached = await readCachedDescription(contracts, cacheFile, imageId);
@@ -61,7 +68,7 @@ export async function describeImage(
   if (described.exitCode === 0) {
     try {
       const data: unknown = JSON.parse(described.stdout);
-      const problems = new Contracts().check(SchemaId.harnessDescription, data);
+      const problems = contracts.check(SchemaId.harnessDescription, data);
       if (problems.length === 0) harness = data as HarnessDescription;
       else
         harnessError = `describe printed JSON that does not match schemas/harness-description.schema.json: ${problems.map((p) => `${p.path || '/'}: ${p.message}`).join('; ')}`;
