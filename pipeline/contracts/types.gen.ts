@@ -1179,7 +1179,7 @@ export interface HostShard {
    */
   pid: number;
   /**
-   * Run id of the shard run (its run folder's name).
+   * Run id of the shard run (its run folder's name); shown in the refusal of another shard, so no control characters.
    */
   runId: string;
   /**

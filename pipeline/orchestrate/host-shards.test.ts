@@ -77,6 +77,9 @@ describe('claimHostForShard', () => {
     await expect(start(200, false)).rejects.toThrow(/300\.json \/: is not valid JSON/);
     await writeFile(join(dir, '300.json'), JSON.stringify({ pid: 1, runId: 'other', sharedHost: false }));
     await expect(start(200, false)).rejects.toThrow(/300\.json \/pid: is 1, not the pid of its file name \(300\)/);
+    // A run id is shown in another shard's refusal: no terminal control characters get there.
+    await writeFile(join(dir, '300.json'), JSON.stringify({ pid: 300, runId: '\u001b[2Jowned', sharedHost: false }));
+    await expect(start(200, false)).rejects.toThrow(/300\.json \/runId: must match pattern/);
     living.delete(300);
     await writeFile(join(dir, '301.json'), 'garbage');
     await start(200, false);
