@@ -55,6 +55,21 @@ export const catalogueData = ${JSON.stringify(c, null, 2).replace(/"\$schema": "
 `;
 }
 
+/** A JSON value as a Python literal (dicts, lists as tuples, strings, numbers, booleans). */
+function pyLiteral(v) {
+  if (Array.isArray(v)) return `(${v.map(pyLiteral).join(', ')}${v.length === 1 ? ',' : ''})`;
+  if (v && typeof v === 'object') return pyDict(v);
+  if (typeof v === 'boolean') return v ? 'True' : 'False';
+  if (v === null) return 'None';
+  return JSON.stringify(v);
+}
+
+function pyDict(o) {
+  return `{${Object.entries(o)
+    .map(([k, v]) => `${JSON.stringify(k)}: ${pyLiteral(v)}`)
+    .join(', ')}}`;
+}
+
 function python(c) {
   const { image, text } = c.inputs;
   const names = (kind) => c.models.filter((m) => m.input === kind).map((m) => m.name);
@@ -84,6 +99,15 @@ ${c.runtimes
   .filter((r) => r.modes)
   .map(
     (r) => `    ${JSON.stringify(r.name)}: ${JSON.stringify(r.modes.find((m) => m.default).name)},
+`,
+  )
+  .join('')}}
+# What the no-GPU check of a cuda/tensorrt image looks at, per runtime (images/common/docker/cuda_check.py).
+CUDA_CHECK = {
+${c.runtimes
+  .filter((r) => r.cudaCheck)
+  .map(
+    (r) => `    ${JSON.stringify(r.name)}: ${pyDict(r.cudaCheck)},
 `,
   )
   .join('')}}

@@ -201,7 +201,7 @@ suite('evaluateClaims: the paper claims on synthetic runs', () => {
     const k = 'correlation' in r.numbers ? r.numbers.correlation : null;
     expect(k).toMatchObject({ x: 'runTimeS', y: 'runNetEnergyJ' });
     expect(k!.configurations).toHaveLength(46);
-    expect(k!.groups.map((g) => [g.label, g.configurations.length, g.verdict])).toEqual([
+    expect(k!.groups?.map((g) => [g.label, g.configurations.length, g.verdict])).toEqual([
       ['batchSize = 1', 23, 'reproduced'],
       ['batchSize = 64', 23, 'reproduced'],
     ]);

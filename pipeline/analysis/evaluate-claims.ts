@@ -4,75 +4,40 @@
  * or a success: it makes the claim inconclusive unless the available pairs already decide it.
  */
 
-import type { ClaimComparison, TrialResult } from '../contracts/index.js';
+import type {
+  ClaimCheckResult,
+  ClaimComparison,
+  ClaimCorrelation,
+  ClaimCorrelationGroup,
+  ClaimResultRecord,
+  SubVerdict,
+  TrialResult,
+} from '../contracts/index.js';
 import { ClaimData } from './claim-data.js';
 import { claimConfigurations, pairConfigurations, type ConfigurationPair } from './claim-selection.js';
-import type { Claim, ClaimCheck, ClaimMetric, ClaimScope, ClaimSet, CorrelationClaim, PairClaim } from './claims-file.js';
+import type { Claim, ClaimCheck, ClaimMetric, ClaimSet, CorrelationClaim, PairClaim } from './claims-file.js';
 import { median } from './descriptive.js';
 import { CLIFFS_ORDER, cliffsDelta, holmAdjust } from './effect-size.js';
 import { mannWhitneyU, spearman } from './rank-tests.js';
 import type { RunSummary } from './summarize-trials.js';
 import { configurationId } from './trial-metrics.js';
 
-export type Verdict = 'reproduced' | 'not reproduced' | 'inconclusive';
+/** A claim's outcome: summary.json's `claims[].verdict` (schemas/run-summary.schema.json). */
+export type Verdict = ClaimResultRecord['verdict'];
 /** A check's or a group's sub-verdict: also 'not testable here' when none of its data exists in the run. */
-export type SubVerdict = Verdict | 'not testable here';
-type Status = 'pass' | 'fail' | 'missing';
+export type { SubVerdict };
+type Status = ComparisonNumbers['status'];
 
-/** One A-vs-B comparison on one metric (values in the metric's unit: ms or J per inference): summary.json's record (schemas/run-summary.schema.json). */
+/**
+ * The evaluator's results are summary.json's records, generated from schemas/run-summary.schema.json (the schema
+ * checks them when summary.json is written): one A-vs-B comparison on one metric (values in the metric's unit: ms
+ * or J per inference), a correlation with its `within` groups, a further check of a pair claim, a claim's result.
+ */
 export type ComparisonNumbers = ClaimComparison;
-
-export interface CorrelationNumbers {
-  x: ClaimMetric;
-  y: ClaimMetric;
-  /** Configurations used (per-configuration medians). */
-  configurations: string[];
-  missing: { id: string; reason: string }[];
-  rho: number | null;
-  p: number | null;
-  /** `within` groups (e.g. batchSize = 1), each with its own rho and sub-verdict; empty without `within`. */
-  groups: CorrelationGroup[];
-}
-
-export interface CorrelationGroup {
-  /** e.g. "batchSize = 1". */
-  label: string;
-  configurations: string[];
-  missing: { id: string; reason: string }[];
-  rho: number | null;
-  p: number | null;
-  verdict: SubVerdict;
-  reason: string;
-}
-
-/** A further check of a pair claim (a stated mechanism or a secondary metric) with its sub-verdict. */
-export interface CheckResult {
-  label: string;
-  role: ClaimCheck['role'];
-  metric: ClaimMetric;
-  test: ClaimCheck['test'];
-  why: string | null;
-  verdict: SubVerdict;
-  reason: string;
-  comparisons: ComparisonNumbers[];
-}
-
-export interface ClaimResult {
-  id: string;
-  finding: number | null;
-  text: string;
-  /** reproduction: the study stated it; extension: greenrt asks more (counted apart). */
-  scope: ClaimScope;
-  /** Paper versions whose text states it (empty: secondary sources only). */
-  paperVersions: ('v1' | 'v2')[];
-  source: string;
-  test: Claim['test'];
-  verdict: Verdict;
-  reason: string;
-  numbers: { comparisons: ComparisonNumbers[] } | { correlation: CorrelationNumbers };
-  /** Pair claims' further checks, each with its own sub-verdict (empty when the claim has none). */
-  checks: CheckResult[];
-}
+export type CorrelationNumbers = ClaimCorrelation;
+export type CorrelationGroup = ClaimCorrelationGroup;
+export type CheckResult = ClaimCheckResult;
+export type ClaimResult = ClaimResultRecord;
 
 export function evaluateClaims(claims: ClaimSet | readonly Claim[], summary: RunSummary, trials: readonly TrialResult[]): ClaimResult[] {
   const list = 'claims' in claims ? claims.claims : claims;

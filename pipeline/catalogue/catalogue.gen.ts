@@ -6,15 +6,24 @@ export const catalogueData = {
   "providers": [
     {
       "name": "cpu",
-      "label": "CPU"
+      "label": "CPU",
+      "debianPackages": []
     },
     {
       "name": "cuda",
-      "label": "CUDA"
+      "label": "CUDA",
+      "debianPackages": [
+        "cuda-*runtime*",
+        "libcudnn*"
+      ]
     },
     {
       "name": "tensorrt",
-      "label": "TensorRT"
+      "label": "TensorRT",
+      "debianPackages": [
+        "libnvinfer*",
+        "tensorrt"
+      ]
     }
   ],
   "runtimes": [
@@ -55,7 +64,18 @@ export const catalogueData = {
       ],
       "aliases": [
         "torch"
-      ]
+      ],
+      "debianPackages": [
+        "python3-torch",
+        "python3-torchvision"
+      ],
+      "cudaCheck": {
+        "package": "torch",
+        "libraries": [
+          "lib/lib*.so*"
+        ],
+        "kernelLibrary": "lib/libtorch_cuda.so"
+      }
     },
     {
       "name": "tensorflow",
@@ -90,7 +110,19 @@ export const catalogueData = {
       ],
       "aliases": [
         "tf"
-      ]
+      ],
+      "debianPackages": [
+        "python3-tensorflow*"
+      ],
+      "cudaCheck": {
+        "package": "tensorflow",
+        "libraries": [
+          "libtensorflow_framework.so.2",
+          "libtensorflow_cc.so.2",
+          "python/_pywrap_tensorflow_internal.so"
+        ],
+        "kernelLibrary": "libtensorflow_cc.so.2"
+      }
     },
     {
       "name": "mxnet",
@@ -118,7 +150,17 @@ export const catalogueData = {
           "description": "hybridize(static_alloc=True, static_shape=True): the cached graph runs as one call."
         }
       ],
-      "aliases": []
+      "aliases": [],
+      "debianPackages": [
+        "python3-mxnet"
+      ],
+      "cudaCheck": {
+        "package": "mxnet",
+        "libraries": [
+          "libmxnet.so"
+        ],
+        "kernelLibrary": "libmxnet.so"
+      }
     },
     {
       "name": "onnxruntime",
@@ -138,7 +180,23 @@ export const catalogueData = {
       "aliases": [
         "ort",
         "onnx"
-      ]
+      ],
+      "debianPackages": [
+        "python3-onnxruntime",
+        "python3-onnx"
+      ],
+      "cudaCheck": {
+        "package": "onnxruntime",
+        "libraries": [
+          "capi/libonnxruntime_providers_*.so"
+        ],
+        "kernelLibrary": "capi/libonnxruntime_providers_cuda.so",
+        "unavailable": {
+          "cuda": {
+            "libonnxruntime_providers_tensorrt.so": "TensorRT is not on PyPI: the TensorRT execution provider lives in the tensorrt variant (greenrt images build onnxruntime --flavour tensorrt)"
+          }
+        }
+      }
     },
     {
       "name": "openvino",
@@ -153,7 +211,8 @@ export const catalogueData = {
       "colour": "#D55E00",
       "aliases": [
         "ov"
-      ]
+      ],
+      "debianPackages": []
     },
     {
       "name": "embedded",
@@ -166,7 +225,9 @@ export const catalogueData = {
       "colour": "#CC79A7",
       "aliases": [
         "onnxruntime-node"
-      ]
+      ],
+      "debianPackages": [],
+      "specRuntime": "onnxruntime"
     }
   ],
   "models": [

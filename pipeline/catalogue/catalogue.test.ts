@@ -7,6 +7,7 @@ import { driftedFiles, loadCatalogue } from '../../scripts/gen-catalogue.mjs';
 import {
   allModes,
   catalogueData,
+  catalogueDebianPackages,
   defaultMode,
   imageFlavours,
   imageRuntimeNames,
@@ -15,6 +16,7 @@ import {
   runtimeModes,
   runtimeNames,
   runtimesWithProvider,
+  trialSpecRuntime,
 } from './index.js';
 
 describe('catalogue', () => {
@@ -72,5 +74,23 @@ describe('catalogue', () => {
     expect(defaultMode('tensorflow')).toBe('function');
     expect(defaultMode('mxnet')).toBe('hybridized');
     expect(defaultMode('onnxruntime')).toBeNull();
+  });
+
+  it('holds the facts that used to be names in code: trial-spec runtime, no-GPU check, Debian packages', () => {
+    expect(trialSpecRuntime('embedded')).toBe('onnxruntime');
+    expect(trialSpecRuntime('pytorch')).toBe('pytorch');
+    for (const r of catalogueData.runtimes) {
+      const entry = r as { specRuntime?: string; cudaCheck?: unknown };
+      // specRuntime: only an in-process runtime has one, and it names a runtime with an image (the trial spec's enum).
+      if (entry.specRuntime !== undefined) {
+        expect(r.imageFlavours, `${r.name}: specRuntime`).toEqual([]);
+        expect(imageRuntimeNames as readonly string[], `${r.name}: specRuntime`).toContain(entry.specRuntime);
+      }
+      // Every GPU flavour has a no-GPU check: the catalogue's facts and the image's API check.
+      const gpu = (r.imageFlavours as readonly string[]).some((f) => f !== 'cpu');
+      expect(entry.cudaCheck !== undefined, `${r.name}: cudaCheck`).toBe(gpu);
+      if (gpu) expect(existsSync(join(packageRoot, 'images', r.name, 'greenrt_cuda_check.py')), `images/${r.name}/greenrt_cuda_check.py`).toBe(true);
+    }
+    expect(catalogueDebianPackages()).toEqual(expect.arrayContaining(['python3-torch', 'libcudnn*', 'libnvinfer*']));
   });
 });

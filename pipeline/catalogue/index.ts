@@ -4,8 +4,8 @@
  * - `catalogueData`: the catalogue itself (generated copy, catalogue.gen.ts; drift-tested).
  * - `runtimeNames`, `frameworkNames`, `onnxRuntimeNames`, `imageRuntimeNames`, `modelNames`, `providerNames`:
  *   the names in catalogue (= report) order.
- * - `runtimeEntry(name)`, `isOnnxRuntime(name)`, `runtimeProviders(name)`, `imageFlavours(name)`,
- *   `runtimesWithProvider(provider)`, `modelLabel(model)`, `runtimeColour(runtime)`, `aliases()`.
+ * - `runtimeEntry(name)`, `isOnnxRuntime(name)`, `runtimeProviders(name)`, `imageFlavours(name)`, `trialSpecRuntime(name)`,
+ *   `runtimesWithProvider(provider)`, `modelLabel(model)`, `runtimeColour(runtime)`, `aliases()`, `catalogueDebianPackages()`.
  */
 import { catalogueData } from './catalogue.gen.js';
 
@@ -96,4 +96,18 @@ export function modeRefusal(runtime: string, mode: string, flavour: string): str
 /** Every mode name with the runtime that has it. */
 export function allModes(): { runtime: string; mode: string }[] {
   return runtimes.flatMap((r) => modesOf(r.name).map((m) => ({ runtime: r.name, mode: m.name })));
+}
+
+/**
+ * The runtime a trial spec names for `runtime`: its own name, or for an in-process runtime its `specRuntime`
+ * (embedded runs ONNX Runtime in this process, so its specs say onnxruntime).
+ */
+export function trialSpecRuntime(runtime: string): CatalogueImageRuntimeName {
+  const entry = runtimeEntry(runtime) as { specRuntime?: string } | undefined;
+  return (entry?.specRuntime ?? runtime) as CatalogueImageRuntimeName;
+}
+
+/** Debian package name patterns (`*`: any text) that every runtime and provider of the catalogue names (`debianPackages`). */
+export function catalogueDebianPackages(): string[] {
+  return [...catalogueData.providers, ...runtimes].flatMap((e) => [...e.debianPackages]);
 }

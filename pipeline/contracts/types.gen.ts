@@ -2,6 +2,11 @@
 
 // catalogue.schema.json
 /**
+ * Debian packages (names; * matches any text) an image description lists with their versions (the manifest's images[].description.dpkg.selected), beside the base ones (python3, libc6, BLAS, numpy); empty when it installs none.
+ */
+export type DebianPackages = string[];
+
+/**
  * catalogue/catalogue.json: the study's runtimes, providers and models, the one table the schema enums, plan rules, image list, report order and labels and the Python harness constants come from (scripts/gen-catalogue.mjs). Order is reading order in reports.
  */
 export interface Catalogue {
@@ -27,6 +32,7 @@ export interface Catalogue {
      * Display name.
      */
     label: string;
+    debianPackages: DebianPackages;
   }[];
   /**
    * Runtimes, in report order.
@@ -64,6 +70,38 @@ export interface Catalogue {
      * Other names users type, for 'did you mean' hints.
      */
     aliases: string[];
+    debianPackages: DebianPackages;
+    /**
+     * Only for a runtime without image flavours (in-process): the image runtime whose trial-spec meaning it shares, written as the trial spec's runtime (embedded runs ONNX Runtime in-process: onnxruntime). Absent: the runtime's own name.
+     */
+    specRuntime?: string;
+    /**
+     * What the no-GPU check of a cuda or tensorrt image (images/common/docker/cuda_check.py) looks at; required when imageFlavours has cuda or tensorrt. The framework's own API checks live in images/<name>/greenrt_cuda_check.py.
+     */
+    cudaCheck?: {
+      /**
+       * Python package (import name) whose folder holds the libraries; found without importing it.
+       */
+      package: string;
+      /**
+       * The framework's own shared libraries, globs relative to the package folder: each must resolve with ldd (the driver's libraries aside).
+       *
+       * @minItems 1
+       */
+      libraries: string[];
+      /**
+       * The library holding the GPU kernels, relative to the package folder: its fatbins give the kernel architectures.
+       */
+      kernelLibrary: string;
+      /**
+       * Image flavour -> library file name -> why it cannot load in that flavour by design (recorded as knownUnavailable, not a problem).
+       */
+      unavailable?: {
+        [k: string]: {
+          [k: string]: string;
+        };
+      };
+    };
     /**
      * Execution modes (how the framework is invoked), a plan dimension like provider and batch size. Exactly one is the default: what the runtime did before modes existed, so an experiment that names no mode keeps its meaning (and its trial ids). Absent: the runtime has no modes (ONNX runtimes).
      *
@@ -1131,6 +1169,128 @@ export interface HarnessDescription {
   providersAvailable: string[];
 }
 
+// host-shard.schema.json
+/**
+ * <tmpdir>/greenrt-shards/<pid>.json: a shard run (`greenrt run --shard`) running on this host, registered while it runs so that a second shard on the same host refuses to start unless both say --shared-host. Written atomically when the shard starts, removed when it ends; entries of dead processes are removed by the next shard.
+ */
+export interface HostShard {
+  /**
+   * Process id of the shard run; equals the file name's.
+   */
+  pid: number;
+  /**
+   * Run id of the shard run (its run folder's name); shown in the refusal of another shard, so no control characters.
+   */
+  runId: string;
+  /**
+   * Started with --shared-host: may share the host with other --shared-host shards.
+   */
+  sharedHost: boolean;
+}
+
+// image-description-cache.schema.json
+/**
+ * What the image holds: harness describe output, Debian packages, the CUDA build record (null when not described).
+ */
+export type ImageDescriptionRecord = {
+  /**
+   * `python3 -m greenrt_harness describe` output (null when it failed).
+   */
+  harness: HarnessDescription | null;
+  /**
+   * Why describe failed, when it did (the image is still usable).
+   */
+  harnessError: string | null;
+  /**
+   * Debian packages installed in the image (null when dpkg-query failed).
+   */
+  dpkg: {
+    /**
+     * Installed packages (count).
+     */
+    count: number;
+    /**
+     * SHA-256 (hex) of the sorted `package<TAB>version` lines.
+     */
+    sha256: string;
+    /**
+     * Versions of the packages that matter for a measurement (python, libc, BLAS, CUDA, frameworks), by package.
+     */
+    selected: {
+      [k: string]: string;
+    };
+  } | null;
+  /**
+   * The image's /opt/greenrt/packages/cuda.json (written by images/common/docker/cuda_check.py at build time; null for cpu images). Open: cuda_check.py adds runtime-specific facts (archsInBinary, providersBuilt, ...) beside the fields listed here.
+   */
+  cuda: {
+    /**
+     * Runtime of the image.
+     */
+    runtime: string;
+    /**
+     * Image flavour.
+     */
+    flavour: string;
+    /**
+     * CUDA toolkit the framework was built with ('12.4'); null when it cannot tell.
+     */
+    cuda: string | null;
+    /**
+     * cuDNN version; null when it cannot tell.
+     */
+    cudnn: string | null;
+    /**
+     * Kernel architectures: 'sm_XY' machine code (SASS), 'compute_XY' PTX.
+     */
+    archs: string[];
+    /**
+     * How archs was read.
+     */
+    archSource: string | null;
+    /**
+     * Oldest NVIDIA driver that runs the image's CUDA libraries.
+     */
+    minDriver: string | null;
+    /**
+     * Oldest driver that can JIT its PTX (only when the image has PTX).
+     */
+    minDriverPtxJit?: string;
+    /**
+     * Libraries present but unusable by design, with why.
+     */
+    knownUnavailable: {
+      [k: string]: string;
+    };
+    /**
+     * Libraries checked (count).
+     */
+    librariesChecked: number;
+    /**
+     * What the check found wrong.
+     */
+    problems: string[];
+    /**
+     * True when problems is empty.
+     */
+    ok: boolean;
+  } | null;
+} | null;
+
+/**
+ * <cacheDir>/<image id hex>.json (default .build/images/ in the checkout): an image's description, cached per image id by `describeImage` (an image id never changes content). The description is the manifest's images[].description (an entry holding null is not used). Written atomically; read back only when it matches this schema and names the image it is the file of, else the image is described again.
+ */
+export interface ImageDescriptionCacheEntry {
+  /**
+   * Version of this format (unitless).
+   */
+  schemaVersion: 1;
+  /**
+   * Content-addressed id of the image described (sha256:...); must match the file name.
+   */
+  imageId: string;
+  description: ImageDescriptionRecord;
+}
 // image-lock.schema.json
 /**
  * images/images.lock.json: local bases (greenrt/debian:<suite>, debootstrap + docker import) recorded by image id, and registry images a Dockerfile may name (none of greenrt's do) pinned to the digest seen first. Wheels are locked in each runtime's requirements-<flavour>.lock.
@@ -2025,93 +2185,7 @@ export interface ManifestImage {
    * Time spent checking or building the image, ms.
    */
   durationMs: number;
-  /**
-   * What the image holds: harness describe output, Debian packages, the CUDA build record (null when not described).
-   */
-  description: {
-    /**
-     * `python3 -m greenrt_harness describe` output (null when it failed).
-     */
-    harness: HarnessDescription | null;
-    /**
-     * Why describe failed, when it did (the image is still usable).
-     */
-    harnessError: string | null;
-    /**
-     * Debian packages installed in the image (null when dpkg-query failed).
-     */
-    dpkg: {
-      /**
-       * Installed packages (count).
-       */
-      count: number;
-      /**
-       * SHA-256 (hex) of the sorted `package<TAB>version` lines.
-       */
-      sha256: string;
-      /**
-       * Versions of the packages that matter for a measurement (python, libc, BLAS, CUDA, frameworks), by package.
-       */
-      selected: {
-        [k: string]: string;
-      };
-    } | null;
-    /**
-     * The image's /opt/greenrt/packages/cuda.json (written by images/common/docker/cuda_check.py at build time; null for cpu images). Open: cuda_check.py adds runtime-specific facts (archsInBinary, providersBuilt, ...) beside the fields listed here.
-     */
-    cuda: {
-      /**
-       * Runtime of the image.
-       */
-      runtime: string;
-      /**
-       * Image flavour.
-       */
-      flavour: string;
-      /**
-       * CUDA toolkit the framework was built with ('12.4'); null when it cannot tell.
-       */
-      cuda: string | null;
-      /**
-       * cuDNN version; null when it cannot tell.
-       */
-      cudnn: string | null;
-      /**
-       * Kernel architectures: 'sm_XY' machine code (SASS), 'compute_XY' PTX.
-       */
-      archs: string[];
-      /**
-       * How archs was read.
-       */
-      archSource: string | null;
-      /**
-       * Oldest NVIDIA driver that runs the image's CUDA libraries.
-       */
-      minDriver: string | null;
-      /**
-       * Oldest driver that can JIT its PTX (only when the image has PTX).
-       */
-      minDriverPtxJit?: string;
-      /**
-       * Libraries present but unusable by design, with why.
-       */
-      knownUnavailable: {
-        [k: string]: string;
-      };
-      /**
-       * Libraries checked (count).
-       */
-      librariesChecked: number;
-      /**
-       * What the check found wrong.
-       */
-      problems: string[];
-      /**
-       * True when problems is empty.
-       */
-      ok: boolean;
-    } | null;
-  } | null;
+  description: ImageDescriptionRecord;
 }
 /**
  * A model file a run used: manifest.models[].
@@ -2703,34 +2777,7 @@ export interface ClaimResultRecord {
   /**
    * Pair claims' further checks, each with its own sub-verdict (empty when the claim has none).
    */
-  checks: {
-    /**
-     * Short name shown in the report.
-     */
-    label: string;
-    /**
-     * mechanism: the study's stated explanation; secondary: a metric the claim's wording implies.
-     */
-    role: 'mechanism' | 'secondary';
-    metric: ClaimMetric;
-    /**
-     * A against B.
-     */
-    test: 'less' | 'greater' | 'notGreater' | 'notLess';
-    /**
-     * Why this check follows from the study's words.
-     */
-    why: string | null;
-    verdict: SubVerdict;
-    /**
-     * Why.
-     */
-    reason: string;
-    /**
-     * Its comparisons.
-     */
-    comparisons: ClaimComparison[];
-  }[];
+  checks: ClaimCheckResult[];
   /**
    * The numbers behind the verdict: pairwise comparisons, or a correlation.
    */
@@ -2742,54 +2789,39 @@ export interface ClaimResultRecord {
         comparisons: ClaimComparison[];
       }
     | {
-        /**
-         * Spearman correlation of per-configuration medians.
-         */
-        correlation: {
-          x: ClaimMetric;
-          y: ClaimMetric;
-          /**
-           * Configurations used.
-           */
-          configurations: string[];
-          missing: Missing;
-          /**
-           * Spearman's rho (null with too few configurations).
-           */
-          rho: number | null;
-          /**
-           * p-value of rho.
-           */
-          p: number | null;
-          /**
-           * `within` groups (e.g. batchSize = 1), each with its own rho and sub-verdict; empty without `within`.
-           */
-          groups?: {
-            /**
-             * e.g. 'batchSize = 1'.
-             */
-            label: string;
-            /**
-             * Configurations used.
-             */
-            configurations: string[];
-            missing: Missing;
-            /**
-             * Spearman's rho of the group.
-             */
-            rho: number | null;
-            /**
-             * p-value of rho.
-             */
-            p: number | null;
-            verdict: SubVerdict;
-            /**
-             * Why.
-             */
-            reason: string;
-          }[];
-        };
+        correlation: ClaimCorrelation;
       };
+}
+/**
+ * A further check of a pair claim (a stated mechanism or a secondary metric) with its sub-verdict.
+ */
+export interface ClaimCheckResult {
+  /**
+   * Short name shown in the report.
+   */
+  label: string;
+  /**
+   * mechanism: the study's stated explanation; secondary: a metric the claim's wording implies.
+   */
+  role: 'mechanism' | 'secondary';
+  metric: ClaimMetric;
+  /**
+   * A against B.
+   */
+  test: 'less' | 'greater' | 'notGreater' | 'notLess';
+  /**
+   * Why this check follows from the study's words.
+   */
+  why: string | null;
+  verdict: SubVerdict;
+  /**
+   * Why.
+   */
+  reason: string;
+  /**
+   * Its comparisons.
+   */
+  comparisons: ClaimComparison[];
 }
 /**
  * One A-vs-B comparison on one metric (values in the metric's unit).
@@ -2854,6 +2886,57 @@ export interface ClaimComparison {
   note: string | null;
 }
 /**
+ * Spearman correlation of per-configuration medians.
+ */
+export interface ClaimCorrelation {
+  x: ClaimMetric;
+  y: ClaimMetric;
+  /**
+   * Configurations used.
+   */
+  configurations: string[];
+  missing: Missing;
+  /**
+   * Spearman's rho (null with too few configurations).
+   */
+  rho: number | null;
+  /**
+   * p-value of rho.
+   */
+  p: number | null;
+  /**
+   * `within` groups (e.g. batchSize = 1), each with its own rho and sub-verdict; empty without `within`.
+   */
+  groups?: ClaimCorrelationGroup[];
+}
+/**
+ * One `within` group of a correlation claim, with its own rho and sub-verdict.
+ */
+export interface ClaimCorrelationGroup {
+  /**
+   * e.g. 'batchSize = 1'.
+   */
+  label: string;
+  /**
+   * Configurations used.
+   */
+  configurations: string[];
+  missing: Missing;
+  /**
+   * Spearman's rho of the group.
+   */
+  rho: number | null;
+  /**
+   * p-value of rho.
+   */
+  p: number | null;
+  verdict: SubVerdict;
+  /**
+   * Why.
+   */
+  reason: string;
+}
+/**
  * A problem met while producing the report (also listed in it).
  */
 export interface SummaryWarning {
@@ -2891,7 +2974,7 @@ export interface SlurmStudy {
     sha256: string;
   };
   /**
-   * Number of shards N (count).
+   * Number of shards N (count; `greenrt slurm submit --shards` takes 1 to 10000).
    */
   shards: number;
   /**
@@ -2918,6 +3001,8 @@ export interface SlurmStudy {
   };
   /**
    * Every submission, oldest first.
+   *
+   * @maxItems 1000
    */
   submissions: {
     /**
@@ -2925,7 +3010,9 @@ export interface SlurmStudy {
      */
     submittedAt: string;
     /**
-     * Shard indices in this submission's array.
+     * Shard indices in this submission's array (each below shards).
+     *
+     * @maxItems 10000
      */
     indices: number[];
     /**

@@ -22,6 +22,8 @@ export const SchemaId = {
   catalogue: 'https://greenrt.dev/schemas/catalogue.schema.json',
   harnessDescription: 'https://greenrt.dev/schemas/harness-description.schema.json',
   imageLock: 'https://greenrt.dev/schemas/image-lock.schema.json',
+  imageDescriptionCache: 'https://greenrt.dev/schemas/image-description-cache.schema.json',
+  hostShard: 'https://greenrt.dev/schemas/host-shard.schema.json',
 } as const;
 export type SchemaIdValue = (typeof SchemaId)[keyof typeof SchemaId];
 

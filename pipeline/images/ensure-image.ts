@@ -43,7 +43,9 @@ export async function ensureImage(engine: DockerEngine, request: EnsureImageRequ
     baseImageId = (await inspectImageOrNull(engine, baseImage))?.Id ?? null;
   }
   const description =
-    request.describe === false ? null : await describeImage(engine, inspect.Id, { cacheDir: request.cacheDir ?? join(repoRoot, '.build', 'images') });
+    request.describe === false
+      ? null
+      : await describeImage(engine, inspect.Id, { cacheDir: request.cacheDir ?? join(repoRoot, '.build', 'images'), onNote: progress });
   return {
     runtime: request.runtime,
     flavour: request.flavour,

@@ -1,7 +1,16 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { GreenrtError } from '../core/index.js';
+import { ExitCode, GreenrtError, InputError, exitCodeFor } from '../core/index.js';
+
+function captured(f: () => unknown): unknown {
+  try {
+    f();
+  } catch (error) {
+    return error;
+  }
+  return null;
+}
 import { fakeImageEngine } from '../testing/docker-fake-engine.js';
 import { lockImages, readLock, repoOf } from './image-lock.js';
 import { tempDir } from '../testing/temp-dir.js';
@@ -65,12 +74,13 @@ describe('lockImages (fake engine)', () => {
   it('refuses a lock that does not match its schema, naming the field and the fix', () => {
     const file = join(repo, 'images', 'images.lock.json');
     writeFileSync(file, JSON.stringify({ schemaVersion: 1, upstream: { [CUDA]: { digest: 'latest', resolvedAt: null, usedBy: [] } }, localBases: {} }));
-    expect(() => readLock(file)).toThrow(GreenrtError);
+    expect(() => readLock(file)).toThrow(InputError);
+    expect(exitCodeFor(captured(() => readLock(file)))).toBe(ExitCode.badInput);
     expect(() => readLock(file)).toThrow(
-      /images\.lock\.json does not match schemas\/image-lock\.schema\.json: .*\/digest: must match pattern.*delete it and run greenrt images lock/,
+      /images\.lock\.json \/upstream\/.*\/digest: must match pattern .* \(schemas\/image-lock\.schema\.json\)\..*delete it and run greenrt images lock/,
     );
     writeFileSync(file, '{ "schemaVersion": 1,');
-    expect(() => readLock(file)).toThrow(/is not valid JSON/);
+    expect(() => readLock(file)).toThrow(/images\.lock\.json \/: is not valid JSON/);
   });
 
   it('the committed images/images.lock.json matches its schema', () => {

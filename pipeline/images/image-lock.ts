@@ -1,6 +1,7 @@
-import { existsSync, readFileSync, readdirSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { GreenrtError } from '../core/index.js';
+import { GreenrtError, InputError } from '../core/index.js';
+import { checkJsonText, writeJsonFile } from '../results/index.js';
 import { Contracts, SchemaId, packageRoot, type ImageLock } from '../contracts/index.js';
 import { imageRuntimeNames } from '../catalogue/index.js';
 import type { ImageRuntime } from './build-context.js';
@@ -31,25 +32,18 @@ export interface LockResult {
 
 export const LOCK_FILE = join('images', 'images.lock.json');
 
+/**
+ * The image lock, checked against schemas/image-lock.schema.json; an absent one is empty. A file that is not JSON
+ * or fails the schema is an InputError (exit 2) naming the file, each JSON path and the fix.
+ */
 export function readLock(lockPath: string): ImageLock {
   if (!existsSync(lockPath)) return { schemaVersion: 1, upstream: {}, localBases: {} };
-  let data: unknown;
-  try {
-    data = JSON.parse(readFileSync(lockPath, 'utf8'));
-  } catch (error) {
-    throw new GreenrtError(
-      'E_IMAGE_LOCK',
-      `Image lock ${lockPath} is not valid JSON: ${(error as Error).message}. Restore it from git, or delete it and run greenrt images lock.`,
-    );
-  }
-  const problems = new Contracts().check(SchemaId.imageLock, data);
-  if (problems.length > 0) {
-    throw new GreenrtError(
-      'E_IMAGE_LOCK',
-      `Image lock ${lockPath} does not match schemas/image-lock.schema.json: ${problems.map((p) => `${p.path || '/'}: ${p.message}`).join('; ')}. Restore it from git, or delete it and run greenrt images lock.`,
-    );
-  }
-  return data as ImageLock;
+  const read = checkJsonText<ImageLock>(new Contracts(), SchemaId.imageLock, readFileSync(lockPath, 'utf8'), {
+    shown: lockPath,
+    hint: 'Restore it from git (git checkout images/images.lock.json), or delete it and run greenrt images lock.',
+  });
+  if (!read.ok) throw new InputError(`Image lock ${lockPath} is damaged`, read.problems);
+  return read.data;
 }
 
 /** Runtimes with a Dockerfile in the checkout, sorted. */
@@ -116,7 +110,7 @@ export async function lockImages(
     }
   }
   if (!options.runtimes) dropUnnamed(lock, named, changes);
-  if (changes.length > 0 && options.write !== false) writeLock(lockPath, lock);
+  if (changes.length > 0 && options.write !== false) await writeLock(lockPath, lock);
   return { lock, lockPath, changes, notes };
 }
 
@@ -131,14 +125,14 @@ function dropUnnamed(lock: ImageLock, named: Set<string>, changes: string[]): vo
   }
 }
 
-function writeLock(path: string, lock: ImageLock): void {
+/** Writes the lock sorted, checked against its schema first, atomically (nothing half-written). */
+async function writeLock(path: string, lock: ImageLock): Promise<void> {
   const sorted: ImageLock = {
     schemaVersion: 1,
     upstream: Object.fromEntries(Object.entries(lock.upstream).sort(([a], [b]) => a.localeCompare(b))),
     localBases: Object.fromEntries(Object.entries(lock.localBases).sort(([a], [b]) => a.localeCompare(b))),
   };
-  writeFileSync(`${path}.tmp`, `${JSON.stringify(sorted, null, 2)}\n`);
-  renameSync(`${path}.tmp`, path);
+  await writeJsonFile(new Contracts(), SchemaId.imageLock, path, sorted);
 }
 
 /** RepoDigests of a local image restricted to the reference's repository; null when absent locally. */

@@ -13,8 +13,10 @@
  * - `ensureImage(engine, {runtime, flavour, baseImage?, caBundlePath?, describe?}, progress) -> BuiltImage`:
  *   reuses an existing tag (no build; ~10 ms plus a cached description), else makes the base image
  *   (images/base/build-base.sh for greenrt/debian:<suite>) and builds.
- * - `describeImage(engine, imageId, {cacheDir?}) -> ImageDescription`: harness `describe` JSON, dpkg summary,
- *   and for cuda images the build record `cuda` (CUDA/cuDNN versions, kernel archs, minimum driver).
+ * - `describeImage(engine, imageId, {cacheDir?, onNote?}) -> ImageDescription`: harness `describe` JSON, dpkg summary
+ *   (the base packages and the catalogue's `debianPackages`), and for cuda images the build record `cuda` (CUDA/cuDNN
+ *   versions, kernel archs, minimum driver). Cached per image id (schemas/image-description-cache.schema.json); an
+ *   entry that fails the schema or names another image is never used: `onNote` says why and the image is described again.
  *
  * CLI entry points
  * - `buildImages(engine, {flavour, runtimes?, ...}) -> {images: BuiltImage[], lock}` (`greenrt images build`).

@@ -1,15 +1,12 @@
-import { mkdir, readdir, readFile, unlink, writeFile } from 'node:fs/promises';
+import { readdir, unlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { EnvironmentError } from '../core/index.js';
+import { type Contracts, type HostShard, SchemaId } from '../contracts/index.js';
+import { EnvironmentError, InputError, type InputProblem } from '../core/index.js';
+import { ensureFolder, readJsonFile, writeJsonFile } from '../results/index.js';
 
-/** A shard run that is running on this host. */
-export interface HostShard {
-  pid: number;
-  runId: string;
-  /** Started with --shared-host: may share the host with other --shared-host shards. */
-  sharedHost: boolean;
-}
+/** A shard run that is running on this host (schemas/host-shard.schema.json). */
+export type { HostShard };
 
 /** Where running shards register themselves: one `<pid>.json` per shard process. */
 export const defaultHostShardsDir = join(tmpdir(), 'greenrt-shards');
@@ -27,25 +24,41 @@ function alive(pid: number): boolean {
  * Registers this shard run on the host and refuses (EnvironmentError E_HOST_BUSY, exit 3) when another
  * shard is running here, unless both were started with --shared-host. Entries of dead processes are
  * removed. The entry is written before the others are read, so two shards starting at once both see each
- * other (and both refuse) rather than both starting. Returns the function that removes the entry.
+ * other (and both refuse) rather than both starting. Entries are written atomically and checked against
+ * schemas/host-shard.schema.json when read: an entry of a living process that fails it (or names another pid
+ * than its file) is refused (InputError, exit 2, naming the file, the JSON path and the fix), never guessed at.
+ * Returns the function that removes the entry.
  */
-export async function claimHostForShard(me: HostShard, dir = defaultHostShardsDir, isAlive: (pid: number) => boolean = alive): Promise<() => Promise<void>> {
-  await mkdir(dir, { recursive: true });
+export async function claimHostForShard(
+  me: HostShard,
+  contracts: Contracts,
+  dir = defaultHostShardsDir,
+  isAlive: (pid: number) => boolean = alive,
+): Promise<() => Promise<void>> {
+  await ensureFolder(dir);
   const mine = join(dir, `${me.pid}.json`);
-  await writeFile(mine, JSON.stringify(me));
+  await writeJsonFile(contracts, SchemaId.hostShard, mine, me);
   const release = () => unlink(mine).catch(() => undefined);
   const others: HostShard[] = [];
+  const damaged: InputProblem[] = [];
   for (const name of await readdir(dir)) {
     if (!/^\d+\.json$/.test(name) || name === `${me.pid}.json`) continue;
-    const entry = await readFile(join(dir, name), 'utf8').then(
-      (t) => JSON.parse(t) as HostShard,
-      () => null,
-    );
-    if (!entry || typeof entry.pid !== 'number' || !isAlive(entry.pid)) {
-      await unlink(join(dir, name)).catch(() => undefined);
+    const file = join(dir, name);
+    const pid = Number(name.slice(0, -'.json'.length));
+    // A dead process's entry is stale whatever it holds.
+    if (!isAlive(pid)) {
+      await unlink(file).catch(() => undefined);
       continue;
     }
-    others.push(entry);
+    const hint = `If no greenrt shard run with pid ${pid} is running on this host, remove ${file}; otherwise wait for it to end.`;
+    const read = await readJsonFile<HostShard>(contracts, SchemaId.hostShard, file, { shown: file, hint, noFollow: true, maxBytes: 64 * 1024 });
+    if (read.ok && read.data.pid === pid) others.push(read.data);
+    else if (read.ok) damaged.push({ file, path: '/pid', message: `is ${read.data.pid}, not the pid of its file name (${pid})`, hint });
+    else if (!read.absent) damaged.push(...read.problems); // absent: the shard ended while we looked
+  }
+  if (damaged.length > 0) {
+    await release();
+    throw new InputError(`Shard run ${me.runId} cannot start: a host-shard entry in ${dir} is damaged, so greenrt cannot tell which shards run here`, damaged);
   }
   const conflict = others.find((o) => !me.sharedHost || !o.sharedHost);
   if (conflict) {

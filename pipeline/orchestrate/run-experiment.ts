@@ -124,7 +124,7 @@ export async function runExperiment(deps: RunDependencies, req: RunRequest): Pro
 
   // A shard measures alone on its host unless every shard there says --shared-host (checked before writing).
   const runId = resuming ? store.runId : (req.runId ?? makeRunId(spec.name, deps.clock.nowMs(), loaded.sha256));
-  const releaseHost = sharded ? await claimHostForShard({ pid: process.pid, runId, sharedHost }, req.hostShardsDir) : null;
+  const releaseHost = sharded ? await claimHostForShard({ pid: process.pid, runId, sharedHost }, contracts, req.hostShardsDir) : null;
   const early = async <T>(step: Promise<T>): Promise<T> =>
     step.catch(async (error: unknown) => {
       await releaseHost?.();

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { Experiment, TrialResult, TrialSpec } from '../contracts/index.js';
 import type { Clock } from '../core/index.js';
 import { trialMode, type RunPlan, type PlannedTrial } from '../plan/index.js';
+import { trialSpecRuntime } from '../catalogue/index.js';
 import { ensureFolder, type RunStore } from '../results/index.js';
 import type { FrameworkExecutor, MeasurementPort } from './ports.js';
 import { modelKey, imageKey, type Setup } from './prepare-inputs.js';
@@ -34,7 +35,7 @@ export async function runOneTrial(trial: PlannedTrial, ctx: TrialContext): Promi
   const trialSpec: Omit<TrialSpec, 'modelDir' | 'outputPath'> = {
     schemaVersion: 1,
     trialId: trial.id,
-    runtime: trial.config.runtime === 'embedded' ? 'onnxruntime' : trial.config.runtime,
+    runtime: trialSpecRuntime(trial.config.runtime),
     source: trial.config.source,
     model: trial.config.model,
     provider: trial.config.provider,

@@ -95,14 +95,16 @@ function detailBlocks(c: ClaimResult): Block[] {
     if (k.missing.length)
       items.push(`Left out ${k.missing.length}: ${plain(shorten([...new Set(k.missing.map((m) => m.reason))].slice(0, 3).join('; '), 300))}`);
     const blocks: Block[] = [head, { kind: 'list', items }];
-    if (k.groups.length > 0) {
+    // Absent in summaries of claims without `within` written before groups existed (the schema keeps it optional).
+    const groups = k.groups ?? [];
+    if (groups.length > 0) {
       blocks.push({
         kind: 'table',
         header: ['Within', 'Configurations', 'rho', 'p', 'Sub-verdict', 'Reason'],
         align: ['left', 'right', 'right', 'right', 'left', 'left'],
         rows: [
           ['pooled', String(k.configurations.length), formatNumber(k.rho, 3), formatP(k.p), verdictLabel(c.verdict), ''],
-          ...k.groups.map((g) => [
+          ...groups.map((g) => [
             plain(g.label),
             String(g.configurations.length),
             formatNumber(g.rho, 3),

@@ -6,18 +6,14 @@
  */
 import { shardWarnings } from './node-blocks.js';
 import { adaptiveWarnings } from './adaptive-blocks.js';
-import type { RunManifest, TrialResult } from '../contracts/index.js';
+import type { RunManifest, SummaryWarning, TrialResult } from '../contracts/index.js';
 import { configurationId, configurationKeyOf, type RunSummary } from '../analysis/index.js';
 import { code, plain } from './report-document.js';
 import { formatNumber } from './format.js';
 
-export type WarningTopic = 'run' | 'energy' | 'validity' | 'conversion' | 'cool-down' | 'gpu' | 'statistics' | 'report';
-
-export interface ReportWarning {
-  topic: WarningTopic;
-  /** Inline Markdown (data strings escaped). */
-  text: string;
-}
+/** A warning with its report section and inline Markdown text (data strings escaped): summary.json's `warnings[]` record (schemas/run-summary.schema.json). */
+export type ReportWarning = SummaryWarning;
+export type WarningTopic = SummaryWarning['topic'];
 
 export interface WarningInput {
   manifest: RunManifest;

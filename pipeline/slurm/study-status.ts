@@ -43,7 +43,7 @@ export async function studyStatus(deps: { contracts: Contracts; slurm: SlurmClie
   for (let k = 0; k < study.shards; k++) {
     const sub = [...study.submissions].reverse().find((s) => s.indices.includes(k));
     const st = find(sub?.arrayJobId ?? null, k);
-    const m = await readShardManifest(studyDir, study.studyId, k);
+    const m = await readShardManifest(deps.contracts, studyDir, study.studyId, k);
     const total = m?.progress.total ?? 0;
     shards.push({
       index: k,

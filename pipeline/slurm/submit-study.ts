@@ -1,10 +1,10 @@
-import { readFile, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { SchemaId, packageRoot, type Contracts, type RunManifest, type SlurmStudy } from '../contracts/index.js';
 import { EnvironmentError, InputError, type Clock } from '../core/index.js';
 import { loadExperiment } from '../config/index.js';
 import { estimateDurationS, planRun, shardPlan, type ShardPartition } from '../plan/index.js';
-import { ensureFolder, makeRunId, writeFileAtomic, shownRunDir } from '../results/index.js';
+import { ensureFolder, makeRunId, readJsonFile, shownRunDir, writeFileAtomic, writeJsonFile } from '../results/index.js';
 import { renderMergeScript, renderShardScript, mergedRunId, shardRunId, type SlurmOptions, type StudyLayout } from './sbatch-scripts.js';
 import type { SlurmClient } from './slurm-client.js';
 
@@ -107,7 +107,7 @@ export async function resubmitStudy(deps: Deps, studyDirArg: string): Promise<{ 
   }
   const indices: number[] = [];
   for (let k = 0; k < study.shards; k++) {
-    const m = await readShardManifest(studyDir, study.studyId, k);
+    const m = await readShardManifest(deps.contracts, studyDir, study.studyId, k);
     if (m?.status !== 'completed') indices.push(k);
   }
   const mergedDone = await stat(join(studyDir, mergedRunId(study.studyId), 'manifest.json')).then(
@@ -142,36 +142,63 @@ async function submitJobs(slurm: SlurmClient, shardScript: string, mergeScript: 
   return { arrayJobId, mergeJobId };
 }
 
+/** Writes slurm/study.json atomically, checked against schemas/slurm-study.schema.json first (nothing written otherwise). */
 export async function writeStudy(contracts: Contracts, studyDir: string, study: SlurmStudy): Promise<void> {
-  contracts.assert(SchemaId.slurmStudy, study, 'slurm/study.json');
-  await writeFileAtomic(join(studyDir, 'slurm', 'study.json'), `${JSON.stringify(study, null, 2)}\n`);
+  const file = join(studyDir, 'slurm', 'study.json');
+  await writeJsonFile(contracts, SchemaId.slurmStudy, file, study, shownRunDir(file));
 }
 
-/** The study record of a study folder; InputError (exit 2) when it is not one. */
+/**
+ * The study record of a study folder, checked against schemas/slurm-study.schema.json and for what the schema cannot
+ * say (every submitted index below `shards`); InputError (exit 2) naming the file, each JSON path and the fix when
+ * the folder is not a study folder or the record is damaged.
+ */
 export async function readStudy(contracts: Contracts, dir: string): Promise<{ studyDir: string; study: SlurmStudy }> {
   const studyDir = resolve(dir);
   const file = join(studyDir, 'slurm', 'study.json');
-  let data: unknown;
-  try {
-    data = JSON.parse(await readFile(file, 'utf8'));
-  } catch (error) {
+  const shown = shownRunDir(file);
+  const read = await readJsonFile<SlurmStudy>(contracts, SchemaId.slurmStudy, file, {
+    shown,
+    hint: 'greenrt slurm submit writes it atomically, so something else changed it: restore it from a copy, or submit the study again.',
+  });
+  if (!read.ok && read.absent) {
     throw new InputError(`${shownRunDir(studyDir)} is not a Slurm study folder`, [
-      {
-        file: shownRunDir(file),
-        path: '',
-        message: `cannot be read as JSON (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`,
-        hint: 'Pass the study folder `greenrt slurm submit` printed.',
-      },
+      { file: shown, path: '', message: 'does not exist', hint: 'Pass the study folder `greenrt slurm submit` printed.' },
     ]);
   }
-  return { studyDir, study: contracts.assert<SlurmStudy>(SchemaId.slurmStudy, data, file) };
+  if (!read.ok) throw new InputError(`Cannot read the Slurm study in ${shownRunDir(studyDir)}: slurm/study.json is damaged`, read.problems);
+  const study = read.data;
+  const outside = study.submissions
+    .flatMap((s, i) => s.indices.map((k, j) => ({ path: `/submissions/${i}/indices/${j}`, k })))
+    .filter((x) => x.k >= study.shards);
+  if (outside.length > 0) {
+    throw new InputError(
+      `Cannot read the Slurm study in ${shownRunDir(studyDir)}: slurm/study.json is damaged`,
+      outside.slice(0, 10).map((x) => ({
+        file: shown,
+        path: x.path,
+        message: `shard index ${x.k} is not below shards (${study.shards})`,
+        hint: 'greenrt slurm submit writes it atomically, so something else changed it: restore it from a copy, or submit the study again.',
+      })),
+    );
+  }
+  return { studyDir, study };
 }
 
-/** A shard's manifest (unvalidated beyond JSON: status only shows progress), or null when it has none yet. */
-export async function readShardManifest(studyDir: string, studyId: string, k: number): Promise<RunManifest | null> {
-  try {
-    return JSON.parse(await readFile(join(studyDir, 'shards', shardRunId(studyId, k), 'manifest.json'), 'utf8')) as RunManifest;
-  } catch {
-    return null;
-  }
+/**
+ * A shard's manifest, checked against schemas/run-manifest.schema.json, or null when the shard has not started
+ * (no manifest yet). A damaged one (the shard run writes it atomically, so something else changed it) is an
+ * InputError (exit 2) naming it, rather than progress read from a file greenrt cannot trust.
+ */
+export async function readShardManifest(contracts: Contracts, studyDir: string, studyId: string, k: number): Promise<RunManifest | null> {
+  const runDir = join(studyDir, 'shards', shardRunId(studyId, k));
+  const file = join(runDir, 'manifest.json');
+  const read = await readJsonFile<RunManifest>(contracts, SchemaId.runManifest, file, {
+    shown: shownRunDir(file),
+    hint: `\`greenrt verify ${shownRunDir(runDir)}\` lists every problem. Restore the folder from a copy, or move it away: \`greenrt slurm resubmit\` then runs the shard afresh.`,
+    maxBytes: 64 * 1024 * 1024,
+  });
+  if (read.ok) return read.data;
+  if (read.absent) return null;
+  throw new InputError(`Cannot read shard ${k} of the Slurm study in ${shownRunDir(studyDir)}: its manifest is damaged`, read.problems);
 }

@@ -1,9 +1,9 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Contracts, SchemaId, type GpuCheckFile } from '../../contracts/index.js';
-import { EnvironmentError, ExitCode } from '../../core/index.js';
+import { parseYamlSource } from '../../config/index.js';
+import { ContractError, EnvironmentError, ExitCode } from '../../core/index.js';
 import { runExperiment } from '../../orchestrate/index.js';
-import { refuseDamagedRun, verifyRunFolder, writeFileAtomic } from '../../results/index.js';
+import { ensureFolder, refuseDamagedRun, verifyRunFolder, writeFileAtomic } from '../../results/index.js';
 import { createRunDependencies } from '../dependencies.js';
 import { createProgress } from '../progress.js';
 import { checkGpuHost, formatParts, realProbes, type HostProbes } from './requirements.js';
@@ -39,6 +39,26 @@ export function gpuCheckExperiment(runner: 'docker' | 'process', idleS: number):
 }
 
 /**
+ * Writes the acceptance check's experiment file atomically after checking it against schemas/experiment.schema.json
+ * (the run loads it again through `loadExperiment`, like any experiment): a text that fails is a bug in greenrt,
+ * a ContractError naming the file and each JSON path, and nothing is written.
+ */
+export async function writeGpuCheckExperiment(contracts: Contracts, file: string, text: string): Promise<void> {
+  const source = parseYamlSource(Buffer.from(text, 'utf8'));
+  const hint = 'greenrt built a gpu-check experiment that is not a valid experiment: a bug in greenrt (nothing was written); report it.';
+  if (source.issues.length > 0) {
+    throw new ContractError(
+      SchemaId.experiment,
+      file,
+      source.issues.map((i) => `${i.path || '/'}: ${i.message}`),
+      { hint },
+    );
+  }
+  contracts.assert(SchemaId.experiment, source.data, file, hint);
+  await writeFileAtomic(file, text);
+}
+
+/**
  * `greenrt doctor --measure`: checks every part first (exit 3 naming the missing ones), then runs
  * the acceptance experiment under the monitor and prints/writes the measured figures and every rule.
  */
@@ -56,9 +76,9 @@ export async function gpuCheckCommand(options: GpuCheckOptions): Promise<number>
     });
   }
   const artifactsDir = resolve(options.artifacts);
-  mkdirSync(artifactsDir, { recursive: true });
+  await ensureFolder(artifactsDir);
   const experimentFile = join(artifactsDir, 'gpu-check.yaml');
-  writeFileSync(experimentFile, gpuCheckExperiment(host.runner, options.idleS ?? 60));
+  await writeGpuCheckExperiment(new Contracts(), experimentFile, gpuCheckExperiment(host.runner, options.idleS ?? 60));
   process.stdout.write(`Runner: ${host.runner}. Measuring ${options.idleS ?? 60} s idle, then ResNet-50 batch 1 and 64 on CUDA.\n`);
   const progress = createProgress();
   const outcome = await runExperiment(createRunDependencies(progress, artifactsDir), {

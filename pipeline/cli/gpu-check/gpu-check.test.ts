@@ -1,4 +1,11 @@
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { loadExperiment } from '../../config/index.js';
+import { Contracts } from '../../contracts/index.js';
+import { ContractError } from '../../core/index.js';
+import { gpuCheckExperiment, writeGpuCheckExperiment } from './gpu-check-command.js';
 import { fakeTrialResult } from '../../testing/trial-results.js';
 import { evaluateRules } from './gpu-check-summary.js';
 import { checkGpuHost, type HostProbes } from './requirements.js';
@@ -73,5 +80,32 @@ describe('evaluateRules', () => {
     expect(failed).toEqual(['gpu:0 throttling at 1', 'gpu:0 other compute processes at 1', 'cool-down gate']);
     expect(rules.map((r) => r.rule)).toContain('measure window inside the power recording');
     expect(rules.some((r) => r.rule.includes('gpu:1'))).toBe(false); // context GPU: a warning, not a rule
+  });
+});
+
+describe('the gpu-check experiment file (schemas/experiment.schema.json)', () => {
+  it('is a valid experiment for both runners, written atomically; a broken one is refused before anything is written', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'greenrt-gpu-check-yaml-'));
+    try {
+      const contracts = new Contracts();
+      for (const runner of ['docker', 'process'] as const) {
+        const file = join(dir, `${runner}.yaml`);
+        await writeGpuCheckExperiment(contracts, file, gpuCheckExperiment(runner, 60));
+        expect(readFileSync(file, 'utf8')).toBe(gpuCheckExperiment(runner, 60));
+        // What the run does with it: the experiment loader, schema defaults and combination rules included.
+        expect((await loadExperiment(file, contracts)).spec.runner).toBe(runner);
+      }
+      const broken = join(dir, 'broken.yaml');
+      const error = await writeGpuCheckExperiment(contracts, broken, gpuCheckExperiment('docker', -1)).then(
+        () => null,
+        (e: unknown) => e,
+      );
+      expect(error).toBeInstanceOf(ContractError);
+      expect((error as ContractError).message).toContain(`${broken} does not match schema https://greenrt.dev/schemas/experiment.schema.json`);
+      expect((error as ContractError).errors.join('\n')).toContain('/power/baselineS');
+      expect(readdirSync(dir).sort()).toEqual(['docker.yaml', 'process.yaml']);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

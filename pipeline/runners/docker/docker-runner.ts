@@ -1,4 +1,4 @@
-import { chmodSync, chownSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { GreenrtError } from '../../core/index.js';
 import { Contracts, type PrepareSpec, type TrialSpec } from '../../contracts/index.js';
@@ -13,6 +13,7 @@ import {
   type TrialRequest,
   type TrialRunner,
 } from '../runner.js';
+import { writeHarnessSpec } from '../harness-spec.js';
 import { readPrepareOutcome, readTrialOutcome } from '../trial-outcome.js';
 import { CONTAINER_UID, ContainerPaths, containerOptions } from './container-options.js';
 import { runContainer, type ContainerRun } from './run-container.js';
@@ -46,7 +47,7 @@ export class DockerRunner implements TrialRunner {
     rmSync(join(outDir, 'trial-output.json'), { force: true }); // a retry must not read the last attempt
     const spec: TrialSpec = { ...req.spec, modelDir: ContainerPaths.modelDir, outputPath: ContainerPaths.trialOutput };
     const specPath = join(workDir, 'trial.json');
-    writeFileSync(specPath, `${JSON.stringify(spec, null, 2)}\n`, { mode: 0o644 });
+    await writeHarnessSpec(this.contracts, specPath, { kind: 'trial', spec });
     const logPath = join(workDir, 'container.log');
     const gpu = spec.provider === 'cuda' || spec.provider === 'tensorrt';
     const caches = cacheMounts(req.caches);
@@ -98,7 +99,7 @@ export class DockerRunner implements TrialRunner {
     }
     const spec: PrepareSpec = { ...req.spec, outputDir: ContainerPaths.outDir };
     const specPath = join(workDir, 'prepare.json');
-    writeFileSync(specPath, `${JSON.stringify(spec, null, 2)}\n`, { mode: 0o644 });
+    await writeHarnessSpec(this.contracts, specPath, { kind: 'prepare', spec });
     const logPath = join(workDir, 'container.log');
     const network = req.network ?? spec.weights === 'pretrained';
     const create = containerOptions({

@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execaSync } from 'execa';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { EnvironmentError } from '../../core/index.js';
+import { ContractError, EnvironmentError } from '../../core/index.js';
 import { numpyRuntimeDir } from '../../testing/docker-test-image.js';
 import type { TrialRequest } from '../runner.js';
 import { ProcessRunner } from './process-runner.js';
@@ -90,10 +90,19 @@ describe.skipIf(!hasPython)('ProcessRunner (real python, real harness, fake nump
     expect(garbage.failure).toMatch(/^output does not match schema: not JSON/);
   });
 
-  it('a bad spec exits 2 and says why', async () => {
-    const exec = await runner.runTrial(request('ok-bad', { spec: { ...baseSpec, trialId: 'ok-bad', batchSize: 0 } }));
-    expect(exec.exitCode).toBe(2);
-    expect(exec.failure).toMatch(/^exited 2 \(bad spec\) without output/);
+  it('a spec that fails schemas/trial-spec.schema.json is refused before the harness starts, naming file and path; nothing is written', async () => {
+    // The harness refuses such a spec too (exit 2: images/common/tests/test_run.py); greenrt no longer writes one.
+    const error = await runner.runTrial(request('ok-bad', { spec: { ...baseSpec, trialId: 'ok-bad', batchSize: 0 } })).then(
+      () => null,
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(ContractError);
+    expect((error as ContractError).message).toContain(
+      `${join(root, 'ok-bad', 'trial.json')} does not match schema https://greenrt.dev/schemas/trial-spec.schema.json`,
+    );
+    expect((error as ContractError).errors).toContain('/batchSize: must be >= 1');
+    expect(existsSync(join(root, 'ok-bad', 'trial.json'))).toBe(false);
+    expect(existsSync(join(root, 'ok-bad', 'process.log'))).toBe(false);
   });
 
   it('kills the whole process group at the timeout', async () => {

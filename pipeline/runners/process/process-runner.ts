@@ -1,4 +1,4 @@
-import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { delimiter, join, resolve } from 'node:path';
 import { GreenrtError } from '../../core/index.js';
 import { Contracts, packageRoot, type PrepareSpec, type TrialSpec } from '../../contracts/index.js';
@@ -11,6 +11,7 @@ import {
   type TrialRequest,
   type TrialRunner,
 } from '../runner.js';
+import { writeHarnessSpec } from '../harness-spec.js';
 import { readPrepareOutcome, readTrialOutcome } from '../trial-outcome.js';
 import { runHarness, type HarnessRun } from './run-harness.js';
 
@@ -55,7 +56,7 @@ export class ProcessRunner implements TrialRunner {
     rmSync(outputPath, { force: true }); // a retry must not read the last attempt
     const spec: TrialSpec = { ...req.spec, modelDir: resolve(req.modelDir), outputPath };
     const specPath = join(workDir, 'trial.json');
-    writeFileSync(specPath, `${JSON.stringify(spec, null, 2)}\n`);
+    await writeHarnessSpec(this.contracts, specPath, { kind: 'trial', spec });
     const logPath = join(workDir, 'process.log');
     for (const dir of Object.values(req.caches ?? {})) if (dir) mkdirSync(dir, { recursive: true });
     const run = await runHarness({
@@ -87,7 +88,7 @@ export class ProcessRunner implements TrialRunner {
     }
     const spec: PrepareSpec = { ...req.spec, outputDir: outDir };
     const specPath = join(workDir, 'prepare.json');
-    writeFileSync(specPath, `${JSON.stringify(spec, null, 2)}\n`);
+    await writeHarnessSpec(this.contracts, specPath, { kind: 'prepare', spec });
     const logPath = join(workDir, 'process.log');
     const run = await runHarness({
       python: this.python,
