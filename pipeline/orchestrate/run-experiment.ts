@@ -113,10 +113,10 @@ export async function runExperiment(deps: RunDependencies, req: RunRequest): Pro
   // Images that this host cannot build at all (TensorRT without NVIDIA's index) refuse the run first, GPU or not.
   if (needsFramework) await deps.preflightImages?.(spec, plan);
   const inventory = deps.listGpus ? await deps.listGpus() : null;
-  const gpus = inventory ? selectGpus(spec.gpu?.devices, inventory, needsGpu) : null;
+  const gpus = inventory ? selectGpus(spec.gpu.devices, inventory, needsGpu) : null;
   const framework = needsFramework ? await deps.createFrameworkExecutor(spec, plan, gpus) : null;
   const measurement = await deps.createMeasurement(spec, gpus);
-  if (spec.power?.required && !measurement.canMeasure()) {
+  if (spec.power.required && !measurement.canMeasure()) {
     throw new EnvironmentError('E_NO_POWER_SOURCE', 'No power source works on this host and the experiment requires one (power.required: true).', {
       hint: 'Run `greenrt doctor` to see why each source is unavailable, or set power.required: false.',
     });
