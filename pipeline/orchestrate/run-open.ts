@@ -5,15 +5,21 @@ import { loadExperiment } from '../config/index.js';
 import { checkPlanSize, planRun, shardPlan, type RoundDecision, type RunPlan } from '../plan/index.js';
 import { RunStore, refuseDamagedRun, verifyRunFolder } from '../results/index.js';
 import { selectGpus } from './gpu-selection.js';
+import { checkNamedClaims } from './named-claims.js';
 import { loadResumedExperiment } from './resumed-experiment.js';
 import { replayRounds } from './adaptive-rounds.js';
 import type { OpenedRun, PlannedRun, ReadyHost, RunDependencies, RunRequest } from './run-request.js';
 
-/** Step 1: loads the experiment; on resume, first verifies the run folder and opens it (nothing is written). */
+/**
+ * Step 1: loads the experiment and the claims file it names; on resume, first verifies the run folder and opens it
+ * (nothing is written).
+ */
 export async function openRun(req: RunRequest, contracts: Contracts): Promise<OpenedRun> {
   if (!req.resumeDir) {
     if (!req.experimentFile) throw new Error('runExperiment needs experimentFile or resumeDir');
-    return { loaded: await loadExperiment(req.experimentFile, contracts), previous: null, store: null, stored: [] };
+    const loaded = await loadExperiment(req.experimentFile, contracts);
+    await checkNamedClaims(loaded, contracts);
+    return { loaded, previous: null, store: null, stored: [] };
   }
   // The same check as `greenrt verify`, before anything in the folder is touched (temp files included).
   const check = await verifyRunFolder(req.resumeDir, contracts);
