@@ -96,7 +96,7 @@ function gpuOutcome(tools, spec) {
     const spread = (config.batchSize === 1 ? a.trialSpreadBatch1 : a.trialSpreadBatch64) * (config.runtime === 'tensorflow' ? a.tensorflowSpreadFactor : 1);
     const value = Math.exp(spread * z) * (random() < a.outlierProbability ? a.outlierFactor : 1);
     const perInferenceMs = config.batchSize === 1 ? a.perInferenceMsBatch1 : a.perInferenceMsPerSampleBatch64 * config.batchSize;
-    const cooldownS = (spec.power?.cooldown?.minS ?? 0) + a.cooldownGateExtraS * random();
+    const cooldownS = spec.power.cooldown.minS + a.cooldownGateExtraS * random();
     const wallS = cooldownS + a.trialStartupS + ((spec.warmupIterations + spec.measuredIterations) * perInferenceMs) / 1000;
     return { value, wallS };
   };
@@ -129,7 +129,7 @@ function precisionAt(tools, spec, outcome, config, n) {
     const o = outcome(config, r);
     if (o.value !== null) values.push(o.value);
   }
-  const seed = tools.deriveSeed(spec.seed ?? 0, tools.configurationId(config));
+  const seed = tools.deriveSeed(spec.seed, tools.configurationId(config));
   return { okTrials: values.length, ...(tools.medianPrecision(values, { seed }) ?? { median: null, relativeHalfWidth: null }) };
 }
 
@@ -167,7 +167,7 @@ function replayStudy(tools, spec, outcome) {
   }
   const final = new Map(decisions.flatMap((d) => d.configurations.map((c) => [c.configuration, c])));
   const atMax = [...final.values()].filter((c) => c.outcome === 'max').map((c) => c.configuration);
-  const adaptiveWallS = (spec.power?.baselineS ?? 0) + [...wall.values()].reduce((a, b) => a + b, 0);
+  const adaptiveWallS = spec.power.baselineS + [...wall.values()].reduce((a, b) => a + b, 0);
   // The cheapest fixed count at which every configuration is at least as precise as in the adaptive campaign.
   let fixedN = rule.max;
   for (let n = rule.min; n <= rule.max; n++) {
@@ -204,7 +204,7 @@ function replayStudy(tools, spec, outcome) {
 function fixedCampaign(tools, spec, outcome, n) {
   const plan = tools.planRun({ ...spec, repetitions: n });
   const configs = new Map(plan.trials.map((t) => [tools.configurationOf(t.id), t.config]));
-  const wallS = (spec.power?.baselineS ?? 0) + plan.trials.reduce((s, t) => s + outcome(t.config, t.config.repetition).wallS, 0);
+  const wallS = spec.power.baselineS + plan.trials.reduce((s, t) => s + outcome(t.config, t.config.repetition).wallS, 0);
   const target = typeof spec.repetitions === 'number' ? null : spec.repetitions.precision.relativeHalfWidth;
   const hws = [...configs.values()].map((c) => precisionAt(tools, spec, outcome, c, n).relativeHalfWidth ?? Number.POSITIVE_INFINITY);
   return {

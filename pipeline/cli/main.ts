@@ -79,7 +79,9 @@ Exit codes: 0 ok, 1 internal error, 2 bad input, 3 missing environment (Docker, 
 
   program
     .command('run')
-    .description('Run an experiment (or resume an interrupted run): plan, images, models, baseline, trials, report.')
+    .description(
+      "Run an experiment (or resume an interrupted run): plan, images, models, baseline, trials, report (with the claims file the experiment's `claims` names; default experiments/paper.claims.yaml).",
+    )
     .argument('[experiment]', 'experiment YAML file, e.g. experiments/demo.yaml')
     .option('--resume <runDir>', 'finish an interrupted run without redoing its finished trials')
     .addOption(artifacts)
@@ -134,7 +136,9 @@ Exit codes: 0 ok, 1 internal error, 2 bad input, 3 missing environment (Docker, 
 
   program
     .command('report')
-    .description('Re-render report.md, results.csv and plots of a run from its stored trial results.')
+    .description(
+      "Re-render report.md, results.csv and plots of a run from its stored trial results (claims: the file its experiment's `claims` names, else experiments/paper.claims.yaml).",
+    )
     .argument('<runDir>', 'a run folder, e.g. artifacts/demo-20260101t120000z-abc123')
     .action(async (runDir: string) => {
       setExit(await reportCommand(resolve(runDir)));

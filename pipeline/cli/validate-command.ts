@@ -7,6 +7,7 @@ export const maxPrintedProblems = 50;
 import { loadExperiment } from '../config/index.js';
 import { planRun, estimateDurationRangeS, formatDuration, trialMode } from '../plan/index.js';
 import { allModes } from '../catalogue/index.js';
+import { checkNamedClaims } from '../orchestrate/index.js';
 
 /** Validates each file; prints its plan or every problem. Exit 2 when any file has problems. */
 export async function validateCommand(files: string[]): Promise<number> {
@@ -17,6 +18,7 @@ export async function validateCommand(files: string[]): Promise<number> {
     try {
       const loaded = await loadExperiment(file, contracts);
       const plan = planRun(loaded.spec);
+      const claims = await checkNamedClaims(loaded, contracts);
       const label = (t: (typeof plan.trials)[number]) => (t.config.runtime === t.config.source ? t.config.runtime : `${t.config.runtime}(${t.config.source})`);
       const runtimes = [...new Set(plan.trials.map(label))].map((r) => {
         // Execution modes, when the experiment names any besides the default: "tensorflow [keras-predict, keras-call, function]".
@@ -38,9 +40,10 @@ export async function validateCommand(files: string[]): Promise<number> {
         ? `estimated ${formatDuration(range.minS)} (all at min) to ${formatDuration(range.maxS)} (all at max)`
         : `estimated ${formatDuration(range.maxS)}`;
       process.stdout.write(`${name}: valid. ${size}, ${plan.images.length} images, ${plan.models.length} model artifacts, ${duration}.\n`);
+      if (claims !== null) process.stdout.write(`  claims: ${claims} in ${escapeText(String(loaded.spec.claims), 300)}, evaluated in the report.\n`);
       const power = loaded.spec.power;
-      const hostSources = (power?.sources ?? []).filter((s) => s !== 'none');
-      if (power?.required && hostSources.length > 0) {
+      const hostSources = power.sources.filter((s) => s !== 'none');
+      if (power.required && hostSources.length > 0) {
         process.stdout.write(
           `  power.required: whether ${hostSources.join(' or ')} works is checked on the host when the run starts (\`greenrt doctor\` shows it now).\n`,
         );

@@ -4,7 +4,10 @@
  * - `loadExperiment(file, contracts): Promise<LoadedExperiment>` reads the file (at most 1 MiB, strict
  *   UTF-8, one YAML document, at most `maxAliasCount` aliases), validates it against
  *   experiment.schema.json (applying defaults), checks cross-field rules (`plan.combinationIssues`) and
- *   prebuilt model files (inside the experiment's folder after resolving symlinks, present, sha256).
+ *   prebuilt model files (inside the experiment's folder after resolving symlinks, present, sha256) and the
+ *   `claims` file's path (the same confinement, present, a regular file).
+ * - `claimsFileOf(experimentFile, claims)`: the claims file a run checks, absolute (`defaultClaimsFile` when
+ *   the experiment names none; null for `claims: null`).
  *   Every problem is collected as an InputProblem { file, line (1-based), path (JSON pointer), message,
  *   hint }, then one InputError (exit code 2) is thrown.
  * - `LoadedExperiment` { file (absolute), sha256 (hex of the file's bytes), spec: ExperimentSpec, baseDir
@@ -16,5 +19,6 @@
  */
 export { loadExperiment } from './load-experiment.js';
 export { schemaIssues } from './schema-issues.js';
+export { claimsFileOf, defaultClaimsFile } from './claims-path.js';
 export type { ExperimentSpec, LoadedExperiment } from './experiment-spec.js';
 export { parseYamlSource, experimentFileKind, maxDocumentBytes, maxAliasCount, type Issue, type YamlFileKind, type YamlSource } from './yaml-source.js';

@@ -5,7 +5,7 @@ import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Contracts } from '../contracts/index.js';
 import { ExitCode, InputError, sha256Hex, type InputProblem } from '../core/index.js';
-import { loadExperiment, maxDocumentBytes } from './index.js';
+import { claimsFileOf, defaultClaimsFile, loadExperiment, maxDocumentBytes } from './index.js';
 import { tempDir } from '../testing/temp-dir.js';
 
 const fixtures = fileURLToPath(new URL('./fixtures/', import.meta.url));
@@ -219,5 +219,61 @@ describe('loadExperiment: file-system cases', () => {
     expect(missing.map((p) => p.message)).toEqual(['experiment file does not exist']);
     const folder = await problemsOf(join(dir, 'exp'));
     expect(folder[0]!.message).toContain('cannot be read (EISDIR)');
+  });
+});
+
+describe('loadExperiment: the claims file an experiment names', () => {
+  let dir: string;
+  const minimal = (claims: string) =>
+    'schemaVersion: 1\nname: tmp\nruntimes:\n  - name: pytorch\n    providers: [cpu]\n' +
+    `models: [resnet50]\nbatchSizes: [1]\nrepetitions: 1\nwarmupIterations: 1\nmeasuredIterations: 2\nclaims: ${claims}\n`;
+
+  beforeAll(async () => {
+    dir = tempDir('greenrt-claims-path-');
+    await mkdir(join(dir, 'exp/claims'), { recursive: true });
+    await writeFile(join(dir, 'exp/claims/lab.claims.yaml'), 'schemaVersion: 1\nclaims: []\n');
+    await writeFile(join(dir, 'outside.claims.yaml'), 'schemaVersion: 1\nclaims: []\n');
+    await symlink(join(dir, 'outside.claims.yaml'), join(dir, 'exp/escape.claims.yaml'));
+    await mkdir(join(dir, 'exp/folder.claims.yaml'));
+  });
+
+  it('keeps a claims path relative to the experiment file, resolved by claimsFileOf; none means the paper claims, null none', async () => {
+    const file = join(dir, 'exp/named.yaml');
+    await writeFile(file, minimal('claims/lab.claims.yaml'));
+    const loaded = await loadExperiment(file, contracts);
+    expect(loaded.spec.claims).toBe('claims/lab.claims.yaml');
+    expect(claimsFileOf(loaded.file, loaded.spec.claims)).toBe(join(dir, 'exp/claims/lab.claims.yaml'));
+    await writeFile(file, minimal('null'));
+    expect(claimsFileOf(file, (await loadExperiment(file, contracts)).spec.claims)).toBeNull();
+    expect(claimsFileOf(file, undefined)).toBe(defaultClaimsFile);
+  });
+
+  it('names the experiment file, the line and the path of a claims file that does not exist (exit code 2)', async () => {
+    const file = join(dir, 'exp/missing.yaml');
+    await writeFile(file, minimal('claims/absent.claims.yaml'));
+    const problems = await problemsOf(file);
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatchObject({ file, path: '/claims', line: 11, message: 'claims file "claims/absent.claims.yaml" does not exist' });
+    expect(problems[0]!.hint).toContain(`relative to the experiment's folder ${join(dir, 'exp')}`);
+  });
+
+  it('refuses a path out of the folder, a symbolic link leading out of it, a folder, and a name not ending in .claims.yaml', async () => {
+    const cases: [claims: string, message: string][] = [
+      ['../outside.claims.yaml', 'in or below it, ending in .claims.yaml'],
+      ['/etc/paper.claims.yaml', 'in or below it, ending in .claims.yaml'],
+      ['claims/lab.yaml', 'in or below it, ending in .claims.yaml'],
+      ['escape.claims.yaml', 'through a symbolic link'],
+      ['folder.claims.yaml', 'is not a file'],
+    ];
+    for (const [claims, message] of cases) {
+      const file = join(dir, 'exp/bad.yaml');
+      await writeFile(file, minimal(claims));
+      const problems = await problemsOf(file);
+      expect(
+        problems.map((p) => [p.path, p.line]),
+        claims,
+      ).toEqual([['/claims', 11]]);
+      expect(`${problems[0]!.message}. ${problems[0]!.hint ?? ''}`, claims).toContain(message);
+    }
   });
 });

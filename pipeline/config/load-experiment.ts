@@ -6,13 +6,14 @@ import { SchemaId, type Contracts } from '../contracts/index.js';
 import { describeKind, InputError, sha256Hex, type InputProblem } from '../core/index.js';
 import { combinationIssues } from '../plan/index.js';
 import type { ExperimentSpec, LoadedExperiment } from './experiment-spec.js';
+import { claimsPathIssues } from './claims-path.js';
 import { prebuiltModelIssues } from './prebuilt-models.js';
 import { schemaIssues } from './schema-issues.js';
 import { maxDocumentBytes, parseYamlSource, type Issue } from './yaml-source.js';
 
 /**
  * Reads, parses and validates an experiment file, collecting every problem (YAML syntax, duplicate keys,
- * schema, impossible combinations, prebuilt model files) before throwing one InputError (exit code 2)
+ * schema, impossible combinations, prebuilt model files, the claims file's path) before throwing one InputError (exit code 2)
  * whose problems carry file, line and JSON-pointer path. On success the spec has the schema defaults applied.
  */
 export async function loadExperiment(file: string, contracts: Contracts): Promise<LoadedExperiment> {
@@ -58,6 +59,8 @@ export async function loadExperiment(file: string, contracts: Contracts): Promis
     }
     issues.push(...combinationIssues(data));
     issues.push(...(await prebuiltModelIssues(data, baseDir)));
+    // A claims path the schema refused (outside the folder, wrong name) is not looked up.
+    if (!issues.some((i) => i.path === '/claims')) issues.push(...(await claimsPathIssues(data, baseDir)));
   }
 
   const problems = issues

@@ -5,7 +5,7 @@ import type { Issue } from './yaml-source.js';
 import { onnxHeaderProblem } from './onnx-header.js';
 
 /** True when `child` is `parent` or below it (both absolute, normalised). */
-function isInside(parent: string, child: string): boolean {
+export function isInside(parent: string, child: string): boolean {
   const rel = relative(parent, child);
   return rel === '' || (!rel.startsWith(`..${sep}`) && rel !== '..' && !isAbsolute(rel));
 }

@@ -576,6 +576,10 @@ export interface Experiment {
    * @maxItems 64
    */
   prebuiltModels?: PrebuiltModel[];
+  /**
+   * Claims file checked in the report: a path relative to the experiment file's folder, in or below it, ending in .claims.yaml; null checks no claims. Absent: experiments/paper.claims.yaml, the paper's findings.
+   */
+  claims?: string | null;
   power?: Power;
   gpu?: Gpu;
 }
@@ -2076,6 +2080,10 @@ export interface Experiment {
    * @maxItems 64
    */
   prebuiltModels?: PrebuiltModel[];
+  /**
+   * Claims file checked in the report: a path relative to the experiment file's folder, in or below it, ending in .claims.yaml; null checks no claims. Absent: experiments/paper.claims.yaml, the paper's findings.
+   */
+  claims?: string | null;
   power?: Power;
   gpu?: Gpu;
 }

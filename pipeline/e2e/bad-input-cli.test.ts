@@ -4,7 +4,7 @@
  * Each gets a precise message and exit 2 (3 where the host, not the input, is at fault), and
  * nothing is written: the artifacts folder is never created.
  */
-import { cpSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { packageRoot } from '../contracts/index.js';
@@ -36,6 +36,7 @@ const corpus: Record<string, [count: number, where: string, ...words: string[]]>
 const extraCorpus: Record<string, [count: number, where: string, ...words: string[]]> = {
   'name-traversal.yaml': [1, ':3 /name', 'got "../../../tmp/escaped"'],
   'absolute-name.yaml': [1, ':3 /name', 'got "/etc/cron.d/greenrt"'],
+  'missing-claims.yaml': [1, ':13 /claims', 'claims file "lab/absent.claims.yaml" does not exist'],
 };
 
 describe('bad input through `greenrt run`: exit 2, a precise message, nothing written', () => {
@@ -74,6 +75,24 @@ describe('bad input through `greenrt run`: exit 2, a precise message, nothing wr
       expect(existsSync(artifacts)).toBe(false);
     });
   }
+
+  it('the claims file an experiment names is read at load: a broken one is exit 2 naming its lines, nothing written; validate counts a good one', async () => {
+    const folder = join(root, 'named-claims');
+    mkdirSync(folder);
+    const experiment = join(folder, 'lab.yaml');
+    writeFileSync(experiment, readFileSync(join(e2eFixtures, 'missing-claims.yaml'), 'utf8').replace('lab/absent.claims.yaml', 'lab.claims.yaml'));
+    writeFileSync(join(folder, 'lab.claims.yaml'), 'schemaVersion: 1\nclaims: [ {id: X\n');
+    const broken = await runCli(['run', experiment, '--artifacts', artifacts]);
+    expect(broken.code, broken.stderr).toBe(2);
+    expect(broken.stderr).toMatch(/^Claims file .*lab\.claims\.yaml is not valid/m);
+    expect(broken.stderr).toMatch(/lab\.claims\.yaml:3 \/: YAML syntax error/);
+    expect(broken.stderr.trimEnd().split('\n').at(-1)).toBe('Nothing was written.');
+    expect(existsSync(artifacts)).toBe(false);
+    cpSync(join(packageRoot, 'experiments', 'paper.claims.yaml'), join(folder, 'lab.claims.yaml'));
+    const good = await runCli(['validate', experiment]);
+    expect(good.code, good.stderr).toBe(0);
+    expect(good.stdout).toContain('claims: 12 in lab.claims.yaml, evaluated in the report.');
+  });
 
   it('a file over 1 MiB is refused before parsing', async () => {
     const file = join(root, 'huge-file.yaml');

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Contracts, type SlurmStudy } from '../contracts/index.js';
 import { planRun, shardPlan } from '../plan/index.js';
+import { withSchemaDefaults } from '../testing/experiment-spec.js';
 import { fakeManifest, fakeTrialResult, writeFakeRun } from '../testing/trial-results.js';
 import { defaultHostShardsDir } from '../orchestrate/host-shards.js';
 import { ensureCliBuilt, readJson, runCli, startCli, waitFor } from './e2e-support.js';
@@ -70,7 +71,7 @@ describe('greenrt merge', () => {
       warmupIterations: 10,
       measuredIterations: 50,
     };
-    const plan = planRun(spec);
+    const plan = planRun(withSchemaDefaults(spec));
     const part = shardPlan(plan, { index: 0, count: 2, partition: 'repetition' });
     const results = part.plan.trials.map((t) => fakeTrialResult({ runId: 'only-shard', config: t.config, orderIndex: t.orderIndex, latencyMs: 5 }));
     const run = await writeFakeRun(dir, 'only-shard', results, contracts, {

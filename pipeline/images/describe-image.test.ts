@@ -2,7 +2,7 @@ import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { Contracts, SchemaId } from '../contracts/index.js';
-import { demuxLogs, tailLines, type DockerEngine } from '../docker/index.js';
+import type { DockerEngine } from '../docker/index.js';
 import { fakeEngineInfo } from '../testing/docker-fake-engine.js';
 import { tempDir } from '../testing/temp-dir.js';
 import { describeImage, parseCudaRecord, readCachedDescription, summarizeDpkg, type ImageDescription } from './describe-image.js';

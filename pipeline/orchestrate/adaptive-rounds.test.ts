@@ -1,14 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import type { Experiment, TrialResult } from '../contracts/index.js';
+import type { TrialResult } from '../contracts/index.js';
 import { Contracts, SchemaId } from '../contracts/index.js';
 import { summarizeTrials } from '../analysis/index.js';
 import { planRun, type RoundDecision, type RunPlan } from '../plan/index.js';
+import { withSchemaDefaults } from '../testing/experiment-spec.js';
 import { fakeManifest, fakeTrialResult } from '../testing/trial-results.js';
 import { adaptiveRecord, configurationStates, decideAfterLastRound, replayRounds } from './adaptive-rounds.js';
 
 // FAKE trial results (pipeline/testing/trial-results.ts): invented numbers, seeded per trial id, so that the
 // same trial always "measures" the same value, as a recorded result does on resume.
-const spec: Experiment = {
+const spec = withSchemaDefaults({
   schemaVersion: 1,
   name: 'adaptive',
   seed: 7,
@@ -21,7 +22,7 @@ const spec: Experiment = {
   repetitions: { min: 3, max: 9, precision: { metric: 'energyPerInference', relativeHalfWidth: 0.02 } },
   warmupIterations: 10,
   measuredIterations: 50,
-};
+});
 
 function hash(text: string): number {
   let h = 2166136261;

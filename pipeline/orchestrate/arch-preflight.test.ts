@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { EnvironmentError } from '../core/index.js';
 import { archPreflight } from './arch-preflight.js';
+import { gpuSettings } from '../testing/experiment-spec.js';
 import { gpuDeviceIds, selectGpus } from './gpu-selection.js';
 
 // FAKE image facts in the shape issue 10's image build records (ImageDescription.cuda).
@@ -43,7 +44,7 @@ describe('archPreflight', () => {
 describe('selectGpus', () => {
   const inventory = { gpus: [h200, rtx3070], via: 'nvml' as const, driverVersion: '550', reason: null };
   it('defaults to the first GPU; the others are context', () => {
-    const s = selectGpus(undefined, inventory, true);
+    const s = selectGpus(gpuSettings({}).devices, inventory, true);
     expect(s.measured).toEqual([h200]);
     expect(s.context).toEqual([rtx3070]);
     expect(gpuDeviceIds(s)).toEqual(['GPU-h200']);

@@ -1,7 +1,7 @@
 import { readFileSync, existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { Contracts } from '../contracts/index.js';
+import { Contracts, packageRoot } from '../contracts/index.js';
 import { RunStore } from '../results/index.js';
 import { fakeStudyResults, writeFakeRun } from '../testing/trial-results.js';
 import { finishRun } from './finish-run.js';
@@ -69,5 +69,19 @@ describe('finishRun', () => {
     const { store, manifest, results } = await fakeRun('finish-d');
     const done = await finishRun(store, manifest, results, contracts, { claimsFile: null });
     expect(done.claims).toBeNull();
+  });
+
+  it("checks the claims file the run's experiment names (relative to the experiment file), or none when it says null", async () => {
+    const { store, dir, manifest, results } = await fakeRun('finish-e');
+    writeFileSync(join(dir, 'lab.claims.yaml'), readFileSync(join(packageRoot, 'experiments', 'paper.claims.yaml')));
+    const named = {
+      ...manifest,
+      experiment: { ...manifest.experiment, file: join(dir, 'study.yaml'), spec: { ...manifest.experiment.spec, claims: 'lab.claims.yaml' } },
+    };
+    const done = await finishRun(store, named, results, contracts);
+    expect(done.claims).toMatchObject({ file: join(dir, 'lab.claims.yaml') });
+    expect(JSON.parse(readFileSync(join(dir, 'summary.json'), 'utf8')).claims).toHaveLength(12);
+    const none = { ...named, experiment: { ...named.experiment, spec: { ...named.experiment.spec, claims: null } } };
+    expect((await finishRun(store, none, results, contracts)).claims).toBeNull();
   });
 });

@@ -1,8 +1,9 @@
 import { readFile } from 'node:fs/promises';
-import { isAbsolute, join, relative } from 'node:path';
+import { isAbsolute, relative } from 'node:path';
 import { packageRoot, type Contracts, type RunManifest, type RunSummaryFile, type TrialResult } from '../contracts/index.js';
 import { summarizeTrials, parseClaimsYaml, evaluateClaims, claimsByMode, type RunSummary } from '../analysis/index.js';
 import { describeError } from '../core/index.js';
+import { claimsFileOf, defaultClaimsFile } from '../config/index.js';
 import type { RunStore } from '../results/index.js';
 import {
   findPlotFonts,
@@ -19,7 +20,7 @@ import {
 } from '../report/index.js';
 
 export interface FinishRunOptions {
-  /** Claims to check; default <packageRoot>/experiments/paper.claims.yaml; null skips claims. */
+  /** Claims to check; default: the experiment's `claims` (else experiments/paper.claims.yaml); null skips claims. */
   claimsFile?: string | null;
   /** Font files for the PNG plots; default: DejaVu Sans found on this host. */
   fontFiles?: string[];
@@ -34,7 +35,7 @@ export interface FinishedRun {
   warnings: ReportWarning[];
 }
 
-export const DEFAULT_CLAIMS_FILE = join(packageRoot, 'experiments', 'paper.claims.yaml');
+export const DEFAULT_CLAIMS_FILE = defaultClaimsFile;
 
 /**
  * Summary, claims, plots and report of a run, written through the store (each file atomic):
@@ -53,7 +54,8 @@ export async function finishRun(
 ): Promise<FinishedRun> {
   const warnings: ReportWarning[] = [];
   const summary = summarizeTrials(results, { seed: manifest.plan.seed });
-  const checked = await checkClaims(options.claimsFile === undefined ? DEFAULT_CLAIMS_FILE : options.claimsFile, summary, results, manifest.plan.seed);
+  const claimsFile = options.claimsFile === undefined ? claimsFileOf(manifest.experiment.file, manifest.experiment.spec.claims) : options.claimsFile;
+  const checked = await checkClaims(claimsFile, summary, results, manifest.plan.seed);
   const { claims, modeClaims } = checked;
   if (claims && 'error' in claims) warnings.push({ topic: 'report', text: `Claims not evaluated (${claims.file}): ${claims.error.split('\n')[0]}` });
 

@@ -1,3 +1,4 @@
+import type { ExperimentSpec } from '../contracts/index.js';
 import { EnvironmentError } from '../core/index.js';
 import type { GpuDevice, GpuInventory } from '../power/index.js';
 
@@ -8,15 +9,14 @@ export interface GpuSelection {
 }
 
 /**
- * Resolves experiment `gpu.devices` (indices or UUIDs; default [0], the first GPU) against the
+ * Resolves experiment `gpu.devices` (indices or UUIDs; the schema's default is the first GPU) against the
  * host's GPUs. Pure. A device the host does not have is an EnvironmentError (exit 3) when the run
  * needs a GPU; otherwise the selection is empty and nothing GPU-related is measured from it.
  */
-export function selectGpus(devices: readonly (number | string)[] | undefined, inventory: GpuInventory, needsGpu: boolean): GpuSelection {
-  const wanted = devices?.length ? devices : [0];
+export function selectGpus(devices: ExperimentSpec['gpu']['devices'], inventory: GpuInventory, needsGpu: boolean): GpuSelection {
   const measured: GpuDevice[] = [];
   const missing: string[] = [];
-  for (const want of wanted) {
+  for (const want of devices) {
     const gpu = inventory.gpus.find((g) => (typeof want === 'number' ? g.index === want : g.uuid?.toLowerCase() === want.toLowerCase()));
     if (gpu) {
       if (!measured.includes(gpu)) measured.push(gpu);

@@ -12,3 +12,4 @@ export * from './finish-run.js';
 export * from './framework-executor.js';
 export * from './merge-check.js';
 export * from './merge-runs.js';
+export { checkNamedClaims } from './named-claims.js';

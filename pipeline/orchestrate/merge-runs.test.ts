@@ -2,16 +2,17 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { Contracts, type Experiment, type RunManifest } from '../contracts/index.js';
+import { Contracts, type RunManifest } from '../contracts/index.js';
 import { InputError } from '../core/index.js';
 import { planRun, shardPlan, type ShardPartition } from '../plan/index.js';
 import { verifyRunFolder } from '../results/index.js';
+import { withSchemaDefaults } from '../testing/experiment-spec.js';
 import { fakeImageRecord, fakeManifest, fakeTrialResult, writeFakeRun } from '../testing/trial-results.js';
 import { MergeRefusedError, mergeRuns } from './merge-runs.js';
 import { tempDir } from '../testing/temp-dir.js';
 
 // Two runtimes, so that the per-node ranking check has something to rank. FAKE numbers (testing/trial-results.ts).
-const spec: Experiment = {
+const spec = withSchemaDefaults({
   schemaVersion: 1,
   name: 'fake',
   seed: 20240220,
@@ -25,7 +26,7 @@ const spec: Experiment = {
   repetitions: 4,
   warmupIterations: 10,
   measuredIterations: 50,
-};
+});
 const contracts = new Contracts();
 const clock = { nowMs: () => Date.parse('2026-01-02T00:00:00Z'), monotonicNs: () => 0n } as never;
 let dir: string;

@@ -2,7 +2,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { Clock } from '../core/index.js';
 import { InputError, escapeText } from '../core/index.js';
-import { SchemaId, type Contracts, type PowerTrace, type RunManifest, type TrialResult } from '../contracts/index.js';
+import { SchemaId, type Contracts, type PowerTrace, type RunManifest, type TrialResult, type ValidatedManifest } from '../contracts/index.js';
 import { planRun, trialIdPattern } from '../plan/index.js';
 import { RunStore, refuseDamagedRun, shownRunDir, verifyRunFolder } from '../results/index.js';
 import { checkMergeable, type MergeInput, type MergeProblem } from './merge-check.js';
@@ -53,7 +53,7 @@ function hintFor(kind: MergeProblem['kind']): string {
  */
 export async function mergeRuns(deps: { contracts: Contracts; clock: Clock }, req: MergeRequest): Promise<MergeOutcome> {
   const { contracts } = deps;
-  const inputs: (MergeInput & { runDir: string; results: TrialResult[] })[] = [];
+  const inputs: (MergeInput & { runDir: string; manifest: ValidatedManifest; results: TrialResult[] })[] = [];
   for (const dir of req.runDirs) {
     const check = await verifyRunFolder(dir, contracts);
     refuseDamagedRun(check, 'merge');

@@ -1,7 +1,7 @@
 import { withoutSharedCpuEnergy } from './shared-host-energy.js';
 import type { Recorded } from '../power/index.js';
 import { join } from 'node:path';
-import type { Experiment, TrialResult, TrialSpec } from '../contracts/index.js';
+import type { ExperimentSpec, TrialResult, TrialSpec } from '../contracts/index.js';
 import type { Clock } from '../core/index.js';
 import { trialMode, type RunPlan, type PlannedTrial } from '../plan/index.js';
 import { trialSpecRuntime } from '../catalogue/index.js';
@@ -14,7 +14,7 @@ import type { TrialCaches, TrialRunner } from '../runners/index.js';
 
 export interface TrialContext {
   plan: RunPlan;
-  spec: Experiment;
+  spec: ExperimentSpec;
   store: RunStore;
   measurement: MeasurementPort;
   framework: FrameworkExecutor | null;
@@ -140,6 +140,6 @@ export async function runOneTrial(trial: PlannedTrial, ctx: TrialContext): Promi
 function trialCaches(trial: PlannedTrial, ctx: TrialContext, arch: ImageArchVerdict | undefined): TrialCaches | undefined {
   const caches: TrialCaches = {};
   if (arch?.support === 'ptx-jit' && arch.computeCacheDir) caches.cudaComputeDir = ctx.store.path(arch.computeCacheDir);
-  if (trial.config.provider === 'tensorrt' && ctx.spec.gpu?.tensorrtEngineCache) caches.tensorrtEngineDir = ctx.store.path('cache', 'tensorrt-engines');
+  if (trial.config.provider === 'tensorrt' && ctx.spec.gpu.tensorrtEngineCache) caches.tensorrtEngineDir = ctx.store.path('cache', 'tensorrt-engines');
   return Object.keys(caches).length ? caches : undefined;
 }

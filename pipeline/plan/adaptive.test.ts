@@ -1,7 +1,8 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { Experiment } from '../contracts/index.js';
+import type { Experiment, ExperimentSpec } from '../contracts/index.js';
+import { withSchemaDefaults } from '../testing/experiment-spec.js';
 import { Contracts } from '../contracts/index.js';
 import { InputError } from '../core/index.js';
 import { loadExperiment } from '../config/index.js';
@@ -20,8 +21,8 @@ import {
 } from './index.js';
 import { tempDir } from '../testing/temp-dir.js';
 
-function study(repetitions: Experiment['repetitions']): Experiment {
-  return {
+function study(repetitions: Experiment['repetitions']): ExperimentSpec {
+  return withSchemaDefaults({
     schemaVersion: 1,
     name: 'study',
     seed: 42,
@@ -34,7 +35,7 @@ function study(repetitions: Experiment['repetitions']): Experiment {
     repetitions,
     warmupIterations: 10,
     measuredIterations: 90,
-  };
+  });
 }
 const rule = { min: 4, max: 12, precision: { metric: 'energyPerInference' as const, relativeHalfWidth: 0.02 } };
 const state = (configuration: string, trials: number, hw: number | null, okTrials = trials): ConfigurationState => ({

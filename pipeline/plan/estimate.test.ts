@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import type { Experiment } from '../contracts/index.js';
+import type { Experiment, ExperimentSpec } from '../contracts/index.js';
+import { withSchemaDefaults } from '../testing/experiment-spec.js';
 import { ExitCode, InputError } from '../core/index.js';
 import { checkPlanSize, estimateDurationS, formatDuration, planRun } from './index.js';
 
-function one(overrides: Partial<Experiment> = {}): Experiment {
-  return {
+function one(overrides: Partial<Experiment> = {}): ExperimentSpec {
+  return withSchemaDefaults({
     schemaVersion: 1,
     name: 'size',
     runtimes: [{ name: 'pytorch', providers: ['cpu'] }],
@@ -14,7 +15,7 @@ function one(overrides: Partial<Experiment> = {}): Experiment {
     warmupIterations: 10,
     measuredIterations: 90,
     ...overrides,
-  };
+  });
 }
 
 describe('estimateDurationS', () => {

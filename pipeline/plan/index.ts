@@ -1,5 +1,5 @@
 /**
- * plan: pure (no I/O, no clock) — an Experiment in, a RunPlan out.
+ * plan: pure (no I/O, no clock) — a validated ExperimentSpec (schema defaults applied) in, a RunPlan out.
  *
  * - `planRun(spec, { runIdPrefix? }): RunPlan` expands runtime × source × model × provider ×
  *   batchSize × repetition into trials with deterministic ids (`trialId`, e.g.
@@ -23,7 +23,7 @@
  *   "compute_XY" PTX) run on a GPU of compute capability cc ("9.0"): 'native', 'ptx-jit',
  *   'unsupported' or 'unknown', with the reason.
  */
-export { planRun, trialId, trialMode, trialIdPattern, planDefaults, type PlanOptions } from './plan-run.js';
+export { planRun, trialId, trialMode, trialIdPattern, type PlanOptions } from './plan-run.js';
 export { combinationIssues, onnxRuntimes, frameworkRuntimes, isOnnxRuntime, type CombinationIssue } from './runtime-rules.js';
 export {
   estimateDurationS,

@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import type { Experiment } from '../contracts/index.js';
+import type { Experiment, ExperimentSpec } from '../contracts/index.js';
+import { withSchemaDefaults } from '../testing/experiment-spec.js';
 import { InputError } from '../core/index.js';
 import { combinationIssues, planRun, trialId, trialMode } from './index.js';
 
-function study(runtimes: Experiment['runtimes']): Experiment {
-  return {
+function study(runtimes: Experiment['runtimes']): ExperimentSpec {
+  return withSchemaDefaults({
     schemaVersion: 1,
     name: 'modes',
     seed: 15,
@@ -14,7 +15,7 @@ function study(runtimes: Experiment['runtimes']): Experiment {
     repetitions: 2,
     warmupIterations: 1,
     measuredIterations: 3,
-  };
+  });
 }
 
 describe('execution modes in the plan', () => {

@@ -1,13 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import type { Experiment } from '../contracts/index.js';
+import type { Experiment, ExperimentSpec } from '../contracts/index.js';
+import { withSchemaDefaults } from '../testing/experiment-spec.js';
 import { readSchemaFiles } from '../contracts/index.js';
 import { InputError } from '../core/index.js';
-import { mulberry32, planDefaults, planRun, seededShuffle, trialIdPattern } from './index.js';
+import { mulberry32, planRun, seededShuffle, trialIdPattern } from './index.js';
 
 const sha = 'b92e60ba795611e2e05457aeb5eacffa5eb832a31f07aaf79c2e39aae6a25721';
 
-function study(overrides: Partial<Experiment> = {}): Experiment {
-  return {
+function study(overrides: Partial<Experiment> = {}): ExperimentSpec {
+  return withSchemaDefaults({
     schemaVersion: 1,
     name: 'study',
     seed: 42,
@@ -23,7 +24,7 @@ function study(overrides: Partial<Experiment> = {}): Experiment {
     measuredIterations: 90,
     prebuiltModels: [{ model: 'resnet50', source: 'pytorch', path: 'models/r.onnx', sha256: sha }],
     ...overrides,
-  };
+  });
 }
 
 describe('planRun: matrix expansion', () => {
@@ -149,7 +150,7 @@ describe('planRun: seeded order', () => {
   });
 
   it('is the same for the same seed, different for another, matrix order when sequential', () => {
-    const ids = (e: Experiment) => planRun(e).trials.map((t) => t.id);
+    const ids = (e: ExperimentSpec) => planRun(e).trials.map((t) => t.id);
     expect(ids(small())).toEqual(ids(small()));
     expect(ids(small({ seed: 43 }))).not.toEqual(ids(small()));
     expect(ids(small({ order: 'sequential' }))).toEqual([
@@ -170,7 +171,7 @@ describe('planRun: seeded order', () => {
     // Same content, keys inserted in reverse order at every level.
     const reversed = JSON.parse(JSON.stringify(a), (_k, v: unknown) =>
       v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).reverse()) : v,
-    ) as Experiment;
+    ) as ExperimentSpec;
     expect(Object.keys(reversed)[0]).not.toBe(Object.keys(a)[0]);
     expect(planRun(reversed)).toEqual(planRun(a));
     const relisted = study({ models: ['bert_base_uncased', 'resnet50'], batchSizes: [8, 1], runtimes: [...a.runtimes].reverse() });
@@ -186,22 +187,28 @@ describe('planRun: seeded order', () => {
   });
 });
 
-describe('planDefaults', () => {
-  it('mirror the defaults in schemas/experiment.schema.json', () => {
+describe('planRun: schema defaults', () => {
+  it('plans with the defaults of schemas/experiment.schema.json when the experiment leaves them out', () => {
     const schema = readSchemaFiles().find((f) => f.file === 'experiment.schema.json')!.schema as {
       properties: Record<string, { default?: unknown }>;
       $defs: { power: { properties: Record<string, { default?: unknown; properties?: Record<string, { default?: unknown }> }> } };
     };
     const p = schema.properties;
-    expect([p.seed?.default, p.order?.default, p.threads?.default, p.sequenceLength?.default, p.trialTimeoutS?.default]).toEqual([
-      planDefaults.seed,
-      planDefaults.order,
-      planDefaults.threads,
-      planDefaults.sequenceLength,
-      planDefaults.trialTimeoutS,
-    ]);
     const power = schema.$defs.power.properties;
-    expect(power.baselineS?.default).toBe(planDefaults.baselineS);
-    expect(power.cooldown?.properties?.minS?.default).toBe(planDefaults.cooldownMinS);
+    const bare: Experiment = {
+      schemaVersion: 1,
+      name: 'bare',
+      runtimes: [{ name: 'pytorch', providers: ['cpu'] }],
+      models: ['resnet50'],
+      batchSizes: [1],
+      repetitions: 2,
+      warmupIterations: 1,
+      measuredIterations: 1,
+    };
+    const plan = planRun(withSchemaDefaults(bare));
+    expect([plan.seed, plan.order, plan.timing.trialTimeoutS]).toEqual([p.seed?.default, p.order?.default, p.trialTimeoutS?.default]);
+    expect(plan.timing.baselineS).toBe(power.baselineS?.default);
+    expect(plan.timing.cooldownMinS).toBe(power.cooldown?.properties?.minS?.default);
+    for (const t of plan.trials) expect([t.config.threads, t.config.sequenceLength]).toEqual([p.threads?.default, p.sequenceLength?.default]);
   });
 });

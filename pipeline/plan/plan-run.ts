@@ -1,24 +1,10 @@
-import type { Experiment, FrameworkName, TrialConfig } from '../contracts/index.js';
+import type { ExperimentSpec, FrameworkName, TrialConfig } from '../contracts/index.js';
 import { InputError, shortHash } from '../core/index.js';
 import { defaultMode, imageFlavours } from '../catalogue/index.js';
 import { seededShuffle } from './prng.js';
 import { adaptiveRule, maxRepetitions, minRepetitions } from './adaptive.js';
 import { combinationIssues, isOnnxRuntime } from './runtime-rules.js';
 import type { ImageRef, ModelRef, NeededImage, NeededModel, PlannedTrial, RunPlan } from './types.js';
-
-/**
- * The schema defaults the plan relies on, for an Experiment that did not pass through
- * `loadExperiment` (which applies them). A test checks them against schemas/experiment.schema.json.
- */
-export const planDefaults = {
-  seed: 0,
-  order: 'shuffled',
-  threads: null,
-  sequenceLength: 128,
-  trialTimeoutS: 1800,
-  baselineS: 10,
-  cooldownMinS: 0,
-} as const;
 
 export interface PlanOptions {
   /** Prefix for run ids; defaults to the experiment name. */
@@ -37,7 +23,7 @@ export const trialIdPattern = /^[a-z0-9][a-z0-9_.-]{0,127}$/;
  * Adaptive repetitions: the plan holds round 1 (every configuration's first `min` trials, ordered exactly as a
  * fixed plan of `min` repetitions); `decideNextRound` appends the later rounds.
  */
-export function planRun(spec: Experiment, options: PlanOptions = {}): RunPlan {
+export function planRun(spec: ExperimentSpec, options: PlanOptions = {}): RunPlan {
   const issues = combinationIssues(spec);
   if (issues.length > 0) {
     throw new InputError(
@@ -45,8 +31,7 @@ export function planRun(spec: Experiment, options: PlanOptions = {}): RunPlan {
       issues.map((i) => ({ file: `experiment "${spec.name}"`, ...i })),
     );
   }
-  const seed = spec.seed ?? planDefaults.seed;
-  const order = spec.order ?? planDefaults.order;
+  const { seed, order } = spec;
   const matrix = expandMatrix(spec);
   const ordered =
     order === 'sequential'
@@ -69,9 +54,9 @@ export function planRun(spec: Experiment, options: PlanOptions = {}): RunPlan {
     images,
     models,
     timing: {
-      baselineS: spec.power?.baselineS ?? planDefaults.baselineS,
-      cooldownMinS: spec.power?.cooldown?.minS ?? planDefaults.cooldownMinS,
-      trialTimeoutS: spec.trialTimeoutS ?? planDefaults.trialTimeoutS,
+      baselineS: spec.power.baselineS,
+      cooldownMinS: spec.power.cooldown.minS,
+      trialTimeoutS: spec.trialTimeoutS,
     },
     planHash: shortHash({ seed, order, trials: trials.map((t) => [t.id, t.config]), ...(adaptiveRule(spec) ? { adaptive: adaptiveRule(spec) } : {}) }),
   };
@@ -95,7 +80,7 @@ export function trialMode(config: Pick<TrialConfig, 'runtime' | 'mode'>): string
   return config.mode ?? defaultMode(config.runtime);
 }
 
-function expandMatrix(spec: Experiment): Omit<PlannedTrial, 'orderIndex'>[] {
+function expandMatrix(spec: ExperimentSpec): Omit<PlannedTrial, 'orderIndex'>[] {
   const trials: Omit<PlannedTrial, 'orderIndex'>[] = [];
   for (const runtime of spec.runtimes) {
     const onnx = isOnnxRuntime(runtime.name);
@@ -119,8 +104,8 @@ function expandMatrix(spec: Experiment): Omit<PlannedTrial, 'orderIndex'>[] {
                   repetition,
                   warmupIterations: spec.warmupIterations,
                   measuredIterations: spec.measuredIterations,
-                  threads: spec.threads ?? planDefaults.threads,
-                  sequenceLength: spec.sequenceLength ?? planDefaults.sequenceLength,
+                  threads: spec.threads,
+                  sequenceLength: spec.sequenceLength,
                 };
                 const flavour = provider; // cpu, cuda, tensorrt: one image flavour per provider
                 trials.push({
@@ -139,7 +124,7 @@ function expandMatrix(spec: Experiment): Omit<PlannedTrial, 'orderIndex'>[] {
  * when the plan has only cuda trials for it (then the cpu image is listed with usedFor ['models']):
  * preparation never needs a GPU.
  */
-function neededArtifacts(spec: Experiment, trials: PlannedTrial[]): { images: NeededImage[]; models: NeededModel[] } {
+function neededArtifacts(spec: ExperimentSpec, trials: PlannedTrial[]): { images: NeededImage[]; models: NeededModel[] } {
   const images = new Map<string, NeededImage>();
   const addImage = (ref: ImageRef, use: 'trials' | 'models') => {
     const key = `${ref.runtime}:${ref.flavour}`;
@@ -154,8 +139,7 @@ function neededArtifacts(spec: Experiment, trials: PlannedTrial[]): { images: Ne
   for (const t of byMatrix) {
     const key = modelKey(t.model);
     if (models.has(key)) continue;
-    const prebuilt =
-      t.model.format === 'onnx' ? ((spec.prebuiltModels ?? []).find((p) => p.model === t.model.model && p.source === t.model.source) ?? null) : null;
+    const prebuilt = t.model.format === 'onnx' ? (spec.prebuiltModels.find((p) => p.model === t.model.model && p.source === t.model.source) ?? null) : null;
     // Always the cpu flavour: export and reference outputs run on the CPU, and a cuda image may not
     // even import its framework without a GPU (libmxnet.so links libcuda.so.1).
     const preparedIn: ImageRef | null = prebuilt ? null : { runtime: t.model.source, flavour: 'cpu' };

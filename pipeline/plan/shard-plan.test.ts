@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import type { Experiment } from '../contracts/index.js';
 import { InputError } from '../core/index.js';
+import { withSchemaDefaults } from '../testing/experiment-spec.js';
 import { planRun } from './plan-run.js';
 import { configurationOf, parseShard, shardPlan } from './shard-plan.js';
 
-const spec: Experiment = {
+const spec = withSchemaDefaults({
   schemaVersion: 1,
   name: 'shards',
   seed: 42,
@@ -18,7 +18,7 @@ const spec: Experiment = {
   repetitions: 5,
   warmupIterations: 10,
   measuredIterations: 50,
-};
+});
 
 describe('shardPlan', () => {
   const plan = planRun(spec);

@@ -29,10 +29,10 @@ export interface PowerDeps {
 }
 
 export interface PowerSettings {
-  /** As in experiment `power.sources` (default ['nvml', 'rapl']). */
-  sources?: PowerSourceName[];
-  /** Requested sampling rate, Hz (default 10). */
-  sampleHz?: number;
+  /** As in experiment `power.sources` (the validated experiment always has them). */
+  sources: PowerSourceName[];
+  /** Requested sampling rate, Hz (experiment `power.sampleHz`). */
+  sampleHz: number;
   /** Counter update-period detection burst at probe, ms (default 500; 0 skips). */
   updatePeriodBurstMs?: number;
 }
@@ -54,7 +54,7 @@ export function createPowerSources(names: PowerSourceName[], deps: PowerDeps): P
 
 /** A monitor over the configured sources. Nothing is opened until probe()/start(). */
 export function createPowerMonitor(settings: PowerSettings, deps: PowerDeps): PowerMonitor {
-  const configured = settings.sources ?? ['nvml', 'rapl'];
+  const configured = settings.sources;
   return new PowerMonitor({
     clock: deps.clock,
     sources: createPowerSources(configured, deps),
@@ -66,7 +66,8 @@ export function createPowerMonitor(settings: PowerSettings, deps: PowerDeps): Po
 
 /** For `greenrt doctor`: probes every source greenrt knows (or those given), then closes them. */
 export async function probePowerSources(deps: PowerDeps, names: PowerSourceName[] = ['nvml', 'nvidia-smi', 'rapl']): Promise<SourceStatus[]> {
-  const monitor = createPowerMonitor({ sources: names }, deps);
+  // A probe never samples: the rate only labels the series it declares, which close() discards.
+  const monitor = createPowerMonitor({ sources: names, sampleHz: 1 }, deps);
   try {
     return await monitor.probe();
   } finally {

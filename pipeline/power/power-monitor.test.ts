@@ -139,6 +139,7 @@ describe('PowerMonitor with fake NVML and a ticking powercap tree', () => {
       clock,
       sources: [new RaplSource({ clock, powercapRoot: '/nonexistent/powercap', hwmonRoot: null }), new NvmlSource({ clock, load: missingNvmlLoader() })],
       configured: ['rapl', 'nvml'],
+      sampleHz: 10,
       updatePeriodBurstMs: 0,
     });
     await monitor.probe();
@@ -161,7 +162,7 @@ describe('PowerMonitor with fake NVML and a ticking powercap tree', () => {
 
   it('measures nothing when configured with "none", and says so', async () => {
     const clock = new ManualClock();
-    const monitor = new PowerMonitor({ clock, sources: [], configured: ['none'] });
+    const monitor = new PowerMonitor({ clock, sources: [], configured: ['none'], sampleHz: 10 });
     expect(await monitor.probe()).toEqual([
       { source: 'none', available: true, domains: [], reason: 'power.sources lists "none": energy is not measured', fix: null, detail: null },
     ]);
@@ -180,6 +181,7 @@ describe('PowerMonitor with fake NVML and a ticking powercap tree', () => {
       clock,
       sources: [new NvmlSource({ clock, load: fakeNvmlLoader(nvml) })],
       configured: ['nvml'],
+      sampleHz: 10,
       updatePeriodBurstMs: 500,
     });
     const [status] = await monitor.probe();

@@ -14,8 +14,8 @@ export interface PowerMonitorOptions {
   sources: PowerSource[];
   /** The configured names as listed (may include 'none'). */
   configured: PowerSourceName[];
-  /** Requested sampling rate, Hz (default 10). */
-  sampleHz?: number;
+  /** Requested sampling rate, Hz (the experiment's `power.sampleHz`). */
+  sampleHz: number;
   /** Samples older than this are dropped unless a recording needs them, ms (default 120 000). */
   retainMs?: number;
   /** Length of the fast-read burst that detects counter update periods at probe, ms (default 500; 0 skips). */
@@ -46,7 +46,7 @@ export class PowerMonitor {
   private lastPollNs: bigint | null = null;
 
   constructor(private readonly options: PowerMonitorOptions) {
-    this.sampleHz = options.sampleHz ?? 10;
+    this.sampleHz = options.sampleHz;
     if (!(this.sampleHz > 0 && this.sampleHz <= 1000)) throw new RangeError(`sampleHz must be in (0, 1000], got ${this.sampleHz}`);
   }
 

@@ -1,18 +1,17 @@
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { Contracts, SchemaId } from '../contracts/index.js';
 import { ContractError } from '../core/index.js';
+import { tempDir } from '../testing/temp-dir.js';
 import { readJsonFile, writeJsonFile } from './json-file.js';
 
 const contracts = new Contracts();
 const use = (file: string) => ({ shown: file, hint: 'Remove it.', noFollow: true });
 let dir: string;
 beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'greenrt-json-file-'));
+  dir = tempDir('greenrt-json-file-');
 });
-afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('writeJsonFile / readJsonFile (files outside run folders)', () => {
   it('writes valid data atomically (no temp file left) and reads it back', async () => {

@@ -1,6 +1,6 @@
 import { lstat, readdir, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { SchemaId, type Contracts, type RunManifest, type TrialResult } from '../contracts/index.js';
+import { SchemaId, type Contracts, type TrialResult, type ValidatedManifest } from '../contracts/index.js';
 import { describeKind, escapeText, InputError, InputFileProblem, nestsDeeperThan, readInputFile, sha256Hex } from '../core/index.js';
 import { runFileSchema } from './run-files.js';
 import { maxJsonDepth, trialFileProblems } from './verify-trial.js';
@@ -20,7 +20,7 @@ export interface RunDiscrepancy {
 
 export interface RunVerification {
   runDir: string;
-  manifest: RunManifest | null;
+  manifest: ValidatedManifest | null;
   /** Trial results that passed every check, in plan order. */
   results: TrialResult[];
   discrepancies: RunDiscrepancy[];
@@ -178,7 +178,7 @@ export async function verifyRunFolder(dir: string, contracts: Contracts): Promis
 }
 
 /** The manifest, parsed and schema-checked; null (after recording why) when it is damaged. */
-async function readManifestFile(runDir: string, contracts: Contracts, damage: (file: string, message: string) => void): Promise<RunManifest | null> {
+async function readManifestFile(runDir: string, contracts: Contracts, damage: (file: string, message: string) => void): Promise<ValidatedManifest | null> {
   const bytes = await readRunFile(runDir, 'manifest.json', damage);
   if (!bytes) return null;
   let data: unknown;
@@ -201,7 +201,7 @@ async function readManifestFile(runDir: string, contracts: Contracts, damage: (f
     damage('manifest.json', `does not match the run manifest schema: ${shown}${problems.length > 3 ? `; and ${problems.length - 3} more` : ''}`);
     return null;
   }
-  return data as RunManifest;
+  return data as ValidatedManifest;
 }
 
 /** Why a run folder JSON file with a schema (run-files.ts) does not match it, or null (also for files without one). */

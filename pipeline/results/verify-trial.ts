@@ -1,6 +1,6 @@
-import { SchemaId, type Contracts, type RunManifest, type TrialResult } from '../contracts/index.js';
+import { SchemaId, type Contracts, type TrialResult, type ValidatedManifest } from '../contracts/index.js';
 import { escapeText, nestsDeeperThan } from '../core/index.js';
-import { maxRepetitions, planDefaults, trialId } from '../plan/index.js';
+import { maxRepetitions, trialId } from '../plan/index.js';
 
 /** Deepest nesting a run folder's JSON may have (a real manifest or trial result nests about 6 levels). */
 export const maxJsonDepth = 64;
@@ -13,7 +13,7 @@ export const maxJsonDepth = 64;
 export function trialFileProblems(
   name: string,
   bytes: Buffer,
-  manifest: RunManifest,
+  manifest: ValidatedManifest,
   contracts: Contracts,
 ): { result: TrialResult | null; claimedId?: string; problems: string[] } {
   let data: unknown;
@@ -45,8 +45,8 @@ export function trialFileProblems(
   const expected = {
     warmupIterations: spec.warmupIterations,
     measuredIterations: spec.measuredIterations,
-    threads: spec.threads ?? planDefaults.threads,
-    sequenceLength: spec.sequenceLength ?? planDefaults.sequenceLength,
+    threads: spec.threads,
+    sequenceLength: spec.sequenceLength,
   };
   for (const [key, value] of Object.entries(expected)) {
     const actual = (r.config as unknown as Record<string, unknown>)[key];

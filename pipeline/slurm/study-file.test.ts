@@ -1,9 +1,9 @@
-import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { Contracts, SchemaId, type SlurmStudy } from '../contracts/index.js';
 import { ContractError, ExitCode, InputError, exitCodeFor } from '../core/index.js';
+import { tempDir } from '../testing/temp-dir.js';
 import { fakeManifest } from '../testing/trial-results.js';
 import { shardRunId } from './sbatch-scripts.js';
 import type { SlurmClient } from './slurm-client.js';
@@ -30,9 +30,8 @@ const failure = (p: Promise<unknown>) =>
 
 let dir: string;
 beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'greenrt-study-'));
+  dir = tempDir('greenrt-study-');
 });
-afterEach(() => rmSync(dir, { recursive: true, force: true }));
 const file = () => join(dir, 'slurm', 'study.json');
 
 describe('slurm/study.json (schemas/slurm-study.schema.json)', () => {

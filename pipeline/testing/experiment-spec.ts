@@ -1,5 +1,5 @@
 import type { ExperimentSpec } from '../config/index.js';
-import { Contracts, SchemaId, type Experiment, type Power } from '../contracts/index.js';
+import { Contracts, SchemaId, type Experiment, type Gpu, type Power } from '../contracts/index.js';
 
 const contracts = new Contracts();
 
@@ -10,15 +10,24 @@ export function withSchemaDefaults(experiment: Experiment): ExperimentSpec {
 
 /** Power settings as validated: `power` of a minimal experiment, the schema's defaults filling the rest. */
 export function powerSettings(power: Power): ExperimentSpec['power'] {
+  return minimalExperiment({ power }).power;
+}
+
+/** GPU settings as validated: `gpu` of a minimal experiment, the schema's defaults filling the rest. */
+export function gpuSettings(gpu: Gpu): ExperimentSpec['gpu'] {
+  return minimalExperiment({ gpu }).gpu;
+}
+
+function minimalExperiment(parts: Pick<Experiment, 'power' | 'gpu'>): ExperimentSpec {
   return withSchemaDefaults({
     schemaVersion: 1,
-    name: 'power-settings',
+    name: 'settings',
     runtimes: [{ name: 'embedded', providers: ['cpu'], sources: ['pytorch'] }],
     models: ['resnet50'],
     batchSizes: [1],
     repetitions: 1,
     warmupIterations: 1,
     measuredIterations: 1,
-    power,
-  }).power;
+    ...parts,
+  });
 }

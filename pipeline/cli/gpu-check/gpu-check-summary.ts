@@ -1,4 +1,4 @@
-import type { GpuCheckFile, RunManifest, TrialResult } from '../../contracts/index.js';
+import type { GpuCheckFile, TrialResult, ValidatedManifest } from '../../contracts/index.js';
 import { defaultMeasurementRules as R } from '../../power/index.js';
 
 /** One measurement rule on one trial: the value seen, the limit, pass or fail. */
@@ -72,8 +72,8 @@ export function evaluateRules(t: TrialResult, requestedHz: number): RuleCheck[] 
 }
 
 /** The figures `greenrt doctor --measure` prints and writes, from a finished run folder. */
-export function gpuCheckReport(manifest: RunManifest, trials: TrialResult[]): { text: string; json: Omit<GpuCheckFile, 'host' | 'inventory'> } {
-  const requestedHz = manifest.experiment.spec.power?.sampleHz ?? 10;
+export function gpuCheckReport(manifest: ValidatedManifest, trials: TrialResult[]): { text: string; json: Omit<GpuCheckFile, 'host' | 'inventory'> } {
+  const requestedHz = manifest.experiment.spec.power.sampleHz;
   const lines: string[] = [`GPU acceptance check ${manifest.runId}`];
   const sources = manifest.power.sources;
   lines.push('Power sources:');

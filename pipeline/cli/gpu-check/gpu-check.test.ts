@@ -1,11 +1,11 @@
-import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadExperiment } from '../../config/index.js';
 import { Contracts } from '../../contracts/index.js';
 import { ContractError } from '../../core/index.js';
 import { gpuCheckExperiment, writeGpuCheckExperiment } from './gpu-check-command.js';
+import { tempDir } from '../../testing/temp-dir.js';
 import { fakeTrialResult } from '../../testing/trial-results.js';
 import { evaluateRules } from './gpu-check-summary.js';
 import { checkGpuHost, type HostProbes } from './requirements.js';
@@ -85,27 +85,23 @@ describe('evaluateRules', () => {
 
 describe('the gpu-check experiment file (schemas/experiment.schema.json)', () => {
   it('is a valid experiment for both runners, written atomically; a broken one is refused before anything is written', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'greenrt-gpu-check-yaml-'));
-    try {
-      const contracts = new Contracts();
-      for (const runner of ['docker', 'process'] as const) {
-        const file = join(dir, `${runner}.yaml`);
-        await writeGpuCheckExperiment(contracts, file, gpuCheckExperiment(runner, 60));
-        expect(readFileSync(file, 'utf8')).toBe(gpuCheckExperiment(runner, 60));
-        // What the run does with it: the experiment loader, schema defaults and combination rules included.
-        expect((await loadExperiment(file, contracts)).spec.runner).toBe(runner);
-      }
-      const broken = join(dir, 'broken.yaml');
-      const error = await writeGpuCheckExperiment(contracts, broken, gpuCheckExperiment('docker', -1)).then(
-        () => null,
-        (e: unknown) => e,
-      );
-      expect(error).toBeInstanceOf(ContractError);
-      expect((error as ContractError).message).toContain(`${broken} does not match schema https://greenrt.dev/schemas/experiment.schema.json`);
-      expect((error as ContractError).errors.join('\n')).toContain('/power/baselineS');
-      expect(readdirSync(dir).sort()).toEqual(['docker.yaml', 'process.yaml']);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
+    const dir = tempDir('greenrt-gpu-check-yaml-');
+    const contracts = new Contracts();
+    for (const runner of ['docker', 'process'] as const) {
+      const file = join(dir, `${runner}.yaml`);
+      await writeGpuCheckExperiment(contracts, file, gpuCheckExperiment(runner, 60));
+      expect(readFileSync(file, 'utf8')).toBe(gpuCheckExperiment(runner, 60));
+      // What the run does with it: the experiment loader, schema defaults and combination rules included.
+      expect((await loadExperiment(file, contracts)).spec.runner).toBe(runner);
     }
+    const broken = join(dir, 'broken.yaml');
+    const error = await writeGpuCheckExperiment(contracts, broken, gpuCheckExperiment('docker', -1)).then(
+      () => null,
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(ContractError);
+    expect((error as ContractError).message).toContain(`${broken} does not match schema https://greenrt.dev/schemas/experiment.schema.json`);
+    expect((error as ContractError).errors.join('\n')).toContain('/power/baselineS');
+    expect(readdirSync(dir).sort()).toEqual(['docker.yaml', 'process.yaml']);
   });
 });
