@@ -1672,6 +1672,19 @@ export interface RunManifest {
      */
     onnxruntimeNode?: string | null;
     /**
+     * The ONNX Runtime shared library the embedded runtime ran on, as greenrt's process mapped it (null when no embedded trial is planned, or off Linux). Builds of one release differ: onnxruntime-node's library is not the PyPI wheel's (it also links the WebGPU execution provider), so part of a difference between embedded and onnxruntime trials can be the build; the SHA-256 says which build ran.
+     */
+    onnxruntimeNodeLibrary?: {
+      /**
+       * Path of the mapped libonnxruntime shared library.
+       */
+      file: string;
+      /**
+       * SHA-256 of that file.
+       */
+      sha256: string;
+    } | null;
+    /**
      * Docker daemon facts (version, storage driver, runtimes), when used.
      */
     docker?: {} | null;

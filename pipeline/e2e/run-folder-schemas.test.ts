@@ -126,6 +126,11 @@ describe('run folder files and their schemas', () => {
     expect(files).toEqual(expect.arrayContaining(['manifest.json', 'summary.json', 'results.csv', 'report.md', 'report.html', 'run.log']));
     expect(files.filter((f) => f.startsWith('trials/'))).toHaveLength(2);
     expect(schemaProblems(cliRun)).toEqual([]);
+    // The embedded runtime's ONNX Runtime build: onnxruntime-node's own library, named by its SHA-256 in the report.
+    const host = readJson<RunManifest>(join(cliRun, 'manifest.json')).host;
+    expect(host.onnxruntimeNodeLibrary?.file).toMatch(/onnxruntime-node\/bin\/.*\/libonnxruntime\.so[.\d]*$/);
+    expect(host.onnxruntimeNodeLibrary?.sha256).toBe(sha256Hex(readFileSync(host.onnxruntimeNodeLibrary!.file)));
+    expect(readFileSync(join(cliRun, 'report.md'), 'utf8')).toContain(`libonnxruntime SHA-256 \`${host.onnxruntimeNodeLibrary!.sha256.slice(0, 16)}\``);
     const verify = await runCli(['verify', cliRun], { timeoutMs: 60_000 });
     expect(verify.code, verify.stdout + verify.stderr).toBe(0);
   });

@@ -106,6 +106,7 @@ export function checkMergeable(inputs: MergeInput[], fullPlan: RunPlan | null): 
   );
   differ('the image digests', (m) => m.images.map((i) => ({ tag: i.tag, id: i.imageId, digests: i.repoDigests })), 'host');
   differ('the embedded runtime (onnxruntime-node)', (m) => m.host.onnxruntimeNode ?? null, 'host');
+  differ("the embedded runtime's ONNX Runtime library (SHA-256)", (m) => m.host.onnxruntimeNodeLibrary?.sha256 ?? null, 'host');
   differ('the greenrt commit', (m) => m.greenrt.gitCommit, 'host');
   differ('the model files (SHA-256)', (m) => m.models.map((x) => ('sha256' in x ? x.sha256 : null)), 'host');
   differ('the CPU model', (m) => m.host.cpuModel, null);

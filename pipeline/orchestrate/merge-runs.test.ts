@@ -190,6 +190,11 @@ describe('mergeRuns', () => {
       /the image digests differs/,
     ],
     ['greenrt commit', (m: RunManifest) => ({ ...m, greenrt: { ...m.greenrt, gitCommit: 'f'.repeat(40) } }), /the greenrt commit differs/],
+    [
+      "embedded runtime's ONNX Runtime build",
+      (m: RunManifest) => ({ ...m, host: { ...m.host, onnxruntimeNodeLibrary: { file: '/opt/other/libonnxruntime.so.1', sha256: 'e'.repeat(64) } } }),
+      /the embedded runtime's ONNX Runtime library \(SHA-256\) differs/,
+    ],
   ])('refuses hosts that differ in the %s', async (_what, change, message) => {
     const e = await refusal([await shard(0), await shard(1, { manifest: change })]);
     expect(kinds(e)).toEqual(['host']);

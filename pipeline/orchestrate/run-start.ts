@@ -3,7 +3,7 @@ import type { RunManifest, TrialResult } from '../contracts/index.js';
 import type { Logger } from '../core/index.js';
 import type { LoadedExperiment } from '../config/index.js';
 import { ensureFolder, makeRunId, RunStore } from '../results/index.js';
-import { embeddedRuntimeVersion } from '../runners/embedded/index.js';
+import { embeddedRuntimeVersion, ortLibrary } from '../runners/embedded/index.js';
 import { describeGreenrt, describeHost } from './host-info.js';
 import { claimHostForShard } from './host-shards.js';
 import { ActiveRun, RunLog } from './active-run.js';
@@ -135,8 +135,10 @@ function markResumed(run: ActiveRun): void {
 /** This host's facts (runtimes, Docker engine, power sources, GPUs and which are measured) into the manifest. */
 async function describeRunHost(manifest: RunManifest, host: ReadyHost, planned: PlannedRun): Promise<void> {
   const { framework, inventory, gpus } = host;
+  const embedded = planned.plan.trials.some((t) => t.config.runtime === 'embedded');
   manifest.host = describeHost({
-    onnxruntimeNode: planned.plan.trials.some((t) => t.config.runtime === 'embedded') ? embeddedRuntimeVersion : null,
+    onnxruntimeNode: embedded ? embeddedRuntimeVersion : null,
+    onnxruntimeNodeLibrary: embedded ? ortLibrary() : null,
     docker: framework ? await framework.describeEngine() : null,
   });
   manifest.power.sources = await host.measurement.describeSources();

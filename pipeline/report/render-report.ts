@@ -129,12 +129,17 @@ function runFacts(m: RunManifest): string[][] {
     ['GPUs', gpus.length ? plain(gpus.join(', ')) : 'none seen'],
     [
       'Software',
-      `Node ${plain(h.node)}${h.onnxruntimeNode ? `, onnxruntime-node ${plain(h.onnxruntimeNode)}` : ''}${docker ? `, Docker ${plain(docker)}` : ''}`,
+      `Node ${plain(h.node)}${h.onnxruntimeNode ? `, onnxruntime-node ${plain(h.onnxruntimeNode)}${ortLibraryText(h.onnxruntimeNodeLibrary)}` : ''}${docker ? `, Docker ${plain(docker)}` : ''}`,
     ],
     ['Images', images.length ? images.join(', ') : 'none (embedded or process runner)'],
     ['greenrt', `${plain(m.greenrt.version)}, commit ${commit}`],
     ['Power sources', m.power.sources.map((s) => `${s.source}: ${s.available ? 'available' : 'unavailable'}`).join(', ') || 'none configured'],
   ];
+}
+
+/** Which libonnxruntime build the embedded runtime ran on (a release ships as several builds). */
+function ortLibraryText(library: RunManifest['host']['onnxruntimeNodeLibrary']): string {
+  return library ? ` (libonnxruntime SHA-256 ${code(library.sha256.slice(0, 16))})` : '';
 }
 
 const TOPIC_LABELS: Record<WarningTopic, string> = {

@@ -5,3 +5,4 @@
  */
 export * from './embedded-runner.js';
 export * from './seeded-inputs.js';
+export { ortLibrary, type OrtLibrary } from './load-ort.js';
