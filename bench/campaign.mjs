@@ -23,7 +23,8 @@ export async function benchCampaign() {
   const plan = await import(dist('plan/index.js'));
   const analysis = await import(dist('analysis/index.js'));
   const { loadExperiment } = await import(dist('config/index.js'));
-  const { Contracts } = await import(dist('contracts/index.js'));
+  const { Contracts, SchemaId } = await import(dist('contracts/index.js'));
+  const contracts = new Contracts();
   const tools = { ...plan, ...analysis };
 
   // Recorded CPU study: its experiment, made adaptive with paper.yaml's rule shape (max = the 20 recorded repetitions).
@@ -35,19 +36,25 @@ export async function benchCampaign() {
     if (!t) throw new Error(`the recorded study has no repetition ${repetition} of ${configKey(config)}`);
     return { value: t.status === 'ok' ? (t.energyPerInferenceJ ?? t.latencyMs) : null, wallS: t.wallS };
   };
-  const cpuSpec = (relativeHalfWidth) => ({
-    schemaVersion: 1,
-    ...recorded.experiment,
-    power: { sources: ['none'], baselineS: 0 },
-    repetitions: { min: 6, max: recordedReps, precision: { metric: 'energyPerInference', relativeHalfWidth } },
-  });
+  // Validated like a loaded experiment, so the plan sees the schema's defaults (never re-typed here).
+  const cpuSpec = (relativeHalfWidth) =>
+    contracts.assert(
+      SchemaId.experiment,
+      {
+        schemaVersion: 1,
+        ...structuredClone(recorded.experiment),
+        power: { sources: ['none'], baselineS: 0 },
+        repetitions: { min: 6, max: recordedReps, precision: { metric: 'energyPerInference', relativeHalfWidth } },
+      },
+      'bench/fixtures/campaign-cpu-recorded.json experiment',
+    );
   // paper.yaml's target first; then targets this host's noise allows (the recorded trials spread far more than a GPU's).
   const recordedByTarget = Object.fromEntries([0.02, 0.05, 0.1, 0.2].map((h) => [String(h), replayStudy(tools, cpuSpec(h), recordedOutcome)]));
   const recordedCpu = recordedByTarget['0.02'];
   const spreads = recordedSpread(recorded);
 
   // Synthetic GPU study: experiments/paper.yaml as committed (its adaptive rule), values from the stated noise model.
-  const paper = (await loadExperiment(join(repoRoot, 'experiments', 'paper.yaml'), new Contracts())).spec;
+  const paper = (await loadExperiment(join(repoRoot, 'experiments', 'paper.yaml'), contracts)).spec;
   const syntheticGpu = replayStudy(tools, paper, gpuOutcome(tools, paper));
   const fixedTen = fixedCampaign(tools, paper, gpuOutcome(tools, paper), 10);
 

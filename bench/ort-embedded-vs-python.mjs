@@ -1,7 +1,15 @@
-// embeddedVsPythonOrtRatio: onnxruntime-node throughput (on the host, as the embedded runtime runs)
-// / Python onnxruntime throughput (inside the onnxruntime CPU image, no CPU limit), same model,
-// same session options, intra-op threads 1 and 2. Fresh process per run, order alternating.
-import { existsSync, readdirSync, statSync } from 'node:fs';
+// embeddedVsPythonOrtRatio: onnxruntime-node throughput (on the host, as the embedded runtime runs it:
+// the npm package's own ONNX Runtime library, the embedded runner's session options) / Python
+// onnxruntime throughput inside the onnxruntime CPU image (no CPU limit): same model, same input bytes,
+// same session options, intra-op threads 1 and 2, best run of each side.
+// Beside it, in the same rounds, a third kind separates the two things that differ between the sides:
+// Node on the image's own libonnxruntime (copied out of the image, put first by LD_LIBRARY_PATH). Its
+// ratio to Python (sameLibraryRatio) is the call path alone (N-API binding vs pybind11, the same binary
+// underneath); npm's library against the image's (npmBuildVsImageBuild) is the build alone: npm ships
+// another build of the same release (with the WebGPU execution provider linked in, a 1.7x larger .text).
+// Fresh process per run; the three kinds' order rotates every round.
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { cpuImage } from './docker-setup.mjs';
 import { benchDir, dockerExecJson, execOk, lastJson, log, median, removeContainer, repoRoot, round, startContainer } from './lib.mjs';
@@ -9,73 +17,61 @@ import { benchDir, dockerExecJson, execOk, lastJson, log, median, removeContaine
 const modelFile = join(repoRoot, 'experiments', 'models', 'mobilenet_v2.pytorch.random-seed0.onnx');
 
 export async function benchEmbeddedVsPython({ quick = false } = {}) {
+  const { bootstrapCi } = await import(join(repoRoot, 'dist', 'analysis', 'index.js'));
   const image = await cpuImage('onnxruntime');
-  const rounds = quick ? 2 : 6;
+  const rounds = quick ? 2 : 12;
   const iters = quick ? 60 : 200;
   const warmup = 15;
+  const work = join(repoRoot, 'artifacts', 'bench-ort');
+  rmSync(work, { recursive: true, force: true });
+  mkdirSync(join(work, 'image-library'), { recursive: true });
   const container = await startContainer(image.imageId, {
     mounts: [
       { host: dirname(modelFile), container: '/models' },
       { host: join(benchDir, 'py'), container: '/bench' },
       { host: join(repoRoot, 'pipeline', 'testing', 'fixtures'), container: '/fixtures' },
+      { host: work, container: '/work' },
     ],
   });
   const byThreads = {};
   const extra = {};
   const versions = {};
   try {
+    let npmLibrary = null;
+    const imageLibrary = await copyImageLibrary(container, join(work, 'image-library'));
+    const sides = {
+      node: { host: modelFile, inputs: join(work, 'mobilenet_v2.inputs.bin') },
+      nodeImageLibrary: { host: modelFile, inputs: join(work, 'mobilenet_v2.inputs.bin'), env: { LD_LIBRARY_PATH: join(work, 'image-library') } },
+      python: { container: `/models/${modelFile.split('/').pop()}`, inputs: '/work/mobilenet_v2.inputs.bin' },
+    };
+    // The inputs file is written by the first Node run (the embedded runner's seeded inputs).
+    await runSide(container, sides.node, 1, 0, 1);
     for (const threads of [1, 2]) {
-      const node = [];
-      const python = [];
+      const runs = { node: [], nodeImageLibrary: [], python: [] };
       for (let r = 0; r < rounds; r++) {
-        const order = r % 2 === 0 ? ['node', 'python'] : ['python', 'node'];
-        for (const kind of order) {
-          if (kind === 'node') {
-            const out = lastJson(
-              (await execOk(process.execPath, [join(benchDir, 'ort-node-loop.mjs'), modelFile, String(threads), String(warmup), String(iters)])).stdout,
-            );
-            node.push(out);
-            versions.onnxruntimeNode = out.version;
-          } else {
-            const out = await dockerExecJson(container, [
-              'python3',
-              '/bench/ort_loop.py',
-              '--model',
-              `/models/${modelFile.split('/').pop()}`,
-              '--threads',
-              String(threads),
-              '--warmup',
-              String(warmup),
-              '--iters',
-              String(iters),
-            ]);
-            python.push(out);
-            versions.pythonOnnxruntime = out.version;
-          }
-        }
-        log(`ort threads=${threads} round ${r}: node ${node.at(-1).throughputPerS.toFixed(1)}/s, python ${python.at(-1).throughputPerS.toFixed(1)}/s`);
+        const order = rotate(['node', 'nodeImageLibrary', 'python'], r);
+        for (const kind of order) runs[kind].push(await runSide(container, sides[kind], threads, warmup, iters));
+        const last = (k) => runs[k].at(-1).throughputPerS.toFixed(1);
+        log(`ort threads=${threads} round ${r}: node ${last('node')}/s, node on the image's library ${last('nodeImageLibrary')}/s, python ${last('python')}/s`);
       }
-      const perRound = node.map((n, i) => n.throughputPerS / python[i].throughputPerS);
-      // Best of N, as in the harness section: each side's least disturbed run.
-      const best = (runs) => Math.max(...runs.map((x) => x.throughputPerS));
-      byThreads[threads] = {
-        ratio: round(best(node) / best(python)),
-        medianOfRoundRatios: round(median(perRound)),
-        perRoundRatios: perRound.map((x) => round(x)),
-        nodeThroughputPerS: round(median(node.map((n) => n.throughputPerS)), 2),
-        pythonThroughputPerS: round(median(python.map((p) => p.throughputPerS)), 2),
-        nodeMedianLatencyMs: round(median(node.flatMap((n) => n.latenciesNs)) / 1e6, 3),
-        pythonMedianLatencyMs: round(median(python.flatMap((p) => p.latenciesNs)) / 1e6, 3),
-      };
+      npmLibrary = checkLibraries(runs, imageLibrary);
+      versions.onnxruntimeNode = runs.node[0].version;
+      versions.pythonOnnxruntime = runs.python[0].version;
+      byThreads[threads] = compareRuns(runs, bootstrapCi);
     }
-    extra.perCall = await perCallOverhead(container, quick);
-    extra.resnet50 = await resnetRatio(container, quick);
+    extra.libraries = {
+      image: { file: imageLibrary.containerPath, sha256: imageLibrary.sha256 },
+      npm: { file: npmLibrary.path.replace(`${repoRoot}/`, ''), sha256: npmLibrary.sha256 },
+    };
+    extra.perCall = await perCallOverhead(container, quick, work);
+    extra.resnet50 = await resnetRatio(container, quick, work);
   } finally {
     await removeContainer(container);
   }
-  const ratios = Object.values(byThreads).map((t) => t.ratio);
+  const min = (key) => Math.min(...Object.values(byThreads).map((t) => t[key]));
   return {
-    embeddedVsPythonOrtRatio: Math.min(...ratios),
+    embeddedVsPythonOrtRatio: min('ratio'),
+    embeddedSameLibraryVsPythonOrtRatio: min('sameLibraryRatio'),
     byThreads,
     versions,
     ...extra,
@@ -88,23 +84,94 @@ export async function benchEmbeddedVsPython({ quick = false } = {}) {
   };
 }
 
-/** One run each way; `model` is a host path for Node and the same file under /models or /extra for Python. */
-async function pair(container, hostModel, containerModel, threads, warmup, iters) {
-  const node = lastJson(
-    (await execOk(process.execPath, [join(benchDir, 'ort-node-loop.mjs'), hostModel, String(threads), String(warmup), String(iters)])).stdout,
-  );
-  const python = await dockerExecJson(container, [
+/** Each kind's order in round r: the list rotated r places, so every kind runs first, middle and last. */
+function rotate(kinds, r) {
+  return kinds.map((_, i) => kinds[(i + r) % kinds.length]);
+}
+
+/**
+ * One run of one side: Node on the host (with the side's environment) or Python in the container.
+ * `side.inputs` is the raw float32 inputs file both sides read (host path for Node, /work path for Python).
+ */
+async function runSide(container, side, threads, warmup, iters) {
+  if (side.container) {
+    const argv = [
+      'python3',
+      '/bench/ort_loop.py',
+      '--model',
+      side.container,
+      '--threads',
+      String(threads),
+      '--warmup',
+      String(warmup),
+      '--iters',
+      String(iters),
+    ];
+    return dockerExecJson(container, side.inputs ? [...argv, '--input-file', side.inputs] : argv);
+  }
+  const args = [join(benchDir, 'ort-node-loop.mjs'), side.host, String(threads), String(warmup), String(iters)];
+  if (side.inputs) args.push(side.inputs);
+  return lastJson((await execOk(process.execPath, args, { env: { ...process.env, ...side.env } })).stdout);
+}
+
+/** The image's libonnxruntime (the one its Python package loads), copied to `dir` as libonnxruntime.so.1. */
+async function copyImageLibrary(container, dir) {
+  const found = await dockerExecJson(container, [
     'python3',
-    '/bench/ort_loop.py',
-    '--model',
-    containerModel,
-    '--threads',
-    String(threads),
-    '--warmup',
-    String(warmup),
-    '--iters',
-    String(iters),
+    '-c',
+    'import glob, json, os, onnxruntime; d = os.path.join(os.path.dirname(onnxruntime.__file__), "capi"); print(json.dumps(sorted(glob.glob(os.path.join(d, "libonnxruntime.so.*")))))',
   ]);
+  if (found.length !== 1) throw new Error(`expected one libonnxruntime.so.* in the image's onnxruntime package, found ${JSON.stringify(found)}`);
+  await execOk('docker', ['cp', `${container}:${found[0]}`, join(dir, 'libonnxruntime.so.1')]);
+  return { containerPath: found[0], hostPath: join(dir, 'libonnxruntime.so.1'), sha256: sha256(join(dir, 'libonnxruntime.so.1')) };
+}
+
+const interval = (ci) => Object.fromEntries(Object.entries(ci).map(([k, v]) => [k, typeof v === 'number' ? round(v) : v]));
+
+const sha256 = (file) => createHash('sha256').update(readFileSync(file)).digest('hex');
+
+/** Fails unless the Node runs mapped the library they were meant to; returns the npm runs' library. */
+function checkLibraries(runs, imageLibrary) {
+  for (const run of runs.nodeImageLibrary) {
+    if (run.library?.sha256 !== imageLibrary.sha256)
+      throw new Error(`the image-library Node run mapped ${JSON.stringify(run.library)}, not ${imageLibrary.hostPath}`);
+  }
+  const npm = runs.node[0].library;
+  if (!npm || npm.sha256 === imageLibrary.sha256) throw new Error(`the npm Node run mapped ${JSON.stringify(npm)}; expected onnxruntime-node's own library`);
+  return npm;
+}
+
+/**
+ * Ratios of one thread count. Best of N, as in the harness section: each kind's least disturbed run. The
+ * median of the per-round ratios comes with its 95 % bootstrap interval (greenrt's own, seed 0): how far
+ * this host's run-to-run noise lets one bench run pin the ratio down.
+ */
+function compareRuns(runs, bootstrapCi) {
+  const best = (kind) => Math.max(...runs[kind].map((x) => x.throughputPerS));
+  const perRound = (a, b) => runs[a].map((x, i) => round(x.throughputPerS / runs[b][i].throughputPerS));
+  const medianLatencyMs = (kind) => round(median(runs[kind].flatMap((x) => x.latenciesNs)) / 1e6, 3);
+  return {
+    ratio: round(best('node') / best('python')),
+    sameLibraryRatio: round(best('nodeImageLibrary') / best('python')),
+    npmBuildVsImageBuild: round(best('node') / best('nodeImageLibrary')),
+    medianOfRoundRatios: round(median(perRound('node', 'python'))),
+    medianOfRoundRatiosCi95: interval(bootstrapCi(perRound('node', 'python'), 'median')),
+    perRoundRatios: perRound('node', 'python'),
+    sameLibraryPerRoundRatios: perRound('nodeImageLibrary', 'python'),
+    nodeThroughputPerS: round(median(runs.node.map((x) => x.throughputPerS)), 2),
+    nodeImageLibraryThroughputPerS: round(median(runs.nodeImageLibrary.map((x) => x.throughputPerS)), 2),
+    pythonThroughputPerS: round(median(runs.python.map((x) => x.throughputPerS)), 2),
+    nodeMedianLatencyMs: medianLatencyMs('node'),
+    nodeImageLibraryMedianLatencyMs: medianLatencyMs('nodeImageLibrary'),
+    pythonMedianLatencyMs: medianLatencyMs('python'),
+  };
+}
+
+/** One run each way (Node as the embedded runtime runs), same input bytes; `hostModel` for Node, `containerModel` for Python. */
+async function pair(container, work, name, hostModel, containerModel, threads, warmup, iters) {
+  const inputs = { host: join(work, `${name}.inputs.bin`), container: `/work/${name}.inputs.bin` };
+  const node = await runSide(container, { host: hostModel, inputs: inputs.host }, threads, warmup, iters);
+  const python = await runSide(container, { container: containerModel, inputs: inputs.container }, threads, warmup, iters);
   return { node, python };
 }
 
@@ -112,10 +179,10 @@ async function pair(container, hostModel, containerModel, threads, warmup, iters
  * What the binding itself costs per run(): a tiny graph (8x8 conv) where the kernels take
  * microseconds, so the difference in median latency is the call path (JS/N-API vs pybind11).
  */
-async function perCallOverhead(container, quick) {
+async function perCallOverhead(container, quick, work) {
   const tiny = join(repoRoot, 'pipeline', 'testing', 'fixtures', 'tiny-conv.onnx');
   const rows = [];
-  for (let r = 0; r < (quick ? 1 : 3); r++) rows.push(await pair(container, tiny, '/fixtures/tiny-conv.onnx', 1, 200, 3000));
+  for (let r = 0; r < (quick ? 1 : 3); r++) rows.push(await pair(container, work, 'tiny-conv', tiny, '/fixtures/tiny-conv.onnx', 1, 200, 3000));
   const nodeUs = median(rows.map((x) => median(x.node.latenciesNs))) / 1000;
   const pythonUs = median(rows.map((x) => median(x.python.latenciesNs))) / 1000;
   return {
@@ -127,7 +194,7 @@ async function perCallOverhead(container, quick) {
 }
 
 /** The same comparison on ResNet-50 (1 thread), when the harness section's prepared export is cached. */
-async function resnetRatio(container, quick) {
+async function resnetRatio(container, quick, work) {
   const cache = join(repoRoot, 'artifacts', 'models');
   const dirs = existsSync(cache)
     ? readdirSync(cache).filter((d) => d.startsWith('pytorch-resnet50-random-') && !d.includes('.') && existsSync(join(cache, d, 'model.onnx')))
@@ -147,6 +214,8 @@ async function resnetRatio(container, quick) {
       `${join(cache, dir)}:/extra:ro`,
       '-v',
       `${join(benchDir, 'py')}:/bench:ro`,
+      '-v',
+      `${work}:/work:ro`,
       await containerImage(container),
       'sleep',
       'infinity',
@@ -155,7 +224,7 @@ async function resnetRatio(container, quick) {
   try {
     const ratios = [];
     for (let r = 0; r < (quick ? 1 : 3); r++) {
-      const { node, python } = await pair(id, join(cache, dir, 'model.onnx'), '/extra/model.onnx', 1, 3, quick ? 10 : 30);
+      const { node, python } = await pair(id, work, 'resnet50', join(cache, dir, 'model.onnx'), '/extra/model.onnx', 1, 3, quick ? 10 : 30);
       ratios.push(node.throughputPerS / python.throughputPerS);
     }
     return { threads: 1, ratio: round(median(ratios)), perRoundRatios: ratios.map((x) => round(x)), model: `artifacts/models/${dir}/model.onnx` };

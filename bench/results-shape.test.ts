@@ -16,7 +16,10 @@ interface BenchResults {
   scalingRunWallS: Record<string, number>;
   sections: {
     harness: { models: Record<string, { ratio: number }> };
-    ort: { byThreads: Record<string, { ratio: number }> };
+    ort: {
+      byThreads: Record<string, { ratio: number; sameLibraryRatio: number; npmBuildVsImageBuild: number }>;
+      libraries: Record<'image' | 'npm', { file: string; sha256: string }>;
+    };
     orchestration: { cli: { orchestrationOverheadRatio: number } };
   } & Record<string, { error?: string }>;
   quick: boolean;
@@ -27,6 +30,7 @@ const doc = JSON.parse(readFileSync(file, 'utf8')) as BenchResults;
 const requiredRatios = [
   'harnessOverheadRatio',
   'embeddedVsPythonOrtRatio',
+  'embeddedSameLibraryVsPythonOrtRatio',
   'monitorCpuShare10Hz',
   'monitorCpuShare100Hz',
   'monitorAchievedRateRatio10Hz',
@@ -67,9 +71,21 @@ describe('bench/results/latest.json', () => {
     const models = doc.sections.harness.models as Record<string, { ratio: number }>;
     expect(Object.keys(models).sort()).toEqual(['mobilenet_v2', 'resnet50']);
     expect(doc.harnessOverheadRatio).toBe(Math.max(...Object.values(models).map((m) => m.ratio)));
-    const threads = doc.sections.ort.byThreads as Record<string, { ratio: number }>;
+    const threads = doc.sections.ort.byThreads;
     expect(Object.keys(threads).sort()).toEqual(['1', '2']);
     expect(doc.embeddedVsPythonOrtRatio).toBe(Math.min(...Object.values(threads).map((t) => t.ratio)));
+    expect(doc.embeddedSameLibraryVsPythonOrtRatio).toBe(Math.min(...Object.values(threads).map((t) => t.sameLibraryRatio)));
+  });
+
+  it("says which ONNX Runtime binaries the embedded comparison ran: the image's library and the npm build, told apart by hash", () => {
+    const { image, npm } = doc.sections.ort.libraries;
+    expect(image.file).toMatch(/\/site-packages\/onnxruntime\/capi\/libonnxruntime\.so\.\d/);
+    expect(npm.file).toMatch(/^node_modules\/onnxruntime-node\/bin\//);
+    for (const lib of [image, npm]) expect(lib.sha256).toMatch(/^[0-9a-f]{64}$/);
+    expect(image.sha256).not.toBe(npm.sha256);
+    for (const t of Object.values(doc.sections.ort.byThreads)) {
+      expect(t.npmBuildVsImageBuild).toBeCloseTo(t.ratio / t.sameLibraryRatio, 2);
+    }
     expect(doc.orchestrationOverheadRatio).toBe(doc.sections.orchestration.cli.orchestrationOverheadRatio);
   });
 
