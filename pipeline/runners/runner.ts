@@ -62,6 +62,29 @@ export function cudaDeviceEnvironment(devices: string[] | undefined): Record<str
   return { CUDA_DEVICE_ORDER: 'PCI_BUS_ID', CUDA_VISIBLE_DEVICES: (devices?.length ? devices : ['0']).join(',') };
 }
 
+/** What a finished harness process or container reports: its exit, log tail and monotonic start/end. */
+export interface FinishedExecution {
+  exitCode: number | null;
+  logTail: string;
+  startedNs: bigint;
+  endedNs: bigint;
+}
+
+/** What every process or container execution reports besides its outcome: exit, log, times (wallMs in ms). */
+export function executionFacts(
+  run: FinishedExecution,
+  logPath: string,
+): Pick<TrialExecution, 'exitCode' | 'logTail' | 'logPath' | 'startedNs' | 'endedNs' | 'wallMs'> {
+  return {
+    exitCode: run.exitCode,
+    logTail: run.logTail,
+    logPath,
+    startedNs: run.startedNs,
+    endedNs: run.endedNs,
+    wallMs: Number(run.endedNs - run.startedNs) / 1e6,
+  };
+}
+
 export interface TrialExecution {
   /** The entrypoint's output, validated against trial-output.schema.json; null when missing or invalid. */
   output: TrialOutput | null;

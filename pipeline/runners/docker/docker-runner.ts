@@ -6,6 +6,7 @@ import type { DockerEngine } from '../../docker/index.js';
 import {
   CacheMounts,
   cacheEnvironment,
+  executionFacts,
   type TrialCaches,
   type PrepareExecution,
   type PrepareRequest,
@@ -79,7 +80,7 @@ export class DockerRunner implements TrialRunner {
     });
     const end = { ...run, timeoutMs: req.timeoutMs, memoryLimitMiB: req.memoryLimitMiB };
     const outcome = readTrialOutcome(end, join(outDir, 'trial-output.json'), spec.trialId, this.contracts);
-    return { ...outcome, ...executionFacts(run, logPath) };
+    return { ...outcome, ...containerFacts(run, logPath) };
   }
 
   /**
@@ -119,7 +120,7 @@ export class DockerRunner implements TrialRunner {
     const run = await runContainer(this.engine, create, { timeoutMs: req.timeoutMs, logPath, tailLineCount: this.options.tailLineCount, signal });
     const end = { ...run, timeoutMs: req.timeoutMs, memoryLimitMiB: req.memoryLimitMiB };
     const outcome = readPrepareOutcome(end, join(outDir, 'prepared.json'), this.contracts);
-    return { ...outcome, ...executionFacts(run, logPath) };
+    return { ...outcome, ...containerFacts(run, logPath) };
   }
 }
 
@@ -147,15 +148,7 @@ export function writableDir(dir: string): string {
   return dir;
 }
 
-/** What every container execution reports besides its outcome: exit, log, times (wallMs in ms). */
-function executionFacts(run: ContainerRun, logPath: string) {
-  return {
-    exitCode: run.exitCode,
-    logTail: run.logTail,
-    logPath,
-    startedNs: run.startedNs,
-    endedNs: run.endedNs,
-    wallMs: Number(run.endedNs - run.startedNs) / 1e6,
-    containerId: run.containerId,
-  };
+/** executionFacts of a container run, with its container id. */
+function containerFacts(run: ContainerRun, logPath: string) {
+  return { ...executionFacts(run, logPath), containerId: run.containerId };
 }

@@ -5,6 +5,7 @@ import { Contracts, packageRoot, type PrepareSpec, type TrialSpec } from '../../
 import {
   cacheEnvironment,
   cudaDeviceEnvironment,
+  executionFacts,
   type PrepareExecution,
   type PrepareRequest,
   type TrialExecution,
@@ -13,7 +14,7 @@ import {
 } from '../runner.js';
 import { writeHarnessSpec } from '../harness-spec.js';
 import { readPrepareOutcome, readTrialOutcome } from '../trial-outcome.js';
-import { runHarness, type HarnessRun } from './run-harness.js';
+import { runHarness } from './run-harness.js';
 
 export interface ProcessRunnerOptions {
   /** Checkout holding images/ and schemas/ (default: this package). */
@@ -127,16 +128,4 @@ export class ProcessRunner implements TrialRunner {
       ...(this.options.env ?? {}),
     };
   }
-}
-
-/** What every process execution reports besides its outcome: exit, log, times (wallMs in ms). */
-function executionFacts(run: HarnessRun, logPath: string) {
-  return {
-    exitCode: run.exitCode,
-    logTail: run.logTail,
-    logPath,
-    startedNs: run.startedNs,
-    endedNs: run.endedNs,
-    wallMs: Number(run.endedNs - run.startedNs) / 1e6,
-  };
 }
