@@ -201,26 +201,13 @@ async function resnetRatio(container, quick, work) {
     : [];
   if (dirs.length === 0) return { skipped: 'no prepared ResNet-50 export in artifacts/models (the harness section prepares one)' };
   const dir = dirs.sort((a, b) => statSync(join(cache, a)).mtimeMs - statSync(join(cache, b)).mtimeMs).at(-1); // newest image's export
-  const id = (
-    await execOk('docker', [
-      'run',
-      '-d',
-      '--rm',
-      '--network',
-      'none',
-      '--label',
-      'greenrt.bench=1',
-      '-v',
-      `${join(cache, dir)}:/extra:ro`,
-      '-v',
-      `${join(benchDir, 'py')}:/bench:ro`,
-      '-v',
-      `${work}:/work:ro`,
-      await containerImage(container),
-      'sleep',
-      'infinity',
-    ])
-  ).stdout.trim();
+  const id = await startContainer(await containerImage(container), {
+    mounts: [
+      { host: join(cache, dir), container: '/extra' },
+      { host: join(benchDir, 'py'), container: '/bench' },
+      { host: work, container: '/work' },
+    ],
+  });
   try {
     const ratios = [];
     for (let r = 0; r < (quick ? 1 : 3); r++) {
