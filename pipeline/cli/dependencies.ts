@@ -6,7 +6,7 @@ import { caBundleFromEnv } from './images-command.js';
 import type { Progress } from './progress.js';
 
 /** The real ports for a run: system clock, host power sources, Docker or local processes. */
-export function createRunDependencies(progress: Progress, artifactsDir: string): RunDependencies {
+export function createRunDependencies(progress: Progress, artifactsDir: string, imagesDir?: string): RunDependencies {
   const contracts = new Contracts();
   const caBundlePath = caBundleFromEnv();
   return {
@@ -22,6 +22,13 @@ export function createRunDependencies(progress: Progress, artifactsDir: string):
         ...(gpus?.measured.length ? { gpuIndices: gpus.measured.map((g) => g.index), contextGpuIndices: gpus.context.map((g) => g.index) } : {}),
       }),
     createFrameworkExecutor: (spec, plan, gpus) =>
-      createFrameworkExecutor(spec, plan, { contracts, progress, artifactsDir, gpus: gpus ?? null, ...(caBundlePath ? { caBundlePath } : {}) }),
+      createFrameworkExecutor(spec, plan, {
+        contracts,
+        progress,
+        artifactsDir,
+        gpus: gpus ?? null,
+        ...(caBundlePath ? { caBundlePath } : {}),
+        ...(imagesDir ? { imagesDir } : {}),
+      }),
   };
 }

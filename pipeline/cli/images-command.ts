@@ -1,7 +1,19 @@
 import { type Command, Option } from 'commander';
 import { escapeText, ExitCode, InputError } from '../core/index.js';
 import { connectDocker } from '../docker/index.js';
-import { checkImage, buildImages, imageContext, listImages, lockImages, type ImageFlavour, type ImageRuntime } from '../images/index.js';
+import { Contracts } from '../contracts/index.js';
+import {
+  checkImage,
+  buildImages,
+  imageContext,
+  listImages,
+  loadImages,
+  lockImages,
+  saveImages,
+  type ImageFlavour,
+  type ImageRuntime,
+  type ImageTransfer,
+} from '../images/index.js';
 import { imageFlavours, imageRuntimeNames as runtimes } from '../catalogue/index.js';
 import { writeFileAtomic } from '../results/index.js';
 import { createProgress } from './progress.js';
@@ -11,7 +23,7 @@ export function caBundleFromEnv(): string | undefined {
   return process.env.GREENRT_CA_BUNDLE || undefined;
 }
 
-/** `greenrt images build|context|list|lock|check`. */
+/** `greenrt images build|context|list|lock|check|save|load`. */
 export function imagesCommand(program: Command, setExitCode: (code: number) => void): void {
   const images = program.command('images').description('Build, list, lock and check the runtime images (images/<runtime>/Dockerfile).');
   // `greenrt images` alone or with an unknown word: the usage on stderr and exit 2, as for `greenrt` alone.
@@ -65,6 +77,64 @@ export function imagesCommand(program: Command, setExitCode: (code: number) => v
           `${image.tag}  ${image.built ? `built in ${(image.durationMs / 1000).toFixed(1)} s` : `up to date (${image.durationMs.toFixed(0)} ms)`}  ${(image.sizeBytes / 2 ** 20).toFixed(0)} MiB  ${image.imageId.slice(0, 19)}\n`,
         );
       }
+      setExitCode(ExitCode.ok);
+    });
+
+  images
+    .command('save')
+    .description(
+      'Write each image as a `docker save` archive plus a record (schemas/image-archive.schema.json: tag, config digest, layers, ' +
+        "size, the archive's SHA-256, what it was built from, the engine that saved it) into a folder, for `images load` on another " +
+        'host (docs/SCALING.md). Images the engine lacks are built first, as images build does. An archive already there with the ' +
+        'same config digest is kept. Files are written atomically.',
+    )
+    .argument('[runtimes...]', `runtimes to save (default: each of ${runtimes.join(', ')} that has the flavour)`)
+    .addOption(new Option('--flavour <flavour>', 'cpu, cuda or tensorrt').choices(['cpu', 'cuda', 'tensorrt']).default('cpu'))
+    .requiredOption('--out <dir>', 'folder for the archives and records (made when missing)')
+    .action(async (names: string[], opts: { flavour: ImageFlavour; out: string }) => {
+      const unknown = names.filter((n) => !(runtimes as readonly string[]).includes(n));
+      if (unknown.length > 0) {
+        throw new InputError(
+          'Unknown runtime',
+          unknown.map((n) => ({ file: 'command line', path: '', message: `unknown runtime "${n}"; must be one of ${runtimes.join(', ')}` })),
+        );
+      }
+      const engine = await connectDocker();
+      const progress = createProgress();
+      const caBundlePath = caBundleFromEnv();
+      const built = await buildImages(engine, {
+        flavour: opts.flavour,
+        ...(names.length > 0 ? { runtimes: names as ImageRuntime[] } : {}),
+        ...(caBundlePath ? { caBundlePath } : {}),
+        describe: false,
+        progress: (runtime, line) => {
+          if (line.trim()) progress.status(`${runtime}: ${line.trim().slice(0, 110)}`);
+        },
+      });
+      const saved = await saveImages(
+        engine,
+        built.images.map((i) => i.tag),
+        { contracts: new Contracts(), outDir: opts.out, ...(caBundlePath ? { caBundlePath } : {}), progress: (line) => progress.status(line) },
+      );
+      progress.done();
+      printTransfers(saved.transfers);
+      setExitCode(ExitCode.ok);
+    });
+
+  images
+    .command('load')
+    .description(
+      'Load the images saved in a folder (`images save`) that this engine lacks, identified by config digest: each archive is ' +
+        'checked against its record first (size, config digest, layers) and its SHA-256 while it streams to the engine. ' +
+        "Exit 0 loaded or present, 4 an archive is not its record's image (nothing of it left tagged), 2 a damaged or missing record, 3 no Docker.",
+    )
+    .argument('<dir>', 'folder written by greenrt images save (a Slurm study keeps its own in <study>/images)')
+    .action(async (dir: string) => {
+      const engine = await connectDocker();
+      const progress = createProgress();
+      const transfers = await loadImages(engine, dir, { contracts: new Contracts(), progress: (line) => progress.status(line) });
+      progress.done();
+      printTransfers(transfers);
       setExitCode(ExitCode.ok);
     });
 
@@ -165,4 +235,11 @@ export function imagesCommand(program: Command, setExitCode: (code: number) => v
       }
       setExitCode(result.ok ? ExitCode.ok : ExitCode.trialsFailed);
     });
+}
+
+function printTransfers(transfers: ImageTransfer[]): void {
+  for (const t of transfers) {
+    const time = t.action === 'saved' || t.action === 'loaded' ? ` in ${(t.durationMs / 1000).toFixed(1)} s` : '';
+    process.stdout.write(`${t.tag}  ${t.action}${time}  ${(t.archiveBytes / 2 ** 20).toFixed(0)} MiB  ${t.configDigest}  ${t.record}\n`);
+  }
 }

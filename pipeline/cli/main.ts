@@ -103,10 +103,23 @@ Exit codes: 0 ok, 1 internal error, 2 bad input, 3 missing environment (Docker, 
       'with --shard: other shards run at the same time on other GPUs of this host (each selects its GPUs with gpu.devices or CUDA_VISIBLE_DEVICES); CPU (RAPL) energy is then shared, so left out of per-trial energy, and the report says why',
     )
     .option('--run-id <id>', 'name of the run folder instead of a generated one (lowercase letters, digits, . _ -)')
+    .option(
+      '--images <dir>',
+      "load the images this run needs from a folder written by `greenrt images save` when the Docker engine lacks them, instead of building them (every Slurm shard does this with its study's images); the manifest records each image as loaded or present",
+    )
     .action(
       async (
         experiment: string | undefined,
-        opts: { resume?: string; artifacts: string; yes: boolean; shard?: string; shardBy: ShardPartition; runId?: string; sharedHost?: boolean },
+        opts: {
+          resume?: string;
+          artifacts: string;
+          yes: boolean;
+          shard?: string;
+          shardBy: ShardPartition;
+          runId?: string;
+          sharedHost?: boolean;
+          images?: string;
+        },
       ) => {
         if (opts.resume && experiment) throw usage('Give either an experiment file or --resume <runDir>, not both');
         if (opts.resume && (opts.shard || opts.runId || opts.sharedHost))
@@ -117,10 +130,18 @@ Exit codes: 0 ok, 1 internal error, 2 bad input, 3 missing environment (Docker, 
         if (opts.runId !== undefined && !trialIdPattern.test(opts.runId))
           throw usage(`--run-id "${opts.runId.slice(0, 40)}" must be 1-128 lowercase letters, digits, '.', '_' or '-', starting with a letter or digit`);
         const shard = opts.shard ? parseShard(opts.shard, opts.shardBy) : undefined;
-        if (opts.resume) setExit(await resumeCommand(resolve(opts.resume), opts));
+        const imagesDir = opts.images === undefined ? undefined : resolve(opts.images);
+        if (opts.resume) setExit(await resumeCommand(resolve(opts.resume), { ...opts, imagesDir }));
         else if (experiment)
           setExit(
-            await runCommand(resolve(experiment), { artifacts: opts.artifacts, yes: opts.yes, shard, runId: opts.runId, sharedHost: opts.sharedHost === true }),
+            await runCommand(resolve(experiment), {
+              artifacts: opts.artifacts,
+              yes: opts.yes,
+              shard,
+              runId: opts.runId,
+              sharedHost: opts.sharedHost === true,
+              imagesDir,
+            }),
           );
         else throw usage('Missing the experiment file: greenrt run experiments/demo.yaml');
       },

@@ -11,25 +11,33 @@ export interface RunCommandOptions {
   shard?: ShardSpec;
   runId?: string;
   sharedHost?: boolean;
+  /** A folder of saved images (`greenrt images save`) to load missing images from instead of building them. */
+  imagesDir?: string | undefined;
 }
 
 export async function runCommand(experimentFile: string, opts: RunCommandOptions): Promise<number> {
-  return execute({ experimentFile, artifactsDir: opts.artifacts, confirmed: opts.yes, shard: opts.shard, runId: opts.runId, sharedHost: opts.sharedHost });
+  return execute(
+    { experimentFile, artifactsDir: opts.artifacts, confirmed: opts.yes, shard: opts.shard, runId: opts.runId, sharedHost: opts.sharedHost },
+    opts.imagesDir,
+  );
 }
 
-export async function resumeCommand(runDir: string, opts: { artifacts: string; yes: boolean }): Promise<number> {
-  return execute({ resumeDir: runDir, artifactsDir: opts.artifacts, confirmed: true });
+export async function resumeCommand(runDir: string, opts: { artifacts: string; yes: boolean; imagesDir?: string | undefined }): Promise<number> {
+  return execute({ resumeDir: runDir, artifactsDir: opts.artifacts, confirmed: true }, opts.imagesDir);
 }
 
-async function execute(req: {
-  experimentFile?: string;
-  resumeDir?: string;
-  artifactsDir: string;
-  confirmed: boolean;
-  shard?: ShardSpec;
-  runId?: string;
-  sharedHost?: boolean;
-}): Promise<number> {
+async function execute(
+  req: {
+    experimentFile?: string;
+    resumeDir?: string;
+    artifactsDir: string;
+    confirmed: boolean;
+    shard?: ShardSpec;
+    runId?: string;
+    sharedHost?: boolean;
+  },
+  imagesDir: string | undefined,
+): Promise<number> {
   const progress = createProgress();
   const controller = new AbortController();
   // First Ctrl-C stops the running trial and saves the manifest; a second one exits at once.
@@ -41,7 +49,7 @@ async function execute(req: {
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
   try {
-    const deps = createRunDependencies(progress, req.artifactsDir);
+    const deps = createRunDependencies(progress, req.artifactsDir, imagesDir);
     const outcome = await runExperiment(deps, { ...req, signal: controller.signal });
     printOutcome(outcome);
     return outcome.exitCode;

@@ -1192,6 +1192,102 @@ export interface HostShard {
   sharedHost: boolean;
 }
 
+// image-archive.schema.json
+/**
+ * <dir>/<runtime>-<flavour>-<hash12>.json beside <dir>/<runtime>-<flavour>-<hash12>.tar: one runtime image saved by `greenrt images save` (the `docker save` archive) and what identifies it. `greenrt images load` checks the archive against it before and after loading.
+ */
+export interface ImageArchiveRecord {
+  /**
+   * Version of this format (unitless).
+   */
+  schemaVersion: 1;
+  /**
+   * Runtime the image runs.
+   */
+  runtime: 'pytorch' | 'tensorflow' | 'mxnet' | 'onnxruntime' | 'openvino';
+  /**
+   * Image flavour.
+   */
+  flavour: 'cpu' | 'cuda' | 'tensorrt';
+  /**
+   * greenrt/<runtime>:<flavour>-<hash12>: the tag the archive carries and `images load` restores.
+   */
+  tag: string;
+  /**
+   * The image's identity: SHA-256 of its config JSON (the image id on the classic store; the same on the containerd store, whose image id is the manifest's digest).
+   */
+  configDigest: string;
+  /**
+   * SHA-256 of each uncompressed layer, base first (the config's rootfs.diff_ids).
+   */
+  diffIds: string[];
+  /**
+   * Uncompressed image size the engine reported when saving, bytes.
+   */
+  imageSizeBytes: number;
+  /**
+   * The archive file beside this record.
+   */
+  archive: {
+    /**
+     * File name of the archive, in the same folder as this record.
+     */
+    file: string;
+    /**
+     * Archive size, bytes.
+     */
+    bytes: number;
+    /**
+     * SHA-256 (hex) of the archive bytes, computed while writing it.
+     */
+    sha256: string;
+  };
+  /**
+   * The recipe: what the image was built from (its labels and the checkout that saved it).
+   */
+  builtFrom: {
+    /**
+     * SHA-256 (hex) of the build context and build arguments (the image's dev.greenrt.context-hash label; the tag's suffix is its first 12 hex).
+     */
+    contextHash: string;
+    /**
+     * SHA-256 (hex) of each lock file in the build context (apt and pip locks), by path inside the context; empty when the saving checkout does not build this tag.
+     */
+    lockFiles: {
+      [k: string]: string;
+    };
+    /**
+     * Base image reference the Dockerfile builds on (null when unknown).
+     */
+    baseImage: string | null;
+    /**
+     * Id of that base on the saving engine (null when it is not there).
+     */
+    baseImageId: string | null;
+  };
+  /**
+   * The Docker engine that wrote the archive.
+   */
+  savedBy: {
+    /**
+     * Daemon version, e.g. 20.10.24+dfsg1.
+     */
+    engineVersion: string;
+    /**
+     * Engine API version, e.g. 1.41.
+     */
+    apiVersion: string;
+    /**
+     * Storage driver (overlay2, ...; a containerd snapshotter on the containerd store).
+     */
+    storageDriver: string;
+  };
+  /**
+   * When the archive was written (ISO 8601, UTC).
+   */
+  savedAt: string;
+}
+
 // image-description-cache.schema.json
 /**
  * What the image holds: harness describe output, Debian packages, the CUDA build record (null when not described).
@@ -1891,6 +1987,23 @@ export interface RunManifest {
        * Trials the shard ran, in its order.
        */
       trialIds: string[];
+      /**
+       * How the shard's node got each image (from the shard's manifest.images).
+       */
+      images?: {
+        /**
+         * Image tag.
+         */
+        tag: string;
+        /**
+         * Config digest on that node (null: the shard's manifest predates it).
+         */
+        configDigest: string | null;
+        /**
+         * built, present (tag already there) or loaded from the study's saved images; null when the shard's manifest predates it.
+         */
+        obtained: 'built' | 'present' | 'loaded' | null;
+      }[];
     }[];
     /**
      * Host facts that differ between shards without deciding comparability (kernel, memory, ...), one sentence each.
@@ -2161,9 +2274,25 @@ export interface ManifestImage {
    */
   tag: string;
   /**
-   * Content-addressed image id (sha256:...).
+   * Image id on the engine that ran the trials (sha256:...): the config digest on the classic store, the manifest's digest on the containerd store.
    */
   imageId: string;
+  /**
+   * The image's identity: SHA-256 of its config JSON, the same on every engine and image store and across `docker save`/`load`. Absent in manifests written before greenrt recorded it (merge and verify then compare imageId, with a note).
+   */
+  configDigest?: string;
+  /**
+   * SHA-256 of each uncompressed layer, base first (the config's rootfs.diff_ids).
+   */
+  diffIds?: string[];
+  /**
+   * How this run's host got the image: built it, found the tag already there, or loaded it from saved archives (`greenrt run --images`, every Slurm shard). Absent in older manifests.
+   */
+  obtained?: 'built' | 'present' | 'loaded';
+  /**
+   * The archive record it was loaded from (absolute path) when obtained is loaded; null otherwise.
+   */
+  loadedFrom?: string | null;
   /**
    * Same as imageId: written by greenrt 0.1.0 runs before the manifest's image record was closed, so that their folders still validate; no longer written.
    */

@@ -24,6 +24,7 @@ export const SchemaId = {
   imageLock: 'https://greenrt.dev/schemas/image-lock.schema.json',
   imageDescriptionCache: 'https://greenrt.dev/schemas/image-description-cache.schema.json',
   hostShard: 'https://greenrt.dev/schemas/host-shard.schema.json',
+  imageArchive: 'https://greenrt.dev/schemas/image-archive.schema.json',
 } as const;
 export type SchemaIdValue = (typeof SchemaId)[keyof typeof SchemaId];
 

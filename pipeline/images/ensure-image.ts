@@ -7,6 +7,8 @@ import { describeImage } from './describe-image.js';
 import type { DockerEngine } from '../docker/index.js';
 import { readDockerfileBases } from './dockerfile-bases.js';
 import { buildFromContext, inspectImageOrNull, type BuildProgress } from './image-build.js';
+import { configDigestOf, loadImages, type ImageTransfer } from './image-archive.js';
+import type { Contracts } from '../contracts/index.js';
 
 /** An image ready to run trials: the record the run manifest keeps (manifest.images[], schemas/run-manifest.schema.json). */
 export type BuiltImage = ManifestImage;
@@ -23,6 +25,11 @@ export interface EnsureImageRequest {
   /** Where descriptions are cached (default <repoRoot>/.build/images). */
   cacheDir?: string;
   signal?: AbortSignal;
+  /**
+   * A folder of saved images (`greenrt images save`): the image is loaded from its archive when the engine lacks
+   * it (checked against its record), never built. A folder without this tag's record is an InputError.
+   */
+  archives?: { dir: string; contracts: Contracts };
 }
 
 /** Builds greenrt/<runtime>:<flavour>-<hash> unless that tag exists; never rebuilds an existing tag. */
@@ -30,6 +37,10 @@ export async function ensureImage(engine: DockerEngine, request: EnsureImageRequ
   const started = performance.now();
   const repoRoot = request.repoRoot ?? packageRoot;
   const { ctx, baseImage } = imageContext(request);
+  let loaded: ImageTransfer | null = null;
+  if (request.archives) {
+    loaded = (await loadImages(engine, request.archives.dir, { contracts: request.archives.contracts, tags: [ctx.tag], progress }))[0] ?? null;
+  }
   let inspect = await inspectImageOrNull(engine, ctx.tag);
   let baseImageId: string | null = null;
   const built = inspect === null;
@@ -51,6 +62,10 @@ export async function ensureImage(engine: DockerEngine, request: EnsureImageRequ
     flavour: request.flavour,
     tag: ctx.tag,
     imageId: inspect.Id,
+    ...withDigest(configDigestOf(engine, inspect) ?? loaded?.configDigest ?? null),
+    diffIds: inspect.RootFS?.Layers ?? [],
+    obtained: built ? 'built' : loaded && loaded.action !== 'present' ? 'loaded' : 'present',
+    loadedFrom: loaded && loaded.action !== 'present' ? loaded.record : null,
     repoDigests: inspect.RepoDigests ?? [],
     sizeBytes: inspect.Size,
     created: inspect.Created,
@@ -62,6 +77,10 @@ export async function ensureImage(engine: DockerEngine, request: EnsureImageRequ
     durationMs: performance.now() - started,
     description,
   };
+}
+
+function withDigest(configDigest: string | null): { configDigest?: string } {
+  return configDigest ? { configDigest } : {};
 }
 
 /**

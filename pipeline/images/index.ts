@@ -18,6 +18,16 @@
  *   versions, kernel archs, minimum driver). Cached per image id (schemas/image-description-cache.schema.json); an
  *   entry that fails the schema or names another image is never used: `onNote` says why and the image is described again.
  *
+ * Image archives (the one place that moves image bytes between engines; identity is the config digest)
+ * - `saveImages(engine, tags, {contracts, outDir}) -> {records, transfers}` (`greenrt images save`, `slurm submit`):
+ *   `docker save` streamed to <outDir>/<runtime>-<flavour>-<hash12>.tar while hashed, checked, renamed; then the
+ *   record beside it (schemas/image-archive.schema.json). An archive of the same config digest is kept.
+ * - `loadImages(engine, dir, {contracts, tags?}) -> ImageTransfer[]` (`greenrt images load`, `run --images`):
+ *   loads what the engine lacks after checking size, config digest and layers; SHA-256 while streaming; the tag's
+ *   digest after. ImageArchiveError (exit 4) for an archive that is not its record's image, its tag removed.
+ * - `ensureImage(..., {archives: {dir, contracts}})` loads from the folder instead of building, and records
+ *   `obtained` ('built' | 'present' | 'loaded') and `configDigest` in the manifest's image record.
+ *
  * CLI entry points
  * - `buildImages(engine, {flavour, runtimes?, ...}) -> {images: BuiltImage[], lock}` (`greenrt images build`).
  * - `listImages(engine) -> ListedImage[]` (`greenrt images list`; sizes in bytes, createdMs).
@@ -36,6 +46,7 @@ export * from './base-image.js';
 export * from './dockerfile-bases.js';
 export * from './describe-image.js';
 export * from './ensure-image.js';
+export * from './image-archive.js';
 export * from './image-lock.js';
 export * from './build-images.js';
 export * from './check-image.js';

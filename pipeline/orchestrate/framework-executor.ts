@@ -20,6 +20,8 @@ export interface ExecutorOptions {
   artifactsDir: string;
   /** CA bundle baked into images for TLS-intercepting proxies (GREENRT_CA_BUNDLE). */
   caBundlePath?: string;
+  /** A folder of saved images (`greenrt images save`, `run --images`): missing images are loaded from it, never built. */
+  imagesDir?: string;
   /** The GPUs trials run on (null: the first GPU, '0'). */
   gpus?: GpuSelection | null;
   /** Test seams: the Docker connection and the PATH lookup (defaults: the real ones). */
@@ -57,7 +59,10 @@ export async function dockerGpuSupport(engine: DockerEngine, which: (command: st
  * The default ImageProvider: `ensureImage` (content-hash tag; built from images/<runtime>/ when missing),
  * with the build's lines as progress.
  */
-export function dockerImageProvider(engine: DockerEngine, options: Pick<ExecutorOptions, 'progress' | 'caBundlePath'>): ImageProvider {
+export function dockerImageProvider(
+  engine: DockerEngine,
+  options: Pick<ExecutorOptions, 'progress' | 'caBundlePath' | 'imagesDir' | 'contracts'>,
+): ImageProvider {
   return {
     async ensure(image, signal) {
       options.progress.status(`Image ${image.runtime}:${image.flavour}: checking (a first build takes minutes)`);
@@ -69,6 +74,7 @@ export function dockerImageProvider(engine: DockerEngine, options: Pick<Executor
           flavour: image.flavour,
           ...(options.caBundlePath ? { caBundlePath: options.caBundlePath } : {}),
           ...(signal ? { signal } : {}),
+          ...(options.imagesDir ? { archives: { dir: options.imagesDir, contracts: options.contracts } } : {}),
         },
         (line: string) => {
           lines++;
@@ -76,6 +82,7 @@ export function dockerImageProvider(engine: DockerEngine, options: Pick<Executor
         },
       );
       if (built.built) options.progress.info(`Built ${built.tag} in ${(built.durationMs / 1000).toFixed(0)} s (${lines} build lines).`);
+      if (built.obtained === 'loaded') options.progress.info(`Loaded ${built.tag} from ${built.loadedFrom} in ${(built.durationMs / 1000).toFixed(0)} s.`);
       return built;
     },
   };

@@ -104,7 +104,7 @@ export function checkMergeable(inputs: MergeInput[], fullPlan: RunPlan | null): 
       ].sort(),
     'host',
   );
-  differ('the image digests', (m) => m.images.map((i) => ({ tag: i.tag, id: i.imageId, digests: i.repoDigests })), 'host');
+  compareImages(inputs, add, differences);
   differ('the embedded runtime (onnxruntime-node)', (m) => m.host.onnxruntimeNode ?? null, 'host');
   differ("the embedded runtime's ONNX Runtime library (SHA-256)", (m) => m.host.onnxruntimeNodeLibrary?.sha256 ?? null, 'host');
   differ('the greenrt commit', (m) => m.greenrt.gitCommit, 'host');
@@ -116,4 +116,38 @@ export function checkMergeable(inputs: MergeInput[], fullPlan: RunPlan | null): 
   differ('the Node.js version', (m) => m.host.node, null);
   differ('uncommitted changes in the greenrt checkout', (m) => m.greenrt.gitDirty, null);
   return { problems, differences };
+}
+
+/**
+ * Images by identity: the config digest (the same on every engine and image store, and across save/load); a
+ * manifest written before greenrt recorded it is compared by image id, with a note. Unequal digests of one
+ * recipe (equal context hash) get their own message: the nodes built their own copies.
+ */
+function compareImages(inputs: MergeInput[], add: (kind: MergeProblem['kind'], message: string) => void, differences: string[]): void {
+  const old = inputs.filter((i) => i.manifest.images.some((m) => m.configDigest === undefined)).map((i) => i.dir);
+  if (old.length > 0)
+    differences.push(
+      `the manifests of ${old.join(', ')} predate config digests: their images were compared by image id (the same only on the classic image store)`,
+    );
+  const identity = (m: RunManifest['images'][number]) => (old.length > 0 ? m.imageId : (m.configDigest ?? m.imageId));
+  const tags = [...new Set(inputs.flatMap((i) => i.manifest.images.map((m) => `${m.runtime}:${m.flavour}`)))].sort();
+  for (const key of tags) {
+    const seen = new Map<string, { dirs: string[]; contextHash: string; repoDigests: string }>();
+    for (const i of inputs) {
+      const m = i.manifest.images.find((x) => `${x.runtime}:${x.flavour}` === key);
+      const id = m ? identity(m) : 'none';
+      const entry = seen.get(id) ?? { dirs: [], contextHash: m?.contextHash ?? '', repoDigests: JSON.stringify(m?.repoDigests ?? []) };
+      entry.dirs.push(i.dir);
+      seen.set(id, entry);
+    }
+    if (seen.size <= 1) continue;
+    const list = [...seen].map(([id, e]) => `${id} (${e.dirs.join(', ')})`).join(' vs ');
+    const recipes = new Set([...seen.values()].map((e) => e.contextHash));
+    if (recipes.size === 1 && !seen.has('none')) {
+      add(
+        'host',
+        `the ${key} image differs: same recipe, different bytes (context ${[...recipes][0]!.slice(0, 12)}; config digests ${list}): each node built its own copy. Load the study's saved images on every node (greenrt images load <study>/images, which greenrt slurm submit writes) and run the shards again`,
+      );
+    } else add('host', `the ${key} image differs: config digests ${list}`);
+  }
 }

@@ -185,9 +185,9 @@ describe('mergeRuns', () => {
     ['GPU model', (m: RunManifest) => ({ ...m, host: { ...m.host, gpus: [{ name: 'NVIDIA A100', driverVersion: '550.54' }] } }), /the GPU model\(s\) differs/],
     ['driver', (m: RunManifest) => ({ ...m, host: { ...m.host, gpus: [{ name: 'NVIDIA H100', driverVersion: '535.1' }] } }), /the NVIDIA driver differs/],
     [
-      'image digests',
+      'image config digests',
       (m: RunManifest) => ({ ...m, images: [fakeImageRecord({ tag: 'greenrt/pytorch:cuda-abc', imageId: 'sha256:other' })] }),
-      /the image digests differs/,
+      /the pytorch:cpu image differs: config digests/,
     ],
     ['greenrt commit', (m: RunManifest) => ({ ...m, greenrt: { ...m.greenrt, gitCommit: 'f'.repeat(40) } }), /the greenrt commit differs/],
     [
@@ -199,6 +199,62 @@ describe('mergeRuns', () => {
     const e = await refusal([await shard(0), await shard(1, { manifest: change })]);
     expect(kinds(e)).toEqual(['host']);
     expect(e.problems[0]!.message).toMatch(message);
+  });
+
+  const withImage = (k: number, image: Parameters<typeof fakeImageRecord>[0]) => shard(k, { manifest: (m) => ({ ...m, images: [fakeImageRecord(image)] }) });
+
+  it('compares images by config digest: equal digests merge whatever the image ids, and the merged run says how each node got them', async () => {
+    const digest = `sha256:${'c'.repeat(64)}`;
+    const outcome = await mergeRuns(
+      { contracts, clock },
+      {
+        runDirs: [
+          await withImage(0, { configDigest: digest, imageId: digest, obtained: 'built' }),
+          // A containerd-store node: its image id is the manifest's digest, the config digest is the same.
+          await withImage(1, {
+            configDigest: digest,
+            imageId: `sha256:${'d'.repeat(64)}`,
+            obtained: 'loaded',
+            loadedFrom: '/study/images/pytorch-cpu-000000000000.json',
+          }),
+        ],
+        outDir: join(dir, 'merged'),
+        claimsFile: null,
+      },
+    );
+    expect(outcome.manifest.merge?.shards.map((s) => [s.node, s.images])).toEqual([
+      ['node0', [{ tag: 'greenrt/pytorch:cpu-000000000000', configDigest: digest, obtained: 'built' }]],
+      ['node1', [{ tag: 'greenrt/pytorch:cpu-000000000000', configDigest: digest, obtained: 'loaded' }]],
+    ]);
+    expect((await verifyRunFolder(outcome.runDir, contracts)).discrepancies).toEqual([]);
+  });
+
+  it("refuses one recipe with different bytes with its own message: load the study's saved images", async () => {
+    const e = await refusal([
+      await withImage(0, { configDigest: `sha256:${'1'.repeat(64)}`, imageId: `sha256:${'1'.repeat(64)}` }),
+      await withImage(1, { configDigest: `sha256:${'2'.repeat(64)}`, imageId: `sha256:${'2'.repeat(64)}` }),
+    ]);
+    expect(kinds(e)).toEqual(['host']);
+    expect(e.problems[0]!.message).toMatch(/the pytorch:cpu image differs: same recipe, different bytes .*greenrt images load <study>\/images/);
+  });
+
+  it('compares manifests written before config digests by image id, with a note', async () => {
+    const old = (k: number, id: string) =>
+      shard(k, {
+        manifest: (m) => {
+          const { configDigest: _c, diffIds: _d, obtained: _o, loadedFrom: _l, ...image } = fakeImageRecord({ imageId: id });
+          return { ...m, images: [image] };
+        },
+      });
+    const same = await mergeRuns(
+      { contracts, clock },
+      { runDirs: [await old(0, 'sha256:x'), await old(1, 'sha256:x')], outDir: join(dir, 'old'), claimsFile: null },
+    );
+    expect(same.differences.join('\n')).toMatch(/predate config digests: their images were compared by image id/);
+    expect(same.manifest.merge?.shards[0]?.images).toEqual([{ tag: 'greenrt/pytorch:cpu-000000000000', configDigest: null, obtained: null }]);
+    dir = tempDir('greenrt-merge-');
+    const e = await refusal([await old(0, 'sha256:x'), await old(1, 'sha256:y')]);
+    expect(e.problems[0]!.message).toMatch(/the pytorch:cpu image differs: same recipe, different bytes/);
   });
 
   it("refuses a damaged shard with verify's findings before any other check", async () => {

@@ -131,6 +131,7 @@ export async function mergeRuns(deps: { contracts: Contracts; clock: Clock }, re
         runId: i.manifest.runId,
         node: i.manifest.host.hostname,
         trialIds: i.manifest.plan.trialIds,
+        images: i.manifest.images.map((m) => ({ tag: m.tag, configDigest: m.configDigest ?? null, obtained: m.obtained ?? null })),
       })),
       hostDifferences: differences,
       ...(sorted.some((i) => i.manifest.shard?.sharedHost) ? { sharedHost: true } : {}),
