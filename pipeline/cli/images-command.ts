@@ -1,6 +1,7 @@
 import { type Command, Option } from 'commander';
 import { escapeText, ExitCode, InputError } from '../core/index.js';
 import { connectDocker } from '../docker/index.js';
+import { resolve } from 'node:path';
 import { Contracts } from '../contracts/index.js';
 import {
   checkImage,
@@ -10,6 +11,7 @@ import {
   loadImages,
   lockImages,
   saveImages,
+  vendorImageInputs,
   type ImageFlavour,
   type ImageRuntime,
   type ImageTransfer,
@@ -23,9 +25,20 @@ export function caBundleFromEnv(): string | undefined {
   return process.env.GREENRT_CA_BUNDLE || undefined;
 }
 
-/** `greenrt images build|context|list|lock|check|save|load`. */
+/** Unknown runtime names on the command line: exit 2 naming them. */
+function checkRuntimeNames(names: string[]): void {
+  const unknown = names.filter((n) => !(runtimes as readonly string[]).includes(n));
+  if (unknown.length > 0) {
+    throw new InputError(
+      'Unknown runtime',
+      unknown.map((n) => ({ file: 'command line', path: '', message: `unknown runtime "${n}"; must be one of ${runtimes.join(', ')}` })),
+    );
+  }
+}
+
+/** `greenrt images build|vendor|context|list|lock|check|save|load`. */
 export function imagesCommand(program: Command, setExitCode: (code: number) => void): void {
-  const images = program.command('images').description('Build, list, lock and check the runtime images (images/<runtime>/Dockerfile).');
+  const images = program.command('images').description('Build, vendor, list, lock, check, save and load the runtime images (images/<runtime>/Dockerfile).');
   // `greenrt images` alone or with an unknown word: the usage on stderr and exit 2, as for `greenrt` alone.
   images.argument('[command]').action((word: string | undefined) => {
     if (word !== undefined) {
@@ -51,14 +64,14 @@ export function imagesCommand(program: Command, setExitCode: (code: number) => v
         .default('cpu'),
     )
     .option('--no-describe', 'skip recording package lists from inside each image')
-    .action(async (names: string[], opts: { flavour: ImageFlavour; describe: boolean }) => {
-      const unknown = names.filter((n) => !(runtimes as readonly string[]).includes(n));
-      if (unknown.length > 0) {
-        throw new InputError(
-          'Unknown runtime',
-          unknown.map((n) => ({ file: 'command line', path: '', message: `unknown runtime "${n}"; must be one of ${runtimes.join(', ')}` })),
-        );
-      }
+    .option(
+      '--from <dir>',
+      'build with no network from the folder `greenrt images vendor --out <dir>` wrote (a file: apt repository and pip --find-links; ' +
+        'build network mode none). Same tag and image as the online build. Exit 3 when a locked file is missing (with the fix), ' +
+        '4 when a file differs from its lock (naming it). The base image must be on the engine.',
+    )
+    .action(async (names: string[], opts: { flavour: ImageFlavour; describe: boolean; from?: string }) => {
+      checkRuntimeNames(names);
       const engine = await connectDocker();
       const progress = createProgress();
       const caBundlePath = caBundleFromEnv();
@@ -67,6 +80,7 @@ export function imagesCommand(program: Command, setExitCode: (code: number) => v
         ...(names.length > 0 ? { runtimes: names as ImageRuntime[] } : {}),
         ...(caBundlePath ? { caBundlePath } : {}),
         describe: opts.describe,
+        ...(opts.from !== undefined ? { from: resolve(opts.from) } : {}),
         progress: (runtime, line) => {
           if (line.trim()) progress.status(`${runtime}: ${line.trim().slice(0, 110)}`);
         },
@@ -135,6 +149,48 @@ export function imagesCommand(program: Command, setExitCode: (code: number) => v
       const transfers = await loadImages(engine, dir, { contracts: new Contracts(), progress: (line) => progress.status(line) });
       progress.done();
       printTransfers(transfers);
+      setExitCode(ExitCode.ok);
+    });
+
+  images
+    .command('vendor')
+    .description(
+      'Download every pinned input of the images into one folder per image (<out>/<runtime>-<flavour>): each .deb the apt locks pin ' +
+        "(apt-get download inside the image's base, so suite and architecture match), each wheel the pip locks pin (pip download " +
+        '--require-hashes --no-deps), a flat apt index and vendor.json (schemas/vendored-inputs.schema.json). Every file is checked ' +
+        "against the SHA-256 in its lock: exit 4 naming a file that differs. Needs Docker, Debian's mirror and PyPI; then " +
+        '`images build --from <out>` needs neither. The tensorrt flavour cannot be vendored (unhashed pins).',
+    )
+    .argument('[runtimes...]', `runtimes (default: each of ${runtimes.join(', ')} that has the flavour)`)
+    .addOption(new Option('--flavour <flavour>', 'cpu or cuda').choices(['cpu', 'cuda']).default('cpu'))
+    .option('--out <dir>', 'folder to write into (one sub-folder per image, replaced only once the new one passed its checks)', 'vendor')
+    .action(async (names: string[], opts: { flavour: ImageFlavour; out: string }) => {
+      checkRuntimeNames(names);
+      const chosen = (names.length > 0 ? names : runtimes.filter((r) => imageFlavours(r).includes(opts.flavour))) as ImageRuntime[];
+      const without = chosen.filter((r) => !imageFlavours(r).includes(opts.flavour));
+      if (without.length > 0) {
+        throw new InputError(
+          `No ${opts.flavour} flavour`,
+          without.map((r) => ({
+            file: 'command line',
+            path: '',
+            message: `runtime "${r}" has no ${opts.flavour} flavour; it has ${imageFlavours(r).join(', ')}`,
+          })),
+        );
+      }
+      const engine = await connectDocker();
+      const progress = createProgress();
+      const caBundlePath = caBundleFromEnv();
+      for (const runtime of chosen) {
+        const { folder, record } = await vendorImageInputs(engine, runtime, opts.flavour, resolve(opts.out), {
+          ...(caBundlePath ? { caBundlePath } : {}),
+          progress: (line) => progress.status(`${runtime}: ${line.trim().slice(0, 110)}`),
+        });
+        progress.done();
+        process.stdout.write(
+          `${folder}  ${record.debs.length} .deb, ${record.wheels.length} wheels, ${(record.totalBytes / 2 ** 20).toFixed(0)} MiB, checked against ${record.locks.length} locks in ${(record.durationMs / 1000).toFixed(1)} s\n`,
+        );
+      }
       setExitCode(ExitCode.ok);
     });
 

@@ -3750,3 +3750,114 @@ export interface TrialSpec {
    */
   outputPath: string;
 }
+
+// vendored-inputs.schema.json
+/**
+ * vendor.json in a folder written by `greenrt images vendor` (<out>/<runtime>-<flavour>/): every .deb and wheel one image's build installs, each checked against the SHA-256 its lock file names, and the flat apt index over the .deb files. `greenrt images build --from <out>` checks the folder against the locks again before it builds with no network.
+ */
+export interface VendoredInputs {
+  /**
+   * Format version.
+   */
+  schemaVersion: 1;
+  /**
+   * Runtime whose image these inputs build (images/<runtime>).
+   */
+  runtime: string;
+  /**
+   * Image flavour (the tensorrt flavour has unhashed pins and cannot be vendored).
+   */
+  flavour: 'cpu' | 'cuda';
+  /**
+   * Base image the .deb files were resolved and downloaded in (the Dockerfile's BASE_IMAGE).
+   */
+  baseImage: string;
+  /**
+   * Its image id on the host that vendored (the apt locks hold the packages this base lacks); null when unknown.
+   */
+  baseImageId: string | null;
+  /**
+   * The lock files the folder was checked against, relative to the checkout, with their SHA-256 when vendored.
+   */
+  locks: {
+    /**
+     * Lock file, e.g. images/onnxruntime/apt.lock.
+     */
+    path: string;
+    /**
+     * SHA-256 (hex) of the lock file's bytes.
+     */
+    sha256: string;
+  }[];
+  /**
+   * The .deb files under debs/, one per apt lock line.
+   */
+  debs: {
+    /**
+     * File name in debs/ (apt's name: package_version_arch.deb, epoch colon as %3a).
+     */
+    file: string;
+    /**
+     * Debian package name.
+     */
+    package: string;
+    /**
+     * Debian version, with its epoch.
+     */
+    version: string;
+    /**
+     * SHA-256 (hex), equal to the lock's.
+     */
+    sha256: string;
+    /**
+     * File size, bytes.
+     */
+    sizeBytes: number;
+  }[];
+  /**
+   * The distribution files (wheels, or a locked sdist) under wheels/, one per pip lock requirement.
+   */
+  wheels: {
+    /**
+     * File name in wheels/.
+     */
+    file: string;
+    /**
+     * The lock's requirement, name==version.
+     */
+    requirement: string;
+    /**
+     * SHA-256 (hex), one of the lock's --hash values for that requirement.
+     */
+    sha256: string;
+    /**
+     * File size, bytes.
+     */
+    sizeBytes: number;
+  }[];
+  /**
+   * The flat apt repository index apt reads (deb [trusted=yes] file:<folder>/debs ./): written from the .deb files' own control fields, so it adds no trust of its own.
+   */
+  index: {
+    /**
+     * Path in the folder.
+     */
+    file: 'debs/Packages';
+    /**
+     * SHA-256 (hex) of the index.
+     */
+    sha256: string;
+  };
+  /**
+   * Bytes of every file in the folder (debs, wheels, index).
+   */
+  totalBytes: number;
+  /**
+   * When the folder was written (ISO 8601, UTC).
+   */
+  createdAt: string;
+  /**
+   * Wall-clock time of the vendoring (downloads and checks), milliseconds (measured with performance.now).
+   */
+  durationMs: number;
+}

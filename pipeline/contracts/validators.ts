@@ -25,6 +25,7 @@ export const SchemaId = {
   imageDescriptionCache: 'https://greenrt.dev/schemas/image-description-cache.schema.json',
   hostShard: 'https://greenrt.dev/schemas/host-shard.schema.json',
   imageArchive: 'https://greenrt.dev/schemas/image-archive.schema.json',
+  vendoredInputs: 'https://greenrt.dev/schemas/vendored-inputs.schema.json',
 } as const;
 export type SchemaIdValue = (typeof SchemaId)[keyof typeof SchemaId];
 

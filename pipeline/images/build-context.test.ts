@@ -66,8 +66,10 @@ describe('buildContext', () => {
     const entries = runtimeContextEntries({ runtimeDir: fake, dockerfile: 'FROM scratch\n', repoRoot: repo });
     const real = buildContext('pytorch', 'cpu', { repoRoot: repo });
     const paths = entries.map((e) => e.path).sort();
-    // The same files as the pytorch context but for the runtime folder's own (tests/ in the pytorch folder here).
-    expect(paths).toEqual(real.files.filter((f) => !f.startsWith('runtime/tests')));
+    // The same files as the pytorch context but for the runtime folder's own (tests/ in the pytorch folder here) and
+    // /vendor (a runtime image's offline inputs, added by buildContext: an empty folder online).
+    expect(paths).toEqual(real.files.filter((f) => !f.startsWith('runtime/tests') && f !== 'vendor'));
+    expect(real.files).toContain('vendor');
     expect(Buffer.from(entries.find((e) => e.path === 'Dockerfile')!.data!).toString()).toBe('FROM scratch\n');
     expect(() => runtimeContextEntries({ runtimeDir: join(repo, 'images', 'pytorch'), dockerfile: 'FROM scratch\n', repoRoot: repo })).toThrow(
       /has its own Dockerfile and another was given/,

@@ -32,6 +32,11 @@ export interface BuildContextOptions {
   repoRoot?: string;
   /** Further build args (part of the tag): NVIDIA_INDEX for the tensorrt variant when a mirror is named. */
   extraBuildArgs?: Record<string, string>;
+  /**
+   * Checked inputs from `greenrt images vendor` (debs/, wheels/) sent as /vendor: the build then needs no network.
+   * Not part of the tag: every file in it is one the locks (which are) name by SHA-256.
+   */
+  vendorDir?: string;
 }
 
 /** Names never sent to the daemon: caches and editor litter change without changing the image. */
@@ -46,7 +51,17 @@ export function buildContext(runtime: ImageRuntime, flavour: ImageFlavour, optio
   const entries = runtimeContextEntries({ runtimeDir: join(root, 'images', runtime), repoRoot: root, caBundlePath: options.caBundlePath });
   const buildArgs: Record<string, string> = { ...options.extraBuildArgs, FLAVOUR: flavour };
   if (options.baseImage) buildArgs.BASE_IMAGE = options.baseImage;
-  return contextFromEntries(entries, buildArgs, `greenrt/${runtime}`, flavour);
+  return contextFromEntries(entries, buildArgs, `greenrt/${runtime}`, flavour, vendorEntries(options.vendorDir));
+}
+
+/** /vendor in the context: an empty folder (online build), or the vendored debs/ and wheels/ (offline build). */
+export function vendorEntries(vendorDir: string | undefined): TarEntry[] {
+  const entries: TarEntry[] = [{ path: 'vendor', type: 'directory' }];
+  if (vendorDir === undefined) return entries;
+  for (const sub of ['debs', 'wheels']) {
+    entries.push({ path: `vendor/${sub}`, type: 'directory' }, ...prefixed(`vendor/${sub}`, readTree(join(vendorDir, sub))));
+  }
+  return entries;
 }
 
 /** Where the files of a runtime-image context come from (runtime images, and the FAKE runtimes of the Docker tests). */
@@ -92,16 +107,26 @@ export function runtimeContextEntries(sources: RuntimeContextSources): TarEntry[
   return entries;
 }
 
-/** Hash and tag for a set of entries: `<repository>:<tagPrefix>-<hash12>`. */
-export function contextFromEntries(entries: TarEntry[], buildArgs: Record<string, string>, repository: string, tagPrefix: string): BuildContext {
-  const tar = writeTar(entries);
-  const contextHash = sha256Hex(Buffer.concat([Buffer.from(sha256Hex(tar)), Buffer.from(`\n${canonicalJson(buildArgs)}`)]));
+/**
+ * Hash and tag for a set of entries: `<repository>:<tagPrefix>-<hash12>`. `unhashed` entries (the vendored
+ * inputs, named by hash in the locks) go into the tar sent to the daemon but not into the hash, so an offline
+ * build has the online build's tag.
+ */
+export function contextFromEntries(
+  entries: TarEntry[],
+  buildArgs: Record<string, string>,
+  repository: string,
+  tagPrefix: string,
+  unhashed: TarEntry[] = [],
+): BuildContext {
+  const hashed = writeTar(entries);
+  const contextHash = sha256Hex(Buffer.concat([Buffer.from(sha256Hex(hashed)), Buffer.from(`\n${canonicalJson(buildArgs)}`)]));
   return {
-    tar,
+    tar: unhashed.length > 0 ? writeTar([...entries, ...unhashed]) : hashed,
     buildArgs,
     contextHash,
     tag: `${repository}:${tagPrefix}-${contextHash.slice(0, 12)}`,
-    files: entries.map((e) => e.path).sort(),
+    files: [...entries, ...unhashed].map((e) => e.path).sort(),
   };
 }
 

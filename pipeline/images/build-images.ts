@@ -7,6 +7,7 @@ import { ensureImage, imageContext, type BuiltImage } from './ensure-image.js';
 import { imageRuntimes, lockImages, type LockResult } from './image-lock.js';
 import { inspectImageOrNull, type BuildProgress } from './image-build.js';
 import { requireNvidiaIndex } from './tensorrt-source.js';
+import { checkVendoredInputs } from './vendor-inputs.js';
 
 export interface BuildImagesOptions {
   /** Default: every runtime with images/<runtime>/Dockerfile. */
@@ -17,6 +18,8 @@ export interface BuildImagesOptions {
   repoRoot?: string;
   /** Run the describe containers (default true). */
   describe?: boolean;
+  /** Build offline from `greenrt images vendor`'s folder (checked first: exit 3 missing, 4 different bytes). */
+  from?: string;
   /** Progress lines, prefixed by the runtime. */
   progress?: (runtime: ImageRuntime, line: string) => void;
   signal?: AbortSignal;
@@ -49,7 +52,11 @@ export async function buildImages(engine: DockerEngine, options: BuildImagesOpti
     );
   }
   await lockImages(engine, { repoRoot, runtimes, write: false });
-  if (options.flavour === 'tensorrt') await requireTensorrtImageOrIndex(engine, { repoRoot, caBundlePath: options.caBundlePath });
+  // Offline: every image's folder is checked before the first build starts.
+  const vendored = new Map<ImageRuntime, string>();
+  if (options.from !== undefined) {
+    for (const runtime of runtimes) vendored.set(runtime, (await checkVendoredInputs(options.from, runtime, options.flavour, repoRoot)).folder);
+  } else if (options.flavour === 'tensorrt') await requireTensorrtImageOrIndex(engine, { repoRoot, caBundlePath: options.caBundlePath });
   const images: BuiltImage[] = [];
   for (const runtime of runtimes) {
     if (options.signal?.aborted) throw options.signal.reason;
@@ -65,6 +72,7 @@ export async function buildImages(engine: DockerEngine, options: BuildImagesOpti
           repoRoot,
           describe: options.describe,
           signal: options.signal,
+          ...(vendored.has(runtime) ? { vendorDir: vendored.get(runtime) } : {}),
         },
         progress,
       ),

@@ -9,6 +9,7 @@ import { readDockerfileBases } from './dockerfile-bases.js';
 import { buildFromContext, inspectImageOrNull, type BuildProgress } from './image-build.js';
 import { configDigestOf, loadImages, type ImageTransfer } from './image-archive.js';
 import type { Contracts } from '../contracts/index.js';
+import { requireLocalBase } from './vendor-inputs.js';
 
 /** An image ready to run trials: the record the run manifest keeps (manifest.images[], schemas/run-manifest.schema.json). */
 export type BuiltImage = ManifestImage;
@@ -22,6 +23,11 @@ export interface EnsureImageRequest {
   repoRoot?: string;
   /** Run the describe containers (default true; cached per image id). */
   describe?: boolean;
+  /**
+   * A folder from `greenrt images vendor` (already checked with checkVendoredInputs): the build sends it in the
+   * context and runs with network mode none; the base image must be on the engine.
+   */
+  vendorDir?: string;
   /** Where descriptions are cached (default <repoRoot>/.build/images). */
   cacheDir?: string;
   signal?: AbortSignal;
@@ -45,9 +51,19 @@ export async function ensureImage(engine: DockerEngine, request: EnsureImageRequ
   let baseImageId: string | null = null;
   const built = inspect === null;
   if (inspect === null) {
-    if (baseImage) baseImageId = await ensureBaseImage(engine, baseImage, { repoRoot, progress, signal: request.signal });
-    progress(`building ${ctx.tag} (${ctx.files.length} context entries, ${(ctx.tar.length / 1024).toFixed(0)} KiB)`);
-    await buildFromContext(engine, ctx, { labels: imageLabels(request, ctx), progress, signal: request.signal });
+    if (request.vendorDir !== undefined) {
+      await requireLocalBase(engine, baseImage, `Load it (docker load) or build it with images/base/build-base.sh where Debian's mirror is reachable.`);
+      baseImageId = baseImage ? ((await inspectImageOrNull(engine, baseImage))?.Id ?? null) : null;
+    } else if (baseImage) {
+      baseImageId = await ensureBaseImage(engine, baseImage, { repoRoot, progress, signal: request.signal });
+    }
+    progress(`building ${ctx.tag} (${ctx.files.length} context entries, ${(ctx.tar.length / 1024).toFixed(0)} KiB${request.vendorDir ? ', offline' : ''})`);
+    await buildFromContext(engine, ctx, {
+      labels: imageLabels(request, ctx),
+      progress,
+      signal: request.signal,
+      ...(request.vendorDir !== undefined ? { networkMode: 'none' } : {}),
+    });
     inspect = await inspectImageOrNull(engine, ctx.tag);
     if (!inspect) throw new Error(`Image ${ctx.tag} was built but cannot be inspected`);
   } else if (baseImage) {
@@ -87,7 +103,7 @@ function withDigest(configDigest: string | null): { configDigest?: string } {
  * The context and base image for a request: every flavour builds on the Dockerfile's BASE_IMAGE default
  * (greenrt/debian:<suite>), unless the request overrides it.
  */
-export function imageContext(request: Pick<EnsureImageRequest, 'runtime' | 'flavour' | 'baseImage' | 'caBundlePath' | 'repoRoot'>): {
+export function imageContext(request: Pick<EnsureImageRequest, 'runtime' | 'flavour' | 'baseImage' | 'caBundlePath' | 'repoRoot' | 'vendorDir'>): {
   ctx: BuildContext;
   baseImage: string | null;
 } {
@@ -101,6 +117,7 @@ export function imageContext(request: Pick<EnsureImageRequest, 'runtime' | 'flav
     baseImage: request.baseImage,
     repoRoot,
     extraBuildArgs: mirror,
+    vendorDir: request.vendorDir,
   });
   return { ctx, baseImage };
 }

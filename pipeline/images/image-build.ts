@@ -33,6 +33,8 @@ export interface BuildOptions {
   signal?: AbortSignal;
   /** Lines kept for the error message (default 30). */
   tailLines?: number;
+  /** The build's network (docker build --network): 'none' for offline builds from vendored inputs. */
+  networkMode?: string;
 }
 
 /** Runs `docker build` on a prepared context (classic builder); resolves to the image id. */
@@ -58,6 +60,7 @@ export async function buildFromContext(engine: DockerEngine, ctx: BuildContext, 
         labels: options.labels ?? {},
         rm: true,
         forcerm: true,
+        ...(options.networkMode ? { networkmode: options.networkMode } : {}),
         abortSignal: options.signal,
       } as Record<string, unknown>,
     );

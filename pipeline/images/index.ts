@@ -51,3 +51,4 @@ export * from './image-lock.js';
 export * from './build-images.js';
 export * from './check-image.js';
 export * from './tensorrt-source.js';
+export * from './vendor-inputs.js';

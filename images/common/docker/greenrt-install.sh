@@ -1,9 +1,18 @@
 #!/bin/sh
 # greenrt-install: install a runtime image's pinned packages from its lock files (run in a Dockerfile).
-#   greenrt-install [--ca FILE] [--apt LOCK] [--venv DIR [--system-site-packages]] [--pip LOCK] [--record DIR]
+#   greenrt-install [--vendor DIR] [--ca FILE] [--apt LOCK] [--venv DIR [--system-site-packages] | --python PY]
+#                   [--pip LOCK [--no-build-isolation]] [--record DIR]
+# --vendor DIR  inputs from `greenrt images vendor` (DIR/debs: the .deb files and their Packages index; DIR/wheels):
+#             when DIR/debs/Packages exists, apt's only source is `deb [trusted=yes] file:DIR/debs ./` and pip installs
+#             with --no-index --find-links DIR/wheels, so the build needs no network. An empty DIR: the online mirrors.
 # --ca FILE   extra CA bundle (TLS-intercepting proxies); installed before any https use when non-empty.
-# --apt LOCK  lines "package=version" (# comments allowed), installed with --no-install-recommends.
+# --apt LOCK  lines "package=version arch=A size=N sha256=H [auto]" (# comments allowed; images/common/docker/lock-apt.sh
+#             writes them): every package the step adds, installed with --no-install-recommends after each .deb's
+#             SHA-256 was checked against the lock (a mismatch stops the build naming the file); "auto" lines
+#             (dependencies) are then marked automatic, as apt would have.
 # --venv DIR  create a virtual environment (with --system-site-packages: sees Debian's python3-* packages).
+# --python PY  pip installs into this interpreter's environment (an existing venv) instead of python3.
+# --no-build-isolation  passed to pip (a locked sdist built against the locked packages already installed).
 # --pip LOCK  pip requirements with --hash lines; installed with --require-hashes --no-deps (the lock lists
 #             every package pip installs: nothing is resolved at build time), then `pip check`.
 # --record DIR  write dpkg.txt (dpkg-query) and pip-freeze.txt there (the image's package list).
@@ -15,9 +24,12 @@
 set -eu
 
 unhashed_index="" unhashed=""
-ca="" apt_lock="" venv="" system_site="" pip_lock="" record="" ld_cuda=0
+ca="" apt_lock="" venv="" system_site="" pip_lock="" record="" ld_cuda=0 vendor="" python=python3 isolation=""
 while [ $# -gt 0 ]; do
   case "$1" in
+    --vendor) vendor="$2"; shift 2 ;;
+    --python) python="$2"; shift 2 ;;
+    --no-build-isolation) isolation="--no-build-isolation"; shift ;;
     --ca) ca="$2"; shift 2 ;;
     --apt) apt_lock="$2"; shift 2 ;;
     --venv) venv="$2"; shift 2 ;;
@@ -39,12 +51,48 @@ if [ -n "$ca" ] && [ -s "$ca" ]; then
   cp "$ca" "$extra_ca"
 fi
 
+# Offline: the vendored flat repository is apt's only source, the vendored wheels pip's only index.
+apt_opts="" pip_source=""
+if [ -n "$vendor" ] && [ -f "$vendor/debs/Packages" ]; then
+  printf 'deb [trusted=yes] file:%s/debs ./\n' "$vendor" > /tmp/greenrt-vendor.list
+  apt_opts="-o Dir::Etc::SourceList=/tmp/greenrt-vendor.list -o Dir::Etc::SourceParts=/nonexistent"
+  pip_source="--no-index --find-links $vendor/wheels"
+  echo "greenrt-install: offline, from $vendor"
+fi
+
 if [ -n "$apt_lock" ]; then
-  packages=$(sed -e 's/#.*//' "$apt_lock" | tr -s ' \t' '\n\n' | grep -v '^$' || true)
-  apt-get update
-  # shellcheck disable=SC2086 # word splitting is the point: one argument per pinned package
-  apt-get install -y --no-install-recommends $packages
-  rm -rf /var/lib/apt/lists/* /var/cache/apt/archives/*.deb
+  pins=$(sed -e 's/#.*//' "$apt_lock" | awk 'NF { print $1 }')
+  if [ -z "$pins" ]; then echo "greenrt-install: $apt_lock pins no package" >&2; exit 2; fi
+  if sed -e 's/#.*//' "$apt_lock" | awk 'NF && $0 !~ / sha256=[0-9a-f][0-9a-f]*/ { bad = 1 } END { exit !bad }'; then
+    echo "greenrt-install: $apt_lock has lines without sha256=: refresh it with images/common/docker/lock-apt.sh" >&2; exit 2
+  fi
+  # shellcheck disable=SC2086 # word splitting is the point: one option or package per word
+  apt-get $apt_opts update
+  # shellcheck disable=SC2086
+  apt-get $apt_opts install -y --no-install-recommends --download-only $pins
+  # Each .deb apt would unpack, checked against the lock (the file name is apt's: epoch colon as %3a).
+  debs=/var/cache/apt/archives
+  [ -n "$apt_opts" ] && debs="$vendor/debs"
+  sed -e 's/#.*//' "$apt_lock" | awk -v dir="$debs" 'NF {
+      split($1, pv, "="); pkg = pv[1]; ver = substr($1, length(pkg) + 2); gsub(/:/, "%3a", ver)
+      for (i = 2; i <= NF; i++) { split($i, kv, "="); f[kv[1]] = kv[2] }
+      printf "%s  %s/%s_%s_%s.deb\n", f["sha256"], dir, pkg, ver, f["arch"] }' > /tmp/greenrt-apt.sha256
+  if ! sha256sum --quiet --strict -c /tmp/greenrt-apt.sha256 >&2; then
+    echo "greenrt-install: a .deb above is missing or differs from its sha256 in $apt_lock (FAILED lines name it)." \
+      "Missing: the base image already has another version (refresh the lock: lock-apt.sh). Differs: the source" \
+      "serves other bytes under that version; do not build from it." >&2
+    exit 4
+  fi
+  # Dependencies new to the image are marked automatic afterwards (upgraded base packages keep their mark).
+  auto=""
+  for p in $(sed -e 's/#.*//' "$apt_lock" | awk 'NF && $NF == "auto" { sub(/=.*/, "", $1); print $1 }'); do
+    dpkg-query -W -f '${db:Status-Status}' "$p" 2>/dev/null | grep -qx installed || auto="$auto $p"
+  done
+  # shellcheck disable=SC2086
+  apt-get $apt_opts install -y --no-install-recommends $pins
+  # shellcheck disable=SC2086
+  if [ -n "$auto" ]; then apt-mark auto $auto >/dev/null; fi
+  rm -rf /var/lib/apt/lists/* /var/cache/apt/archives/*.deb /tmp/greenrt-apt.sha256 /tmp/greenrt-vendor.list
 fi
 
 if [ -n "$extra_ca" ]; then
@@ -56,13 +104,14 @@ if [ -n "$extra_ca" ]; then
 fi
 [ -s /etc/ssl/certs/ca-certificates.crt ] && export PIP_CERT=/etc/ssl/certs/ca-certificates.crt
 
-python=python3
 if [ -n "$venv" ]; then
   python3 -m venv $system_site "$venv"
   python="$venv/bin/python"
 fi
 if [ -n "$pip_lock" ] && grep -q -- '--hash' "$pip_lock"; then
-  "$python" -m pip install --no-cache-dir --disable-pip-version-check --require-hashes --no-deps -r "$pip_lock"
+  # shellcheck disable=SC2086 # pip_source and isolation: zero or more options
+  "$python" -m pip install --no-cache-dir --disable-pip-version-check --require-hashes --no-deps $pip_source $isolation \
+    -r "$pip_lock"
   # pip check, failing only on problems that involve a locked package: Debian's own metadata has known
   # mismatches (trixie's torch 2.6 asks for sympy==1.13.1 and setuptools) that apt, not pip, vouches for.
   "$python" - "$pip_lock" <<'PY'
@@ -83,6 +132,7 @@ fi
 
 if [ -n "$unhashed" ]; then
   [ -n "$unhashed_index" ] || { echo "greenrt-install: --unhashed needs --unhashed-index URL" >&2; exit 2; }
+  [ -z "$pip_source" ] || { echo "greenrt-install: --unhashed pins cannot be vendored (no hash to check): build that flavour online" >&2; exit 2; }
   "$python" -m pip install --no-cache-dir --disable-pip-version-check --no-deps --index-url "$unhashed_index" \
     --report /tmp/greenrt-unhashed-report.json -r "$unhashed"
 fi
@@ -105,3 +155,4 @@ if [ -n "$record" ]; then
   "$python" -m pip list --format=freeze --disable-pip-version-check > "$record/pip-freeze.txt" 2>/dev/null || true
   if [ -f /tmp/greenrt-unhashed-report.json ]; then mv /tmp/greenrt-unhashed-report.json "$record/unhashed-report.json"; fi
 fi
+rm -f /tmp/greenrt-vendor.list
