@@ -118,6 +118,17 @@ IMAGE_CHANNELS = ${image.channels}
 IMAGE_INPUT_NAME = ${JSON.stringify(image.names[0])}
 BERT_VOCAB_SIZE = ${text.vocabSize}
 BERT_INPUT_NAMES = ${tuple(text.names)}
+# Pretrained weights by (framework, model): source, location, revision, files with their digests, the fix when the
+# source is gone (catalogue models[].pretrained; greenrt_harness.weights_pin checks every file against them).
+PRETRAINED = {
+${c.models
+  .flatMap((m) =>
+    Object.entries(m.pretrained ?? {}).map(
+      ([framework, pin]) => `    (${JSON.stringify(framework)}, ${JSON.stringify(m.name)}): ${pyDict(pin)},
+`,
+    ),
+  )
+  .join('')}}
 `;
 }
 

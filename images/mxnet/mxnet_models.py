@@ -30,6 +30,8 @@ from typing import Any
 import mxnet as mx
 import numpy as np
 
+from greenrt_harness.weights_pin import check_weights_file, pin_for, pinned_file
+
 IMAGE_MODELS = ("resnet50", "mobilenet_v2")
 BERT_MODEL = "bert_base_uncased"
 ZOO_NAMES = {"resnet50": "resnet50_v1", "mobilenet_v2": "mobilenetv2_1.0"}
@@ -78,15 +80,11 @@ def _bert(weights: str, ctx: Any) -> tuple[Any, bool]:
     from gluonnlp.model import bert as gbert
 
     if weights == "pretrained":
-        try:
-            model, _ = gbert.get_bert_model(BERT_NAME, dataset_name=BERT_DATASET, pretrained=True, ctx=ctx,
-                                            use_pooler=True, use_decoder=False, use_classifier=False)
-            return model, True
-        except Exception as error:
-            raise RuntimeError(
-                f"pretrained GluonNLP {BERT_NAME}/{BERT_DATASET} could not be downloaded: {error}. "
-                "Use weights: random, "
-                "or run where the GluonNLP/Apache model store is reachable (or fill $MXNET_HOME/models).") from error
+        # gluonnlp.model.bert registered its files in MXNet's model store (imported above): fetched, then checked.
+        _pinned_store_file(f"{BERT_NAME}_{BERT_DATASET}", pin_for("mxnet", BERT_MODEL))
+        model, _ = gbert.get_bert_model(BERT_NAME, dataset_name=BERT_DATASET, pretrained=True, ctx=ctx,
+                                        use_pooler=True, use_decoder=False, use_classifier=False, root=_store_root())
+        return model, True
     hp = gbert.bert_hparams[BERT_NAME]
     encoder = gbert.BERTEncoder(num_layers=hp["num_layers"], units=hp["units"], hidden_size=hp["hidden_size"],
                                 max_length=hp["max_length"], num_heads=hp["num_heads"], dropout=hp["dropout"],
@@ -95,6 +93,28 @@ def _bert(weights: str, ctx: Any) -> tuple[Any, bool]:
                             units=hp["units"], embed_size=hp["embed_size"], use_pooler=True, use_decoder=False,
                             use_classifier=False)
     return model, False
+
+
+def _store_root() -> str:
+    """$MXNET_HOME/models: where MXNet's and GluonNLP's model stores keep their files."""
+    return str(Path(mx.base.data_dir()) / "models")
+
+
+def _pinned_store_file(store_name: str, pin: dict[str, Any]) -> Path:
+    """The model store's file for `store_name` (downloaded when absent, or taken as supplied), checked against the
+    catalogue's pin (WeightsPinError, exit 4) before the framework loads it."""
+    from mxnet.gluon.model_zoo import model_store
+
+    path = Path(_store_root()) / pinned_file(pin)["name"]
+    if not path.is_file():
+        try:
+            path = Path(model_store.get_model_file(store_name, root=_store_root()))
+        except Exception as error:
+            raise RuntimeError(
+                f"pretrained weights {store_name} could not be downloaded from {pin['location']}: {error}. "
+                f"Use weights: random. {pin['whenGone']}") from error
+    check_weights_file(path, pin)
+    return path
 
 
 def build_model(model: str, weights: str, seed: int, ctx: Any, hybridize: bool = True) -> Any:
@@ -122,15 +142,9 @@ def _construct(model: str, weights: str, ctx: Any) -> tuple[Any, Any]:
         from mxnet.gluon.model_zoo import vision
 
         ready = weights == "pretrained"
-        try:
-            net = vision.get_model(ZOO_NAMES[model], pretrained=ready, ctx=ctx)
-        except Exception as error:
-            if not ready:
-                raise
-            raise RuntimeError(
-                f"pretrained Gluon model zoo weights for {ZOO_NAMES[model]} could not be downloaded: {error}. Use "
-                "weights: random, or run where the Apache MXNet model store is reachable (or fill "
-                "$MXNET_HOME/models).") from error
+        if ready:
+            _pinned_store_file(ZOO_NAMES[model], pin_for("mxnet", model))
+        net = vision.get_model(ZOO_NAMES[model], pretrained=ready, ctx=ctx, root=_store_root())
         init = mx.init.Xavier(rnd_type="gaussian", factor_type="in", magnitude=2)
     else:
         raise ValueError(f"model {model!r} is unknown: use one of {(*IMAGE_MODELS, BERT_MODEL)}")

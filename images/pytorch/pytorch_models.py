@@ -15,9 +15,10 @@ from typing import Any
 
 import torch
 
+from greenrt_harness.weights_pin import check_weights_file, pin_for, pinned_file, pinned_hub_snapshot
+
 IMAGE_MODELS = ("resnet50", "mobilenet_v2")
 BERT_MODEL = "bert_base_uncased"
-BERT_HUB_ID = "google-bert/bert-base-uncased"
 BERT_ATTENTION = "eager"
 META_FILE = "greenrt-model.json"
 STATE_DICT_FILE = "model.pt"
@@ -49,30 +50,42 @@ def torchvision_builder(model: str) -> Any:
 
 
 def build_image_model(model: str, weights: str, seed: int) -> torch.nn.Module:
-    build, weights_enum = torchvision_builder(model)
+    build, _ = torchvision_builder(model)
     if weights == "pretrained":
-        try:
-            return build(weights=weights_enum.DEFAULT).eval()
-        except Exception as error:  # download or checksum failure
-            raise RuntimeError(
-                f"pretrained weights for {model} ({weights_enum.DEFAULT}, {weights_enum.DEFAULT.url}) could not be "
-                f"loaded: {error}. Use weights: random, or run where download.pytorch.org is reachable "
-                "(or put the file in $TORCH_HOME/hub/checkpoints).") from error
+        pin = pin_for("pytorch", model)
+        path = _torchvision_weights_file(model, pin)
+        check_weights_file(path, pin)  # WeightsPinError (exit 4) before any byte is used
+        net = build(weights=None)
+        net.load_state_dict(torch.load(path, map_location="cpu", weights_only=True))
+        return net.eval()
     torch.manual_seed(seed)
     return build(weights=None).eval()
+
+
+def _torchvision_weights_file(model: str, pin: dict[str, Any]) -> Path:
+    """The pinned file in torch.hub's checkpoint folder, downloaded from the pin's location when absent."""
+    from torch.hub import download_url_to_file, get_dir
+
+    path = Path(get_dir()) / "checkpoints" / pinned_file(pin)["name"]
+    if not path.is_file():
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            download_url_to_file(pin["location"], str(path), progress=False)
+        except Exception as error:  # download failure
+            raise RuntimeError(
+                f"pretrained weights for {model} ({pin['revision']}, {pin['location']}) could not be downloaded: "
+                f"{error}. Use weights: random, or run where download.pytorch.org is reachable. {pin['whenGone']}"
+            ) from error
+    return path
 
 
 def build_bert(weights: str, seed: int) -> torch.nn.Module:
     from transformers import BertConfig, BertModel
 
     if weights == "pretrained":
-        try:
-            return BertModel.from_pretrained(BERT_HUB_ID, attn_implementation=BERT_ATTENTION).eval()
-        except Exception as error:
-            raise RuntimeError(
-                f"pretrained weights {BERT_HUB_ID} could not be downloaded from the Hugging Face Hub: {error}. "
-                "Use weights: random, or run where huggingface.co is reachable (or set HF_HOME to a filled cache)."
-            ) from error
+        folder = pinned_hub_snapshot(pin_for("pytorch", BERT_MODEL))
+        return BertModel.from_pretrained(folder, local_files_only=True, use_safetensors=True,
+                                         attn_implementation=BERT_ATTENTION).eval()
     torch.manual_seed(seed)
     return BertModel(BertConfig(attn_implementation=BERT_ATTENTION)).eval()
 

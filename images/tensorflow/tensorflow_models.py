@@ -24,15 +24,15 @@ from typing import Any
 
 import tensorflow as tf
 
+from greenrt_harness.weights_pin import check_weights_file, pin_for, pinned_file, pinned_hub_snapshot
+
 IMAGE_MODELS = ("resnet50", "mobilenet_v2")
 BERT_MODEL = "bert_base_uncased"
-BERT_HUB_ID = "google-bert/bert-base-uncased"
 BERT_INPUTS = ("input_ids", "attention_mask", "token_type_ids")
 IMAGE_INPUT = "pixel_values"
 META_FILE = "greenrt-model.json"
 SIGNATURE = "serving_default"
 IMAGE_SIZE = 224
-KERAS_WEIGHTS_URL = "https://storage.googleapis.com/tensorflow/keras-applications/"
 
 
 def primary_output(model: str) -> str:
@@ -55,13 +55,16 @@ def build_image_model(model: str, weights: str, seed: int) -> Any:
     if model not in builders:
         raise ValueError(f"model {model!r} is not a Keras application here: use one of {IMAGE_MODELS}")
     if weights == "pretrained":
-        try:
-            return builders[model](weights="imagenet", classifier_activation=None)
-        except Exception as error:  # download or checksum failure
+        pin = pin_for("tensorflow", model)
+        name = pinned_file(pin)["name"]
+        try:  # Keras' cache (~/.keras/models): an existing file is used as it is, then checked like a download
+            path = Path(keras.utils.get_file(name, origin=pin["location"], cache_subdir="models"))
+        except Exception as error:  # download failure
             raise RuntimeError(
-                f"pretrained ImageNet weights for {model} could not be downloaded from {KERAS_WEIGHTS_URL}: {error}. "
-                "Use weights: random, or run where storage.googleapis.com is reachable (or put the .h5 file in "
-                "~/.keras/models).") from error
+                f"pretrained ImageNet weights for {model} could not be downloaded from {pin['location']}: {error}. "
+                f"Use weights: random, or run where storage.googleapis.com is reachable. {pin['whenGone']}") from error
+        check_weights_file(path, pin)  # WeightsPinError (exit 4) before the bytes are used
+        return builders[model](weights=str(path), classifier_activation=None)
     keras.utils.set_random_seed(seed)  # Python, NumPy and TF seeds: the initialisers draw from them
     return builders[model](weights=None, classifier_activation=None)
 
@@ -71,13 +74,10 @@ def build_bert(weights: str, seed: int) -> Any:
     from transformers import BertConfig, TFBertModel
 
     if weights == "pretrained":
-        try:
-            return TFBertModel.from_pretrained(BERT_HUB_ID)
-        except Exception as error:
-            raise RuntimeError(
-                f"pretrained weights {BERT_HUB_ID} could not be downloaded from the Hugging Face Hub: {error}. "
-                "Use weights: random, or run where huggingface.co is reachable (or set HF_HOME to a filled cache)."
-            ) from error
+        # The PyTorch-format model.safetensors at the pinned revision (transformers converts it): one pinned file for
+        # both frameworks, instead of tf_model.h5, which no published digest names.
+        folder = pinned_hub_snapshot(pin_for("tensorflow", BERT_MODEL))
+        return TFBertModel.from_pretrained(folder, local_files_only=True, use_safetensors=True)
     keras.utils.set_random_seed(seed)
     model = TFBertModel(BertConfig())  # bert-base-uncased shape: 12 layers, 768 hidden, 12 heads, vocab 30522
     model(model.dummy_inputs, training=False)  # create the weights eagerly, not inside the traced signature

@@ -235,7 +235,50 @@ export const catalogueData = {
       "name": "resnet50",
       "label": "ResNet-50",
       "input": "image",
-      "aliases": []
+      "aliases": [],
+      "pretrained": {
+        "pytorch": {
+          "source": "torchvision",
+          "location": "https://download.pytorch.org/models/resnet50-11ad3fa6.pth",
+          "revision": "ResNet50_Weights.IMAGENET1K_V2",
+          "files": [
+            {
+              "name": "resnet50-11ad3fa6.pth",
+              "sizeBytes": 102540417,
+              "sha256": "11ad3fa62ca79e40addfd354a8ec4b7c75143b3038b8d2a807fbc68deab379ca"
+            }
+          ],
+          "whenGone": "Put the file (same sha256) in $TORCH_HOME/hub/checkpoints/ (default /home/greenrt/.cache/torch/hub/checkpoints inside the image)."
+        },
+        "tensorflow": {
+          "source": "keras",
+          "location": "https://storage.googleapis.com/tensorflow/keras-applications/resnet/resnet50_weights_tf_dim_ordering_tf_kernels.h5",
+          "revision": null,
+          "files": [
+            {
+              "name": "resnet50_weights_tf_dim_ordering_tf_kernels.h5",
+              "sizeBytes": null,
+              "sha256": null,
+              "md5": "2cb95161c43110f7111970584f804107"
+            }
+          ],
+          "whenGone": "Put the file (same md5, Keras' own WEIGHTS_HASHES) in ~/.keras/models/ (/home/greenrt/.keras/models inside the image)."
+        },
+        "mxnet": {
+          "source": "gluon-model-zoo",
+          "location": "https://apache-mxnet.s3-accelerate.dualstack.amazonaws.com/gluon/models/resnet50_v1-cc729d95.zip",
+          "revision": null,
+          "files": [
+            {
+              "name": "resnet50_v1-cc729d95.params",
+              "sizeBytes": null,
+              "sha256": null,
+              "sha1": "cc729d95031ca98cf2ff362eb57dee4d9994e4b2"
+            }
+          ],
+          "whenGone": "MXNet's model store is retired: put resnet50_v1-cc729d95.params (same sha1, mxnet.gluon.model_zoo.model_store) in $MXNET_HOME/models/ (/home/greenrt/.mxnet/models inside the image), from a copy or an archive of the zoo. There is no exact converter from another framework: torchvision's resnet50 is v1.5, Keras' is v1 with other training, so converted weights would be a different model."
+        }
+      }
     },
     {
       "name": "mobilenet_v2",
@@ -243,7 +286,50 @@ export const catalogueData = {
       "input": "image",
       "aliases": [
         "mobilenetv2"
-      ]
+      ],
+      "pretrained": {
+        "pytorch": {
+          "source": "torchvision",
+          "location": "https://download.pytorch.org/models/mobilenet_v2-7ebf99e0.pth",
+          "revision": "MobileNet_V2_Weights.IMAGENET1K_V2",
+          "files": [
+            {
+              "name": "mobilenet_v2-7ebf99e0.pth",
+              "sizeBytes": null,
+              "sha256": null,
+              "sha256Prefix": "7ebf99e0"
+            }
+          ],
+          "whenGone": "Put the file (its sha256 starts with 7ebf99e0) in $TORCH_HOME/hub/checkpoints/ (default /home/greenrt/.cache/torch/hub/checkpoints inside the image)."
+        },
+        "tensorflow": {
+          "source": "keras",
+          "location": "https://storage.googleapis.com/tensorflow/keras-applications/mobilenet_v2/mobilenet_v2_weights_tf_dim_ordering_tf_kernels_1.0_224.h5",
+          "revision": null,
+          "files": [
+            {
+              "name": "mobilenet_v2_weights_tf_dim_ordering_tf_kernels_1.0_224.h5",
+              "sizeBytes": null,
+              "sha256": null
+            }
+          ],
+          "whenGone": "Put the file in ~/.keras/models/ (/home/greenrt/.keras/models inside the image). Keras publishes no hash for it: preparation prints the sha256 it saw, to be recorded here."
+        },
+        "mxnet": {
+          "source": "gluon-model-zoo",
+          "location": "https://apache-mxnet.s3-accelerate.dualstack.amazonaws.com/gluon/models/mobilenetv2_1.0-f9952bcd.zip",
+          "revision": null,
+          "files": [
+            {
+              "name": "mobilenetv2_1.0-f9952bcd.params",
+              "sizeBytes": null,
+              "sha256": null,
+              "sha1": "f9952bcde7a7982947ac5240546e1c1c8f057370"
+            }
+          ],
+          "whenGone": "MXNet's model store is retired: put mobilenetv2_1.0-f9952bcd.params (same sha1, mxnet.gluon.model_zoo.model_store) in $MXNET_HOME/models/ (/home/greenrt/.mxnet/models inside the image), from a copy or an archive of the zoo."
+        }
+      }
     },
     {
       "name": "bert_base_uncased",
@@ -251,7 +337,49 @@ export const catalogueData = {
       "input": "text",
       "aliases": [
         "bert"
-      ]
+      ],
+      "pretrained": {
+        "pytorch": {
+          "source": "huggingface",
+          "location": "google-bert/bert-base-uncased",
+          "revision": "86b5e0934494bd15c9632b12f734a8a67f723594",
+          "files": [
+            {
+              "name": "model.safetensors",
+              "sizeBytes": 440449768,
+              "sha256": "68d45e234eb4a928074dfd868cead0219ab85354cc53d20e772753c6bb9169d3"
+            }
+          ],
+          "whenGone": "Copy the folder of a host that has it (config.json and model.safetensors at this revision, the sha256 above) into $HF_HOME/hub or set HF_ENDPOINT to a mirror: the revision and hash still identify it."
+        },
+        "tensorflow": {
+          "source": "huggingface",
+          "location": "google-bert/bert-base-uncased",
+          "revision": "86b5e0934494bd15c9632b12f734a8a67f723594",
+          "files": [
+            {
+              "name": "model.safetensors",
+              "sizeBytes": 440449768,
+              "sha256": "68d45e234eb4a928074dfd868cead0219ab85354cc53d20e772753c6bb9169d3"
+            }
+          ],
+          "whenGone": "Copy the folder of a host that has it (config.json and model.safetensors at this revision, the sha256 above) into $HF_HOME/hub or set HF_ENDPOINT to a mirror: the revision and hash still identify it. TensorFlow loads the same PyTorch-format model.safetensors (transformers converts it), so one file serves both."
+        },
+        "mxnet": {
+          "source": "gluonnlp",
+          "location": "https://apache-mxnet.s3-accelerate.dualstack.amazonaws.com/gluon/models/bert_12_768_12_book_corpus_wiki_en_uncased-75cc780f.zip",
+          "revision": null,
+          "files": [
+            {
+              "name": "bert_12_768_12_book_corpus_wiki_en_uncased-75cc780f.params",
+              "sizeBytes": null,
+              "sha256": null,
+              "sha1": "75cc780f085e8007b3bf6769c6348bb1ff9a3074"
+            }
+          ],
+          "whenGone": "GluonNLP's model store is retired with MXNet: put the .params file (same sha1, gluonnlp.model.bert's model_store entry) in $MXNET_HOME/models/, from a copy or an archive. Converting the Hugging Face weights above is possible in principle (same architecture) but is not implemented here."
+        }
+      }
     }
   ],
   "inputs": {

@@ -154,6 +154,60 @@ export interface Catalogue {
      * Other names users type, for 'did you mean' hints.
      */
     aliases: string[];
+    /**
+     * Pretrained weights (experiment weights: pretrained) per framework that prepares this model, named by source, revision and file digests. The preparer checks every downloaded or supplied file against its digests before it uses it; a file that differs stops preparation (exit 4) with the file, both digests and whenGone. Random weights need none of this.
+     */
+    pretrained?: {
+      [k: string]: {
+        /**
+         * Where the framework's own code fetches the weights from.
+         */
+        source: 'torchvision' | 'keras' | 'huggingface' | 'gluon-model-zoo' | 'gluonnlp';
+        /**
+         * Download URL, or the Hugging Face Hub repository id.
+         */
+        location: string;
+        /**
+         * Hugging Face Hub commit (40 hex), or the framework's weights enum name; null where the file name and digest are the only identity.
+         */
+        revision: string | null;
+        /**
+         * Every weights file the preparer reads.
+         *
+         * @minItems 1
+         */
+        files: {
+          /**
+           * File name as the framework caches it.
+           */
+          name: string;
+          /**
+           * File size, bytes; null when not recorded.
+           */
+          sizeBytes: number | null;
+          /**
+           * SHA-256 (hex) of the file; null where it is not recorded yet (the preparer prints the one it saw).
+           */
+          sha256: string | null;
+          /**
+           * The first 8 hex of the SHA-256, as torchvision publishes it in the file name (used while sha256 is null).
+           */
+          sha256Prefix?: string;
+          /**
+           * SHA-1 (hex) the MXNet/GluonNLP model store publishes for the file.
+           */
+          sha1?: string;
+          /**
+           * MD5 (hex) Keras publishes for the file (WEIGHTS_HASHES).
+           */
+          md5?: string;
+        }[];
+        /**
+         * What to do when the source no longer serves the file: where to put a copy (the digests still identify it), or why no conversion gives the same weights.
+         */
+        whenGone: string;
+      };
+    };
   }[];
   /**
    * What each input kind feeds a graph (greenrt_harness.inputs).

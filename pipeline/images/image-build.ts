@@ -35,6 +35,8 @@ export interface BuildOptions {
   tailLines?: number;
   /** The build's network (docker build --network): 'none' for offline builds from vendored inputs. */
   networkMode?: string;
+  /** Build every step again (docker build --no-cache). */
+  noCache?: boolean;
 }
 
 /** Runs `docker build` on a prepared context (classic builder); resolves to the image id. */
@@ -61,6 +63,7 @@ export async function buildFromContext(engine: DockerEngine, ctx: BuildContext, 
         rm: true,
         forcerm: true,
         ...(options.networkMode ? { networkmode: options.networkMode } : {}),
+        ...(options.noCache ? { nocache: true } : {}),
         abortSignal: options.signal,
       } as Record<string, unknown>,
     );

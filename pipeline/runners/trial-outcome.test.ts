@@ -74,4 +74,16 @@ describe('readPrepareOutcome', () => {
     );
     expect(r.failure).toBe('prepare failed (exit 3): OSError: no weights');
   });
+
+  it('says on exit 4 that pretrained weights differ from their pin, with the harness reason', () => {
+    const r = readPrepareOutcome(
+      end({ exitCode: 4, logTail: '{"error": {"type": "WeightsPinError", "message": "pretrained weights /x differ: sha256 a, the pin says b"}}' }),
+      join(dir, 'none.json'),
+      contracts,
+    );
+    expect(r.prepared).toBeNull();
+    expect(r.failure).toBe(
+      'prepare stopped (exit 4): pretrained weights differ from their catalogue pin: WeightsPinError: pretrained weights /x differ: sha256 a, the pin says b',
+    );
+  });
 });

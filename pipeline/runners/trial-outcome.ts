@@ -56,6 +56,9 @@ export function readPrepareOutcome(end: ProcessEnd, preparedPath: string, contra
   const killed = killedReason(end);
   if (killed) return { prepared: null, failure: killed };
   if (end.exitCode === 3) return { prepared: null, failure: `prepare failed (exit 3): ${harnessErrorLine(end.logTail)}` };
+  if (end.exitCode === 4) {
+    return { prepared: null, failure: `prepare stopped (exit 4): pretrained weights differ from their catalogue pin: ${harnessErrorLine(end.logTail)}` };
+  }
   const read = readJson(preparedPath, end);
   if (read.failure !== null) return { prepared: null, failure: read.failure };
   const problems = contracts.check(SchemaId.preparedModel, read.value);

@@ -3,6 +3,7 @@
 Exit codes: 0 ok; 2 bad spec (message on stderr); 3 the trial or the preparation failed (run: a
 TrialOutput with status "failed" was written; prepare: the error is on stderr, last line JSON), or
 check found the runtime's output outside the tolerance (its JSON on stdout says by how much);
+4 prepare: pretrained weights differ from the catalogue's pin (greenrt_harness.weights_pin; reason on stderr);
 1 anything else (e.g. the output cannot be written).
 The adapter module is `greenrt_adapter` (override with GREENRT_ADAPTER=<module>).
 """
@@ -23,8 +24,9 @@ from .prepare import prepare_model
 from .reference_check import reference_check
 from .specs import SpecError, read_prepare_spec, read_trial_spec
 from .trial import run_trial, write_trial_output
+from .weights_pin import WeightsPinError
 
-EXIT_OK, EXIT_ERROR, EXIT_BAD_SPEC, EXIT_FAILED = 0, 1, 2, 3
+EXIT_OK, EXIT_ERROR, EXIT_BAD_SPEC, EXIT_FAILED, EXIT_WEIGHTS_PIN = 0, 1, 2, 3, 4
 
 
 def _adapter_module() -> ModuleType:
@@ -51,6 +53,10 @@ def _prepare(spec_path: Path) -> int:
     try:
         preparer = _adapter_module().create_preparer()
         document = prepare_model(spec, preparer)
+    except WeightsPinError as error:
+        print(f"greenrt_harness: prepare {spec.framework}/{spec.model} stopped: {error}", file=sys.stderr)
+        print(json.dumps({"error": {"type": "WeightsPinError", "message": str(error)}}), file=sys.stderr)
+        return EXIT_WEIGHTS_PIN
     except Exception as error:  # noqa: BLE001 - reported with a stable shape on stderr
         traceback.print_exc(file=sys.stderr)
         print(f"greenrt_harness: prepare {spec.framework}/{spec.model} failed: {type(error).__name__}: {error}",

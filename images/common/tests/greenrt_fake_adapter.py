@@ -2,17 +2,22 @@
 
 Behaviour is steered by CONFIG (in-process tests) or GREENRT_FAKE_FAIL (subprocess tests):
 'load', 'inputs', 'run' (fails in the measured window), 'checksum-nan', 'bad-dtype'.
+weights "pretrained": the FAKE weights file GREENRT_FAKE_WEIGHTS is checked against the FAKE pin GREENRT_FAKE_PIN
+(JSON, a catalogue models[].pretrained entry) with the real greenrt_harness.weights_pin, as the real preparers do.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import time
+from pathlib import Path
 
 import numpy as np
 
 from greenrt_harness.adapter import PreparedResult, PrepareSpec, RuntimeEnvironment, TensorArray, TrialSpec
 from greenrt_harness.inputs import model_inputs
+from greenrt_harness.weights_pin import check_weights_file
 
 CONFIG: dict = {"fail": None, "work_s": 0.0}
 EVENTS: list[str] = []
@@ -72,7 +77,12 @@ class FakePreparer:
         native = spec.output_dir / "native"
         native.mkdir(parents=True)
         rng = np.random.default_rng(spec.seed)
-        (native / "weights.bin").write_bytes(rng.bytes(64))
+        if spec.weights == "pretrained":
+            weights = Path(os.environ["GREENRT_FAKE_WEIGHTS"])
+            check_weights_file(weights, json.loads(os.environ["GREENRT_FAKE_PIN"]))
+            (native / "weights.bin").write_bytes(weights.read_bytes())
+        else:
+            (native / "weights.bin").write_bytes(rng.bytes(64))
         onnx_file = None
         if spec.export_onnx:
             (spec.output_dir / "model.onnx").write_bytes(b"fake-onnx")
