@@ -10,14 +10,15 @@ export interface ThrowawayResult {
 }
 
 /**
- * Runs `cmd` in a new container of `image` without network, waits (bounded), collects its output
- * and removes it, also when the wait fails. For short inspection commands, not for trials.
+ * Runs `cmd` in a new container of `image` without network (unless `network` names one), waits (bounded),
+ * collects its output and removes it, also when the wait fails. For short inspection commands and downloads
+ * (`images vendor`: the default network and a bind-mounted folder), not for trials.
  */
 export async function runThrowaway(
   engine: DockerEngine,
   image: string,
   cmd: string[],
-  options: { timeoutMs?: number; env?: string[] } = {},
+  options: { timeoutMs?: number; env?: string[]; network?: string; binds?: string[] } = {},
 ): Promise<ThrowawayResult> {
   const timeoutMs = options.timeoutMs ?? 60_000;
   let container: Docker.Container | undefined;
@@ -27,7 +28,7 @@ export async function runThrowaway(
       Cmd: cmd,
       Env: options.env,
       Labels: { 'greenrt.throwaway': 'true' },
-      HostConfig: { NetworkMode: 'none', AutoRemove: false },
+      HostConfig: { NetworkMode: options.network ?? 'none', AutoRemove: false, ...(options.binds ? { Binds: options.binds } : {}) },
     });
     await container.start();
     let timer: NodeJS.Timeout | undefined;

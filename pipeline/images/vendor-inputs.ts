@@ -7,11 +7,10 @@
 import { createHash } from 'node:crypto';
 import { createReadStream, existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import type Docker from 'dockerode';
-import { EnvironmentError, GreenrtError, ExitCode, InputError, sha256Hex, type InputProblem } from '../core/index.js';
+import { EnvironmentError, GreenrtError, ExitCode, InputError, TimeoutError, sha256Hex, type InputProblem } from '../core/index.js';
 import { Contracts, SchemaId, packageRoot, type VendoredInputs } from '../contracts/index.js';
 import { checkJsonText, writeJsonFile } from '../results/index.js';
-import { demuxLogs, engineError, type DockerEngine } from '../docker/index.js';
+import { runThrowaway, type DockerEngine, type ThrowawayResult } from '../docker/index.js';
 import { ensureBaseImage } from './base-image.js';
 import type { ImageFlavour, ImageRuntime } from './build-context.js';
 import { readDockerfileBases } from './dockerfile-bases.js';
@@ -262,7 +261,7 @@ function shellQuote(s: string): string {
   return `'${s.replace(/'/g, `'\\''`)}'`;
 }
 
-/** The download container: the base image with the default network, the staging folder at /vendor. Removed after. */
+/** The download container: the base image on the default network, the staging folder at /vendor. Removed after. */
 async function runDownloader(
   engine: DockerEngine,
   image: string,
@@ -273,36 +272,26 @@ async function runDownloader(
 ): Promise<void> {
   // pip trusts the host's CA store (or GREENRT_CA_BUNDLE), read-only: a TLS-intercepting proxy needs no setup.
   const ca = caBundlePath ?? ['/etc/ssl/certs/ca-certificates.crt', '/etc/pki/tls/certs/ca-bundle.crt'].find((f) => existsSync(f));
-  let container: Docker.Container | undefined;
+  let result: ThrowawayResult;
   try {
-    container = await engine.docker.createContainer({
-      Image: image,
-      Cmd: ['sh', '-c', script],
-      Env: ca ? ['PIP_CERT=/tmp/greenrt-ca.crt'] : [],
-      Labels: { 'greenrt.throwaway': 'true' },
-      HostConfig: { Binds: [`${staging}:/vendor`, ...(ca ? [`${ca}:/tmp/greenrt-ca.crt:ro`] : [])], AutoRemove: false },
+    result = await runThrowaway(engine, image, ['sh', '-c', script], {
+      timeoutMs,
+      network: 'default',
+      env: ca ? ['PIP_CERT=/tmp/greenrt-ca.crt'] : [],
+      binds: [`${staging}:/vendor`, ...(ca ? [`${ca}:/tmp/greenrt-ca.crt:ro`] : [])],
     });
-    await container.start();
-    let timer: NodeJS.Timeout | undefined;
-    const timedOut = new Promise<'timeout'>((resolve) => {
-      timer = setTimeout(() => resolve('timeout'), timeoutMs);
-    });
-    const waited = await Promise.race([container.wait() as Promise<{ StatusCode: number }>, timedOut]);
-    clearTimeout(timer);
-    const logs = demuxLogs((await container.logs({ stdout: true, stderr: true, follow: false })) as unknown as Buffer);
-    if (waited === 'timeout' || waited.StatusCode !== 0) {
-      const tail = `${logs.stdout}\n${logs.stderr}`.trim().split('\n').slice(-15).join('\n');
-      throw new EnvironmentError(
-        'E_VENDOR_DOWNLOAD',
-        `Downloading the pinned inputs in ${image} ${waited === 'timeout' ? `did not finish within ${timeoutMs} ms` : `failed (exit ${waited.StatusCode})`}:\n${tail}\n` +
-          'A version the mirror dropped: vendor from a host that still has it, or refresh the locks (docs/EXTENDING.md, "Lock files"). ' +
-          'Network errors: check that deb.debian.org and pypi.org are reachable (GREENRT_CA_BUNDLE behind a TLS-intercepting proxy).',
-      );
-    }
   } catch (error) {
-    throw engineError(error, `Vendoring in ${image}`);
-  } finally {
-    await container?.remove({ force: true }).catch(() => undefined);
+    if (!(error instanceof TimeoutError)) throw error;
+    throw new EnvironmentError('E_VENDOR_DOWNLOAD', `Downloading the pinned inputs in ${image}: ${error.message}`);
+  }
+  if (result.exitCode !== 0) {
+    const tail = `${result.stdout}\n${result.stderr}`.trim().split('\n').slice(-15).join('\n');
+    throw new EnvironmentError(
+      'E_VENDOR_DOWNLOAD',
+      `Downloading the pinned inputs in ${image} failed (exit ${result.exitCode}):\n${tail}\n` +
+        'A version the mirror dropped: vendor from a host that still has it, or refresh the locks (images/README.md, "Refreshing a lock"). ' +
+        'Network errors: check that deb.debian.org and pypi.org are reachable (GREENRT_CA_BUNDLE behind a TLS-intercepting proxy).',
+    );
   }
 }
 
