@@ -33,6 +33,14 @@ const foreign: Record<string, string> = {
   '--ntasks': 'sbatch',
   '--job-name': 'sbatch',
   '--output': 'sbatch',
+  '--find-links': 'pip install (images build --from)',
+  '--require-hashes': 'pip download (images vendor)',
+  '--no-deps': 'pip download (images vendor)',
+  '--hash': 'pip lock files',
+  '--disable-pip-version-check': 'pip download (images vendor)',
+  '--no-build-isolation': 'pip download (images vendor)',
+  '--no-install-recommends': 'apt-get install (images vendor)',
+  '--network': 'docker build (images build --from)',
 };
 
 function sources(dir: string): string[] {
