@@ -9,7 +9,7 @@ import { createReadStream, existsSync, mkdirSync, readFileSync, readdirSync, ren
 import { join, relative } from 'node:path';
 import { EnvironmentError, GreenrtError, ExitCode, InputError, TimeoutError, sha256Hex, type InputProblem } from '../core/index.js';
 import { Contracts, SchemaId, packageRoot, type VendoredInputs } from '../contracts/index.js';
-import { checkJsonText, writeJsonFile } from '../results/index.js';
+import { readJsonFile, writeJsonFile } from '../results/index.js';
 import { runThrowaway, type DockerEngine, type ThrowawayResult } from '../docker/index.js';
 import { ensureBaseImage } from './base-image.js';
 import type { ImageFlavour, ImageRuntime } from './build-context.js';
@@ -376,8 +376,8 @@ export async function checkVendoredInputs(
   const folder = vendoredFolder(fromDir, runtime, flavour);
   const fix = `Fix: greenrt images vendor ${runtime} --flavour ${flavour} --out ${fromDir} (on a host that reaches the mirrors), then copy the folder here.`;
   const recordPath = join(folder, 'vendor.json');
-  if (!existsSync(recordPath)) throw new EnvironmentError('E_VENDOR_MISSING', `No vendored inputs for ${runtime} ${flavour}: ${recordPath} is missing. ${fix}`);
-  const read = checkJsonText<VendoredInputs>(new Contracts(), SchemaId.vendoredInputs, readFileSync(recordPath, 'utf8'), { shown: recordPath, hint: fix });
+  const read = await readJsonFile<VendoredInputs>(new Contracts(), SchemaId.vendoredInputs, recordPath, { shown: recordPath, hint: fix });
+  if (!read.ok && read.absent) throw new EnvironmentError('E_VENDOR_MISSING', `No vendored inputs for ${runtime} ${flavour}: ${recordPath} is missing. ${fix}`);
   if (!read.ok) throw new InputError('Damaged vendor record', read.problems);
   const locks = readLocks(runtime, flavour, repoRoot);
   const changed = [...locks.apt, ...locks.pip].filter((l) => !read.data.locks.some((r) => r.path === l.path && r.sha256 === l.sha256));
