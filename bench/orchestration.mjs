@@ -17,6 +17,9 @@ function experimentFile(quick, work) {
     join(repoRoot, 'experiments', 'models', 'mobilenet_v2.pytorch.random-seed0.onnx'),
     join(work, 'models', 'mobilenet_v2.pytorch.random-seed0.onnx'),
   );
+  // The claims file the demo names, beside the copy (claims paths are relative to the experiment file).
+  mkdirSync(join(work, 'ae'), { recursive: true });
+  copyFileSync(join(repoRoot, 'experiments', 'ae', 'smoke.claims.yaml'), join(work, 'ae', 'smoke.claims.yaml'));
   const text = readFileSync(demo, 'utf8').replace(/^repetitions: \d+$/m, 'repetitions: 1');
   writeFileSync(join(work, 'demo-quick.yaml'), text);
   return join(work, 'demo-quick.yaml');

@@ -9,15 +9,31 @@ import type { ClaimMetric } from './claims-file.js';
 import type { ConfigurationSummary, RunSummary } from './summarize-trials.js';
 import { configurationId, configurationKeyOf, trialMetrics, type TrialMetrics } from './trial-metrics.js';
 
-export type MetricValues = { values: number[] } | { missing: string };
+/**
+ * What an energy value covers: `total` = GPU + CPU (+ DRAM) as measured; `gpu-only` = the run measured no CPU
+ * energy at all (no RAPL on the host, or "rapl" not in power.sources), so energy metrics are read from the GPU
+ * readings alone and say so.
+ */
+export type EnergyScope = 'total' | 'gpu-only';
+export type MetricValues = { values: number[]; energyScope?: EnergyScope } | { missing: string };
 type TrialValue = { value: number } | { missing: string };
 
 export class ClaimData {
   private readonly summaries = new Map<string, ConfigurationSummary>();
   private readonly metrics = new Map<string, TrialMetrics[]>();
   private readonly trials = new Map<string, TrialResult[]>();
+  /**
+   * No ok trial of the run has a measured CPU (RAPL) reading, and some have a measured GPU reading: total-energy
+   * metrics are read from the GPU readings alone and labelled so (energyScope 'gpu-only').
+   */
+  readonly gpuOnlyEnergy: boolean;
 
   constructor(summary: RunSummary, trials: readonly TrialResult[]) {
+    const measured = (sources: string[]) =>
+      trials.some(
+        (t) => t.status === 'ok' && t.energy.readings.some((r) => sources.includes(r.source) && r.provenance !== 'unavailable' && r.energyJ !== null),
+      );
+    this.gpuOnlyEnergy = !measured(['rapl']) && measured(GPU_SOURCES);
     for (const c of summary.configurations) this.summaries.set(c.id, c);
     for (const t of trials) {
       if (t.status !== 'ok') continue;
@@ -42,7 +58,18 @@ export class ClaimData {
     let values: number[];
     if (metric === 'latencyMs') {
       values = trials.flatMap((m) => (m.latencyMs === null ? [] : [m.latencyMs]));
-    } else if (metric === 'energyPerInferenceJ' || metric === 'netEnergyPerInferenceJ' || metric === 'runNetEnergyJ') {
+    } else if (ENERGY_METRICS.has(metric) && this.gpuOnlyEnergy) {
+      // No CPU energy anywhere in this run: decide on GPU energy only, never silently as the total.
+      values = [];
+      for (const t of this.trials.get(id) ?? []) {
+        const v = gpuEnergy(t, metric);
+        if ('missing' in v)
+          return { missing: `${METRIC_LABELS[metric]} unavailable for ${id}: CPU energy not measured in this run (no RAPL) and ${v.missing}` };
+        values.push(v.value);
+      }
+      if (values.length < minTrials) return { missing: `only ${values.length} ok trial(s) with ${metric} for ${id} (at least ${minTrials} needed)` };
+      return { values, energyScope: 'gpu-only' };
+    } else if (ENERGY_METRICS.has(metric)) {
       const gross = metric === 'energyPerInferenceJ';
       const energy = gross ? s.energy : s.netEnergy;
       const label = gross ? 'energy' : 'net energy';
@@ -67,9 +94,22 @@ export class ClaimData {
     if (values.length < minTrials) {
       return { missing: `only ${values.length} ok trial(s) with ${metric} for ${id} (at least ${minTrials} needed)` };
     }
-    return { values };
+    return ENERGY_METRICS.has(metric) ? { values, energyScope: 'total' } : { values };
   }
 }
+
+/** Metrics whose value is the run's total energy (GPU + CPU): decided on GPU energy only where no CPU energy exists. */
+export const ENERGY_METRICS: ReadonlySet<ClaimMetric> = new Set(['energyPerInferenceJ', 'netEnergyPerInferenceJ', 'runNetEnergyJ']);
+
+/** A total-energy metric computed from the GPU readings alone (gross or net of idle, per inference or per run). */
+function gpuEnergy(t: TrialResult, metric: ClaimMetric): TrialValue {
+  const net = domainEnergy(t, GPU_SOURCES, 'GPU (NVML or nvidia-smi)', GPU_FIX, metric !== 'energyPerInferenceJ');
+  if ('missing' in net || metric !== 'runNetEnergyJ') return net;
+  return { value: net.value * t.config.measuredIterations };
+}
+
+const GPU_SOURCES = ['nvml', 'nvidia-smi'];
+const GPU_FIX = 'run on an NVIDIA GPU with "nvml" or "nvidia-smi" in power.sources';
 
 const METRIC_LABELS: Record<ClaimMetric, string> = {
   latencyMs: 'latency',
@@ -86,9 +126,9 @@ const METRIC_LABELS: Record<ClaimMetric, string> = {
 export function trialValue(t: TrialResult, metric: ClaimMetric): TrialValue {
   switch (metric) {
     case 'cpuNetEnergyPerInferenceJ':
-      return domainNetEnergy(t, ['rapl'], 'CPU (RAPL)', 'add "rapl" to power.sources on a host with Intel or AMD RAPL');
+      return domainEnergy(t, ['rapl'], 'CPU (RAPL)', 'add "rapl" to power.sources on a host with Intel or AMD RAPL');
     case 'gpuNetEnergyPerInferenceJ':
-      return domainNetEnergy(t, ['nvml', 'nvidia-smi'], 'GPU (NVML or nvidia-smi)', 'run on an NVIDIA GPU with "nvml" or "nvidia-smi" in power.sources');
+      return domainEnergy(t, GPU_SOURCES, 'GPU (NVML or nvidia-smi)', GPU_FIX);
     case 'gpuUtilizationPercent': {
       const u = t.gpuUtilization;
       if (!u) return { missing: `${t.trialId} has no GPU utilisation record (not sampled by the greenrt that ran it)` };
@@ -102,8 +142,8 @@ export function trialValue(t: TrialResult, metric: ClaimMetric): TrialValue {
   }
 }
 
-/** Net energy per inference of the readings from `sources`, all of which must be measured and net of idle. */
-function domainNetEnergy(t: TrialResult, sources: string[], what: string, fix: string): TrialValue {
+/** Energy per inference (net of idle unless `net` is false) of the readings from `sources`, all of which must be measured. */
+function domainEnergy(t: TrialResult, sources: string[], what: string, fix: string, net = true): TrialValue {
   const readings = t.energy.readings.filter((r) => sources.includes(r.source));
   if (readings.length === 0) return { missing: `${t.trialId} has no ${what} energy reading (${fix})` };
   let sum = 0;
@@ -111,6 +151,10 @@ function domainNetEnergy(t: TrialResult, sources: string[], what: string, fix: s
     if (r.provenance === 'unavailable' || r.energyJ === null)
       return { missing: `${what} ${r.domain} unavailable in ${t.trialId}: ${r.reason ?? 'no reason recorded'}` };
     if (r.provenance === 'estimated') return { missing: `${what} ${r.domain} is estimated in ${t.trialId}, not measured` };
+    if (!net) {
+      sum += r.energyJ;
+      continue;
+    }
     if (r.netEnergyJ === null || r.netEnergyJ === undefined)
       return { missing: `no idle baseline for ${what} ${r.domain} in ${t.trialId} (power.baselineS was 0 or the baseline failed)` };
     sum += r.netEnergyJ;

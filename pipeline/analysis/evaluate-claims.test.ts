@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe as suite, expect, it } from 'vitest';
 import type { TrialResult } from '../contracts/index.js';
 import { parseClaimsYaml } from './claims-file.js';
-import { evaluateClaims, type ClaimResult } from './evaluate-claims.js';
+import { evaluateClaims, gapSummary, GPU_ONLY_NOTE, type ClaimResult } from './evaluate-claims.js';
 import { summarizeTrials } from './summarize-trials.js';
 import { paperLikeRun } from './fixtures/paper-like-run.js';
 import { syntheticTrial, syntheticTrials, type SyntheticConfig } from './fixtures/synthetic-trials.js';
@@ -64,7 +64,10 @@ suite('evaluateClaims: less', () => {
 
   it('inconclusive, naming the configuration, when it has no trials', () => {
     const [r] = evaluate(lessClaim, syntheticTrials(cfg('pytorch', 6), 10, 2));
-    expect(r).toMatchObject({ verdict: 'inconclusive', reason: '1 of 1 pair lacks usable data: no trials for mxnet/mxnet/resnet50/cuda/b1 in this run' });
+    expect(r).toMatchObject({
+      verdict: 'inconclusive',
+      reason: '1 of 1 pair lacks usable data: 1 configuration not in this run (mxnet/mxnet/resnet50/cuda/b1)',
+    });
   });
 
   it('inconclusive when energy is unavailable, estimated or partial; never falls back to latency', () => {
@@ -237,9 +240,9 @@ suite('evaluateClaims: the paper claims on synthetic runs', () => {
       'tensorrt-beats-cuda-bert-mxnet-export': 'inconclusive',
       'energy-time-correlation': 'reproduced',
     });
-    expect(results[0]!.reason).toContain('no trials for mxnet/mxnet/resnet50/cuda/b1 in this run');
+    expect(results[0]!.reason).toMatch(/: 2 configurations not in this run \(mxnet\/mxnet\/resnet50\/cuda\/b1, mxnet\/mxnet\/mobilenet_v2\/cuda\/b1\)/);
     expect(results[0]!.checks.every((k) => k.verdict === 'not testable here')).toBe(true);
-    expect(byId(results, 'energy-time-correlation').reason).toMatch(/over 32 configurations .*left out 14: no trials for mxnet/);
+    expect(byId(results, 'energy-time-correlation').reason).toMatch(/over 32 configurations .*left out 14: 14 configurations not in this run \(mxnet\/mxnet\//);
   });
 
   it('inconclusive for energy claims when no power source worked, while the trials exist', () => {
@@ -249,5 +252,48 @@ suite('evaluateClaims: the paper claims on synthetic runs', () => {
     expect(results.filter((r) => r.verdict !== 'inconclusive').map((r) => r.id)).toEqual(['onnx-resnet50-b64-ten-percent-more-other-exports']);
     expect(byId(results, 'energy-time-correlation').reason).toMatch(/^pooled: only 0 of 46 configurations have runTimeS and runNetEnergyJ/);
     expect(results[0]!.reason).toContain('no power source available');
+  });
+});
+
+suite('evaluateClaims: energy scope on hosts without CPU energy', () => {
+  const noRapl = (runtime: SyntheticConfig['runtime'], latencyMs: number) => cfg(runtime, latencyMs, { noCpuEnergy: true });
+
+  it('decides an energy claim on GPU energy only, labelled in the result and the reason', () => {
+    const [r] = evaluate(lessClaim, [...syntheticTrials(noRapl('mxnet', 5), 10, 1), ...syntheticTrials(noRapl('pytorch', 6), 10, 2)]);
+    expect(r).toMatchObject({ verdict: 'reproduced', energyScope: 'gpu-only' });
+    expect(r!.reason.startsWith(GPU_ONLY_NOTE)).toBe(true);
+  });
+
+  it('says total where CPU energy was measured, and null for a time-only claim', () => {
+    const trials = [...syntheticTrials(cfg('mxnet', 5), 10, 1), ...syntheticTrials(cfg('pytorch', 6), 10, 2)];
+    expect(evaluate(lessClaim, trials)[0]).toMatchObject({ verdict: 'reproduced', energyScope: 'total' });
+    const timeOnly = lessClaim.replace('metrics: [netEnergyPerInferenceJ, latencyMs]', 'metrics: [latencyMs]');
+    expect(evaluate(timeOnly, trials)[0]).toMatchObject({ verdict: 'reproduced', energyScope: null });
+  });
+
+  it('stays inconclusive when a configuration lacks its GPU reading too (no silent fallback to latency)', () => {
+    const gpuLost = syntheticTrials(cfg('pytorch', 6, { noCpuEnergy: true, energyPerInferenceJ: null }), 10, 2);
+    const [r] = evaluate(lessClaim, [...syntheticTrials(noRapl('mxnet', 5), 10, 1), ...gpuLost]);
+    expect(r).toMatchObject({ verdict: 'inconclusive' });
+    expect(r!.reason).toMatch(/CPU energy not measured in this run \(no RAPL\) and GPU \(NVML or nvidia-smi\) gpu:0 unavailable/);
+  });
+});
+
+suite('evaluateClaims: reasons for configurations a run never had', () => {
+  it('collapses "no trials for …" into one count with a few ids', () => {
+    const trials = syntheticTrials(
+      { runtime: 'embedded', source: 'pytorch', model: 'mobilenet_v2', provider: 'cpu', batchSize: 1, latencyMs: 5, energyPerInferenceJ: null },
+      5,
+      1,
+    );
+    const results = evaluateClaims(paperClaims, summarizeTrials(trials, { resamples: 100 }), trials);
+    for (const r of results) {
+      expect(r.verdict).toBe('inconclusive');
+      expect(r.reason).toMatch(/\d+ configurations? not in this run \(/);
+      expect(r.reason).not.toMatch(/no trials for/);
+    }
+    expect(gapSummary(['no trials for a/b in this run', 'no trials for c/d in this run; energy unavailable', 'no trials for a/b in this run'], 3)).toBe(
+      '2 configurations not in this run (a/b, c/d); energy unavailable',
+    );
   });
 });

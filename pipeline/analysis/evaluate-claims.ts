@@ -13,7 +13,7 @@ import type {
   SubVerdict,
   TrialResult,
 } from '../contracts/index.js';
-import { ClaimData } from './claim-data.js';
+import { ClaimData, type EnergyScope } from './claim-data.js';
 import { claimConfigurations, pairConfigurations, type ConfigurationPair } from './claim-selection.js';
 import type { Claim, ClaimCheck, ClaimMetric, ClaimSet, CorrelationClaim, PairClaim } from './claims-file.js';
 import { median } from './descriptive.js';
@@ -51,15 +51,36 @@ function evaluatePairs(claim: PairClaim, data: ClaimData): ClaimResult {
     claimConfigurations(claim.where, claim.b, claim.exclude),
     claim.match,
   );
-  const rows = compare(pairs, claim.metrics, { ...claim, test: claim.test }, claim.minTrials, data);
+  const scopes = new Set<EnergyScope>();
+  const rows = compare(pairs, claim.metrics, { ...claim, test: claim.test }, claim.minTrials, data, scopes);
   const checks = claim.checks.map((check) => evaluateCheck(claim, check, pairs, data));
-  return { ...head(claim), ...pairVerdict(claim, rows, pairs.length), numbers: { comparisons: rows }, checks };
+  const v = pairVerdict(claim, rows, pairs.length);
+  return { ...head(claim), ...scoped(v, scopes), numbers: { comparisons: rows }, checks };
 }
+
+/**
+ * The claim's energy scope (null: its verdict rests on no total-energy metric, or none had data) and its reason,
+ * prefixed when the energy was GPU energy only, so a reader never takes it for the total.
+ */
+function scoped<T extends { verdict: Verdict; reason: string }>(v: T, scopes: Set<EnergyScope>): T & { energyScope: EnergyScope | null } {
+  if (!scopes.has('gpu-only')) return { ...v, energyScope: scopes.has('total') ? 'total' : null };
+  return { ...v, energyScope: 'gpu-only', reason: `${GPU_ONLY_NOTE}: ${v.reason}` };
+}
+
+/** How a verdict decided on GPU energy alone is introduced (report and evaluation say the same). */
+export const GPU_ONLY_NOTE = 'on GPU energy only (this run measured no CPU energy: no RAPL)';
 
 type Rule = Pick<PairClaim, 'alpha' | 'minEffect' | 'maxRelativeDifference' | 'ratioRange'> & { test: PairClaim['test'] | ClaimCheck['test'] };
 
 /** Every pair on every metric, Holm-adjusted over all of them, each judged by `rule`. */
-function compare(pairs: ConfigurationPair[], metrics: ClaimMetric[], rule: Rule, minTrials: number, data: ClaimData): ComparisonNumbers[] {
+function compare(
+  pairs: ConfigurationPair[],
+  metrics: ClaimMetric[],
+  rule: Rule,
+  minTrials: number,
+  data: ClaimData,
+  scopes = new Set<EnergyScope>(),
+): ComparisonNumbers[] {
   const rows: ComparisonNumbers[] = [];
   const samples: { a: number[]; b: number[] }[] = [];
   for (const { a, b } of pairs) {
@@ -71,6 +92,7 @@ function compare(pairs: ConfigurationPair[], metrics: ClaimMetric[], rule: Rule,
       if ('missing' in va || 'missing' in vb) {
         row.note = ['missing' in va ? va.missing : null, 'missing' in vb ? vb.missing : null].filter(Boolean).join('; ');
       } else {
+        for (const v of [va, vb]) if (v.energyScope) scopes.add(v.energyScope);
         const mw = mannWhitneyU(va.values, vb.values);
         const cd = cliffsDelta(va.values, vb.values);
         Object.assign(row, {
@@ -105,7 +127,10 @@ function evaluateCheck(claim: PairClaim, check: ClaimCheck, pairs: Configuration
   const rows = compare(pairs, [check.metric], rule, claim.minTrials, data);
   const base = { label: check.label, role: check.role, metric: check.metric, test: check.test, why: check.why ?? null, comparisons: rows };
   if (rows.length > 0 && rows.every((r) => r.p === null)) {
-    const reasons = [...new Set(rows.map((r) => r.note ?? ''))].slice(0, 3).join('; ');
+    const reasons = gapSummary(
+      rows.map((r) => r.note ?? ''),
+      3,
+    );
     return { ...base, verdict: 'not testable here', reason: `no pair has ${check.metric} for both sides in this run: ${reasons}` };
   }
   const v = pairVerdict({ ...claim, ...rule }, rows, pairs.length);
@@ -159,7 +184,10 @@ function pairVerdict(claim: Rule & Pick<PairClaim, 'quantifier'>, rows: Comparis
     .slice(0, 3)
     .map(describeRow)
     .join('; ');
-  const gaps = [...new Set(rows.filter((r) => r.status === 'missing').map((r) => r.note ?? ''))].slice(0, 4).join('; ');
+  const gaps = gapSummary(
+    rows.filter((r) => r.status === 'missing').map((r) => r.note ?? ''),
+    4,
+  );
   const rule = criterion(claim);
   const total = pairCount;
   if (claim.quantifier === 'all') {
@@ -178,7 +206,8 @@ function pairVerdict(claim: Rule & Pick<PairClaim, 'quantifier'>, rows: Comparis
 
 function evaluateCorrelation(claim: CorrelationClaim, data: ClaimData): ClaimResult {
   const keys = claimConfigurations(claim.where, {}, claim.exclude);
-  const pooled = correlate(claim, keys.map(configurationId), data);
+  const scopes = new Set<EnergyScope>();
+  const pooled = correlate(claim, keys.map(configurationId), data, scopes);
   const groups: CorrelationGroup[] = [];
   for (const dimension of claim.within) {
     const values = [...new Set(keys.map((k) => k[dimension]))];
@@ -194,11 +223,12 @@ function evaluateCorrelation(claim: CorrelationClaim, data: ClaimData): ClaimRes
       ? `; within ${claim.within.join(', ')}: ${groups.map((g) => `${g.label} ${g.rho === null ? g.verdict : `rho = ${g.rho.toFixed(3)}`}`).join(', ')}`
       : '';
   const verdict: Verdict = pooled.verdict === 'not testable here' ? 'inconclusive' : pooled.verdict;
-  return { ...head(claim), verdict, numbers: { correlation: numbers }, reason: `pooled: ${pooled.reason}${within}`, checks: [] };
+  const v = scoped({ verdict, reason: `pooled: ${pooled.reason}${within}` }, scopes);
+  return { ...head(claim), ...v, numbers: { correlation: numbers }, checks: [] };
 }
 
 /** Spearman rho over the configurations' medians of x and y, with a verdict against the claim's thresholds. */
-function correlate(claim: CorrelationClaim, ids: string[], data: ClaimData) {
+function correlate(claim: CorrelationClaim, ids: string[], data: ClaimData, scopes = new Set<EnergyScope>()) {
   const used: string[] = [];
   const xs: number[] = [];
   const ys: number[] = [];
@@ -210,11 +240,18 @@ function correlate(claim: CorrelationClaim, ids: string[], data: ClaimData) {
       missing.push({ id, reason: 'missing' in vx ? vx.missing : (vy as { missing: string }).missing });
       continue;
     }
+    for (const v of [vx, vy]) if ('energyScope' in v && v.energyScope) scopes.add(v.energyScope);
     used.push(id);
     xs.push(median(vx.values));
     ys.push(median(vy.values));
   }
-  const left = missing.length > 0 ? ` (left out ${missing.length}: ${[...new Set(missing.map((m) => m.reason))].slice(0, 3).join('; ')})` : '';
+  const left =
+    missing.length > 0
+      ? ` (left out ${missing.length}: ${gapSummary(
+          missing.map((m) => m.reason),
+          3,
+        )})`
+      : '';
   const none = { used, missing, rho: null, p: null };
   if (used.length < claim.minConfigurations) {
     return {
@@ -234,6 +271,32 @@ function correlate(claim: CorrelationClaim, ids: string[], data: ClaimData) {
     verdict: (ok ? 'reproduced' : 'not reproduced') as SubVerdict,
     reason: `Spearman rho = ${r.rho.toFixed(3)}, p = ${fmtP(r.p)} over ${used.length} configurations (needs rho >= ${claim.minRho} and p < ${claim.alpha})${left}`,
   };
+}
+
+const NOT_IN_RUN = /^no trials for (\S+) in this run$/;
+
+/**
+ * Why comparisons lack data, in a few words: "no trials for X in this run" notes (one per configuration, often
+ * dozens when a claim names configurations the experiment never runs) become one phrase with a count and the
+ * first few ids; up to `max` other distinct reasons follow.
+ */
+export function gapSummary(notes: readonly string[], max: number): string {
+  const absent = new Set<string>();
+  const other = new Set<string>();
+  for (const note of notes) {
+    for (const part of note.split('; ')) {
+      const m = NOT_IN_RUN.exec(part);
+      if (m) absent.add(m[1]!);
+      else if (part) other.add(part);
+    }
+  }
+  const out: string[] = [];
+  if (absent.size > 0) {
+    const ids = [...absent];
+    const shown = ids.slice(0, 3).join(', ');
+    out.push(`${ids.length} configuration${ids.length === 1 ? '' : 's'} not in this run (${shown}${ids.length > 3 ? `, and ${ids.length - 3} more` : ''})`);
+  }
+  return [...out, ...[...other].slice(0, max)].join('; ');
 }
 
 function head(c: Claim): Pick<ClaimResult, 'id' | 'finding' | 'text' | 'scope' | 'paperVersions' | 'source' | 'test'> {

@@ -47,7 +47,9 @@ export { configurationId, configurationKeyOf, trialMetrics, CONFIGURATION_DIMENS
 export type { ConfigurationKey, ConfigurationDimension, TrialMetrics, TrialEnergy, MeasuredProvenance } from './trial-metrics.js';
 export { parseClaims, parseClaimsYaml, CLAIM_METRICS } from './claims-file.js';
 export type { Claim, ClaimCheck, ClaimScope, ClaimSet, ClaimMetric, PairClaim, CorrelationClaim, Selector } from './claims-file.js';
-export { evaluateClaims } from './evaluate-claims.js';
+export { evaluateClaims, gapSummary, GPU_ONLY_NOTE } from './evaluate-claims.js';
+export { claimConfigurations } from './claim-selection.js';
+export type { EnergyScope } from './claim-data.js';
 export type { CheckResult, ClaimResult, ComparisonNumbers, CorrelationGroup, CorrelationNumbers, SubVerdict, Verdict } from './evaluate-claims.js';
 export { median, quantile, iqr, mean, sampleSd, averageRanks } from './descriptive.js';
 export { describe } from './describe.js';

@@ -2979,6 +2979,10 @@ export interface ClaimResultRecord {
    */
   reason: string;
   /**
+   * What the energy the verdict rests on covers: total (GPU + CPU as measured), gpu-only (the run measured no CPU energy, e.g. no RAPL, so energy metrics were read from the GPU readings alone; counted apart from total-energy verdicts), null (the verdict rests on no total-energy metric or none had data). Absent in runs made before it existed.
+   */
+  energyScope?: 'total' | 'gpu-only' | null;
+  /**
    * Pair claims' further checks, each with its own sub-verdict (empty when the claim has none).
    */
   checks: ClaimCheckResult[];

@@ -13,8 +13,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { execFile, execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { readFile, readdir, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { copyFile, readFile, readdir, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { Contracts, SchemaId, packageRoot, type RunManifest, type TrialResult } from '../contracts/index.js';
 import { defaultMode, isOnnxRuntime, modeRefusal, runtimeModes } from '../catalogue/index.js';
@@ -182,6 +182,8 @@ describe.skipIf(!engine)('experiments/cpu.yaml through Docker', () => {
       // Derived spec: the committed file's matrix, one repetition and short windows (CI time); same name and seed.
       const committed = parseYaml(await readFile(join(packageRoot, 'experiments', 'modes.yaml'), 'utf8')) as Record<string, unknown>;
       const derived = join(tempDir('greenrt-modes-'), 'modes.yaml');
+      // The claims file the committed experiment names, beside the derived copy (claims paths are relative to it).
+      await copyFile(join(packageRoot, 'experiments', String(committed.claims)), join(dirname(derived), String(committed.claims)));
       await writeFile(
         derived,
         stringifyYaml({

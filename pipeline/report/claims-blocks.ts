@@ -42,7 +42,7 @@ export function claimsBlocks(claims: ClaimsOutcome | null): Block[] {
         code(c.id),
         plain(c.text),
         versionLabel(c),
-        verdictLabel(c.verdict),
+        verdictLabel(c.verdict) + (c.energyScope === 'gpu-only' && c.verdict !== 'inconclusive' ? ' (GPU energy only)' : ''),
         plain(shorten(c.reason, 400)),
         numbersSummary(c),
       ]),
@@ -57,13 +57,15 @@ export function claimsCountLine(r: readonly ClaimResult[], strong = ''): string 
   const part = (scope: ClaimResult['scope']) => {
     const these = r.filter((c) => c.scope === scope);
     const count = (v: ClaimResult['verdict']) => these.filter((c) => c.verdict === v).length;
-    return `${scope} ${strong}${count('reproduced')} reproduced, ${count('not reproduced')} not reproduced, ${count('inconclusive')} inconclusive${strong} of ${these.length}`;
+    const gpuOnly = these.filter((c) => c.energyScope === 'gpu-only' && c.verdict !== 'inconclusive').length;
+    const apart = gpuOnly > 0 ? ` (${gpuOnly} of the decided on GPU energy only, counted apart: no CPU energy was measured)` : '';
+    return `${scope} ${strong}${count('reproduced')} reproduced, ${count('not reproduced')} not reproduced, ${count('inconclusive')} inconclusive${strong} of ${these.length}${apart}`;
   };
   return `${part('reproduction')}; ${part('extension')}`;
 }
 
 function versionLabel(c: ClaimResult): string {
-  if (c.paperVersions.length === 0) return 'secondary source';
+  if (c.paperVersions.length === 0) return c.finding === null ? 'none (not a finding of the study)' : 'secondary source';
   if (c.paperVersions.length === 1 && c.paperVersions[0] === 'v1') return 'v1 only (first version)';
   return c.paperVersions.join(', ');
 }
