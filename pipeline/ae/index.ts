@@ -4,3 +4,4 @@
  * - `claimCoverage(claims, plannedIds)`: which configurations each claim needs and whether a plan runs enough.
  */
 export { claimCoverage, type ClaimCoverage } from './claim-coverage.js';
+export { forecastClaims, type ClaimForecast, type HostFacts, type Testability } from './forecast.js';

@@ -48,8 +48,8 @@ export type { ConfigurationKey, ConfigurationDimension, TrialMetrics, TrialEnerg
 export { parseClaims, parseClaimsYaml, CLAIM_METRICS } from './claims-file.js';
 export type { Claim, ClaimCheck, ClaimScope, ClaimSet, ClaimMetric, PairClaim, CorrelationClaim, Selector } from './claims-file.js';
 export { evaluateClaims, gapSummary, GPU_ONLY_NOTE } from './evaluate-claims.js';
-export { claimConfigurations } from './claim-selection.js';
-export type { EnergyScope } from './claim-data.js';
+export { claimConfigurations, expandSelector } from './claim-selection.js';
+export { ENERGY_METRICS as ENERGY_CLAIM_METRICS, type EnergyScope } from './claim-data.js';
 export type { CheckResult, ClaimResult, ComparisonNumbers, CorrelationGroup, CorrelationNumbers, SubVerdict, Verdict } from './evaluate-claims.js';
 export { median, quantile, iqr, mean, sampleSd, averageRanks } from './descriptive.js';
 export { describe } from './describe.js';

@@ -10,6 +10,7 @@ import { doctorCommand } from './doctor-command.js';
 import { gpuCheckCommand } from './gpu-check/gpu-check-command.js';
 import { imagesCommand } from './images-command.js';
 import { compareCommand } from './compare-command.js';
+import { aeCheckCommand } from './ae-command.js';
 import { verifyCommand } from './verify-command.js';
 import { mergeCommand } from './merge-command.js';
 import { slurmCommand } from './slurm/slurm-command.js';
@@ -178,7 +179,7 @@ Exit codes: 0 ok, 1 internal error, 2 bad input, 3 missing environment (Docker, 
   program
     .command('compare')
     .description(
-      'Compare two runs: which configurations differ beyond their confidence intervals. Exit 0 when B reproduces A within the tolerance, 4 when not.',
+      'Same-host repeatability check: which configurations of two runs differ beyond their confidence intervals or the tolerance on absolute medians. Exit 0 when B repeats A within the tolerance, 4 when not. Across different hardware absolute numbers are expected to differ: use `greenrt ae evaluate` (verdicts, rankings, ratios).',
     )
     .argument('<runA>', 'reference run folder')
     .argument('<runB>', 'run folder to check')
@@ -187,6 +188,18 @@ Exit codes: 0 ok, 1 internal error, 2 bad input, 3 missing environment (Docker, 
     .option('--json', 'print the comparison as JSON instead of a table')
     .action(async (a: string, b: string, opts: { tolerance: string; metric: string; json?: boolean }) => {
       setExit(await compareCommand(resolve(a), resolve(b), opts));
+    });
+
+  const ae = program
+    .command('ae')
+    .description("The artifact evaluator's kit: which claims this host can test (check), before running the tiers in experiments/ae/ (docs/EVALUATING.md).");
+  ae.command('check')
+    .description(
+      "Before anything runs: per claim of each experiment's claims file, testable here or not and why (no GPU, image missing, no kernels for this GPU, no RAPL so energy on the GPU only, configurations the experiment does not run), and each experiment's estimated time. Default: the evaluation tiers (experiments/ae/smoke.yaml, gpu-smoke.yaml, core.yaml, experiments/paper.yaml). Exit 0 ready, 3 something missing (named, with the fix), 2 a bad experiment or claims file.",
+    )
+    .argument('[experiment...]', 'experiment YAML files (default: the evaluation tiers)')
+    .action(async (files: string[]) => {
+      setExit(await aeCheckCommand(files));
     });
 
   program
