@@ -27,7 +27,9 @@ describe('greenrt ae check', () => {
   it.skipIf(hasNvidiaSmi())('without a GPU: the GPU smoke tier names the claim it cannot test and why, exit 3', async () => {
     const r = await runCli(['ae', 'check', 'experiments/ae/gpu-smoke.yaml']);
     expect(r.code, r.stderr).toBe(3);
-    expect(r.stdout).toMatch(/\[ NOT TESTABLE {2}\] R onnx-resnet50-b64-ten-percent-more: no NVIDIA GPU on this host: the claim compares cuda configurations \(fix: /);
+    expect(r.stdout).toMatch(
+      /\[ NOT TESTABLE {2}\] R onnx-resnet50-b64-ten-percent-more: no NVIDIA GPU on this host: the claim compares cuda configurations \(fix: /,
+    );
     expect(r.stdout).toMatch(/\[ not in tier {3}\] R tensorflow-outperformed: the experiment does not run 10 of the 12 configurations/);
     expect(r.stdout).toMatch(/Not ready: .* Exit 3\./);
   });
