@@ -11,6 +11,7 @@
 #          root, pid file, socket and containerd, no bridge and no iptables rules (trials run with network none). In
 #          node2's mount namespace that engine's socket is bind-mounted on /var/run/docker.sock, so its jobs see it as
 #          the default engine and must load their images from the study folder.
+# Each node's tasks get TMPDIR=DIR/<node>-tmp (a node's /tmp is its own; the study folder is on the shared file system).
 # Everything lives under DIR (a short path: unix socket paths are limited to 108 bytes) and the namespaces die with
 # their holder process, so `down` leaves nothing behind. Needs root; munged must run (scripts/slurm-up.sh starts it).
 # Exit 0 done, 3 cannot be started here (the message says why and what to do).
@@ -33,7 +34,7 @@ up() {
   check
   [ ! -e "$dir" ] || [ -z "$(ls -A "$dir")" ] || fail "$dir exists and is not empty: give a new folder"
   [ "${#dir}" -le 40 ] || fail "$dir is too long (unix socket paths under it must stay below 108 bytes): use a short one such as /tmp/g2n.XXXX"
-  mkdir -p "$dir"/{ctld,spool-node1,spool-node2,docker/data,docker/exec}
+  mkdir -p "$dir"/{ctld,spool-node1,spool-node2,docker/data,docker/exec,node1-tmp,node2-tmp}
   dir="$(cd "$dir" && pwd)"
   # A free /30 in 10.213.0.0/16 (nothing on this host routes it already), and interface names unique to this DIR.
   local id net
@@ -45,7 +46,8 @@ up() {
   [ -n "$net" ] || fail "no free /30 in 10.213.0.0/16 on this host"
   local host_if="g2n${id}h" node_if="g2n${id}n"
   # The namespace holder: node2's network, hostname and mounts live as long as it does.
-  unshare --net --uts --mount --propagation private sleep infinity &
+  # Background processes get no stdio of ours: a caller reading this script's output would otherwise wait for them.
+  unshare --net --uts --mount --propagation private sleep infinity </dev/null >/dev/null 2>&1 &
   local holder=$!
   echo "$holder" >"$dir/holder.pid"
   sleep 0.3
@@ -63,11 +65,21 @@ up() {
   echo '{}' >"$dir/docker/daemon.json"
   "${in2[@]}" dockerd --config-file "$dir/docker/daemon.json" --data-root "$dir/docker/data" --exec-root "$dir/docker/exec" \
     --pidfile "$dir/docker/dockerd.pid" --host "unix://$dir/docker/docker.sock" --bridge none --iptables=false --ip-masq=false \
-    --ip-forward=false --ip6tables=false >"$dir/docker/dockerd.log" 2>&1 &
+    --ip-forward=false --ip6tables=false </dev/null >"$dir/docker/dockerd.log" 2>&1 &
   for _ in $(seq 1 60); do DOCKER_HOST="unix://$dir/docker/docker.sock" docker info >/dev/null 2>&1 && break; sleep 1; done
   DOCKER_HOST="unix://$dir/docker/docker.sock" docker info >/dev/null 2>&1 || { tail -n 20 "$dir/docker/dockerd.log" >&2; fail "node2's dockerd did not answer within 60 s; see $dir/docker/dockerd.log"; }
   "${in2[@]}" mount --bind "$dir/docker/docker.sock" /var/run/docker.sock || fail "cannot bind node2's engine socket on /var/run/docker.sock in its mount namespace"
 
+  # Each node's tasks get a node-local TMPDIR, as a real node's /tmp is its own (greenrt keeps its per-host shard
+  # registry there, which would otherwise see this machine's other Slurm jobs; the study folder is on the file
+  # system both share).
+  chmod 1777 "$dir/node1-tmp" "$dir/node2-tmp"
+  cat >"$dir/task-prolog.sh" <<PROLOG
+#!/bin/sh
+case "\$SLURMD_NODENAME" in node1|node2) echo "export TMPDIR=$dir/\$SLURMD_NODENAME-tmp" ;; esac
+exit 0
+PROLOG
+  chmod 0755 "$dir/task-prolog.sh"
   local hw
   hw="$(slurmd -C | head -n 1 | sed -E 's/^NodeName=[^ ]+ //')"
   cat >"$dir/slurm.conf" <<CONF
@@ -87,6 +99,7 @@ SlurmctldLogFile=$dir/slurmctld.log
 SlurmdLogFile=$dir/slurmd-%n.log
 ProctrackType=proctrack/linuxproc
 TaskPlugin=task/none
+TaskProlog=$dir/task-prolog.sh
 SelectType=select/cons_tres
 SelectTypeParameters=CR_Core
 SchedulerType=sched/backfill
@@ -103,11 +116,11 @@ NodeName=node2 NodeAddr=$net.2 $hw State=UNKNOWN
 PartitionName=two Nodes=node1,node2 Default=YES MaxTime=INFINITE State=UP OverSubscribe=NO
 CONF
   export SLURM_CONF="$dir/slurm.conf"
-  slurmctld -f "$SLURM_CONF" || fail "slurmctld did not start; see $dir/slurmctld.log"
+  slurmctld -f "$SLURM_CONF" </dev/null >>"$dir/slurmctld.log" 2>&1 || fail "slurmctld did not start; see $dir/slurmctld.log"
   for _ in $(seq 1 30); do scontrol ping 2>/dev/null | grep -q UP && break; sleep 0.5; done
   scontrol ping 2>/dev/null | grep -q UP || { tail -n 20 "$dir/slurmctld.log" >&2 || true; fail "the two-node slurmctld does not answer; see $dir/slurmctld.log"; }
-  slurmd -f "$SLURM_CONF" -N node1 || fail "node1's slurmd did not start; see $dir/slurmd-node1.log"
-  "${in2[@]}" env SLURM_CONF="$SLURM_CONF" slurmd -f "$SLURM_CONF" -N node2 || fail "node2's slurmd did not start; see $dir/slurmd-node2.log"
+  slurmd -f "$SLURM_CONF" -N node1 </dev/null >>"$dir/slurmd-node1.log" 2>&1 || fail "node1's slurmd did not start; see $dir/slurmd-node1.log"
+  "${in2[@]}" env SLURM_CONF="$SLURM_CONF" slurmd -f "$SLURM_CONF" -N node2 </dev/null >>"$dir/slurmd-node2.log" 2>&1 || fail "node2's slurmd did not start; see $dir/slurmd-node2.log"
   local state=""
   for _ in $(seq 1 60); do
     state="$(sinfo -h -N -o '%N=%T' 2>/dev/null | sort | tr '\n' ' ')"

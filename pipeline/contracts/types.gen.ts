@@ -3208,6 +3208,36 @@ export interface SlurmStudy {
     sharedHost?: boolean;
   };
   /**
+   * The study's saved images: every shard job loads the ones its node lacks before its first trial (`greenrt run --images`). Absent for studies without Docker images (the embedded runtime, the process runner) and in records written before images travelled with a study.
+   */
+  images?: {
+    /**
+     * Folder of the archives and their records (absolute; <studyDir>/images unless `slurm submit --images` named another).
+     */
+    dir: string;
+    /**
+     * True when `slurm submit` wrote the archives; false when --images named a folder saved before.
+     */
+    savedBySubmit: boolean;
+    /**
+     * The images the plan needs.
+     */
+    images: {
+      /**
+       * Image tag.
+       */
+      tag: string;
+      /**
+       * The image's config digest (its identity).
+       */
+      configDigest: string;
+      /**
+       * SHA-256 (hex) of its archive.
+       */
+      archiveSha256: string;
+    }[];
+  };
+  /**
    * Every submission, oldest first.
    *
    * @maxItems 1000

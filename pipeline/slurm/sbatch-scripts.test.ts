@@ -34,6 +34,17 @@ function runShard(script: string, k: number, env: Record<string, string> = {}) {
 }
 
 describe('renderShardScript', () => {
+  it("loads the study's saved images on the node (--images, quoted) for a new shard and a resumed one", () => {
+    const images = join(dir, "the study's images");
+    const s = renderShardScript({ ...layout, imagesDir: images }, {});
+    const fresh = runShard(s, 1);
+    expect(fresh.stdout).toContain(`--images ${images}`);
+    mkdirSync(join(layout.studyDir, 'shards', 'demo-x-slurm-shard-2'), { recursive: true });
+    writeFileSync(join(layout.studyDir, 'shards', 'demo-x-slurm-shard-2', 'manifest.json'), '{}');
+    const resumed = runShard(s, 2);
+    expect(resumed.stdout).toMatch(new RegExp(`run --resume .*shard-2 --images ${images.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`));
+    expect(renderShardScript(layout, {})).not.toContain('--images');
+  });
   it('is a job array over the shards on exclusive nodes, with the resources asked for', () => {
     const s = renderShardScript(layout, { partition: 'gpu', gres: 'gpu:1', time: '04:00:00' });
     for (const d of ['--array=0-2', '--exclusive', '--nodes=1', '--partition=gpu', '--gres=gpu:1', '--time=04:00:00']) expect(s).toContain(`#SBATCH ${d}\n`);

@@ -13,6 +13,8 @@ export interface StudyLayout {
   greenrtBin: string;
   /** Working directory of the jobs (the checkout). */
   workDir: string;
+  /** The study's saved images (`greenrt images save`): each shard loads what its node lacks (`run --images`). */
+  imagesDir?: string;
 }
 
 export interface SlurmOptions {
@@ -41,6 +43,7 @@ export function shellQuote(s: string): string {
  */
 export function renderShardScript(l: StudyLayout, o: SlurmOptions): string {
   const q = shellQuote;
+  const images = l.imagesDir ? ` --images ${q(l.imagesDir)}` : '';
   const directives = [
     `--job-name=greenrt-${l.studyId}`,
     `--array=0-${l.shards - 1}`,
@@ -64,11 +67,11 @@ run="$shards/${l.studyId}-shard-$k"
 cd ${q(l.workDir)} || exit 1
 echo "greenrt shard $k/${l.shards} on $(hostname) (job \${SLURM_JOB_ID:-?}, GPUs \${CUDA_VISIBLE_DEVICES:-none})"
 if [ -f "$run/manifest.json" ]; then
-  ${q(l.nodeBin)} ${q(l.greenrtBin)} run --resume "$run"
+  ${q(l.nodeBin)} ${q(l.greenrtBin)} run --resume "$run"${images}
 else
   # A folder without a manifest was left by a shard stopped before it wrote anything: start afresh.
   [ -d "$run" ] && rm -r -- "$run"
-  ${q(l.nodeBin)} ${q(l.greenrtBin)} run ${q(l.experimentFile)} --shard "$k/${l.shards}" --shard-by ${l.partition} --artifacts "$shards" --run-id "${l.studyId}-shard-$k" --yes${o.sharedHost ? ' --shared-host' : ''}
+  ${q(l.nodeBin)} ${q(l.greenrtBin)} run ${q(l.experimentFile)} --shard "$k/${l.shards}" --shard-by ${l.partition} --artifacts "$shards" --run-id "${l.studyId}-shard-$k" --yes${o.sharedHost ? ' --shared-host' : ''}${images}
 fi
 rc=$?
 if [ "$rc" -eq 4 ]; then echo "shard $k finished; some trials failed (see the report)"; exit 0; fi

@@ -3,7 +3,9 @@ import { join, resolve } from 'node:path';
 import { SchemaId, packageRoot, type Contracts, type RunManifest, type SlurmStudy } from '../contracts/index.js';
 import { EnvironmentError, InputError, type Clock } from '../core/index.js';
 import { loadExperiment } from '../config/index.js';
-import { estimateDurationS, planRun, shardPlan, type ShardPartition } from '../plan/index.js';
+import { estimateDurationS, planRun, shardPlan, type NeededImage, type ShardPartition } from '../plan/index.js';
+import { connectDocker, type DockerEngine } from '../docker/index.js';
+import { ensureImage, imageContext, readArchiveFolder, saveImages } from '../images/index.js';
 import { ensureFolder, makeRunId, readJsonFile, shownRunDir, writeFileAtomic, writeJsonFile } from '../results/index.js';
 import { renderMergeScript, renderShardScript, mergedRunId, shardRunId, type SlurmOptions, type StudyLayout } from './sbatch-scripts.js';
 import type { SlurmClient } from './slurm-client.js';
@@ -16,6 +18,13 @@ export interface SubmitRequest {
   artifactsDir: string;
   options: SlurmOptions;
   dryRun: boolean;
+  /**
+   * A folder of saved images (`greenrt images save`) holding every image the plan needs; without it, submit builds
+   * what the engine lacks and saves the images into <studyDir>/images.
+   */
+  imagesDir?: string;
+  /** CA bundle for builds behind TLS-intercepting proxies (part of the image tags). */
+  caBundlePath?: string;
 }
 
 export interface Submission {
@@ -32,6 +41,10 @@ interface Deps {
   contracts: Contracts;
   clock: Clock;
   slurm: SlurmClient;
+  /** The Docker engine the study's images are built and saved on (default: connectDocker). */
+  docker?: () => Promise<DockerEngine>;
+  /** Progress lines (image builds and saves). */
+  progress?: (line: string) => void;
 }
 
 /**
@@ -53,6 +66,8 @@ export async function submitStudy(deps: Deps, req: SubmitRequest): Promise<Submi
   const studyDir = resolve(req.artifactsDir, studyId);
   await ensureFolder(join(studyDir, 'slurm', 'logs'));
   await ensureFolder(join(studyDir, 'shards'));
+  const needed = loaded.spec.runner === 'docker' ? plan.images : [];
+  const images = needed.length > 0 ? await studyImages(deps, req, needed, studyDir) : undefined;
   const layout: StudyLayout = {
     studyId,
     studyDir,
@@ -62,6 +77,7 @@ export async function submitStudy(deps: Deps, req: SubmitRequest): Promise<Submi
     nodeBin: process.execPath,
     greenrtBin: join(packageRoot, 'bin', 'greenrt.js'),
     workDir: packageRoot,
+    ...(needed.length > 0 ? { imagesDir: images?.dir ?? join(studyDir, 'images') } : {}),
   };
   const shardScript = join(studyDir, 'slurm', 'shard.sbatch');
   const mergeScript = join(studyDir, 'slurm', 'merge.sbatch');
@@ -74,6 +90,7 @@ export async function submitStudy(deps: Deps, req: SubmitRequest): Promise<Submi
     shards: req.shards,
     partition: req.partition,
     options: { ...req.options },
+    ...(images ? { images } : {}),
     submissions: [],
   };
   const indices = [...Array(req.shards).keys()];
@@ -133,6 +150,54 @@ export async function resubmitStudy(deps: Deps, studyDirArg: string): Promise<{ 
   study.submissions.push({ submittedAt: new Date(deps.clock.nowMs()).toISOString(), indices, ...submitted });
   await writeStudy(deps.contracts, studyDir, study);
   return { studyDir, study, indices };
+}
+
+/**
+ * The images a study's shards load: named by `--images` (each needed tag must have a record there), or built when
+ * missing and saved into <studyDir>/images once, here on the submitting host. A dry run saves nothing.
+ */
+async function studyImages(deps: Deps, req: SubmitRequest, needed: NeededImage[], studyDir: string): Promise<SlurmStudy['images'] | undefined> {
+  const tags = needed.map(
+    (i) => imageContext({ runtime: i.runtime, flavour: i.flavour, ...(req.caBundlePath ? { caBundlePath: req.caBundlePath } : {}) }).ctx.tag,
+  );
+  const entries = (records: { tag: string; configDigest: string; archive: { sha256: string } }[]) =>
+    tags.map((tag) => {
+      const r = records.find((x) => x.tag === tag)!;
+      return { tag, configDigest: r.configDigest, archiveSha256: r.archive.sha256 };
+    });
+  if (req.imagesDir) {
+    const dir = resolve(req.imagesDir);
+    const records = (await readArchiveFolder(deps.contracts, dir)).map((r) => r.record);
+    const missing = tags.filter((t) => !records.some((r) => r.tag === t));
+    if (missing.length > 0) {
+      throw new InputError(`--images ${dir} lacks images the study needs`, [
+        {
+          file: dir,
+          path: '',
+          message: `has no saved archive of ${missing.join(', ')} (the images this checkout builds for the experiment)`,
+          hint: `Save them there: greenrt images save ${needed.map((i) => i.runtime).join(' ')} --flavour ${needed[0]!.flavour} --out ${dir}, or leave out --images.`,
+        },
+      ]);
+    }
+    return { dir, savedBySubmit: false, images: entries(records) };
+  }
+  if (req.dryRun) return undefined;
+  const engine = await (deps.docker ?? connectDocker)();
+  for (const image of needed) {
+    await ensureImage(
+      engine,
+      { runtime: image.runtime, flavour: image.flavour, describe: false, ...(req.caBundlePath ? { caBundlePath: req.caBundlePath } : {}) },
+      (line) => deps.progress?.(`${image.runtime}: ${line}`),
+    );
+  }
+  const dir = join(studyDir, 'images');
+  const saved = await saveImages(engine, tags, {
+    contracts: deps.contracts,
+    outDir: dir,
+    ...(req.caBundlePath ? { caBundlePath: req.caBundlePath } : {}),
+    ...(deps.progress ? { progress: deps.progress } : {}),
+  });
+  return { dir, savedBySubmit: true, images: entries(saved.records) };
 }
 
 async function submitJobs(slurm: SlurmClient, shardScript: string, mergeScript: string, indices: number[], _shards: number) {

@@ -4,6 +4,8 @@ import { Contracts } from '../../contracts/index.js';
 import { ExitCode, InputError, systemClock } from '../../core/index.js';
 import { formatDuration, type ShardPartition } from '../../plan/index.js';
 import { shownRunDir } from '../../results/index.js';
+import { caBundleFromEnv } from '../images-command.js';
+import { createProgress } from '../progress.js';
 import { SlurmClient, resubmitStudy, studyStatus, submitStudy, waitForStudy, type StudyStatus } from '../../slurm/index.js';
 
 interface SubmitOpts {
@@ -16,6 +18,7 @@ interface SubmitOpts {
   artifacts: string;
   wait?: boolean;
   dryRun?: boolean;
+  images?: string;
 }
 
 /** `greenrt slurm submit | status | resubmit`. */
@@ -42,8 +45,12 @@ export function slurmCommand(program: Command, setExit: (code: number) => void):
     .option('--time <T>', 'time limit per shard, e.g. 04:00:00')
     .option('--shared-host', 'let shards share a node on different GPUs (no --exclusive): CPU (RAPL) energy is then left out of per-trial energy')
     .option('--artifacts <dir>', 'folder for the study folder; must be on a file system every node mounts at the same path', 'artifacts')
+    .option(
+      '--images <dir>',
+      "a folder written by `greenrt images save` holding the experiment's images; without it, submit builds what this engine lacks and saves them into <study>/images. Either way every shard loads the images its node lacks from that folder before its first trial (nothing is built on the nodes)",
+    )
     .option('--wait', 'wait until every job has left the queue; exit 0 when the merged run exists')
-    .option('--dry-run', 'write the scripts and print the sbatch commands; submit nothing')
+    .option('--dry-run', 'write the scripts and print the sbatch commands; submit nothing (and save no images)')
     .action(async (experiment: string, opts: SubmitOpts) => {
       const n = Number(opts.shards);
       if (!Number.isInteger(n) || n < 1 || n > 10_000) throw usage('--shards', `must be a whole number in [1, 10000], got "${opts.shards.slice(0, 20)}"`);
@@ -60,7 +67,9 @@ export function slurmCommand(program: Command, setExit: (code: number) => void):
         ...(opts.time ? { time: opts.time } : {}),
         ...(opts.sharedHost ? { sharedHost: true } : {}),
       };
-      const d = deps();
+      const progress = createProgress();
+      const d = { ...deps(), progress: (line: string) => progress.status(line.trim().slice(0, 110)) };
+      const caBundlePath = caBundleFromEnv();
       const s = await submitStudy(d, {
         experimentFile: resolve(experiment),
         shards: n,
@@ -68,7 +77,16 @@ export function slurmCommand(program: Command, setExit: (code: number) => void):
         artifactsDir: opts.artifacts,
         options,
         dryRun: Boolean(opts.dryRun),
+        ...(opts.images ? { imagesDir: opts.images } : {}),
+        ...(caBundlePath ? { caBundlePath } : {}),
       });
+      progress.done();
+      const images = s.study.images;
+      if (images) {
+        process.stdout.write(
+          `Images (${images.savedBySubmit ? 'saved' : 'given'}; each node loads what it lacks): ${shownRunDir(images.dir)}\n${images.images.map((i) => `  ${i.tag}  ${i.configDigest}\n`).join('')}`,
+        );
+      }
       const sub = s.study.submissions[0];
       const dir = shownRunDir(s.studyDir);
       process.stdout.write(

@@ -1,0 +1,139 @@
+/**
+ * A real two-node study: scripts/slurm-two-node.sh starts a Slurm cluster of two nodes on this machine (node2 in its
+ * own network, UTS and mount namespaces with its own, empty Docker engine), `greenrt slurm submit --shards 2` runs a
+ * small onnxruntime-cpu experiment, one shard per node. Node 2 has no image and cannot build one in the test's time:
+ * it must load the study's saved image. The merged run verifies, names both nodes and says node 2 loaded the image.
+ * Needs root (namespaces, slurmd, dockerd); skipped with a message otherwise, unless GREENRT_REQUIRE_SLURM=1 (CI).
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { packageRoot, type RunManifest, type SlurmStudy } from '../contracts/index.js';
+import { tempDir } from '../testing/temp-dir.js';
+import { demoModel, ensureCliBuilt, readJson, runCli } from './e2e-support.js';
+
+const script = join(packageRoot, 'scripts', 'slurm-two-node.sh');
+const check = spawnSync('bash', [script, 'check'], { encoding: 'utf8', timeout: 30_000 });
+const possible = check.status === 0;
+if (!possible) {
+  const why = (check.stderr || check.stdout || String(check.error)).trim().split('\n')[0];
+  if (process.env.GREENRT_REQUIRE_SLURM === '1') throw new Error(`GREENRT_REQUIRE_SLURM=1 but this host cannot run the two-node cluster: ${why}`);
+  console.warn(`[two-node e2e] skipped: ${why}`);
+}
+
+const minutes = 60_000;
+const model = readFileSync(join(packageRoot, 'experiments', 'models', 'SHA256SUMS'), 'utf8')
+  .split('\n')
+  .find((l) => l.includes('mobilenet_v2'))!
+  .split(/\s+/)[0]!;
+
+/** One image (onnxruntime cpu), the prebuilt MobileNetV2, batch 1, one repetition per shard. */
+const experiment = `schemaVersion: 1
+name: two-node
+description: Two-node Slurm test (one repetition per node).
+seed: 11
+order: shuffled
+weights: random
+runner: docker
+runtimes:
+  - name: onnxruntime
+    providers: [cpu]
+    sources: [pytorch]
+models: [mobilenet_v2]
+batchSizes: [1]
+repetitions: 2
+warmupIterations: 2
+measuredIterations: 10
+threads: 1
+prebuiltModels:
+  - model: mobilenet_v2
+    source: pytorch
+    path: mobilenet_v2.onnx
+    sha256: "${model}"
+power:
+  sources: [rapl]
+  sampleHz: 10
+  baselineS: 2
+  cooldown:
+    minS: 0
+    maxS: 2
+`;
+
+let cluster = '';
+let env: NodeJS.ProcessEnv = {};
+
+describe.skipIf(!possible && process.env.GREENRT_REQUIRE_SLURM !== '1')('a study on two Slurm nodes, the second with an empty Docker engine', () => {
+  beforeAll(() => {
+    ensureCliBuilt();
+    // A short path: the second engine's unix sockets live under it.
+    cluster = mkdtempSync('/tmp/g2n.');
+    const started = Date.now();
+    const up = spawnSync('bash', [script, 'up', cluster], { encoding: 'utf8', timeout: 3 * minutes });
+    if (up.status !== 0) throw new Error(`slurm-two-node.sh up failed (${up.status}):\n${up.stdout}\n${up.stderr}`);
+    console.log(`[two-node e2e] cluster up in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    env = { SLURM_CONF: join(cluster, 'slurm.conf') };
+  }, 4 * minutes);
+
+  afterAll(() => {
+    if (!cluster) return;
+    const started = Date.now();
+    const down = spawnSync('bash', [script, 'down', cluster], { encoding: 'utf8', timeout: 3 * minutes });
+    console.log(`[two-node e2e] cluster down in ${((Date.now() - started) / 1000).toFixed(1)} s: ${down.stdout.trim()} ${down.stderr.trim()}`);
+  }, 4 * minutes);
+
+  it(
+    'slurm submit --shards 2: one shard per node, node 2 loads the saved image, the merged run verifies and names both nodes',
+    async () => {
+      const work = tempDir('greenrt-two-node-');
+      // The prebuilt model's folder is mounted into the trial containers (user 10001): readable by all, like experiments/models.
+      const exp = join(work, 'experiment');
+      mkdirSync(exp, { mode: 0o755 });
+      chmodSync(work, 0o755);
+      copyFileSync(demoModel.file, join(exp, 'mobilenet_v2.onnx'));
+      writeFileSync(join(exp, 'two-node.yaml'), experiment);
+      const started = Date.now();
+      const r = await runCli(['slurm', 'submit', join(exp, 'two-node.yaml'), '--shards', '2', '--wait', '--artifacts', join(work, 'artifacts')], {
+        env,
+        timeoutMs: 20 * minutes,
+      });
+      console.log(`[two-node e2e] submit (image saved) to merged: ${((Date.now() - started) / 1000).toFixed(1)} s`);
+      const dir = /Study folder: (.+)/.exec(r.stdout)?.[1]?.trim();
+      expect(dir, `${r.stdout}\n${r.stderr}`).toBeDefined();
+      const studyDir = dir!.startsWith('/') ? dir! : join(packageRoot, dir!);
+      if (r.code !== 0) {
+        const logs = spawnSync('sh', ['-c', `tail -n 30 ${join(studyDir, 'slurm', 'logs')}/*`], { encoding: 'utf8' }).stdout;
+        throw new Error(`slurm submit exited ${r.code}\n${r.stdout}\n${r.stderr}\n${logs}`);
+      }
+      const study = readJson<SlurmStudy>(join(studyDir, 'slurm', 'study.json'));
+      expect(study.images).toMatchObject({ dir: join(studyDir, 'images'), savedBySubmit: true });
+      expect(study.images!.images).toHaveLength(1);
+      const saved = study.images!.images[0]!;
+      expect(saved.tag).toMatch(/^greenrt\/onnxruntime:cpu-[0-9a-f]{12}$/);
+      expect(readFileSync(join(studyDir, 'slurm', 'shard.sbatch'), 'utf8')).toContain(`--images '${join(studyDir, 'images')}'`);
+
+      const merged = join(studyDir, `${study.studyId}-merged`);
+      const verify = await runCli(['verify', merged]);
+      expect(verify.code, verify.stdout + verify.stderr).toBe(0);
+      const manifest = readJson<RunManifest>(join(merged, 'manifest.json'));
+      expect(manifest.status).toBe('completed');
+      const shards = manifest.merge!.shards;
+      expect(new Set(shards.map((s) => s.node))).toEqual(new Set([hostname(), 'greenrt-node2']));
+      const onNode2 = shards.find((s) => s.node === 'greenrt-node2')!;
+      const onNode1 = shards.find((s) => s.node === hostname())!;
+      expect(onNode2.images).toEqual([{ tag: saved.tag, configDigest: saved.configDigest, obtained: 'loaded' }]);
+      expect(onNode1.images).toEqual([{ tag: saved.tag, configDigest: saved.configDigest, obtained: 'present' }]);
+      const shard2 = readJson<RunManifest>(join(studyDir, 'shards', onNode2.runId, 'manifest.json'));
+      expect(shard2.images[0]).toMatchObject({ obtained: 'loaded', built: false, configDigest: saved.configDigest });
+      expect(shard2.images[0]!.loadedFrom).toBe(join(studyDir, 'images', `onnxruntime-cpu-${saved.tag.slice(-12)}.json`));
+      // The second engine now holds the study's image, by the same config digest; the first engine was not touched.
+      const id = execFileSync('docker', ['-H', `unix://${join(cluster, 'docker', 'docker.sock')}`, 'image', 'inspect', '-f', '{{.Id}}', saved.tag], {
+        encoding: 'utf8',
+      }).trim();
+      expect(id).toBe(saved.configDigest);
+      expect(readFileSync(join(merged, 'report.md'), 'utf8')).toContain('greenrt-node2');
+    },
+    25 * minutes,
+  );
+});
