@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execaSync } from 'execa';
 import { describe, expect, it } from 'vitest';
@@ -32,8 +32,26 @@ describe('writeTar', () => {
     expect(execaSync('cat', [join(dir, 'b.txt')]).stdout).toBe('bee');
   });
 
-  it('rejects duplicates and paths ustar cannot hold', () => {
+  it('rejects duplicates', () => {
     expect(() => writeTar([entries[0]!, entries[0]!])).toThrow(/Duplicate/);
-    expect(() => writeTar([{ path: 'x'.repeat(120), type: 'file', data: Buffer.from('') }])).toThrow(/too long/);
+  });
+
+  it('writes a path ustar cannot hold (a wheel name over 100 bytes) with a PAX path record, deterministically', () => {
+    const wheel = 'vendor/wheels/charset_normalizer-3.5.3-cp311-cp311-manylinux1_x86_64.manylinux_2_28_x86_64.manylinux_2_5_x86_64.whl';
+    const long: TarEntry[] = [
+      { path: wheel, type: 'file', data: Buffer.from('wheel bytes\n') },
+      { path: `${'x'.repeat(200)}`, type: 'file', data: Buffer.from('x\n') },
+      { path: 'vendor', type: 'directory' },
+      { path: 'vendor/wheels', type: 'directory' },
+    ];
+    const bytes = writeTar(long);
+    expect(bytes.equals(writeTar([...long].reverse()))).toBe(true);
+    const dir = tempDir('greenrt-tar-pax-');
+    const file = join(dir, 'ctx.tar');
+    writeFileSync(file, bytes);
+    const listing = execaSync('tar', ['-tf', file]).stdout.split('\n');
+    expect(listing).toEqual(['vendor/', 'vendor/wheels/', wheel, 'x'.repeat(200)]);
+    execaSync('tar', ['-xf', file, '-C', dir]);
+    expect(readFileSync(join(dir, wheel), 'utf8')).toBe('wheel bytes\n');
   });
 });

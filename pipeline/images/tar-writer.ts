@@ -3,6 +3,7 @@
  * context hash (and the image tag derived from it) depends on file contents only.
  * Normalised: mtime (fixed), uid/gid 0, user/group names empty, mode 0644 (0755 for
  * directories and files with any execute bit). Entries are written in byte order of their path.
+ * A path ustar cannot hold (a segment over 100 bytes: some wheel names) gets a PAX `path` record first.
  */
 
 /** One entry: a directory (no data) or a regular file. `path` is relative, '/'-separated. */
@@ -27,7 +28,7 @@ export function writeTar(entries: TarEntry[]): Buffer {
     if (entry.path === previous) throw new Error(`Duplicate tar entry ${entry.path}`);
     previous = entry.path;
     const data = entry.type === 'file' ? Buffer.from(entry.data ?? new Uint8Array()) : Buffer.alloc(0);
-    chunks.push(header(entry, data.length));
+    chunks.push(...headers(entry, data.length));
     if (data.length > 0) {
       chunks.push(data);
       const pad = (BLOCK - (data.length % BLOCK)) % BLOCK;
@@ -42,10 +43,29 @@ function compareBytes(a: string, b: string): number {
   return Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8'));
 }
 
-function header(entry: TarEntry, size: number): Buffer {
-  const h = Buffer.alloc(BLOCK);
+/** The entry's header, after a PAX extended header (typeflag x) carrying the path when ustar cannot. */
+function headers(entry: TarEntry, size: number): Buffer[] {
   const name = entry.type === 'directory' && !entry.path.endsWith('/') ? `${entry.path}/` : entry.path;
-  const [prefix, base] = splitName(name);
+  const split = splitName(name);
+  if (split) return [header(entry, size, split)];
+  const record = paxRecord('path', name);
+  const pax = header({ path: 'PaxHeader', type: 'file' }, record.length, ['', 'PaxHeader'], 'x');
+  const body = Buffer.concat([record, Buffer.alloc((BLOCK - (record.length % BLOCK)) % BLOCK)]);
+  // The ustar name field keeps the last 99 bytes of the path: readers take the PAX record.
+  const tail = Buffer.from(name).subarray(-99).toString('utf8');
+  return [pax, body, header(entry, size, ['', tail])];
+}
+
+/** One PAX record, "<length> <key>=<value>\n", its length counting itself. */
+function paxRecord(key: string, value: string): Buffer {
+  const text = ` ${key}=${value}\n`;
+  let length = Buffer.byteLength(text);
+  while (String(length).length + Buffer.byteLength(text) !== length) length = String(length).length + Buffer.byteLength(text);
+  return Buffer.from(`${length}${text}`);
+}
+
+function header(entry: TarEntry, size: number, [prefix, base]: [string, string], typeflag?: string): Buffer {
+  const h = Buffer.alloc(BLOCK);
   h.write(base, 0, 100, 'utf8');
   const mode = entry.type === 'directory' || entry.executable ? 0o755 : 0o644;
   writeOctal(h, mode, 100, 8);
@@ -54,7 +74,7 @@ function header(entry: TarEntry, size: number): Buffer {
   writeOctal(h, size, 124, 12);
   writeOctal(h, FIXED_MTIME_S, 136, 12);
   h.fill(0x20, 148, 156); // checksum field counts as spaces while summing
-  h.write(entry.type === 'directory' ? '5' : '0', 156, 1, 'ascii');
+  h.write(typeflag ?? (entry.type === 'directory' ? '5' : '0'), 156, 1, 'ascii');
   h.write('ustar\0', 257, 6, 'ascii');
   h.write('00', 263, 2, 'ascii');
   h.write(prefix, 345, 155, 'utf8');
@@ -64,8 +84,8 @@ function header(entry: TarEntry, size: number): Buffer {
   return h;
 }
 
-/** ustar keeps long names as prefix (155 bytes) + name (100 bytes), split at a '/'. */
-function splitName(name: string): [string, string] {
+/** ustar keeps long names as prefix (155 bytes) + name (100 bytes), split at a '/'; null when it cannot. */
+function splitName(name: string): [string, string] | null {
   if (Buffer.byteLength(name) <= 100) return ['', name];
   const trailing = name.endsWith('/') ? 1 : 0;
   for (let i = name.length - 1 - trailing; i > 0; i--) {
@@ -74,7 +94,7 @@ function splitName(name: string): [string, string] {
     const base = name.slice(i + 1);
     if (Buffer.byteLength(prefix) <= 155 && Buffer.byteLength(base) <= 100 && base.length > 0) return [prefix, base];
   }
-  throw new Error(`Path too long for a ustar build context: ${name}. Shorten it below 100 bytes per segment.`);
+  return null;
 }
 
 function writeOctal(buf: Buffer, value: number, offset: number, length: number): void {
