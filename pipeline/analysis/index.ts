@@ -66,3 +66,10 @@ export type { CliffsDeltaResult, CliffsMagnitude } from './effect-size.js';
 export { lnGamma, regularizedGammaP, regularizedGammaQ, regularizedBeta, normalSf, chiSquareSf, studentTSf } from './special-functions.js';
 export { claimsByMode, claimFrameworks, modeOf } from './mode-claims.js';
 export type { ModeClaim, ModeVerdict } from './mode-claims.js';
+/**
+ * Adaptive rounds (pure, the one decision a one-node run and a Slurm study both use): `configurationStates(plan,
+ * done, round)`, `decideAfterLastRound(plan, done)`, `replayRounds(plan, done)` (every decision again from stored
+ * trials), `adaptiveRecord(plan, decisions)` (the manifest's record), `adaptiveInterval`, and
+ * `checkAdaptiveRecord(spec, results, record)` (what `greenrt verify` reports when a record differs from the replay).
+ */
+export { adaptiveInterval, adaptiveRecord, configurationStates, decideAfterLastRound, replayRounds, checkAdaptiveRecord } from './adaptive-rounds.js';

@@ -13,11 +13,21 @@ export interface RunCommandOptions {
   sharedHost?: boolean;
   /** A folder of saved images (`greenrt images save`) to load missing images from instead of building them. */
   imagesDir?: string | undefined;
+  /** A later round of an adaptive study's shard (`greenrt slurm shard`): the round's trial ids. */
+  roundTrialIds?: string[];
 }
 
 export async function runCommand(experimentFile: string, opts: RunCommandOptions): Promise<number> {
   return execute(
-    { experimentFile, artifactsDir: opts.artifacts, confirmed: opts.yes, shard: opts.shard, runId: opts.runId, sharedHost: opts.sharedHost },
+    {
+      experimentFile,
+      artifactsDir: opts.artifacts,
+      confirmed: opts.yes,
+      shard: opts.shard,
+      runId: opts.runId,
+      sharedHost: opts.sharedHost,
+      ...(opts.roundTrialIds ? { roundTrialIds: opts.roundTrialIds } : {}),
+    },
     opts.imagesDir,
   );
 }
@@ -35,6 +45,7 @@ async function execute(
     shard?: ShardSpec;
     runId?: string;
     sharedHost?: boolean;
+    roundTrialIds?: string[];
   },
   imagesDir: string | undefined,
 ): Promise<number> {

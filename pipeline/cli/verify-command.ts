@@ -1,3 +1,4 @@
+import { checkAdaptiveRecord } from '../analysis/index.js';
 import { Contracts } from '../contracts/index.js';
 import { ExitCode } from '../core/index.js';
 import { shownRunDir, verifyRunFolder } from '../results/index.js';
@@ -15,6 +16,12 @@ export async function verifyCommand(runDir: string, io: CommandIo = processIo): 
   const v = await verifyRunFolder(runDir, new Contracts());
   const dir = shownRunDir(v.runDir);
   const m = v.manifest;
+  // Adaptive rounds: the recorded decisions must be what the rule decides from the stored trials (a one-node run and a
+  // Slurm study's merged run alike). Checked on a completed run with every result, the state the record describes.
+  const adaptiveChecked = m?.adaptive && m.status === 'completed' && v.missingTrialIds.length === 0 && v.discrepancies.length === 0;
+  if (m && adaptiveChecked) {
+    for (const message of checkAdaptiveRecord(m.experiment.spec, m, v.results)) v.discrepancies.push({ file: 'manifest.json', message, part: 'input' });
+  }
   const lines: string[] = [];
   const n = v.discrepancies.length;
   if (n > 0) {
@@ -35,7 +42,8 @@ export async function verifyCommand(runDir: string, io: CommandIo = processIo): 
     const whole = v.missingTrialIds.length === 0;
     lines.push(
       `Run ${m.runId} (${m.status}): ${whole ? 'intact' : 'intact so far'}. ${v.results.length} trial results of ${m.plan.trialCount} planned, each planned once, ` +
-        `of this run and with the configuration its id names; ${v.hashedFiles} files match the SHA-256 recorded in manifest.json.`,
+        `of this run and with the configuration its id names; ${v.hashedFiles} files match the SHA-256 recorded in manifest.json.` +
+        (adaptiveChecked ? ` The ${m.adaptive!.decisions.length} adaptive decision(s) are what the rule decides from the stored trials.` : ''),
     );
     io.stdout(`${lines.join('\n')}\n`);
     return whole ? ExitCode.ok : ExitCode.trialsFailed;

@@ -1894,9 +1894,13 @@ export interface RunManifest {
      */
     count: number;
     /**
-     * repetition: repetition r goes to shard r mod N, so every shard runs every configuration; configuration: configuration i (in id order) goes to shard i mod N.
+     * repetition: repetition r goes to shard r mod N, so every shard runs every configuration; configuration: configuration i (in id order) goes to shard i mod N; rotation (adaptive repetitions, one round per shard run): repetition r of configuration i goes to shard (i + r - 1) mod N.
      */
-    partition: 'repetition' | 'configuration';
+    partition: 'repetition' | 'configuration' | 'rotation';
+    /**
+     * rotation only: the adaptive round this shard ran (1-based; round 1 is every configuration's min repetitions); planTrialCount is then the round's trial count.
+     */
+    round?: number;
     /**
      * planHash of the full, unsharded plan: identifies the study's plan across shards.
      */
@@ -2014,9 +2018,9 @@ export interface RunManifest {
    */
   merge?: {
     /**
-     * Partition of the merged shards.
+     * Partition of the merged shards (rotation: adaptive rounds, one shard run per round and shard).
      */
-    partition: 'repetition' | 'configuration';
+    partition: 'repetition' | 'configuration' | 'rotation';
     /**
      * Number of shards merged (count).
      */
@@ -2029,6 +2033,10 @@ export interface RunManifest {
        * Shard number (0-based).
        */
       index: number;
+      /**
+       * rotation only: the adaptive round the shard run ran (1-based).
+       */
+      round?: number;
       /**
        * Run id of the shard's own run folder.
        */
@@ -3158,6 +3166,93 @@ export interface SummaryWarning {
   text: string;
 }
 
+// slurm-round-decision.schema.json
+/**
+ * <studyDir>/slurm/rounds/after-round-R.json: the adaptive rule's decision after round R of a rotation study, written by `greenrt slurm decide` from the stored trials of rounds 1..R and the experiment (the same pure function a one-node run uses; re-computed and compared when decide runs again, and by verify on the merged run).
+ */
+export interface SlurmRoundDecision {
+  /**
+   * Version of this format (unitless).
+   */
+  schemaVersion: 1;
+  /**
+   * The study (slurm/study.json studyId).
+   */
+  studyId: string;
+  /**
+   * planHash of the experiment's plan (round 1): identifies the study's plan.
+   */
+  planHash: string;
+  /**
+   * The round whose results were decided on (1-based).
+   */
+  afterRound: number;
+  /**
+   * The rule's target relative half-width of the median's 95 % interval (ratio).
+   */
+  target: number;
+  /**
+   * The rule's most trials per configuration (count).
+   */
+  max: number;
+  /**
+   * Every configuration that ran in the round, its precision and what was decided.
+   *
+   * @maxItems 100000
+   */
+  configurations: {
+    /**
+     * Configuration as in trial ids (the id without .rNN).
+     */
+    configuration: string;
+    /**
+     * Trials run so far, any status (count).
+     */
+    trials: number;
+    /**
+     * Ok trials with a value of the metric (count).
+     */
+    okTrials: number;
+    /**
+     * Metric the precision was computed on.
+     */
+    metric: 'energyPerInference' | 'latency';
+    /**
+     * Relative half-width of the median's 95 % bootstrap interval (ratio); null when it cannot be computed.
+     */
+    relativeHalfWidth: number | null;
+    /**
+     * extend: one more trial next round; met: target met; max: max trials reached short of it; unmeasurable: fewer than 2 ok trials.
+     */
+    outcome: 'extend' | 'met' | 'max' | 'unmeasurable';
+  }[];
+  /**
+   * The round this decision starts, or null when every configuration stopped (then the merge follows).
+   */
+  nextRound: {
+    /**
+     * Round number (1-based).
+     */
+    round: number;
+    /**
+     * The round's shuffle seed (unitless).
+     */
+    seed: number;
+    /**
+     * The round's trials in its seeded order.
+     *
+     * @maxItems 100000
+     */
+    trialIds: string[];
+    /**
+     * Trial ids of each shard (index = shard K) in the round's order; an empty list means no job for that shard this round.
+     *
+     * @maxItems 10000
+     */
+    shards: string[][];
+  } | null;
+}
+
 // slurm-study.schema.json
 /**
  * <studyDir>/slurm/study.json: a study sharded over a Slurm job array by `greenrt slurm submit`, and every submission of it (the first and each resubmission of failed shards).
@@ -3186,9 +3281,9 @@ export interface SlurmStudy {
    */
   shards: number;
   /**
-   * How the plan is split over the shards.
+   * How the plan is split over the shards; rotation: an adaptive study, round by round (a job array per round and a decide job after it; repetition r of configuration i on shard (i + r - 1) mod N).
    */
-  partition: 'repetition' | 'configuration';
+  partition: 'repetition' | 'configuration' | 'rotation';
   options: {
     /**
      * Slurm partition (sbatch --partition).
@@ -3258,9 +3353,17 @@ export interface SlurmStudy {
      */
     arrayJobId: string | null;
     /**
-     * Slurm job id of the merge-and-report job (afterok on the array; null for --dry-run).
+     * Slurm job id of the merge-and-report job (afterok on the array; null for --dry-run, and for a round of a rotation study that a decide job follows).
      */
     mergeJobId: string | null;
+    /**
+     * rotation only: the adaptive round this submission runs (1-based), or after which the merge job was submitted.
+     */
+    round?: number;
+    /**
+     * rotation only: Slurm job id of the decide job (afterok on the round's array) that decides the next round or submits the merge; null when none follows.
+     */
+    decideJobId?: string | null;
   }[];
 }
 

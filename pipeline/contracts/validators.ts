@@ -19,6 +19,7 @@ export const SchemaId = {
   prepareSpec: 'https://greenrt.dev/schemas/prepare-spec.schema.json',
   preparedModel: 'https://greenrt.dev/schemas/prepared-model.schema.json',
   slurmStudy: 'https://greenrt.dev/schemas/slurm-study.schema.json',
+  slurmRoundDecision: 'https://greenrt.dev/schemas/slurm-round-decision.schema.json',
   catalogue: 'https://greenrt.dev/schemas/catalogue.schema.json',
   harnessDescription: 'https://greenrt.dev/schemas/harness-description.schema.json',
   imageLock: 'https://greenrt.dev/schemas/image-lock.schema.json',

@@ -11,7 +11,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { Contracts, type RunManifest, type TrialResult } from '../contracts/index.js';
 import { loadExperiment } from '../config/index.js';
 import { planRun } from '../plan/index.js';
-import { replayRounds } from '../orchestrate/adaptive-rounds.js';
+import { replayRounds } from '../analysis/index.js';
 import {
   demoModel,
   ensureCliBuilt,

@@ -3,7 +3,7 @@ import type { RunManifest, TrialResult } from '../contracts/index.js';
 import { type Clock, createLogger, type Logger } from '../core/index.js';
 import type { RoundDecision, RunPlan } from '../plan/index.js';
 import { describeWriteError, type RunStore } from '../results/index.js';
-import { adaptiveRecord } from './adaptive-rounds.js';
+import { adaptiveRecord } from '../analysis/index.js';
 
 /** run.log of a run folder. A write that fails (full disk) is kept and stops the run at the next `check`, with a clear error. */
 export class RunLog {

@@ -64,13 +64,15 @@ export function checkMergeable(inputs: MergeInput[], fullPlan: RunPlan | null): 
   differ('the partition', (m) => m.shard?.partition, 'partition');
 
   // Disjoint and complete: by shard index, and by trial ids against the full plan.
-  const byIndex = new Map<number, string[]>();
-  for (const i of inputs) if (i.manifest.shard) byIndex.set(i.manifest.shard.index, [...(byIndex.get(i.manifest.shard.index) ?? []), i.dir]);
-  for (const [index, dirs] of byIndex)
-    if (dirs.length > 1) add('overlap', `shard ${index} is given ${dirs.length} times (${dirs.join(', ')}): give each shard once`);
+  // Adaptive rounds (rotation) run one shard folder per round and shard; a round gives trials to only some shards.
+  const rotation = first.manifest.shard?.partition === 'rotation';
+  const byIndex = new Map<string, string[]>();
+  const indexKey = (s: NonNullable<RunManifest['shard']>) => (rotation ? `round ${s.round ?? 1} shard ${s.index}` : `shard ${s.index}`);
+  for (const i of inputs) if (i.manifest.shard) byIndex.set(indexKey(i.manifest.shard), [...(byIndex.get(indexKey(i.manifest.shard)) ?? []), i.dir]);
+  for (const [index, dirs] of byIndex) if (dirs.length > 1) add('overlap', `${index} is given ${dirs.length} times (${dirs.join(', ')}): give each shard once`);
   const count = first.manifest.shard?.count;
-  if (count !== undefined && problems.every((p) => p.kind !== 'partition')) {
-    const absent = [...Array(count).keys()].filter((k) => !byIndex.has(k));
+  if (count !== undefined && !rotation && problems.every((p) => p.kind !== 'partition')) {
+    const absent = [...Array(count).keys()].filter((k) => !byIndex.has(`shard ${k}`));
     if (absent.length > 0) add('incomplete', `shard(s) ${absent.map((k) => `${k}/${count}`).join(', ')} missing: the study has ${count} shards`);
   }
   if (fullPlan && problems.length === 0) {

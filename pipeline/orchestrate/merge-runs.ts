@@ -3,7 +3,8 @@ import { basename, dirname, join, resolve } from 'node:path';
 import type { Clock } from '../core/index.js';
 import { InputError, escapeText } from '../core/index.js';
 import { SchemaId, type Contracts, type PowerTrace, type RunManifest, type TrialResult, type ValidatedManifest } from '../contracts/index.js';
-import { planRun, trialIdPattern } from '../plan/index.js';
+import { planRun, trialIdPattern, type RoundDecision } from '../plan/index.js';
+import { adaptiveRecord, replayRounds } from '../analysis/index.js';
 import { RunStore, refuseDamagedRun, shownRunDir, verifyRunFolder } from '../results/index.js';
 import { checkMergeable, type MergeInput, type MergeProblem } from './merge-check.js';
 import { finishRun } from './finish-run.js';
@@ -67,8 +68,20 @@ export async function mergeRuns(deps: { contracts: Contracts; clock: Clock }, re
   }
   const first = inputs[0];
   if (!first) throw new MergeRefusedError([{ kind: 'incomplete', message: 'no run folder given' }]);
-  const fullPlan = planRun(first.manifest.experiment.spec);
+  // Adaptive rounds (rotation): the full plan is where the one-node rule leads from the stored trials of every round.
+  let fullPlan = planRun(first.manifest.experiment.spec);
+  let decisions: RoundDecision[] = [];
+  const rotation = first.manifest.shard?.partition === 'rotation' && fullPlan.adaptive !== null;
+  if (rotation) ({ plan: fullPlan, decisions } = replayRounds(fullPlan, new Map(inputs.flatMap((i) => i.results).map((r) => [r.trialId, r] as const))));
   const { problems, differences } = checkMergeable(inputs, fullPlan);
+  const last = decisions[decisions.length - 1];
+  if (rotation && problems.length === 0 && last?.next !== null) {
+    const round = fullPlan.rounds[fullPlan.rounds.length - 1]!;
+    problems.push({
+      kind: 'unfinished',
+      message: `the study is not finished: the rounds so far decide round ${round.round} (${round.count} trial(s)), which has not run`,
+    });
+  }
   if (problems.length > 0) throw new MergeRefusedError(problems);
 
   const out = resolve(req.outDir);
@@ -95,7 +108,9 @@ export async function mergeRuns(deps: { contracts: Contracts; clock: Clock }, re
   }
   const store = await RunStore.create(dirname(out), runId, contracts);
   const position = new Map(fullPlan.trials.map((t) => [t.id, t.orderIndex] as const));
-  const sorted = [...inputs].sort((a, b) => (a.manifest.shard?.index ?? 0) - (b.manifest.shard?.index ?? 0));
+  const sorted = [...inputs].sort(
+    (a, b) => (a.manifest.shard?.round ?? 0) - (b.manifest.shard?.round ?? 0) || (a.manifest.shard?.index ?? 0) - (b.manifest.shard?.index ?? 0),
+  );
   const results: TrialResult[] = [];
   for (const input of sorted) {
     for (const r of input.results) {
@@ -123,11 +138,13 @@ export async function mergeRuns(deps: { contracts: Contracts; clock: Clock }, re
     updatedAt: now,
     resumes: [],
     plan: { seed: fullPlan.seed, order: fullPlan.order, trialCount: fullPlan.trialCount, trialIds: fullPlan.trials.map((t) => t.id) },
+    ...(rotation ? { adaptive: adaptiveRecord(fullPlan, decisions) } : {}),
     merge: {
       partition: base.shard?.partition ?? 'repetition',
       count: base.shard?.count ?? sorted.length,
       shards: sorted.map((i) => ({
         index: i.manifest.shard?.index ?? 0,
+        ...(i.manifest.shard?.round !== undefined ? { round: i.manifest.shard.round } : {}),
         runId: i.manifest.runId,
         node: i.manifest.host.hostname,
         trialIds: i.manifest.plan.trialIds,

@@ -7,7 +7,7 @@ import { RunStore, refuseDamagedRun, verifyRunFolder } from '../results/index.js
 import { selectGpus } from './gpu-selection.js';
 import { checkNamedClaims } from './named-claims.js';
 import { loadResumedExperiment } from './resumed-experiment.js';
-import { replayRounds } from './adaptive-rounds.js';
+import { replayRounds } from '../analysis/index.js';
 import type { OpenedRun, PlannedRun, ReadyHost, RunDependencies, RunRequest } from './run-request.js';
 
 /**
@@ -39,7 +39,9 @@ export async function openRun(req: RunRequest, contracts: Contracts): Promise<Op
 export function planTheRun(opened: OpenedRun, req: RunRequest): PlannedRun {
   const { loaded, previous, stored } = opened;
   const shardSpec = previous ? previous.shard : req.shard;
-  const sharded = shardSpec ? shardPlan(planRun(loaded.spec), shardSpec) : null;
+  // A resumed round shard runs the trials its manifest records (the round's decision is the study's, not this run's).
+  const roundTrialIds = previous?.shard?.round !== undefined ? previous.plan.trialIds : (req.roundTrialIds ?? null);
+  const sharded = shardSpec ? shardPlan(planRun(loaded.spec), shardSpec, roundTrialIds) : null;
   let plan = sharded ? sharded.plan : planRun(loaded.spec);
   const sharedHost = previous ? previous.shard?.sharedHost === true : req.sharedHost === true;
   // Adaptive repetitions: the rounds after round 1 are decided again from the recorded results (deterministic),

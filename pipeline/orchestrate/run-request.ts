@@ -29,6 +29,8 @@ export interface RunRequest {
   signal: AbortSignal;
   /** Run only shard K of N of the plan (--shard); a resumed run keeps the shard its manifest records. */
   shard?: ShardSpec;
+  /** A 'rotation' shard of a round after the first: the round's trial ids in its order (the decision's next round). */
+  roundTrialIds?: string[];
   /** Run id (the folder name) instead of a generated one: the Slurm job script names each shard's folder. */
   runId?: string;
   /** Other shards run on this host on other GPUs (--shared-host): CPU energy is shared, so left out of per-trial energy. */

@@ -110,6 +110,7 @@ async function newManifest(deps: RunDependencies, store: RunStore, loaded: Loade
             index: sharded.shard.index,
             count: sharded.shard.count,
             partition: sharded.shard.partition,
+            ...(sharded.shard.round !== undefined ? { round: sharded.shard.round } : {}),
             planHash: sharded.shard.planHash,
             planTrialCount: sharded.shard.planTrialCount,
             ...(sharedHost ? { sharedHost } : {}),

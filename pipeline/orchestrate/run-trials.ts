@@ -4,7 +4,7 @@ import type { RoundDecision, RunPlan } from '../plan/index.js';
 import { readBaselineRecord } from '../power/index.js';
 import { EmbeddedRunner } from '../runners/embedded/index.js';
 import type { ActiveRun } from './active-run.js';
-import { decideAfterLastRound } from './adaptive-rounds.js';
+import { decideAfterLastRound } from '../analysis/index.js';
 import { archPreflight } from './arch-preflight.js';
 import { finishRun } from './finish-run.js';
 import { prepareInputs, type Setup } from './prepare-inputs.js';

@@ -63,3 +63,8 @@ export { decideArchSupport, parseArch, parseComputeCapability, type ArchSupport,
  *   with the full plan's hash and trial count; `configurationOf(trialId)`.
  */
 export { parseShard, shardPlan, configurationOf, type ShardSpec, type ShardPartition, type ShardedPlan } from './shard-plan.js';
+/**
+ * Adaptive rounds over shards: `rotationShard(i, repetition, N)` = (i + repetition - 1) mod N, `planConfigurations(plan)`,
+ * `roundPlan(plan, round, trialIds)` (one round as a fixed plan), `roundShardTrialIds(round, configurations, N)`.
+ */
+export { rotationShard, planConfigurations, roundPlan, roundShardTrialIds } from './round-shards.js';

@@ -1,7 +1,8 @@
 import { InputError } from '../core/index.js';
+import { planConfigurations, roundPlan, roundShardTrialIds } from './round-shards.js';
 import type { RunPlan } from './types.js';
 
-export type ShardPartition = 'repetition' | 'configuration';
+export type ShardPartition = 'repetition' | 'configuration' | 'rotation';
 
 export interface ShardSpec {
   /** Shard number K, 0-based (the Slurm array index, the Kubernetes completion index). */
@@ -9,6 +10,8 @@ export interface ShardSpec {
   /** Number of shards N. */
   count: number;
   partition: ShardPartition;
+  /** 'rotation' only: the adaptive round this shard runs (1-based; round 1 is every configuration's `min`). */
+  round?: number;
 }
 
 /** The part of a plan a shard runs, with what identifies the full plan. */
@@ -42,12 +45,16 @@ export function configurationOf(trialId: string): string {
 
 /**
  * The trials of shard K of N, in the full plan's seeded order. Pure.
+ * 'rotation' (adaptive plans, one round at a time): the trials of round `spec.round` (round 1 from the plan; a later
+ * round's ids from its decision, `roundTrialIds`) that `rotationShard` gives shard K; the shard's plan is then a fixed
+ * one (the decision between rounds is the study's, docs/SCALING.md).
  * 'repetition': repetition r goes to shard r mod N, so every shard runs every configuration (a complete
  * replicate of the matrix when N divides the repetitions) and node differences spread over all configurations.
  * 'configuration': configuration i (in id order) goes to shard i mod N; node and configuration are then confounded.
  * Throws InputError when the shard would get no trial, or the plan has adaptive repetitions (refused: see docs/SCALING.md).
  */
-export function shardPlan(plan: RunPlan, spec: ShardSpec): ShardedPlan {
+export function shardPlan(plan: RunPlan, spec: ShardSpec, roundTrialIds: readonly string[] | null = null): ShardedPlan {
+  if (spec.partition === 'rotation') return rotationShardPlan(plan, spec, roundTrialIds);
   if (plan.adaptive) {
     // Each round is decided on the results of every configuration so far; a shard sees only its own trials.
     throw new InputError('Bad command line', [
@@ -55,7 +62,7 @@ export function shardPlan(plan: RunPlan, spec: ShardSpec): ShardedPlan {
         file: 'command line',
         path: '--shard',
         message: `experiment "${plan.experimentName}" uses adaptive repetitions, which cannot be sharded: each round is decided on the results of the rounds before it, across the whole plan`,
-        hint: 'Run it unsharded on one host, or give the experiment a fixed number of repetitions (e.g. repetitions: 10) to shard it (docs/SCALING.md).',
+        hint: 'Run it on a cluster round by round with `greenrt slurm submit --shards N` (docs/SCALING.md), unsharded on one host, or with a fixed number of repetitions (e.g. repetitions: 10).',
       },
     ]);
   }
@@ -81,5 +88,41 @@ export function shardPlan(plan: RunPlan, spec: ShardSpec): ShardedPlan {
   return {
     plan: { ...plan, trialCount: mine.length, trials: mine.map((t, orderIndex) => ({ ...t, orderIndex })) },
     shard: { ...spec, planHash: plan.planHash, planTrialCount: plan.trialCount },
+  };
+}
+
+function rotationShardPlan(plan: RunPlan, spec: ShardSpec, roundTrialIds: readonly string[] | null): ShardedPlan {
+  if (!plan.adaptive) {
+    throw new InputError('Bad command line', [
+      {
+        file: 'command line',
+        path: '--shard-by',
+        message: `experiment "${plan.experimentName}" has a fixed number of repetitions: rotation shards the rounds of adaptive repetitions`,
+        hint: 'Shard it by repetition (the default) or by configuration.',
+      },
+    ]);
+  }
+  const round = spec.round ?? 1;
+  const whole = roundPlan(plan, round, roundTrialIds);
+  const ids = new Set(roundShardTrialIds(whole, planConfigurations(plan), spec.count)[spec.index]);
+  const mine = whole.trials.filter((t) => ids.has(t.id));
+  if (mine.length === 0) {
+    throw new InputError('Bad command line', [
+      {
+        file: 'command line',
+        path: '--shard',
+        message: `shard ${spec.index}/${spec.count} gets no trial in round ${round} (${whole.trialCount} trial(s) in the round)`,
+        hint: 'Run only the shards a round gives trials to (greenrt slurm submits only those).',
+      },
+    ]);
+  }
+  return {
+    plan: {
+      ...whole,
+      trialCount: mine.length,
+      trials: mine.map((t, orderIndex) => ({ ...t, orderIndex })),
+      rounds: [{ ...whole.rounds[0]!, count: mine.length }],
+    },
+    shard: { ...spec, round, planHash: plan.planHash, planTrialCount: whole.trialCount },
   };
 }

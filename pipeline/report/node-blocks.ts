@@ -82,10 +82,12 @@ export function nodeBlocks(m: RunManifest, results: readonly TrialResult[]): Blo
   blocks.push({
     kind: 'paragraph',
     text:
-      `${m.merge.count} shards, partition by ${m.merge.partition}: ${m.merge.shards.map((s) => `shard ${s.index} on ${code(s.node)} (${s.trialIds.length} trials)`).join(', ')}. ` +
+      `${m.merge.count} shards, partition by ${m.merge.partition}: ${m.merge.shards.map((s) => `${s.round !== undefined ? `round ${s.round} ` : ''}shard ${s.index} on ${code(s.node)} (${s.trialIds.length} trials)`).join(', ')}. ` +
       (m.merge.partition === 'repetition'
         ? 'Every node ran every configuration, so node differences are spread over all configurations.'
-        : '**Node and configuration are confounded**: each configuration ran on one node only, so a difference between configurations may be a difference between nodes.'),
+        : m.merge.partition === 'rotation'
+          ? "Adaptive rounds: repetition r of configuration i ran on shard (i + r - 1) mod N, so each configuration's repetitions rotate over the nodes and node differences are spread over all configurations."
+          : '**Node and configuration are confounded**: each configuration ran on one node only, so a difference between configurations may be a difference between nodes.'),
   });
   const fmt = (v: number | null, digits: number) => (v === null ? '–' : formatNumber(v, digits));
   blocks.push({

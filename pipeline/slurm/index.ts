@@ -11,3 +11,13 @@ export * from './sbatch-scripts.js';
 export * from './slurm-client.js';
 export * from './submit-study.js';
 export * from './study-status.js';
+/**
+ * Adaptive studies round by round (partition 'rotation'): `renderRoundShardScript` / `renderDecideScript` /
+ * `renderRoundsMergeScript`; `decideStudyRound` (pure: the one-node rule on the stored trials, the next round split
+ * by rotation), `decisionRecord`, `estimateRoundsLeft`; `decideStudy` (the decide job), `roundShardRequest` (what a
+ * round's shard runs), `readDecision`, `roundShardFolders`. Study folder: slurm/{round-shard,decide,merge}.sbatch,
+ * slurm/rounds/after-round-R.json (schemas/slurm-round-decision.schema.json), shards/<studyId>-round-R-shard-K/.
+ */
+export * from './round-scripts.js';
+export * from './round-decision.js';
+export * from './rounds-study.js';

@@ -32,8 +32,8 @@ export interface TaskState {
 /** The Slurm commands greenrt uses: sbatch, squeue, scontrol, sacct (when accounting is on), scancel. */
 export class SlurmClient {
   /** Submits a batch script; returns the job id. */
-  async sbatch(script: string, args: string[] = []): Promise<string> {
-    const r = await runTool('sbatch', ['--parsable', ...args, script]);
+  async sbatch(script: string, args: string[] = [], scriptArgs: string[] = []): Promise<string> {
+    const r = await runTool('sbatch', ['--parsable', ...args, script, ...scriptArgs]);
     if (r.missing) {
       throw new EnvironmentError('E_NO_SLURM', 'Cannot submit: sbatch is not installed on this host.', {
         hint: 'Submit from a Slurm login node, or start a one-node test cluster with scripts/slurm-up.sh.',

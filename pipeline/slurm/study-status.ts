@@ -4,6 +4,10 @@ import type { Contracts, SlurmStudy } from '../contracts/index.js';
 import { mergedRunId } from './sbatch-scripts.js';
 import type { SlurmClient, TaskState } from './slurm-client.js';
 import { readShardManifest, readStudy } from './submit-study.js';
+import { configurationOf } from '../plan/index.js';
+import { estimateRoundsLeft } from './round-decision.js';
+import { roundShardRunId } from './round-scripts.js';
+import { currentRound, readDecision, studyPlan } from './rounds-study.js';
 
 export interface ShardStatus {
   index: number;
@@ -27,12 +31,26 @@ export interface StudyStatus {
   merged: boolean;
   /** Every job of the study has left the queue. */
   settled: boolean;
+  /** Adaptive studies (rotation): the current round, its decide job, the configurations still open, rounds left. */
+  rounds?: RoundsStatus;
+}
+
+export interface RoundsStatus {
+  /** The latest submitted round (1-based). */
+  round: number;
+  decide: { job: string | null; state: string; reason: string | null };
+  /** Configurations that run in the current round (none once the last decision stopped every one). */
+  open: string[];
+  /** Rounds still to run, the current one included (estimateRoundsLeft); null before the first decision. */
+  estimatedRoundsLeft: number | null;
+  /** Most rounds the rule allows (max - min + 1). */
+  maxRounds: number;
 }
 
 /** Each shard's Slurm state (latest submission) and progress (its manifest), and the merge job's. */
 export async function studyStatus(deps: { contracts: Contracts; slurm: SlurmClient }, dir: string): Promise<StudyStatus> {
   const { studyDir, study } = await readStudy(deps.contracts, dir);
-  const ids = study.submissions.flatMap((s) => [s.arrayJobId, s.mergeJobId]).filter((x): x is string => x !== null);
+  const ids = study.submissions.flatMap((s) => [s.arrayJobId, s.mergeJobId, s.decideJobId ?? null]).filter((x): x is string => x !== null);
   const states = await deps.slurm.states(ids);
   const find = (jobId: string | null, index: number | null): TaskState | undefined =>
     jobId === null
@@ -40,10 +58,11 @@ export async function studyStatus(deps: { contracts: Contracts; slurm: SlurmClie
       : (states.find((s) => s.jobId === jobId && s.index === index) ??
         (index !== null ? states.find((s) => s.jobId === jobId && s.index === null) : undefined));
   const shards: ShardStatus[] = [];
-  for (let k = 0; k < study.shards; k++) {
-    const sub = [...study.submissions].reverse().find((s) => s.indices.includes(k));
+  const rotation = study.partition === 'rotation' ? await roundsOf(deps.contracts, studyDir, study) : null;
+  for (const k of rotation ? rotation.indices : [...Array(study.shards).keys()]) {
+    const sub = [...study.submissions].reverse().find((s) => s.indices.includes(k) && (!rotation || s.round === rotation.round));
     const st = find(sub?.arrayJobId ?? null, k);
-    const m = await readShardManifest(deps.contracts, studyDir, study.studyId, k);
+    const m = await readShardManifest(deps.contracts, studyDir, study.studyId, k, rotation ? roundShardRunId(study.studyId, rotation.round, k) : undefined);
     const total = m?.progress.total ?? 0;
     shards.push({
       index: k,
@@ -63,7 +82,20 @@ export async function studyStatus(deps: { contracts: Contracts; slurm: SlurmClie
     () => false,
   );
   const active = ids.length ? await deps.slurm.active(ids) : [];
+  let rounds: RoundsStatus | undefined;
+  if (rotation) {
+    const decideJob = [...study.submissions].reverse().find((s) => s.round === rotation.round && s.decideJobId)?.decideJobId ?? null;
+    const ds = find(decideJob, null);
+    rounds = {
+      round: rotation.round,
+      decide: { job: decideJob, state: ds?.state ?? (decideJob ? 'unknown' : 'not submitted'), reason: ds?.reason ?? null },
+      open: rotation.open,
+      estimatedRoundsLeft: rotation.estimatedRoundsLeft,
+      maxRounds: rotation.maxRounds,
+    };
+  }
   return {
+    ...(rounds ? { rounds } : {}),
     studyDir,
     study,
     shards,
@@ -83,11 +115,27 @@ export async function waitForStudy(
   let lastKey = '';
   for (;;) {
     const s = await studyStatus(deps, dir);
-    const key = JSON.stringify([s.shards.map((x) => [x.state, x.done]), s.merge.state]);
+    const key = JSON.stringify([s.rounds?.round, s.rounds?.decide.state, s.shards.map((x) => [x.state, x.done]), s.merge.state]);
     if (key !== lastKey) opts.onChange?.(s);
     lastKey = key;
     if (s.settled) return s;
     opts.signal?.throwIfAborted();
     await new Promise((r) => setTimeout(r, opts.intervalMs ?? 2000));
   }
+}
+
+/** The current round of a rotation study, its shards, open configurations and the estimate of rounds left. */
+async function roundsOf(contracts: Contracts, studyDir: string, study: SlurmStudy) {
+  const plan = await studyPlan(contracts, studyDir, study);
+  const rule = plan.adaptive!;
+  const cur = await currentRound(contracts, studyDir, study, plan);
+  const after = await readDecision(contracts, studyDir, cur.round);
+  const before = cur.round > 1 ? await readDecision(contracts, studyDir, cur.round - 1) : null;
+  const stopped = after !== null && after.nextRound === null;
+  return {
+    ...cur,
+    open: stopped ? [] : [...new Set(cur.trialIds.map(configurationOf))].sort(),
+    estimatedRoundsLeft: stopped ? 0 : after ? estimateRoundsLeft(rule, after.configurations) : before ? estimateRoundsLeft(rule, before.configurations) : null,
+    maxRounds: rule.max - rule.min + 1,
+  };
 }

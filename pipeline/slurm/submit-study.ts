@@ -9,6 +9,8 @@ import { ensureImage, imageContext, readArchiveFolder, saveImages } from '../ima
 import { ensureFolder, makeRunId, readJsonFile, shownRunDir, writeFileAtomic, writeJsonFile } from '../results/index.js';
 import { renderMergeScript, renderShardScript, mergedRunId, shardRunId, type SlurmOptions, type StudyLayout } from './sbatch-scripts.js';
 import type { SlurmClient } from './slurm-client.js';
+import { renderDecideScript, renderRoundShardScript, renderRoundsMergeScript } from './round-scripts.js';
+import { decideScript, firstRoundIndices, resubmitRounds, roundShardScript, roundsMergeScript, submitFirstRound } from './rounds-study.js';
 
 export interface SubmitRequest {
   experimentFile: string;
@@ -55,8 +57,24 @@ interface Deps {
 export async function submitStudy(deps: Deps, req: SubmitRequest): Promise<Submission> {
   const loaded = await loadExperiment(req.experimentFile, deps.contracts);
   const plan = planRun(loaded.spec);
-  // Every shard must get trials (shardPlan throws otherwise): checked before anything is written.
-  const shardsS = [...Array(req.shards).keys()].map((k) => estimateDurationS(shardPlan(plan, { index: k, count: req.shards, partition: req.partition }).plan));
+  // Adaptive repetitions go round by round (docs/SCALING.md): a job array per round, a decide job after each.
+  const rounds = plan.adaptive !== null;
+  if (rounds && req.partition === 'configuration') {
+    throw new InputError('Bad command line', [
+      {
+        file: 'command line',
+        path: '--shard-by',
+        message: `experiment "${plan.experimentName}" uses adaptive repetitions: its rounds rotate each configuration over the shards, so it cannot be split by configuration`,
+        hint: 'Leave out --shard-by (adaptive studies rotate repetitions over the shards).',
+      },
+    ]);
+  }
+  const partition: ShardPartition = rounds ? 'rotation' : req.partition;
+  // Every shard must get trials (shardPlan throws otherwise): checked before anything is written. Round 1 of an
+  // adaptive study may leave shards idle (fewer configurations x min than shards): they get work from round 2.
+  const shardsS = (rounds ? firstRoundIndices(plan, req.shards) : [...Array(req.shards).keys()]).map((k) =>
+    estimateDurationS(shardPlan(plan, { index: k, count: req.shards, partition, ...(rounds ? { round: 1 } : {}) }).plan),
+  );
   if (!req.dryRun && !(await deps.slurm.ping())) {
     throw new EnvironmentError('E_NO_SLURM', 'Cannot submit: no Slurm controller answers `scontrol ping` from this host.', {
       hint: 'Submit from a Slurm login node, or start a one-node test cluster with scripts/slurm-up.sh (as root).',
@@ -73,26 +91,35 @@ export async function submitStudy(deps: Deps, req: SubmitRequest): Promise<Submi
     studyDir,
     experimentFile: loaded.file,
     shards: req.shards,
-    partition: req.partition,
+    partition,
     nodeBin: process.execPath,
     greenrtBin: join(packageRoot, 'bin', 'greenrt.js'),
     workDir: packageRoot,
     ...(needed.length > 0 ? { imagesDir: images?.dir ?? join(studyDir, 'images') } : {}),
   };
-  const shardScript = join(studyDir, 'slurm', 'shard.sbatch');
-  const mergeScript = join(studyDir, 'slurm', 'merge.sbatch');
-  await writeFileAtomic(shardScript, renderShardScript(layout, req.options));
-  await writeFileAtomic(mergeScript, renderMergeScript(layout, req.options));
   const study: SlurmStudy = {
     schemaVersion: 1,
     studyId,
     experiment: { file: loaded.file, sha256: loaded.sha256 },
     shards: req.shards,
-    partition: req.partition,
+    partition,
     options: { ...req.options },
     ...(images ? { images } : {}),
     submissions: [],
   };
+  const estimate = { shardsS, wholePlanS: estimateDurationS(plan) };
+  if (rounds) {
+    await writeFileAtomic(roundShardScript(studyDir), renderRoundShardScript(layout, req.options));
+    await writeFileAtomic(decideScript(studyDir), renderDecideScript(layout, req.options));
+    await writeFileAtomic(roundsMergeScript(studyDir), renderRoundsMergeScript(layout, req.options));
+    await submitFirstRound(deps, studyDir, study, plan, req.dryRun);
+    const mergedDir = join(studyDir, mergedRunId(studyId));
+    return { studyDir, study, shardScript: roundShardScript(studyDir), mergeScript: decideScript(studyDir), mergedDir, estimate };
+  }
+  const shardScript = join(studyDir, 'slurm', 'shard.sbatch');
+  const mergeScript = join(studyDir, 'slurm', 'merge.sbatch');
+  await writeFileAtomic(shardScript, renderShardScript(layout, req.options));
+  await writeFileAtomic(mergeScript, renderMergeScript(layout, req.options));
   const indices = [...Array(req.shards).keys()];
   const submitted = req.dryRun ? { arrayJobId: null, mergeJobId: null } : await submitJobs(deps.slurm, shardScript, mergeScript, indices, req.shards);
   study.submissions.push({ submittedAt: new Date(deps.clock.nowMs()).toISOString(), indices, ...submitted });
@@ -103,14 +130,14 @@ export async function submitStudy(deps: Deps, req: SubmitRequest): Promise<Submi
     shardScript,
     mergeScript,
     mergedDir: join(studyDir, mergedRunId(studyId)),
-    estimate: { shardsS, wholePlanS: estimateDurationS(plan) },
+    estimate,
   };
 }
 
 /** Resubmits the shards that have not completed (failed, cancelled, timed out), and a new merge job. */
 export async function resubmitStudy(deps: Deps, studyDirArg: string): Promise<{ studyDir: string; study: SlurmStudy; indices: number[] }> {
   const { studyDir, study } = await readStudy(deps.contracts, studyDirArg);
-  const ids = study.submissions.flatMap((s) => [s.arrayJobId, s.mergeJobId]).filter((x): x is string => x !== null);
+  const ids = study.submissions.flatMap((s) => [s.arrayJobId, s.mergeJobId, s.decideJobId ?? null]).filter((x): x is string => x !== null);
   const active = ids.length ? await deps.slurm.active(ids) : [];
   if (active.length > 0) {
     throw new InputError(`Cannot resubmit ${shownRunDir(studyDir)}`, [
@@ -122,6 +149,7 @@ export async function resubmitStudy(deps: Deps, studyDirArg: string): Promise<{ 
       },
     ]);
   }
+  if (study.partition === 'rotation') return resubmitRounds(deps, studyDir, study);
   const indices: number[] = [];
   for (let k = 0; k < study.shards; k++) {
     const m = await readShardManifest(deps.contracts, studyDir, study.studyId, k);
@@ -255,8 +283,14 @@ export async function readStudy(contracts: Contracts, dir: string): Promise<{ st
  * (no manifest yet). A damaged one (the shard run writes it atomically, so something else changed it) is an
  * InputError (exit 2) naming it, rather than progress read from a file greenrt cannot trust.
  */
-export async function readShardManifest(contracts: Contracts, studyDir: string, studyId: string, k: number): Promise<RunManifest | null> {
-  const runDir = join(studyDir, 'shards', shardRunId(studyId, k));
+export async function readShardManifest(
+  contracts: Contracts,
+  studyDir: string,
+  studyId: string,
+  k: number,
+  runId = shardRunId(studyId, k),
+): Promise<RunManifest | null> {
+  const runDir = join(studyDir, 'shards', runId);
   const file = join(runDir, 'manifest.json');
   const read = await readJsonFile<RunManifest>(contracts, SchemaId.runManifest, file, {
     shown: shownRunDir(file),

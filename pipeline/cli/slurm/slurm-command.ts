@@ -6,7 +6,8 @@ import { formatDuration, type ShardPartition } from '../../plan/index.js';
 import { shownRunDir } from '../../results/index.js';
 import { caBundleFromEnv } from '../images-command.js';
 import { createProgress } from '../progress.js';
-import { SlurmClient, resubmitStudy, studyStatus, submitStudy, waitForStudy, type StudyStatus } from '../../slurm/index.js';
+import { SlurmClient, decideStudy, resubmitStudy, roundShardRequest, studyStatus, submitStudy, waitForStudy, type StudyStatus } from '../../slurm/index.js';
+import { runCommand } from '../run-command.js';
 
 interface SubmitOpts {
   shards: string;
@@ -92,6 +93,17 @@ export function slurmCommand(program: Command, setExit: (code: number) => void):
       process.stdout.write(
         `Estimate (greenrt's, see greenrt validate): longest shard ${formatDuration(Math.max(...s.estimate.shardsS))} with ${n} nodes in parallel; the whole plan on one node ${formatDuration(s.estimate.wholePlanS)}.\n`,
       );
+      if (s.study.partition === 'rotation') {
+        const jobs = sub?.arrayJobId
+          ? `array job ${sub.arrayJobId} (round 1 on shard(s) ${sub.indices.join(', ')}), decide job ${sub.decideJobId} (afterok)`
+          : 'nothing submitted (dry run)';
+        process.stdout.write(
+          `Adaptive study, round by round: round 1 runs every configuration's min repetitions; each decide job applies the rule to every stored trial and submits the next round (one more trial per open configuration) or the merge.\n` +
+            `${opts.dryRun ? 'Dry run' : `Submitted study ${s.study.studyId}`}: ${jobs}.\nStudy folder: ${dir}\nMerged run (when done): ${shownRunDir(s.mergedDir)}\nStatus: greenrt slurm status ${dir}\n`,
+        );
+        setExit(opts.wait && !opts.dryRun ? await waitAndReport(d, s.studyDir) : ExitCode.ok);
+        return;
+      }
       if (opts.dryRun) {
         process.stdout.write(
           `Dry run: scripts written to ${dir}/slurm/, nothing submitted. To submit:\n  sbatch --parsable ${rel(s.shardScript)}\n  sbatch --dependency=afterok:<array job id> --kill-on-invalid-dep=yes ${rel(s.mergeScript)}\n`,
@@ -130,10 +142,65 @@ export function slurmCommand(program: Command, setExit: (code: number) => void):
       const r = await resubmitStudy(d, resolve(dir));
       const sub = r.study.submissions[r.study.submissions.length - 1];
       process.stdout.write(
-        `Resubmitted shard(s) ${r.indices.join(', ') || 'none (merge only)'} of ${r.study.studyId}: array job ${sub?.arrayJobId ?? '-'}, merge job ${sub?.mergeJobId} (afterok).\n`,
+        sub?.round !== undefined
+          ? `Resubmitted round ${sub.round} of ${r.study.studyId}: shard(s) ${r.indices.join(', ') || 'none'}, array job ${sub.arrayJobId ?? '-'}, ${sub.mergeJobId ? `merge job ${sub.mergeJobId}` : `decide job ${sub.decideJobId ?? '-'}`}.\n`
+          : `Resubmitted shard(s) ${r.indices.join(', ') || 'none (merge only)'} of ${r.study.studyId}: array job ${sub?.arrayJobId ?? '-'}, merge job ${sub?.mergeJobId} (afterok).\n`,
       );
       setExit(opts.wait ? await waitAndReport(d, r.studyDir) : ExitCode.ok);
     });
+  slurm
+    .command('shard')
+    .description(
+      "Run one shard of one round of an adaptive study (what a round's array task runs): the round's trials that rotation gives shard K (round 1 from the experiment, later rounds from slurm/rounds/after-round-(R-1).json), in <studyDir>/shards/<studyId>-round-R-shard-K. Exit codes as greenrt run.",
+    )
+    .argument('<studyDir>', 'the study folder')
+    .requiredOption('--round <R>', 'the round (1-based)')
+    .requiredOption('--shard <K>', 'the shard (0-based, the array task id)')
+    .action(async (dir: string, opts: { round: string; shard: string }) => {
+      const round = whole('--round', opts.round, 1);
+      const index = whole('--shard', opts.shard, 0);
+      const req = await roundShardRequest(new Contracts(), resolve(dir), round, index);
+      setExit(
+        await runCommand(req.experimentFile, {
+          artifacts: req.artifactsDir,
+          yes: true,
+          shard: req.shard,
+          runId: req.runId,
+          sharedHost: req.sharedHost,
+          imagesDir: req.imagesDir,
+          ...(req.roundTrialIds ? { roundTrialIds: req.roundTrialIds } : {}),
+        }),
+      );
+    });
+  slurm
+    .command('decide')
+    .description(
+      "Decide after a round of an adaptive study (what the decide job runs): the adaptive rule, exactly as a one-node run applies it, on every stored trial of rounds 1..R; the decision written to slurm/rounds/after-round-R.json (or compared with the one there), then the next round's array and decide job, or the merge job. Running it again submits nothing twice. Exit 0, 4 a round unfinished or decided differently before, 2 bad input.",
+    )
+    .argument('<studyDir>', 'the study folder')
+    .requiredOption('--after-round <R>', 'the round just finished (1-based)')
+    .option('--no-submit', 'write or check the decision only; submit nothing')
+    .action(async (dir: string, opts: { afterRound: string; submit: boolean }) => {
+      const r = await decideStudy(deps(), resolve(dir), whole('--after-round', opts.afterRound, 1), { submit: opts.submit });
+      const c = r.decision.configurations;
+      const count = (o: string) => c.filter((x) => x.outcome === o).length;
+      process.stdout.write(
+        `Round ${r.decision.afterRound}: ${count('met')} at precision, ${count('max')} at max, ${count('unmeasurable')} unmeasurable, ${count('extend')} open.\n` +
+          (r.decision.nextRound
+            ? `Round ${r.decision.nextRound.round}: ${r.decision.nextRound.trialIds.length} trial(s) on shard(s) ${r.decision.nextRound.shards.flatMap((ids, k) => (ids.length ? [k] : [])).join(', ')}`
+            : 'Every configuration stopped: merge and report') +
+          (r.submitted
+            ? ` (submitted: ${r.submitted.arrayJobId ? `array job ${r.submitted.arrayJobId}, decide job ${r.submitted.decideJobId}` : `merge job ${r.submitted.mergeJobId}`}).\n`
+            : ' (already submitted, or --no-submit).\n'),
+      );
+      setExit(ExitCode.ok);
+    });
+}
+
+function whole(option: string, text: string, min: number): number {
+  const n = Number(text);
+  if (!/^\d{1,6}$/.test(text) || n < min) throw usage(option, `must be a whole number >= ${min}, got "${text.slice(0, 20)}"`);
+  return n;
 }
 
 async function waitAndReport(d: { contracts: Contracts; slurm: SlurmClient }, studyDir: string): Promise<number> {
@@ -151,6 +218,15 @@ export function formatStatus(s: StudyStatus): string {
     lines.push(
       `  shard ${sh.index}/${s.study.shards}  job ${sh.job ?? '-'}  ${sh.state}${sh.reason ? ` (${sh.reason})` : ''}  run ${sh.runStatus ?? 'not started'}  ${sh.done}/${sh.total} trials`,
     );
+  }
+  if (s.rounds) {
+    const r = s.rounds;
+    lines.splice(
+      1,
+      0,
+      `  round ${r.round} (at most ${r.maxRounds}): ${r.open.length} configuration(s) open${r.open.length ? ` (${r.open.slice(0, 6).join(', ')}${r.open.length > 6 ? ', ...' : ''})` : ''}; estimated rounds left ${r.estimatedRoundsLeft ?? `unknown until round 1 is decided (at most ${r.maxRounds})`}`,
+    );
+    lines.push(`  decide job ${r.decide.job ?? '-'}  ${r.decide.state}${r.decide.reason ? ` (${r.decide.reason})` : ''}`);
   }
   lines.push(`  merge  job ${s.merge.job ?? '-'}  ${s.merge.state}${s.merge.reason ? ` (${s.merge.reason})` : ''}`);
   if (s.merged) lines.push(`Merged run: ${shownRunDir(s.mergedDir)} (report: ${join(shownRunDir(s.mergedDir), 'report.md')})`);

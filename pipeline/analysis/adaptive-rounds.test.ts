@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { TrialResult } from '../contracts/index.js';
 import { Contracts, SchemaId } from '../contracts/index.js';
-import { summarizeTrials } from '../analysis/index.js';
+import { summarizeTrials } from './index.js';
 import { planRun, type RoundDecision, type RunPlan } from '../plan/index.js';
 import { withSchemaDefaults } from '../testing/experiment-spec.js';
 import { fakeManifest, fakeTrialResult } from '../testing/trial-results.js';

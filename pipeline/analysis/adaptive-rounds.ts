@@ -1,6 +1,6 @@
-import type { RunManifest, TrialResult } from '../contracts/index.js';
-import { configurationId, configurationKeyOf, deriveSeed, medianPrecision, trialMetrics } from '../analysis/index.js';
-import { configurationOf, configurationsInRound, decideNextRound, type ConfigurationState, type RoundDecision, type RunPlan } from '../plan/index.js';
+import type { ExperimentSpec, RunManifest, TrialResult } from '../contracts/index.js';
+import { configurationId, configurationKeyOf, deriveSeed, medianPrecision, trialMetrics } from './index.js';
+import { configurationOf, configurationsInRound, decideNextRound, planRun, type ConfigurationState, type RoundDecision, type RunPlan } from '../plan/index.js';
 
 /** How the adaptive rule's interval is computed (recorded in the manifest): the report's interval of the median. */
 export const adaptiveInterval = {
@@ -106,4 +106,50 @@ export function adaptiveRecord(plan: RunPlan, decisions: readonly RoundDecision[
       configurations: d.configurations.map((c) => ({ ...c })),
     })),
   };
+}
+
+/**
+ * What differs between a run's recorded adaptive rounds and the decisions re-computed from its stored trials and
+ * its experiment (pure): the rounds (number, seed, trials), each decision's next round, and each configuration's
+ * outcome. Empty when the record is what the rule decides; `greenrt verify` lists each line as a problem. Checked
+ * only on a run whose recorded rounds all have their results (a stopped run's last decision is not yet made).
+ */
+export function checkAdaptiveRecord(spec: ExperimentSpec, manifest: Pick<RunManifest, 'adaptive' | 'plan'>, results: readonly TrialResult[]): string[] {
+  const record = manifest.adaptive;
+  if (!record) return [];
+  const { plan, decisions } = replayRounds(planRun(spec), new Map(results.map((r) => [r.trialId, r] as const)));
+  const problems: string[] = [];
+  const key = (r: { round: number; seed: number; firstIndex: number; count: number }) => `round ${r.round} (seed ${r.seed}, trials ${r.firstIndex}+${r.count})`;
+  const recorded = record.rounds.map(key).join(', ');
+  const replayed = plan.rounds.map(key).join(', ');
+  if (recorded !== replayed) problems.push(`adaptive.rounds records ${recorded}; the stored trials decide ${replayed}`);
+  const ids = plan.trials.map((t) => t.id);
+  const firstOff = manifest.plan.trialIds.findIndex((id, i) => ids[i] !== id);
+  if (firstOff >= 0 || manifest.plan.trialIds.length > ids.length) {
+    problems.push(
+      `plan.trialIds differ from the replayed rounds at position ${firstOff >= 0 ? firstOff : ids.length} (${manifest.plan.trialIds[firstOff >= 0 ? firstOff : ids.length]} vs ${ids[firstOff] ?? 'none'})`,
+    );
+  }
+  for (const d of decisions) {
+    const r = record.decisions.find((x) => x.afterRound === d.afterRound);
+    if (!r) {
+      problems.push(`adaptive.decisions has no decision after round ${d.afterRound}; the stored trials decide one`);
+      continue;
+    }
+    if ((d.next?.round ?? null) !== r.nextRound)
+      problems.push(`the decision after round ${d.afterRound} records next round ${r.nextRound}; the stored trials decide ${d.next?.round ?? null}`);
+    const outcome = (cs: readonly { configuration: string; outcome: string; trials: number }[]) =>
+      cs
+        .map((c) => `${c.configuration}:${c.outcome}@${c.trials}`)
+        .sort()
+        .join(' ');
+    if (outcome(r.configurations) !== outcome(d.configurations)) {
+      problems.push(`the decision after round ${d.afterRound} records ${outcome(r.configurations)}; the stored trials decide ${outcome(d.configurations)}`);
+    }
+  }
+  for (const r of record.decisions) {
+    if (!decisions.some((d) => d.afterRound === r.afterRound))
+      problems.push(`adaptive.decisions records a decision after round ${r.afterRound} that the stored trials do not reach`);
+  }
+  return problems;
 }
