@@ -5,3 +5,5 @@
  */
 export { claimCoverage, type ClaimCoverage } from './claim-coverage.js';
 export { forecastClaims, type ClaimForecast, type HostFacts, type Testability } from './forecast.js';
+export { evaluateRuns, hostDifferences, kendallTau, badgeAdvice, type RunEvidence } from './evaluate-runs.js';
+export { renderEvaluationMarkdown } from './evaluation-markdown.js';

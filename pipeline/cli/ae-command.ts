@@ -3,12 +3,14 @@
  * is made in pipeline/ae.
  */
 import { readFile } from 'node:fs/promises';
-import { relative, resolve } from 'node:path';
-import { claimCoverage, forecastClaims, type ClaimForecast, type HostFacts } from '../ae/index.js';
+import { basename, dirname, join, relative, resolve } from 'node:path';
+import { claimCoverage, evaluateRuns, forecastClaims, renderEvaluationMarkdown, type ClaimForecast, type HostFacts } from '../ae/index.js';
 import { configurationId, parseClaimsYaml, type Claim } from '../analysis/index.js';
 import { claimsFileOf, loadExperiment } from '../config/index.js';
-import { Contracts, packageRoot } from '../contracts/index.js';
-import { ExitCode, escapeText, systemClock } from '../core/index.js';
+import { Contracts, packageRoot, SchemaId } from '../contracts/index.js';
+import { ExitCode, escapeText, sha256File, systemClock } from '../core/index.js';
+import { ensureFolder, writeFileAtomic, writeJsonFile } from '../results/index.js';
+import { openRunFolder, processIo } from './report-command.js';
 import { connectDocker, type DockerEngine } from '../docker/index.js';
 import { describeImage, imageContext, inspectImageOrNull } from '../images/index.js';
 import { estimateDurationRangeS, formatDuration, planRun, type RunPlan } from '../plan/index.js';
@@ -134,4 +136,58 @@ async function hostFacts(tiers: LoadedTier[]): Promise<HostFacts> {
 function shown(file: string): string {
   const rel = relative(process.cwd(), file);
   return rel && !rel.startsWith('..') ? rel : file;
+}
+
+export interface AeEvaluateOptions {
+  reference: string;
+  /** Claims file to evaluate on both runs (default: the one the evaluator's run names). */
+  claims?: string;
+  /** Folder for evaluation.md and evaluation.json (default: evaluation-<run>-vs-<reference> beside the run). */
+  out?: string;
+}
+
+/**
+ * `greenrt ae evaluate <run> --reference <run>`: both folders verified first (a damaged one is refused, exit 2),
+ * then evaluation.md and evaluation.json. Exit 0 every testable claim agrees, 4 one contradicts, 3 none testable.
+ */
+export async function aeEvaluateCommand(runDir: string, opts: AeEvaluateOptions): Promise<number> {
+  const contracts = new Contracts();
+  const run = await openRunFolder(runDir, contracts, processIo, 'ae evaluate');
+  const reference = run && (await openRunFolder(opts.reference, contracts, processIo, 'ae evaluate'));
+  if (!run || !reference) return ExitCode.badInput;
+  const claimsFile = opts.claims ? resolve(opts.claims) : claimsFileOf(run.manifest.experiment.file, run.manifest.experiment.spec.claims);
+  if (claimsFile === null) {
+    process.stderr.write(`greenrt ae evaluate: run ${run.manifest.runId} checks no claims (claims: null); pass --claims <file.claims.yaml>.\n`);
+    return ExitCode.badInput;
+  }
+  let text: string;
+  try {
+    text = await readFile(claimsFile, 'utf8');
+  } catch (error) {
+    process.stderr.write(
+      `greenrt ae evaluate: cannot read the claims file ${escapeText(claimsFile, 300)} (${(error as Error).message.split('\n')[0]}); pass --claims <file.claims.yaml> (e.g. the one beside the experiment in the artifact).\n`,
+    );
+    return ExitCode.badInput;
+  }
+  const claims = parseClaimsYaml(text, shown(claimsFile), contracts).claims;
+  const evidence = async (dir: string, r: NonNullable<typeof run>) => ({
+    folder: dir,
+    manifest: r.manifest,
+    manifestSha256: await sha256File(join(resolve(dir), 'manifest.json')),
+    results: r.results,
+  });
+  const evaluation = evaluateRuns(await evidence(runDir, run), await evidence(opts.reference, reference), claims, shown(claimsFile), new Date());
+  const out = resolve(opts.out ?? join(dirname(resolve(runDir)), `evaluation-${basename(resolve(runDir))}-vs-${reference.manifest.runId}`));
+  await ensureFolder(out);
+  await writeJsonFile(contracts, SchemaId.aeEvaluation, join(out, 'evaluation.json'), evaluation);
+  await writeFileAtomic(join(out, 'evaluation.md'), renderEvaluationMarkdown(evaluation));
+  const r = evaluation.counts.reproduction;
+  const x = evaluation.counts.extension;
+  process.stdout.write(
+    `${evaluation.hosts.differences.length ? `Hosts differ in: ${evaluation.hosts.differences.map((d) => d.what).join(', ')}.` : 'Hosts: no differences recorded.'}\n` +
+      evaluation.claims.map((k) => `  ${k.outcome.padEnd(17)} ${k.scope === 'reproduction' ? 'R' : 'E'} ${k.id}`).join('\n') +
+      `\nReproduction: ${r.agrees} agree, ${r.contradicts} contradict, ${r.notTestable} not testable here, ${r.undecided} undecided; extension: ${x.agrees} agree, ${x.contradicts} contradict, ${x.notTestable} not testable here, ${x.undecided} undecided.\n` +
+      `${evaluation.badge}\nWrote ${shown(join(out, 'evaluation.md'))} and evaluation.json.\n`,
+  );
+  return evaluation.exitCode;
 }

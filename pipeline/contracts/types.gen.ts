@@ -1,5 +1,311 @@
 /* Generated from schemas/*.schema.json by scripts/gen-types.mjs. Do not edit. */
 
+// ae-evaluation.schema.json
+/**
+ * evaluation.json, written by `greenrt ae evaluate <run> --reference <run>` (evaluation.md says the same for people): an evaluator's run judged against a reference run claim by claim, with the hosts' differences first, runtime rankings, ratios against claim bands, and absolute numbers only where GPU model and driver match.
+ */
+export interface AeEvaluationFile {
+  /**
+   * Format version of this file.
+   */
+  schemaVersion: 1;
+  /**
+   * When the evaluation was made (UTC).
+   */
+  evaluatedAt: string;
+  run: RunRef;
+  reference: RunRef1;
+  /**
+   * The claims file evaluated on both runs.
+   */
+  claimsFile: string;
+  /**
+   * How the two hosts differ (shown first: every other number is read in its light).
+   */
+  hosts: {
+    /**
+     * Each host fact that differs.
+     */
+    differences: {
+      /**
+       * The fact: GPU, GPU driver, CPU, CPU count, power sources, kernel.
+       */
+      what: string;
+      /**
+       * Its value on the reference host.
+       */
+      reference: string;
+      /**
+       * Its value on the evaluator's host.
+       */
+      run: string;
+    }[];
+    /**
+     * Same GPU models and driver (or no GPU on either, with the same CPU model): only then are absolute numbers judged.
+     */
+    sameGpuAndDriver: boolean;
+  };
+  /**
+   * One entry per claim, in the claims file's order.
+   */
+  claims: {
+    /**
+     * Claim id.
+     */
+    id: string;
+    /**
+     * reproduction: the study stated it; extension: greenrt asks more (counted apart).
+     */
+    scope: 'reproduction' | 'extension';
+    /**
+     * agrees: both runs decide it the same way; contradicts: opposite decided verdicts; not testable here: the evaluator's run has no data for it; undecided: either run is inconclusive with data.
+     */
+    outcome: 'agrees' | 'contradicts' | 'not testable here' | 'undecided';
+    /**
+     * The outcome in words.
+     */
+    why: string;
+    reference: Verdict;
+    run: Verdict1;
+    /**
+     * Ratio claims: each pair's median A / median B on both runs against the claim's band (empty for other tests).
+     */
+    ratios: {
+      /**
+       * Configuration id of side A.
+       */
+      a: string;
+      /**
+       * Configuration id of side B.
+       */
+      b: string;
+      /**
+       * Claim metric.
+       */
+      metric: string;
+      /**
+       * The claim's accepted range of A / B (ratio).
+       *
+       * @minItems 2
+       * @maxItems 2
+       */
+      band: number[];
+      /**
+       * A / B on the reference run (ratio); null without data.
+       */
+      reference: number | null;
+      /**
+       * A / B on the evaluator's run (ratio); null without data.
+       */
+      run: number | null;
+      /**
+       * Whether the evaluator's ratio lies in the band; null without data.
+       */
+      runWithinBand: boolean | null;
+    }[];
+  }[];
+  /**
+   * Outcomes counted per scope.
+   */
+  counts: {
+    reproduction: Counts;
+    extension: Counts1;
+  };
+  /**
+   * Per model, batch size and provider both runs measured: the runtimes ordered by median latency on each run and Kendall's tau between the orders.
+   */
+  rankings: {
+    /**
+     * Model.
+     */
+    model: string;
+    /**
+     * Batch size (samples per inference).
+     */
+    batchSize: number;
+    /**
+     * Execution provider.
+     */
+    provider: string;
+    /**
+     * Configurations ranked (in both runs; count).
+     */
+    configurations: number;
+    /**
+     * Runtimes (runtime/source) fastest first on the reference run.
+     */
+    reference: string[];
+    /**
+     * The same on the evaluator's run.
+     */
+    run: string[];
+    /**
+     * Kendall's tau-a between the two orders (1 same order, -1 reversed); null with fewer than 2 configurations.
+     */
+    kendallTau: number | null;
+  }[];
+  /**
+   * Absolute median latencies of the shared configurations, judged only when GPU model and driver match.
+   */
+  absolute: {
+    /**
+     * Whether absolute numbers were judged.
+     */
+    judged: boolean;
+    /**
+     * Why (not).
+     */
+    why: string;
+    /**
+     * Allowed relative difference of medians when judged (ratio, 0.1 = 10 %).
+     */
+    tolerance: number;
+    /**
+     * Each shared configuration's median latency on both runs.
+     */
+    rows: {
+      /**
+       * Configuration id.
+       */
+      configuration: string;
+      /**
+       * Median per-inference latency on the reference run (ms).
+       */
+      referenceMs: number;
+      /**
+       * The same on the evaluator's run (ms).
+       */
+      runMs: number;
+      /**
+       * run / reference (ratio).
+       */
+      ratio: number;
+      /**
+       * Within the tolerance; null when not judged.
+       */
+      within: boolean | null;
+    }[];
+  };
+  /**
+   * Which ACM badge the evidence supports and why, as advice to the evaluator, never a verdict.
+   */
+  badge: string;
+  /**
+   * 0 every testable claim agrees, 4 one contradicts, 3 none testable.
+   */
+  exitCode: 0 | 3 | 4;
+}
+/**
+ * The evaluator's run.
+ */
+export interface RunRef {
+  /**
+   * Run id.
+   */
+  runId: string;
+  /**
+   * Run folder as given.
+   */
+  folder: string;
+  /**
+   * SHA-256 of its manifest.json (the anchor to quote).
+   */
+  manifestSha256: string;
+}
+/**
+ * The reference run (e.g. the authors' run from the artifact).
+ */
+export interface RunRef1 {
+  /**
+   * Run id.
+   */
+  runId: string;
+  /**
+   * Run folder as given.
+   */
+  folder: string;
+  /**
+   * SHA-256 of its manifest.json (the anchor to quote).
+   */
+  manifestSha256: string;
+}
+/**
+ * The claim on the reference run.
+ */
+export interface Verdict {
+  /**
+   * The run's verdict.
+   */
+  verdict: 'reproduced' | 'not reproduced' | 'inconclusive';
+  /**
+   * Its reason.
+   */
+  reason: string;
+  /**
+   * What its energy covered (see summary.json).
+   */
+  energyScope: 'total' | 'gpu-only' | null;
+}
+/**
+ * The claim on the evaluator's run.
+ */
+export interface Verdict1 {
+  /**
+   * The run's verdict.
+   */
+  verdict: 'reproduced' | 'not reproduced' | 'inconclusive';
+  /**
+   * Its reason.
+   */
+  reason: string;
+  /**
+   * What its energy covered (see summary.json).
+   */
+  energyScope: 'total' | 'gpu-only' | null;
+}
+/**
+ * Reproduction claims.
+ */
+export interface Counts {
+  /**
+   * Claims that agree.
+   */
+  agrees: number;
+  /**
+   * Claims that contradict.
+   */
+  contradicts: number;
+  /**
+   * Claims not testable here.
+   */
+  notTestable: number;
+  /**
+   * Claims undecided.
+   */
+  undecided: number;
+}
+/**
+ * Extension claims.
+ */
+export interface Counts1 {
+  /**
+   * Claims that agree.
+   */
+  agrees: number;
+  /**
+   * Claims that contradict.
+   */
+  contradicts: number;
+  /**
+   * Claims not testable here.
+   */
+  notTestable: number;
+  /**
+   * Claims undecided.
+   */
+  undecided: number;
+}
+
 // catalogue.schema.json
 /**
  * Debian packages (names; * matches any text) an image description lists with their versions (the manifest's images[].description.dpkg.selected), beside the base ones (python3, libc6, BLAS, numpy); empty when it installs none.

@@ -27,6 +27,7 @@ export const SchemaId = {
   hostShard: 'https://greenrt.dev/schemas/host-shard.schema.json',
   imageArchive: 'https://greenrt.dev/schemas/image-archive.schema.json',
   vendoredInputs: 'https://greenrt.dev/schemas/vendored-inputs.schema.json',
+  aeEvaluation: 'https://greenrt.dev/schemas/ae-evaluation.schema.json',
 } as const;
 export type SchemaIdValue = (typeof SchemaId)[keyof typeof SchemaId];
 

@@ -1,9 +1,14 @@
 /**
  * `greenrt ae check` through the built CLI on this host: the smoke tier is ready anywhere Node runs; on a host
- * without an NVIDIA GPU the GPU smoke tier names the paper claim it cannot test and why, and exits 3.
+ * without an NVIDIA GPU the GPU smoke tier names the paper claim it cannot test and why, and exits 3. `ae evaluate`
+ * on a short smoke run against itself (every claim agrees, exit 0) and against a folder that is not a run (exit 2).
  */
 import { execFileSync } from 'node:child_process';
+import { cpSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { packageRoot } from '../contracts/index.js';
+import { tempDir } from '../testing/temp-dir.js';
 import { runCli } from './e2e-support.js';
 
 function hasNvidiaSmi(): boolean {
@@ -39,4 +44,34 @@ describe('greenrt ae check', () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('package.json');
   });
+});
+
+describe('greenrt ae evaluate', () => {
+  it('a short smoke run against itself: hosts the same, every claim agrees, evaluation.json and .md written, exit 0', async () => {
+    const dir = tempDir('greenrt-ae-eval-');
+    cpSync(join(packageRoot, 'experiments', 'ae'), join(dir, 'ae'), { recursive: true });
+    const file = join(dir, 'ae', 'smoke.yaml');
+    writeFileSync(
+      file,
+      readFileSync(file, 'utf8')
+        .replace(/^repetitions: \d+$/m, 'repetitions: 4')
+        .replace(/^measuredIterations: \d+$/m, 'measuredIterations: 10'),
+    );
+    const artifacts = join(dir, 'artifacts');
+    const made = await runCli(['run', file, '--artifacts', artifacts], { timeoutMs: 300_000 });
+    expect(made.code, made.stderr).toBe(0);
+    const run = join(artifacts, readdirSync(artifacts)[0]!);
+    const out = join(dir, 'evaluation');
+    const r = await runCli(['ae', 'evaluate', run, '--reference', run, '--out', out]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain('Hosts: no differences recorded.');
+    expect(r.stdout).toMatch(/agrees +E batching-amortises/);
+    const json = JSON.parse(readFileSync(join(out, 'evaluation.json'), 'utf8'));
+    expect(json.claims.map((c: { outcome: string }) => c.outcome)).toEqual(['agrees', 'agrees']);
+    expect(json.absolute.judged).toBe(true);
+    expect(readFileSync(join(out, 'evaluation.md'), 'utf8')).toMatch(/^# Evaluation of /);
+    const bad = await runCli(['ae', 'evaluate', run, '--reference', dir]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('is not a run folder');
+  }, 400_000);
 });
