@@ -72,7 +72,7 @@ describe.skipIf(!engine)('vendored inputs and the offline build (onnxruntime cpu
     const { ctx } = imageContext({ runtime: 'onnxruntime', flavour: 'cpu' });
     const online = { ...ctx, tag: `greenrt-test/no-network:${ctx.contextHash.slice(0, 12)}` };
     tags.push(online.tag);
-    const error = await buildFromContext(e, online, { networkMode: 'none' }).catch((err: unknown) => err);
+    const error = await buildFromContext(e, online, { networkMode: 'none', noCache: true }).catch((err: unknown) => err);
     expect(error).toBeInstanceOf(ImageBuildError);
     expect((error as ImageBuildError).lastLines.join('\n')).toMatch(/deb\.debian\.org|Temporary failure|Could not resolve|Unable to locate/);
   }, 300_000);
