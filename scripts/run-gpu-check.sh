@@ -20,4 +20,5 @@ cli="$here/greenrt/lib/cli/greenrt.mjs"
 if [ "${1:-}" = "doctor" ] || [ "${1:-}" = "--help" ] || [ "${1:-}" = "run" ] || [ "${1:-}" = "validate" ] || [ "${1:-}" = "report" ]; then
   exec "$node" "$cli" "$@"
 fi
-exec "$node" "$cli" doctor --measure "$@"
+# The bundle has no image build context: the check always runs the process runner (the host's Python).
+exec "$node" "$cli" doctor --measure --runner process "$@"

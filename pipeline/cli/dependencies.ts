@@ -14,6 +14,7 @@ export function createRunDependencies(progress: Progress, artifactsDir: string, 
     clock: systemClock,
     progress,
     listGpus: () => listGpus(),
+    ...(process.env.CUDA_VISIBLE_DEVICES !== undefined ? { cudaVisibleDevices: process.env.CUDA_VISIBLE_DEVICES } : {}),
     preflightImages: (spec, plan) => preflightImages(spec, plan, caBundlePath ? { caBundlePath } : {}),
     // Measure the selected GPUs; the others are context (state and processes, never energy).
     createMeasurement: (spec, gpus) =>

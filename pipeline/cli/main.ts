@@ -101,7 +101,7 @@ Exit codes: 0 ok, 1 internal error, 2 bad input, 3 missing environment (Docker, 
     )
     .option(
       '--shared-host',
-      'with --shard: other shards run at the same time on other GPUs of this host (each selects its GPUs with gpu.devices or CUDA_VISIBLE_DEVICES); CPU (RAPL) energy is then shared, so left out of per-trial energy, and the report says why',
+      'with --shard: other shards run at the same time on other GPUs of this host (each measures the GPU its job was allocated: the first of the inherited CUDA_VISIBLE_DEVICES when the experiment has no gpu.devices); CPU (RAPL) energy is then shared, so left out of per-trial energy, and the report says why',
     )
     .option('--run-id <id>', 'name of the run folder instead of a generated one (lowercase letters, digits, . _ -)')
     .option(
@@ -223,11 +223,18 @@ Exit codes: 0 ok, 1 internal error, 2 bad input, 3 missing environment (Docker, 
       'GPU acceptance check (make gpu-check): idle power, then PyTorch ResNet-50 batch 1 and 64 on CUDA under the monitor; prints and writes sample rates, counter update period, counter-vs-integrated disagreement, idle power, energy per inference, clocks and temperature, and every validity rule. Exit 3 naming what is missing on a host without a GPU.',
     )
     .option('--idle-seconds <s>', 'idle measurement before the trials (with --measure)', '60')
+    .addOption(
+      new Option(
+        '--runner <runner>',
+        "with --measure: process runs the PyTorch entrypoint with the host's Python (GREENRT_PYTHON; needs torch >= 2.5 with CUDA, torchvision, numpy, jsonschema); docker builds the images on first use (needs the NVIDIA Container Toolkit, a greenrt checkout, and the base image or root + debootstrap + a Debian mirror). Default: docker only where all of that is there, else process",
+      ).choices(['process', 'docker']),
+    )
     .addOption(artifacts)
-    .action(async (opts: { measure?: boolean; idleSeconds: string; artifacts: string }) => {
+    .action(async (opts: { measure?: boolean; idleSeconds: string; artifacts: string; runner?: 'process' | 'docker' }) => {
       const idleS = Number(opts.idleSeconds);
       if (!(idleS >= 0 && idleS <= 3600)) throw usage(`--idle-seconds must be a number of seconds in [0, 3600], got "${opts.idleSeconds}"`);
-      setExit(opts.measure ? await gpuCheckCommand({ artifacts: opts.artifacts, idleS }) : await doctorCommand());
+      if (opts.runner && !opts.measure) throw usage('--runner is for --measure (the GPU acceptance check)');
+      setExit(opts.measure ? await gpuCheckCommand({ artifacts: opts.artifacts, idleS, runner: opts.runner }) : await doctorCommand());
     });
 
   program

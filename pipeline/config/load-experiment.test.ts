@@ -277,3 +277,34 @@ describe('loadExperiment: the claims file an experiment names', () => {
     }
   });
 });
+
+describe('gpu.devices: one whole GPU per trial', () => {
+  const base = [
+    'schemaVersion: 1',
+    'name: one-gpu',
+    'runtimes:',
+    '  - { name: pytorch, providers: [cuda] }',
+    'models: [resnet50]',
+    'batchSizes: [1]',
+    'repetitions: 1',
+    'warmupIterations: 1',
+    'measuredIterations: 1',
+  ];
+  it.each([
+    ['two GPUs', 'gpu: { devices: [0, 1] }', 'lists 2 items, more than the 1 allowed', 'a second GPU would only add its idle power'],
+    ['a MIG device', "gpu: { devices: ['MIG-4f1a7c52-3f2b-5c3a-9d1e-0123456789ab'] }", 'GPU-', 'MIG devices cannot be measured'],
+  ])('refuses %s with exit 2 and the reason', async (_label, line, ...words) => {
+    const file = join(tempDir('greenrt-gpu-devices-'), 'exp.yaml');
+    await writeFile(file, [...base, line, ''].join('\n'));
+    const problems = await problemsOf(file);
+    const text = problems.map((p) => `${p.path}: ${p.message}. ${p.hint ?? ''}`).join('\n');
+    expect(problems[0]!.path).toMatch(/^\/gpu\/devices/);
+    for (const w of words) expect(text.toLowerCase()).toContain(w.toLowerCase());
+  });
+
+  it('leaves gpu.devices unset when the experiment names none (the allocation or the first GPU decides at run time)', async () => {
+    const file = join(tempDir('greenrt-gpu-devices-'), 'exp.yaml');
+    await writeFile(file, [...base, ''].join('\n'));
+    expect((await loadExperiment(file, contracts)).spec.gpu.devices).toBeUndefined();
+  });
+});

@@ -1045,14 +1045,14 @@ export interface Power {
   };
 }
 /**
- * Which GPU(s) cuda and tensorrt trials run on and are measured on. Other GPUs of the host are recorded as context (state, processes) and never counted in a trial's energy.
+ * Which GPU cuda and tensorrt trials run on and are measured on. Other GPUs of the host are recorded as context (state, processes) and never counted in a trial's energy.
  */
 export interface Gpu {
   /**
-   * GPUs by NVML/PCI-bus index (0, 1, ...) or UUID ('GPU-...'); default the first GPU. Containers get only these devices; the process runner sets CUDA_DEVICE_ORDER=PCI_BUS_ID and CUDA_VISIBLE_DEVICES.
+   * The one GPU trials run on, by NVML/PCI-bus index (0, 1, ...) or UUID ('GPU-...'). One GPU per trial: every adapter runs on the first device it sees, so a second GPU would only add its idle power to the trial's energy. Left out: the GPU the job was allocated (the first entry of an inherited CUDA_VISIBLE_DEVICES, as Slurm's --gres sets it), else the first GPU; a device outside CUDA_VISIBLE_DEVICES stops the run (exit 3). MIG devices cannot be measured (NVML energy covers the whole GPU) and are refused. Containers get only this device; the process runner sets CUDA_DEVICE_ORDER=PCI_BUS_ID and CUDA_VISIBLE_DEVICES to its UUID.
    *
    * @minItems 1
-   * @maxItems 16
+   * @maxItems 1
    */
   devices?: (number | string)[];
   /**
@@ -1067,7 +1067,7 @@ export type PowerDefaultedKey = 'sources' | 'required' | 'sampleHz' | 'baselineS
 /** Keys of /$defs/power/properties/cooldown with a schema default (filled in by validation). */
 export type CooldownDefaultedKey = 'minS' | 'maxS' | 'powerTolerance' | 'temperatureToleranceC';
 /** Keys of /$defs/gpu with a schema default (filled in by validation). */
-export type GpuDefaultedKey = 'devices' | 'tensorrtEngineCache';
+export type GpuDefaultedKey = 'tensorrtEngineCache';
 
 // gpu-check.schema.json
 /**
@@ -1233,6 +1233,10 @@ export interface GpuDevice {
    * CUDA compute capability, e.g. '9.0'.
    */
   computeCapability?: string | null;
+  /**
+   * Whether MIG mode is on (nvmlDeviceGetMigMode current mode); null when the driver does not say (GPUs before Ampere, or nvidia-smi without mig.mode.current).
+   */
+  migEnabled?: boolean | null;
 }
 /**
  * What probing one configured power source found.
@@ -2405,9 +2409,26 @@ export interface RunManifest {
    */
   gpu?: {
     /**
-     * GPUs the trials run on and are measured on (experiment gpu.devices, default the first).
+     * The GPU the trials run on and are measured on (experiment gpu.devices, else the allocation in CUDA_VISIBLE_DEVICES, else the first).
      */
     measured: GpuDevice[];
+    /**
+     * How the measured GPU was chosen, and the allocation it had to be in.
+     */
+    selectedBy?: {
+      /**
+       * The experiment's gpu.devices, the inherited CUDA_VISIBLE_DEVICES (e.g. Slurm --gres), or the host's first GPU.
+       */
+      from: 'gpu.devices' | 'CUDA_VISIBLE_DEVICES' | 'first GPU';
+      /**
+       * CUDA_VISIBLE_DEVICES as greenrt inherited it; null when unset.
+       */
+      cudaVisibleDevices: string | null;
+      /**
+       * The GPUs CUDA_VISIBLE_DEVICES names, mapped to UUIDs through NVML (indices in NVML/PCI-bus order); null when unset.
+       */
+      allocatedUuids: string[] | null;
+    };
     /**
      * Other GPUs of the host: their state and processes are recorded, never their energy.
      */

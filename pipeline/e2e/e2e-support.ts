@@ -113,6 +113,8 @@ export interface ExperimentOptions {
   moreRuntimes?: string[];
   /** Extra top-level YAML lines (e.g. `trialTimeoutS: 5`). */
   extra?: string;
+  /** Power sources (default none, no baseline). */
+  powerSources?: string[];
 }
 
 /**
@@ -147,7 +149,7 @@ export function writeExperiment(dir: string, o: ExperimentOptions): string {
     `    path: models/${modelName}`,
     `    sha256: "${sha}"`,
     'power:',
-    '  sources: [none]',
+    `  sources: [${(o.powerSources ?? ['none']).join(', ')}]`,
     '  baselineS: 0',
     '  cooldown: { minS: 0, maxS: 0 }',
     o.extra ?? '',

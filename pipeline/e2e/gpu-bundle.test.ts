@@ -3,7 +3,8 @@
  * npm or node: only its own xz-compressed node, a PATH of a few basic tools, a fresh HOME, a temp dir.
  */
 import { execFile, spawnSync } from 'node:child_process';
-import { cpSync, mkdirSync, readFileSync, symlinkSync } from 'node:fs';
+import { cpSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -60,4 +61,67 @@ describe.skipIf(!which('xz'))('gpu bundle', () => {
       expect(measure.stdout).toContain('[MISS] NVIDIA GPU and driver');
     }
   }, 300_000);
+
+  // FAKE GPU host: the C stand-in libnvidia-ml (pipeline/testing/fake-libnvidia-ml.c) on LD_LIBRARY_PATH, and a
+  // Python whose torch and torchvision are labelled fakes (numpy and jsonschema are the real ones).
+  it.skipIf(!which('cc') || which('nvidia-smi') !== '')(
+    'on a fake-GPU host the bundle takes the process runner and gets past the parts check',
+    () => {
+      const host = join(dir, 'fake-gpu-host');
+      const bin = join(host, 'bin');
+      const lib = join(host, 'lib');
+      const py = join(host, 'python');
+      for (const d of [bin, lib, join(py, 'torch'), join(py, 'torchvision')]) mkdirSync(d, { recursive: true });
+      for (const t of tools) symlinkSync(which(t), join(bin, t));
+      const src = fileURLToPath(new URL('../testing/fake-libnvidia-ml.c', import.meta.url));
+      spawnSync(which('cc'), ['-shared', '-fPIC', '-O1', '-o', join(lib, 'libnvidia-ml.so.1'), src], { encoding: 'utf8' });
+      writeFileSync(
+        join(py, 'torch', '__init__.py'),
+        [
+          '"""FAKE (tests only): a CUDA torch that has no GPU behind it; any real use fails."""',
+          '__version__ = "2.6.0+fake"',
+          'class version:',
+          '    cuda = "12.4"',
+          'class cuda:',
+          '    @staticmethod',
+          '    def is_available(): return True',
+          '    @staticmethod',
+          '    def get_device_name(index=0): return "Fake H100"',
+          'def __getattr__(name): raise RuntimeError(f"FAKE torch has no {name}")',
+          '',
+        ].join('\n'),
+      );
+      // FAKE nvidia-smi: answers `-L` like the fake library's GPU (the cuda pre-flight asks it); nothing else.
+      writeFileSync(
+        join(bin, 'nvidia-smi'),
+        '#!/bin/sh\n# FAKE (tests only)\n[ "$1" = "-L" ] && { echo "GPU 0: Fake H100 (UUID: GPU-fake-0)"; exit 0; }\necho "FAKE nvidia-smi: only -L" >&2; exit 9\n',
+        { mode: 0o755 },
+      );
+      writeFileSync(join(py, 'torchvision', '__init__.py'), '"""FAKE (tests only)."""\n__version__ = "0.21.0+fake"\n');
+      const copy = join(host, 'bundle');
+      cpSync(bundle, copy, { recursive: true });
+      // The interpreter itself (a version manager's shim needs its own environment).
+      const python = spawnSync('python3', ['-c', 'import os, sys; print(os.path.realpath(sys.executable))'], { encoding: 'utf8' }).stdout.trim();
+      const env = { PATH: bin, HOME: join(host, 'home'), LD_LIBRARY_PATH: lib, PYTHONPATH: py, FAKE_NVML_PROCESSES: '0', GREENRT_PYTHON: python };
+      const measure = spawnSync(join(bin, 'bash'), [join(copy, 'run-gpu-check.sh'), '--artifacts', join(host, 'artifacts'), '--idle-seconds', '0'], {
+        cwd: host,
+        env,
+        encoding: 'utf8',
+        timeout: 240_000,
+      });
+      const out = `${measure.stdout}\n${measure.stderr}`;
+      expect(measure.stdout).toContain('[ ok ] NVIDIA GPU and driver: 1 GPU(s) via nvml, driver 999.99-fake');
+      expect(measure.stdout).toContain(`[ ok ] Python torch >= 2.5 on CUDA (${python}): torch 2.6.0+fake, CUDA 12.4, device Fake H100`);
+      expect(measure.stdout).toContain('[ ok ] Python jsonschema');
+      expect(measure.stdout).not.toContain('[MISS]');
+      expect(measure.stdout).not.toContain('Docker with GPU access'); // --runner process: Docker is not asked
+      expect(measure.stdout).toContain('Runner: process.');
+      // Past the parts check: the fake torch cannot prepare a model, so the trials fail (exit 4), never exit 3.
+      expect(out).not.toContain('cannot run: missing');
+      // The trial's Python imports what the parts probe saw (the inherited PYTHONPATH is kept): here the fake torch.
+      expect(out).toContain('could not be prepared: prepare failed (exit 3): RuntimeError: FAKE torch has no');
+      expect(measure.status).toBe(4);
+    },
+    300_000,
+  );
 });

@@ -29,8 +29,9 @@ describe.skipIf(hasNvidiaSmi)('greenrt doctor --measure on a host without a GPU'
     });
     expect(r.code).toBe(3);
     expect(r.stdout).toContain('[MISS] NVIDIA GPU and driver: missing');
-    expect(r.stdout).toContain('[MISS] Python with torch on CUDA (/nonexistent/python3): missing: /nonexistent/python3 not found');
-    expect(r.stderr).toContain('GPU acceptance check cannot run: missing NVIDIA GPU and driver');
+    expect(r.stdout).toContain('[MISS] Python for the process runner (/nonexistent/python3): missing: /nonexistent/python3 not found');
+    expect(r.stdout).toContain("/nonexistent/python3 -m pip install 'torch>=2.5' torchvision numpy jsonschema");
+    expect(r.stderr).toContain('GPU acceptance check (process runner) cannot run: missing NVIDIA GPU and driver');
     let written: string[] = [];
     try {
       written = readdirSync(join(dir, 'artifacts'));
@@ -44,5 +45,15 @@ describe.skipIf(hasNvidiaSmi)('greenrt doctor --measure on a host without a GPU'
     const r = await runCli(['doctor', '--help'], { timeoutMs: 30_000 });
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('--measure');
+    expect(r.stdout).toContain('--runner <runner>');
+  });
+
+  it('--runner: process or docker, only with --measure (exit 2 otherwise)', async () => {
+    const bad = await runCli(['doctor', '--measure', '--runner', 'slurm', '--artifacts', join(dir, 'bad')], { timeoutMs: 30_000 });
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/Allowed choices are process, docker/);
+    const alone = await runCli(['doctor', '--runner', 'process'], { timeoutMs: 30_000 });
+    expect(alone.code).toBe(2);
+    expect(alone.stderr).toContain('--runner is for --measure');
   });
 });

@@ -76,7 +76,7 @@ export async function readyHost(deps: RunDependencies, spec: ExperimentSpec, pla
   // Images that this host cannot build at all (TensorRT without NVIDIA's index) refuse the run first, GPU or not.
   if (needsFramework) await deps.preflightImages?.(spec, plan);
   const inventory = deps.listGpus ? await deps.listGpus() : null;
-  const gpus = inventory ? selectGpus(spec.gpu.devices, inventory, needsGpu) : null;
+  const gpus = inventory ? selectGpus(spec.gpu.devices, inventory, needsGpu, deps.cudaVisibleDevices) : null;
   const framework = needsFramework ? await deps.createFrameworkExecutor(spec, plan, gpus) : null;
   const measurement = await deps.createMeasurement(spec, gpus);
   if (spec.power.required && !measurement.canMeasure()) {

@@ -16,6 +16,8 @@ export interface RunDependencies {
   createFrameworkExecutor(spec: ExperimentSpec, plan: RunPlan, gpus?: GpuSelection | null): Promise<FrameworkExecutor>;
   /** The host's GPUs (NVML, else nvidia-smi); absent: no selection (tests without GPUs). */
   listGpus?(): Promise<GpuInventory>;
+  /** The inherited CUDA_VISIBLE_DEVICES (e.g. Slurm --gres), which selects the GPU when gpu.devices is left out. */
+  cudaVisibleDevices?: string;
   /** Refuses (throws) a plan whose images this host cannot build, before anything else is asked of it. */
   preflightImages?(spec: ExperimentSpec, plan: RunPlan): Promise<void>;
 }

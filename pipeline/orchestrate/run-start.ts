@@ -145,6 +145,8 @@ async function describeRunHost(manifest: RunManifest, host: ReadyHost, planned: 
   manifest.power.sources = await host.measurement.describeSources();
   if (inventory)
     manifest.host.gpus = inventory.gpus.map((g) => ({ ...g, driverVersion: inventory.driverVersion, measured: gpus?.measured.includes(g) ?? false }));
+  // Which GPU is measured and why (gpu.devices, the job's CUDA_VISIBLE_DEVICES, or the first), for cpu-only runs too.
+  if (gpus?.selectedBy && !manifest.gpu) manifest.gpu = { measured: gpus.measured, context: gpus.context, images: [], selectedBy: gpus.selectedBy };
 }
 
 /** Trial ids with a `trial.finish` line in run.log (lines that do not parse, e.g. cut by a crash, are skipped). */

@@ -54,7 +54,7 @@ function checkGpuArchitectures(progress: Progress, run: ActiveRun, setup: Setup,
         `Warning: ${v.reason}. A run-scoped compute cache (${v.computeCacheDir}) keeps the JIT output, so it compiles once, in the first trial's warm-up, outside every measured window.`,
       );
   }
-  run.manifest.gpu = { measured: gpus.measured, context: gpus.context, images: verdicts };
+  run.manifest.gpu = { measured: gpus.measured, context: gpus.context, images: verdicts, ...(gpus.selectedBy ? { selectedBy: gpus.selectedBy } : {}) };
   run.logger.info({ event: 'gpu.preflight', gpu: run.manifest.gpu }, 'GPU architecture pre-flight');
 }
 

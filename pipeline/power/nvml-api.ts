@@ -69,6 +69,8 @@ export interface NvmlDevice {
   /** nvmlClocksEventReasons bitmask. */
   clocksEventReasons(): number;
   persistenceMode(): boolean;
+  /** nvmlDeviceGetMigMode's current mode: true when MIG is enabled (Ampere and later; NOT_SUPPORTED before). */
+  migEnabled(): boolean;
   computeProcesses(): NvmlProcess[];
 }
 

@@ -6,6 +6,7 @@ import { ManualClock } from '../testing/power-fake-clock.js';
 import { NvmlUnavailableError } from './nvml-api.js';
 import { koffiNvmlLoader } from './nvml-binding.js';
 import { NvmlSource } from './nvml-source.js';
+import { listGpus } from './gpu-inventory.js';
 import { tempDir } from '../testing/temp-dir.js';
 
 function findCompiler(): string | null {
@@ -57,12 +58,27 @@ describe('koffiNvmlLoader', () => {
     expect(d.enforcedPowerLimitMw()).toBe(700000);
     expect(d.clocksEventReasons()).toBe(0x44); // through the older ThrottleReasons entry point
     expect(d.persistenceMode()).toBe(true);
+    expect(d.migEnabled()).toBe(false); // nvmlDeviceGetMigMode's current mode
     expect(d.computeProcesses()).toEqual([
       { pid: 4242, usedMemoryBytes: 1073741824 },
       { pid: 77, usedMemoryBytes: null },
     ]);
     expect(() => nvml.device(3)).toThrow(/nvmlDeviceGetHandleByIndex_v2: Fake Error \(nvmlReturn 2\)/);
     nvml.shutdown();
+
+    // The fake's shape from its environment (FAKE_NVML_*), read by the C stand-in at each call: two GPUs, GPU 1 in MIG mode.
+    process.env.FAKE_NVML_GPU_COUNT = '2';
+    process.env.FAKE_NVML_MIG = '1';
+    try {
+      const inventory = await listGpus({ nvml: koffiNvmlLoader({ libraryPaths: [lib] }) });
+      expect(inventory.gpus.map((g) => [g.index, g.uuid, g.migEnabled])).toEqual([
+        [0, 'GPU-fake-0', false],
+        [1, 'GPU-fake-1', true],
+      ]);
+    } finally {
+      delete process.env.FAKE_NVML_GPU_COUNT;
+      delete process.env.FAKE_NVML_MIG;
+    }
 
     const clock = new ManualClock();
     const source = new NvmlSource({ clock, load: koffiNvmlLoader({ libraryPaths: [lib] }) });

@@ -99,6 +99,7 @@ class KoffiNvml implements NvmlBinding {
       ['nvmlDeviceGetCurrentClocksEventReasons', [dev, 'void *']],
       ['nvmlDeviceGetCurrentClocksThrottleReasons', [dev, 'void *']],
       ['nvmlDeviceGetPersistenceMode', [dev, 'void *']],
+      ['nvmlDeviceGetMigMode', [dev, 'void *', 'void *']],
       ['nvmlDeviceGetComputeRunningProcesses_v3', [dev, 'void *', 'void *']],
       ['nvmlDeviceGetComputeRunningProcesses_v2', [dev, 'void *', 'void *']],
       ['nvmlDeviceGetComputeRunningProcesses', [dev, 'void *', 'void *']],
@@ -220,6 +221,12 @@ class KoffiNvmlDevice implements NvmlDevice {
   }
   persistenceMode(): boolean {
     return this.u32('nvmlDeviceGetPersistenceMode') === 1;
+  }
+  migEnabled(): boolean {
+    const current = Buffer.alloc(4);
+    const pending = Buffer.alloc(4);
+    this.nvml.call('nvmlDeviceGetMigMode', this.handle, current, pending);
+    return current.readUInt32LE(0) === 1; // NVML_DEVICE_MIG_ENABLE
   }
   computeProcesses(): NvmlProcess[] {
     const name = this.nvml.pick('nvmlDeviceGetComputeRunningProcesses_v3', 'nvmlDeviceGetComputeRunningProcesses_v2', 'nvmlDeviceGetComputeRunningProcesses');

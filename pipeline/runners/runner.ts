@@ -57,9 +57,13 @@ export function cacheEnvironment(paths: TrialCaches): Record<string, string> {
   };
 }
 
-/** CUDA_DEVICE_ORDER and CUDA_VISIBLE_DEVICES for a process that may only see `devices`. */
-export function cudaDeviceEnvironment(devices: string[] | undefined): Record<string, string> {
-  return { CUDA_DEVICE_ORDER: 'PCI_BUS_ID', CUDA_VISIBLE_DEVICES: (devices?.length ? devices : ['0']).join(',') };
+/**
+ * CUDA_DEVICE_ORDER and CUDA_VISIBLE_DEVICES for a process that may only see `devices` (the selected GPU's UUID,
+ * which the selection took from inside any inherited allocation). Without a selection the inherited
+ * CUDA_VISIBLE_DEVICES (`inherited`, e.g. Slurm's) is kept, never replaced; only when there is none, the first GPU.
+ */
+export function cudaDeviceEnvironment(devices: string[] | undefined, inherited?: string): Record<string, string> {
+  return { CUDA_DEVICE_ORDER: 'PCI_BUS_ID', CUDA_VISIBLE_DEVICES: devices?.length ? devices.join(',') : (inherited ?? '0') };
 }
 
 /** What a finished harness process or container reports: its exit, log tail and monotonic start/end. */

@@ -37,6 +37,8 @@ export interface FakeGpu {
   powerLimitMw?: number;
   throttleMask?: number;
   persistence?: boolean;
+  /** MIG mode; undefined: nvmlDeviceGetMigMode is NOT_SUPPORTED (pre-Ampere). */
+  mig?: boolean;
   processes?: NvmlProcess[];
 }
 
@@ -105,6 +107,10 @@ export class FakeNvml implements NvmlBinding {
       enforcedPowerLimitMw: () => gpu.powerLimitMw ?? 700_000,
       clocksEventReasons: () => gpu.throttleMask ?? 0x1,
       persistenceMode: () => gpu.persistence ?? true,
+      migEnabled: () => {
+        if (gpu.mig === undefined) throw unsupported('nvmlDeviceGetMigMode');
+        return gpu.mig;
+      },
       computeProcesses: () => gpu.processes ?? [],
     };
   }

@@ -6,17 +6,19 @@ import { runExperiment } from '../../orchestrate/index.js';
 import { ensureFolder, refuseDamagedRun, verifyRunFolder, writeFileAtomic } from '../../results/index.js';
 import { createRunDependencies } from '../dependencies.js';
 import { createProgress } from '../progress.js';
-import { checkGpuHost, formatParts, realProbes, type HostProbes } from './requirements.js';
+import { checkGpuHost, formatParts, realProbes, type GpuCheckRunner, type HostProbes } from './requirements.js';
 import { gpuCheckReport } from './gpu-check-summary.js';
 
 export interface GpuCheckOptions {
   artifacts: string;
   /** Idle measurement before the trials, s (default 60). */
   idleS?: number;
+  /** --runner: process (the host's Python) or docker (images built on first use); default: docker only where it can build them. */
+  runner?: GpuCheckRunner;
   probes?: HostProbes;
 }
 
-/** The acceptance check's experiment: PyTorch on CUDA, ResNet-50, batch 1 and 64, random weights. */
+/** The acceptance check's experiment: PyTorch on CUDA, ResNet-50, batch 1 and 64, random weights; the GPU is the job's allocation (CUDA_VISIBLE_DEVICES), else the first. */
 export function gpuCheckExperiment(runner: 'docker' | 'process', idleS: number): string {
   return [
     'schemaVersion: 1',
@@ -32,7 +34,6 @@ export function gpuCheckExperiment(runner: 'docker' | 'process', idleS: number):
     'repetitions: 1',
     'warmupIterations: 50',
     'measuredIterations: 400',
-    'gpu: { devices: [0] }',
     `power: { sources: [nvml, nvidia-smi, rapl], required: true, sampleHz: 10, baselineS: ${idleS}, cooldown: { minS: 5, maxS: 60 } }`,
     '',
   ].join('\n');
@@ -64,16 +65,20 @@ export async function writeGpuCheckExperiment(contracts: Contracts, file: string
  */
 export async function gpuCheckCommand(options: GpuCheckOptions): Promise<number> {
   const python = process.env.GREENRT_PYTHON ?? 'python3';
-  const host = await checkGpuHost(options.probes ?? realProbes, python);
+  const host = await checkGpuHost(options.probes ?? realProbes, python, options.runner);
   process.stdout.write(`GPU acceptance check: what this host has\n${formatParts(host.parts)}\n`);
   const missing = host.parts.filter((p) => p.required && !p.ok);
   if (missing.length) {
-    throw new EnvironmentError('E_GPU_CHECK_MISSING', `GPU acceptance check cannot run: missing ${missing.map((p) => p.name).join(', ')}.`, {
-      hint: missing
-        .map((p) => p.fix)
-        .filter(Boolean)
-        .join(' '),
-    });
+    throw new EnvironmentError(
+      'E_GPU_CHECK_MISSING',
+      `GPU acceptance check (${host.runner} runner) cannot run: missing ${missing.map((p) => p.name).join(', ')}.`,
+      {
+        hint: missing
+          .map((p) => p.fix)
+          .filter(Boolean)
+          .join(' '),
+      },
+    );
   }
   const artifactsDir = resolve(options.artifacts);
   await ensureFolder(artifactsDir);

@@ -113,13 +113,21 @@ export class ProcessRunner implements TrialRunner {
    */
   trialEnvironment(req: Pick<TrialRequest, 'spec' | 'gpuDevices' | 'caches'>): Record<string, string> {
     const gpu = req.spec.provider === 'cuda' || req.spec.provider === 'tensorrt';
-    return { ...this.environment(req.spec.runtime), ...(gpu ? cudaDeviceEnvironment(req.gpuDevices) : {}), ...cacheEnvironment(req.caches ?? {}) };
+    return {
+      ...this.environment(req.spec.runtime),
+      ...(gpu ? cudaDeviceEnvironment(req.gpuDevices, process.env.CUDA_VISIBLE_DEVICES) : {}),
+      ...cacheEnvironment(req.caches ?? {}),
+    };
   }
 
-  /** PYTHONPATH and schema folder for one runtime, as the image sets them at /opt/greenrt. */
+  /**
+   * PYTHONPATH and schema folder for one runtime, as the image sets them at /opt/greenrt. An inherited PYTHONPATH
+   * (a cluster's `module load pytorch` sets one) comes last: the trial imports what the gpu-check parts probe saw.
+   */
   environment(runtime: TrialSpec['runtime']): Record<string, string> {
     const adapterDir = this.options.adapterDirs?.[runtime] ?? join(this.repoRoot, 'images', runtime);
-    const pythonPath = [...(this.options.extraPythonPath ?? []), join(this.repoRoot, 'images', 'common'), adapterDir];
+    const inherited = (process.env.PYTHONPATH ?? '').split(delimiter).filter(Boolean);
+    const pythonPath = [...(this.options.extraPythonPath ?? []), join(this.repoRoot, 'images', 'common'), adapterDir, ...inherited];
     return {
       PYTHONPATH: pythonPath.join(delimiter),
       GREENRT_SCHEMAS_DIR: join(this.repoRoot, 'schemas'),
