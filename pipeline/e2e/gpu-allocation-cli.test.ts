@@ -45,7 +45,12 @@ describe.skipIf(!cc || realNvidia !== '')('GPU allocation on a fake two-GPU host
     expect(r.code, r.stderr).toBe(0);
     const runDir = runDirIn(artifacts)!;
     const manifest = readJson<RunManifest>(join(runDir, 'manifest.json'));
-    expect(manifest.host.gpus?.map((g) => [g.index, (g as { measured?: boolean }).measured])).toEqual([
+    expect(
+      manifest.host.gpus?.map((g) => {
+        const d = g as { index?: number; measured?: boolean };
+        return [d.index, d.measured];
+      }),
+    ).toEqual([
       [0, false],
       [1, true],
     ]);
