@@ -71,3 +71,23 @@ suite('experiments/paper.claims.yaml', () => {
     ]);
   });
 });
+
+suite('experiments/ae/paper-fixed.yaml', () => {
+  it("is paper.yaml with a fixed count (10 repetitions) and its own name, nothing else changed", () => {
+    const paper = parse(read('paper.yaml')) as Record<string, unknown>;
+    const fixed = parse(read('ae/paper-fixed.yaml')) as Record<string, unknown>;
+    expect(new Contracts().check(SchemaId.experiment, structuredClone(fixed))).toEqual([]);
+    expect(fixed).toEqual({ ...paper, name: 'paper-fixed', repetitions: 10 });
+  });
+});
+
+suite('LICENSE and CITATION.cff', () => {
+  it('agree with package.json (MIT, version)', () => {
+    const top = new URL('../../', import.meta.url);
+    const pkg = JSON.parse(readFileSync(new URL('package.json', top), 'utf8')) as { license: string; version: string };
+    expect(pkg.license).toBe('MIT');
+    expect(readFileSync(new URL('LICENSE', top), 'utf8').split('\n')[0]).toBe('MIT License');
+    const cff = parse(readFileSync(new URL('CITATION.cff', top), 'utf8')) as Record<string, unknown>;
+    expect(cff).toMatchObject({ 'cff-version': '1.2.0', license: pkg.license, version: pkg.version, type: 'software' });
+  });
+});
