@@ -73,7 +73,7 @@ suite('experiments/paper.claims.yaml', () => {
 });
 
 suite('experiments/ae/paper-fixed.yaml', () => {
-  it("is paper.yaml with a fixed count (10 repetitions) and its own name, nothing else changed", () => {
+  it('is paper.yaml with a fixed count (10 repetitions) and its own name, nothing else changed', () => {
     const paper = parse(read('paper.yaml')) as Record<string, unknown>;
     const fixed = parse(read('ae/paper-fixed.yaml')) as Record<string, unknown>;
     expect(new Contracts().check(SchemaId.experiment, structuredClone(fixed))).toEqual([]);
