@@ -3,17 +3,18 @@ SHELL := /bin/bash
 NODE_MODULES_STAMP := node_modules/.package-lock.json
 # onnxruntime-node's install script fetches CUDA files; skip it unless this host has an NVIDIA driver.
 export ONNXRUNTIME_NODE_INSTALL ?= $(if $(shell command -v nvidia-smi 2>/dev/null),,skip)
-# Behind a TLS-intercepting proxy, image builds trust the CA bundle pip is already told to trust.
+# Image builds trust the host's CA store (or GREENRT_CA_BUNDLE, else the bundle pip is told to trust); not in the tag.
 export GREENRT_CA_BUNDLE ?= $(or $(PIP_CERT),$(REQUESTS_CA_BUNDLE))
 GREENRT := node bin/greenrt.js
 
-.PHONY: install build demo test test-unit images images-cuda cpu paper-validate bench demo-model clean help gpu-check gpu-bundle
+.PHONY: install build demo test test-unit images images-cuda images-repro-check cpu paper-validate bench demo-model clean help gpu-check gpu-bundle
 
 help:
 	@echo "make demo    install, then run experiments/demo.yaml (embedded runtime, ~1 min) and print the report path"
 	@echo "make test    the whole test suite (unit, Docker, in-image pytest); ends with 'N passed, N failed'"
 	@echo "make images  build the CPU runtime images (every catalogue runtime with an image)"
 	@echo "make images-cuda  build the CUDA runtime images (no GPU or NVIDIA registry needed) and check each"
+	@echo "make images-repro-check  build each CPU image twice from nothing: equal config digests, else the paths that differ"
 	@echo "make cpu     run experiments/cpu.yaml through Docker (five runtimes x three models)"
 	@echo "make bench   overhead benchmarks -> bench/results/latest.json"
 	@echo "make demo-model  re-export the committed demo model (needs Docker)"
@@ -44,6 +45,9 @@ images-cuda: build
 	$(GREENRT) images build --flavour cuda
 	for tag in $$(docker images --format '{{.Repository}}:{{.Tag}}' --filter label=dev.greenrt.flavour=cuda | grep -E '^greenrt/[a-z]+:cuda-'); do \
 	  $(GREENRT) images check "$$tag" || exit $$?; done
+
+images-repro-check: build
+	node scripts/images-repro-check.mjs --flavour cpu
 
 cpu: build
 	$(GREENRT) run experiments/cpu.yaml

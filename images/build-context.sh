@@ -3,9 +3,9 @@
 # for `docker build` by hand. A wrapper around `greenrt images context`: the same bytes, and so the same
 # content-hash tag, as `greenrt images build` (one layout, pipeline/images/build-context.ts). Needs `make build`.
 #   images/build-context.sh RUNTIME FLAVOUR OUT        OUT ending in .tar: a tar file; else a folder
-# Env: GREENRT_CA_BUNDLE  extra CA bundle copied to /ca-bundle.crt (default: empty file).
+# Env: GREENRT_CA_BUNDLE  CA bundle copied to /ca-bundle.crt (default: the host trust store; "none": empty). Not in the tag.
 # Example: images/build-context.sh pytorch cpu /tmp/ctx.tar && docker build -t greenrt/pytorch:cpu \
-#            --build-arg FLAVOUR=cpu - < /tmp/ctx.tar
+#            --build-arg FLAVOUR=cpu --build-arg SOURCE_DATE_EPOCH=$(cat images/common/source-date-epoch) - < /tmp/ctx.tar
 set -euo pipefail
 if [ $# -ne 3 ]; then sed -n '2,8p' "$0" >&2; exit 2; fi
 runtime="$1" flavour="$2" out="$3"

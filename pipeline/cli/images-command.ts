@@ -6,6 +6,7 @@ import { Contracts } from '../contracts/index.js';
 import {
   checkImage,
   buildImages,
+  hostCaBundle,
   imageContext,
   listImages,
   loadImages,
@@ -20,9 +21,12 @@ import { imageFlavours, imageRuntimeNames as runtimes } from '../catalogue/index
 import { writeFileAtomic } from '../results/index.js';
 import { createProgress } from './progress.js';
 
-/** CA bundle for image builds behind TLS-intercepting proxies: GREENRT_CA_BUNDLE (a file path). */
+/**
+ * CA bundle for image builds (TLS-intercepting proxies): GREENRT_CA_BUNDLE (a path, or "none"), else the host's
+ * trust store. Trusted by apt and pip during the install step only; neither in the image nor in its tag.
+ */
 export function caBundleFromEnv(): string | undefined {
-  return process.env.GREENRT_CA_BUNDLE || undefined;
+  return hostCaBundle() ?? undefined;
 }
 
 /** Unknown runtime names on the command line: exit 2 naming them. */
@@ -199,7 +203,8 @@ export function imagesCommand(program: Command, setExitCode: (code: number) => v
     .description(
       "Write one image's build context as a tar file: the bytes `images build` sends to the daemon (docs/ARCHITECTURE.md, " +
         '"Build contexts"), for `docker build` by hand. Prints the content-hash tag and the docker build command. ' +
-        'GREENRT_CA_BUNDLE and GREENRT_NVIDIA_INDEX count as for images build. No Docker needed.',
+        'GREENRT_NVIDIA_INDEX counts as for images build; the CA bundle (GREENRT_CA_BUNDLE, else the host trust store) is ' +
+        'in the tar but not in the tag. No Docker needed.',
     )
     .argument('<runtime>', `one of ${runtimes.join(', ')}`)
     .addOption(new Option('--flavour <flavour>', 'cpu, cuda or tensorrt (the runtime must have it)').choices(['cpu', 'cuda', 'tensorrt']).default('cpu'))
@@ -226,6 +231,7 @@ export function imagesCommand(program: Command, setExitCode: (code: number) => v
 `);
       process.stdout.write(`docker build -t ${ctx.tag} ${args} - < ${opts.out}
 `);
+      process.stdout.write("(a by-hand build is the classic builder's intermediate; greenrt images build assembles the reproducible image)\n");
       setExitCode(ExitCode.ok);
     });
 

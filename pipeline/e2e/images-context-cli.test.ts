@@ -3,17 +3,17 @@
  * sends to the daemon: same bytes, same content-hash tag (one layout: pipeline/images/build-context.ts).
  */
 import { execFile } from 'node:child_process';
-import { existsSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { packageRoot } from '../contracts/index.js';
-import { imageContext } from '../images/index.js';
+import { imageContext, readSourceDateEpoch } from '../images/index.js';
 import { tempDir } from '../testing/temp-dir.js';
 import { ensureCliBuilt, runCli } from './e2e-support.js';
 
 /** The environment without the variables that change a context (the test sets them itself). */
-const cleanEnv = { GREENRT_CA_BUNDLE: '', GREENRT_NVIDIA_INDEX: '' };
+const cleanEnv = { GREENRT_CA_BUNDLE: 'none', GREENRT_NVIDIA_INDEX: '' };
 
 function filesUnder(dir: string, rel = ''): string[] {
   return readdirSync(join(dir, rel)).flatMap((name) => {
@@ -33,13 +33,13 @@ describe('greenrt images context', () => {
     const out = join(dir, 'onnxruntime-cpu.tar');
     const r = await runCli(['images', 'context', 'onnxruntime', '--out', out], { env: cleanEnv });
     expect(r.code, r.stderr).toBe(0);
-    const { ctx } = imageContext({ runtime: 'onnxruntime', flavour: 'cpu' });
+    const { ctx } = imageContext({ runtime: 'onnxruntime', flavour: 'cpu', caBundlePath: null });
     expect(readFileSync(out).equals(ctx.tar)).toBe(true);
     expect(r.stdout).toContain(`${ctx.tag}  ${ctx.files.length} entries`);
-    expect(r.stdout).toContain(`docker build -t ${ctx.tag} --build-arg FLAVOUR=cpu - < ${out}\n`);
+    expect(r.stdout).toContain(`docker build -t ${ctx.tag} --build-arg FLAVOUR=cpu --build-arg SOURCE_DATE_EPOCH=${readSourceDateEpoch()} - < ${out}\n`);
   });
 
-  it('counts GREENRT_CA_BUNDLE and the flavour as images build does', async () => {
+  it('sends GREENRT_CA_BUNDLE (or the host trust store) in the tar but leaves it out of the tag; the flavour counts', async () => {
     const ca = join(dir, 'ca.crt');
     writeFileSync(ca, '-----BEGIN CERTIFICATE-----\n');
     const out = join(dir, 'pytorch-cuda.tar');
@@ -48,6 +48,7 @@ describe('greenrt images context', () => {
     const { ctx } = imageContext({ runtime: 'pytorch', flavour: 'cuda', caBundlePath: ca });
     expect(readFileSync(out).equals(ctx.tar)).toBe(true);
     expect(r.stdout.startsWith(`${ctx.tag} `)).toBe(true);
+    expect(ctx.tag).toBe(imageContext({ runtime: 'pytorch', flavour: 'cuda', caBundlePath: null }).ctx.tag);
   });
 
   it('images/build-context.sh gives the same tar, or the same files in a folder', async () => {
@@ -56,7 +57,7 @@ describe('greenrt images context', () => {
     const sh = (out: string) =>
       promisify(execFile)('bash', [join(packageRoot, 'images', 'build-context.sh'), 'onnxruntime', 'cpu', out], { env: { ...process.env, ...cleanEnv } });
     await sh(tar);
-    const { ctx } = imageContext({ runtime: 'onnxruntime', flavour: 'cpu' });
+    const { ctx } = imageContext({ runtime: 'onnxruntime', flavour: 'cpu', caBundlePath: null });
     expect(readFileSync(tar).equals(ctx.tar)).toBe(true);
     await sh(folder);
     expect(filesUnder(folder).sort()).toEqual([...ctx.files].sort());

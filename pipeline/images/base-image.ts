@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { execa } from 'execa';
-import { EnvironmentError } from '../core/index.js';
 import { packageRoot } from '../contracts/index.js';
+import { EnvironmentError } from '../core/index.js';
 import type { DockerEngine } from '../docker/index.js';
 import type { BuildProgress } from './image-build.js';
 import { inspectImageOrNull } from './image-build.js';
@@ -14,7 +14,8 @@ export interface EnsureBaseOptions {
 
 /**
  * Makes sure a cpu base image exists before `docker build` needs it. greenrt/debian:<suite> is built
- * with images/base/build-base.sh (debootstrap + docker import: no registry needed); other local
+ * with images/base/build-base.sh (debootstrap, a normalised layer and a config it writes, docker load: no registry
+ * needed, the same id from the same packages and epoch); other local
  * references cannot be made here and fail with the fix; registry references are left to the
  * daemon's pull. Resolves to the base image id, or null when it is left to the pull.
  */
@@ -26,7 +27,7 @@ export async function ensureBaseImage(engine: DockerEngine, ref: string, options
     if (ref.startsWith('local/') || ref.startsWith('greenrt/')) {
       throw new EnvironmentError(
         'E_BASE_IMAGE_MISSING',
-        `Base image ${ref} is missing and greenrt cannot make it. Create it (debootstrap --variant=minbase SUITE DIR; tar -C DIR -c . | docker import - ${ref}) or pass a base image that exists.`,
+        `Base image ${ref} is missing and greenrt cannot make it. Create it (images/base/build-base.sh SUITE ${ref}: debootstrap --variant=minbase, made reproducibly) or pass a base image that exists.`,
       );
     }
     return null;

@@ -1,10 +1,11 @@
-import { cpSync, mkdirSync, utimesSync, writeFileSync, chmodSync } from 'node:fs';
+import { chmodSync, cpSync, mkdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { GreenrtError } from '../core/index.js';
 import { packageRoot } from '../contracts/index.js';
-import { buildContext, runtimeContextEntries } from './build-context.js';
+import { GreenrtError } from '../core/index.js';
 import { tempDir } from '../testing/temp-dir.js';
+import { buildContext, hostCaBundle, runtimeContextEntries } from './build-context.js';
+import { readLayerTar } from './layer-tar.js';
 
 describe('buildContext', () => {
   let repo: string;
@@ -30,7 +31,10 @@ describe('buildContext', () => {
     expect(ctx.files).toContain('schemas/trial-spec.schema.json');
     expect(ctx.files).toContain('ca-bundle.crt');
     expect(ctx.files.some((f) => f.includes('__pycache__'))).toBe(false);
-    expect(ctx.buildArgs).toEqual({ FLAVOUR: 'cpu' });
+    expect(ctx.buildArgs).toEqual({
+      FLAVOUR: 'cpu',
+      SOURCE_DATE_EPOCH: readFileSync(join(packageRoot, 'images', 'common', 'source-date-epoch'), 'utf8').trim(),
+    });
     expect(ctx.tag).toBe(`greenrt/pytorch:cpu-${ctx.contextHash.slice(0, 12)}`);
   });
 
@@ -45,13 +49,40 @@ describe('buildContext', () => {
     expect(buildContext('pytorch', 'cpu', { repoRoot: repo }).contextHash).not.toBe(a.contextHash);
   });
 
-  it('build args, flavour and the CA bundle change the hash', () => {
+  it('build args, flavour and the epoch change the hash; the CA bundle does not', async () => {
     const a = buildContext('pytorch', 'cpu', { repoRoot: repo });
     expect(buildContext('pytorch', 'cuda', { repoRoot: repo }).contextHash).not.toBe(a.contextHash);
     expect(buildContext('pytorch', 'cpu', { repoRoot: repo, baseImage: 'local/debian:trixie' }).buildArgs.BASE_IMAGE).toBe('local/debian:trixie');
     expect(buildContext('pytorch', 'cpu', { repoRoot: repo, baseImage: 'local/debian:trixie' }).contextHash).not.toBe(a.contextHash);
+    writeFileSync(join(repo, 'images', 'common', 'source-date-epoch'), '1800000000\n');
+    expect(buildContext('pytorch', 'cpu', { repoRoot: repo }).contextHash).not.toBe(a.contextHash);
+    expect(buildContext('pytorch', 'cpu', { repoRoot: repo }).buildArgs.SOURCE_DATE_EPOCH).toBe('1800000000');
+    const b = buildContext('pytorch', 'cpu', { repoRoot: repo, caBundlePath: null });
     writeFileSync(join(repo, 'ca.crt'), '-----BEGIN CERTIFICATE-----\n');
-    expect(buildContext('pytorch', 'cpu', { repoRoot: repo, caBundlePath: join(repo, 'ca.crt') }).contextHash).not.toBe(a.contextHash);
+    const withCa = buildContext('pytorch', 'cpu', { repoRoot: repo, caBundlePath: join(repo, 'ca.crt') });
+    expect(withCa.contextHash).toBe(b.contextHash);
+    expect(withCa.tag).toBe(b.tag);
+    const sent: string[] = [];
+    for await (const { entry, data } of readLayerTar([withCa.tar])) {
+      if (entry.path === 'ca-bundle.crt') await data((c) => void sent.push(c.toString()));
+    }
+    expect(sent.join('')).toBe('-----BEGIN CERTIFICATE-----\n');
+  });
+
+  it('a missing or broken epoch file is a clear error naming the file and the fix', () => {
+    writeFileSync(join(repo, 'images', 'common', 'source-date-epoch'), 'yesterday\n');
+    expect(() => buildContext('pytorch', 'cpu', { repoRoot: repo })).toThrow(
+      /source-date-epoch holds "yesterday".*git checkout images\/common\/source-date-epoch/,
+    );
+  });
+
+  it('trusts GREENRT_CA_BUNDLE, else the first host trust store found; "none" turns it off', () => {
+    const store = join(repo, 'store.pem');
+    writeFileSync(store, 'x');
+    expect(hostCaBundle({}, [join(repo, 'absent.pem'), store])).toBe(store);
+    expect(hostCaBundle({}, [join(repo, 'absent.pem')])).toBeNull();
+    expect(hostCaBundle({ GREENRT_CA_BUNDLE: '/x.pem' }, [store])).toBe('/x.pem');
+    expect(hostCaBundle({ GREENRT_CA_BUNDLE: 'none' }, [store])).toBeNull();
   });
 
   it('a runtime without a Dockerfile is a clear error', () => {

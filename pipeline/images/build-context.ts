@@ -1,9 +1,9 @@
-import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { GreenrtError, canonicalJson, sha256Hex } from '../core/index.js';
-import { packageRoot } from '../contracts/index.js';
 import type { CatalogueImageRuntimeName } from '../catalogue/index.js';
-import { writeTar, type TarEntry } from './tar-writer.js';
+import { packageRoot } from '../contracts/index.js';
+import { canonicalJson, GreenrtError, sha256Hex } from '../core/index.js';
+import { type TarEntry, writeTar } from './tar-writer.js';
 
 /** Runtimes that have an image (catalogue entries with image flavours; the embedded runtime runs in-process). */
 export type ImageRuntime = CatalogueImageRuntimeName;
@@ -15,7 +15,7 @@ export interface BuildContext {
   /** Uncompressed, deterministic tar (see tar-writer.ts). */
   tar: Buffer;
   buildArgs: Record<string, string>;
-  /** sha256 (hex) of the tar bytes and the canonical JSON of the build args. */
+  /** sha256 (hex) of the tar bytes (TRANSPORT_ONLY files counted as empty) and the canonical JSON of the build args. */
   contextHash: string;
   /** greenrt/<runtime>:<flavour>-<hash12> (or the repository given for test images). */
   tag: string;
@@ -24,8 +24,11 @@ export interface BuildContext {
 }
 
 export interface BuildContextOptions {
-  /** Extra CA bundle for TLS-intercepting proxies; the context gets an empty /ca-bundle.crt without it. */
-  caBundlePath?: string;
+  /**
+   * CA bundle trusted by apt and pip during the install step (TLS-intercepting proxies). Default: the host's trust
+   * store (hostCaBundle()); null: none. Sent as /ca-bundle.crt but not part of the tag, and not in the image.
+   */
+  caBundlePath?: string | null;
   /** Overrides the Dockerfile's BASE_IMAGE default. */
   baseImage?: string;
   /** Checkout holding images/, schemas/ (default: this package). */
@@ -39,6 +42,42 @@ export interface BuildContextOptions {
   vendorDir?: string;
 }
 
+/** Context files that only carry the build (the proxy CA): sent to the daemon, left out of the tag's hash. */
+export const TRANSPORT_ONLY: readonly string[] = ['ca-bundle.crt'];
+
+/** Where hosts keep their CA trust store (Debian/Ubuntu, Fedora/RHEL, openSUSE, Alpine/macOS-style). */
+export const HOST_CA_BUNDLES: readonly string[] = [
+  '/etc/ssl/certs/ca-certificates.crt',
+  '/etc/pki/ca-trust/extracted/pem/tls-ca-bundle.pem',
+  '/etc/pki/tls/certs/ca-bundle.crt',
+  '/etc/ssl/ca-bundle.pem',
+  '/etc/ssl/cert.pem',
+];
+
+/**
+ * The CA bundle image builds trust: GREENRT_CA_BUNDLE when set (a path; "none" for no bundle), else the first host
+ * trust store found (HOST_CA_BUNDLES), else null. A proxy CA in the host's store then needs no setting.
+ */
+export function hostCaBundle(env: NodeJS.ProcessEnv = process.env, candidates: readonly string[] = HOST_CA_BUNDLES): string | null {
+  const named = env.GREENRT_CA_BUNDLE;
+  if (named === 'none') return null;
+  if (named) return named;
+  return candidates.find((p) => existsSync(p)) ?? null;
+}
+
+/** SOURCE_DATE_EPOCH of the images (images/common/source-date-epoch: the time the locks were last refreshed), s. */
+export function readSourceDateEpoch(repoRoot: string = packageRoot): number {
+  const file = join(repoRoot, 'images', 'common', 'source-date-epoch');
+  const text = existsSync(file) ? readFileSync(file, 'utf8').trim() : '';
+  if (!/^[0-9]{1,12}$/.test(text)) {
+    throw new GreenrtError(
+      'E_IMAGE_CONTEXT',
+      `Image context: ${file} ${text === '' ? 'is missing or empty' : `holds "${text.slice(0, 40)}", not seconds since 1970`}. Restore it from git (git checkout images/common/source-date-epoch).`,
+    );
+  }
+  return Number(text);
+}
+
 /** Names never sent to the daemon: caches and editor litter change without changing the image. */
 const IGNORED = new Set(['__pycache__', '.pytest_cache', '.mypy_cache', '.DS_Store', '.ruff_cache']);
 
@@ -48,8 +87,9 @@ const IGNORED = new Set(['__pycache__', '.pytest_cache', '.mypy_cache', '.DS_Sto
  */
 export function buildContext(runtime: ImageRuntime, flavour: ImageFlavour, options: BuildContextOptions = {}): BuildContext {
   const root = options.repoRoot ?? packageRoot;
-  const entries = runtimeContextEntries({ runtimeDir: join(root, 'images', runtime), repoRoot: root, caBundlePath: options.caBundlePath });
-  const buildArgs: Record<string, string> = { ...options.extraBuildArgs, FLAVOUR: flavour };
+  const caBundlePath = options.caBundlePath === undefined ? hostCaBundle() : options.caBundlePath;
+  const entries = runtimeContextEntries({ runtimeDir: join(root, 'images', runtime), repoRoot: root, ...(caBundlePath ? { caBundlePath } : {}) });
+  const buildArgs: Record<string, string> = { ...options.extraBuildArgs, FLAVOUR: flavour, SOURCE_DATE_EPOCH: String(readSourceDateEpoch(root)) };
   if (options.baseImage) buildArgs.BASE_IMAGE = options.baseImage;
   return contextFromEntries(entries, buildArgs, `greenrt/${runtime}`, flavour, vendorEntries(options.vendorDir));
 }
@@ -108,9 +148,10 @@ export function runtimeContextEntries(sources: RuntimeContextSources): TarEntry[
 }
 
 /**
- * Hash and tag for a set of entries: `<repository>:<tagPrefix>-<hash12>`. `unhashed` entries (the vendored
+Hash and tag for a set of entries: `<repository>:<tagPrefix>-<hash12>`. `unhashed` entries (the vendored
  * inputs, named by hash in the locks) go into the tar sent to the daemon but not into the hash, so an offline
- * build has the online build's tag.
+ * build has the online build's tag. TRANSPORT_ONLY files are hashed as empty: the host's CA bundle reaches the
+ * build but never changes the tag.
  */
 export function contextFromEntries(
   entries: TarEntry[],
@@ -119,10 +160,11 @@ export function contextFromEntries(
   tagPrefix: string,
   unhashed: TarEntry[] = [],
 ): BuildContext {
-  const hashed = writeTar(entries);
+  const transport = entries.some((e) => TRANSPORT_ONLY.includes(e.path) && (e.data?.length ?? 0) > 0);
+  const hashed = writeTar(transport ? entries.map((e) => (TRANSPORT_ONLY.includes(e.path) ? { ...e, data: new Uint8Array() } : e)) : entries);
   const contextHash = sha256Hex(Buffer.concat([Buffer.from(sha256Hex(hashed)), Buffer.from(`\n${canonicalJson(buildArgs)}`)]));
   return {
-    tar: unhashed.length > 0 ? writeTar([...entries, ...unhashed]) : hashed,
+    tar: unhashed.length > 0 || transport ? writeTar([...entries, ...unhashed]) : hashed,
     buildArgs,
     contextHash,
     tag: `${repository}:${tagPrefix}-${contextHash.slice(0, 12)}`,

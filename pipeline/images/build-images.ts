@@ -120,7 +120,9 @@ export async function listImages(engine: DockerEngine, options: { repoRoot?: str
       }
     }
   }
-  const images = await engine.docker.listImages({ filters: JSON.stringify({ label: ['dev.greenrt.runtime'] }) } as Record<string, unknown>);
+  // dev.greenrt.context-hash is written by the assembly only: the build intermediates (<repository>-build) carry the
+  // Dockerfile's labels but not this one.
+  const images = await engine.docker.listImages({ filters: JSON.stringify({ label: ['dev.greenrt.context-hash'] }) } as Record<string, unknown>);
   return images
     .map((img) => {
       const labels = img.Labels ?? {};

@@ -8,6 +8,7 @@ import type { DockerEngine } from '../docker/index.js';
 import { readDockerfileBases } from './dockerfile-bases.js';
 import { buildFromContext, inspectImageOrNull, type BuildProgress } from './image-build.js';
 import { configDigestOf, loadImages, type ImageTransfer } from './image-archive.js';
+import { assembleImage, buildRepository } from './assemble-image.js';
 import type { Contracts } from '../contracts/index.js';
 import { requireLocalBase } from './vendor-inputs.js';
 
@@ -19,7 +20,8 @@ export interface EnsureImageRequest {
   flavour: ImageFlavour;
   /** Overrides the Dockerfile's default base (BASE_IMAGE build arg). */
   baseImage?: string;
-  caBundlePath?: string;
+  /** CA bundle for the install step (default: the host's trust store; null: none). Not part of the tag. */
+  caBundlePath?: string | null;
   repoRoot?: string;
   /** Run the describe containers (default true; cached per image id). */
   describe?: boolean;
@@ -38,7 +40,11 @@ export interface EnsureImageRequest {
   archives?: { dir: string; contracts: Contracts };
 }
 
-/** Builds greenrt/<runtime>:<flavour>-<hash> unless that tag exists; never rebuilds an existing tag. */
+/**
+ * Builds greenrt/<runtime>:<flavour>-<hash> unless that tag exists; never rebuilds an existing tag. A build is
+ * reproducible (docs/ARCHITECTURE.md, "Reproducible images"): the classic builder makes an intermediate
+ * (`<repository>-build:<flavour>-<hash>`, kept as the build cache), assembleImage writes the real tag.
+ */
 export async function ensureImage(engine: DockerEngine, request: EnsureImageRequest, progress: BuildProgress = () => {}): Promise<BuiltImage> {
   const started = performance.now();
   const repoRoot = request.repoRoot ?? packageRoot;
@@ -50,6 +56,7 @@ export async function ensureImage(engine: DockerEngine, request: EnsureImageRequ
   let inspect = await inspectImageOrNull(engine, ctx.tag);
   let baseImageId: string | null = null;
   const built = inspect === null;
+  let assembledDigest: string | null = null;
   if (inspect === null) {
     if (request.vendorDir !== undefined) {
       await requireLocalBase(engine, baseImage, `Load it (docker load) or build it with images/base/build-base.sh where Debian's mirror is reachable.`);
@@ -58,12 +65,8 @@ export async function ensureImage(engine: DockerEngine, request: EnsureImageRequ
       baseImageId = await ensureBaseImage(engine, baseImage, { repoRoot, progress, signal: request.signal });
     }
     progress(`building ${ctx.tag} (${ctx.files.length} context entries, ${(ctx.tar.length / 1024).toFixed(0)} KiB${request.vendorDir ? ', offline' : ''})`);
-    await buildFromContext(engine, ctx, {
-      labels: imageLabels(request, ctx),
-      progress,
-      signal: request.signal,
-      ...(request.vendorDir !== undefined ? { networkMode: 'none' } : {}),
-    });
+    const offline = request.vendorDir !== undefined ? { networkMode: 'none' } : {};
+    assembledDigest = (await buildReproducibly(engine, ctx, imageLabels(request, ctx), progress, { signal: request.signal, ...offline })).configDigest;
     inspect = await inspectImageOrNull(engine, ctx.tag);
     if (!inspect) throw new Error(`Image ${ctx.tag} was built but cannot be inspected`);
   } else if (baseImage) {
@@ -78,7 +81,7 @@ export async function ensureImage(engine: DockerEngine, request: EnsureImageRequ
     flavour: request.flavour,
     tag: ctx.tag,
     imageId: inspect.Id,
-    ...withDigest(configDigestOf(engine, inspect) ?? loaded?.configDigest ?? null),
+    ...withDigest(assembledDigest ?? configDigestOf(engine, inspect) ?? loaded?.configDigest ?? null),
     diffIds: inspect.RootFS?.Layers ?? [],
     obtained: built ? 'built' : loaded && loaded.action !== 'present' ? 'loaded' : 'present',
     loadedFrom: loaded && loaded.action !== 'present' ? loaded.record : null,
@@ -97,6 +100,29 @@ export async function ensureImage(engine: DockerEngine, request: EnsureImageRequ
 
 function withDigest(configDigest: string | null): { configDigest?: string } {
   return configDigest ? { configDigest } : {};
+}
+
+/**
+ * The classic build of the whole Dockerfile (to an intermediate tag) and of its "install" stage (cached, seconds),
+ * then the assembly of the real tag. Resolves to the config digest and the step times, ms.
+ */
+export async function buildReproducibly(
+  engine: DockerEngine,
+  ctx: BuildContext,
+  labels: Record<string, string>,
+  progress: BuildProgress,
+  options: { signal?: AbortSignal | undefined; networkMode?: string } = {},
+): Promise<{ configDigest: string; timingsMs: { classicBuild: number; installLayer: number; codeLayer: number; load: number }; installCached: boolean }> {
+  const started = performance.now();
+  const suffix = ctx.tag.slice(ctx.tag.lastIndexOf(':') + 1);
+  const common = { signal: options.signal, ...(options.networkMode ? { networkMode: options.networkMode } : {}) };
+  const fullImageId = await buildFromContext(engine, ctx, { ...common, tag: `${buildRepository(ctx.tag)}:${suffix}`, progress });
+  const installImageId = await buildFromContext(engine, ctx, { ...common, tag: null, target: 'install' });
+  const classicBuild = performance.now() - started;
+  const epochS = Number(ctx.buildArgs.SOURCE_DATE_EPOCH);
+  if (!Number.isInteger(epochS)) throw new Error(`Image ${ctx.tag}: the build args carry no SOURCE_DATE_EPOCH`);
+  const assembled = await assembleImage(engine, { installImageId, fullImageId, tag: ctx.tag, epochS, labels, progress });
+  return { configDigest: assembled.configDigest, timingsMs: { classicBuild, ...assembled.timingsMs }, installCached: assembled.installCached };
 }
 
 /**

@@ -37,6 +37,10 @@ export interface BuildOptions {
   networkMode?: string;
   /** Build every step again (docker build --no-cache). */
   noCache?: boolean;
+  /** Tag to give the result instead of ctx.tag (null: none). */
+  tag?: string | null;
+  /** Build only up to this Dockerfile stage (`FROM ... AS <target>`). */
+  target?: string;
 }
 
 /** Runs `docker build` on a prepared context (classic builder); resolves to the image id. */
@@ -52,12 +56,14 @@ export async function buildFromContext(engine: DockerEngine, ctx: BuildContext, 
       options.progress?.(trimmed);
     }
   };
+  const tag = options.tag === undefined ? ctx.tag : options.tag;
   let stream: NodeJS.ReadableStream;
   try {
     stream = await engine.docker.buildImage(
       Readable.from([ctx.tar]) as unknown as NodeJS.ReadableStream,
       {
-        t: ctx.tag,
+        ...(tag === null ? {} : { t: tag }),
+        ...(options.target ? { target: options.target } : {}),
         buildargs: ctx.buildArgs,
         labels: options.labels ?? {},
         rm: true,
@@ -108,7 +114,8 @@ export async function buildFromContext(engine: DockerEngine, ctx: BuildContext, 
   if (!imageId) {
     // Older daemons do not send aux.ID: ask for the tag instead.
     try {
-      imageId = (await engine.docker.getImage(ctx.tag).inspect()).Id;
+      if (tag === null) throw new Error('no aux.ID and no tag to inspect');
+      imageId = (await engine.docker.getImage(tag).inspect()).Id;
     } catch (error) {
       throw new ImageBuildError(ctx.tag, `the daemon finished without an image id (${(error as Error).message})`, tail, error);
     }

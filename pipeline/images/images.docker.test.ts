@@ -1,17 +1,17 @@
 import { cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EnvironmentError } from '../core/index.js';
 import { packageRoot } from '../contracts/index.js';
-import { connectDockerOrSkip, ensureTestImage, testBaseImage } from '../testing/docker-test-image.js';
-import { buildImages, listImages } from './build-images.js';
-import { contextFromEntries } from './build-context.js';
-import { describeImage } from './describe-image.js';
+import { EnvironmentError } from '../core/index.js';
 import { connectDocker, type DockerEngine } from '../docker/index.js';
+import { connectDockerOrSkip, ensureTestImage, testBaseImage } from '../testing/docker-test-image.js';
+import { tempDir } from '../testing/temp-dir.js';
+import { contextFromEntries } from './build-context.js';
+import { buildImages, listImages } from './build-images.js';
+import { describeImage } from './describe-image.js';
 import { ensureImage } from './ensure-image.js';
 import { buildFromContext, ImageBuildError } from './image-build.js';
 import { lockImages, readLock } from './image-lock.js';
-import { tempDir } from '../testing/temp-dir.js';
 
 const engine = await connectDockerOrSkip('images.docker.test');
 
@@ -39,7 +39,7 @@ describe.skipIf(!engine)('images on the real Docker engine (tiny test contexts)'
     mkdirSync(join(repo, 'images', 'onnxruntime'), { recursive: true });
     writeFileSync(
       join(repo, 'images', 'onnxruntime', 'Dockerfile'),
-      `ARG BASE_IMAGE=${base}\nFROM \${BASE_IMAGE}\nARG FLAVOUR\nCOPY common /opt/greenrt/common\nCOPY schemas /opt/greenrt/schemas\nRUN echo "flavour=$FLAVOUR" > /opt/greenrt/flavour\n`,
+      `ARG BASE_IMAGE=${base}\nFROM \${BASE_IMAGE} AS install\nFROM install\nARG FLAVOUR\nCOPY common /opt/greenrt/common\nCOPY schemas /opt/greenrt/schemas\nRUN echo "flavour=$FLAVOUR" > /opt/greenrt/common/flavour\n`,
     );
     writeFileSync(join(repo, 'images', 'onnxruntime', 'greenrt_adapter.py'), '# tiny\n');
     cpSync(join(packageRoot, 'images', 'common'), join(repo, 'images', 'common'), { recursive: true });
@@ -47,6 +47,10 @@ describe.skipIf(!engine)('images on the real Docker engine (tiny test contexts)'
   });
 
   afterAll(async () => {
+    // The build intermediate and the install-layer cache of the tiny image (its install stage is the base itself).
+    const baseId = (await e.docker.getImage(base).inspect()).Id.replace(/^sha256:/, '').slice(0, 12);
+    for (const tag of [...createdTags]) createdTags.push(tag.replace(/^([^:]+):/, '$1-build:'));
+    createdTags.push(`greenrt/onnxruntime-build:install-${baseId}`);
     for (const tag of createdTags)
       await e.docker
         .getImage(tag)

@@ -12,7 +12,18 @@
  *   (E_IMAGE_BUILD) carrying the daemon's errorDetail.message and the last 30 stream lines.
  * - `ensureImage(engine, {runtime, flavour, baseImage?, caBundlePath?, describe?}, progress) -> BuiltImage`:
  *   reuses an existing tag (no build; ~10 ms plus a cached description), else makes the base image
- *   (images/base/build-base.sh for greenrt/debian:<suite>) and builds.
+ *   (images/base/build-base.sh for greenrt/debian:<suite>) and builds reproducibly (`buildReproducibly`: the classic
+ *   build to `<repository>-build:<flavour>-<hash12>`, then `assembleImage`). BuiltImage.configDigest: the identity.
+ * - `hostCaBundle(env?)`: GREENRT_CA_BUNDLE, else the host trust store (HOST_CA_BUNDLES), "none" for none; sent as
+ *   /ca-bundle.crt, left out of the tag (TRANSPORT_ONLY). `readSourceDateEpoch(repoRoot)`: images/common/source-date-epoch (s).
+ *
+ * Reproducible images (docs/ARCHITECTURE.md, "Reproducible images")
+ * - `assembleImage(engine, {installImageId, fullImageId, tag, epochS, labels}) -> {configDigest, diffIds, installCached,
+ *   timingsMs}`: the install stage exported and normalised once per stage id (cached as `<repository>-build:install-<id12>`),
+ *   CODE_PATHS as a second layer, a canonical config (`imageConfig`), `docker load` under the tag.
+ * - `readLayerTar(stream)`, `layerHeader(entry)`: streaming tar reader / deterministic header writer (layer-tar.ts);
+ *   `normaliseLayer(entries, write, {epochS}) -> {diffId, sizeBytes, entries, dropped}` (VOLATILE_FILES, ENGINE_FILES).
+ * - `imageFiles`, `diffFiles`, `diffImages`, `formatImageDiff`: the small image differ (paths whose content or metadata differ).
  * - `describeImage(engine, imageId, {cacheDir?, onNote?}) -> ImageDescription`: harness `describe` JSON, dpkg summary
  *   (the base packages and the catalogue's `debianPackages`), and for cuda images the build record `cuda` (CUDA/cuDNN
  *   versions, kernel archs, minimum driver). Cached per image id (schemas/image-description-cache.schema.json); an
@@ -39,6 +50,7 @@
  * - `requireNvidiaIndex()`, `requireTensorrtImageOrIndex(engine)`: the tensorrt variant needs NVIDIA's index;
  *   throws EnvironmentError E_TENSORRT_UNAVAILABLE (exit 3) with the reason and the fix.
  */
+
 export * from './build-context.js';
 export * from './tar-writer.js';
 export * from './image-build.js';
@@ -52,3 +64,7 @@ export * from './build-images.js';
 export * from './check-image.js';
 export * from './tensorrt-source.js';
 export * from './vendor-inputs.js';
+export * from './assemble-image.js';
+export * from './layer-tar.js';
+export * from './normalise-layer.js';
+export * from './image-diff.js';

@@ -5,7 +5,12 @@
 # --vendor DIR  inputs from `greenrt images vendor` (DIR/debs: the .deb files and their Packages index; DIR/wheels):
 #             when DIR/debs/Packages exists, apt's only source is `deb [trusted=yes] file:DIR/debs ./` and pip installs
 #             with --no-index --find-links DIR/wheels, so the build needs no network. An empty DIR: the online mirrors.
-# --ca FILE   extra CA bundle (TLS-intercepting proxies); installed before any https use when non-empty.
+# Reproducible (docs/ARCHITECTURE.md, "Reproducible images"): needs SOURCE_DATE_EPOCH (the Dockerfile's
+# `ARG SOURCE_DATE_EPOCH`, passed by greenrt from images/common/source-date-epoch): pip and Debian's py3compile
+# then write hash-based .pyc, useradd clamps /etc/shadow's day; PYTHONHASHSEED=0. The step ends by removing what
+# differs between two runs (apt lists and caches, dpkg/apt logs, ldconfig's aux-cache, /root/.cache).
+# --ca FILE   CA bundle for TLS-intercepting proxies (greenrt sends the host's trust store): trusted by apt and pip
+#             during this call only, and removed again at its end (not in the image; not part of the tag).
 # --apt LOCK  lines "package=version arch=A size=N sha256=H [auto]" (# comments allowed; images/common/docker/lock-apt.sh
 #             writes them): every package the step adds, installed with --no-install-recommends after each .deb's
 #             SHA-256 was checked against the lock (a mismatch stops the build naming the file); "auto" lines
@@ -43,13 +48,29 @@ while [ $# -gt 0 ]; do
   esac
 done
 
-export DEBIAN_FRONTEND=noninteractive
-extra_ca=""
+case "${SOURCE_DATE_EPOCH:-}" in
+  ''|*[!0-9]*) echo "greenrt-install: SOURCE_DATE_EPOCH is not set to a number: declare ARG SOURCE_DATE_EPOCH in the Dockerfile (greenrt passes images/common/source-date-epoch)" >&2; exit 2 ;;
+esac
+export SOURCE_DATE_EPOCH PYTHONHASHSEED=0 DEBIAN_FRONTEND=noninteractive
+
+# The proxy CA is transport, not content: trusted while this call downloads, gone when it ends.
+extra_ca="" appended_ca=""
 if [ -n "$ca" ] && [ -s "$ca" ]; then
   extra_ca=/usr/local/share/ca-certificates/greenrt-extra.crt
   mkdir -p /usr/local/share/ca-certificates
   cp "$ca" "$extra_ca"
 fi
+remove_extra_ca() {
+  [ -n "$extra_ca" ] || return 0
+  rm -f "$extra_ca"
+  rmdir /usr/local/share/ca-certificates 2>/dev/null || true
+  if [ -n "$appended_ca" ]; then  # the bundle made by hand below: restore what was there before
+    if [ -s "$appended_ca" ]; then cat "$appended_ca" > /etc/ssl/certs/ca-certificates.crt; else rm -f /etc/ssl/certs/ca-certificates.crt; fi
+    rm -f "$appended_ca"
+  elif command -v update-ca-certificates >/dev/null 2>&1; then
+    update-ca-certificates --fresh >/dev/null
+  fi
+}
 
 # Offline: the vendored flat repository is apt's only source, the vendored wheels pip's only index.
 apt_opts="" pip_source=""
@@ -92,14 +113,17 @@ if [ -n "$apt_lock" ]; then
   apt-get $apt_opts install -y --no-install-recommends $pins
   # shellcheck disable=SC2086
   if [ -n "$auto" ]; then apt-mark auto $auto >/dev/null; fi
-  rm -rf /var/lib/apt/lists/* /var/cache/apt/archives/*.deb /tmp/greenrt-apt.sha256 /tmp/greenrt-vendor.list
+  rm -rf /var/lib/apt/lists/* /var/cache/apt/archives/*.deb /var/cache/apt/*.bin /tmp/greenrt-apt.sha256 /tmp/greenrt-vendor.list
 fi
 
 if [ -n "$extra_ca" ]; then
   if command -v update-ca-certificates >/dev/null 2>&1; then
     update-ca-certificates >/dev/null
-  else  # no ca-certificates package: give pip the extra bundle alone
-    mkdir -p /etc/ssl/certs && cat "$extra_ca" >> /etc/ssl/certs/ca-certificates.crt
+  else  # no ca-certificates package: give pip the extra bundle alone (restored by remove_extra_ca)
+    mkdir -p /etc/ssl/certs
+    appended_ca=/tmp/greenrt-ca-before.crt
+    cat /etc/ssl/certs/ca-certificates.crt > "$appended_ca" 2>/dev/null || : > "$appended_ca"
+    cat "$extra_ca" >> /etc/ssl/certs/ca-certificates.crt
   fi
 fi
 [ -s /etc/ssl/certs/ca-certificates.crt ] && export PIP_CERT=/etc/ssl/certs/ca-certificates.crt
@@ -156,3 +180,10 @@ if [ -n "$record" ]; then
   if [ -f /tmp/greenrt-unhashed-report.json ]; then mv /tmp/greenrt-unhashed-report.json "$record/unhashed-report.json"; fi
 fi
 rm -f /tmp/greenrt-vendor.list
+
+# What two runs of this step would write differently (docs/ARCHITECTURE.md, "Reproducible images"); the
+# assembly drops the same paths again as a safety net.
+remove_extra_ca
+rm -rf /var/lib/apt/lists/* /var/cache/apt/*.bin /var/cache/apt/archives/*.deb /var/log/apt/* /var/log/dpkg.log \
+  /var/log/alternatives.log /var/log/bootstrap.log /var/cache/ldconfig/aux-cache /var/lib/dpkg/*-old \
+  /var/cache/debconf/*-old /root/.cache
