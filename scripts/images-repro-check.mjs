@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { imageFlavours } from '../dist/catalogue/index.js';
 import { connectDocker } from '../dist/docker/index.js';
-import { buildRepository, buildReproducibly, diffImages, ensureBaseImage, formatImageDiff, imageContext, imageLabels } from '../dist/images/index.js';
+import { buildReproducibly, diffImages, ensureBaseImage, formatImageDiff, imageContext, imageLabels, removeImageBuild } from '../dist/images/index.js';
 
 const repoRoot = new URL('..', import.meta.url).pathname;
 const { values, positionals } = parseArgs({
@@ -27,10 +27,8 @@ const engine = await connectDocker();
 const log = (line) => process.stderr.write(`${line}\n`);
 
 async function removeAll(tag, extra = []) {
-  const refs = [tag, ...extra];
-  for (const img of await engine.docker.listImages({ filters: JSON.stringify({ reference: [`${buildRepository(tag)}:*`] }) }))
-    refs.push(...(img.RepoTags ?? []));
-  for (const ref of refs)
+  await removeImageBuild(engine, tag);
+  for (const ref of extra)
     await engine.docker
       .getImage(ref)
       .remove({ force: true })
@@ -79,12 +77,13 @@ for (const runtime of runtimes) {
     const codeRequest = { runtime, flavour, repoRoot: copy };
     const codeTag = imageContext(codeRequest).ctx.tag;
     code = await coldBuild(codeRequest, codeTag);
+    // The code-only image and its intermediate; the install-layer cache is the cold build's, removed below.
     await engine.docker
       .getImage(codeTag)
       .remove({ force: true })
       .catch(() => undefined);
     await engine.docker
-      .getImage(`${buildRepository(codeTag)}:${codeTag.slice(codeTag.lastIndexOf(':') + 1)}`)
+      .getImage(`${codeTag.replace(/:/, '-build:')}`)
       .remove({ force: true })
       .catch(() => undefined);
   } finally {

@@ -256,3 +256,25 @@ async function inspectOrThrow(engine: DockerEngine, ref: string): Promise<ImageI
   if (!inspect) throw new GreenrtError('E_IMAGE_ASSEMBLY', `Image assembly: image ${ref} is missing right after it was made. Build again.`);
   return inspect;
 }
+
+/**
+ * Removes an assembled image and what its build keeps: the intermediate `<repository>-build:<suffix>` (the classic
+ * builder's cache, with its untagged parents) and the install-layer cache of the stage it was built on (found among
+ * the intermediate's ancestors). The next build of the tag then starts from nothing but the base. Returns the refs removed.
+ */
+export async function removeImageBuild(engine: DockerEngine, tag: string): Promise<string[]> {
+  const build = buildRepository(tag);
+  const intermediate = `${build}:${tag.slice(tag.lastIndexOf(':') + 1)}`;
+  const refs = [tag, intermediate];
+  for (let id = (await inspectImageOrNull(engine, intermediate))?.Id; id; ) {
+    refs.push(`${build}:install-${id.replace(/^sha256:/, '').slice(0, 12)}`);
+    id = (await inspectImageOrNull(engine, id))?.Parent || undefined;
+  }
+  const removed: string[] = [];
+  for (const ref of refs) {
+    if (!(await inspectImageOrNull(engine, ref))) continue;
+    await engine.docker.getImage(ref).remove({ force: true });
+    removed.push(ref);
+  }
+  return removed;
+}

@@ -13,6 +13,7 @@ import type { DockerEngine } from '../docker/index.js';
 import { connectDockerOrSkip, testBaseImage } from '../testing/docker-test-image.js';
 import { tempDir } from '../testing/temp-dir.js';
 import { ensureImage } from './ensure-image.js';
+import { removeImageBuild } from './assemble-image.js';
 import { archiveNames, ImageArchiveError, loadImages, readArchiveImage, saveImages } from './image-archive.js';
 import { inspectImageOrNull } from './image-build.js';
 
@@ -39,7 +40,7 @@ describe.skipIf(!engine)('image archives on the real Docker engine (a tiny image
     // A nonce makes the tag this file's own: removing and loading it cannot disturb another test's image.
     writeFileSync(
       join(repo, 'images', 'onnxruntime', 'Dockerfile'),
-      `ARG BASE_IMAGE=${base}\nFROM \${BASE_IMAGE}\nCOPY common /opt/greenrt/common\nRUN echo ${randomBytes(8).toString('hex')} > /opt/greenrt/nonce\n`,
+      `ARG BASE_IMAGE=${base}\nFROM \${BASE_IMAGE} AS install\nRUN echo ${randomBytes(8).toString('hex')} > /opt/nonce\nFROM install\nCOPY common /opt/greenrt/common\n`,
     );
     writeFileSync(join(repo, 'images', 'onnxruntime', 'pip-cpu.lock'), 'tiny==1.0\n');
     cpSync(join(packageRoot, 'images', 'common'), join(repo, 'images', 'common'), { recursive: true });
@@ -52,8 +53,8 @@ describe.skipIf(!engine)('image archives on the real Docker engine (a tiny image
   }, 300_000);
 
   afterAll(async () => {
-    await removeTag(tag);
     await removeTag(`${tag}-other`);
+    await removeImageBuild(e, tag);
   });
 
   it('saves the archive and its record (digest, layers, SHA-256 computed while writing, recipe); a second save keeps it', async () => {

@@ -10,6 +10,7 @@ import { contextFromEntries } from './build-context.js';
 import { buildImages, listImages } from './build-images.js';
 import { describeImage } from './describe-image.js';
 import { ensureImage } from './ensure-image.js';
+import { removeImageBuild } from './assemble-image.js';
 import { buildFromContext, ImageBuildError } from './image-build.js';
 import { lockImages, readLock } from './image-lock.js';
 
@@ -39,7 +40,7 @@ describe.skipIf(!engine)('images on the real Docker engine (tiny test contexts)'
     mkdirSync(join(repo, 'images', 'onnxruntime'), { recursive: true });
     writeFileSync(
       join(repo, 'images', 'onnxruntime', 'Dockerfile'),
-      `ARG BASE_IMAGE=${base}\nFROM \${BASE_IMAGE} AS install\nFROM install\nARG FLAVOUR\nCOPY common /opt/greenrt/common\nCOPY schemas /opt/greenrt/schemas\nRUN echo "flavour=$FLAVOUR" > /opt/greenrt/common/flavour\n`,
+      `ARG BASE_IMAGE=${base}\nFROM \${BASE_IMAGE} AS install\nRUN echo images.docker.test > /opt/stage\nFROM install\nARG FLAVOUR\nCOPY common /opt/greenrt/common\nCOPY schemas /opt/greenrt/schemas\nRUN echo "flavour=$FLAVOUR" > /opt/greenrt/common/flavour\n`,
     );
     writeFileSync(join(repo, 'images', 'onnxruntime', 'greenrt_adapter.py'), '# tiny\n');
     cpSync(join(packageRoot, 'images', 'common'), join(repo, 'images', 'common'), { recursive: true });
@@ -47,10 +48,7 @@ describe.skipIf(!engine)('images on the real Docker engine (tiny test contexts)'
   });
 
   afterAll(async () => {
-    // The build intermediate and the install-layer cache of the tiny image (its install stage is the base itself).
-    const baseId = (await e.docker.getImage(base).inspect()).Id.replace(/^sha256:/, '').slice(0, 12);
-    for (const tag of [...createdTags]) createdTags.push(tag.replace(/^([^:]+):/, '$1-build:'));
-    createdTags.push(`greenrt/onnxruntime-build:install-${baseId}`);
+    for (const tag of createdTags) await removeImageBuild(e, tag); // the intermediate and the install-layer cache too
     for (const tag of createdTags)
       await e.docker
         .getImage(tag)

@@ -6,7 +6,7 @@ import { packageRoot } from '../contracts/index.js';
 import { type DockerEngine, runThrowaway } from '../docker/index.js';
 import { connectDockerOrSkip, testBaseImage } from '../testing/docker-test-image.js';
 import { tempDir } from '../testing/temp-dir.js';
-import { buildRepository } from './assemble-image.js';
+import { buildRepository, removeImageBuild } from './assemble-image.js';
 import { readSourceDateEpoch } from './build-context.js';
 import { ensureImage, imageContext } from './ensure-image.js';
 import { inspectImageOrNull } from './image-build.js';
@@ -114,10 +114,9 @@ describe.skipIf(!engine)('reproducible builds (a tiny image built twice from not
     await e.docker.getImage(first.tag).tag({ repo: keepRepo, tag: keepTag });
     // Nothing of the first build may help the second: the tag, the intermediate (the classic cache) and the
     // install-layer cache go; only the differ's copy stays, under another name.
-    for (const img of await e.docker.listImages({ filters: JSON.stringify({ reference: [`${buildRepository(tag)}:*`] }) } as object)) {
-      for (const ref of img.RepoTags ?? []) await e.docker.getImage(ref).remove({ force: true });
-    }
-    await e.docker.getImage(tag).remove({ force: false, noprune: false });
+    const removed = await removeImageBuild(e, tag);
+    expect(removed).toEqual(expect.arrayContaining([tag, `${buildRepository(tag)}:${tag.slice(tag.lastIndexOf(':') + 1)}`]));
+    expect(removed.filter((r) => r.includes(':install-'))).toHaveLength(1);
     const second = await ensureImage(e, request);
     expect(second.built).toBe(true);
     if (second.configDigest !== first.configDigest) {
