@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { EnvironmentError } from '../core/index.js';
-import { archPreflight } from './arch-preflight.js';
+import { archPreflight, buildListArchs, compareDriverVersions } from './arch-preflight.js';
 import { gpuSettings } from '../testing/experiment-spec.js';
 import { gpuDeviceIds, selectGpus } from './gpu-selection.js';
 
@@ -38,6 +38,47 @@ describe('archPreflight', () => {
   it('on an RTX 3070 (the study GPU) MXNet runs natively; over two GPUs the worst verdict wins', () => {
     expect(archPreflight(images, [rtx3070]).find((x) => x.runtime === 'mxnet')!.support).toBe('native');
     expect(archPreflight(images, [rtx3070, h200]).find((x) => x.runtime === 'mxnet')!.support).toBe('unsupported');
+  });
+});
+
+describe("TensorFlow's compute_XY and the host driver", () => {
+  // TensorFlow 2.15's recorded build list, as its image check records it (tf.sysconfig).
+  const tf = {
+    runtime: 'tensorflow',
+    flavour: 'cuda',
+    description: {
+      cuda: {
+        archs: ['sm_50', 'sm_60', 'sm_70', 'sm_75', 'compute_80'],
+        archSource: "tf.sysconfig.get_build_info()['cuda_compute_capabilities']",
+        minDriver: '525.60.13',
+        minDriverPtxJit: '535.54.03',
+      },
+    },
+  };
+  const a100 = { index: 2, uuid: 'GPU-a100', name: 'NVIDIA A100', computeCapability: '8.0' };
+
+  it('reads compute_XY in the build list as sm_XY SASS plus compute_XY PTX: native on Ampere, PTX JIT on Hopper', () => {
+    expect(buildListArchs(tf.description.cuda.archs, tf.description.cuda.archSource)).toEqual(['sm_50', 'sm_60', 'sm_70', 'sm_75', 'sm_80', 'compute_80']);
+    expect(buildListArchs(['sm_90', 'compute_90'], 'fatbin of libonnxruntime_providers_cuda.so')).toEqual(['sm_90', 'compute_90']); // a fatbin's list is literal
+    expect(archPreflight([tf], [rtx3070])[0]).toMatchObject({ support: 'native', computeCacheDir: null });
+    expect(archPreflight([tf], [a100])[0]!.support).toBe('native');
+    expect(archPreflight([tf], [h200])[0]).toMatchObject({ support: 'ptx-jit', computeCacheDir: 'cache/cuda-compute' });
+  });
+
+  it("refuses an image whose minimum driver is above the host's before any trial (unsupported, with the reason)", () => {
+    const [jit] = archPreflight([tf], [h200], '530.30.02');
+    expect(jit).toMatchObject({ support: 'unsupported', computeCacheDir: null });
+    expect(jit!.reason).toBe(
+      'tensorflow:cuda on gpu:0 NVIDIA H200: the host driver 530.30.02 is older than the 535.54.03 this image needs to JIT-compile its PTX (update the NVIDIA driver)',
+    );
+    expect(archPreflight([tf], [rtx3070], '520.61.05')[0]!.reason).toContain('older than the 525.60.13 this image needs for its CUDA runtime');
+    expect(archPreflight([tf], [h200], '550.54.15')[0]!.support).toBe('ptx-jit');
+    expect(archPreflight([tf], [h200], null)[0]!.support).toBe('ptx-jit'); // driver unknown: not checked
+    expect([
+      compareDriverVersions('550.54.15', '535.54.03'),
+      compareDriverVersions('535.54.03', '535.54.03'),
+      compareDriverVersions('999.99-fake', '550'),
+    ]).toEqual([1, 0, 1]);
   });
 });
 

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { Contracts } from '../contracts/index.js';
 import type { DockerEngine } from '../docker/index.js';
 import { planRun } from '../plan/index.js';
-import { createFrameworkExecutor, NVIDIA_HOOK } from './framework-executor.js';
+import { createFrameworkExecutor, dockerAtLeast, dockerGpuSupport, NVIDIA_CDI_HOOK, NVIDIA_HOOK } from './framework-executor.js';
 import { findOnPath } from './find-on-path.js';
 import { tempDir } from '../testing/temp-dir.js';
 
@@ -48,6 +48,16 @@ describe('createFrameworkExecutor GPU pre-flight (docker)', () => {
     const error = await createFrameworkExecutor(spec, planRun(spec), { ...options, which: async () => null }).catch((e: unknown) => e);
     expect(error).toMatchObject({ code: 'E_NO_GPU_RUNTIME', exitCode: 3 });
     expect((error as Error).message).toContain(`no ${NVIDIA_HOOK} on PATH`);
+  });
+
+  it('accepts a CDI-only host (Docker >= 29.2 with only nvidia-cdi-hook), not an older Docker with it', async () => {
+    const cdiOnly = async (c: string) => (c === NVIDIA_CDI_HOOK ? `/usr/bin/${c}` : null);
+    const at = (serverVersion: string) => ({ ...engine, info: { ...engine.info, serverVersion } }) as DockerEngine;
+    expect(await dockerGpuSupport(at('29.2.0'), cdiOnly)).toContain('Docker 29.2.0 turns DeviceRequests into CDI devices');
+    expect(await dockerGpuSupport(at('30.0.1'), cdiOnly)).toContain(NVIDIA_CDI_HOOK);
+    expect(await dockerGpuSupport(at('29.1.5'), cdiOnly)).toBeNull();
+    expect(await dockerGpuSupport(at('20.10.24+dfsg1'), cdiOnly)).toBeNull();
+    expect(dockerAtLeast('garbage', [29, 2])).toBe(false);
   });
 
   it('findOnPath finds an executable like `command -v`', async () => {

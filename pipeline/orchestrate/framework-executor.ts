@@ -52,7 +52,22 @@ export async function preflightImages(spec: ExperimentSpec, plan: RunPlan, optio
 export async function dockerGpuSupport(engine: DockerEngine, which: (command: string) => Promise<string | null> = findOnPath): Promise<string | null> {
   if (engine.info.nvidiaRuntime) return 'nvidia runtime registered';
   const hook = await which(NVIDIA_HOOK);
-  return hook ? `${NVIDIA_HOOK} at ${hook} (DeviceRequests through the toolkit hook)` : null;
+  if (hook) return `${NVIDIA_HOOK} at ${hook} (DeviceRequests through the toolkit hook)`;
+  // Docker 29.2 and later (moby #50228) serve --gpus DeviceRequests as CDI devices when nvidia-cdi-hook is on PATH.
+  const cdiHook = await which(NVIDIA_CDI_HOOK);
+  if (cdiHook && dockerAtLeast(engine.info.serverVersion, [29, 2]))
+    return `${NVIDIA_CDI_HOOK} at ${cdiHook} (Docker ${engine.info.serverVersion} turns DeviceRequests into CDI devices)`;
+  return null;
+}
+
+/** The toolkit's CDI hook: Docker >= 29.2 uses it for DeviceRequests when it is on PATH. */
+export const NVIDIA_CDI_HOOK = 'nvidia-cdi-hook';
+
+/** Whether a daemon version such as '29.2.1' or '20.10.24+dfsg1' is at least major.minor. */
+export function dockerAtLeast(version: string, [major, minor]: readonly [number, number]): boolean {
+  const m = /^(\d+)\.(\d+)/.exec(version);
+  if (!m) return false;
+  return Number(m[1]) > major || (Number(m[1]) === major && Number(m[2]) >= minor);
 }
 
 /**

@@ -28,7 +28,7 @@ async function prepareRun(progress: Progress, signal: AbortSignal, run: ActiveRu
     if (removed > 0) progress.info(`Removed ${removed} container(s) left by the interrupted run.`);
   }
   const setup = await prepareInputs(run.plan, run.loaded, framework, progress, run.logger, signal);
-  if (host.gpus && host.needsGpu) checkGpuArchitectures(progress, run, setup, host.gpus);
+  if (host.gpus && host.needsGpu) checkGpuArchitectures(progress, run, setup, host.gpus, host.inventory?.driverVersion ?? null);
   manifest.images = setup.images;
   manifest.models = setup.modelRecords;
   if (manifest.power.baseline) {
@@ -43,9 +43,9 @@ async function prepareRun(progress: Progress, signal: AbortSignal, run: ActiveRu
   return setup;
 }
 
-/** Which images' CUDA kernels run on the measured GPUs: refused ones are recorded, JIT ones warned about. */
-function checkGpuArchitectures(progress: Progress, run: ActiveRun, setup: Setup, gpus: NonNullable<ReadyHost['gpus']>): void {
-  const verdicts = archPreflight(setup.images, gpus.measured);
+/** Which images' CUDA kernels run on the measured GPU with this driver: refused ones are recorded, JIT ones warned about. */
+function checkGpuArchitectures(progress: Progress, run: ActiveRun, setup: Setup, gpus: NonNullable<ReadyHost['gpus']>, driverVersion: string | null): void {
+  const verdicts = archPreflight(setup.images, gpus.measured, driverVersion);
   for (const v of verdicts) {
     setup.arch.set(`${v.runtime}:${v.flavour}`, v);
     if (v.support === 'unsupported') progress.info(`Refusing the trials of ${v.runtime}:${v.flavour}: ${v.reason}. They are recorded as unsupported.`);

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { resolve } from 'node:path';
 import { containerOptions } from './container-options.js';
+import { gpuRuntimeError } from './run-container.js';
 import { cacheMounts } from './docker-runner.js';
 
 const input = {
@@ -70,5 +71,19 @@ describe('cacheMounts (the run-scoped compile caches of a trial container)', () 
   it('mounts and sets nothing when the run keeps no cache (native kernels, no TensorRT)', () => {
     expect(cacheMounts(undefined)).toEqual({ binds: [], env: [] });
     expect(cacheMounts({})).toEqual({ binds: [], env: [] });
+  });
+});
+
+describe('gpuRuntimeError: the GPU runtime refusals greenrt maps (exit 3 with the fix)', () => {
+  it('maps an old CDI spec without UUID names to E_GPU_RUNTIME with the nvidia-ctk fix; leaves other errors alone', () => {
+    const old = new Error(
+      '(HTTP code 500) server error - failed to create task for container: OCI runtime create failed: runc create failed: unresolvable CDI devices nvidia.com/gpu=GPU-0aaaaaaa-1111-2222-3333-444444444444',
+    );
+    const e = gpuRuntimeError(old, { Image: 'greenrt/pytorch:cuda-x' })!;
+    expect(e).toMatchObject({ code: 'E_GPU_RUNTIME', exitCode: 3 });
+    expect(e.message).toContain('does not name the GPU by UUID');
+    expect(e.hint).toContain('nvidia-ctk cdi generate --output=/etc/cdi/nvidia.yaml');
+    expect(gpuRuntimeError(new Error('could not select device driver "" with capabilities: [[gpu]]'), { Image: 'x' })?.code).toBe('E_GPU_RUNTIME');
+    expect(gpuRuntimeError(new Error('no space left on device'), { Image: 'x' })).toBeNull();
   });
 });

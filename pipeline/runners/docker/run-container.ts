@@ -37,7 +37,9 @@ export async function runContainer(engine: DockerEngine, create: Docker.Containe
     container = await createContainer(engine, create);
     const startedNs = process.hrtime.bigint();
     options.onStart?.(startedNs);
-    await container.start();
+    await container.start().catch((error: unknown) => {
+      throw gpuRuntimeError(error, create) ?? error;
+    });
     const waited = await waitBounded(container, options.timeoutMs, options.signal);
     let exitCode = waited === 'timeout' ? null : waited;
     if (waited === 'timeout') {
@@ -77,15 +79,33 @@ async function createContainer(engine: DockerEngine, create: Docker.ContainerCre
         cause: error,
       });
     }
-    if (/could not select device driver/i.test(message)) {
-      throw new EnvironmentError(
-        'E_GPU_RUNTIME',
-        `GPU container for ${String(create.Image)}: ${message}. Install the NVIDIA Container Toolkit (nvidia-ctk runtime configure --runtime=docker) and restart dockerd.`,
-        { cause: error },
-      );
-    }
-    throw error;
+    throw gpuRuntimeError(error, create) ?? error;
   }
+}
+
+/**
+ * The GPU runtime's known refusals as EnvironmentError (exit 3) with the fix; null for any other error.
+ * An old CDI spec (nvidia-ctk before 1.15 wrote index names only) cannot resolve the GPU's UUID that greenrt
+ * requests, in the runtime's `cdi` mode: "unresolvable CDI devices nvidia.com/gpu=GPU-...".
+ */
+export function gpuRuntimeError(error: unknown, create: Pick<Docker.ContainerCreateOptions, 'Image'>): EnvironmentError | null {
+  const message = (error as Error).message ?? String(error);
+  if (/could not select device driver/i.test(message))
+    return new EnvironmentError(
+      'E_GPU_RUNTIME',
+      `GPU container for ${String(create.Image)}: ${message}. Install the NVIDIA Container Toolkit (nvidia-ctk runtime configure --runtime=docker) and restart dockerd.`,
+      { cause: error },
+    );
+  if (/unresolvable CDI devices/i.test(message))
+    return new EnvironmentError(
+      'E_GPU_RUNTIME',
+      `GPU container for ${String(create.Image)}: ${message.trim().split('\n').pop()}. The host's CDI spec does not name the GPU by UUID (specs written by nvidia-ctk before 1.15 have index names only).`,
+      {
+        hint: 'Regenerate the CDI spec as root: nvidia-ctk cdi generate --output=/etc/cdi/nvidia.yaml (check with nvidia-ctk cdi list: it must list nvidia.com/gpu=GPU-<uuid>), then run again.',
+        cause: error,
+      },
+    );
+  return null;
 }
 
 /** Exit code, or 'timeout'; an abort kills the container and rejects with the reason. */
