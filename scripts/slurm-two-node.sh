@@ -16,6 +16,8 @@
 # their holder process, so `down` leaves nothing behind. Needs root; munged must run (scripts/slurm-up.sh starts it).
 # Exit 0 done, 3 cannot be started here (the message says why and what to do).
 set -euo pipefail
+# shellcheck source=scripts/slurm-settings.sh
+. "$(dirname "$0")/slurm-settings.sh"
 fail() { echo "slurm-two-node: $1" >&2; exit 3; }
 cmd="${1:-}"
 ctld_port=6917
@@ -61,7 +63,8 @@ up() {
   "${in2[@]}" ip link set lo up
   printf '%s\n' "$host_if" >"$dir/veth"
 
-  # node2's Docker engine: own data root, exec root, pid file, socket, config; no bridge, no iptables.
+  # node2's Docker engine: own data root, exec root, pid file, socket, config; no bridge, no iptables. It must run in
+  # node2's network namespace: dockerd with --bridge none deletes the docker0 interface of the namespace it runs in.
   echo '{}' >"$dir/docker/daemon.json"
   "${in2[@]}" dockerd --config-file "$dir/docker/daemon.json" --data-root "$dir/docker/data" --exec-root "$dir/docker/exec" \
     --pidfile "$dir/docker/dockerd.pid" --host "unix://$dir/docker/docker.sock" --bridge none --iptables=false --ip-masq=false \
@@ -97,20 +100,8 @@ SlurmctldPidFile=$dir/slurmctld.pid
 SlurmdPidFile=$dir/slurmd-%n.pid
 SlurmctldLogFile=$dir/slurmctld.log
 SlurmdLogFile=$dir/slurmd-%n.log
-ProctrackType=proctrack/linuxproc
-TaskPlugin=task/none
 TaskProlog=$dir/task-prolog.sh
-SelectType=select/cons_tres
-SelectTypeParameters=CR_Core
-SchedulerType=sched/backfill
-AccountingStorageType=accounting_storage/none
-JobAcctGatherType=jobacct_gather/none
-JobCompType=jobcomp/none
-MpiDefault=none
-ReturnToService=2
-MinJobAge=3600
-KillWait=30
-SlurmdTimeout=300
+$(slurm_shared_settings)
 NodeName=node1 NodeAddr=$net.1 $hw State=UNKNOWN
 NodeName=node2 NodeAddr=$net.2 $hw State=UNKNOWN
 PartitionName=two Nodes=node1,node2 Default=YES MaxTime=INFINITE State=UP OverSubscribe=NO

@@ -6,6 +6,8 @@
 # answers "disabled"; greenrt slurm status uses squeue and scontrol).
 # Exit 0 up, 3 cannot be started (the message says why and what to do).
 set -euo pipefail
+# shellcheck source=scripts/slurm-settings.sh
+. "$(dirname "$0")/slurm-settings.sh"
 conf=/etc/slurm/slurm.conf
 marker='# written by greenrt scripts/slurm-up.sh'
 node=localhost
@@ -58,19 +60,7 @@ SlurmctldPidFile=/run/slurmctld.pid
 SlurmdPidFile=/run/slurmd.pid
 SlurmctldLogFile=/var/log/slurm/slurmctld.log
 SlurmdLogFile=/var/log/slurm/slurmd.log
-ProctrackType=proctrack/linuxproc
-TaskPlugin=task/none
-SelectType=select/cons_tres
-SelectTypeParameters=CR_Core
-SchedulerType=sched/backfill
-AccountingStorageType=accounting_storage/none
-JobAcctGatherType=jobacct_gather/none
-JobCompType=jobcomp/none
-MpiDefault=none
-ReturnToService=2
-MinJobAge=3600
-KillWait=30
-SlurmdTimeout=300
+$(slurm_shared_settings)
 $hw State=UNKNOWN
 PartitionName=debug Nodes=$node Default=YES MaxTime=INFINITE State=UP OverSubscribe=NO
 CONF

@@ -78,16 +78,10 @@ export function imagesCommand(program: Command, setExitCode: (code: number) => v
       checkRuntimeNames(names);
       const engine = await connectDocker();
       const progress = createProgress();
-      const caBundlePath = caBundleFromEnv();
-      const result = await buildImages(engine, {
+      const result = await buildNamed(engine, names, progress, {
         flavour: opts.flavour,
-        ...(names.length > 0 ? { runtimes: names as ImageRuntime[] } : {}),
-        ...(caBundlePath ? { caBundlePath } : {}),
         describe: opts.describe,
         ...(opts.from !== undefined ? { from: resolve(opts.from) } : {}),
-        progress: (runtime, line) => {
-          if (line.trim()) progress.status(`${runtime}: ${line.trim().slice(0, 110)}`);
-        },
       });
       progress.done();
       for (const image of result.images) {
@@ -110,25 +104,11 @@ export function imagesCommand(program: Command, setExitCode: (code: number) => v
     .addOption(new Option('--flavour <flavour>', 'cpu, cuda or tensorrt').choices(['cpu', 'cuda', 'tensorrt']).default('cpu'))
     .requiredOption('--out <dir>', 'folder for the archives and records (made when missing)')
     .action(async (names: string[], opts: { flavour: ImageFlavour; out: string }) => {
-      const unknown = names.filter((n) => !(runtimes as readonly string[]).includes(n));
-      if (unknown.length > 0) {
-        throw new InputError(
-          'Unknown runtime',
-          unknown.map((n) => ({ file: 'command line', path: '', message: `unknown runtime "${n}"; must be one of ${runtimes.join(', ')}` })),
-        );
-      }
+      checkRuntimeNames(names);
       const engine = await connectDocker();
       const progress = createProgress();
       const caBundlePath = caBundleFromEnv();
-      const built = await buildImages(engine, {
-        flavour: opts.flavour,
-        ...(names.length > 0 ? { runtimes: names as ImageRuntime[] } : {}),
-        ...(caBundlePath ? { caBundlePath } : {}),
-        describe: false,
-        progress: (runtime, line) => {
-          if (line.trim()) progress.status(`${runtime}: ${line.trim().slice(0, 110)}`);
-        },
-      });
+      const built = await buildNamed(engine, names, progress, { flavour: opts.flavour, describe: false });
       const saved = await saveImages(
         engine,
         built.images.map((i) => i.tag),
@@ -304,4 +284,22 @@ function printTransfers(transfers: ImageTransfer[]): void {
     const time = t.action === 'saved' || t.action === 'loaded' ? ` in ${(t.durationMs / 1000).toFixed(1)} s` : '';
     process.stdout.write(`${t.tag}  ${t.action}${time}  ${(t.archiveBytes / 2 ** 20).toFixed(0)} MiB  ${t.configDigest}  ${t.record}\n`);
   }
+}
+
+/** `images build` and `images save`: the named runtimes (default all with the flavour) built when missing, progress on one line. */
+function buildNamed(
+  engine: Awaited<ReturnType<typeof connectDocker>>,
+  names: string[],
+  progress: ReturnType<typeof createProgress>,
+  options: Pick<Parameters<typeof buildImages>[1], 'flavour' | 'describe' | 'from'>,
+) {
+  const caBundlePath = caBundleFromEnv();
+  return buildImages(engine, {
+    ...options,
+    ...(names.length > 0 ? { runtimes: names as ImageRuntime[] } : {}),
+    ...(caBundlePath ? { caBundlePath } : {}),
+    progress: (runtime, line) => {
+      if (line.trim()) progress.status(`${runtime}: ${line.trim().slice(0, 110)}`);
+    },
+  });
 }
