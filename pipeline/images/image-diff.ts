@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { GreenrtError } from '../core/index.js';
 import { type DockerEngine, engineError } from '../docker/index.js';
-import { readLayerTar } from './layer-tar.js';
+import { type LayerEntry, readLayerTar } from './layer-tar.js';
 
 /**
  * A small image differ: two images' files (a flattened `docker export` of each) compared entry by entry, each
@@ -9,19 +9,8 @@ import { readLayerTar } from './layer-tar.js';
  * the reproducibility tests and `make images-repro-check` to say *which* paths made two config digests differ.
  */
 
-/** One file of an image, as the differ compares it. */
-export interface FileFacts {
-  type: string;
-  mode: number;
-  uid: number;
-  gid: number;
-  mtimeS: number;
-  size: number;
-  linkname: string;
-  /** sha256 hex of the data (regular files). */
-  sha256: string;
-  xattrs: string;
-}
+/** One file of an image, as the differ compares it: the entry's metadata, its data's sha256 (hex), xattrs as JSON. */
+export type FileFacts = Pick<LayerEntry, 'type' | 'mode' | 'uid' | 'gid' | 'mtimeS' | 'size' | 'linkname'> & { sha256: string; xattrs: string };
 
 /** Every path of the image's filesystem (flattened), with its facts. Streams the export; holds no file data. */
 export async function imageFiles(engine: DockerEngine, image: string): Promise<Map<string, FileFacts>> {

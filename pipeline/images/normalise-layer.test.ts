@@ -11,7 +11,7 @@ import { LayerOrderError, memoryEntries, normaliseLayer } from './normalise-laye
 const EPOCH = 1_796_011_607;
 
 /** A raw tar header block with the given fields (what an exporter might write), PAX records in the given order. */
-function rawEntry(o: {
+interface RawFields {
   name: string;
   flag: string;
   mode?: number;
@@ -21,11 +21,10 @@ function rawEntry(o: {
   gname?: string;
   mtime?: number;
   link?: string;
-  data?: Buffer;
-  pax?: [string, string][];
   devmajor?: number;
   devminor?: number;
-}): Buffer {
+}
+function rawEntry(o: RawFields & { data?: Buffer; pax?: [string, string][] }): Buffer {
   const blocks: Buffer[] = [];
   if (o.pax && o.pax.length > 0) {
     const body = Buffer.concat(
@@ -44,20 +43,7 @@ function rawEntry(o: {
   return Buffer.concat(blocks);
 }
 
-function header(o: {
-  name: string;
-  flag: string;
-  size: number;
-  mode?: number;
-  uid?: number;
-  gid?: number;
-  uname?: string;
-  gname?: string;
-  mtime?: number;
-  link?: string;
-  devmajor?: number;
-  devminor?: number;
-}): Buffer {
+function header(o: RawFields & { size: number }): Buffer {
   const h = Buffer.alloc(512);
   const oct = (v: number, off: number, len: number) => h.write(`${v.toString(8).padStart(len - 1, '0')}\0`, off, len, 'ascii');
   h.write(o.name, 0, 100);
