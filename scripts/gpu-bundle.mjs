@@ -6,7 +6,8 @@
 //   greenrt/package.json, schemas/   what the CLI reads at run time (packageRoot = greenrt/)
 //   greenrt/images/common, images/pytorch   the Python harness and the PyTorch adapter (process runner)
 //   greenrt/node_modules/koffi, @resvg/...  native modules (NVML binding; PNG plots), Linux x64 (+ koffi arm64)
-//   run-gpu-check.sh                 unpacks node and runs `greenrt doctor --measure` with the host's python3
+//   run-gpu-check.sh                 unpacks node and runs `greenrt doctor --measure --runner process` with the host's python3
+//   gpu-first-contact.sh             the first GPU host's facts and checks, in one text file to send back
 import { execFileSync } from 'node:child_process';
 import { cpSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync, chmodSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
@@ -73,8 +74,10 @@ cpSync(nm('@resvg', 'resvg-js-linux-x64-gnu'), to('@resvg', 'resvg-js-linux-x64-
 // 4. This Node 20 binary, xz-compressed (-9; the bundle must fit in 64 MiB).
 writeFileSync(join(out, 'node.xz'), execFileSync('xz', ['-9', '-T0', '-c', process.execPath], { maxBuffer: 256 * 1024 * 1024 }));
 writeFileSync(join(out, 'NODE_VERSION'), `${process.version} ${process.platform}-${process.arch}\n`);
-cpSync(join(root, 'scripts', 'run-gpu-check.sh'), join(out, 'run-gpu-check.sh'));
-chmodSync(join(out, 'run-gpu-check.sh'), 0o755);
+for (const script of ['run-gpu-check.sh', 'gpu-first-contact.sh']) {
+  cpSync(join(root, 'scripts', script), join(out, script));
+  chmodSync(join(out, script), 0o755);
+}
 
 const sizes = [];
 const walk = (dir) => {

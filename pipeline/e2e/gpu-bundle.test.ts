@@ -35,6 +35,8 @@ describe.skipIf(!which('xz'))('gpu bundle', () => {
     const summary = JSON.parse(readFileSync(join(bundle, 'bundle.json'), 'utf8')) as { totalBytes: number; node: string };
     expect(summary.totalBytes).toBeLessThanOrEqual(64 * 1024 * 1024);
     expect(summary.node).toMatch(/^v20\./);
+    // The first-contact script travels with the bundle (it finds run-gpu-check.sh beside it).
+    expect(readFileSync(join(bundle, 'gpu-first-contact.sh'), 'utf8')).toContain('greenrt gpu-first-contact');
     console.info(`[gpu-bundle] ${summary.totalBytes} bytes, built in ${buildMs} ms`);
   });
 
