@@ -229,12 +229,20 @@ Exit codes: 0 ok, 1 internal error, 2 bad input, 3 missing environment (Docker, 
         "with --measure: process runs the PyTorch entrypoint with the host's Python (GREENRT_PYTHON; needs torch >= 2.5 with CUDA, torchvision, numpy, jsonschema); docker builds the images on first use (needs the NVIDIA Container Toolkit, a greenrt checkout, and the base image or root + debootstrap + a Debian mirror). Default: docker only where all of that is there, else process",
       ).choices(['process', 'docker']),
     )
+    .option(
+      '--images <dir>',
+      'with --measure and the docker runner: load the images from a folder written by `greenrt images save` when the engine lacks them, instead of building them (no root, debootstrap or mirror needed)',
+    )
     .addOption(artifacts)
-    .action(async (opts: { measure?: boolean; idleSeconds: string; artifacts: string; runner?: 'process' | 'docker' }) => {
+    .action(async (opts: { measure?: boolean; idleSeconds: string; artifacts: string; runner?: 'process' | 'docker'; images?: string }) => {
       const idleS = Number(opts.idleSeconds);
       if (!(idleS >= 0 && idleS <= 3600)) throw usage(`--idle-seconds must be a number of seconds in [0, 3600], got "${opts.idleSeconds}"`);
-      if (opts.runner && !opts.measure) throw usage('--runner is for --measure (the GPU acceptance check)');
-      setExit(opts.measure ? await gpuCheckCommand({ artifacts: opts.artifacts, idleS, runner: opts.runner }) : await doctorCommand());
+      if ((opts.runner || opts.images) && !opts.measure) throw usage('--runner and --images are for --measure (the GPU acceptance check)');
+      setExit(
+        opts.measure
+          ? await gpuCheckCommand({ artifacts: opts.artifacts, idleS, runner: opts.runner, ...(opts.images ? { imagesDir: resolve(opts.images) } : {}) })
+          : await doctorCommand(),
+      );
     });
 
   program

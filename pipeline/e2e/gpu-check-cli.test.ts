@@ -54,6 +54,6 @@ describe.skipIf(hasNvidiaSmi)('greenrt doctor --measure on a host without a GPU'
     expect(bad.stderr).toMatch(/Allowed choices are process, docker/);
     const alone = await runCli(['doctor', '--runner', 'process'], { timeoutMs: 30_000 });
     expect(alone.code).toBe(2);
-    expect(alone.stderr).toContain('--runner is for --measure');
+    expect(alone.stderr).toContain('--runner and --images are for --measure');
   });
 });

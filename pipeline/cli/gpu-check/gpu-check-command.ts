@@ -15,6 +15,8 @@ export interface GpuCheckOptions {
   idleS?: number;
   /** --runner: process (the host's Python) or docker (images built on first use); default: docker only where it can build them. */
   runner?: GpuCheckRunner;
+  /** --images: load the docker runner's images from this `greenrt images save` folder instead of building them. */
+  imagesDir?: string;
   probes?: HostProbes;
 }
 
@@ -65,7 +67,7 @@ export async function writeGpuCheckExperiment(contracts: Contracts, file: string
  */
 export async function gpuCheckCommand(options: GpuCheckOptions): Promise<number> {
   const python = process.env.GREENRT_PYTHON ?? 'python3';
-  const host = await checkGpuHost(options.probes ?? realProbes, python, options.runner);
+  const host = await checkGpuHost(options.probes ?? realProbes, python, options.runner, options.imagesDir);
   process.stdout.write(`GPU acceptance check: what this host has\n${formatParts(host.parts)}\n`);
   const missing = host.parts.filter((p) => p.required && !p.ok);
   if (missing.length) {
@@ -86,7 +88,7 @@ export async function gpuCheckCommand(options: GpuCheckOptions): Promise<number>
   await writeGpuCheckExperiment(new Contracts(), experimentFile, gpuCheckExperiment(host.runner, options.idleS ?? 60));
   process.stdout.write(`Runner: ${host.runner}. Measuring ${options.idleS ?? 60} s idle, then ResNet-50 batch 1 and 64 on CUDA.\n`);
   const progress = createProgress();
-  const outcome = await runExperiment(createRunDependencies(progress, artifactsDir), {
+  const outcome = await runExperiment(createRunDependencies(progress, artifactsDir, host.runner === 'docker' ? options.imagesDir : undefined), {
     experimentFile,
     artifactsDir,
     confirmed: true,

@@ -139,6 +139,27 @@ describe('checkGpuHost', () => {
     expect(forced.parts.filter((p) => p.name.startsWith('Python')).every((p) => !p.required)).toBe(true);
   });
 
+  it('--images DIR lets a checkout that cannot build the base image take the docker runner, loading the saved images', async () => {
+    const noBuild = { ...buildable, baseImage: false, root: false, debootstrap: null, mirrorError: 'fetch failed' };
+    const saved = tempDir('greenrt-gpu-check-images-');
+    const host = await checkGpuHost(
+      probes({ dockerGpu: async () => 'nvidia runtime registered', dockerBuild: async () => noBuild }),
+      'python3',
+      undefined,
+      saved,
+    );
+    expect(host.runner).toBe('docker');
+    expect(missingNames(host.parts)).toEqual([]);
+    expect(host.parts.map((p) => p.name)).toContain(`Saved images (--images ${saved}), loaded instead of building`);
+    const absent = await checkGpuHost(
+      probes({ dockerGpu: async () => 'nvidia runtime registered', dockerBuild: async () => noBuild }),
+      'python3',
+      'docker',
+      `${saved}/none`,
+    );
+    expect(missingNames(absent.parts)).toEqual([`Saved images (--images ${saved}/none), loaded instead of building`]);
+  });
+
   it('--runner process never asks Docker, and requires the Python parts', async () => {
     let asked = 0;
     const host = await checkGpuHost(

@@ -54,6 +54,8 @@ export interface DockerBuildFacts {
   /** Null when the Debian mirror answered, else why not. */
   mirrorError: string | null;
   mirror: string;
+  /** --images DIR: a folder written by `greenrt images save`, loaded instead of building (null: none given). */
+  imagesDir?: string | null;
 }
 
 /** The side effects of the host checks, replaceable in tests. */
@@ -209,11 +211,30 @@ export function pythonRequirements(py: PythonParts, python: string, required: bo
 
 /** Whether the docker runner can get its images here: a build context, and a base image or what building it needs. */
 export function dockerCanBuild(b: DockerBuildFacts): boolean {
-  return b.buildContext && (b.baseImage || (b.root && b.debootstrap !== null && b.mirrorError === null));
+  return b.buildContext && (Boolean(b.imagesDir) || b.baseImage || (b.root && b.debootstrap !== null && b.mirrorError === null));
 }
 
 /** The docker runner's build parts (the images are built on first use). */
 export function dockerRequirements(b: DockerBuildFacts, required: boolean): CheckPart[] {
+  if (b.imagesDir) {
+    const found = existsSync(b.imagesDir);
+    return [
+      {
+        name: 'Image build context (images/pytorch/Dockerfile)',
+        ok: b.buildContext,
+        required,
+        detail: b.buildContext ? `present under ${packageRoot}` : 'missing: this greenrt has no images/ folder (the portable bundle has none)',
+        fix: b.buildContext ? null : 'Use --runner process (the bundle always does), or run from a greenrt checkout.',
+      },
+      {
+        name: `Saved images (--images ${b.imagesDir}), loaded instead of building`,
+        ok: found,
+        required,
+        detail: found ? 'folder present: the run loads the images the engine lacks (each checked against its record)' : 'missing: no such folder',
+        fix: found ? null : 'Give the folder `greenrt images save ... --out DIR` wrote (or `greenrt slurm submit` saved into <study>/images).',
+      },
+    ];
+  }
   const baseOk = b.baseImage || (b.root && b.debootstrap !== null && b.mirrorError === null);
   const missing = [
     ...(b.root ? [] : ['root (debootstrap needs it)']),
@@ -248,14 +269,15 @@ export function dockerRequirements(b: DockerBuildFacts, required: boolean): Chec
  * Checks every part before anything runs; the caller stops with exit 3 when a required part is missing.
  * `requested` is --runner; without it docker is used only where Docker gives containers a GPU and can build the images.
  */
-export async function checkGpuHost(probes: HostProbes, python: string, requested?: GpuCheckRunner): Promise<GpuCheckHost> {
-  const [inventory, power, py, docker, build] = await Promise.all([
+export async function checkGpuHost(probes: HostProbes, python: string, requested?: GpuCheckRunner, imagesDir?: string): Promise<GpuCheckHost> {
+  const [inventory, power, py, docker, probed] = await Promise.all([
     probes.listGpus(),
     probes.probePower(),
     probes.pythonParts(python),
     requested === 'process' ? Promise.resolve(null) : probes.dockerGpu(),
     requested === 'process' ? Promise.resolve(null) : probes.dockerBuild(),
   ]);
+  const build = probed && imagesDir ? { ...probed, imagesDir } : probed;
   const runner: GpuCheckRunner = requested ?? (docker && build && dockerCanBuild(build) ? 'docker' : 'process');
   const gpu = inventory.gpus[0];
   const gpuPower = power.filter((s) => s.available && s.domains.length > 0);
