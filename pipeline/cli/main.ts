@@ -152,8 +152,20 @@ Exit codes: 0 ok, 1 internal error, 2 bad input, 3 missing environment (Docker, 
     .command('validate')
     .description('Check experiment files (schema, names, combinations, model files) and print their plan; writes nothing.')
     .argument('<experiments...>', 'experiment YAML files')
-    .action(async (files: string[]) => {
-      setExit(await validateCommand(files.map((f) => resolve(f))));
+    .option(
+      '--shards <N>',
+      "also print greenrt's estimate on N nodes through `greenrt slurm submit --shards N` (adaptive: round by round, all at min ... all at max)",
+    )
+    .action(async (files: string[], opts: { shards?: string }) => {
+      const shards = opts.shards === undefined ? undefined : Number(opts.shards);
+      if (shards !== undefined && !(Number.isInteger(shards) && shards >= 1 && shards <= 10_000))
+        throw usage(`--shards must be a whole number in [1, 10000], got "${String(opts.shards).slice(0, 20)}"`);
+      setExit(
+        await validateCommand(
+          files.map((f) => resolve(f)),
+          shards === undefined ? {} : { shards },
+        ),
+      );
     });
 
   program

@@ -5,12 +5,21 @@ import { escapeText, ExitCode, formatProblem, InputError } from '../core/index.j
 /** Problems printed per file (the rest are counted): the output stays short whatever the input. */
 export const maxPrintedProblems = 50;
 import { loadExperiment } from '../config/index.js';
-import { planRun, estimateDurationRangeS, formatDuration, trialMode } from '../plan/index.js';
+import {
+  planRun,
+  estimateDurationRangeS,
+  estimateDurationS,
+  estimateShardedRangeS,
+  formatDuration,
+  shardPlan,
+  trialMode,
+  type RunPlan,
+} from '../plan/index.js';
 import { allModes } from '../catalogue/index.js';
 import { checkNamedClaims } from '../orchestrate/index.js';
 
 /** Validates each file; prints its plan or every problem. Exit 2 when any file has problems. */
-export async function validateCommand(files: string[]): Promise<number> {
+export async function validateCommand(files: string[], opts: { shards?: number } = {}): Promise<number> {
   const contracts = new Contracts();
   let exitCode: number = ExitCode.ok;
   for (const file of files) {
@@ -40,6 +49,7 @@ export async function validateCommand(files: string[]): Promise<number> {
         ? `estimated ${formatDuration(range.minS)} (all at min) to ${formatDuration(range.maxS)} (all at max)`
         : `estimated ${formatDuration(range.maxS)}`;
       process.stdout.write(`${name}: valid. ${size}, ${plan.images.length} images, ${plan.models.length} model artifacts, ${duration}.\n`);
+      if (opts.shards !== undefined) process.stdout.write(`  ${clusterEstimate(plan, opts.shards)}\n`);
       if (claims !== null) process.stdout.write(`  claims: ${claims} in ${escapeText(String(loaded.spec.claims), 300)}, evaluated in the report.\n`);
       const power = loaded.spec.power;
       const hostSources = power.sources.filter((s) => s !== 'none');
@@ -62,4 +72,21 @@ export async function validateCommand(files: string[]): Promise<number> {
     }
   }
   return exitCode;
+}
+
+/** greenrt's estimate on N nodes through `greenrt slurm submit --shards N` (docs/SCALING.md). */
+function clusterEstimate(plan: RunPlan, shards: number): string {
+  if (plan.adaptive) {
+    const e = estimateShardedRangeS(plan, shards);
+    return `on ${shards} node(s) with greenrt slurm submit --shards ${shards} (round by round, a decide job after each round): estimated ${formatDuration(e.minS)} (all at min, 1 round) to ${formatDuration(e.maxS)} (all at max, ${e.maxRounds} rounds).`;
+  }
+  let longest = 0;
+  for (let k = 0; k < shards; k++) {
+    try {
+      longest = Math.max(longest, estimateDurationS(shardPlan(plan, { index: k, count: shards, partition: 'repetition' }).plan));
+    } catch {
+      return `on ${shards} node(s): some shards would get no trial (the plan has fewer repetitions than shards).`;
+    }
+  }
+  return `on ${shards} node(s) with greenrt slurm submit --shards ${shards}: estimated ${formatDuration(longest)} (the longest shard).`;
 }

@@ -2204,7 +2204,7 @@ export interface RunManifest {
      */
     count: number;
     /**
-     * repetition: repetition r goes to shard r mod N, so every shard runs every configuration; configuration: configuration i (in id order) goes to shard i mod N; rotation (adaptive repetitions, one round per shard run): repetition r of configuration i goes to shard (i + r - 1) mod N.
+     * repetition: repetition r goes to shard r mod N, so every shard runs every configuration; configuration: configuration i (in id order) goes to shard i mod N; rotation (adaptive repetitions, one round per shard run): repetition r of configuration i (in the plan's seeded order) goes to shard (i + r - 1) mod N.
      */
     partition: 'repetition' | 'configuration' | 'rotation';
     /**

@@ -9,7 +9,9 @@ import type { RunPlan } from './types.js';
  * - each trial costs `trialStartupS` (container or process start, imports, model load; `embeddedStartupS`
  *   in-process) plus the cool-down minimum, and never more than the trial timeout;
  * - each model that is not prebuilt takes `modelPreparationS` to export or convert, once;
- * - the idle baseline is measured once. Image builds are not counted (they are cached).
+ * - the idle baseline is measured once. Image builds are not counted (they are cached);
+ * - on a cluster (`estimateShardedRangeS`), each shard run measures its own baseline and prepares its models, and
+ *   each round ends with a decide job of `decideJobS`.
  */
 export const estimateAssumptions = {
   perInferenceGuessMs: 50,
@@ -17,6 +19,8 @@ export const estimateAssumptions = {
   trialStartupS: 15,
   embeddedStartupS: 3,
   modelPreparationS: 60,
+  /** Between two rounds of a Slurm study: the decide job's start, the decision, the next array's start (s). */
+  decideJobS: 30,
 } as const;
 
 /**
@@ -24,7 +28,7 @@ export const estimateAssumptions = {
  * adaptive plan that is round 1: every configuration at `min` (see `estimateDurationRangeS`).
  */
 export function estimateDurationS(plan: RunPlan, perInferenceGuessMs: number = estimateAssumptions.perInferenceGuessMs): number {
-  return Math.round(fixedCostS(plan) + plan.trials.reduce((sum, t) => sum + trialCostS(plan, t, perInferenceGuessMs), 0));
+  return Math.round(fixedCostS(plan) + plan.trials.reduce((sum, t) => sum + estimateTrialS(plan, t, perInferenceGuessMs), 0));
 }
 
 /** Duration range and trial-count range of the run (s, count): every configuration at `min` ... every one at `max`. Fixed plans: one value twice. */
@@ -38,18 +42,20 @@ export interface DurationRange {
 /** `estimateDurationS` for the two extremes of an adaptive plan: all configurations stop at `min`, or all run to `max`. */
 export function estimateDurationRangeS(plan: RunPlan, perInferenceGuessMs: number = estimateAssumptions.perInferenceGuessMs): DurationRange {
   const round1 = plan.rounds[0] ? plan.trials.slice(0, plan.rounds[0].count) : plan.trials;
-  const work = round1.reduce((sum, t) => sum + trialCostS(plan, t, perInferenceGuessMs), 0);
+  const work = round1.reduce((sum, t) => sum + estimateTrialS(plan, t, perInferenceGuessMs), 0);
   const fixed = fixedCostS(plan);
   if (!plan.adaptive) return { minS: Math.round(fixed + work), maxS: Math.round(fixed + work), minTrials: round1.length, maxTrials: round1.length };
   const scale = plan.adaptive.max / plan.adaptive.min;
   return { minS: Math.round(fixed + work), maxS: Math.round(fixed + work * scale), minTrials: round1.length, maxTrials: Math.round(round1.length * scale) };
 }
 
-function fixedCostS(plan: RunPlan): number {
+/** The run's own costs besides its trials: the idle baseline and preparing the models that are not prebuilt (s). */
+export function fixedCostS(plan: RunPlan): number {
   return plan.timing.baselineS + plan.models.filter((m) => m.prebuilt === null).length * estimateAssumptions.modelPreparationS;
 }
 
-function trialCostS(plan: RunPlan, t: RunPlan['trials'][number], perInferenceGuessMs: number): number {
+/** One trial's estimated wall time: cool-down, start-up and its inferences, at most the trial timeout (s). */
+export function estimateTrialS(plan: RunPlan, t: RunPlan['trials'][number], perInferenceGuessMs: number = estimateAssumptions.perInferenceGuessMs): number {
   const a = estimateAssumptions;
   const c = t.config;
   const perInferenceMs = (perInferenceGuessMs * c.batchSize) / (c.provider === 'cpu' ? 1 : a.gpuSpeedup);

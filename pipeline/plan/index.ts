@@ -68,3 +68,10 @@ export { parseShard, shardPlan, configurationOf, type ShardSpec, type ShardParti
  * `roundPlan(plan, round, trialIds)` (one round as a fixed plan), `roundShardTrialIds(round, configurations, N)`.
  */
 export { rotationShard, planConfigurations, roundPlan, roundShardTrialIds } from './round-shards.js';
+/**
+ * Round-by-round studies on N nodes: `scheduleRounds(rounds, N, { shardRunS, decideS })` (pure: wall time, the ideal
+ * of total trial time / N + mandated waits, and their ratio), `estimateShardedRangeS(plan, N)` (greenrt's estimate of
+ * an adaptive plan on N nodes, all at min ... all at max, s).
+ */
+export { scheduleRounds, estimateShardedRangeS, type ScheduledTrial, type RoundCosts, type RoundSchedule, type ShardedEstimate } from './round-schedule.js';
+export { estimateTrialS, fixedCostS } from './estimate.js';

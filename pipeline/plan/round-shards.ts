@@ -6,7 +6,7 @@ import type { PlannedTrial, RunPlan } from './types.js';
 /**
  * Rounds of an adaptive study over N shards (docs/SCALING.md, "Adaptive studies"). Pure.
  *
- * Configuration i (in id order over the whole plan) runs its repetition r (1-based) on shard (i + r - 1) mod N.
+ * Configuration i (in the plan's seeded order, `planConfigurations`) runs its repetition r (1-based) on shard (i + r - 1) mod N.
  * Round 1's `min` repetitions therefore spread over min consecutive shards, and every later round (one more
  * repetition of each open configuration) moves each configuration on by one shard: a fast or hot node shifts
  * every configuration alike instead of one. Within a shard, trials keep the round's seeded order.
@@ -15,9 +15,13 @@ export function rotationShard(configurationIndex: number, repetition: number, co
   return (configurationIndex + repetition - 1) % count;
 }
 
-/** Every configuration of the plan in id order (the `i` of `rotationShard`). */
+/**
+ * Every configuration of the plan in the seeded order: by its first trial in the plan's (shuffled) order, the `i` of
+ * `rotationShard`. Not id order: ids sort batch sizes next to each other (b1, b64, b1, b64, ...), which would put every
+ * heavy configuration on the same shards round after round.
+ */
 export function planConfigurations(plan: RunPlan): string[] {
-  return [...new Set(plan.trials.map((t) => configurationOf(t.id)))].sort();
+  return [...new Set(plan.trials.map((t) => configurationOf(t.id)))];
 }
 
 /**
