@@ -19,25 +19,18 @@ import { repoRoot, round } from './lib.mjs';
 
 const dist = (p) => join(repoRoot, 'dist', p);
 
-export async function benchCampaign() {
-  const plan = await import(dist('plan/index.js'));
-  const analysis = await import(dist('analysis/index.js'));
-  const { loadExperiment } = await import(dist('config/index.js'));
-  const { Contracts, SchemaId } = await import(dist('contracts/index.js'));
-  const contracts = new Contracts();
-  const tools = { ...plan, ...analysis };
-
-  // Recorded CPU study: its experiment, made adaptive with paper.yaml's rule shape (max = the 20 recorded repetitions).
+/** The recorded CPU study (RECORDED values and wall times) and its experiment with an adaptive rule. */
+export function recordedStudy(contracts, SchemaId) {
   const recorded = JSON.parse(readFileSync(join(repoRoot, 'bench', 'fixtures', 'campaign-cpu-recorded.json'), 'utf8'));
   const byKey = new Map(recorded.trials.map((t) => [`${configKey(t.config)}#${t.repetition}`, t]));
   const recordedReps = Math.max(...recorded.trials.map((t) => t.repetition));
-  const recordedOutcome = (config, repetition) => {
+  const outcome = (config, repetition) => {
     const t = byKey.get(`${configKey(config)}#${repetition}`);
     if (!t) throw new Error(`the recorded study has no repetition ${repetition} of ${configKey(config)}`);
     return { value: t.status === 'ok' ? (t.energyPerInferenceJ ?? t.latencyMs) : null, wallS: t.wallS };
   };
   // Validated like a loaded experiment, so the plan sees the schema's defaults (never re-typed here).
-  const cpuSpec = (relativeHalfWidth) =>
+  const spec = (relativeHalfWidth) =>
     contracts.assert(
       SchemaId.experiment,
       {
@@ -48,6 +41,19 @@ export async function benchCampaign() {
       },
       'bench/fixtures/campaign-cpu-recorded.json experiment',
     );
+  return { recorded, outcome, spec };
+}
+
+export async function benchCampaign() {
+  const plan = await import(dist('plan/index.js'));
+  const analysis = await import(dist('analysis/index.js'));
+  const { loadExperiment } = await import(dist('config/index.js'));
+  const { Contracts, SchemaId } = await import(dist('contracts/index.js'));
+  const contracts = new Contracts();
+  const tools = { ...plan, ...analysis };
+
+  // Recorded CPU study: its experiment, made adaptive with paper.yaml's rule shape (max = the 20 recorded repetitions).
+  const { recorded, outcome: recordedOutcome, spec: cpuSpec } = recordedStudy(contracts, SchemaId);
   // paper.yaml's target first; then targets this host's noise allows (the recorded trials spread far more than a GPU's).
   const recordedByTarget = Object.fromEntries([0.02, 0.05, 0.1, 0.2].map((h) => [String(h), replayStudy(tools, cpuSpec(h), recordedOutcome)]));
   const recordedCpu = recordedByTarget['0.02'];
@@ -94,7 +100,7 @@ export const gpuAssumptions = {
   cooldownGateExtraS: 20,
 };
 
-function gpuOutcome(tools, spec) {
+export function gpuOutcome(tools, spec) {
   const a = gpuAssumptions;
   return (config, repetition) => {
     const random = tools.mulberry32(tools.deriveSeed(spec.seed, `${configKey(config)} r${repetition}`));
@@ -140,7 +146,11 @@ function precisionAt(tools, spec, outcome, config, n) {
   return { okTrials: values.length, ...(tools.medianPrecision(values, { seed }) ?? { median: null, relativeHalfWidth: null }) };
 }
 
-function replayStudy(tools, spec, outcome) {
+/**
+ * The adaptive study through the planner, round after round, on `outcome`'s values: the final plan (every round),
+ * each trial's wall time (s) and every decision. Used by the campaign and the cluster sections.
+ */
+export function replayAdaptiveStudy(tools, spec, outcome) {
   const rule = spec.repetitions;
   let plan = tools.planRun(spec);
   const wall = new Map();
@@ -172,6 +182,12 @@ function replayStudy(tools, spec, outcome) {
     plan = step.plan;
     if (!step.decision.next) break;
   }
+  return { plan, wall, configOf, decisions };
+}
+
+function replayStudy(tools, spec, outcome) {
+  const rule = spec.repetitions;
+  const { plan, wall, configOf, decisions } = replayAdaptiveStudy(tools, spec, outcome);
   const final = new Map(decisions.flatMap((d) => d.configurations.map((c) => [c.configuration, c])));
   const atMax = [...final.values()].filter((c) => c.outcome === 'max').map((c) => c.configuration);
   const adaptiveWallS = spec.power.baselineS + [...wall.values()].reduce((a, b) => a + b, 0);

@@ -2,7 +2,7 @@
 // run) / a bare PyTorch loop, in the same container, same prepared model, input, threads and counts.
 import { join } from 'node:path';
 import { cpuImage, preparedPytorchModel } from './docker-setup.mjs';
-import { benchDir, execOk, lastJson, log, median, quantile, round } from './lib.mjs';
+import { benchDir, execOk, lastJson, log, median, pairedRatio, quantile, repoRoot, round } from './lib.mjs';
 
 /**
  * Inferences per process: enough for a stable median, few enough for a 2-core host. One intra-op
@@ -51,7 +51,8 @@ export async function benchHarnessOverhead({ quick = false } = {}) {
       ])
     ).stdout,
   );
-  const summary = summarize(runs, { image: image.tag, imageId: image.imageId, rounds, threads: defaults.threads, batchSize: 1 });
+  const { bootstrapCi } = await import(join(repoRoot, 'dist', 'analysis', 'index.js'));
+  const summary = summarize(runs, { image: image.tag, imageId: image.imageId, rounds, threads: defaults.threads, batchSize: 1 }, bootstrapCi);
   const overheadUs = loop.overheadNsPerInference / 1000;
   summary.loopOverhead = {
     harnessUsPerInference: round(overheadUs, 2),
@@ -63,8 +64,11 @@ export async function benchHarnessOverhead({ quick = false } = {}) {
   return summary;
 }
 
-/** Per model: best harness run median / best bare run median (and the paired per-round ratios). */
-export function summarize(runs, setup) {
+/**
+ * Per model: the median of the per-round paired ratios (harness run median / bare run median of the same round)
+ * with its 95 % interval; the best-of-runs ratio beside it for comparison. The headline is the worse model's.
+ */
+export function summarize(runs, setup, bootstrapCi) {
   const models = {};
   for (const model of [...new Set(runs.map((r) => r.model))]) {
     const mine = runs.filter((r) => r.model === model);
@@ -89,9 +93,15 @@ export function summarize(runs, setup) {
     const runMedians = (kind) => mine.filter((r) => r.kind === kind).map((r) => median(r.latenciesNs));
     const bestBare = Math.min(...runMedians('bare'));
     const bestHarness = Math.min(...runMedians('harness'));
+    const paired = pairedRatio(
+      perRound.map((p) => p.medianRatio),
+      bootstrapCi,
+    );
     models[model] = {
-      ratio: round(bestHarness / bestBare),
-      medianOfRoundRatios: round(median(perRound.map((p) => p.medianRatio))),
+      ratio: paired.ratio,
+      ratioCi95: paired.ci95,
+      bestOfRunsRatio: round(bestHarness / bestBare),
+      medianOfRoundRatios: paired.ratio,
       bestRunMedianMs: { bare: round(bestBare / 1e6, 3), harness: round(bestHarness / 1e6, 3) },
       runMediansMs: { bare: runMedians('bare').map((x) => round(x / 1e6, 2)), harness: runMedians('harness').map((x) => round(x / 1e6, 2)) },
       meanWindowRatio: round(median(perRound.map((p) => p.meanRatio))),
@@ -104,6 +114,6 @@ export function summarize(runs, setup) {
       inferencesPerRun: mine[0]?.latenciesNs.length ?? 0,
     };
   }
-  const ratios = Object.values(models).map((m) => m.ratio);
-  return { harnessOverheadRatio: ratios.length ? Math.max(...ratios) : null, models, ...setup };
+  const worst = Object.values(models).sort((a, b) => b.ratio - a.ratio)[0];
+  return { harnessOverheadRatio: worst?.ratio ?? null, harnessOverheadRatioCi95: worst?.ratioCi95 ?? null, models, ...setup };
 }

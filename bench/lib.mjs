@@ -154,3 +154,14 @@ export async function dockerExecJson(id, argv, { timeoutMs = 600_000 } = {}) {
 export function log(message) {
   process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${message}\n`);
 }
+
+/**
+ * The headline of a paired comparison: the median of the per-round paired ratios (each round runs both sides
+ * back to back, so a slow spell of the shared host hits both) with its 95 % percentile-bootstrap interval
+ * (greenrt's bootstrapCi, seed 0). Not a best-of-rounds figure: two bench runs an hour apart on this machine
+ * gave best-of ratios 1.0245 then 0.997 (harness) and 0.994 then 0.958 (embedded ORT).
+ */
+export function pairedRatio(perRound, bootstrapCi) {
+  const ci = bootstrapCi(perRound, 'median');
+  return { ratio: round(median(perRound)), ci95: { lower: round(ci.lower), upper: round(ci.upper) }, rounds: perRound.length };
+}

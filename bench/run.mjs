@@ -3,7 +3,7 @@
 // bench/results/latest.json (and a dated copy). See docs/PERFORMANCE.md for the targets and figures.
 //
 //   node bench/run.mjs [--only a,b] [--skip a,b] [--quick] [--wait-quiet S] [--out file] [--merge]
-//   sections: harness, ort, monitor, orchestration, startup, images, transport, scaling, hostile, campaign
+//   sections: harness, ort, monitor, orchestration, startup, images, transport, scaling, hostile, campaign, cluster
 //
 // --merge: keep the sections of the existing output file that this run did not measure (their figures, and
 // the machine and time they were measured with, stay as they were; `mergedSections` says which came from here).
@@ -24,6 +24,7 @@ import { benchImageTransport } from './image-transport.mjs';
 import { benchScaling } from './scaling.mjs';
 import { benchHostileInput } from './hostile-input.mjs';
 import { benchCampaign } from './campaign.mjs';
+import { benchCluster } from './cluster.mjs';
 import { headline, targets } from './targets.mjs';
 import { benchDir, exec, idleCheck, log, machine, round, withHostLoad } from './lib.mjs';
 
@@ -38,6 +39,7 @@ const sections = {
   scaling: { docker: false, run: benchScaling },
   hostile: { docker: false, run: benchHostileInput },
   campaign: { docker: false, run: benchCampaign },
+  cluster: { docker: false, run: benchCluster },
 };
 
 const { values } = parseArgs({

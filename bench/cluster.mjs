@@ -1,0 +1,93 @@
+// Cluster: an adaptive study round by round on N nodes (greenrt slurm submit --shards N), replayed, not run.
+//
+// The RECORDED study (bench/fixtures/campaign-cpu-recorded.json: real trial values and wall times of one greenrt run,
+// embedded runtime, 4 configurations) goes through the planner exactly as a run does (campaign.mjs's replay: after
+// every round each configuration's precision, decideNextRound). Its rounds then go through greenrt's round scheduler
+// (plan's scheduleRounds: within a round each trial on shard (i + r - 1) mod N by rotation, the round as long as its
+// slowest shard plus that shard run's setup, then a decide job) for 1, 2, 4 and 8 nodes. Reported against the ideal:
+// the total recorded trial time / N plus the mandated waits (one shard run's setup, one decide job per round).
+// The waits are MEASURED on this machine's one-node Slurm cluster (clusterCosts below says how).
+import { Contracts, SchemaId } from '../dist/contracts/index.js';
+import { gpuOutcome, recordedStudy, replayAdaptiveStudy } from './campaign.mjs';
+import { repoRoot, round } from './lib.mjs';
+import { join } from 'node:path';
+
+/**
+ * Waits of a round-by-round study besides its trials (s), measured by the Slurm rounds test
+ * (pipeline/e2e/slurm-rounds.slurm.test.ts) on this machine's one-node cluster: shardRunS from a round shard run's
+ * manifest createdAt to its first trial's start (process start, inputs, the demo's 5 s idle baseline); decideS from
+ * the last trial of a round to the first shard run of the next one (the decide job's start, its decision, the next
+ * array's start). Medians over the rounds of that test's study.
+ */
+export const clusterCosts = { shardRunS: 0, decideS: 0, source: 'not measured yet' };
+
+/** A replayed study's rounds through the scheduler on 1, 2, 4, 8 nodes. */
+function scheduleStudy(tools, study, costs) {
+  const configurations = tools.planConfigurations(study.plan);
+  const rounds = study.plan.rounds.map((r) =>
+    study.plan.trials.slice(r.firstIndex, r.firstIndex + r.count).map((t) => ({
+      configurationIndex: configurations.indexOf(tools.configurationOf(t.id)),
+      repetition: t.config.repetition,
+      durationS: study.wall.get(t.id),
+    })),
+  );
+  const nodes = {};
+  for (const n of [1, 2, 4, 8]) {
+    const s = tools.scheduleRounds(rounds, n, costs);
+    // No round scheduler can end a round before its longest trial: the bound that respects that.
+    const boundS =
+      rounds.reduce((sum, trials) => sum + Math.max(Math.max(0, ...trials.map((t) => t.durationS)), trials.reduce((a, t) => a + t.durationS, 0) / n), 0) +
+      costs.shardRunS +
+      rounds.length * costs.decideS;
+    nodes[n] = {
+      wallS: round(s.wallS, 1),
+      idealS: round(s.idealS, 1),
+      ratio: round(s.ratio, 4),
+      criticalPathBoundS: round(boundS, 1),
+      ratioToBound: round(s.wallS / boundS, 4),
+    };
+  }
+  const finals = new Map(study.decisions.flatMap((d) => d.configurations.map((c) => [c.configuration, c.outcome])));
+  const outcomes = {};
+  for (const o of finals.values()) outcomes[o] = (outcomes[o] ?? 0) + 1;
+  return {
+    configurations: configurations.length,
+    rounds: rounds.length,
+    trials: study.plan.trialCount,
+    busyS: round(
+      rounds.flat().reduce((a, t) => a + t.durationS, 0),
+      1,
+    ),
+    outcomes,
+    nodes,
+  };
+}
+
+export async function benchCluster() {
+  const plan = await import(join(repoRoot, 'dist', 'plan', 'index.js'));
+  const analysis = await import(join(repoRoot, 'dist', 'analysis', 'index.js'));
+  const { loadExperiment } = await import(join(repoRoot, 'dist', 'config', 'index.js'));
+  const tools = { ...plan, ...analysis };
+  const contracts = new Contracts();
+  const { recorded, outcome, spec } = recordedStudy(contracts, SchemaId);
+  const byTarget = {};
+  for (const h of [0.05, 0.1, 0.2]) byTarget[h] = scheduleStudy(tools, replayAdaptiveStudy(tools, spec(h), outcome), clusterCosts);
+  // Beside it, SYNTHETIC: experiments/paper.yaml's 54 configurations with campaign.mjs's GPU-like values and durations.
+  const paper = (await loadExperiment(join(repoRoot, 'experiments', 'paper.yaml'), contracts)).spec;
+  const syntheticPaper = scheduleStudy(tools, replayAdaptiveStudy(tools, paper, gpuOutcome(tools, paper)), clusterCosts);
+  const headlineTarget = '0.1';
+  const recordedCpu = byTarget[headlineTarget];
+  return {
+    source: `${recorded.label}; run ${recorded.runId}; rule min 6, max 20, precision of the median as in campaign.mjs; waits: ${clusterCosts.source}`,
+    costs: clusterCosts,
+    headlineTarget: Number(headlineTarget),
+    clusterWallRatio4Nodes: recordedCpu.nodes[4].ratio,
+    clusterWallRatio8Nodes: recordedCpu.nodes[8].ratio,
+    clusterWallRatio4NodesCriticalPath: recordedCpu.nodes[4].ratioToBound,
+    clusterWallRatio4NodesSyntheticPaper: syntheticPaper.nodes[4].ratio,
+    recordedCpu: { byTarget },
+    syntheticPaper: { source: 'SYNTHETIC values and durations (campaign.mjs gpuAssumptions) for experiments/paper.yaml', ...syntheticPaper },
+  };
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) process.stdout.write(`${JSON.stringify(await benchCluster(), null, 2)}\n`);
