@@ -89,7 +89,7 @@ Exit codes: 0 ok, 1 internal error, 2 bad input, 3 missing environment (Docker, 
     .option('-y, --yes', 'confirm a large matrix (many trials or a long estimated duration)', false)
     .option(
       '--shard <K/N>',
-      "run only shard K of N (K 0-based, e.g. 0/4): by default repetition r goes to shard r mod N, in the plan's seeded order; merge the shards with `greenrt merge`. Refused for adaptive repetitions (each round depends on the whole plan's results)",
+      "run only shard K of N (K 0-based, e.g. 0/4): by default repetition r goes to shard r mod N, in the plan's seeded order; merge the shards with `greenrt merge`. Refused for adaptive repetitions (each round depends on the whole plan's results: run them on a cluster with greenrt slurm submit, round by round)",
     )
     .addOption(
       new Option(

@@ -32,7 +32,7 @@ export function slurmCommand(program: Command, setExit: (code: number) => void):
   slurm
     .command('submit')
     .description(
-      'Write the job scripts (an array over the shards, exclusive nodes, and a merge-and-report job with --dependency=afterok on it) into a new study folder, submit them with sbatch, and print the job ids and where the results will be.',
+      'Write the job scripts (an array over the shards, exclusive nodes, and a merge-and-report job with --dependency=afterok on it) into a new study folder, submit them with sbatch, and print the job ids and where the results will be. An experiment with adaptive repetitions runs round by round: an array per round (repetition r of configuration i on shard (i + r - 1) mod N) and a decide job after each that submits the next round or the merge.',
     )
     .argument('<experiment>', 'experiment YAML file (on the shared file system)')
     .requiredOption('--shards <N>', 'number of shards (array tasks, one node each)')
