@@ -82,6 +82,10 @@ export async function studyStatus(deps: { contracts: Contracts; slurm: SlurmClie
     () => false,
   );
   const active = ids.length ? await deps.slurm.active(ids) : [];
+  // A decide job submits the next round, records it in study.json and then leaves the queue: read study.json again
+  // after asking Slurm, so a study is never settled between one round and the next.
+  const again = await readStudy(deps.contracts, dir);
+  const submittedMore = again.study.submissions.length !== study.submissions.length;
   let rounds: RoundsStatus | undefined;
   if (rotation) {
     const decideJob = [...study.submissions].reverse().find((s) => s.round === rotation.round && s.decideJobId)?.decideJobId ?? null;
@@ -102,7 +106,7 @@ export async function studyStatus(deps: { contracts: Contracts; slurm: SlurmClie
     merge: { job: lastMerge, state: ms?.state ?? (lastMerge ? 'unknown' : 'not submitted'), reason: ms?.reason ?? null },
     mergedDir,
     merged,
-    settled: active.length === 0,
+    settled: active.length === 0 && !submittedMore,
   };
 }
 
