@@ -4,7 +4,8 @@
 // Then a code-only rebuild (one changed line in the runtime folder, in a temp copy of the checkout) to time it.
 //   node scripts/images-repro-check.mjs [--flavour cpu|cuda] [runtime...]      (make images-repro-check)
 // "From nothing": the tag, its build intermediates (<repository>-build:*, the classic builder's cache) and the
-// install-layer cache are removed before each build; the Debian base is kept (build-base.sh is checked apart).
+// install-layer cache are removed before each build, which also runs with --no-cache (another build of the same
+// context on a shared engine could otherwise refill the cache); the Debian base is kept (build-base.sh is checked apart).
 // One image at a time, each removed after its check unless --keep (disk: about three copies of one image).
 // Prints a table and the digests; writes nothing.
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -39,7 +40,9 @@ async function coldBuild(request, tag) {
   const { ctx, baseImage } = imageContext(request);
   if (baseImage) await ensureBaseImage(engine, baseImage, { repoRoot: request.repoRoot ?? repoRoot });
   const started = performance.now();
-  const r = await buildReproducibly(engine, ctx, imageLabels(request, ctx), (l) => log(`  ${request.runtime}: ${l.slice(0, 120)}`));
+  const r = await buildReproducibly(engine, ctx, imageLabels(request, ctx), (l) => log(`  ${request.runtime}: ${l.slice(0, 120)}`), {
+    noCache: !request.repoRoot,
+  });
   if (ctx.tag !== tag) throw new Error(`tag moved: ${ctx.tag} vs ${tag}`);
   const size = (await engine.docker.getImage(tag).inspect()).Size;
   return { ...r, totalMs: performance.now() - started, sizeBytes: size };

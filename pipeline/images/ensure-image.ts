@@ -111,12 +111,19 @@ export async function buildReproducibly(
   ctx: BuildContext,
   labels: Record<string, string>,
   progress: BuildProgress,
-  options: { signal?: AbortSignal | undefined; networkMode?: string } = {},
+  options: { signal?: AbortSignal | undefined; networkMode?: string; noCache?: boolean } = {},
 ): Promise<{ configDigest: string; timingsMs: { classicBuild: number; installLayer: number; codeLayer: number; load: number }; installCached: boolean }> {
   const started = performance.now();
   const suffix = ctx.tag.slice(ctx.tag.lastIndexOf(':') + 1);
   const common = { signal: options.signal, ...(options.networkMode ? { networkMode: options.networkMode } : {}) };
-  const fullImageId = await buildFromContext(engine, ctx, { ...common, tag: `${buildRepository(ctx.tag)}:${suffix}`, progress });
+  // noCache: every step of the full build runs again (a check from nothing on an engine others share); the
+  // install target then comes from that build's own steps, the newest match in the classic cache.
+  const fullImageId = await buildFromContext(engine, ctx, {
+    ...common,
+    tag: `${buildRepository(ctx.tag)}:${suffix}`,
+    progress,
+    noCache: options.noCache === true,
+  });
   const installImageId = await buildFromContext(engine, ctx, { ...common, tag: null, target: 'install' });
   const classicBuild = performance.now() - started;
   const epochS = Number(ctx.buildArgs.SOURCE_DATE_EPOCH);
