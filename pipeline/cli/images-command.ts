@@ -19,7 +19,16 @@ import {
 } from '../images/index.js';
 import { imageFlavours, imageRuntimeNames as runtimes } from '../catalogue/index.js';
 import { writeFileAtomic } from '../results/index.js';
+import { shellQuote } from '../core/index.js';
 import { createProgress } from './progress.js';
+
+/** `data` written to standard output, resolved when it has been handed over (a closed pipe is an error, not a crash). */
+function writeStdout(data: Uint8Array): Promise<void> {
+  return new Promise((done, fail) => {
+    process.stdout.once('error', fail);
+    process.stdout.write(data, (error) => (error ? fail(error) : done()));
+  });
+}
 
 /**
  * CA bundle for image builds (TLS-intercepting proxies): GREENRT_CA_BUNDLE (a path, or "none"), else the host's
@@ -188,7 +197,10 @@ export function imagesCommand(program: Command, setExitCode: (code: number) => v
     )
     .argument('<runtime>', `one of ${runtimes.join(', ')}`)
     .addOption(new Option('--flavour <flavour>', 'cpu, cuda or tensorrt (the runtime must have it)').choices(['cpu', 'cuda', 'tensorrt']).default('cpu'))
-    .requiredOption('--out <file>', 'tar file to write (replaced atomically)')
+    .requiredOption(
+      '--out <file>',
+      'tar file to write (replaced atomically; only a regular file is replaced), or - for standard output (e.g. | docker build -)',
+    )
     .action(async (name: string, opts: { flavour: ImageFlavour; out: string }) => {
       if (!(runtimes as readonly string[]).includes(name)) {
         throw new InputError('Unknown runtime', [
@@ -202,14 +214,24 @@ export function imagesCommand(program: Command, setExitCode: (code: number) => v
       }
       const caBundlePath = caBundleFromEnv();
       const { ctx } = imageContext({ runtime: name as ImageRuntime, flavour: opts.flavour, ...(caBundlePath ? { caBundlePath } : {}) });
-      await writeFileAtomic(opts.out, ctx.tar);
       const args = Object.entries(ctx.buildArgs)
         .sort(([a], [b]) => a.localeCompare(b))
         .map(([k, v]) => `--build-arg ${k}=${v}`)
         .join(' ');
-      process.stdout.write(`${ctx.tag}  ${ctx.files.length} entries, ${(ctx.tar.length / 1024).toFixed(0)} KiB -> ${opts.out}
+      if (opts.out === '-') {
+        // The tar on standard output: the tag and the docker build command go to standard error.
+        await writeStdout(ctx.tar);
+        process.stderr.write(`${ctx.tag}  ${ctx.files.length} entries, ${(ctx.tar.length / 1024).toFixed(0)} KiB -> standard output
+docker build -t ${ctx.tag} ${args} -
 `);
-      process.stdout.write(`docker build -t ${ctx.tag} ${args} - < ${opts.out}
+        setExitCode(ExitCode.ok);
+        return;
+      }
+      await writeFileAtomic(opts.out, ctx.tar);
+      const shown = escapeText(opts.out, 300);
+      process.stdout.write(`${ctx.tag}  ${ctx.files.length} entries, ${(ctx.tar.length / 1024).toFixed(0)} KiB -> ${shown}
+`);
+      process.stdout.write(`docker build -t ${ctx.tag} ${args} - < ${shellQuote(opts.out)}
 `);
       process.stdout.write("(a by-hand build is the classic builder's intermediate; greenrt images build assembles the reproducible image)\n");
       setExitCode(ExitCode.ok);

@@ -218,7 +218,7 @@ describe('loadExperiment: file-system cases', () => {
     const missing = await problemsOf(join(dir, 'nope.yaml'));
     expect(missing.map((p) => p.message)).toEqual(['experiment file does not exist']);
     const folder = await problemsOf(join(dir, 'exp'));
-    expect(folder[0]!.message).toContain('cannot be read (EISDIR)');
+    expect(folder[0]!.message).toContain('experiment file is a folder, not a regular file');
   });
 });
 

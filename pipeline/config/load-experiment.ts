@@ -1,9 +1,7 @@
-import { constants } from 'node:fs';
-import { open } from 'node:fs/promises';
 import { dirname, isAbsolute, relative, resolve } from 'node:path';
 import type { ErrorObject } from 'ajv';
 import { SchemaId, type Contracts } from '../contracts/index.js';
-import { describeKind, InputError, sha256Hex, type InputProblem } from '../core/index.js';
+import { InputError, InputFileProblem, readInputFile, sha256Hex, type InputProblem } from '../core/index.js';
 import { combinationIssues } from '../plan/index.js';
 import type { ExperimentSpec, LoadedExperiment } from './experiment-spec.js';
 import { claimsPathIssues } from './claims-path.js';
@@ -31,12 +29,7 @@ export async function loadExperiment(file: string, contracts: Contracts): Promis
       {
         file: shown,
         path: '',
-        message:
-          error.code === 'ENOENT'
-            ? 'experiment file does not exist'
-            : error.code === 'ENOTFILE'
-              ? `experiment file ${error.message}`
-              : `experiment file cannot be read (${error.code ?? error.message})`,
+        message: `experiment file ${error.message}`,
         hint:
           error.code === 'ENOENT'
             ? 'Check the path (experiments live in experiments/*.yaml).'
@@ -82,19 +75,15 @@ function toProblem(issue: Issue, file: string, lineOf: (pointer: string) => numb
   };
 }
 
-/** Reads at most `maxDocumentBytes + 1` bytes: enough to tell that a file is too big without loading it. */
+/** The file through the safe reader; one over `maxDocumentBytes` comes back empty with its size, for parseYamlSource's message. */
 async function readCapped(path: string): Promise<{ bytes: Uint8Array; sizeBytes: number }> {
-  // Non-blocking: opening a named pipe would otherwise wait for a writer forever, deaf to Ctrl-C.
-  const handle = await open(path, constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOCTTY);
   try {
-    const info = await handle.stat();
-    if (info.isDirectory()) throw Object.assign(new Error('is a folder'), { code: 'EISDIR' });
-    if (!info.isFile()) throw Object.assign(new Error(`is ${describeKind(info)}, not a regular file`), { code: 'ENOTFILE' });
-    const buffer = Buffer.alloc(Math.min(info.size, maxDocumentBytes) + 1);
-    const { bytesRead } = await handle.read(buffer, 0, buffer.length, 0);
-    return { bytes: buffer.subarray(0, bytesRead), sizeBytes: Math.max(info.size, bytesRead) };
-  } finally {
-    await handle.close();
+    const bytes = await readInputFile(path, maxDocumentBytes);
+    return { bytes, sizeBytes: bytes.byteLength };
+  } catch (error) {
+    if (error instanceof InputFileProblem && error.code === 'ETOOBIG') return { bytes: new Uint8Array(), sizeBytes: error.sizeBytes ?? maxDocumentBytes + 1 };
+    if (error instanceof InputFileProblem) throw Object.assign(new Error(error.reason), { code: error.code });
+    throw error;
   }
 }
 

@@ -1,4 +1,5 @@
-import { open, type FileHandle } from 'node:fs/promises';
+import type { FileHandle } from 'node:fs/promises';
+import { openInputFile } from '../core/index.js';
 
 /** Most top-level fields an ONNX ModelProto is walked through (a real one has about ten). */
 const maxTopLevelFields = 10_000;
@@ -11,7 +12,7 @@ const maxTopLevelFields = 10_000;
  * download or a PyTorch checkpoint fails within its first bytes. Reads a few bytes per field.
  */
 export async function onnxHeaderProblem(file: string): Promise<string | null> {
-  const handle = await open(file, 'r');
+  const handle = await openInputFile(file);
   try {
     const size = (await handle.stat()).size;
     let pos = 0;

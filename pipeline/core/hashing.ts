@@ -1,15 +1,20 @@
 import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
+import { openInputFile } from './read-input-file.js';
 
 /** Hex SHA-256 of a string or bytes. */
 export function sha256Hex(data: string | Uint8Array): string {
   return createHash('sha256').update(data).digest('hex');
 }
 
-/** Hex SHA-256 of a file, streamed. */
+/** Hex SHA-256 of a file, streamed; opened by the safe reader (a regular file only: InputFileProblem otherwise). */
 export async function sha256File(path: string): Promise<string> {
   const hash = createHash('sha256');
-  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
+  const handle = await openInputFile(path);
+  try {
+    for await (const chunk of handle.createReadStream({ autoClose: false })) hash.update(chunk as Buffer);
+  } finally {
+    await handle.close();
+  }
   return hash.digest('hex');
 }
 

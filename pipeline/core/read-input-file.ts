@@ -1,5 +1,19 @@
-import { constants, type Stats } from 'node:fs';
-import { type FileHandle, open } from 'node:fs/promises';
+import { closeSync, constants, fstatSync, openSync, readSync, realpathSync, type Stats } from 'node:fs';
+import { type FileHandle, open, realpath } from 'node:fs/promises';
+import { isAbsolute, relative, resolve } from 'node:path';
+
+/**
+ * The one safe reader (docs/RELIABILITY.md, rule 1): every file greenrt reads is opened here. Non-blocking (a named
+ * pipe or a device cannot hang the process), the kind checked on the open descriptor (only a regular file), a size
+ * cap, optionally no symbolic link at all (`noFollow`) or confinement to a folder after links are resolved
+ * (`within`). pipeline/core/file-access.test.ts fails when any other source file opens or reads a file itself.
+ */
+export interface InputFileOptions {
+  /** Refuse a symbolic link as the last component (files in shared folders such as /tmp, files a container wrote). */
+  noFollow?: boolean;
+  /** The file must lie in or below this folder once every symbolic link is resolved (a link out of it is refused). */
+  within?: string;
+}
 
 /** Why an input file was not read: `code` is an errno (ENOENT, EACCES, ...) or one of ours. */
 export class InputFileProblem extends Error {
@@ -7,8 +21,108 @@ export class InputFileProblem extends Error {
     readonly code: 'ENOENT' | 'ENOTFILE' | 'ETOOBIG' | string,
     /** Short and safe to print: never quotes the file's contents. */
     readonly reason: string,
+    /** The file's size in bytes, for ETOOBIG. */
+    readonly sizeBytes?: number,
   ) {
     super(reason);
+  }
+}
+
+const openFlags = (noFollow: boolean | undefined) => constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOCTTY | (noFollow ? constants.O_NOFOLLOW : 0);
+
+function openProblem(error: unknown, noFollow: boolean | undefined): InputFileProblem {
+  const code = (error as NodeJS.ErrnoException).code ?? 'EIO';
+  if (code === 'ELOOP' && noFollow) return new InputFileProblem('ENOTFILE', 'is a symbolic link, not a regular file');
+  if (code === 'ENOENT' || code === 'ENOTDIR') return new InputFileProblem('ENOENT', 'does not exist');
+  if (code === 'EISDIR') return new InputFileProblem('ENOTFILE', 'is a folder, not a regular file');
+  return new InputFileProblem(code, `cannot be read (${code})`);
+}
+
+function outside(real: string, folderReal: string): InputFileProblem | null {
+  const rel = relative(folderReal, real);
+  if (rel === '' || (!rel.startsWith('..') && !isAbsolute(rel))) return null;
+  return new InputFileProblem('EOUTSIDE', `leads outside ${folderReal} (through a symbolic link to ${real})`);
+}
+
+/**
+ * Opens an input file for reading with the checks of `readInputFile` (non-blocking, a regular file, `noFollow`,
+ * `within`) and no size cap: for readers that walk a large file (a model) a few bytes at a time. The caller closes it.
+ */
+export async function openInputFile(path: string, options: InputFileOptions = {}): Promise<FileHandle> {
+  let target = path;
+  if (options.within !== undefined) {
+    let real: string;
+    try {
+      real = await realpath(path);
+    } catch (error) {
+      throw openProblem(error, options.noFollow);
+    }
+    const problem = outside(real, await realpath(options.within).catch(() => resolve(options.within!)));
+    if (problem) throw problem;
+    target = real;
+  }
+  let handle: FileHandle;
+  try {
+    handle = await open(target, openFlags(options.noFollow || options.within !== undefined));
+  } catch (error) {
+    throw openProblem(error, options.noFollow);
+  }
+  try {
+    const stats = await handle.stat();
+    if (!stats.isFile()) throw new InputFileProblem('ENOTFILE', `is ${describeKind(stats)}, not a regular file`);
+    return handle;
+  } catch (error) {
+    await handle.close();
+    throw error;
+  }
+}
+
+/** `readInputFile` for synchronous callers: the same checks, the same problems. */
+export function readInputFileSync(path: string, maxBytes: number, options: InputFileOptions = {}): Buffer {
+  let target = path;
+  if (options.within !== undefined) {
+    let real: string;
+    try {
+      real = realpathSync(path);
+    } catch (error) {
+      throw openProblem(error, options.noFollow);
+    }
+    let folder: string;
+    try {
+      folder = realpathSync(options.within);
+    } catch {
+      folder = resolve(options.within);
+    }
+    const problem = outside(real, folder);
+    if (problem) throw problem;
+    target = real;
+  }
+  let fd: number;
+  try {
+    fd = openSync(target, openFlags(options.noFollow || options.within !== undefined));
+  } catch (error) {
+    throw openProblem(error, options.noFollow);
+  }
+  try {
+    const stats = fstatSync(fd);
+    if (!stats.isFile()) throw new InputFileProblem('ENOTFILE', `is ${describeKind(stats)}, not a regular file`);
+    if (stats.size > maxBytes) throw new InputFileProblem('ETOOBIG', `is ${stats.size} bytes, more than the ${maxBytes} bytes allowed`, stats.size);
+    const buffer = Buffer.alloc(Math.min(stats.size, maxBytes) + 1);
+    let filled = 0;
+    for (;;) {
+      const n = readSync(fd, buffer, filled, buffer.length - filled, filled);
+      if (n === 0) break;
+      filled += n;
+      if (filled === buffer.length) break;
+    }
+    if (filled > maxBytes) throw new InputFileProblem('ETOOBIG', `is more than the ${maxBytes} bytes allowed`);
+    return buffer.subarray(0, filled);
+  } catch (error) {
+    if (error instanceof InputFileProblem) throw error;
+    const code = (error as NodeJS.ErrnoException).code ?? 'EIO';
+    throw new InputFileProblem(code, `cannot be read (${code})`);
+  } finally {
+    closeSync(fd);
   }
 }
 
@@ -30,22 +144,11 @@ export function describeKind(stats: Stats): string {
  * writer forever, out of reach of SIGINT); its kind is then checked on the open descriptor, so it
  * cannot be swapped between the check and the read. `noFollow`: refuse a symbolic link.
  */
-export async function readInputFile(path: string, maxBytes: number, options: { noFollow?: boolean } = {}): Promise<Buffer> {
-  const flags = constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOCTTY | (options.noFollow ? constants.O_NOFOLLOW : 0);
-  let handle: FileHandle;
-  try {
-    handle = await open(path, flags);
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code ?? 'EIO';
-    if (code === 'ELOOP' && options.noFollow) throw new InputFileProblem('ENOTFILE', 'is a symbolic link, not a regular file');
-    if (code === 'ENOENT') throw new InputFileProblem(code, 'does not exist');
-    if (code === 'EISDIR') throw new InputFileProblem('ENOTFILE', 'is a folder, not a regular file');
-    throw new InputFileProblem(code, `cannot be read (${code})`);
-  }
+export async function readInputFile(path: string, maxBytes: number, options: InputFileOptions = {}): Promise<Buffer> {
+  const handle = await openInputFile(path, options);
   try {
     const stats = await handle.stat();
-    if (!stats.isFile()) throw new InputFileProblem('ENOTFILE', `is ${describeKind(stats)}, not a regular file`);
-    if (stats.size > maxBytes) throw new InputFileProblem('ETOOBIG', `is ${stats.size} bytes, more than the ${maxBytes} bytes allowed`);
+    if (stats.size > maxBytes) throw new InputFileProblem('ETOOBIG', `is ${stats.size} bytes, more than the ${maxBytes} bytes allowed`, stats.size);
     // Read one byte more than allowed: a file that grows while being read is still caught.
     const buffer = Buffer.alloc(Math.min(stats.size, maxBytes) + 1);
     let filled = 0;

@@ -109,7 +109,7 @@ describe('bad input through `greenrt run`: exit 2, a precise message, nothing wr
     expect(missing.stderr).toContain('experiment file does not exist');
     const folder = await runCli(['run', root, '--artifacts', artifacts]);
     expect(folder.code).toBe(2);
-    expect(folder.stderr).toContain('experiment file cannot be read (EISDIR)');
+    expect(folder.stderr).toContain('experiment file is a folder, not a regular file');
     const both = await runCli(['run', join(configFixtures, 'good.yaml'), '--resume', root, '--artifacts', artifacts]);
     expect(both.code).toBe(2);
     expect(both.stderr).toContain('Give either an experiment file or --resume <runDir>, not both');

@@ -2,15 +2,16 @@
  * `greenrt images context` and its shell wrapper images/build-context.sh write the very tar `images build`
  * sends to the daemon: same bytes, same content-hash tag (one layout: pipeline/images/build-context.ts).
  */
-import { execFile } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { execFile, execFileSync } from 'node:child_process';
+import { existsSync, lstatSync, readFileSync, readdirSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { packageRoot } from '../contracts/index.js';
 import { imageContext, readSourceDateEpoch } from '../images/index.js';
 import { tempDir } from '../testing/temp-dir.js';
-import { ensureCliBuilt, runCli } from './e2e-support.js';
+import { cliEntry, ensureCliBuilt, runCli } from './e2e-support.js';
 
 /** The environment without the variables that change a context (the test sets them itself). */
 const cleanEnv = { GREENRT_CA_BUNDLE: 'none', GREENRT_NVIDIA_INDEX: '' };
@@ -36,7 +37,46 @@ describe('greenrt images context', () => {
     const { ctx } = imageContext({ runtime: 'onnxruntime', flavour: 'cpu', caBundlePath: null });
     expect(readFileSync(out).equals(ctx.tar)).toBe(true);
     expect(r.stdout).toContain(`${ctx.tag}  ${ctx.files.length} entries`);
-    expect(r.stdout).toContain(`docker build -t ${ctx.tag} --build-arg FLAVOUR=cpu --build-arg SOURCE_DATE_EPOCH=${readSourceDateEpoch()} - < ${out}\n`);
+    expect(r.stdout).toContain(`docker build -t ${ctx.tag} --build-arg FLAVOUR=cpu --build-arg SOURCE_DATE_EPOCH=${readSourceDateEpoch()} - < '${out}'\n`);
+  });
+
+  it('--out - writes the tar to standard output (for | docker build -), the tag and command to standard error', async () => {
+    const { ctx } = imageContext({ runtime: 'onnxruntime', flavour: 'cpu' });
+    const r = await promisify(execFile)(process.execPath, [cliEntry, 'images', 'context', 'onnxruntime', '--out', '-'], {
+      encoding: 'buffer',
+      maxBuffer: 64 * 2 ** 20,
+      env: { ...process.env, ...cleanEnv },
+    });
+    expect(Buffer.compare(r.stdout, ctx.tar)).toBe(0);
+    expect(r.stderr.toString()).toContain(`docker build -t ${ctx.tag} --build-arg FLAVOUR=cpu --build-arg SOURCE_DATE_EPOCH=${readSourceDateEpoch()} -\n`);
+  });
+
+  it('--out naming a named pipe, a socket or a symbolic link: exit 2 naming it, nothing replaced (as root it replaced /dev/full)', async () => {
+    const fifo = join(dir, 'fifo.tar');
+    execFileSync('mkfifo', [fifo]);
+    const link = join(dir, 'stdout-like');
+    symlinkSync(join(dir, 'elsewhere'), link);
+    const sock = join(dir, 'sock');
+    const server = createServer();
+    await new Promise<void>((done) => server.listen(sock, done));
+    try {
+      for (const [target, kind] of [
+        [fifo, 'a named pipe (FIFO)'],
+        [link, 'a symbolic link'],
+        [sock, 'a socket'],
+      ] as const) {
+        const r = await runCli(['images', 'context', 'onnxruntime', '--out', target], { env: cleanEnv, timeoutMs: 30_000 });
+        expect(r.code, r.stderr).toBe(2);
+        expect(r.stderr).toContain(`${target} /: is ${kind}: greenrt only replaces a regular file or writes where nothing is.`);
+        expect(r.stderr).toContain('Nothing was written.');
+      }
+      expect(lstatSync(fifo).isFIFO()).toBe(true);
+      expect(lstatSync(link).isSymbolicLink()).toBe(true);
+      expect(lstatSync(sock).isSocket()).toBe(true);
+      expect(existsSync(join(dir, 'elsewhere'))).toBe(false);
+    } finally {
+      server.close();
+    }
   });
 
   it('sends GREENRT_CA_BUNDLE (or the host trust store) in the tar but leaves it out of the tag; the flavour counts', async () => {

@@ -1,8 +1,8 @@
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CatalogueImageRuntimeName } from '../catalogue/index.js';
 import { packageRoot } from '../contracts/index.js';
-import { canonicalJson, GreenrtError, sha256Hex } from '../core/index.js';
+import { canonicalJson, escapeText, GreenrtError, InputError, InputFileProblem, readInputFileSync, sha256Hex } from '../core/index.js';
 import { type TarEntry, writeTar } from './tar-writer.js';
 
 /** Runtimes that have an image (catalogue entries with image flavours; the embedded runtime runs in-process). */
@@ -68,7 +68,7 @@ export function hostCaBundle(env: NodeJS.ProcessEnv = process.env, candidates: r
 /** SOURCE_DATE_EPOCH of the images (images/common/source-date-epoch: the time the locks were last refreshed), s. */
 export function readSourceDateEpoch(repoRoot: string = packageRoot): number {
   const file = join(repoRoot, 'images', 'common', 'source-date-epoch');
-  const text = existsSync(file) ? readFileSync(file, 'utf8').trim() : '';
+  const text = existsSync(file) ? readInputFileSync(file, 4096).toString('utf8').trim() : '';
   if (!/^[0-9]{1,12}$/.test(text)) {
     throw new GreenrtError(
       'E_IMAGE_CONTEXT',
@@ -141,10 +141,30 @@ export function runtimeContextEntries(sources: RuntimeContextSources): TarEntry[
   entries.push({ path: 'common', type: 'directory' }, ...prefixed('common', readTree(join(root, 'images', 'common'))));
   const schemas = readdirSync(join(root, 'schemas')).filter((f) => f.endsWith('.schema.json'));
   entries.push({ path: 'schemas', type: 'directory' });
-  for (const f of schemas) entries.push({ path: `schemas/${f}`, type: 'file', data: readFileSync(join(root, 'schemas', f)) });
-  const ca = sources.caBundlePath ? readFileSync(sources.caBundlePath) : new Uint8Array();
+  for (const f of schemas) entries.push({ path: `schemas/${f}`, type: 'file', data: readInputFileSync(join(root, 'schemas', f), maxContextFileBytes) });
+  const ca = sources.caBundlePath ? readCaBundle(sources.caBundlePath) : new Uint8Array();
   entries.push({ path: 'ca-bundle.crt', type: 'file', data: ca });
   return entries;
+}
+
+/** Largest file put into a build context (the package's own files are KiB; a CA bundle is about 200 KiB). */
+const maxContextFileBytes = 64 * 2 ** 20;
+
+/** GREENRT_CA_BUNDLE's file through the safe reader: a missing, special or oversized one is exit 2 naming the variable. */
+function readCaBundle(path: string): Uint8Array {
+  try {
+    return readInputFileSync(path, maxContextFileBytes);
+  } catch (error) {
+    if (!(error instanceof InputFileProblem)) throw error;
+    throw new InputError('Cannot read the CA bundle', [
+      {
+        file: 'GREENRT_CA_BUNDLE',
+        path: '',
+        message: `${escapeText(path, 200)} ${error.reason}`,
+        hint: 'Set GREENRT_CA_BUNDLE to a PEM file of CA certificates, or unset it.',
+      },
+    ]);
+  }
 }
 
 /**
@@ -186,7 +206,7 @@ function readTree(dir: string, rel = ''): TarEntry[] {
     if (st.isDirectory()) {
       out.push({ path: relPath, type: 'directory' }, ...readTree(dir, relPath));
     } else if (st.isFile()) {
-      out.push({ path: relPath, type: 'file', data: readFileSync(join(dir, relPath)), executable: (st.mode & 0o111) !== 0 });
+      out.push({ path: relPath, type: 'file', data: readInputFileSync(join(dir, relPath), maxContextFileBytes), executable: (st.mode & 0o111) !== 0 });
     }
   }
   return out;

@@ -1,8 +1,11 @@
 import type * as Ort from 'onnxruntime-node';
 import { loadOrt } from '../runners/embedded/load-ort.js';
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { PreparedModel, TensorFile } from '../contracts/index.js';
+import { readInputFile } from '../core/index.js';
+
+/** Largest reference tensor file read back (a batch of 64 ImageNet images in float32 is about 38 MiB). */
+const maxTensorBytes = 1024 * 2 ** 20;
 
 export interface ConversionCheck {
   maxAbsDiff: number;
@@ -70,7 +73,7 @@ function argmax(data: Float32Array, offset: number, length: number): number {
 }
 
 async function readTensor(dir: string, t: TensorFile): Promise<Ort.Tensor> {
-  const bytes = await readFile(join(dir, t.file));
+  const bytes = await readInputFile(join(dir, t.file), maxTensorBytes, { noFollow: true });
   const buf = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength);
   const count = t.shape.reduce((a, b) => a * b, 1);
   const data = t.dtype === 'float32' ? new Float32Array(buf) : t.dtype === 'int64' ? new BigInt64Array(buf) : new Int32Array(buf);

@@ -1,4 +1,5 @@
-import { readFileSync, existsSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { readFileSync, existsSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Contracts, packageRoot } from '../contracts/index.js';
@@ -83,5 +84,43 @@ describe('finishRun', () => {
     expect(JSON.parse(readFileSync(join(dir, 'summary.json'), 'utf8')).claims).toHaveLength(12);
     const none = { ...named, experiment: { ...named.experiment, spec: { ...named.experiment.spec, claims: null } } };
     expect((await finishRun(store, none, results, contracts)).claims).toBeNull();
+  });
+
+  describe('the named claims file is read through the safe reader (issue: a FIFO hung report, a link quoted a system file)', () => {
+    async function named(name: string, make: (file: string, dir: string) => void) {
+      const { store, dir, manifest, results } = await fakeRun(name);
+      make(join(dir, 'lab.claims.yaml'), dir);
+      const m = {
+        ...manifest,
+        experiment: { ...manifest.experiment, file: join(dir, 'study.yaml'), spec: { ...manifest.experiment.spec, claims: 'lab.claims.yaml' } },
+      };
+      const done = await finishRun(store, m, results, contracts, { fontFiles: [] });
+      return {
+        done,
+        dir,
+        md: readFileSync(join(dir, 'report.md'), 'utf8'),
+        html: readFileSync(join(dir, 'report.html'), 'utf8'),
+        json: readFileSync(join(dir, 'summary.json'), 'utf8'),
+      };
+    }
+
+    it('a named pipe: a report warning at once, no hang', async () => {
+      const { done } = await named('finish-fifo', (file) => execFileSync('mkfifo', [file]));
+      expect(done.claims).toMatchObject({ error: 'the claims file is a named pipe (FIFO), not a regular file' });
+    }, 10_000);
+
+    it('a symbolic link to a file outside the experiment folder: refused, its contents quoted nowhere', async () => {
+      const outside = tempDir('greenrt-finish-outside-');
+      const secret = join(outside, 'secret.txt');
+      writeFileSync(secret, 'TOP-SECRET-LINE: root:x:0:0\n');
+      const { done, md, html, json } = await named('finish-link', (file) => symlinkSync(secret, file));
+      expect((done.claims as { error: string }).error).toMatch(/^the claims file leads outside .* \(through a symbolic link to .*secret\.txt\)$/);
+      for (const text of [md, html, json]) expect(text).not.toContain('TOP-SECRET');
+    });
+
+    it('an oversized file: refused with its size', async () => {
+      const { done } = await named('finish-big', (file) => writeFileSync(file, Buffer.alloc(2 * 1024 * 1024, 0x20)));
+      expect((done.claims as { error: string }).error).toMatch(/is 2097152 bytes, more than the 1048576 bytes allowed/);
+    });
   });
 });

@@ -1,9 +1,8 @@
-import { readFile } from 'node:fs/promises';
-import { isAbsolute, relative } from 'node:path';
+import { dirname, isAbsolute, relative } from 'node:path';
 import { packageRoot, type Contracts, type RunManifest, type RunSummaryFile, type TrialResult } from '../contracts/index.js';
 import { summarizeTrials, parseClaimsYaml, evaluateClaims, claimsByMode, type RunSummary } from '../analysis/index.js';
-import { describeError } from '../core/index.js';
-import { claimsFileOf, defaultClaimsFile } from '../config/index.js';
+import { describeError, InputFileProblem, readInputFile } from '../core/index.js';
+import { claimsFileOf, defaultClaimsFile, maxDocumentBytes } from '../config/index.js';
 import type { RunStore } from '../results/index.js';
 import {
   findPlotFonts,
@@ -55,7 +54,14 @@ export async function finishRun(
   const warnings: ReportWarning[] = [];
   const summary = summarizeTrials(results, { seed: manifest.plan.seed });
   const claimsFile = options.claimsFile === undefined ? claimsFileOf(manifest.experiment.file, manifest.experiment.spec.claims) : options.claimsFile;
-  const checked = await checkClaims(claimsFile, summary, results, manifest.plan.seed);
+  // Read like the experiment itself: confined (after links) to the experiment's folder, or the package's for the default file.
+  const within =
+    claimsFile === null
+      ? ''
+      : options.claimsFile === undefined && typeof manifest.experiment.spec.claims === 'string'
+        ? dirname(manifest.experiment.file)
+        : dirname(claimsFile);
+  const checked = await checkClaims(claimsFile, within, summary, results, manifest.plan.seed);
   const { claims, modeClaims } = checked;
   if (claims && 'error' in claims) warnings.push({ topic: 'report', text: `Claims not evaluated (${claims.file}): ${claims.error.split('\n')[0]}` });
 
@@ -114,6 +120,7 @@ export async function finishRun(
 
 async function checkClaims(
   file: string | null,
+  within: string,
   summary: RunSummary,
   results: readonly TrialResult[],
   seed: number,
@@ -122,9 +129,10 @@ async function checkClaims(
   const shown = displayPath(file);
   let text: string;
   try {
-    text = await readFile(file, 'utf8');
+    text = (await readInputFile(file, maxDocumentBytes, { within })).toString('utf8');
   } catch (error) {
-    return { claims: { file: shown, error: `cannot read the claims file: ${(error as Error).message}` }, modeClaims: null };
+    if (!(error instanceof InputFileProblem)) throw error;
+    return { claims: { file: shown, error: `the claims file ${error.reason}` }, modeClaims: null };
   }
   try {
     const parsed = parseClaimsYaml(text, shown);

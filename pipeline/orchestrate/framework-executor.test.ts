@@ -6,7 +6,7 @@ import { Contracts } from '../contracts/index.js';
 import type { DockerEngine } from '../docker/index.js';
 import { planRun } from '../plan/index.js';
 import { createFrameworkExecutor, dockerAtLeast, dockerGpuSupport, NVIDIA_CDI_HOOK, NVIDIA_HOOK } from './framework-executor.js';
-import { findOnPath } from './find-on-path.js';
+import { findOnPath } from '../core/index.js';
 import { tempDir } from '../testing/temp-dir.js';
 
 // FAKE engine: `docker info` of a host where the toolkit is installed but no nvidia runtime is registered.

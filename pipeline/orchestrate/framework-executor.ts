@@ -10,7 +10,7 @@ import { prepareModel, type ResolvedModel } from '../models/index.js';
 import type { RunPlan } from '../plan/index.js';
 import { DockerRunner, ProcessRunner, removeOrphans, type TrialRunner } from '../runners/index.js';
 import { gpuDeviceIds, type GpuSelection } from './gpu-selection.js';
-import { findOnPath } from './find-on-path.js';
+import { findOnPath } from '../core/index.js';
 import type { Progress } from '../core/index.js';
 import type { EngineDescription, FrameworkExecutor, ImageProvider, ImageRecord } from './ports.js';
 

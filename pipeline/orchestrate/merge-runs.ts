@@ -1,11 +1,11 @@
-import { readFile, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { Clock } from '../core/index.js';
-import { InputError, escapeText } from '../core/index.js';
+import { InputError, escapeText, readInputFile } from '../core/index.js';
 import { SchemaId, type Contracts, type PowerTrace, type RunManifest, type TrialResult, type ValidatedManifest } from '../contracts/index.js';
 import { planRun, trialIdPattern, type RoundDecision } from '../plan/index.js';
 import { adaptiveRecord, replayRounds } from '../analysis/index.js';
-import { RunStore, refuseDamagedRun, shownRunDir, verifyRunFolder } from '../results/index.js';
+import { maxRunFileBytes, RunStore, refuseDamagedRun, shownRunDir, verifyRunFolder } from '../results/index.js';
 import { checkMergeable, type MergeInput, type MergeProblem } from './merge-check.js';
 import { finishRun } from './finish-run.js';
 
@@ -118,7 +118,11 @@ export async function mergeRuns(deps: { contracts: Contracts; clock: Clock }, re
       await store.writeTrialResult(merged);
       results.push(merged);
       if (r.tracePath) {
-        const trace = contracts.assert<PowerTrace>(SchemaId.powerTrace, JSON.parse(await readFile(join(input.runDir, r.tracePath), 'utf8')), r.tracePath);
+        const trace = contracts.assert<PowerTrace>(
+          SchemaId.powerTrace,
+          JSON.parse((await readInputFile(join(input.runDir, r.tracePath), maxRunFileBytes, { within: input.runDir })).toString('utf8')),
+          r.tracePath,
+        );
         await store.writeTrace({ ...trace, runId });
       }
     }

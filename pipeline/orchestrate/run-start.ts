@@ -1,6 +1,5 @@
-import { readFileSync, statSync } from 'node:fs';
 import type { RunManifest, TrialResult } from '../contracts/index.js';
-import type { Logger } from '../core/index.js';
+import { type Logger, readInputFileSync } from '../core/index.js';
 import type { LoadedExperiment } from '../config/index.js';
 import { ensureFolder, makeRunId, RunStore } from '../results/index.js';
 import { embeddedRuntimeVersion, ortLibrary } from '../runners/embedded/index.js';
@@ -155,9 +154,7 @@ function loggedFinishes(file: string): Set<string> {
   let text = '';
   try {
     // Only a regular file of a size one run writes (a device bound over run.log would read forever).
-    const st = statSync(file);
-    if (!st.isFile() || st.size > 256 * 2 ** 20) return ids;
-    text = readFileSync(file, 'utf8');
+    text = readInputFileSync(file, 256 * 2 ** 20).toString('utf8');
   } catch {
     return ids;
   }

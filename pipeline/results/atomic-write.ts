@@ -1,16 +1,20 @@
-import { open, rename, unlink, mkdir, stat } from 'node:fs/promises';
+import { lstat, open, rename, unlink, mkdir, stat } from 'node:fs/promises';
 import { dirname, basename, join, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { GreenrtError, EnvironmentError, InputError } from '../core/index.js';
+import { describeKind, GreenrtError, EnvironmentError, InputError } from '../core/index.js';
 
 /**
  * Writes `data` to `path` so that readers see the old file or the whole new one, never a
  * truncated one: write a temp file beside it, fsync it, rename over the target, fsync the folder.
  * A full disk or an unwritable folder becomes a clear error and leaves no temp file behind.
+ * Only a regular file or nothing is replaced: a named pipe, socket, device, folder or symbolic link at
+ * `path` is refused (InputError, exit 2, naming it) before anything is written, and checked again just
+ * before the rename. This is the one place greenrt renames over a path (docs/RELIABILITY.md, rule 5).
  */
 export async function writeFileAtomic(path: string, data: string | Uint8Array): Promise<void> {
   const dir = dirname(path);
   const tmp = join(dir, `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
+  await refuseNonRegularTarget(path);
   try {
     await makeFolders(dir);
     const handle = await open(tmp, 'wx', 0o644);
@@ -20,12 +24,39 @@ export async function writeFileAtomic(path: string, data: string | Uint8Array): 
     } finally {
       await handle.close();
     }
+    await refuseNonRegularTarget(path);
     await rename(tmp, path);
     await syncDir(dir);
   } catch (error) {
     await unlink(tmp).catch(() => undefined);
+    if (error instanceof GreenrtError) throw error;
     throw describeWriteError(path, error);
   }
+}
+
+/**
+ * Refuses to replace anything at `path` but a regular file (or nothing): renaming over a device, pipe, socket or a
+ * symbolic link (such as /dev/stdout) would replace the system's entry with a regular file, even as root.
+ */
+export async function refuseNonRegularTarget(path: string): Promise<void> {
+  let info: Awaited<ReturnType<typeof lstat>>;
+  try {
+    info = await lstat(path);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') return;
+    throw describeWriteError(path, error);
+  }
+  if (info.isFile()) return;
+  if (info.isDirectory()) throw describeWriteError(path, Object.assign(new Error('is a folder'), { code: 'EISDIR' }));
+  throw new InputError(`Cannot write ${path}`, [
+    {
+      file: path,
+      path: '',
+      message: `is ${describeKind(info)}: greenrt only replaces a regular file or writes where nothing is`,
+      hint: 'Name a new or regular file (for standard output, where a command offers it, pass -).',
+    },
+  ]);
 }
 
 /**

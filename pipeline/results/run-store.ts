@@ -1,8 +1,9 @@
-import { readFile, readdir, unlink, mkdir } from 'node:fs/promises';
+import { readdir, unlink, mkdir } from 'node:fs/promises';
 import { join, resolve, sep } from 'node:path';
 import { type Contracts, SchemaId, type RunManifest, type RunSummaryFile, type TrialResult, type PowerTrace } from '../contracts/index.js';
-import { EnvironmentError, InputError, sha256Hex } from '../core/index.js';
+import { EnvironmentError, InputError, InputFileProblem, readInputFile, sha256Hex } from '../core/index.js';
 import { describeWriteError, ensureFolder, writeFileAtomic } from './atomic-write.js';
+import { maxRunFileBytes } from './verify-run.js';
 
 /**
  * One run's folder, artifacts/<runId>/:
@@ -66,9 +67,11 @@ export class RunStore {
     const refuse = (message: string, hint: string) => new InputError(`Cannot open run ${this.runDir}`, [{ file, path: '', message, hint }]);
     let text: string;
     try {
-      text = await readFile(file, 'utf8');
+      text = (await readInputFile(file, maxRunFileBytes)).toString('utf8');
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
+      if (error instanceof InputFileProblem && error.code !== 'ENOENT')
+        throw refuse(`manifest.json ${error.reason}`, 'Restore the folder from a copy, or start a new run.');
       if (code === 'ENOENT' || code === 'ENOTDIR') {
         throw new InputError('Cannot resume', [
           {
@@ -144,8 +147,13 @@ export class RunStore {
       const file = join(dir, name);
       let data: unknown;
       try {
-        data = JSON.parse(await readFile(file, 'utf8'));
+        data = JSON.parse((await readInputFile(file, maxRunFileBytes)).toString('utf8'));
       } catch (error) {
+        if (error instanceof InputFileProblem) {
+          throw new EnvironmentError('E_CORRUPT_RESULT', `Trial result ${file} ${error.reason}.`, {
+            hint: 'Move the file away; `greenrt run --resume` will run that trial again.',
+          });
+        }
         throw new EnvironmentError('E_CORRUPT_RESULT', `Trial result ${file} is not valid JSON: ${(error as Error).message}.`, {
           hint: 'Move the file away; `greenrt run --resume` will run that trial again.',
         });

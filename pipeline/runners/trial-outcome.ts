@@ -2,9 +2,9 @@
  * Turning "how the entrypoint ended" + "what it wrote" into a TrialExecution's output and failure
  * reason. Shared by the docker and process runners so both report failures in the same words.
  */
-import { closeSync, constants, fstatSync, openSync, readFileSync } from 'node:fs';
 import type { Contracts, PreparedModel, TrialOutput } from '../contracts/index.js';
 import { SchemaId } from '../contracts/index.js';
+import { InputFileProblem, readInputFileSync } from '../core/index.js';
 
 /** How the entrypoint process ended. */
 export interface ProcessEnd {
@@ -94,22 +94,15 @@ export const MAX_OUTPUT_BYTES = 256 * 2 ** 20;
  * a file larger than MAX_OUTPUT_BYTES.
  */
 export function readUntrustedFile(path: string, maxBytes = MAX_OUTPUT_BYTES): { text: string } | { missing: true } | { refused: string } {
-  let fd: number;
   try {
-    fd = openSync(path, constants.O_RDONLY | constants.O_NOFOLLOW);
+    return { text: readInputFileSync(path, maxBytes, { noFollow: true }).toString('utf8') };
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') return { missing: true };
-    if (code === 'ELOOP') return { refused: 'the output is a symbolic link (refused, not followed)' };
-    return { refused: `the output cannot be opened (${code ?? 'error'})` };
-  }
-  try {
-    const stat = fstatSync(fd);
-    if (!stat.isFile()) return { refused: 'the output is not a regular file' };
-    if (stat.size > maxBytes) return { refused: `the output is ${stat.size} bytes, more than the ${maxBytes} allowed` };
-    return { text: readFileSync(fd, 'utf8') };
-  } finally {
-    closeSync(fd);
+    if (!(error instanceof InputFileProblem)) throw error;
+    if (error.code === 'ENOENT') return { missing: true };
+    if (error.reason.includes('symbolic link')) return { refused: 'the output is a symbolic link (refused, not followed)' };
+    if (error.code === 'ENOTFILE') return { refused: `the output ${error.reason}` };
+    if (error.code === 'ETOOBIG') return { refused: `the output is ${error.sizeBytes ?? 'more than'} bytes, more than the ${maxBytes} allowed` };
+    return { refused: `the output cannot be opened (${error.code})` };
   }
 }
 

@@ -1,7 +1,8 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
+import { ScriptValueError } from '../core/index.js';
 import { renderMergeScript, renderShardScript, type StudyLayout } from './sbatch-scripts.js';
 import { tempDir } from '../testing/temp-dir.js';
 
@@ -94,5 +95,65 @@ describe('renderMergeScript', () => {
     expect(r.status).toBe(0);
     const shards = [0, 1, 2].map((k) => `${layout.studyDir}/shards/demo-x-slurm-shard-${k}`).join(' ');
     expect(r.stdout.trim()).toBe(`greenrt merge ${shards} --out ${layout.studyDir}/demo-x-slurm-merged`);
+  });
+});
+
+describe('hostile paths (docs/RELIABILITY.md, rule 2: every value quoted or refused)', () => {
+  const hostile = `a'b"c $(touch PWNED) \`touch PWNED2\` ; rm -rf x & *?[ ] \\ $HOME ~`;
+
+  it('quotes any printable path in the script body: bash -n passes and the script passes it through intact, running nothing else', () => {
+    const odd = join(dir, hostile);
+    mkdirSync(odd, { recursive: true });
+    const l = { ...layout, experimentFile: join(odd, 'e.yaml'), workDir: odd, greenrtBin: join(odd, 'greenrt.js') };
+    for (const script of [renderShardScript(l, {}), renderMergeScript(l, {})]) expect(spawnSync('bash', ['-n', '-c', script]).status).toBe(0);
+    const r = spawnSync('bash', ['-c', renderShardScript(l, {})], { encoding: 'utf8', cwd: dir, env: { ...process.env, SLURM_ARRAY_TASK_ID: '1' } });
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toContain(`greenrt run ${l.experimentFile} --shard 1/3`);
+    const m = spawnSync('bash', ['-c', renderMergeScript(l, {})], { encoding: 'utf8', cwd: dir });
+    expect(m.status, m.stderr).toBe(0);
+    for (const f of ['PWNED', 'PWNED2']) {
+      expect(existsSync(join(dir, f))).toBe(false);
+      expect(existsSync(join(odd, f))).toBe(false);
+    }
+  });
+
+  it('a study folder with shell characters (no space, quote, backslash or %) works in the #SBATCH lines and the body', () => {
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: bash's ${IFS}, meant literally
+    const studyDir = join(dir, 'st;$(touch${IFS}PWNED)&`x`');
+    mkdirSync(join(studyDir, 'shards'), { recursive: true });
+    const l = { ...layout, studyDir };
+    const s = renderShardScript(l, {});
+    expect(s).toContain(`#SBATCH --output=${studyDir}/slurm/logs/shard-%a-job-%A.out\n`);
+    const r = spawnSync('bash', ['-c', s], { encoding: 'utf8', cwd: dir, env: { ...process.env, SLURM_ARRAY_TASK_ID: '0' } });
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toContain(`--artifacts ${studyDir}/shards --run-id demo-x-slurm-shard-0`);
+    expect(existsSync(join(dir, 'PWNED'))).toBe(false);
+  });
+
+  it.each([
+    ['a newline', 'study\necho INJECTED', /a newline ends the line/],
+    ['a carriage return', 'study\rx', /#SBATCH line/],
+    ['a space (ends an #SBATCH value)', 'my study', /#SBATCH line: a space/],
+    ['a % (a Slurm filename pattern)', 'study%j', /#SBATCH line/],
+    ['a double quote', 'st"udy', /#SBATCH line/],
+  ])('refuses a study folder with %s: ScriptValueError naming the rule', (_what, name, rule) => {
+    const l = { ...layout, studyDir: join(dir, name) };
+    for (const render of [renderShardScript, renderMergeScript]) {
+      const error = (() => {
+        try {
+          render(l, {});
+        } catch (e) {
+          return e;
+        }
+        return null;
+      })();
+      expect(error).toBeInstanceOf(ScriptValueError);
+      expect((error as ScriptValueError).reason).toMatch(rule);
+    }
+  });
+
+  it('refuses a newline anywhere else too (experiment file, greenrt location)', () => {
+    expect(() => renderShardScript({ ...layout, experimentFile: '/x/e.yaml\ntouch /tmp/x' }, {})).toThrow(ScriptValueError);
+    expect(() => renderMergeScript({ ...layout, nodeBin: '/usr/bin/node\nid' }, {})).toThrow(ScriptValueError);
   });
 });

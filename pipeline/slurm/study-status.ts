@@ -33,6 +33,8 @@ export interface StudyStatus {
   settled: boolean;
   /** Adaptive studies (rotation): the current round, its decide job, the configurations still open, rounds left. */
   rounds?: RoundsStatus;
+  /** Some job of the study was ever submitted (false for a study written with --dry-run and not resubmitted). */
+  submitted: boolean;
 }
 
 export interface RoundsStatus {
@@ -107,6 +109,7 @@ export async function studyStatus(deps: { contracts: Contracts; slurm: SlurmClie
     mergedDir,
     merged,
     settled: active.length === 0 && !submittedMore,
+    submitted: ids.length > 0,
   };
 }
 

@@ -1,7 +1,7 @@
-import { stat } from 'node:fs/promises';
+import { rm, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { SchemaId, packageRoot, type Contracts, type RunManifest, type SlurmStudy } from '../contracts/index.js';
-import { EnvironmentError, InputError, type Clock } from '../core/index.js';
+import { EnvironmentError, escapeText, InputError, ScriptValueError, type Clock } from '../core/index.js';
 import { loadExperiment } from '../config/index.js';
 import { estimateDurationS, planRun, shardPlan, type NeededImage, type ShardPartition } from '../plan/index.js';
 import { connectDocker, type DockerEngine } from '../docker/index.js';
@@ -75,6 +75,8 @@ export async function submitStudy(deps: Deps, req: SubmitRequest): Promise<Submi
   const shardsS = (rounds ? firstRoundIndices(plan, req.shards) : [...Array(req.shards).keys()]).map((k) =>
     estimateDurationS(shardPlan(plan, { index: k, count: req.shards, partition, ...(rounds ? { round: 1 } : {}) }).plan),
   );
+  // Every command a submission needs, before anything is written: a missing one is exit 3 naming it.
+  if (!req.dryRun) await deps.slurm.requireCommands();
   if (!req.dryRun && !(await deps.slurm.ping())) {
     throw new EnvironmentError('E_NO_SLURM', 'Cannot submit: no Slurm controller answers `scontrol ping` from this host.', {
       hint: 'Submit from a Slurm login node, or start a one-node test cluster with scripts/slurm-up.sh (as root).',
@@ -82,11 +84,8 @@ export async function submitStudy(deps: Deps, req: SubmitRequest): Promise<Submi
   }
   const studyId = `${makeRunId(loaded.spec.name, deps.clock.nowMs(), loaded.sha256)}-slurm`;
   const studyDir = resolve(req.artifactsDir, studyId);
-  await ensureFolder(join(studyDir, 'slurm', 'logs'));
-  await ensureFolder(join(studyDir, 'shards'));
   const needed = loaded.spec.runner === 'docker' ? plan.images : [];
-  const images = needed.length > 0 ? await studyImages(deps, req, needed, studyDir) : undefined;
-  const layout: StudyLayout = {
+  const layoutWith = (imagesDir: string | undefined): StudyLayout => ({
     studyId,
     studyDir,
     experimentFile: loaded.file,
@@ -95,43 +94,60 @@ export async function submitStudy(deps: Deps, req: SubmitRequest): Promise<Submi
     nodeBin: process.execPath,
     greenrtBin: join(packageRoot, 'bin', 'greenrt.js'),
     workDir: packageRoot,
-    ...(needed.length > 0 ? { imagesDir: images?.dir ?? join(studyDir, 'images') } : {}),
-  };
-  const study: SlurmStudy = {
-    schemaVersion: 1,
-    studyId,
-    experiment: { file: loaded.file, sha256: loaded.sha256 },
-    shards: req.shards,
-    partition,
-    options: { ...req.options },
-    ...(images ? { images } : {}),
-    submissions: [],
-  };
-  const estimate = { shardsS, wholePlanS: estimateDurationS(plan) };
-  if (rounds) {
-    await writeFileAtomic(roundShardScript(studyDir), renderRoundShardScript(layout, req.options));
-    await writeFileAtomic(decideScript(studyDir), renderDecideScript(layout, req.options));
-    await writeFileAtomic(roundsMergeScript(studyDir), renderRoundsMergeScript(layout, req.options));
-    await submitFirstRound(deps, studyDir, study, plan, req.dryRun);
-    const mergedDir = join(studyDir, mergedRunId(studyId));
-    return { studyDir, study, shardScript: roundShardScript(studyDir), mergeScript: decideScript(studyDir), mergedDir, estimate };
+    ...(imagesDir !== undefined ? { imagesDir } : {}),
+  });
+  // Rendered before anything is written: a value no script can carry is exit 2 naming where it came from.
+  renderScripts(layoutWith(needed.length > 0 ? (req.imagesDir ? resolve(req.imagesDir) : join(studyDir, 'images')) : undefined), req, rounds);
+  const created = !(await exists(studyDir));
+  let submitted = false;
+  try {
+    await ensureFolder(join(studyDir, 'slurm', 'logs'));
+    await ensureFolder(join(studyDir, 'shards'));
+    const images = needed.length > 0 ? await studyImages(deps, req, needed, studyDir) : undefined;
+    const layout = layoutWith(needed.length > 0 ? (images?.dir ?? join(studyDir, 'images')) : undefined);
+    const study: SlurmStudy = {
+      schemaVersion: 1,
+      studyId,
+      experiment: { file: loaded.file, sha256: loaded.sha256 },
+      shards: req.shards,
+      partition,
+      options: { ...req.options },
+      ...(images ? { images } : {}),
+      submissions: [],
+    };
+    const estimate = { shardsS, wholePlanS: estimateDurationS(plan) };
+    const scripts = renderScripts(layout, req, rounds);
+    if (rounds) {
+      await writeFileAtomic(roundShardScript(studyDir), scripts.roundShard!);
+      await writeFileAtomic(decideScript(studyDir), scripts.decide!);
+      await writeFileAtomic(roundsMergeScript(studyDir), scripts.roundsMerge!);
+      await submitFirstRound(deps, studyDir, study, plan, req.dryRun);
+      submitted = true;
+      const mergedDir = join(studyDir, mergedRunId(studyId));
+      return { studyDir, study, shardScript: roundShardScript(studyDir), mergeScript: decideScript(studyDir), mergedDir, estimate };
+    }
+    const shardScript = join(studyDir, 'slurm', 'shard.sbatch');
+    const mergeScript = join(studyDir, 'slurm', 'merge.sbatch');
+    await writeFileAtomic(shardScript, scripts.shard!);
+    await writeFileAtomic(mergeScript, scripts.merge!);
+    const indices = [...Array(req.shards).keys()];
+    const jobs = req.dryRun ? { arrayJobId: null, mergeJobId: null } : await submitJobs(deps.slurm, shardScript, mergeScript, indices, req.shards);
+    submitted = true;
+    study.submissions.push({ submittedAt: new Date(deps.clock.nowMs()).toISOString(), indices, ...jobs });
+    await writeStudy(deps.contracts, studyDir, study);
+    return {
+      studyDir,
+      study,
+      shardScript,
+      mergeScript,
+      mergedDir: join(studyDir, mergedRunId(studyId)),
+      estimate,
+    };
+  } catch (error) {
+    // Nothing was submitted (submitJobs cancels a lone array job): the new study folder goes, not left half-written.
+    if (created && !submitted) await rm(studyDir, { recursive: true, force: true }).catch(() => undefined);
+    throw error;
   }
-  const shardScript = join(studyDir, 'slurm', 'shard.sbatch');
-  const mergeScript = join(studyDir, 'slurm', 'merge.sbatch');
-  await writeFileAtomic(shardScript, renderShardScript(layout, req.options));
-  await writeFileAtomic(mergeScript, renderMergeScript(layout, req.options));
-  const indices = [...Array(req.shards).keys()];
-  const submitted = req.dryRun ? { arrayJobId: null, mergeJobId: null } : await submitJobs(deps.slurm, shardScript, mergeScript, indices, req.shards);
-  study.submissions.push({ submittedAt: new Date(deps.clock.nowMs()).toISOString(), indices, ...submitted });
-  await writeStudy(deps.contracts, studyDir, study);
-  return {
-    studyDir,
-    study,
-    shardScript,
-    mergeScript,
-    mergedDir: join(studyDir, mergedRunId(studyId)),
-    estimate,
-  };
 }
 
 /** Resubmits the shards that have not completed (failed, cancelled, timed out), and a new merge job. */
@@ -231,9 +247,57 @@ async function studyImages(deps: Deps, req: SubmitRequest, needed: NeededImage[]
 async function submitJobs(slurm: SlurmClient, shardScript: string, mergeScript: string, indices: number[], _shards: number) {
   const arrayJobId = await slurm.sbatch(shardScript, [`--array=${indices.join(',')}`]);
   // kill-on-invalid-dep: when a shard fails, the merge job ends (cancelled) instead of waiting forever.
-  const mergeJobId = await slurm.sbatch(mergeScript, [`--dependency=afterok:${arrayJobId}`, '--kill-on-invalid-dep=yes']);
-  return { arrayJobId, mergeJobId };
+  try {
+    const mergeJobId = await slurm.sbatch(mergeScript, [`--dependency=afterok:${arrayJobId}`, '--kill-on-invalid-dep=yes']);
+    return { arrayJobId, mergeJobId };
+  } catch (error) {
+    await slurm.cancel(arrayJobId).catch(() => undefined);
+    throw error;
+  }
 }
+
+/** The study's job scripts; a value no script can carry (ScriptValueError) becomes exit 2 naming the option it came from. */
+function renderScripts(
+  layout: StudyLayout,
+  req: SubmitRequest,
+  rounds: boolean,
+): { shard?: string; merge?: string; roundShard?: string; decide?: string; roundsMerge?: string } {
+  try {
+    return rounds
+      ? {
+          roundShard: renderRoundShardScript(layout, req.options),
+          decide: renderDecideScript(layout, req.options),
+          roundsMerge: renderRoundsMergeScript(layout, req.options),
+        }
+      : { shard: renderShardScript(layout, req.options), merge: renderMergeScript(layout, req.options) };
+  } catch (error) {
+    if (!(error instanceof ScriptValueError)) throw error;
+    const origin = error.value.includes(layout.studyDir)
+      ? '--artifacts'
+      : error.value === layout.experimentFile
+        ? '<experiment>'
+        : layout.imagesDir !== undefined && error.value === layout.imagesDir
+          ? '--images'
+          : "greenrt's own location (node and bin/greenrt.js)";
+    throw new InputError('Cannot write the Slurm job scripts', [
+      {
+        file: 'command line',
+        path: origin,
+        message: `the path ${escapeText(error.value, 200)} ${error.reason}; nothing was written`,
+        hint:
+          origin === '--artifacts'
+            ? 'Pass --artifacts <dir> naming a folder whose path has no space, quote, backslash, % or control character.'
+            : 'Move or rename it to a path without those characters.',
+      },
+    ]);
+  }
+}
+
+const exists = (path: string) =>
+  stat(path).then(
+    () => true,
+    () => false,
+  );
 
 /** Writes slurm/study.json atomically, checked against schemas/slurm-study.schema.json first (nothing written otherwise). */
 export async function writeStudy(contracts: Contracts, studyDir: string, study: SlurmStudy): Promise<void> {

@@ -2,11 +2,10 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { systemClock } from '../../core/index.js';
+import { findOnPath, systemClock } from '../../core/index.js';
 import { connectDocker } from '../../docker/index.js';
 import { dockerGpuSupport } from '../../orchestrate/index.js';
 import { listGpus, probePowerSources, type GpuInventory, type SourceStatus } from '../../power/index.js';
-import { findOnPath } from '../../orchestrate/find-on-path.js';
 import { packageRoot } from '../../contracts/index.js';
 
 /** One thing the GPU acceptance check needs, and whether this host has it. */

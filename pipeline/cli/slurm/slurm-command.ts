@@ -121,13 +121,13 @@ export function slurmCommand(program: Command, setExit: (code: number) => void):
   slurm
     .command('status')
     .description(
-      "Show each shard's Slurm state (squeue, scontrol; sacct when accounting is on) and progress (from its manifest), and the merge job's. Exit 0 merged, 4 a shard failed or was cancelled, 0 while running.",
+      "Show each shard's Slurm state (squeue, scontrol; sacct when accounting is on) and progress (from its manifest), and the merge job's. Exit 0 merged, running or not submitted (--dry-run), 4 a shard failed or was cancelled, 3 squeue or scontrol missing or failing.",
     )
     .argument('<studyDir>', 'the study folder `greenrt slurm submit` printed')
     .action(async (dir: string) => {
       const s = await studyStatus(deps(), resolve(dir));
       process.stdout.write(formatStatus(s));
-      setExit(s.settled && !s.merged ? ExitCode.trialsFailed : ExitCode.ok);
+      setExit(s.settled && s.submitted && !s.merged ? ExitCode.trialsFailed : ExitCode.ok);
     });
 
   slurm
@@ -209,7 +209,7 @@ async function waitAndReport(d: { contracts: Contracts; slurm: SlurmClient }, st
       process.stderr.write(`  ${x.shards.map((sh) => `shard ${sh.index}: ${sh.state} ${sh.done}/${sh.total}`).join(' | ')} | merge: ${x.merge.state}\n`),
   });
   process.stdout.write(formatStatus(s));
-  return s.merged ? ExitCode.ok : ExitCode.trialsFailed;
+  return s.merged || !s.submitted ? ExitCode.ok : ExitCode.trialsFailed;
 }
 
 export function formatStatus(s: StudyStatus): string {
@@ -230,6 +230,7 @@ export function formatStatus(s: StudyStatus): string {
   }
   lines.push(`  merge  job ${s.merge.job ?? '-'}  ${s.merge.state}${s.merge.reason ? ` (${s.merge.reason})` : ''}`);
   if (s.merged) lines.push(`Merged run: ${shownRunDir(s.mergedDir)} (report: ${join(shownRunDir(s.mergedDir), 'report.md')})`);
+  else if (!s.submitted) lines.push(`Not submitted (written with --dry-run): submit it with  greenrt slurm resubmit ${shownRunDir(s.studyDir)}`);
   else if (s.settled) lines.push(`Not finished: resubmit the failed or cancelled shards with  greenrt slurm resubmit ${shownRunDir(s.studyDir)}`);
   return `${lines.join('\n')}\n`;
 }

@@ -1,7 +1,7 @@
-import { writeFileSync } from 'node:fs';
 import type Docker from 'dockerode';
 import { EnvironmentError } from '../../core/index.js';
 import { demuxLogs, engineError, tailLines, type DockerEngine } from '../../docker/index.js';
+import { writeFileAtomic } from '../../results/index.js';
 
 /** How one container run ended, with its logs. */
 export interface ContainerRun {
@@ -50,7 +50,7 @@ export async function runContainer(engine: DockerEngine, create: Docker.Containe
     const endedNs = process.hrtime.bigint();
     const state = (await container.inspect()).State;
     const logs = demuxLogs((await container.logs({ stdout: true, stderr: true, follow: false })) as unknown as Buffer);
-    writeFileSync(options.logPath, logs.combined);
+    await writeFileAtomic(options.logPath, logs.combined);
     return {
       containerId: container.id,
       exitCode,

@@ -1,7 +1,7 @@
-import { writeFileSync } from 'node:fs';
 import { execa } from 'execa';
 import { EnvironmentError } from '../../core/index.js';
 import { tailLines } from '../../docker/index.js';
+import { writeFileAtomic } from '../../results/index.js';
 
 /** How one harness process ended. */
 export interface HarnessRun {
@@ -77,7 +77,7 @@ export async function runHarness(options: RunHarnessOptions): Promise<HarnessRun
   }
   if (options.signal?.aborted) throw options.signal.reason;
   const all = typeof result.all === 'string' ? result.all : '';
-  writeFileSync(options.logPath, all);
+  await writeFileAtomic(options.logPath, all);
   return {
     exitCode: result.exitCode ?? null,
     timedOut,
