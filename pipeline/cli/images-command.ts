@@ -21,6 +21,7 @@ import { imageFlavours, imageRuntimeNames as runtimes } from '../catalogue/index
 import { writeFileAtomic } from '../results/index.js';
 import { shellQuote } from '../core/index.js';
 import { createProgress } from './progress.js';
+import { choiceValue, choiceValues, imageValue, pathValue } from './references.js';
 
 /** `data` written to standard output, resolved when it has been handed over (a closed pipe is an error, not a crash). */
 function writeStdout(data: Uint8Array): Promise<void> {
@@ -70,7 +71,11 @@ export function imagesCommand(program: Command, setExitCode: (code: number) => v
         'and hash-locked PyPI wheels: no registry image, no GPU needed. cuda images end with the no-GPU check (see images check). ' +
         "The tensorrt flavour (onnxruntime only) needs NVIDIA's package index (GREENRT_NVIDIA_INDEX names a mirror).",
     )
-    .argument('[runtimes...]', `runtimes to build (default: each of ${runtimes.join(', ')} that has the flavour)`)
+    .argument(
+      '[runtimes...]',
+      `runtimes to build (default: each of ${runtimes.join(', ')} that has the flavour)`,
+      choiceValues('[runtimes...]', 'runtime', runtimes),
+    )
     .addOption(
       new Option('--flavour <flavour>', 'cpu (any host), cuda (NVIDIA hosts), tensorrt (onnxruntime with TensorRT)')
         .choices(['cpu', 'cuda', 'tensorrt'])
@@ -195,11 +200,12 @@ export function imagesCommand(program: Command, setExitCode: (code: number) => v
         'GREENRT_NVIDIA_INDEX counts as for images build; the CA bundle (GREENRT_CA_BUNDLE, else the host trust store) is ' +
         'in the tar but not in the tag. No Docker needed.',
     )
-    .argument('<runtime>', `one of ${runtimes.join(', ')}`)
+    .argument('<runtime>', `one of ${runtimes.join(', ')}`, choiceValue('<runtime>', 'runtime', runtimes))
     .addOption(new Option('--flavour <flavour>', 'cpu, cuda or tensorrt (the runtime must have it)').choices(['cpu', 'cuda', 'tensorrt']).default('cpu'))
     .requiredOption(
       '--out <file>',
       'tar file to write (replaced atomically; only a regular file is replaced), or - for standard output (e.g. | docker build -)',
+      pathValue('--out'),
     )
     .action(async (name: string, opts: { flavour: ImageFlavour; out: string }) => {
       if (!(runtimes as readonly string[]).includes(name)) {
@@ -273,7 +279,7 @@ docker build -t ${ctx.tag} ${args} -
         'libcuda/libnvidia-ml aside, which the NVIDIA Container Toolkit mounts), the framework reports a CUDA build, and the GPU ' +
         'architectures it has kernels for. Exit 0 passed, 4 failed, 2 not such an image, 3 no Docker.',
     )
-    .argument('<image>', 'image tag or id, e.g. greenrt/pytorch:cuda-<hash> (greenrt images list)')
+    .argument('<image>', 'image tag or id, e.g. greenrt/pytorch:cuda-<hash> (greenrt images list)', imageValue('<image>'))
     .option('--json', "print the check's record as JSON")
     .action(async (image: string, opts: { json?: boolean }) => {
       const engine = await connectDocker();

@@ -15,7 +15,8 @@ import { verifyCommand } from './verify-command.js';
 import { mergeCommand } from './merge-command.js';
 import { slurmCommand } from './slurm/slurm-command.js';
 import { guardOutputStreams } from './output-streams.js';
-import { parseShard, trialIdPattern, type ShardPartition } from '../plan/index.js';
+import { numberValue, pathValue, pathValues, runIdValue, wordValue } from './references.js';
+import { parseShard, type ShardPartition } from '../plan/index.js';
 
 const version = (JSON.parse(readFileSync(`${packageRoot}/package.json`, 'utf8')) as { version: string }).version;
 
@@ -76,20 +77,21 @@ Exit codes: 0 ok, 1 internal error, 2 bad input, 3 missing environment (Docker, 
             4 some trials failed, 130 interrupted (resume with --resume).`,
     );
 
-  const artifacts = new Option('--artifacts <dir>', 'folder for run outputs').default('artifacts');
+  const artifacts = new Option('--artifacts <dir>', 'folder for run outputs').default('artifacts').argParser(pathValue('--artifacts'));
 
   program
     .command('run')
     .description(
       "Run an experiment (or resume an interrupted run): plan, images, models, baseline, trials, report (with the claims file the experiment's `claims` names; default experiments/paper.claims.yaml).",
     )
-    .argument('[experiment]', 'experiment YAML file, e.g. experiments/demo.yaml')
-    .option('--resume <runDir>', 'finish an interrupted run without redoing its finished trials')
+    .argument('[experiment]', 'experiment YAML file, e.g. experiments/demo.yaml', pathValue('<experiment>'))
+    .option('--resume <runDir>', 'finish an interrupted run without redoing its finished trials', pathValue('--resume'))
     .addOption(artifacts)
     .option('-y, --yes', 'confirm a large matrix (many trials or a long estimated duration)', false)
     .option(
       '--shard <K/N>',
       "run only shard K of N (K 0-based, e.g. 0/4): by default repetition r goes to shard r mod N, in the plan's seeded order; merge the shards with `greenrt merge`. Refused for adaptive repetitions (each round depends on the whole plan's results: run them on a cluster with greenrt slurm submit, round by round)",
+      wordValue('--shard', /^\d{1,6}\/\d{1,6}$/, 'is not a shard K/N with 0 <= K < N (e.g. 0/4)'),
     )
     .addOption(
       new Option(
@@ -103,10 +105,11 @@ Exit codes: 0 ok, 1 internal error, 2 bad input, 3 missing environment (Docker, 
       '--shared-host',
       'with --shard: other shards run at the same time on other GPUs of this host (each measures the GPU its job was allocated: the first of the inherited CUDA_VISIBLE_DEVICES when the experiment has no gpu.devices); CPU (RAPL) energy is then shared, so left out of per-trial energy, and the report says why',
     )
-    .option('--run-id <id>', 'name of the run folder instead of a generated one (lowercase letters, digits, . _ -)')
+    .option('--run-id <id>', 'name of the run folder instead of a generated one (lowercase letters, digits, . _ -)', runIdValue('--run-id'))
     .option(
       '--images <dir>',
       "load the images this run needs from a folder written by `greenrt images save` when the Docker engine lacks them, instead of building them (every Slurm shard does this with its study's images); the manifest records each image as loaded or present",
+      pathValue('--images'),
     )
     .action(
       async (
@@ -128,8 +131,6 @@ Exit codes: 0 ok, 1 internal error, 2 bad input, 3 missing environment (Docker, 
             '--resume continues the run as it was started (its shard, id and --shared-host are in its manifest): leave out --shard, --run-id and --shared-host',
           );
         if (opts.sharedHost && !opts.shard) throw usage('--shared-host is for shards that share a host: give --shard K/N too');
-        if (opts.runId !== undefined && !trialIdPattern.test(opts.runId))
-          throw usage(`--run-id "${opts.runId.slice(0, 40)}" must be 1-128 lowercase letters, digits, '.', '_' or '-', starting with a letter or digit`);
         const shard = opts.shard ? parseShard(opts.shard, opts.shardBy) : undefined;
         const imagesDir = opts.images === undefined ? undefined : resolve(opts.images);
         if (opts.resume) setExit(await resumeCommand(resolve(opts.resume), { ...opts, imagesDir }));
@@ -151,10 +152,11 @@ Exit codes: 0 ok, 1 internal error, 2 bad input, 3 missing environment (Docker, 
   program
     .command('validate')
     .description('Check experiment files (schema, names, combinations, model files) and print their plan; writes nothing.')
-    .argument('<experiments...>', 'experiment YAML files')
+    .argument('<experiments...>', 'experiment YAML files', pathValues('<experiments>'))
     .option(
       '--shards <N>',
       "also print greenrt's estimate on N nodes through `greenrt slurm submit --shards N` (adaptive: round by round, all at min ... all at max)",
+      numberValue('--shards', 1, 10_000, true),
     )
     .action(async (files: string[], opts: { shards?: string }) => {
       const shards = opts.shards === undefined ? undefined : Number(opts.shards);
@@ -173,7 +175,7 @@ Exit codes: 0 ok, 1 internal error, 2 bad input, 3 missing environment (Docker, 
     .description(
       "Re-render report.md, results.csv and plots of a run from its stored trial results (claims: the file its experiment's `claims` names, else experiments/paper.claims.yaml).",
     )
-    .argument('<runDir>', 'a run folder, e.g. artifacts/demo-20260101t120000z-abc123')
+    .argument('<runDir>', 'a run folder, e.g. artifacts/demo-20260101t120000z-abc123', pathValue('<runDir>'))
     .action(async (runDir: string) => {
       setExit(await reportCommand(resolve(runDir)));
     });
@@ -183,7 +185,7 @@ Exit codes: 0 ok, 1 internal error, 2 bad input, 3 missing environment (Docker, 
     .description(
       'Check a run folder: every file against its schema, the plan and the SHA-256 recorded when it was written; lists every discrepancy. Writes nothing. Exit 0 intact, 4 tampered or incomplete, 2 not a run folder.',
     )
-    .argument('<runDir>', 'a run folder, e.g. artifacts/demo-20260101t120000z-abc123')
+    .argument('<runDir>', 'a run folder, e.g. artifacts/demo-20260101t120000z-abc123', pathValue('<runDir>'))
     .action(async (runDir: string) => {
       setExit(await verifyCommand(resolve(runDir)));
     });
@@ -193,10 +195,10 @@ Exit codes: 0 ok, 1 internal error, 2 bad input, 3 missing environment (Docker, 
     .description(
       'Same-host repeatability check: which configurations of two runs differ beyond their confidence intervals or the tolerance on absolute medians. Exit 0 when B repeats A within the tolerance, 4 when not. Across different hardware absolute numbers are expected to differ: use `greenrt ae evaluate` (verdicts, rankings, ratios).',
     )
-    .argument('<runA>', 'reference run folder')
-    .argument('<runB>', 'run folder to check')
-    .option('--tolerance <ratio>', 'allowed relative difference of medians (0.1 = 10%)', '0.1')
-    .option('--metric <name>', 'latency | energy | both', 'both')
+    .argument('<runA>', 'reference run folder', pathValue('<runA>'))
+    .argument('<runB>', 'run folder to check', pathValue('<runB>'))
+    .option('--tolerance <ratio>', 'allowed relative difference of medians (0.1 = 10%)', numberValue('--tolerance', 0, 1000), '0.1')
+    .addOption(new Option('--metric <name>', 'latency | energy | both').choices(['latency', 'energy', 'both']).default('both'))
     .option('--json', 'print the comparison as JSON instead of a table')
     .action(async (a: string, b: string, opts: { tolerance: string; metric: string; json?: boolean }) => {
       setExit(await compareCommand(resolve(a), resolve(b), opts));
@@ -234,7 +236,7 @@ Exit codes: 0 ok, 1 internal error, 2 bad input, 3 missing environment (Docker, 
       '--measure',
       'GPU acceptance check (make gpu-check): idle power, then PyTorch ResNet-50 batch 1 and 64 on CUDA under the monitor; prints and writes sample rates, counter update period, counter-vs-integrated disagreement, idle power, energy per inference, clocks and temperature, and every validity rule. Exit 3 naming what is missing on a host without a GPU.',
     )
-    .option('--idle-seconds <s>', 'idle measurement before the trials (with --measure)', '60')
+    .option('--idle-seconds <s>', 'idle measurement before the trials (with --measure)', numberValue('--idle-seconds', 0, 3600), '60')
     .addOption(
       new Option(
         '--runner <runner>',
@@ -262,8 +264,8 @@ Exit codes: 0 ok, 1 internal error, 2 bad input, 3 missing environment (Docker, 
     .description(
       'Merge the shard runs of one study (greenrt run --shard K/N) into one run folder with a per-node report. Refuses, listing every mismatch, unless the runs share the experiment (SHA-256), plan and seed, their shards are disjoint and complete, and their hosts match on GPU model, driver, image digests and greenrt commit. Exit 0 merged, 4 some trials failed, 2 refused.',
     )
-    .argument('<runDirs...>', 'the shard run folders')
-    .requiredOption('--out <dir>', 'the merged run folder to create (its name becomes the run id)')
+    .argument('<runDirs...>', 'the shard run folders', pathValues('<runDirs>'))
+    .requiredOption('--out <dir>', 'the merged run folder to create (its name becomes the run id)', pathValue('--out'))
     .action(async (dirs: string[], opts: { out: string }) => {
       setExit(
         await mergeCommand(

@@ -16,7 +16,8 @@ const probes: Record<string, string> = {
   'cli/gpu-check/requirements.ts': 'gpu-check lists each missing requirement as its finding',
   'orchestrate/host-info.ts': 'the git commit for the manifest: absent outside a checkout, recorded as such',
   'orchestrate/framework-executor.ts': 'nvidia-smi -L before GPU trials: its failure is already EnvironmentError (exit 3) naming nvidia-smi',
-  'images/base-image.ts': "runs greenrt's own build-base script (debootstrap), streaming its log; a failure is EnvironmentError E_BASE_IMAGE_BUILD (exit 3) with that log",
+  'images/base-image.ts':
+    "runs greenrt's own build-base script (debootstrap), streaming its log; a failure is EnvironmentError E_BASE_IMAGE_BUILD (exit 3) with that log",
   'power/ports.ts': 'the nvidia-smi port (a sensor): an absent or failing nvidia-smi is the power source being unavailable, reported as such',
   'runners/process/run-harness.ts': "starts the trial harness (greenrt's own child process), whose exit and output the trial outcome judges",
 };
@@ -50,7 +51,7 @@ describe('external commands go through runCommand', () => {
     expect(exitCodeFor(missing)).toBe(ExitCode.missingEnvironment);
     expect((missing as Error).message).toBe('Cannot test: greenrt-no-such-command is not installed on this host (not found on PATH).');
     const failing = await runCommand('sh', ['-c', 'echo first >&2; echo "it broke" >&2; exit 5'], use).catch((e: unknown) => e);
-    expect((failing as Error).message).toBe("Cannot test: `sh -c echo first >&2; echo \"it broke\" >&2; exit 5` failed (exit 5): it broke.");
+    expect((failing as Error).message).toBe('Cannot test: `sh -c echo first >&2; echo "it broke" >&2; exit 5` failed (exit 5): it broke.');
     expect((await runCommand('sh', ['-c', 'exit 1'], { ...use, answers: (r) => r.code === 1 })).code).toBe(1);
   });
 });

@@ -1,13 +1,14 @@
 import { type Command, Option } from 'commander';
 import { join, resolve } from 'node:path';
 import { Contracts } from '../../contracts/index.js';
-import { ExitCode, InputError, systemClock } from '../../core/index.js';
+import { ExitCode, systemClock } from '../../core/index.js';
 import { formatDuration, type ShardPartition } from '../../plan/index.js';
 import { shownRunDir } from '../../results/index.js';
 import { caBundleFromEnv } from '../images-command.js';
 import { createProgress } from '../progress.js';
 import { SlurmClient, decideStudy, resubmitStudy, roundShardRequest, studyStatus, submitStudy, waitForStudy, type StudyStatus } from '../../slurm/index.js';
 import { runCommand } from '../run-command.js';
+import { numberValue, pathValue, refuseValue, wordValue } from '../references.js';
 
 interface SubmitOpts {
   shards: string;
@@ -34,34 +35,32 @@ export function slurmCommand(program: Command, setExit: (code: number) => void):
     .description(
       'Write the job scripts (an array over the shards, exclusive nodes, and a merge-and-report job with --dependency=afterok on it) into a new study folder, submit them with sbatch, and print the job ids and where the results will be. An experiment with adaptive repetitions runs round by round: an array per round (repetition r of configuration i on shard (i + r - 1) mod N) and a decide job after each that submits the next round or the merge.',
     )
-    .argument('<experiment>', 'experiment YAML file (on the shared file system)')
-    .requiredOption('--shards <N>', 'number of shards (array tasks, one node each)')
+    .argument('<experiment>', 'experiment YAML file (on the shared file system)', pathValue('<experiment>'))
+    .requiredOption('--shards <N>', 'number of shards (array tasks, one node each)', numberValue('--shards', 1, 10_000, true))
     .addOption(
       new Option('--shard-by <partition>', 'repetition (every shard runs every configuration) or configuration')
         .choices(['repetition', 'configuration'])
         .default('repetition'),
     )
-    .option('--partition <P>', 'Slurm partition')
-    .option('--gres <spec>', 'generic resources per shard, e.g. gpu:1')
-    .option('--time <T>', 'time limit per shard, e.g. 04:00:00')
+    .option('--partition <P>', 'Slurm partition', slurmWord('--partition'))
+    .option('--gres <spec>', 'generic resources per shard, e.g. gpu:1', slurmWord('--gres'))
+    .option('--time <T>', 'time limit per shard, e.g. 04:00:00', slurmWord('--time'))
     .option('--shared-host', 'let shards share a node on different GPUs (no --exclusive): CPU (RAPL) energy is then left out of per-trial energy')
-    .option('--artifacts <dir>', 'folder for the study folder; must be on a file system every node mounts at the same path', 'artifacts')
+    .option(
+      '--artifacts <dir>',
+      'folder for the study folder; must be on a file system every node mounts at the same path',
+      pathValue('--artifacts'),
+      'artifacts',
+    )
     .option(
       '--images <dir>',
       "a folder written by `greenrt images save` holding the experiment's images; without it, submit builds what this engine lacks and saves them into <study>/images. Either way every shard loads the images its node lacks from that folder before its first trial (nothing is built on the nodes)",
+      pathValue('--images'),
     )
     .option('--wait', 'wait until every job has left the queue; exit 0 when the merged run exists')
     .option('--dry-run', 'write the scripts and print the sbatch commands; submit nothing (and save no images)')
     .action(async (experiment: string, opts: SubmitOpts) => {
       const n = Number(opts.shards);
-      if (!Number.isInteger(n) || n < 1 || n > 10_000) throw usage('--shards', `must be a whole number in [1, 10000], got "${opts.shards.slice(0, 20)}"`);
-      for (const [name, v] of [
-        ['--partition', opts.partition],
-        ['--gres', opts.gres],
-        ['--time', opts.time],
-      ] as const) {
-        if (v !== undefined && !/^[A-Za-z0-9_:.,=+-]{1,100}$/.test(v)) throw usage(name, `"${v.slice(0, 40)}" has characters Slurm does not use there`);
-      }
       const options = {
         ...(opts.partition ? { partition: opts.partition } : {}),
         ...(opts.gres ? { gres: opts.gres } : {}),
@@ -123,7 +122,7 @@ export function slurmCommand(program: Command, setExit: (code: number) => void):
     .description(
       "Show each shard's Slurm state (squeue, scontrol; sacct when accounting is on) and progress (from its manifest), and the merge job's. Exit 0 merged, running or not submitted (--dry-run), 4 a shard failed or was cancelled, 3 squeue or scontrol missing or failing.",
     )
-    .argument('<studyDir>', 'the study folder `greenrt slurm submit` printed')
+    .argument('<studyDir>', 'the study folder `greenrt slurm submit` printed', pathValue('<studyDir>'))
     .action(async (dir: string) => {
       const s = await studyStatus(deps(), resolve(dir));
       process.stdout.write(formatStatus(s));
@@ -135,7 +134,7 @@ export function slurmCommand(program: Command, setExit: (code: number) => void):
     .description(
       'Resubmit the shards of a study that did not complete (failed, cancelled, timed out) and a new merge job; each resumes from its manifest without redoing finished trials.',
     )
-    .argument('<studyDir>', 'the study folder')
+    .argument('<studyDir>', 'the study folder', pathValue('<studyDir>'))
     .option('--wait', 'wait until every job has left the queue; exit 0 when the merged run exists')
     .action(async (dir: string, opts: { wait?: boolean }) => {
       const d = deps();
@@ -153,9 +152,9 @@ export function slurmCommand(program: Command, setExit: (code: number) => void):
     .description(
       "Run one shard of one round of an adaptive study (what a round's array task runs): the round's trials that rotation gives shard K (round 1 from the experiment, later rounds from slurm/rounds/after-round-(R-1).json), in <studyDir>/shards/<studyId>-round-R-shard-K. Exit codes as greenrt run.",
     )
-    .argument('<studyDir>', 'the study folder')
-    .requiredOption('--round <R>', 'the round (1-based)')
-    .requiredOption('--shard <K>', 'the shard (0-based, the array task id)')
+    .argument('<studyDir>', 'the study folder', pathValue('<studyDir>'))
+    .requiredOption('--round <R>', 'the round (1-based)', numberValue('--round', 1, 999_999, true))
+    .requiredOption('--shard <K>', 'the shard (0-based, the array task id)', numberValue('--shard', 0, 999_999, true))
     .action(async (dir: string, opts: { round: string; shard: string }) => {
       const round = whole('--round', opts.round, 1);
       const index = whole('--shard', opts.shard, 0);
@@ -177,8 +176,8 @@ export function slurmCommand(program: Command, setExit: (code: number) => void):
     .description(
       "Decide after a round of an adaptive study (what the decide job runs): the adaptive rule, exactly as a one-node run applies it, on every stored trial of rounds 1..R; the decision written to slurm/rounds/after-round-R.json (or compared with the one there), then the next round's array and decide job, or the merge job. Running it again submits nothing twice. Exit 0, 4 a round unfinished or decided differently before, 2 bad input.",
     )
-    .argument('<studyDir>', 'the study folder')
-    .requiredOption('--after-round <R>', 'the round just finished (1-based)')
+    .argument('<studyDir>', 'the study folder', pathValue('<studyDir>'))
+    .requiredOption('--after-round <R>', 'the round just finished (1-based)', numberValue('--after-round', 1, 999_999, true))
     .option('--no-submit', 'write or check the decision only; submit nothing')
     .action(async (dir: string, opts: { afterRound: string; submit: boolean }) => {
       const r = await decideStudy(deps(), resolve(dir), whole('--after-round', opts.afterRound, 1), { submit: opts.submit });
@@ -199,7 +198,7 @@ export function slurmCommand(program: Command, setExit: (code: number) => void):
 
 function whole(option: string, text: string, min: number): number {
   const n = Number(text);
-  if (!/^\d{1,6}$/.test(text) || n < min) throw usage(option, `must be a whole number >= ${min}, got "${text.slice(0, 20)}"`);
+  if (!/^\d{1,6}$/.test(text) || n < min) throw refuseValue(option, text, `must be a whole number >= ${min}`);
   return n;
 }
 
@@ -237,6 +236,7 @@ export function formatStatus(s: StudyStatus): string {
 
 const rel = shownRunDir;
 
-function usage(option: string, message: string): InputError {
-  return new InputError('Bad command line', [{ file: 'command line', path: option, message }]);
+/** A Slurm partition, gres or time: the characters Slurm uses there (also safe in an #SBATCH line). */
+function slurmWord(option: string) {
+  return wordValue(option, /^[A-Za-z0-9_:.,=+-]{1,100}$/, 'has characters Slurm does not use there (letters, digits and _ : . , = + - only)');
 }
