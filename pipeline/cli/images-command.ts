@@ -87,6 +87,7 @@ export function imagesCommand(program: Command, setExitCode: (code: number) => v
       'build with no network from the folder `greenrt images vendor --out <dir>` wrote (a file: apt repository and pip --find-links; ' +
         'build network mode none). Same tag and image as the online build. Exit 3 when a locked file is missing (with the fix), ' +
         '4 when a file differs from its lock (naming it). The base image must be on the engine.',
+      pathValue('--from'),
     )
     .action(async (names: string[], opts: { flavour: ImageFlavour; describe: boolean; from?: string }) => {
       checkRuntimeNames(names);
@@ -114,9 +115,13 @@ export function imagesCommand(program: Command, setExitCode: (code: number) => v
         'host (docs/SCALING.md). Images the engine lacks are built first, as images build does. An archive already there with the ' +
         'same config digest is kept. Files are written atomically.',
     )
-    .argument('[runtimes...]', `runtimes to save (default: each of ${runtimes.join(', ')} that has the flavour)`)
+    .argument(
+      '[runtimes...]',
+      `runtimes to save (default: each of ${runtimes.join(', ')} that has the flavour)`,
+      choiceValues('[runtimes...]', 'runtime', runtimes),
+    )
     .addOption(new Option('--flavour <flavour>', 'cpu, cuda or tensorrt').choices(['cpu', 'cuda', 'tensorrt']).default('cpu'))
-    .requiredOption('--out <dir>', 'folder for the archives and records (made when missing)')
+    .requiredOption('--out <dir>', 'folder for the archives and records (made when missing)', pathValue('--out'))
     .action(async (names: string[], opts: { flavour: ImageFlavour; out: string }) => {
       checkRuntimeNames(names);
       const engine = await connectDocker();
@@ -140,7 +145,7 @@ export function imagesCommand(program: Command, setExitCode: (code: number) => v
         'checked against its record first (size, config digest, layers) and its SHA-256 while it streams to the engine. ' +
         "Exit 0 loaded or present, 4 an archive is not its record's image (nothing of it left tagged), 2 a damaged or missing record, 3 no Docker.",
     )
-    .argument('<dir>', 'folder written by greenrt images save (a Slurm study keeps its own in <study>/images)')
+    .argument('<dir>', 'folder written by greenrt images save (a Slurm study keeps its own in <study>/images)', pathValue('<dir>'))
     .action(async (dir: string) => {
       const engine = await connectDocker();
       const progress = createProgress();
@@ -159,9 +164,9 @@ export function imagesCommand(program: Command, setExitCode: (code: number) => v
         "against the SHA-256 in its lock: exit 4 naming a file that differs. Needs Docker, Debian's mirror and PyPI; then " +
         '`images build --from <out>` needs neither. The tensorrt flavour cannot be vendored (unhashed pins).',
     )
-    .argument('[runtimes...]', `runtimes (default: each of ${runtimes.join(', ')} that has the flavour)`)
+    .argument('[runtimes...]', `runtimes (default: each of ${runtimes.join(', ')} that has the flavour)`, choiceValues('[runtimes...]', 'runtime', runtimes))
     .addOption(new Option('--flavour <flavour>', 'cpu or cuda').choices(['cpu', 'cuda']).default('cpu'))
-    .option('--out <dir>', 'folder to write into (one sub-folder per image, replaced only once the new one passed its checks)', 'vendor')
+    .option('--out <dir>', 'folder to write into (one sub-folder per image, replaced only once the new one passed its checks)', pathValue('--out'), 'vendor')
     .action(async (names: string[], opts: { flavour: ImageFlavour; out: string }) => {
       checkRuntimeNames(names);
       const chosen = (names.length > 0 ? names : runtimes.filter((r) => imageFlavours(r).includes(opts.flavour))) as ImageRuntime[];

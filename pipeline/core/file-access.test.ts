@@ -41,11 +41,14 @@ const readers: Record<string, string> = {
   'images/image-lock.ts': "greenrt's own images/images.lock.json and Dockerfiles, inside the installed package (the lock is schema-checked)",
   'runners/embedded/load-ort.ts': "the kernel's /proc/self/maps and the onnxruntime library this process mapped (hashed)",
   'power/ports.ts': "the kernel's powercap files under /sys (the RAPL sensor itself), behind the FileSystem port the tests replace",
+  'images/image-archive.ts': 'opens its own temp archive (made with O_EXCL) to fsync it; archives it reads go through openInputFile',
 };
 const writers: Record<string, string> = {
   'results/atomic-write.ts': 'the atomic write itself (temp file, fsync, rename after the regular-file check)',
   'models/model-store.ts': "renames its own temp folder (<model>.partial, made by greenrt) over the model's folder: a folder, not a file",
   'runners/embedded/embedded-runner.ts': "appends to the trial's log, a file greenrt created in the run's own trials folder the same trial",
+  'images/image-archive.ts': 'streams docker save into its own temp file (O_EXCL), then renames it after refuseNonRegularTarget, as writeFileAtomic does',
+  'images/vendor-inputs.ts': 'publishes its staging folder (renames folders, not files), after refusing anything but a folder at the target',
 };
 
 function sources(dir: string): string[] {

@@ -1,6 +1,8 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { createReadStream, createWriteStream } from 'node:fs';
+import { createWriteStream } from 'node:fs';
 import { open, readdir, rename, stat, unlink, type FileHandle } from 'node:fs/promises';
+import { openInputFile } from '../core/index.js';
+import { refuseNonRegularTarget } from '../results/index.js';
 import { basename, join, resolve } from 'node:path';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -248,7 +250,8 @@ async function loadOne(
   });
   let answer = '';
   try {
-    const source = createReadStream(archive).pipe(hashing);
+    const archiveHandle = await openInputFile(archive);
+    const source = archiveHandle.createReadStream().pipe(hashing);
     const response = (await engine.docker.loadImage(source as unknown as NodeJS.ReadableStream, { quiet: true })) as NodeJS.ReadableStream;
     for await (const chunk of response as AsyncIterable<Buffer | string>) answer += chunk.toString();
   } catch (error) {
@@ -290,7 +293,7 @@ export interface ArchivedImage {
  * digest must be the name the manifest gives it. Layers are not read (docker load checks them against diff_ids).
  */
 export async function readArchiveImage(file: string): Promise<ArchivedImage[]> {
-  const handle = await open(file, 'r');
+  const handle = await openInputFile(file);
   try {
     const entries = await tarEntries(handle);
     const read = async (name: string, max: number) => {
@@ -393,6 +396,8 @@ async function writeArchive<T>(
       await handle.close();
     }
     const image = await check(tmp);
+    // As writeFileAtomic: only a regular file (or nothing) is replaced.
+    await refuseNonRegularTarget(target);
     await rename(tmp, target);
     return { bytes, sha256: hash.digest('hex'), image };
   } catch (error) {

@@ -4,12 +4,24 @@
  * in the lock, and writes a flat apt index and vendor.json; `greenrt images build --from DIR` checks the folder
  * again and builds from it with network mode none.
  */
-import { createHash } from 'node:crypto';
-import { createReadStream, existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { EnvironmentError, GreenrtError, ExitCode, InputError, TimeoutError, sha256Hex, type InputProblem } from '../core/index.js';
+import {
+  describeKind,
+  EnvironmentError,
+  GreenrtError,
+  ExitCode,
+  InputError,
+  InputFileProblem,
+  readInputFileSync,
+  sha256File,
+  shellQuote,
+  TimeoutError,
+  sha256Hex,
+  type InputProblem,
+} from '../core/index.js';
 import { Contracts, SchemaId, packageRoot, type VendoredInputs } from '../contracts/index.js';
-import { readJsonFile, writeJsonFile } from '../results/index.js';
+import { readJsonFile, writeFileAtomic, writeJsonFile } from '../results/index.js';
 import { runThrowaway, type DockerEngine, type ThrowawayResult } from '../docker/index.js';
 import { ensureBaseImage } from './base-image.js';
 import type { ImageFlavour, ImageRuntime } from './build-context.js';
@@ -140,7 +152,7 @@ interface ImageLocks {
 function readLocks(runtime: ImageRuntime, flavour: ImageFlavour, repoRoot: string): ImageLocks {
   const files = imageLockFiles(runtime, flavour, repoRoot);
   const read = (f: string) => {
-    const bytes = readFileSync(join(repoRoot, 'images', runtime, f));
+    const bytes = readInputFileSync(join(repoRoot, 'images', runtime, f), maxLockBytes);
     return { path: `images/${runtime}/${f}`, text: bytes.toString('utf8'), sha256: sha256Hex(bytes) };
   };
   return {
@@ -154,11 +166,11 @@ export function vendoredFolder(outDir: string, runtime: ImageRuntime, flavour: I
   return join(outDir, `${runtime}-${flavour}`);
 }
 
-async function fileSha256(path: string): Promise<string> {
-  const hash = createHash('sha256');
-  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
-  return hash.digest('hex');
-}
+/** A downloaded file's SHA-256, read through the safe reader. */
+const fileSha256 = sha256File;
+
+/** Largest lock, index or record file read (they are KiB to a few MiB). */
+const maxLockBytes = 64 * 2 ** 20;
 
 export interface VendorOptions {
   repoRoot?: string;
@@ -190,7 +202,7 @@ export async function vendorImageInputs(
   const started = performance.now();
   const repoRoot = options.repoRoot ?? packageRoot;
   const locks = readLocks(runtime, flavour, repoRoot);
-  const baseImage = readDockerfileBases(readFileSync(join(repoRoot, 'images', runtime, 'Dockerfile'), 'utf8')).base;
+  const baseImage = readDockerfileBases(readInputFileSync(join(repoRoot, 'images', runtime, 'Dockerfile'), maxLockBytes).toString('utf8')).base;
   if (!baseImage)
     throw new EnvironmentError('E_VENDOR_BASE', `images/${runtime}/Dockerfile names no BASE_IMAGE default. Restore it from the greenrt checkout.`);
   const baseImageId = await ensureBaseImage(engine, baseImage, { repoRoot, progress: options.progress });
@@ -204,7 +216,7 @@ export async function vendorImageInputs(
   try {
     for (const l of [...locks.apt, ...locks.pip]) {
       const name = l.path.split('/').pop() as string;
-      await import('node:fs/promises').then((fs) => fs.copyFile(join(repoRoot, l.path), join(staging, 'locks', name)));
+      await writeFileAtomic(join(staging, 'locks', name), readInputFileSync(join(repoRoot, l.path), maxLockBytes));
     }
     const debPins = locks.apt.flatMap((l) => l.pins.map((p) => `${p.package}=${p.version}`));
     const pipLocks = locks.pip.map((l) => `/vendor/locks/${l.path.split('/').pop() as string}`);
@@ -228,7 +240,7 @@ export async function vendorImageInputs(
     await runDownloader(engine, baseImage, script, staging, options.caBundlePath, options.timeoutMs ?? 30 * 60_000);
     rmSync(join(staging, 'locks'), { recursive: true, force: true });
     const checked = await checkFolderAgainstLocks(staging, locks, `${folder} (being written)`);
-    const index = readFileSync(join(staging, 'debs', 'Packages'));
+    const index = readInputFileSync(join(staging, 'debs', 'Packages'), maxLockBytes);
     const record: VendoredInputs = {
       schemaVersion: 1,
       runtime,
@@ -247,7 +259,19 @@ export async function vendorImageInputs(
     // Replace an older folder only now: a failed vendoring never leaves less than what was there.
     const old = `${folder}.old`;
     rmSync(old, { recursive: true, force: true });
-    if (existsSync(folder)) renameSync(folder, old);
+    // Only a folder is moved aside: anything else standing there (a file, a link, a device) is refused, not replaced.
+    const there = existsSync(folder) || isLink(folder) ? lstatSync(folder) : null;
+    if (there && !there.isDirectory()) {
+      throw new InputError(`Cannot write ${folder}`, [
+        {
+          file: folder,
+          path: '',
+          message: `is ${describeKind(there)}, not a folder: greenrt replaces only its own vendored folder there`,
+          hint: 'Pass --out <dir> naming a folder, or move that entry away.',
+        },
+      ]);
+    }
+    if (there) renameSync(folder, old);
     renameSync(staging, folder);
     rmSync(old, { recursive: true, force: true });
     return { folder, record };
@@ -257,9 +281,13 @@ export async function vendorImageInputs(
   }
 }
 
-function shellQuote(s: string): string {
-  return `'${s.replace(/'/g, `'\\''`)}'`;
-}
+const isLink = (path: string) => {
+  try {
+    return lstatSync(path).isSymbolicLink();
+  } catch {
+    return false;
+  }
+};
 
 /** The download container: the base image on the default network, the staging folder at /vendor. Removed after. */
 async function runDownloader(
