@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Contracts } from '../contracts/index.js';
@@ -43,5 +43,16 @@ describe('greenrt report', () => {
     expect(await reportCommand(empty, io)).toBe(2);
     expect(out.stderr).toContain(`greenrt report: ${empty} is not a run folder (no readable manifest.json in it). Pass the folder \`greenrt run\` printed`);
     expect(existsSync(join(empty, 'report.md'))).toBe(false);
+  });
+});
+
+describe('greenrt report of something that is not a folder', () => {
+  it('a regular file: exit 2 saying it is a regular file (it said "no such folder")', async () => {
+    const dir = tempDir('greenrt-report-file-');
+    const file = join(dir, 'report.md');
+    writeFileSync(file, '# not a run\n');
+    const { out, io } = capture();
+    expect(await reportCommand(file, io)).toBe(2);
+    expect(out.stderr).toContain(`${file} is not a run folder (it is a regular file).`);
   });
 });

@@ -1,7 +1,7 @@
 import { lstat, stat } from 'node:fs/promises';
 import { join, relative, resolve } from 'node:path';
 import { Contracts, SchemaId, type RunManifest, type RunSummaryFile, type TrialResult } from '../contracts/index.js';
-import { escapeLines, escapeText, ExitCode, InputError, readInputFile } from '../core/index.js';
+import { describeKind, escapeLines, escapeText, ExitCode, InputError, readInputFile } from '../core/index.js';
 import { finishRun, type FinishRunOptions } from '../orchestrate/index.js';
 import { claimsCountLine } from '../report/index.js';
 import { maxRunFileBytes, refuseDamagedRun, RunStore, shownRunDir, verifyRunFolder } from '../results/index.js';
@@ -30,10 +30,11 @@ export interface OpenedRun {
  */
 export async function openRunFolder(dir: string, contracts: Contracts, io: CommandIo, command: string): Promise<OpenedRun | null> {
   const full = resolve(dir);
-  const isDir = await stat(full).then(
-    (s) => s.isDirectory(),
-    () => false,
+  const kind = await stat(full).then(
+    (s) => (s.isDirectory() ? null : `it is ${describeKind(s)}`),
+    () => 'no such folder',
   );
+  const isDir = kind === null;
   const hasManifest =
     isDir &&
     (await lstat(join(full, 'manifest.json')).then(
@@ -42,7 +43,7 @@ export async function openRunFolder(dir: string, contracts: Contracts, io: Comma
     ));
   if (!hasManifest) {
     io.stderr(
-      `greenrt ${command}: ${escapeText(dir, 300)} is not a run folder (${isDir ? 'no readable manifest.json in it' : 'no such folder'}). ` +
+      `greenrt ${command}: ${escapeText(dir, 300)} is not a run folder (${kind ?? 'no readable manifest.json in it'}). ` +
         'Pass the folder `greenrt run` printed, e.g. artifacts/demo-20260101t120000z-abc123.\n',
     );
     return null;

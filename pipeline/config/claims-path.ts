@@ -1,8 +1,9 @@
 import { realpath, stat } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { packageRoot } from '../contracts/index.js';
+import { InputFileProblem, readInputFile } from '../core/index.js';
 import { isInside } from './prebuilt-models.js';
-import type { Issue } from './yaml-source.js';
+import { maxDocumentBytes, type Issue } from './yaml-source.js';
 
 /** The claims file a run checks when its experiment names none: the paper's findings. */
 export const defaultClaimsFile = resolve(packageRoot, 'experiments', 'paper.claims.yaml');
@@ -36,5 +37,12 @@ export async function claimsPathIssues(data: unknown, baseDir: string): Promise<
   if (!isInside(await realpath(baseDir), real))
     return [{ path: '/claims', message: `claims file "${claims}" leads outside the experiment's folder (through a symbolic link to ${real})`, hint: fix }];
   if (!(await stat(real)).isFile()) return [{ path: '/claims', message: `claims path "${claims}" is not a file`, hint: fix }];
+  // Read here, through the safe reader, so an unreadable or oversized file is reported at the line of `claims:`.
+  try {
+    await readInputFile(real, maxDocumentBytes);
+  } catch (error) {
+    if (!(error instanceof InputFileProblem)) throw error;
+    return [{ path: '/claims', message: `claims file "${claims}" ${error.reason}`, hint: 'Fix "claims" or the file it names.' }];
+  }
   return [];
 }

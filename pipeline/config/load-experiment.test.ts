@@ -257,6 +257,27 @@ describe('loadExperiment: the claims file an experiment names', () => {
     expect(problems[0]!.hint).toContain(`relative to the experiment's folder ${join(dir, 'exp')}`);
   });
 
+  it('an oversized or unreadable named claims file: exit 2 at the line of claims: (it had no line)', async () => {
+    await writeFile(join(dir, 'exp/claims/big.claims.yaml'), Buffer.alloc(maxDocumentBytes + 10, 0x20));
+    const big = join(dir, 'exp/big.yaml');
+    await writeFile(big, minimal('claims/big.claims.yaml'));
+    expect((await problemsOf(big))[0]).toMatchObject({
+      path: '/claims',
+      line: 11,
+      message: `claims file "claims/big.claims.yaml" is ${maxDocumentBytes + 10} bytes, more than the ${maxDocumentBytes} bytes allowed`,
+    });
+    await writeFile(join(dir, 'exp/claims/locked.claims.yaml'), 'schemaVersion: 1\nclaims: []\n', { mode: 0o000 });
+    const locked = join(dir, 'exp/locked.yaml');
+    await writeFile(locked, minimal('claims/locked.claims.yaml'));
+    // As root the mode does not stop the read; the oversized case above holds either way.
+    if (process.getuid?.() !== 0)
+      expect((await problemsOf(locked))[0]).toMatchObject({
+        path: '/claims',
+        line: 11,
+        message: 'claims file "claims/locked.claims.yaml" cannot be read (EACCES)',
+      });
+  });
+
   it('refuses a path out of the folder, a symbolic link leading out of it, a folder, and a name not ending in .claims.yaml', async () => {
     const cases: [claims: string, message: string][] = [
       ['../outside.claims.yaml', 'in or below it, ending in .claims.yaml'],

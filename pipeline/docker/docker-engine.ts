@@ -49,11 +49,10 @@ export async function connectDocker(options: ConnectOptions = {}): Promise<Docke
     const version = (await Promise.race([docker.version(), timeout])) as unknown as Record<string, unknown>;
     return { docker, info: toInfo(raw, version) };
   } catch (error) {
-    throw new EnvironmentError(
-      'E_DOCKER_UNREACHABLE',
-      `Docker engine unreachable (${where}): ${error instanceof Error ? error.message : String(error)}. ${DOCKER_START_HINT}`,
-      { hint: DOCKER_START_HINT, cause: error },
-    );
+    throw new EnvironmentError('E_DOCKER_UNREACHABLE', `Docker engine unreachable (${where}): ${error instanceof Error ? error.message : String(error)}.`, {
+      hint: DOCKER_START_HINT,
+      cause: error,
+    });
   } finally {
     clearTimeout(timer);
   }
@@ -68,7 +67,7 @@ export function isEngineGone(error: unknown): boolean {
 /** Wraps an engine-gone error as EnvironmentError; other errors pass through unchanged. */
 export function engineError(error: unknown, what: string): unknown {
   if (!isEngineGone(error)) return error;
-  return new EnvironmentError('E_DOCKER_GONE', `${what}: the Docker engine went away (${String((error as Error).message)}). ${DOCKER_START_HINT}`, {
+  return new EnvironmentError('E_DOCKER_GONE', `${what}: the Docker engine went away (${String((error as Error).message)}).`, {
     hint: DOCKER_START_HINT,
     cause: error,
   });
