@@ -1,6 +1,6 @@
 import { relative } from 'node:path';
 import type { Contracts, ExperimentSpec, RunManifest } from '../contracts/index.js';
-import { EnvironmentError } from '../core/index.js';
+import { EnvironmentError, escapeText, InputError } from '../core/index.js';
 import { loadExperiment } from '../config/index.js';
 import { checkPlanSize, planRun, shardPlan, type RoundDecision, type RunPlan } from '../plan/index.js';
 import { RunStore, refuseDamagedRun, verifyRunFolder } from '../results/index.js';
@@ -49,7 +49,7 @@ export function planTheRun(opened: OpenedRun, req: RunRequest): PlannedRun {
   let decisions: RoundDecision[] = [];
   if (previous && plan.adaptive) ({ plan, decisions } = replayRounds(plan, new Map(stored.map((r) => [r.trialId, r] as const))));
   const recordedIds = previous?.plan.trialIds ?? [];
-  if (previous) refuseChangedPlan(previous, plan, recordedIds);
+  if (previous) refuseChangedPlan(previous, loaded.spec, plan, recordedIds);
   else checkPlanSize(plan, { confirmed: req.confirmed, file: relative(process.cwd(), loaded.file) || loaded.file });
   return { plan, decisions, sharded, sharedHost, recordedIds };
 }
@@ -58,12 +58,22 @@ export function planTheRun(opened: OpenedRun, req: RunRequest): PlannedRun {
  * The recorded plan must be where the replay leads (or, for adaptive repetitions, short of it by the one round
  * a kill between the last result and the manifest update leaves unrecorded).
  */
-function refuseChangedPlan(previous: RunManifest, plan: RunPlan, recordedIds: string[]): void {
+function refuseChangedPlan(previous: RunManifest, spec: ExperimentSpec, plan: RunPlan, recordedIds: string[]): void {
   const replayedIds = plan.trials.map((t) => t.id);
   const planMatches = plan.adaptive
     ? recordedIds.length <= replayedIds.length && recordedIds.every((id, i) => replayedIds[i] === id)
     : recordedIds.join('\n') === replayedIds.join('\n');
   if (planMatches) return;
+  if (spec.name !== previous.experiment.spec.name) {
+    throw new InputError(`Cannot resume ${previous.runId}`, [
+      {
+        file: 'manifest.json',
+        path: '/experiment/file',
+        message: `names ${escapeText(previous.experiment.file, 300)}, the experiment "${escapeText(spec.name, 80)}", but the run was of "${escapeText(previous.experiment.spec.name, 80)}" (its recorded spec); the trial order differs`,
+        hint: 'The manifest was changed after the run started: restore the run folder from a copy, or start a new run.',
+      },
+    ]);
+  }
   throw new EnvironmentError('E_PLAN_CHANGED', `Cannot resume: the plan of ${previous.experiment.file} no longer matches the run's recorded trial order.`, {
     hint: 'Resume with the greenrt version that started the run, or start a new run.',
   });
