@@ -92,6 +92,11 @@ export function parseYamlSource(bytes: Uint8Array, sizeBytes = bytes.byteLength,
       issues.push({ ...tooDeep(kind), line: lineAt(offset) });
       continue;
     }
+    const ours = inOurWords[e.code];
+    if (ours) {
+      issues.push({ path: pathAtOffset(doc, offset), line: lineAt(offset), ...ours });
+      continue;
+    }
     const what = e.name === 'YAMLWarning' ? 'YAML warning' : 'YAML syntax error';
     issues.push({ path: pathAtOffset(doc, offset), line: lineAt(offset), message: `${what}: ${first}`, hint: 'Fix the YAML at this line.' });
   }
@@ -106,6 +111,7 @@ export function parseYamlSource(bytes: Uint8Array, sizeBytes = bytes.byteLength,
   if (syntaxBroken) return { data: undefined, issues, lineOf };
   // A loop, not push(...): a spread of 100 000 issues overflows the stack.
   for (const issue of duplicateKeyIssues(doc, lineAt)) issues.push(issue);
+  for (const issue of mergeKeyIssues(doc, lineAt)) issues.push(issue);
 
   let data: unknown;
   try {
@@ -128,6 +134,45 @@ export function parseYamlSource(bytes: Uint8Array, sizeBytes = bytes.byteLength,
     return { data: undefined, issues, lineOf };
   }
   return { data, issues, lineOf };
+}
+
+/** The YAML library's messages that have a plainer form, by the library's error code. */
+const inOurWords: Partial<Record<string, { message: string; hint: string }>> = {
+  MULTIPLE_DOCS: {
+    message: 'a second YAML document starts here (a `---` line): the file must hold one document',
+    hint: 'Remove the `---` line (and what follows it, if it belongs elsewhere); one file holds one document.',
+  },
+  TAB_AS_INDENT: {
+    message: 'this line is indented with a tab: YAML indents with spaces only',
+    hint: 'Replace the tab with spaces (two per level, as in the examples).',
+  },
+};
+
+/** `<<` keys: YAML 1.2 (what greenrt reads) has no merge keys, so `<<: *anchor` would be a key named "<<". */
+function mergeKeyIssues(doc: Document, lineAt: (offset: number) => number): Issue[] {
+  const out: Issue[] = [];
+  // Iterative: a deeply nested document (refused later) must not overflow the stack here.
+  const stack: [unknown, string][] = [[doc.contents, '']];
+  while (stack.length > 0 && out.length < 50) {
+    const [node, path] = stack.pop()!;
+    if (isMap(node)) {
+      for (const pair of node.items) {
+        const key = isScalar(pair.key) ? String(pair.key.value) : '';
+        if (key === '<<') {
+          out.push({
+            path: `${path}/<<`,
+            line: lineAt((pair.key as Node).range?.[0] ?? 0),
+            message: '"<<" (a YAML merge key) is not supported: greenrt reads YAML 1.2, which has no merge keys',
+            hint: 'Write the keys out in this mapping instead of merging an anchor into it.',
+          });
+        }
+        stack.push([pair.value, `${path}/${escapePointer(key)}`]);
+      }
+    } else if (isSeq(node)) {
+      node.items.forEach((item, i) => stack.push([item, `${path}/${i}`]));
+    }
+  }
+  return out.slice(0, 50);
 }
 
 /** Strict UTF-8; on failure, names the first bad line (a newline byte never occurs inside a multi-byte sequence). */
