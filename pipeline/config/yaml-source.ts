@@ -169,7 +169,7 @@ function mergeKeyIssues(doc: Document, lineAt: (offset: number) => number): Issu
         stack.push([pair.value, `${path}/${escapePointer(key)}`]);
       }
     } else if (isSeq(node)) {
-      node.items.forEach((item, i) => stack.push([item, `${path}/${i}`]));
+      for (const [i, item] of node.items.entries()) stack.push([item, `${path}/${i}`]);
     }
   }
   return out.slice(0, 50);

@@ -125,7 +125,7 @@ describe('greenrt slurm submit --dry-run', () => {
   });
 
   it.each([
-    ['--shards', 'x', /--shards: must be a whole number/],
+    ['--shards', 'x', /--shards: "x" must be a whole number in \[1, 10000\]/],
     ['--partition', 'gpu;rm', /--partition: "gpu;rm" has characters Slurm does not use there/],
   ])('refuses %s %s with exit 2', async (opt, value, message) => {
     const args = ['slurm', 'submit', 'experiments/demo.yaml', '--shards', opt === '--shards' ? value : '2', '--dry-run', '--artifacts', join(dir, 'never')];
