@@ -2,13 +2,12 @@
  * `greenrt ae …`: the artifact evaluator's commands. Thin: host facts and files are gathered here, every decision
  * is made in pipeline/ae.
  */
-import { readFile } from 'node:fs/promises';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { claimCoverage, evaluateRuns, forecastClaims, renderEvaluationMarkdown, type ClaimForecast, type HostFacts } from '../ae/index.js';
 import { configurationId, parseClaimsYaml, type Claim } from '../analysis/index.js';
-import { claimsFileOf, loadExperiment } from '../config/index.js';
+import { claimsFileOf, loadExperiment, maxDocumentBytes } from '../config/index.js';
 import { Contracts, packageRoot, SchemaId } from '../contracts/index.js';
-import { ExitCode, escapeText, sha256File, systemClock } from '../core/index.js';
+import { ExitCode, escapeText, readInputFile, sha256File, systemClock } from '../core/index.js';
 import { ensureFolder, writeFileAtomic, writeJsonFile } from '../results/index.js';
 import { openRunFolder, processIo } from './report-command.js';
 import { connectDocker, type DockerEngine } from '../docker/index.js';
@@ -36,7 +35,11 @@ export async function aeCheckCommand(files: string[]): Promise<number> {
   for (const file of list) {
     const loaded = await loadExperiment(file, contracts);
     const claimsFile = claimsFileOf(loaded.file, loaded.spec.claims);
-    const claims = claimsFile === null ? [] : parseClaimsYaml(await readFile(claimsFile, 'utf8'), shown(claimsFile), contracts).claims;
+    const claims =
+      claimsFile === null
+        ? []
+        : parseClaimsYaml((await readInputFile(claimsFile, maxDocumentBytes, { within: dirname(claimsFile) })).toString('utf8'), shown(claimsFile), contracts)
+            .claims;
     tiers.push({ name: shown(file), plan: planRun(loaded.spec), runner: loaded.spec.runner, claimsFile, claims });
   }
   const host = await hostFacts(tiers);
@@ -162,7 +165,8 @@ export async function aeEvaluateCommand(runDir: string, opts: AeEvaluateOptions)
   }
   let text: string;
   try {
-    text = await readFile(claimsFile, 'utf8');
+    // The safe reader: the run's manifest may come from someone else (a FIFO would hang, a link would be quoted).
+    text = (await readInputFile(claimsFile, maxDocumentBytes, { within: dirname(claimsFile) })).toString('utf8');
   } catch (error) {
     process.stderr.write(
       `greenrt ae evaluate: cannot read the claims file ${escapeText(claimsFile, 300)} (${(error as Error).message.split('\n')[0]}); pass --claims <file.claims.yaml> (e.g. the one beside the experiment in the artifact).\n`,

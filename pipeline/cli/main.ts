@@ -213,7 +213,7 @@ Exit codes: 0 ok, 1 internal error, 2 bad input, 3 missing environment (Docker, 
     .description(
       "Before anything runs: per claim of each experiment's claims file, testable here or not and why (no GPU, image missing, no kernels for this GPU, no RAPL so energy on the GPU only, configurations the experiment does not run), and each experiment's estimated time. Default: the evaluation tiers (experiments/ae/smoke.yaml, gpu-smoke.yaml, core.yaml, experiments/paper.yaml). Exit 0 ready, 3 something missing (named, with the fix), 2 a bad experiment or claims file.",
     )
-    .argument('[experiment...]', 'experiment YAML files (default: the evaluation tiers)')
+    .argument('[experiment...]', 'experiment YAML files (default: the evaluation tiers)', pathValues('<experiment>'))
     .action(async (files: string[]) => {
       setExit(await aeCheckCommand(files));
     });
@@ -221,10 +221,10 @@ Exit codes: 0 ok, 1 internal error, 2 bad input, 3 missing environment (Docker, 
     .description(
       "Judge a run against a reference run claim by claim (ACM: numbers may differ as long as the main claims hold): the hosts' differences first, each claim agrees / contradicts / not testable here / undecided with both verdicts, ratio claims against their band, runtime rankings per model, batch and provider (Kendall's tau), absolute medians judged only when GPU model and driver match, and which badge the evidence supports (advice, never a verdict). Writes evaluation.md and evaluation.json. Exit 0 every testable claim agrees, 4 one contradicts, 3 none testable, 2 a damaged or missing run folder.",
     )
-    .argument('<run>', "the evaluator's run folder")
-    .requiredOption('--reference <run>', 'the reference run folder (e.g. from the artifact)')
-    .option('--claims <file>', "claims file evaluated on both runs (default: the one the evaluator's run names)")
-    .option('--out <dir>', 'folder for evaluation.md and evaluation.json (default: evaluation-<run>-vs-<reference> beside the run)')
+    .argument('<run>', "the evaluator's run folder", pathValue('<run>'))
+    .requiredOption('--reference <run>', 'the reference run folder (e.g. from the artifact)', pathValue('--reference'))
+    .option('--claims <file>', "claims file evaluated on both runs (default: the one the evaluator's run names)", pathValue('--claims'))
+    .option('--out <dir>', 'folder for evaluation.md and evaluation.json (default: evaluation-<run>-vs-<reference> beside the run)', pathValue('--out'))
     .action(async (run: string, opts: { reference: string; claims?: string; out?: string }) => {
       setExit(await aeEvaluateCommand(run, opts));
     });

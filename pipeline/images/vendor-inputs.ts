@@ -12,7 +12,6 @@ import {
   GreenrtError,
   ExitCode,
   InputError,
-  InputFileProblem,
   readInputFileSync,
   sha256File,
   shellQuote,
