@@ -246,6 +246,7 @@ Exit codes: 0 ok, 1 internal error, 2 bad input, 3 missing environment (Docker, 
     .option(
       '--images <dir>',
       'with --measure and the docker runner: load the images from a folder written by `greenrt images save` when the engine lacks them, instead of building them (no root, debootstrap or mirror needed)',
+      pathValue('--images'),
     )
     .addOption(artifacts)
     .action(async (opts: { measure?: boolean; idleSeconds: string; artifacts: string; runner?: 'process' | 'docker'; images?: string }) => {
