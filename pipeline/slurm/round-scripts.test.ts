@@ -18,7 +18,8 @@ beforeEach(() => {
   chmodSync(fakeNode, 0o755);
   layout = {
     studyId: 'demo-x-slurm',
-    studyDir: join(dir, "it's study"),
+    // A study folder Slurm can name in an #SBATCH line (no space or quote: refused, see sbatch-scripts.test); shell characters are fine.
+    studyDir: join(dir, 'study;$x&(y)'),
     experimentFile: join(dir, 'demo.yaml'),
     shards: 2,
     partition: 'rotation',
