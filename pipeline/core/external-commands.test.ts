@@ -4,10 +4,11 @@
  * empty answer. Only the probes listed below start processes themselves (for them an absent tool is the finding
  * they report, not an answer about something else); a new command that imports node:child_process fails here.
  */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { packageRoot } from '../contracts/index.js';
+import { shippedSources } from '../testing/source-files.js';
 import { EnvironmentError, ExitCode, exitCodeFor, runCommand } from './index.js';
 
 const probes: Record<string, string> = {
@@ -22,16 +23,8 @@ const probes: Record<string, string> = {
   'runners/process/run-harness.ts': "starts the trial harness (greenrt's own child process), whose exit and output the trial outcome judges",
 };
 
-function sources(dir: string): string[] {
-  return readdirSync(dir).flatMap((name) => {
-    const path = join(dir, name);
-    if (statSync(path).isDirectory()) return name === 'e2e' || name === 'testing' ? [] : sources(path);
-    return name.endsWith('.ts') && !name.endsWith('.test.ts') ? [path] : [];
-  });
-}
-
 const pipelineDir = join(packageRoot, 'pipeline');
-const starting = sources(pipelineDir)
+const starting = shippedSources(pipelineDir)
   .filter((file) => /['"](?:node:)?child_process['"]|from ['"]execa['"]|import\(['"]execa['"]\)/.test(readFileSync(file, 'utf8')))
   .map((file) => relative(pipelineDir, file));
 

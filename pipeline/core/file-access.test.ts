@@ -6,10 +6,11 @@
  * node:fs function able to open, read, write or rename a file, and fails for one not listed below with the
  * reason it may: a new command cannot read or write a file another way without changing this list.
  */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { packageRoot } from '../contracts/index.js';
+import { shippedSources } from '../testing/source-files.js';
 
 const reads = new Set(['readFile', 'readFileSync', 'createReadStream', 'open', 'openSync', 'read', 'readSync', 'readv', 'readvSync', 'openAsBlob']);
 const writes = new Set([
@@ -51,14 +52,6 @@ const writers: Record<string, string> = {
   'images/vendor-inputs.ts': 'publishes its staging folder (renames folders, not files), after refusing anything but a folder at the target',
 };
 
-function sources(dir: string): string[] {
-  return readdirSync(dir).flatMap((name) => {
-    const path = join(dir, name);
-    if (statSync(path).isDirectory()) return name === 'e2e' || name === 'testing' ? [] : sources(path);
-    return name.endsWith('.ts') && !name.endsWith('.test.ts') ? [path] : [];
-  });
-}
-
 /** The node:fs functions a file imports by name, and whether it takes the whole module (`* as fs`, default import, require). */
 function fsImports(text: string): { names: string[]; whole: boolean } {
   const names: string[] = [];
@@ -80,7 +73,7 @@ function fsImports(text: string): { names: string[]; whole: boolean } {
 }
 
 const pipelineDir = join(packageRoot, 'pipeline');
-const found = sources(pipelineDir).map((file) => ({ file: relative(pipelineDir, file), ...fsImports(readFileSync(file, 'utf8')) }));
+const found = shippedSources(pipelineDir).map((file) => ({ file: relative(pipelineDir, file), ...fsImports(readFileSync(file, 'utf8')) }));
 
 describe('every file is read through the safe reader and written through the atomic write', () => {
   it('finds the fs imports it checks (the scan works)', () => {

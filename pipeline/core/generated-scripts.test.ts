@@ -4,22 +4,15 @@
  * value or refuses it, and quoting for a shell happens in one place (core/shell-script.ts). A new script
  * template written as a plain string, or a second hand-made quoting function, fails here.
  */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { packageRoot } from '../contracts/index.js';
+import { shippedSources } from '../testing/source-files.js';
 import { bashScript, sbatchDirective, ScriptValueError, shellQuote, verbatim } from './index.js';
 
-function sources(dir: string): string[] {
-  return readdirSync(dir).flatMap((name) => {
-    const path = join(dir, name);
-    if (statSync(path).isDirectory()) return name === 'e2e' || name === 'testing' ? [] : sources(path);
-    return name.endsWith('.ts') && !name.endsWith('.test.ts') ? [path] : [];
-  });
-}
-
 const pipelineDir = join(packageRoot, 'pipeline');
-const files = sources(pipelineDir).map((file) => ({ file: relative(pipelineDir, file), text: readFileSync(file, 'utf8') }));
+const files = shippedSources(pipelineDir).map((file) => ({ file: relative(pipelineDir, file), text: readFileSync(file, 'utf8') }));
 
 /** Every template literal (outermost) with the 30 characters before it. */
 function templates(text: string): { before: string; body: string }[] {
