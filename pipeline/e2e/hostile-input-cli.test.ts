@@ -175,7 +175,7 @@ describe('family 5: raw errors', () => {
     expect(bare.stderr).toContain('Usage: greenrt images [options] [command]');
     const typo = await runCli(['images', 'bild']);
     expect(typo.code).toBe(2);
-    expect(typo.stderr).toMatch(/unknown images command "bild"; the commands are build, context, list, lock, .*check/);
+    expect(typo.stderr).toMatch(/unknown images command "bild"; the commands are build, save, load, vendor, context, list, lock, check/);
   });
 
   it('stdout on a full device (/dev/full): exit 3 with one clear line', () => {

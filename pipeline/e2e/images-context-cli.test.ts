@@ -41,7 +41,7 @@ describe('greenrt images context', () => {
   });
 
   it('--out - writes the tar to standard output (for | docker build -), the tag and command to standard error', async () => {
-    const { ctx } = imageContext({ runtime: 'onnxruntime', flavour: 'cpu' });
+    const { ctx } = imageContext({ runtime: 'onnxruntime', flavour: 'cpu', caBundlePath: null });
     const r = await promisify(execFile)(process.execPath, [cliEntry, 'images', 'context', 'onnxruntime', '--out', '-'], {
       encoding: 'buffer',
       maxBuffer: 64 * 2 ** 20,
