@@ -22,7 +22,9 @@ describe('connectDocker', () => {
     const error = await connectDocker({ dockerOptions: { socketPath: '/nonexistent/docker.sock' }, timeoutMs: 2000 }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(EnvironmentError);
     expect((error as EnvironmentError).exitCode).toBe(3);
-    expect((error as EnvironmentError).message).toContain('dockerd &');
+    // The fix is the error's hint, printed once by the CLI (not repeated in the message).
+    expect((error as EnvironmentError).hint).toContain('dockerd &');
+    expect((error as EnvironmentError).message).not.toContain('dockerd &');
     expect(performance.now() - started).toBeLessThan(2500);
   });
 });
