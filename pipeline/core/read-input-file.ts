@@ -106,8 +106,7 @@ export function readInputFileSync(path: string, maxBytes: number, options: Input
   try {
     const stats = fstatSync(fd);
     if (!stats.isFile()) throw new InputFileProblem('ENOTFILE', `is ${describeKind(stats)}, not a regular file`);
-    if (stats.size > maxBytes) throw new InputFileProblem('ETOOBIG', `is ${stats.size} bytes, more than the ${maxBytes} bytes allowed`, stats.size);
-    const buffer = Buffer.alloc(Math.min(stats.size, maxBytes) + 1);
+    const buffer = readBuffer(stats.size, maxBytes);
     let filled = 0;
     for (;;) {
       const n = readSync(fd, buffer, filled, buffer.length - filled, filled);
@@ -115,15 +114,34 @@ export function readInputFileSync(path: string, maxBytes: number, options: Input
       filled += n;
       if (filled === buffer.length) break;
     }
-    if (filled > maxBytes) throw new InputFileProblem('ETOOBIG', `is more than the ${maxBytes} bytes allowed`);
-    return buffer.subarray(0, filled);
+    return readBytes(buffer, filled, maxBytes);
   } catch (error) {
-    if (error instanceof InputFileProblem) throw error;
-    const code = (error as NodeJS.ErrnoException).code ?? 'EIO';
-    throw new InputFileProblem(code, `cannot be read (${code})`);
+    throw readProblem(error);
   } finally {
     closeSync(fd);
   }
+}
+
+/**
+ * The buffer a read fills: refuses a file already over `maxBytes`, and holds one byte more than
+ * allowed so that a file growing while it is read is still caught (readBytes).
+ */
+function readBuffer(sizeBytes: number, maxBytes: number): Buffer {
+  if (sizeBytes > maxBytes) throw new InputFileProblem('ETOOBIG', `is ${sizeBytes} bytes, more than the ${maxBytes} bytes allowed`, sizeBytes);
+  return Buffer.alloc(Math.min(sizeBytes, maxBytes) + 1);
+}
+
+/** The bytes read, or ETOOBIG when the file grew past `maxBytes` while it was read. */
+function readBytes(buffer: Buffer, filled: number, maxBytes: number): Buffer {
+  if (filled > maxBytes) throw new InputFileProblem('ETOOBIG', `is more than the ${maxBytes} bytes allowed`);
+  return buffer.subarray(0, filled);
+}
+
+/** A failed read as an InputFileProblem (one already is passes through). */
+function readProblem(error: unknown): InputFileProblem {
+  if (error instanceof InputFileProblem) return error;
+  const code = (error as NodeJS.ErrnoException).code ?? 'EIO';
+  return new InputFileProblem(code, `cannot be read (${code})`);
 }
 
 /** What a file system entry is, in words ("a folder", "a named pipe (FIFO)", ...). */
@@ -148,9 +166,7 @@ export async function readInputFile(path: string, maxBytes: number, options: Inp
   const handle = await openInputFile(path, options);
   try {
     const stats = await handle.stat();
-    if (stats.size > maxBytes) throw new InputFileProblem('ETOOBIG', `is ${stats.size} bytes, more than the ${maxBytes} bytes allowed`, stats.size);
-    // Read one byte more than allowed: a file that grows while being read is still caught.
-    const buffer = Buffer.alloc(Math.min(stats.size, maxBytes) + 1);
+    const buffer = readBuffer(stats.size, maxBytes);
     let filled = 0;
     for (;;) {
       const { bytesRead } = await handle.read(buffer, filled, buffer.length - filled, filled);
@@ -158,12 +174,9 @@ export async function readInputFile(path: string, maxBytes: number, options: Inp
       filled += bytesRead;
       if (filled === buffer.length) break;
     }
-    if (filled > maxBytes) throw new InputFileProblem('ETOOBIG', `is more than the ${maxBytes} bytes allowed`);
-    return buffer.subarray(0, filled);
+    return readBytes(buffer, filled, maxBytes);
   } catch (error) {
-    if (error instanceof InputFileProblem) throw error;
-    const code = (error as NodeJS.ErrnoException).code ?? 'EIO';
-    throw new InputFileProblem(code, `cannot be read (${code})`);
+    throw readProblem(error);
   } finally {
     await handle.close();
   }
