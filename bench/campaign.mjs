@@ -19,11 +19,14 @@ import { repoRoot, round } from './lib.mjs';
 
 const dist = (p) => join(repoRoot, 'dist', p);
 
-/** The recorded CPU study (RECORDED values and wall times) and its experiment with an adaptive rule. */
-export function recordedStudy(contracts, SchemaId) {
-  const recorded = JSON.parse(readFileSync(join(repoRoot, 'bench', 'fixtures', 'campaign-cpu-recorded.json'), 'utf8'));
+/**
+ * A recorded study (RECORDED values and wall times, bench/fixtures/<file>) and its experiment with an adaptive rule:
+ * `repetitions(relativeHalfWidth, recorded)` gives the rule (default: min 6, max the recorded repetitions, precision
+ * of the median energy per inference, which falls back to latency where energy was not measured).
+ */
+export function recordedStudy(contracts, SchemaId, file = 'campaign-cpu-recorded.json', repetitions = campaignRule) {
+  const recorded = JSON.parse(readFileSync(join(repoRoot, 'bench', 'fixtures', file), 'utf8'));
   const byKey = new Map(recorded.trials.map((t) => [`${configKey(t.config)}#${t.repetition}`, t]));
-  const recordedReps = Math.max(...recorded.trials.map((t) => t.repetition));
   const outcome = (config, repetition) => {
     const t = byKey.get(`${configKey(config)}#${repetition}`);
     if (!t) throw new Error(`the recorded study has no repetition ${repetition} of ${configKey(config)}`);
@@ -37,11 +40,16 @@ export function recordedStudy(contracts, SchemaId) {
         schemaVersion: 1,
         ...structuredClone(recorded.experiment),
         power: { sources: ['none'], baselineS: 0 },
-        repetitions: { min: 6, max: recordedReps, precision: { metric: 'energyPerInference', relativeHalfWidth } },
+        repetitions: repetitions(relativeHalfWidth, recorded),
       },
-      'bench/fixtures/campaign-cpu-recorded.json experiment',
+      `bench/fixtures/${file} experiment`,
     );
   return { recorded, outcome, spec };
+}
+
+function campaignRule(relativeHalfWidth, recorded) {
+  const recordedReps = Math.max(...recorded.trials.map((t) => t.repetition));
+  return { min: 6, max: recordedReps, precision: { metric: 'energyPerInference', relativeHalfWidth } };
 }
 
 export async function benchCampaign() {

@@ -1,9 +1,11 @@
 #!/usr/bin/env node
-// Extracts a recorded study for the campaign benchmark from a completed greenrt run folder:
+// Extracts a recorded study for the campaign and cluster benchmarks from a completed greenrt run folder:
 //   node bench/record-campaign-fixture.mjs <runDir> [out.json]
+// (bench/fixtures/campaign-cpu-recorded.json: experiments like the embedded demo with fixed repetitions;
+// bench/fixtures/cluster-cpu-recorded.json: experiments/cluster-record.yaml, adaptive.)
 // Per trial: its configuration, repetition, status, the per-trial values the adaptive rule uses (median latency,
 // ms; energy per inference, J, or null when not measured) and its wall time (s). Nothing is invented.
-import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 const [runDir, out = join(import.meta.dirname, 'fixtures', 'campaign-cpu-recorded.json')] = process.argv.slice(2);
@@ -32,8 +34,9 @@ const trials = readdirSync(join(runDir, 'trials'))
     wallS: Number(((Date.parse(t.finishedAt) - Date.parse(t.startedAt)) / 1000).toFixed(3)),
   }));
 const spec = manifest.experiment.spec;
+const runtimes = spec.runtimes.map((r) => `${r.name} (${r.providers.join(', ')})`).join(' and ');
 const doc = {
-  label: 'RECORDED (real measurements, not invented): one greenrt run on the embedded runtime, extracted by bench/record-campaign-fixture.mjs',
+  label: `RECORDED (real measurements, not invented): one greenrt run of ${runtimes}, extracted by bench/record-campaign-fixture.mjs`,
   runId: manifest.runId,
   recordedAt: manifest.createdAt,
   host: {
@@ -55,6 +58,16 @@ const doc = {
     threads: spec.threads,
     runtimes: spec.runtimes,
   },
+  // An adaptive run: the rounds it ran and each configuration's outcome as the run decided it (what a replay of the
+  // same rule on these values must give again).
+  ...(manifest.adaptive
+    ? {
+        adaptive: {
+          rounds: manifest.adaptive.rounds.length,
+          outcomes: Object.fromEntries(manifest.adaptive.decisions.flatMap((d) => d.configurations.map((c) => [c.configuration, c.outcome]))),
+        },
+      }
+    : {}),
   trials,
 };
 writeFileSync(out, `${JSON.stringify(doc, null, 1)}\n`);

@@ -19,7 +19,7 @@ export const targets = {
   clusterWallRatio4Nodes: {
     op: '<=',
     value: 1.3,
-    what: "wall time of the recorded adaptive study round by round on 4 nodes (greenrt's round scheduler) / the ideal (total trial time / 4 + mandated waits)",
+    what: "wall time of the recorded adaptive study (bench/fixtures/cluster-cpu-recorded.json, 12 configurations) round by round on 4 nodes (greenrt's round scheduler) / the ideal (total trial time / 4 + mandated waits)",
   },
   monitorCpuShare10Hz: { op: '<=', value: 0.01, what: 'CPU time of the monitoring Node process during a trial / the trial wall time, 10 Hz' },
   monitorAchievedRateRatio10Hz: { op: '>=', value: 0.95, what: 'achieved / requested sample rate at 10 Hz (target chosen here: a sampler that keeps up)' },
@@ -78,5 +78,6 @@ export function headline(results) {
     clusterWallRatio8Nodes: pick(results, 'cluster', 'clusterWallRatio8Nodes'),
     clusterWallRatio4NodesCriticalPath: pick(results, 'cluster', 'clusterWallRatio4NodesCriticalPath'),
     clusterWallRatio4NodesSyntheticPaper: pick(results, 'cluster', 'clusterWallRatio4NodesSyntheticPaper'),
+    clusterWallRatio4NodesFourConfigurations: pick(results, 'cluster', 'clusterWallRatio4NodesFourConfigurations'),
   };
 }
