@@ -44,7 +44,7 @@ if [ -n "$cuda_pid" ]; then
   cat .test-results/vitest-cuda.log
 fi
 
-python3 -m pytest -q images/common/tests --junitxml=.test-results/pytest-host.xml -p no:cacheprovider
+python3 -m pytest -q images/common/tests images/onnxruntime/tests/test_tensorrt_probe.py --junitxml=.test-results/pytest-host.xml -p no:cacheprovider
 pytest_rc=$?
 
 if [ $lint_rc -ne 0 ]; then echo "lint failed: see the 'lint:' lines at the top (bash scripts/lint.sh)"; fi

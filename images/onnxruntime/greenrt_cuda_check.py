@@ -10,6 +10,8 @@ import sys
 from importlib.metadata import PackageNotFoundError, version
 from typing import Any
 
+import greenrt_tensorrt
+
 
 def version_of(dist: str) -> str | None:
     try:
@@ -31,7 +33,18 @@ def check(facts: dict[str, Any], flavour: str, driver_libs: frozenset[str] | set
         f"onnxruntime is not a GPU build (device {ort.get_device()}, providers {providers})"]
     if flavour == "tensorrt" and "TensorrtExecutionProvider" not in providers:
         problems.append("TensorrtExecutionProvider is not built into this onnxruntime")
-    return problems + session_probe(facts, driver_libs)
+    problems += session_probe(facts, driver_libs)
+    if "TensorrtExecutionProvider" in providers and (models := fixture_models()):
+        # Which TensorRT the provider was built against and would load, and a [TensorRT, CUDA, CPU] session
+        # that may fail only for want of the driver (greenrt_tensorrt.py). In the cuda flavour TensorRT is
+        # absent by design: recorded, not a problem.
+        capi = os.path.join(os.path.dirname(ort.__file__), "capi")
+        problems += greenrt_tensorrt.probe(facts, flavour, driver_libs, capi, models[0])
+    return problems
+
+
+def fixture_models() -> list[str]:
+    return sorted(glob.glob("/opt/greenrt/runtime/tests/fixtures/*/model.onnx"))
 
 
 def session_probe(facts: dict[str, Any], driver_libs: frozenset[str] | set[str]) -> list[str]:
@@ -39,7 +52,7 @@ def session_probe(facts: dict[str, Any], driver_libs: frozenset[str] | set[str])
     CUDA provider or a library that one needs (ORT then logs "Failed to load library ...", seen here with the
     wheels' folders off the loader path). With every library present and no driver, ORT 1.21 ends the session
     in SIGSEGV rather than CUDA error 35: the outcome is recorded, not judged."""
-    models = sorted(glob.glob("/opt/greenrt/runtime/tests/fixtures/*/model.onnx"))
+    models = fixture_models()
     if not models:
         return ["no fixture model to probe a CUDA session with (/opt/greenrt/runtime/tests/fixtures)"]
     code = ("import onnxruntime as o, sys; s = o.InferenceSession(sys.argv[1], "

@@ -305,6 +305,11 @@ docker build -t ${ctx.tag} ${args} -
             `  minimum driver: ${e(r.minDriver ?? 'unknown')}${r.minDriverPtxJit ? `; ${e(r.minDriverPtxJit)} to JIT its PTX on newer GPUs` : ''}\n`,
           );
           for (const [lib, why] of Object.entries(r.knownUnavailable ?? {})) process.stdout.write(`  not usable by design: ${e(lib)}: ${e(why)}\n`);
+          const trt = r.tensorrt;
+          if (trt) {
+            const session = trt.session ? `; session without a GPU: ${e(trt.session.verdict)} (${e(trt.session.detail)})` : '';
+            process.stdout.write(`  TensorRT provider: built against ${e(trt.builtAgainst ?? 'unknown')}, loads ${e(trt.loaded ?? 'none')}${session}\n`);
+          }
         }
         for (const problem of result.problems) process.stdout.write(`  PROBLEM: ${e(problem)}\n`);
       }

@@ -1727,6 +1727,61 @@ export type ImageDescriptionRecord = {
       [k: string]: string;
     };
     /**
+     * onnxruntime images only: the TensorRT provider probe (images/onnxruntime/greenrt_tensorrt.py), run without a GPU.
+     */
+    tensorrt?: {
+      /**
+       * Path of libonnxruntime_providers_tensorrt.so in the image.
+       */
+      providerLibrary: string;
+      /**
+       * TensorRT version (major.minor.patch) the provider passes to createInferBuilder_INTERNAL, read from its machine code; null when unreadable.
+       */
+      builtAgainst?: string | null;
+      /**
+       * Why builtAgainst could not be read.
+       */
+      builtAgainstError?: string;
+      /**
+       * The provider's TensorRT sonames and the path the loader resolves each to (ldd); null: not found.
+       */
+      resolved?: {
+        [k: string]: string | null;
+      };
+      /**
+       * TensorRT version (major.minor.patch) that libnvinfer's getInferLibVersion() returns; null when there is none to load.
+       */
+      loaded?: string | null;
+      /**
+       * Why the resolved libnvinfer could not be asked its version.
+       */
+      loadedError?: string;
+      /**
+       * A [TensorRT, CUDA, CPU] session on a fixture model, without a GPU.
+       */
+      session?: {
+        /**
+         * Exit status of the session process (negative: killed by that signal).
+         */
+        exit: number;
+        /**
+         * How the session ended: tensorrt-ok and driver-only pass; crashed-after-load (a signal once every library loaded) is recorded, not judged; tensorrt-missing fails the tensorrt flavour (absent by design in cuda); tensorrt-mismatch, library-missing and unclassified fail.
+         */
+        verdict:
+          | 'tensorrt-ok'
+          | 'driver-only'
+          | 'tensorrt-missing'
+          | 'tensorrt-mismatch'
+          | 'library-missing'
+          | 'crashed-after-load'
+          | 'unclassified';
+        /**
+         * The error line the verdict rests on.
+         */
+        detail: string;
+      };
+    };
+    /**
      * Libraries checked (count).
      */
     librariesChecked: number;

@@ -8,9 +8,10 @@
  * Slow on a fresh host (the images are about 18 GB of wheels and libraries); seconds once built.
  */
 import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { DockerEngine } from '../docker/index.js';
@@ -18,8 +19,13 @@ import { buildFromContext, contextFromEntries, describeImage, type CudaBuildInfo
 import { connectDockerOrSkip } from '../testing/docker-test-image.js';
 import { ensureCliBuilt, runCli, writeExperiment, type CliResult } from './e2e-support.js';
 import { tempDir } from '../testing/temp-dir.js';
+import { compileSharedLibrary, findCompiler } from '../testing/c-compiler.js';
 
 const run = promisify(execFile);
+/** The TensorRT release requirements-tensorrt.in pins (tensorrt-cu12-libs==X). */
+const TENSORRT_PIN = /^tensorrt-cu12-libs==(\S+)$/m.exec(
+  readFileSync(fileURLToPath(new URL('../../images/onnxruntime/requirements-tensorrt.in', import.meta.url)), 'utf8'),
+)![1]!;
 const engine = await connectDockerOrSkip('gpu images');
 const RUNTIMES = ['pytorch', 'tensorflow', 'mxnet', 'onnxruntime'] as const;
 
@@ -69,6 +75,15 @@ describe.skipIf(!engine)('cuda images: built without a GPU or a registry, checke
     for (const arch of EXPECTED[runtime].has) expect(record.archs, `${runtime} ${arch}`).toContain(arch);
     for (const arch of EXPECTED[runtime].lacks) expect(record.archs, `${runtime} ${arch}`).not.toContain(arch);
     expect(record.minDriver).toBe(runtime === 'mxnet' ? '450.80.02' : '525.60.13');
+    if (runtime === 'onnxruntime') {
+      // The TensorRT probe: the provider's built-against TensorRT is read from the real library and is the
+      // release requirements-tensorrt.in pins; no TensorRT here, by design in the cuda flavour.
+      const trt = record.tensorrt!;
+      expect(trt.builtAgainst).toBe('10.14.1');
+      expect(TENSORRT_PIN.startsWith(`${trt.builtAgainst}.`)).toBe(true);
+      expect(trt.resolved).toEqual({ 'libnvinfer.so.10': null, 'libnvonnxparser.so.10': null });
+      expect(trt.session).toMatchObject({ verdict: 'tensorrt-missing', detail: expect.stringContaining('libnvinfer.so.10: cannot open shared object file') });
+    }
   });
 
   it.each(RUNTIMES)(
@@ -151,6 +166,77 @@ describe.skipIf(!engine)('cuda images: built without a GPU or a registry, checke
           .remove({ force: true })
           .catch(() => undefined);
       }
+    },
+    10 * 60_000,
+  );
+
+  /** A tensorrt-labelled image from the onnxruntime cuda image, with FAKE TensorRT libraries (or none) on the loader path. */
+  async function checkTensorrtVariant(fake: { version: number; withoutPluginRegistry?: boolean } | null): Promise<CliResult & { check: ImageCheckResult }> {
+    const entries: { path: string; type: 'file'; data: Buffer }[] = [];
+    let dockerfile = `FROM ${tags.get('onnxruntime')}\n`;
+    if (fake) {
+      const cc = findCompiler()!;
+      const dir = tempDir('greenrt-fake-trt-');
+      const src = fileURLToPath(new URL('../testing/fake-libnvinfer.c', import.meta.url));
+      const defines = [`VERSION=${fake.version}`, ...(fake.withoutPluginRegistry ? ['WITHOUT_PLUGIN_REGISTRY'] : [])];
+      for (const soname of ['libnvinfer.so.10', 'libnvonnxparser.so.10']) {
+        compileSharedLibrary(cc, src, join(dir, soname), { soname, defines });
+        entries.push({ path: soname, type: 'file', data: readFileSync(join(dir, soname)) });
+      }
+      dockerfile +=
+        'USER 0\nCOPY libnvinfer.so.10 libnvonnxparser.so.10 /opt/fake-tensorrt/\n' +
+        'RUN echo /opt/fake-tensorrt > /etc/ld.so.conf.d/zz-fake-tensorrt.conf && ldconfig\nUSER greenrt\n';
+    }
+    const ctx = contextFromEntries([{ path: 'Dockerfile', type: 'file', data: Buffer.from(dockerfile) }, ...entries], {}, 'greenrt-test/trt-probe', 'tensorrt');
+    await buildFromContext(e, ctx, { labels: { 'dev.greenrt.runtime': 'onnxruntime', 'dev.greenrt.flavour': 'tensorrt' } });
+    try {
+      const text = await runCli(['images', 'check', ctx.tag], { timeoutMs: 5 * 60_000 });
+      const json = await runCli(['images', 'check', ctx.tag, '--json'], { timeoutMs: 5 * 60_000 });
+      return { ...text, check: JSON.parse(json.stdout) as ImageCheckResult };
+    } finally {
+      await e.docker
+        .getImage(ctx.tag)
+        .remove({ force: true })
+        .catch(() => undefined);
+    }
+  }
+
+  it.skipIf(!findCompiler())(
+    'the TensorRT variant check fails without libnvinfer, and on a libnvinfer of another release (a FAKE one), naming both versions and the fix',
+    async () => {
+      const none = await checkTensorrtVariant(null);
+      expect(none.code).toBe(4);
+      expect(none.stdout).toContain('PROBLEM: TensorRT provider: libnvinfer.so.10 is not found by the loader');
+      expect(none.stdout).toContain('PROBLEM: TensorRT session: tensorrt-missing: libnvinfer.so.10: cannot open shared object file');
+      expect(none.stdout).toContain('TensorRT provider: built against 10.14.1, loads none');
+
+      const older = await checkTensorrtVariant({ version: 100800 });
+      expect(older.code).toBe(4);
+      expect(older.stdout).toContain(
+        'PROBLEM: TensorRT provider: built against TensorRT 10.14.1 but libnvinfer is 10.8.0; pin tensorrt-cu12-libs 10.14.* (images/onnxruntime/requirements-tensorrt.in)',
+      );
+      expect(older.check.record?.tensorrt?.resolved?.['libnvinfer.so.10']).toBe('/opt/fake-tensorrt/libnvinfer.so.10');
+
+      const lacking = await checkTensorrtVariant({ version: 101401, withoutPluginRegistry: true });
+      expect(lacking.code).toBe(4);
+      expect(lacking.stdout).toMatch(
+        /PROBLEM: TensorRT session: tensorrt-mismatch: \S+libonnxruntime_providers_tensorrt\.so: undefined symbol: getPluginRegistry/,
+      );
+    },
+    15 * 60_000,
+  );
+
+  it.skipIf(!findCompiler())(
+    'the TensorRT variant check passes a matching libnvinfer (a FAKE 10.14.1) on a host without a driver',
+    async () => {
+      const matching = await checkTensorrtVariant({ version: 101401 });
+      if (matching.code !== 0) console.error(matching.stdout, matching.stderr);
+      expect(matching.code).toBe(0);
+      const trt = matching.check.record?.tensorrt;
+      expect(trt).toMatchObject({ builtAgainst: '10.14.1', loaded: '10.14.1' });
+      // Without a driver the session cannot start TensorRT: it fails on the driver, or the provider crashes once
+      // every library loaded (the FAKE returns no plugin registry); neither is a TensorRT library problem.
+      expect(['driver-only', 'crashed-after-load']).toContain(trt?.session?.verdict);
     },
     10 * 60_000,
   );

@@ -117,10 +117,15 @@ describe('image lock files', () => {
     expect(pins.get('nvidia-cudnn-cu11')).toMatch(/^8\.9\./); // >= 8.6: knows Ada and Hopper
   });
 
-  it('the TensorRT variant names its TensorRT release (10.8, chosen for ONNX Runtime 1.21, not re-checked for 1.26) and says why it has no hash', () => {
+  it('the TensorRT variant pins the TensorRT release onnxruntime-gpu 1.26.0 was built against (10.14), with its sources, and says why it has no hash', () => {
     const text = read('onnxruntime', 'requirements-tensorrt.in');
-    expect(text).toMatch(/^tensorrt-cu12-libs==10\.8\.0\.43$/m);
+    expect(text).toMatch(/^tensorrt-cu12-libs==10\.14\.1\.48$/m);
+    // The only pin line: the image check compares libnvinfer's version with the provider's, one release line.
+    expect(text.split('\n').filter((l) => l.trim() && !l.startsWith('#'))).toEqual(['tensorrt-cu12-libs==10.14.1.48']);
+    expect(text).toMatch(/0x18c19 = 101401 = 10\.14\.1/);
+    expect(text).toMatch(/1\.24\.1's release notes/);
     expect(text).toMatch(/PyPI carries no TensorRT library/);
-    expect(text).toMatch(/NOT RE-CHECKED for onnxruntime-gpu 1\.26/);
+    // The ORT wheel the pin was derived for is the one the cuda lock installs.
+    expect(read('onnxruntime', 'requirements-cuda.in')).toMatch(/^onnxruntime-gpu\[cuda,cudnn\]==1\.26\.0$/m);
   });
 });

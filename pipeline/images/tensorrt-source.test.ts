@@ -21,7 +21,7 @@ describe('requireNvidiaIndex', () => {
   beforeAll(async () => {
     server = createServer((req, res) => {
       requested.push(req.url ?? '');
-      if (req.url === '/ok/tensorrt-cu12-libs/') res.writeHead(200).end('<a href="tensorrt_cu12_libs-10.8.0.43.whl">');
+      if (req.url === '/ok/tensorrt-cu12-libs/') res.writeHead(200).end('<a href="tensorrt_cu12_libs-10.14.1.48.whl">');
       else if (req.url?.startsWith('/slow/')) setTimeout(() => res.writeHead(200).end(), 3000);
       else res.writeHead(404).end();
     });

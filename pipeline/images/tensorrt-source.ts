@@ -10,7 +10,7 @@ export function nvidiaIndexUrl(env: NodeJS.ProcessEnv = process.env): string {
 
 /** Why the TensorRT variant needs NVIDIA's index: said the same way by `images build` and the run pre-flight. */
 export const TENSORRT_SOURCE_REASON =
-  "PyPI carries no TensorRT library (tensorrt-cu12-libs there only redirects to NVIDIA's own index at install time) and Debian has none, so the onnxruntime tensorrt variant installs TensorRT 10.8 from NVIDIA's index";
+  "PyPI carries no TensorRT library (tensorrt-cu12-libs there only redirects to NVIDIA's own index at install time) and Debian has none, so the onnxruntime tensorrt variant installs TensorRT 10.14 from NVIDIA's index";
 
 export const TENSORRT_FIX =
   'Build it on a host that reaches the index (greenrt images build onnxruntime --flavour tensorrt; GREENRT_NVIDIA_INDEX names a mirror) and bring the image here with docker save / docker load, or drop "tensorrt" from the experiment\'s providers.';

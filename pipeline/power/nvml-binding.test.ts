@@ -1,4 +1,3 @@
-import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -8,18 +7,7 @@ import { koffiNvmlLoader } from './nvml-binding.js';
 import { NvmlSource } from './nvml-source.js';
 import { listGpus } from './gpu-inventory.js';
 import { tempDir } from '../testing/temp-dir.js';
-
-function findCompiler(): string | null {
-  for (const cc of ['cc', 'gcc', 'clang']) {
-    try {
-      execFileSync(cc, ['--version'], { stdio: 'ignore' });
-      return cc;
-    } catch {
-      /* next */
-    }
-  }
-  return null;
-}
+import { compileSharedLibrary, findCompiler } from '../testing/c-compiler.js';
 
 const dir = tempDir('greenrt-nvml-');
 
@@ -37,7 +25,7 @@ describe('koffiNvmlLoader', () => {
   it.skipIf(!cc)('calls a stand-in libnvidia-ml through koffi: symbols, out-parameters and struct layouts', async () => {
     const lib = join(dir, 'libnvidia-ml.so.1');
     const src = fileURLToPath(new URL('../testing/fake-libnvidia-ml.c', import.meta.url));
-    execFileSync(cc!, ['-shared', '-fPIC', '-O1', '-o', lib, src]);
+    compileSharedLibrary(cc!, src, lib);
     const nvml = await koffiNvmlLoader({ libraryPaths: [lib] })();
     nvml.init();
     expect(nvml.driverVersion()).toBe('999.99-fake');
