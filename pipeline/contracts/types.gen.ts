@@ -1554,6 +1554,23 @@ export interface HostShard {
    * Started with --shared-host: may share the host with other --shared-host shards.
    */
   sharedHost: boolean;
+  /**
+   * The GPU this shard measures (its energy goes into the shard's trials); null when it measures none. A --shared-host shard whose GPU another running shard measures refuses to start (exit 3). Absent in entries written before it was recorded: such a shard's GPU is unknown and not compared.
+   */
+  gpu?: {
+    /**
+     * NVML index of the GPU (PCI-bus order, the same for every process on the host).
+     */
+    index: number;
+    /**
+     * The GPU's UUID; null when the inventory had none.
+     */
+    uuid: string | null;
+    /**
+     * How the shard chose it: gpu.devices, CUDA_VISIBLE_DEVICES=<entries>, or first GPU; shown in another shard's refusal, so no control characters.
+     */
+    selectedBy: string;
+  } | null;
 }
 
 // image-archive.schema.json

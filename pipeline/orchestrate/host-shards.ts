@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { type Contracts, type HostShard, SchemaId } from '../contracts/index.js';
 import { EnvironmentError, InputError, type InputProblem } from '../core/index.js';
 import { ensureFolder, readJsonFile, writeJsonFile } from '../results/index.js';
+import { parseCudaVisibleDevices, type GpuSelection } from './gpu-selection.js';
 
 /** A shard run that is running on this host (schemas/host-shard.schema.json). */
 export type { HostShard };
@@ -20,9 +21,30 @@ function alive(pid: number): boolean {
   }
 }
 
+/** The GPU a shard measures, as its host-shard entry records it; null when it measures none. */
+export function shardGpu(selection: GpuSelection | null): HostShard['gpu'] {
+  const gpu = selection?.measured[0];
+  if (!gpu) return null;
+  const by = selection.selectedBy;
+  const selectedBy =
+    by?.from === 'CUDA_VISIBLE_DEVICES'
+      ? `CUDA_VISIBLE_DEVICES=${(parseCudaVisibleDevices(by.cudaVisibleDevices ?? '') ?? []).join(',')}`
+      : (by?.from ?? 'first GPU');
+  return { index: gpu.index, uuid: gpu.uuid ?? null, selectedBy };
+}
+
+/** Same physical GPU: by UUID where both have one, else by NVML index (one host, one NVML order). */
+function sameGpu(a: NonNullable<HostShard['gpu']>, b: NonNullable<HostShard['gpu']>): boolean {
+  return a.uuid && b.uuid ? a.uuid.toLowerCase() === b.uuid.toLowerCase() : a.index === b.index;
+}
+
+const describeShardGpu = (g: NonNullable<HostShard['gpu']>) => `GPU ${g.index}${g.uuid ? ` (${g.uuid})` : ''}, selected by ${g.selectedBy}`;
+
 /**
  * Registers this shard run on the host and refuses (EnvironmentError E_HOST_BUSY, exit 3) when another
- * shard is running here, unless both were started with --shared-host. Entries of dead processes are
+ * shard is running here, unless both were started with --shared-host; and refuses (E_GPU_SHARED, exit 3) a
+ * --shared-host shard whose GPU another running shard measures, naming both shards and the GPU (two shards
+ * on one GPU would each count the other's work in its energy). Entries of dead processes are
  * removed. The entry is written before the others are read, so two shards starting at once both see each
  * other (and both refuse) rather than both starting. Entries are written atomically and checked against
  * schemas/host-shard.schema.json when read: an entry of a living process that fails it (or names another pid
@@ -68,6 +90,18 @@ export async function claimHostForShard(
       `Shard run ${me.runId} cannot start: shard run ${conflict.runId} (pid ${conflict.pid}) is running on this host${conflict.sharedHost ? ' with --shared-host' : ''}, and shards measure alone unless every one sharing a host says --shared-host.`,
       {
         hint: 'Run one shard per host (Slurm --exclusive, the default of greenrt slurm submit), or start every shard on this host with --shared-host on different GPUs (CPU energy is then left out of per-trial energy).',
+      },
+    );
+  }
+  const myGpu = me.gpu;
+  const sharing = myGpu ? others.find((o) => o.gpu && sameGpu(o.gpu, myGpu)) : undefined;
+  if (myGpu && sharing?.gpu) {
+    await release();
+    throw new EnvironmentError(
+      'E_GPU_SHARED',
+      `Shard run ${me.runId} cannot start: it would measure ${describeShardGpu(myGpu)}, which shard run ${sharing.runId} (pid ${sharing.pid}) on this host already measures (${describeShardGpu(sharing.gpu)}); each would count the other's work in its energy.`,
+      {
+        hint: 'Give every --shared-host shard its own GPU: one GPU per Slurm job (--gres=gpu:1, so CUDA_VISIBLE_DEVICES differs), and leave gpu.devices out of the experiment so the allocation decides; `nvidia-smi -L` inside each job shows which GPU it has. Or run the shards one after the other.',
       },
     );
   }

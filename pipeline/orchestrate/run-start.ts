@@ -4,7 +4,7 @@ import type { LoadedExperiment } from '../config/index.js';
 import { ensureFolder, makeRunId, RunStore } from '../results/index.js';
 import { embeddedRuntimeVersion, ortLibrary } from '../runners/embedded/index.js';
 import { describeGreenrt, describeHost } from './host-info.js';
-import { claimHostForShard } from './host-shards.js';
+import { claimHostForShard, shardGpu } from './host-shards.js';
 import { ActiveRun, RunLog } from './active-run.js';
 import type { OpenedRun, PlannedRun, ReadyHost, RunDependencies, RunRequest } from './run-request.js';
 
@@ -19,7 +19,7 @@ export async function startRun(deps: RunDependencies, req: RunRequest, opened: O
   // A shard measures alone on its host unless every shard there says --shared-host (checked before writing).
   const runId = opened.store ? opened.store.runId : (req.runId ?? makeRunId(loaded.spec.name, deps.clock.nowMs(), loaded.sha256));
   const releaseHost = planned.sharded
-    ? await claimHostForShard({ pid: process.pid, runId, sharedHost: planned.sharedHost }, deps.contracts, req.hostShardsDir)
+    ? await claimHostForShard({ pid: process.pid, runId, sharedHost: planned.sharedHost, gpu: shardGpu(host.gpus) }, deps.contracts, req.hostShardsDir)
     : null;
   const early = async <T>(step: Promise<T>): Promise<T> =>
     step.catch(async (error: unknown) => {

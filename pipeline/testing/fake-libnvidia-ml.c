@@ -9,6 +9,8 @@
  *   FAKE_NVML_GPU_COUNT   GPUs listed (1 to 4, default 1): "Fake H100" with UUIDs GPU-fake-0, GPU-fake-1, ...
  *   FAKE_NVML_MIG         indices of GPUs in MIG mode, e.g. "1" or "0,2" (default none)
  *   FAKE_NVML_PROCESSES   "0": no compute process on any GPU (default: pids 4242 and 77 on every GPU)
+ *   FAKE_NVML_HEX_UUIDS   "1": UUIDs in the hexadecimal form CUDA_VISIBLE_DEVICES and gpu.devices accept,
+ *                         GPU-00000000-fa4e-4000-8000-00000000000N (N: the index); default GPU-fake-N
  * Build: cc -shared -fPIC -o libnvidia-ml.so.1 fake-libnvidia-ml.c
  */
 #include <stdint.h>
@@ -76,7 +78,14 @@ int nvmlDeviceGetMigMode(nvmlDevice_t d, unsigned int *current, unsigned int *pe
   return 0;
 }
 int nvmlDeviceGetName(nvmlDevice_t d, char *s, unsigned int n) { if (!is_device(d)) return 2; strncpy(s, "Fake H100", n); return 0; }
-int nvmlDeviceGetUUID(nvmlDevice_t d, char *s, unsigned int n) { int i = device_index(d); if (i < 0) return 2; snprintf(s, n, "GPU-fake-%d", i); return 0; }
+int nvmlDeviceGetUUID(nvmlDevice_t d, char *s, unsigned int n) {
+  int i = device_index(d);
+  if (i < 0) return 2;
+  const char *hex = getenv("FAKE_NVML_HEX_UUIDS");
+  if (hex && strcmp(hex, "1") == 0) snprintf(s, n, "GPU-00000000-fa4e-4000-8000-%012d", i);
+  else snprintf(s, n, "GPU-fake-%d", i);
+  return 0;
+}
 int nvmlDeviceGetCudaComputeCapability(nvmlDevice_t d, int *major, int *minor) { if (!is_device(d)) return 2; *major = 9; *minor = 0; return 0; }
 /* Each read adds 1.5 J, so a test sees the counter move. */
 int nvmlDeviceGetTotalEnergyConsumption(nvmlDevice_t d, unsigned long long *e) { int i = device_index(d); if (i < 0) return 2; energy_mj[i] += 1500ULL; *e = energy_mj[i]; return 0; }
