@@ -25,7 +25,7 @@ const corpus: Record<string, [count: number, where: string, ...words: string[]]>
   'missing-fields.yaml': [6, ':1 /models', 'missing required key "models"'],
   'multiple-documents.yaml': [1, ':3 /', 'a second YAML document starts here (a `---` line)'],
   'tab-indented.yaml': [3, ':4 /', 'this line is indented with a tab: YAML indents with spaces only'],
-  'merge-key.yaml': [4, ':3 /common', 'unknown key "common"'],
+  'merge-key.yaml': [3, ':3 /common', 'unknown key "common"'],
   'not-a-mapping.yaml': [1, ':1 /', 'must be a mapping, got a list'],
   'not-utf8.yaml': [1, ':3 /', 'not valid UTF-8'],
   'only-comments.yaml': [1, ':1 /', 'file is empty'],
