@@ -162,7 +162,7 @@ export function imagesCommand(program: Command, setExitCode: (code: number) => v
         "(apt-get download inside the image's base, so suite and architecture match), each wheel the pip locks pin (pip download " +
         '--require-hashes --no-deps), a flat apt index and vendor.json (schemas/vendored-inputs.schema.json). Every file is checked ' +
         "against the SHA-256 in its lock: exit 4 naming a file that differs. Needs Docker, Debian's mirror and PyPI; then " +
-        '`images build --from <out>` needs neither. The tensorrt flavour cannot be vendored (unhashed pins).',
+        '`greenrt images build --from <out>` needs neither. The tensorrt flavour cannot be vendored (unhashed pins).',
     )
     .argument('[runtimes...]', `runtimes (default: each of ${runtimes.join(', ')} that has the flavour)`, choiceValues('[runtimes...]', 'runtime', runtimes))
     .addOption(new Option('--flavour <flavour>', 'cpu or cuda').choices(['cpu', 'cuda']).default('cpu'))

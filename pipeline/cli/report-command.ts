@@ -49,7 +49,7 @@ export async function openRunFolder(dir: string, contracts: Contracts, io: Comma
     return null;
   }
   const check = await verifyRunFolder(full, contracts);
-  refuseDamagedRun(check, command);
+  refuseDamagedRun(check, `greenrt ${command}`);
   const store = await RunStore.open(full, contracts);
   return { store, manifest: check.manifest, results: check.results };
 }

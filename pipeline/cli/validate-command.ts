@@ -83,7 +83,7 @@ function clusterEstimate(plan: RunPlan, shards: number): string {
   let longest = 0;
   for (let k = 0; k < shards; k++) {
     try {
-      longest = Math.max(longest, estimateDurationS(shardPlan(plan, { index: k, count: shards, partition: 'repetition' }).plan));
+      longest = Math.max(longest, estimateDurationS(shardPlan(plan, { index: k, count: shards, partition: 'repetition' }, '--shards').plan));
     } catch {
       return `on ${shards} node(s): some shards would get no trial (the plan has fewer repetitions than shards).`;
     }

@@ -35,7 +35,9 @@ export async function verifyCommand(runDir: string, io: CommandIo = processIo): 
     );
   }
   if (v.unrecorded.size > 0) {
-    lines.push(`Not yet recorded in manifest.json (written just before the run stopped; --resume records them): ${[...v.unrecorded.keys()].join(', ')}`);
+    lines.push(
+      `Not yet recorded in manifest.json (written just before the run stopped; greenrt run --resume records them): ${[...v.unrecorded.keys()].join(', ')}`,
+    );
   }
   lines.push(...v.notes);
   if (m && n === 0) {

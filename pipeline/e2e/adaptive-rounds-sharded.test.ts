@@ -47,7 +47,7 @@ async function sharded(dir: string, count: number) {
     for (let k = 0; k < count; k++) {
       let part: ReturnType<typeof shardPlan>;
       try {
-        part = shardPlan(base, { index: k, count, partition: 'rotation', round }, roundIds);
+        part = shardPlan(base, { index: k, count, partition: 'rotation', round }, '--shard', roundIds);
       } catch {
         continue; // this shard has no trial in this round: no job
       }

@@ -203,7 +203,7 @@ describe('family 5: raw errors', () => {
     const r = await runCli(['run', experiment, '--artifacts', join(root, 'x'.repeat(300))]);
     expect(r.code, r.stderr).toBe(2);
     expect(r.stderr).toContain('a name in this path is longer than the file system allows (ENAMETOOLONG)');
-    expect(r.stderr).toContain('Pass a shorter --artifacts <dir>.');
+    expect(r.stderr).toContain('Use a shorter path (a run: a shorter `greenrt run --artifacts <dir>`).');
     expect(r.stderr).not.toMatch(/^\s+at /m);
   });
 

@@ -72,7 +72,7 @@ describe('greenrt merge', () => {
       measuredIterations: 50,
     };
     const plan = planRun(withSchemaDefaults(spec));
-    const part = shardPlan(plan, { index: 0, count: 2, partition: 'repetition' });
+    const part = shardPlan(plan, { index: 0, count: 2, partition: 'repetition' }, '--shard');
     const results = part.plan.trials.map((t) => fakeTrialResult({ runId: 'only-shard', config: t.config, orderIndex: t.orderIndex, latencyMs: 5 }));
     const run = await writeFakeRun(dir, 'only-shard', results, contracts, {
       ...fakeManifest(results),

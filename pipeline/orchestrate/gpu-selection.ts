@@ -58,7 +58,7 @@ export function selectGpus(devices: ExperimentSpec['gpu']['devices'], inventory:
       return refuse(
         'E_GPU_MIG',
         `CUDA_VISIBLE_DEVICES=${cudaVisibleDevices} names MIG device ${mig.join(', ')}: greenrt cannot measure a MIG slice (NVML's energy counter covers the whole GPU, every tenant included).`,
-        'Run on a whole GPU: allocate one without MIG (Slurm: a --gres type that is a full GPU), or disable MIG on it (`nvidia-smi -i N -mig 0`, as root).',
+        'Run on a whole GPU: allocate one without MIG (Slurm: `sbatch --gres` with a type that is a full GPU), or disable MIG on it (`nvidia-smi -i N -mig 0`, as root).',
       );
     const resolved = allocation.map((e) => [e, allocatedGpu(e, inventory)] as const);
     const unknown = resolved.filter(([, g]) => !g).map(([e]) => e);
@@ -95,7 +95,7 @@ export function selectGpus(devices: ExperimentSpec['gpu']['devices'], inventory:
       return refuse(
         'E_GPU_ALLOCATION',
         `CUDA_VISIBLE_DEVICES=${cudaVisibleDevices} allocates no GPU to this job.`,
-        'Request a GPU (Slurm: --gres=gpu:1), or unset CUDA_VISIBLE_DEVICES.',
+        'Request a GPU (Slurm: `sbatch --gres=gpu:1`), or unset CUDA_VISIBLE_DEVICES.',
       );
   } else {
     from = 'first GPU';

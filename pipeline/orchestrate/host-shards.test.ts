@@ -55,7 +55,7 @@ describe('claimHostForShard', () => {
     await start(100, true);
     await start(200, true);
     expect((await readdir(dir)).sort()).toEqual(['100.json', '200.json']);
-    await expect(start(300, false)).rejects.toThrow(/with --shared-host/);
+    await expect(start(300, false)).rejects.toThrow(/with greenrt run --shared-host/);
   });
 
   it('forgets shards whose process is gone, and release removes the entry', async () => {

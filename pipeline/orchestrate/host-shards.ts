@@ -87,9 +87,9 @@ export async function claimHostForShard(
     await release();
     throw new EnvironmentError(
       'E_HOST_BUSY',
-      `Shard run ${me.runId} cannot start: shard run ${conflict.runId} (pid ${conflict.pid}) is running on this host${conflict.sharedHost ? ' with --shared-host' : ''}, and shards measure alone unless every one sharing a host says --shared-host.`,
+      `Shard run ${me.runId} cannot start: shard run ${conflict.runId} (pid ${conflict.pid}) is running on this host${conflict.sharedHost ? ' with greenrt run --shared-host' : ''}, and shards measure alone unless every one sharing a host runs with greenrt run --shared-host.`,
       {
-        hint: 'Run one shard per host (Slurm --exclusive, the default of greenrt slurm submit), or start every shard on this host with --shared-host on different GPUs (CPU energy is then left out of per-trial energy).',
+        hint: 'Run one shard per host (Slurm --exclusive, the default of greenrt slurm submit), or start every shard on this host with `greenrt run --shard K/N --shared-host` on different GPUs (CPU energy is then left out of per-trial energy).',
       },
     );
   }

@@ -32,7 +32,7 @@ export function checkMergeable(inputs: MergeInput[], fullPlan: RunPlan | null): 
   const differences: string[] = [];
   const add = (kind: MergeProblem['kind'], message: string) => problems.push({ kind, message });
   for (const i of inputs) {
-    if (!i.manifest.shard) add('not-a-shard', `${i.dir} is not a shard (its manifest has no shard; it was not started with --shard K/N)`);
+    if (!i.manifest.shard) add('not-a-shard', `${i.dir} is not a shard (its manifest has no shard; it was not started with greenrt run --shard K/N)`);
     if (i.manifest.status !== 'completed' || i.missingTrialIds.length > 0) {
       add('unfinished', `${i.dir} is ${i.manifest.status} with ${i.missingTrialIds.length} trial(s) left: finish it with greenrt run --resume ${i.dir}`);
     }

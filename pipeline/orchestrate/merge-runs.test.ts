@@ -48,7 +48,7 @@ async function shard(k: number, o: ShardOptions = {}): Promise<string> {
   const count = o.count ?? 2;
   const partition = o.partition ?? 'repetition';
   const plan = planRun(spec);
-  const part = shardPlan(plan, { index: k, count, partition });
+  const part = shardPlan(plan, { index: k, count, partition }, '--shard');
   const runId = o.name ?? `fake-shard-${k}-of-${count}`;
   const results = part.plan.trials.map((t) =>
     fakeTrialResult({

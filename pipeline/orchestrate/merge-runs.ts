@@ -43,7 +43,7 @@ function hintFor(kind: MergeProblem['kind']): string {
     case 'host':
       return 'Run every shard on nodes with the same GPU model, driver, images and greenrt commit (see docs/SCALING.md).';
     default:
-      return 'Merge only shards of one study (one experiment file, one `--shard K/N` set with the same N and partition).';
+      return 'Merge only shards of one study (one experiment file, one `greenrt run --shard K/N` set with the same N and partition).';
   }
 }
 
@@ -57,7 +57,7 @@ export async function mergeRuns(deps: { contracts: Contracts; clock: Clock }, re
   const inputs: (MergeInput & { runDir: string; manifest: ValidatedManifest; results: TrialResult[] })[] = [];
   for (const dir of req.runDirs) {
     const check = await verifyRunFolder(dir, contracts);
-    refuseDamagedRun(check, 'merge');
+    refuseDamagedRun(check, 'greenrt merge');
     inputs.push({
       dir: shownRunDir(check.runDir),
       runDir: check.runDir,

@@ -23,7 +23,7 @@ export async function openRun(req: RunRequest, contracts: Contracts): Promise<Op
   }
   // The same check as `greenrt verify`, before anything in the folder is touched (temp files included).
   const check = await verifyRunFolder(req.resumeDir, contracts);
-  refuseDamagedRun(check, 'run --resume');
+  refuseDamagedRun(check, 'greenrt run --resume');
   const previous = check.manifest;
   const loaded = await loadResumedExperiment(previous, check.runDir, contracts);
   const store = await RunStore.open(check.runDir, contracts);
@@ -41,7 +41,7 @@ export function planTheRun(opened: OpenedRun, req: RunRequest): PlannedRun {
   const shardSpec = previous ? previous.shard : req.shard;
   // A resumed round shard runs the trials its manifest records (the round's decision is the study's, not this run's).
   const roundTrialIds = previous?.shard?.round !== undefined ? previous.plan.trialIds : (req.roundTrialIds ?? null);
-  const sharded = shardSpec ? shardPlan(planRun(loaded.spec), shardSpec, roundTrialIds) : null;
+  const sharded = shardSpec ? shardPlan(planRun(loaded.spec), shardSpec, '--shard', roundTrialIds) : null;
   let plan = sharded ? sharded.plan : planRun(loaded.spec);
   const sharedHost = previous ? previous.shard?.sharedHost === true : req.sharedHost === true;
   // Adaptive repetitions: the rounds after round 1 are decided again from the recorded results (deterministic),

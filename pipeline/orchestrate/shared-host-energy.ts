@@ -2,7 +2,7 @@ import type { Recorded } from '../power/index.js';
 
 /** Why CPU energy is not in a trial's energy when shards share a host (also in the report). */
 export const sharedCpuEnergyReason =
-  "shared host: other shards ran at the same time on other GPUs of this host (--shared-host), so the CPU package and DRAM energy (RAPL) belongs to all of them and is left out of this trial's energy";
+  "shared host: other shards ran at the same time on other GPUs of this host (`greenrt run --shared-host`), so the CPU package and DRAM energy (RAPL) belongs to all of them and is left out of this trial's energy";
 
 /**
  * The recording without its RAPL series, RAPL listed as unavailable with the reason: the CPU counters

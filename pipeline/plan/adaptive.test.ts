@@ -128,7 +128,7 @@ describe('adaptive repetitions: size, estimate and shards', () => {
   it('refuses to shard an adaptive plan, naming why and the way out', () => {
     const plan = planRun(study(rule));
     try {
-      shardPlan(plan, { index: 0, count: 2, partition: 'repetition' });
+      shardPlan(plan, { index: 0, count: 2, partition: 'repetition' }, '--shard');
       expect.unreachable();
     } catch (error) {
       expect(error).toBeInstanceOf(InputError);

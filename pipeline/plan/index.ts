@@ -58,7 +58,7 @@ export {
 export type { RunPlan, PlannedTrial, ImageRef, ModelRef, NeededImage, NeededModel } from './types.js';
 export { decideArchSupport, parseArch, parseComputeCapability, type ArchSupport, type ArchSupportKind, type ComputeCapability } from './cuda-arch.js';
 /**
- * - `parseShard("K/N", partition)`, `shardPlan(plan, { index, count, partition }): ShardedPlan` the trials of
+ * - `parseShard("K/N", partition)`, `shardPlan(plan, { index, count, partition }, option): ShardedPlan` the trials of
  *   shard K of N in the plan's seeded order ('repetition': r mod N; 'configuration': configuration i mod N),
  *   with the full plan's hash and trial count; `configurationOf(trialId)`.
  */

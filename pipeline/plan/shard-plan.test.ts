@@ -25,7 +25,7 @@ describe('shardPlan', () => {
   const configs = new Set(plan.trials.map((t) => configurationOf(t.id)));
 
   it('by repetition: repetition r goes to shard r mod N, every shard runs every configuration, in the plan order', () => {
-    const shards = [0, 1, 2].map((index) => shardPlan(plan, { index, count: 3, partition: 'repetition' }));
+    const shards = [0, 1, 2].map((index) => shardPlan(plan, { index, count: 3, partition: 'repetition' }, '--shard'));
     for (const [k, s] of shards.entries()) {
       expect(s.plan.trials.every((t) => t.config.repetition % 3 === k)).toBe(true);
       expect(new Set(s.plan.trials.map((t) => configurationOf(t.id)))).toEqual(configs);
@@ -40,13 +40,13 @@ describe('shardPlan', () => {
   });
 
   it('is deterministic: the same shard twice is the same list', () => {
-    const a = shardPlan(planRun(spec), { index: 1, count: 2, partition: 'repetition' });
-    const b = shardPlan(planRun(spec), { index: 1, count: 2, partition: 'repetition' });
+    const a = shardPlan(planRun(spec), { index: 1, count: 2, partition: 'repetition' }, '--shard');
+    const b = shardPlan(planRun(spec), { index: 1, count: 2, partition: 'repetition' }, '--shard');
     expect(a.plan.trials.map((t) => t.id)).toEqual(b.plan.trials.map((t) => t.id));
   });
 
   it('by configuration: each configuration lands whole on one shard, the shards together complete and disjoint', () => {
-    const shards = [0, 1].map((index) => shardPlan(plan, { index, count: 2, partition: 'configuration' }));
+    const shards = [0, 1].map((index) => shardPlan(plan, { index, count: 2, partition: 'configuration' }, '--shard'));
     const owner = new Map<string, number>();
     for (const [k, s] of shards.entries()) {
       for (const t of s.plan.trials) {
@@ -59,7 +59,7 @@ describe('shardPlan', () => {
   });
 
   it('refuses a shard that would get no trial (more shards than repetitions)', () => {
-    expect(() => shardPlan(plan, { index: 0, count: 6, partition: 'repetition' })).toThrow(/shard 0\/6 gets no trial: the plan has 5 repetition/);
+    expect(() => shardPlan(plan, { index: 0, count: 6, partition: 'repetition' }, '--shard')).toThrow(/shard 0\/6 gets no trial: the plan has 5 repetition/);
   });
 });
 

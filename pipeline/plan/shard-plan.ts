@@ -52,15 +52,17 @@ export function configurationOf(trialId: string): string {
  * replicate of the matrix when N divides the repetitions) and node differences spread over all configurations.
  * 'configuration': configuration i (in id order) goes to shard i mod N; node and configuration are then confounded.
  * Throws InputError when the shard would get no trial, or the plan has adaptive repetitions (refused: see docs/SCALING.md).
+ * `option` is the command-line option the shards came from (`--shard` of run and slurm shard, `--shards` of validate
+ * and slurm submit): the problem names it, so each command's message names an option it has.
  */
-export function shardPlan(plan: RunPlan, spec: ShardSpec, roundTrialIds: readonly string[] | null = null): ShardedPlan {
-  if (spec.partition === 'rotation') return rotationShardPlan(plan, spec, roundTrialIds);
+export function shardPlan(plan: RunPlan, spec: ShardSpec, option: string, roundTrialIds: readonly string[] | null = null): ShardedPlan {
+  if (spec.partition === 'rotation') return rotationShardPlan(plan, spec, option, roundTrialIds);
   if (plan.adaptive) {
     // Each round is decided on the results of every configuration so far; a shard sees only its own trials.
     throw new InputError('Bad command line', [
       {
         file: 'command line',
-        path: '--shard',
+        path: option,
         message: `experiment "${plan.experimentName}" uses adaptive repetitions, which cannot be sharded: each round is decided on the results of the rounds before it, across the whole plan`,
         hint: 'Run it on a cluster round by round with `greenrt slurm submit --shards N` (docs/SCALING.md), unsharded on one host, or with a fixed number of repetitions (e.g. repetitions: 10).',
       },
@@ -79,7 +81,7 @@ export function shardPlan(plan: RunPlan, spec: ShardSpec, roundTrialIds: readonl
     throw new InputError('Bad command line', [
       {
         file: 'command line',
-        path: '--shard',
+        path: option,
         message: `shard ${spec.index}/${spec.count} gets no trial: the plan has ${have}`,
         hint: `Use at most as many shards as the plan has ${spec.partition === 'repetition' ? 'repetitions' : 'configurations'}.`,
       },
@@ -91,13 +93,13 @@ export function shardPlan(plan: RunPlan, spec: ShardSpec, roundTrialIds: readonl
   };
 }
 
-function rotationShardPlan(plan: RunPlan, spec: ShardSpec, roundTrialIds: readonly string[] | null): ShardedPlan {
+function rotationShardPlan(plan: RunPlan, spec: ShardSpec, option: string, roundTrialIds: readonly string[] | null): ShardedPlan {
   if (!plan.adaptive) {
     throw new InputError('Bad command line', [
       {
         file: 'command line',
-        path: '--shard-by',
-        message: `experiment "${plan.experimentName}" has a fixed number of repetitions: rotation shards the rounds of adaptive repetitions`,
+        path: option,
+        message: `experiment "${plan.experimentName}" has a fixed number of repetitions: rotation (the shard partition of a round-by-round study) shards the rounds of adaptive repetitions`,
         hint: 'Shard it by repetition (the default) or by configuration.',
       },
     ]);
@@ -110,7 +112,7 @@ function rotationShardPlan(plan: RunPlan, spec: ShardSpec, roundTrialIds: readon
     throw new InputError('Bad command line', [
       {
         file: 'command line',
-        path: '--shard',
+        path: option,
         message: `shard ${spec.index}/${spec.count} gets no trial in round ${round} (${whole.trialCount} trial(s) in the round)`,
         hint: 'Run only the shards a round gives trials to (greenrt slurm submits only those).',
       },

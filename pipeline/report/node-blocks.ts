@@ -121,7 +121,7 @@ export function shardWarnings(m: RunManifest): ReportWarning[] {
   if (m.shard?.sharedHost || m.merge?.sharedHost) {
     out.push({
       topic: 'energy',
-      text: "Shards ran at the same time on other GPUs of the same host (--shared-host): the CPU package and DRAM energy (RAPL) is shared between them, so it is left out of every trial's energy; energy here is GPU energy only.",
+      text: "Shards ran at the same time on other GPUs of the same host (`greenrt run --shared-host`): the CPU package and DRAM energy (RAPL) is shared between them, so it is left out of every trial's energy; energy here is GPU energy only.",
     });
   }
   if ((m.shard ?? m.merge)?.partition === 'configuration') {

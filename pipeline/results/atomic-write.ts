@@ -120,20 +120,20 @@ export function describeWriteError(path: string, error: unknown, atomic = true):
   const code = (error as NodeJS.ErrnoException | undefined)?.code;
   if (code === 'ENOSPC' || code === 'EDQUOT') {
     return new EnvironmentError('E_DISK_FULL', `Cannot write ${path}: the disk is full (${code}).${atomic ? ' Nothing was half-written.' : ''}`, {
-      hint: 'Free space on that file system (or pass --artifacts <dir> on another one), then resume the run with `greenrt run --resume <runDir>`.',
+      hint: 'Free space on that file system, then run the command again (an interrupted run resumes with `greenrt run --resume <runDir>`; a new run can write to another file system with `greenrt run --artifacts <dir>`).',
       cause: error,
     });
   }
   if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS') {
     return new EnvironmentError('E_NOT_WRITABLE', `Cannot write ${path}: the folder is not writable (${code}).`, {
-      hint: 'Make the artifacts folder writable by this user, or pass --artifacts <dir>.',
+      hint: 'Make that folder writable by this user, or write elsewhere (a run: `greenrt run --artifacts <dir>`).',
       cause: error,
     });
   }
   if (code === 'ENOTDIR') {
     const blocker = (error as NodeJS.ErrnoException).path ?? path;
     return new EnvironmentError('E_NOT_A_FOLDER', `Cannot write ${path}: ${blocker} is a file, not a folder (${code}).`, {
-      hint: 'Pass --artifacts <dir> naming a folder, or move that file away.',
+      hint: 'Move that file away, or write elsewhere (a run: `greenrt run --artifacts <dir>`).',
       cause: error,
     });
   }
@@ -150,7 +150,14 @@ export function describeWriteError(path: string, error: unknown, atomic = true):
   if (code === 'ENAMETOOLONG') {
     return new InputError(
       'Path too long',
-      [{ file: path, path: '', message: `a name in this path is longer than the file system allows (${code})`, hint: 'Pass a shorter --artifacts <dir>.' }],
+      [
+        {
+          file: path,
+          path: '',
+          message: `a name in this path is longer than the file system allows (${code})`,
+          hint: 'Use a shorter path (a run: a shorter `greenrt run --artifacts <dir>`).',
+        },
+      ],
       { cause: error },
     );
   }

@@ -31,7 +31,12 @@ export class RunStore {
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'EEXIST') {
         throw new InputError('Run folder already exists', [
-          { file: runDir, path: '', message: 'a run with this id already exists', hint: 'Resume it with --resume, or wait a second and start again.' },
+          {
+            file: runDir,
+            path: '',
+            message: 'a run with this id already exists',
+            hint: 'Resume it with `greenrt run --resume <runDir>`, or wait a second and start again.',
+          },
         ]);
       }
       throw describeWriteError(runDir, error);

@@ -76,7 +76,7 @@ async function storedTrials(contracts: Contracts, studyDir: string, studyId: str
   for (const f of await roundShardFolders(studyDir, studyId)) {
     if (f.round > upTo) continue;
     const check = await verifyRunFolder(f.dir, contracts);
-    refuseDamagedRun(check, 'slurm decide');
+    refuseDamagedRun(check, 'greenrt slurm decide');
     for (const r of check.results) done.set(r.trialId, r);
   }
   return done;

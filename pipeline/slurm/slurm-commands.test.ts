@@ -55,9 +55,20 @@ const exit3Naming = (error: unknown, command: string) => {
   expect((error as Error).message).toContain(command);
 };
 
-describe('a missing or failing Slurm command is exit 3 naming it, never a state', () => {
-  const deps = () => ({ contracts, clock: systemClock, slurm: new SlurmClient() });
+const deps = () => ({ contracts, clock: systemClock, slurm: new SlurmClient() });
+/** `greenrt slurm submit experiments/demo.yaml --shards 1 --artifacts <artifacts>`, with `change` applied. */
+const submit = (artifacts: string, change: Partial<Parameters<typeof submitStudy>[1]> = {}) =>
+  submitStudy(deps(), {
+    experimentFile: join(packageRoot, 'experiments', 'demo.yaml'),
+    shards: 1,
+    partition: 'repetition',
+    artifactsDir: artifacts,
+    options: {},
+    dryRun: false,
+    ...change,
+  });
 
+describe('a missing or failing Slurm command is exit 3 naming it, never a state', () => {
   it('status without squeue: exit 3 naming squeue (it said every job was "unknown" and to resubmit)', async () => {
     await writeStudy(contracts, dir, study);
     const error = await failure(studyStatus(deps(), dir));
@@ -89,16 +100,7 @@ describe('a missing or failing Slurm command is exit 3 naming it, never a state'
 
   it('submit without sbatch: exit 3 naming it, and no study folder written', async () => {
     const artifacts = join(dir, 'artifacts');
-    const error = await failure(
-      submitStudy(deps(), {
-        experimentFile: join(packageRoot, 'experiments', 'demo.yaml'),
-        shards: 1,
-        partition: 'repetition',
-        artifactsDir: artifacts,
-        options: {},
-        dryRun: false,
-      }),
-    );
+    const error = await failure(submit(artifacts));
     exit3Naming(error, 'sbatch, squeue, scontrol are not installed on this host');
     expect(existsSync(artifacts)).toBe(false);
   });
@@ -109,16 +111,7 @@ describe('a missing or failing Slurm command is exit 3 naming it, never a state'
     fakeCommand('squeue', 0, '');
     fakeCommand('sbatch', 1, 'sbatch: error: Batch job submission failed: Invalid partition name specified');
     const artifacts = join(dir, 'artifacts');
-    const error = await failure(
-      submitStudy(deps(), {
-        experimentFile: join(packageRoot, 'experiments', 'demo.yaml'),
-        shards: 1,
-        partition: 'repetition',
-        artifactsDir: artifacts,
-        options: {},
-        dryRun: false,
-      }),
-    );
+    const error = await failure(submit(artifacts));
     exit3Naming(error, 'Invalid partition name specified');
     expect(readdirSync(artifacts)).toEqual([]);
   });
@@ -134,19 +127,20 @@ describe('a missing or failing Slurm command is exit 3 naming it, never a state'
   it('an --artifacts path no #SBATCH line can carry: exit 2 naming --artifacts, nothing written', async () => {
     for (const bad of ['my artifacts', 'a%j', 'x\ny']) {
       const artifacts = join(dir, bad);
-      const error = await failure(
-        submitStudy(deps(), {
-          experimentFile: join(packageRoot, 'experiments', 'demo.yaml'),
-          shards: 1,
-          partition: 'repetition',
-          artifactsDir: artifacts,
-          options: {},
-          dryRun: true,
-        }),
-      );
+      const error = await failure(submit(artifacts, { dryRun: true }));
       expect(error).toBeInstanceOf(InputError);
       expect((error as Error).message).toContain('command line --artifacts: the path');
       expect(existsSync(artifacts)).toBe(false);
     }
+  });
+});
+
+describe('slurm submit names its own options', () => {
+  it("more shards than the plan has repetitions: the problem names --shards (it named run's --shard)", async () => {
+    const error = await failure(submit(join(dir, 'artifacts'), { shards: 1000, dryRun: true }));
+    expect(error).toBeInstanceOf(InputError);
+    const problem = (error as InputError).problems[0]!;
+    expect(problem.path).toBe('--shards');
+    expect(`${problem.message} ${problem.hint}`).not.toMatch(/--shard\b(?!s)/);
   });
 });

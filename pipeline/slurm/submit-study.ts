@@ -73,7 +73,7 @@ export async function submitStudy(deps: Deps, req: SubmitRequest): Promise<Submi
   // Every shard must get trials (shardPlan throws otherwise): checked before anything is written. Round 1 of an
   // adaptive study may leave shards idle (fewer configurations x min than shards): they get work from round 2.
   const shardsS = (rounds ? firstRoundIndices(plan, req.shards) : [...Array(req.shards).keys()]).map((k) =>
-    estimateDurationS(shardPlan(plan, { index: k, count: req.shards, partition, ...(rounds ? { round: 1 } : {}) }).plan),
+    estimateDurationS(shardPlan(plan, { index: k, count: req.shards, partition, ...(rounds ? { round: 1 } : {}) }, '--shards').plan),
   );
   // Every command a submission needs, before anything is written: a missing one is exit 3 naming it.
   if (!req.dryRun) await deps.slurm.requireCommands();

@@ -97,7 +97,7 @@ export async function gpuCheckCommand(options: GpuCheckOptions): Promise<number>
   // Read back through the same checks as `greenrt verify` (schemas, plan, hashes): trials without a result are left out.
   const contracts = new Contracts();
   const check = await verifyRunFolder(outcome.runDir, contracts);
-  refuseDamagedRun(check, 'gpu-check');
+  refuseDamagedRun(check, 'greenrt doctor --measure');
   const report = gpuCheckReport(check.manifest, check.results);
   await writeFileAtomic(join(outcome.runDir, 'gpu-check.txt'), `${formatParts(host.parts)}\n\n${report.text}\n`);
   const jsonFile = join(outcome.runDir, 'gpu-check.json');

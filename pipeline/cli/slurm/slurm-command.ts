@@ -120,7 +120,7 @@ export function slurmCommand(program: Command, setExit: (code: number) => void):
   slurm
     .command('status')
     .description(
-      "Show each shard's Slurm state (squeue, scontrol; sacct when accounting is on) and progress (from its manifest), and the merge job's. Exit 0 merged, running or not submitted (--dry-run), 4 a shard failed or was cancelled, 3 squeue or scontrol missing or failing.",
+      "Show each shard's Slurm state (squeue, scontrol; sacct when accounting is on) and progress (from its manifest), and the merge job's. Exit 0 merged, running or not submitted (written by greenrt slurm submit --dry-run), 4 a shard failed or was cancelled, 3 squeue or scontrol missing or failing.",
     )
     .argument('<studyDir>', 'the study folder `greenrt slurm submit` printed', pathValue('<studyDir>'))
     .action(async (dir: string) => {
@@ -229,7 +229,8 @@ export function formatStatus(s: StudyStatus): string {
   }
   lines.push(`  merge  job ${s.merge.job ?? '-'}  ${s.merge.state}${s.merge.reason ? ` (${s.merge.reason})` : ''}`);
   if (s.merged) lines.push(`Merged run: ${shownRunDir(s.mergedDir)} (report: ${join(shownRunDir(s.mergedDir), 'report.md')})`);
-  else if (!s.submitted) lines.push(`Not submitted (written with --dry-run): submit it with  greenrt slurm resubmit ${shownRunDir(s.studyDir)}`);
+  else if (!s.submitted)
+    lines.push(`Not submitted (written by greenrt slurm submit --dry-run): submit it with  greenrt slurm resubmit ${shownRunDir(s.studyDir)}`);
   else if (s.settled) lines.push(`Not finished: resubmit the failed or cancelled shards with  greenrt slurm resubmit ${shownRunDir(s.studyDir)}`);
   return `${lines.join('\n')}\n`;
 }
