@@ -129,7 +129,7 @@ async function runRound(dir: string, studyId: string, round: number, failed: num
   for (let k = 0; k < 2; k++) {
     let part: ReturnType<typeof shardPlan>;
     try {
-      part = shardPlan(base, { index: k, count: 2, partition: 'rotation', round }, ids);
+      part = shardPlan(base, { index: k, count: 2, partition: 'rotation', round }, '--shard', ids);
     } catch {
       continue; // no trial of this round on shard k: no task
     }
