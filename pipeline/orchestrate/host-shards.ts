@@ -101,7 +101,7 @@ export async function claimHostForShard(
       'E_GPU_SHARED',
       `Shard run ${me.runId} cannot start: it would measure ${describeShardGpu(myGpu)}, which shard run ${sharing.runId} (pid ${sharing.pid}) on this host already measures (${describeShardGpu(sharing.gpu)}); each would count the other's work in its energy.`,
       {
-        hint: 'Give every --shared-host shard its own GPU: one GPU per Slurm job (--gres=gpu:1, so CUDA_VISIBLE_DEVICES differs), and leave gpu.devices out of the experiment so the allocation decides; `nvidia-smi -L` inside each job shows which GPU it has. Or run the shards one after the other.',
+        hint: 'Give every shard started with greenrt run --shared-host its own GPU: one GPU per Slurm job (sbatch --gres=gpu:1, so CUDA_VISIBLE_DEVICES differs), and leave gpu.devices out of the experiment so the allocation decides; `nvidia-smi -L` inside each job shows which GPU it has. Or run the shards one after the other.',
       },
     );
   }
