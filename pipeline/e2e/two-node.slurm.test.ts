@@ -3,6 +3,9 @@
  * own network, UTS and mount namespaces with its own, empty Docker engine), `greenrt slurm submit --shards 2` runs a
  * small onnxruntime-cpu experiment, one shard per node. Node 2 has no image and cannot build one in the test's time:
  * it must load the study's saved image. The merged run verifies, names both nodes and says node 2 loaded the image.
+ * On the same cluster, the adaptive demo round by round (`slurm submit experiments/demo-adaptive.yaml --shards 2
+ * --wait`: round 1's array, a decide job after each round, the next round or the merge): every configuration ends at
+ * precision or at max, with the one-node rule's decisions on the same trials, and the merged run names both nodes.
  * Needs root (namespaces, slurmd, dockerd); skipped with a message otherwise, unless GREENRT_REQUIRE_SLURM=1 (CI).
  */
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -13,6 +16,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { packageRoot, type RunManifest, type SlurmStudy } from '../contracts/index.js';
 import { tempDir } from '../testing/temp-dir.js';
 import { demoModel, ensureCliBuilt, readJson, runCli } from './e2e-support.js';
+import { adaptiveDemo, checkRoundsStudy, studyDirOf, studyOf } from './rounds-support.js';
 
 const script = join(packageRoot, 'scripts', 'slurm-two-node.sh');
 const check = spawnSync('bash', [script, 'check'], { encoding: 'utf8', timeout: 30_000 });
@@ -133,6 +137,40 @@ describe.skipIf(!possible && process.env.GREENRT_REQUIRE_SLURM !== '1')('a study
       }).trim();
       expect(id).toBe(saved.configDigest);
       expect(readFileSync(join(merged, 'report.md'), 'utf8')).toContain('greenrt-node2');
+    },
+    25 * minutes,
+  );
+
+  it(
+    'slurm submit experiments/demo-adaptive.yaml --shards 2 --wait: rounds over both nodes until every configuration is at precision or max, the one-node decisions',
+    async () => {
+      const artifacts = tempDir('greenrt-two-node-rounds-');
+      chmodSync(artifacts, 0o755);
+      const started = Date.now();
+      const r = await runCli(['slurm', 'submit', adaptiveDemo, '--shards', '2', '--wait', '--artifacts', artifacts], { env, timeoutMs: 20 * minutes });
+      const dir = studyDirOf(r.stdout);
+      console.log(
+        `[two-node e2e] adaptive demo on 2 nodes: ${((Date.now() - started) / 1000).toFixed(1)} s wall, ${studyOf(dir).submissions.length} submissions`,
+      );
+      expect(r.stdout).toMatch(/Submitted study .*: array job \d+ \(round 1 on shard\(s\) 0, 1\), decide job \d+ \(afterok\)/);
+      if (r.code !== 0) {
+        const logs = spawnSync('sh', ['-c', `tail -n 30 ${join(dir, 'slurm', 'logs')}/*`], { encoding: 'utf8' }).stdout;
+        throw new Error(`slurm submit exited ${r.code}\n${r.stdout}\n${r.stderr}\n${logs}`);
+      }
+      const manifest = await checkRoundsStudy(dir, 2);
+      const study = studyOf(dir);
+      expect(study.submissions.at(-1)?.mergeJobId).toMatch(/^\d+$/);
+      expect(study.submissions.filter((s) => s.arrayJobId).map((s) => s.round)).toEqual(manifest.adaptive!.rounds.map((x) => x.round));
+      // Round 1's two shards ran at the same time, one on each node (each round shard asks for a whole node).
+      const nodes = new Set(manifest.merge!.shards.map((s) => s.node));
+      expect(nodes).toEqual(new Set([hostname(), 'greenrt-node2']));
+      const round1 = manifest.merge!.shards.filter((s) => s.round === 1);
+      expect(new Set(round1.map((s) => s.node)).size).toBe(2);
+      expect(readFileSync(join(dir, `${study.studyId}-merged`, 'report.md'), 'utf8')).toContain('greenrt-node2');
+      const status = await runCli(['slurm', 'status', dir], { env });
+      expect(status.code).toBe(0);
+      expect(status.stdout).toMatch(/round \d+ \(at most 4\): 0 configuration\(s\) open; estimated rounds left 0/);
+      expect(status.stdout).toMatch(/merge .* COMPLETED/);
     },
     25 * minutes,
   );
