@@ -103,7 +103,7 @@ Exit codes: 0 ok, 1 internal error, 2 bad input, 3 missing environment (Docker, 
     )
     .option(
       '--shared-host',
-      'with --shard: other shards run at the same time on other GPUs of this host (each measures the GPU its job was allocated: the first of the inherited CUDA_VISIBLE_DEVICES when the experiment has no gpu.devices); CPU (RAPL) energy is then shared, so left out of per-trial energy, and the report says why',
+      'with --shard: other shards run at the same time on other GPUs of this host (each measures the GPU its job was allocated: the first of the inherited CUDA_VISIBLE_DEVICES when the experiment has no gpu.devices; a shard whose GPU another running shard measures stops with exit 3); CPU (RAPL) energy is then shared, so left out of per-trial energy, and the report says why',
     )
     .option('--run-id <id>', 'name of the run folder instead of a generated one (lowercase letters, digits, . _ -)', runIdValue('--run-id'))
     .option(
