@@ -3967,6 +3967,10 @@ export interface TrialResult {
      */
     imageId?: string | null;
     /**
+     * Config digest of the image the trial ran (docker runner; the image's identity, see the manifest's images[].configDigest); null when the engine gave none. Absent in trials written before greenrt recorded it (verify then compares imageId).
+     */
+    configDigest?: string | null;
+    /**
      * Container id (docker runner).
      */
     containerId?: string | null;

@@ -2,18 +2,21 @@
  * A real two-node study: scripts/slurm-two-node.sh starts a Slurm cluster of two nodes on this machine (node2 in its
  * own network, UTS and mount namespaces with its own, empty Docker engine), `greenrt slurm submit --shards 2` runs a
  * small onnxruntime-cpu experiment, one shard per node. Node 2 has no image and cannot build one in the test's time:
- * it must load the study's saved image. The merged run verifies, names both nodes and says node 2 loaded the image.
+ * it must load the study's saved image. The merged run verifies, names both nodes and says node 2 loaded the image;
+ * every trial records the image's config digest, and verify refuses (exit 4) a copy whose shard or trial digest was
+ * edited. A dry run of the same study saves nothing and names the image with its size.
  * On the same cluster, the adaptive demo round by round (`slurm submit experiments/demo-adaptive.yaml --shards 2
  * --wait`: round 1's array, a decide job after each round, the next round or the merge): every configuration ends at
  * precision or at max, with the one-node rule's decisions on the same trials, and the merged run names both nodes.
  * Needs root (namespaces, slurmd, dockerd); skipped with a message otherwise, unless GREENRT_REQUIRE_SLURM=1 (CI).
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { chmodSync, copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { packageRoot, type RunManifest, type SlurmStudy } from '../contracts/index.js';
+import { packageRoot, type RunManifest, type SlurmStudy, type TrialResult } from '../contracts/index.js';
 import { tempDir } from '../testing/temp-dir.js';
 import { demoModel, ensureCliBuilt, readJson, runCli } from './e2e-support.js';
 import { adaptiveDemo, checkRoundsStudy, studyDirOf, studyOf } from './rounds-support.js';
@@ -137,6 +140,63 @@ describe.skipIf(!possible && process.env.GREENRT_REQUIRE_SLURM !== '1')('a study
       }).trim();
       expect(id).toBe(saved.configDigest);
       expect(readFileSync(join(merged, 'report.md'), 'utf8')).toContain('greenrt-node2');
+
+      // Identity in every trial: each records the config digest of the image it ran, the study's.
+      for (const id of manifest.plan.trialIds) {
+        expect(readJson<TrialResult>(join(merged, 'trials', `${id}.json`)).runner).toMatchObject({ image: saved.tag, configDigest: saved.configDigest });
+      }
+      // verify compares them with the manifest's: a shard's digest edited in the merged manifest, and a trial that records
+      // another build (its SHA-256 re-recorded, so that only the digest check can see it), are exit 4 naming both digests.
+      const other = `sha256:${'e'.repeat(64)}`;
+      const tampered = (name: string, edit: (dir: string, m: RunManifest) => void) => {
+        const dir = join(work, name);
+        cpSync(merged, dir, { recursive: true });
+        const m = readJson<RunManifest>(join(dir, 'manifest.json'));
+        edit(dir, m);
+        writeFileSync(join(dir, 'manifest.json'), JSON.stringify(m, null, 2));
+        return dir;
+      };
+      const k2 = shards.indexOf(onNode2);
+      const shardEdited = await runCli([
+        'verify',
+        tampered('shard-digest-edited', (_d, m) => (m.merge!.shards[k2]!.images![0]!.configDigest = other)),
+      ]);
+      expect(shardEdited.code, shardEdited.stdout).toBe(4);
+      expect(shardEdited.stdout).toContain(
+        `manifest.json: merge.shards[${onNode2.index}].images[0] (${saved.tag} on greenrt-node2) has config digest ${other}, but images records ${saved.configDigest}`,
+      );
+      for (const id of onNode2.trialIds) {
+        expect(shardEdited.stdout).toContain(
+          `trials/${id}.json: ran image ${saved.tag} with config digest ${saved.configDigest}, but manifest.json (merge.shards[${onNode2.index}] on greenrt-node2, ${saved.tag}) records config digest ${other}`,
+        );
+      }
+      const first = onNode1.trialIds[0]!;
+      const trialEdited = await runCli([
+        'verify',
+        tampered('trial-digest-edited', (d, m) => {
+          const file = join(d, 'trials', `${first}.json`);
+          const t = readJson<TrialResult>(file);
+          t.runner.configDigest = other;
+          writeFileSync(file, JSON.stringify(t, null, 2));
+          m.integrity!.files[`trials/${first}.json`] = createHash('sha256').update(readFileSync(file)).digest('hex');
+        }),
+      ]);
+      expect(trialEdited.code, trialEdited.stdout).toBe(4);
+      expect(trialEdited.stdout).toContain(
+        `trials/${first}.json: ran image ${saved.tag} with config digest ${other}, but manifest.json (merge.shards[${onNode1.index}] on ${hostname()}, ${saved.tag}) records config digest ${saved.configDigest}: the trial ran another build of the image than the run records`,
+      );
+      expect(trialEdited.stdout).not.toContain('changed since greenrt wrote it');
+
+      // A dry run saves nothing, and says which images submit would save, their size here and how to save them.
+      const dry = await runCli(['slurm', 'submit', join(exp, 'two-node.yaml'), '--shards', '2', '--dry-run', '--artifacts', join(work, 'dry')], { env });
+      expect(dry.code, dry.stderr).toBe(0);
+      expect(dry.stdout).toMatch(/Images: none saved \(dry run\)\. Submit would save 1 into \S+\/images, about \d+ MiB/);
+      expect(dry.stdout).toContain(`\n  ${saved.tag}  `);
+      expect(dry.stdout).toMatch(/\n {2}greenrt\/onnxruntime:cpu-[0-9a-f]{12} {2}\d+ MiB\n/);
+      expect(dry.stdout).toMatch(/greenrt images save onnxruntime --flavour cpu --out \S+\/images\n/);
+      const [dryStudy] = readdirSync(join(work, 'dry'));
+      expect(existsSync(join(work, 'dry', dryStudy!, 'images'))).toBe(false);
+      expect(readJson<SlurmStudy>(join(work, 'dry', dryStudy!, 'slurm', 'study.json')).images).toBeUndefined();
     },
     25 * minutes,
   );

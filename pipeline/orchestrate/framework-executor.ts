@@ -215,7 +215,7 @@ class Executor implements FrameworkExecutor {
       },
       signal,
     );
-    return { ...execution, image: image?.tag ?? null, imageId: image?.imageId ?? null };
+    return { ...execution, image: image?.tag ?? null, imageId: image?.imageId ?? null, ...(image ? { configDigest: image.configDigest ?? null } : {}) };
   }
 
   async removeOrphans(runId: string): Promise<number> {

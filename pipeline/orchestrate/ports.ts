@@ -5,7 +5,7 @@ import type { PlannedTrial, NeededImage, NeededModel } from '../plan/index.js';
 import type { ResolvedModel } from '../models/index.js';
 import type { BaselineRecord, CooldownResult, MeasuredWindow, Recorded, SourceStatus } from '../power/index.js';
 import type { TrialCaches } from '../runners/index.js';
-import type { ExecutionRecord } from './trial-result.js';
+import type { ExecutionRecord, RanImage } from './trial-result.js';
 
 /** The host power monitor as the run loop uses it (implemented by pipeline/power's PowerMeasurement). */
 export interface MeasurementPort {
@@ -62,7 +62,7 @@ export interface FrameworkExecutor {
     onStart: (monotonicNs: bigint) => void,
     signal?: AbortSignal,
     extra?: { caches?: TrialCaches },
-  ): Promise<ExecutionRecord & { image?: string | null; imageId?: string | null }>;
+  ): Promise<ExecutionRecord & RanImage>;
   /** Removes containers a crashed run left behind; returns how many. */
   removeOrphans(runId: string): Promise<number>;
   /** For the manifest's host.docker: the engine's facts (docker runner), or the interpreter (process runner). */

@@ -8,7 +8,7 @@ import { trialSpecRuntime } from '../catalogue/index.js';
 import { ensureFolder, type RunStore } from '../results/index.js';
 import type { FrameworkExecutor, MeasurementPort } from './ports.js';
 import { modelKey, imageKey, type Setup } from './prepare-inputs.js';
-import { buildTrialResult, type ExecutionRecord } from './trial-result.js';
+import { buildTrialResult, type ExecutionRecord, type RanImage } from './trial-result.js';
 import type { ImageArchVerdict } from './arch-preflight.js';
 import type { TrialCaches, TrialRunner } from '../runners/index.js';
 
@@ -73,7 +73,7 @@ export async function runOneTrial(trial: PlannedTrial, ctx: TrialContext): Promi
 
   const cooldown = await ctx.measurement.waitForCooldown(ctx.signal);
   const recording = await ctx.measurement.startRecording(trial.id);
-  let execution: ExecutionRecord & { image?: string | null; imageId?: string | null };
+  let execution: ExecutionRecord & RanImage;
   let recorded: Recorded;
   try {
     const workDir = ctx.store.path('work', trial.id);
@@ -110,7 +110,12 @@ export async function runOneTrial(trial: PlannedTrial, ctx: TrialContext): Promi
     trialId: trial.id,
     orderIndex: trial.orderIndex,
     config: trial.config,
-    runner: { kind: runnerKind, image: execution.image ?? null, imageId: execution.imageId ?? null },
+    runner: {
+      kind: runnerKind,
+      image: execution.image ?? null,
+      imageId: execution.imageId ?? null,
+      ...(execution.configDigest !== undefined ? { configDigest: execution.configDigest } : {}),
+    },
     execution,
     model: {
       file: trial.model.format === 'onnx' ? (model.onnxFile ?? model.dir) : join(model.dir, model.prepared?.nativeDir ?? ''),

@@ -12,12 +12,19 @@ export interface ExecutionRecord {
   containerId?: string | null;
 }
 
+/** The image a framework trial ran in (docker runner): tag, the engine's image id and the config digest (its identity). */
+export interface RanImage {
+  image?: string | null;
+  imageId?: string | null;
+  configDigest?: string | null;
+}
+
 export interface TrialResultInput {
   runId: string;
   trialId: string;
   orderIndex: number;
   config: TrialResult['config'];
-  runner: { kind: TrialResult['runner']['kind']; image?: string | null; imageId?: string | null };
+  runner: { kind: TrialResult['runner']['kind'] } & RanImage;
   execution: ExecutionRecord;
   model: TrialResult['model'];
   energy: TrialResult['energy'];
@@ -75,6 +82,7 @@ export function buildTrialResult(input: TrialResultInput): TrialResult {
       kind: input.runner.kind,
       image: input.runner.image ?? null,
       imageId: input.runner.imageId ?? null,
+      ...(input.runner.configDigest !== undefined ? { configDigest: input.runner.configDigest } : {}),
       containerId: exec.containerId ?? null,
       exitCode: exec.exitCode ?? null,
       logTail: exec.logTail ?? null,

@@ -3,6 +3,7 @@ import { join, resolve } from 'node:path';
 import { SchemaId, type Contracts, type TrialResult, type ValidatedManifest } from '../contracts/index.js';
 import { describeKind, escapeText, InputError, InputFileProblem, nestsDeeperThan, readInputFile, sha256Hex } from '../core/index.js';
 import { runFileSchema } from './run-files.js';
+import { mergedImageProblems } from './verify-images.js';
 import { maxJsonDepth, trialFileProblems } from './verify-trial.js';
 
 /** Largest manifest, trial result or trace greenrt reads back, bytes. */
@@ -96,6 +97,7 @@ export async function verifyRunFolder(dir: string, contracts: Contracts): Promis
     );
   }
   if (new Set(manifest.plan.trialIds).size !== manifest.plan.trialIds.length) damage('manifest.json', 'the plan lists a trial id twice');
+  for (const message of mergedImageProblems(manifest)) damage('manifest.json', message);
 
   // Trial results.
   const byId = new Map<string, { file: string; result: TrialResult; recorded: boolean }>();

@@ -1,6 +1,7 @@
 import { SchemaId, type Contracts, type TrialResult, type ValidatedManifest } from '../contracts/index.js';
 import { escapeText, nestsDeeperThan } from '../core/index.js';
 import { maxRepetitions, trialId } from '../plan/index.js';
+import { imageDigestProblems } from './verify-images.js';
 
 /** Deepest nesting a run folder's JSON may have (a real manifest or trial result nests about 6 levels). */
 export const maxJsonDepth = 64;
@@ -8,7 +9,8 @@ export const maxJsonDepth = 64;
 /**
  * What is wrong with one trial result file's contents (empty: nothing), given the run's manifest:
  * JSON, schema, its name, run id, plan membership and order, the configuration its id names,
- * and claims no measurement can make (`ok` without latencies, zero or negative counter energy).
+ * claims no measurement can make (`ok` without latencies, zero or negative counter energy), and an image other than
+ * the one the manifest records for its runtime (config digests, verify-images.ts).
  */
 export function trialFileProblems(
   name: string,
@@ -66,5 +68,6 @@ export function trialFileProblems(
   if (r.tracePath != null && r.tracePath !== `traces/${r.trialId}.json`) {
     problems.push(`tracePath "${escapeText(r.tracePath, 80)}" is not this trial's trace file (traces/${r.trialId}.json)`);
   }
+  problems.push(...imageDigestProblems(r, manifest));
   return { result: problems.length === 0 ? r : null, claimedId: r.trialId, problems };
 }

@@ -37,6 +37,19 @@ export interface Submission {
   mergedDir: string;
   /** greenrt's duration estimate of each shard and of the whole plan on one node, s. */
   estimate: { shardsS: number[]; wholePlanS: number };
+  /** A dry run without --images: the images a real submit would save into <studyDir>/images (nothing was saved). */
+  unsavedImages?: UnsavedImage[];
+}
+
+/** An image a dry run would have saved: its tag, and its size on this engine (null: not built here, or no engine). */
+export interface UnsavedImage {
+  runtime: string;
+  flavour: string;
+  tag: string;
+  /** The image's size on this engine, bytes (its `docker save` archive is about as large); null when not built here. */
+  sizeBytes: number | null;
+  /** Why the size is unknown (not built on this engine, or the engine cannot be reached); null when known. */
+  note: string | null;
 }
 
 interface Deps {
@@ -116,6 +129,7 @@ export async function submitStudy(deps: Deps, req: SubmitRequest): Promise<Submi
       submissions: [],
     };
     const estimate = { shardsS, wholePlanS: estimateDurationS(plan) };
+    const unsaved = req.dryRun && !req.imagesDir && needed.length > 0 ? await unsavedImages(deps, req, needed) : undefined;
     const scripts = renderScripts(layout, req, rounds);
     if (rounds) {
       await writeFileAtomic(roundShardScript(studyDir), scripts.roundShard!);
@@ -124,7 +138,15 @@ export async function submitStudy(deps: Deps, req: SubmitRequest): Promise<Submi
       await submitFirstRound(deps, studyDir, study, plan, req.dryRun);
       submitted = true;
       const mergedDir = join(studyDir, mergedRunId(studyId));
-      return { studyDir, study, shardScript: roundShardScript(studyDir), mergeScript: decideScript(studyDir), mergedDir, estimate };
+      return {
+        studyDir,
+        study,
+        shardScript: roundShardScript(studyDir),
+        mergeScript: decideScript(studyDir),
+        mergedDir,
+        estimate,
+        ...(unsaved ? { unsavedImages: unsaved } : {}),
+      };
     }
     const shardScript = join(studyDir, 'slurm', 'shard.sbatch');
     const mergeScript = join(studyDir, 'slurm', 'merge.sbatch');
@@ -142,6 +164,7 @@ export async function submitStudy(deps: Deps, req: SubmitRequest): Promise<Submi
       mergeScript,
       mergedDir: join(studyDir, mergedRunId(studyId)),
       estimate,
+      ...(unsaved ? { unsavedImages: unsaved } : {}),
     };
   } catch (error) {
     // Nothing was submitted (submitJobs cancels a lone array job): the new study folder goes, not left half-written.
@@ -242,6 +265,29 @@ async function studyImages(deps: Deps, req: SubmitRequest, needed: NeededImage[]
     ...(deps.progress ? { progress: deps.progress } : {}),
   });
   return { dir, savedBySubmit: true, images: entries(saved.records) };
+}
+
+/**
+ * What a dry run would have saved: each needed image's tag and, when this engine holds it, its size (the archive is
+ * about as large). Builds, saves and writes nothing; an engine that cannot be reached leaves the sizes unknown.
+ */
+async function unsavedImages(deps: Deps, req: SubmitRequest, needed: NeededImage[]): Promise<UnsavedImage[]> {
+  const engine = await (deps.docker ?? connectDocker)().catch((error: unknown) => error as Error);
+  const out: UnsavedImage[] = [];
+  for (const image of needed) {
+    const { tag } = imageContext({ runtime: image.runtime, flavour: image.flavour, ...(req.caBundlePath ? { caBundlePath: req.caBundlePath } : {}) }).ctx;
+    const entry = { runtime: image.runtime, flavour: image.flavour, tag };
+    if (engine instanceof Error) {
+      out.push({ ...entry, sizeBytes: null, note: `size unknown: no Docker engine answers here (${escapeText(engine.message.split('\n')[0] ?? '', 120)})` });
+      continue;
+    }
+    const info = await engine.docker
+      .getImage(tag)
+      .inspect()
+      .catch(() => null);
+    out.push(info ? { ...entry, sizeBytes: info.Size, note: null } : { ...entry, sizeBytes: null, note: 'not built on this engine: submit builds it first' });
+  }
+  return out;
 }
 
 async function submitJobs(slurm: SlurmClient, shardScript: string, mergeScript: string, indices: number[], _shards: number) {

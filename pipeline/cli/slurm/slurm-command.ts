@@ -6,7 +6,17 @@ import { formatDuration, type ShardPartition } from '../../plan/index.js';
 import { shownRunDir } from '../../results/index.js';
 import { caBundleFromEnv } from '../images-command.js';
 import { createProgress } from '../progress.js';
-import { SlurmClient, decideStudy, resubmitStudy, roundShardRequest, studyStatus, submitStudy, waitForStudy, type StudyStatus } from '../../slurm/index.js';
+import {
+  SlurmClient,
+  decideStudy,
+  resubmitStudy,
+  roundShardRequest,
+  studyStatus,
+  submitStudy,
+  waitForStudy,
+  type StudyStatus,
+  type UnsavedImage,
+} from '../../slurm/index.js';
 import { runCommand } from '../run-command.js';
 import { numberValue, pathValue, refuseValue, wordValue } from '../references.js';
 
@@ -21,6 +31,26 @@ interface SubmitOpts {
   wait?: boolean;
   dryRun?: boolean;
   images?: string;
+}
+
+/**
+ * A dry run's images: what submit would have saved, their size here, and the command that saves them where the
+ * scripts look (every shard loads from <study>/images before its first trial, so they must be there before sbatch).
+ */
+export function formatUnsavedImages(images: UnsavedImage[], imagesDir: string): string {
+  const known = images.filter((i) => i.sizeBytes !== null);
+  const total = known.reduce((n, i) => n + i.sizeBytes!, 0);
+  const flavours = [...new Set(images.map((i) => i.flavour))];
+  return (
+    `Images: none saved (dry run). Submit would save ${images.length} into ${imagesDir}` +
+    (known.length > 0 ? `, about ${(total / 2 ** 20).toFixed(0)} MiB${known.length < images.length ? ' for those built here' : ''}` : '') +
+    ' (an archive is about as large as its image); every shard loads them from there before its first trial:\n' +
+    images.map((i) => `  ${i.tag}  ${i.sizeBytes !== null ? `${(i.sizeBytes / 2 ** 20).toFixed(0)} MiB` : i.note}\n`).join('') +
+    `Before submitting these scripts yourself, save them there:\n` +
+    flavours
+      .map((f) => `  greenrt images save ${images.filter((i) => i.flavour === f).map((i) => i.runtime).join(' ')} --flavour ${f} --out ${imagesDir}\n`)
+      .join('')
+  );
 }
 
 /** `greenrt slurm submit | status | resubmit`. */
@@ -58,7 +88,10 @@ export function slurmCommand(program: Command, setExit: (code: number) => void):
       pathValue('--images'),
     )
     .option('--wait', 'wait until every job has left the queue; exit 0 when the merged run exists')
-    .option('--dry-run', 'write the scripts and print the sbatch commands; submit nothing (and save no images)')
+    .option(
+      '--dry-run',
+      'write the scripts and print the sbatch commands; submit nothing. Builds and saves no image: prints the images submit would save into <study>/images (with their size on this engine) and the `greenrt images save` command that puts them there',
+    )
     .action(async (experiment: string, opts: SubmitOpts) => {
       const n = Number(opts.shards);
       const options = {
@@ -89,6 +122,7 @@ export function slurmCommand(program: Command, setExit: (code: number) => void):
       }
       const sub = s.study.submissions[0];
       const dir = shownRunDir(s.studyDir);
+      if (s.unsavedImages) process.stdout.write(formatUnsavedImages(s.unsavedImages, join(dir, 'images')));
       process.stdout.write(
         `Estimate (greenrt's, see greenrt validate): longest shard ${formatDuration(Math.max(...s.estimate.shardsS))} with ${n} nodes in parallel; the whole plan on one node ${formatDuration(s.estimate.wholePlanS)}.\n`,
       );
