@@ -183,7 +183,7 @@ Exit codes: 0 ok, 1 internal error, 2 bad input, 3 missing environment (Docker, 
   program
     .command('verify')
     .description(
-      'Check a run folder: every file against its schema, the plan and the SHA-256 recorded when it was written, and each trial\'s image (config digest) against the one the manifest records; lists every discrepancy. Writes nothing. Exit 0 intact, 4 tampered or incomplete, 2 not a run folder.',
+      "Check a run folder: every file against its schema, the plan and the SHA-256 recorded when it was written, and each trial's image (config digest) against the one the manifest records; lists every discrepancy. Writes nothing. Exit 0 intact, 4 tampered or incomplete, 2 not a run folder.",
     )
     .argument('<runDir>', 'a run folder, e.g. artifacts/demo-20260101t120000z-abc123', pathValue('<runDir>'))
     .action(async (runDir: string) => {

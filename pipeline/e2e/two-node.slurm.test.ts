@@ -157,10 +157,7 @@ describe.skipIf(!possible && process.env.GREENRT_REQUIRE_SLURM !== '1')('a study
         return dir;
       };
       const k2 = shards.indexOf(onNode2);
-      const shardEdited = await runCli([
-        'verify',
-        tampered('shard-digest-edited', (_d, m) => (m.merge!.shards[k2]!.images![0]!.configDigest = other)),
-      ]);
+      const shardEdited = await runCli(['verify', tampered('shard-digest-edited', (_d, m) => (m.merge!.shards[k2]!.images![0]!.configDigest = other))]);
       expect(shardEdited.code, shardEdited.stdout).toBe(4);
       expect(shardEdited.stdout).toContain(
         `manifest.json: merge.shards[${onNode2.index}].images[0] (${saved.tag} on greenrt-node2) has config digest ${other}, but images records ${saved.configDigest}`,

@@ -29,7 +29,9 @@ describe('imageDigestProblems', () => {
     const t = trial({ imageId: digest('b'), configDigest: digest('b') });
     const [problem, ...rest] = imageDigestProblems(t, manifestWith(t, {}));
     expect(rest).toEqual([]);
-    expect(problem).toContain(`ran image ${tag} with config digest ${digest('b')}, but manifest.json (images, pytorch cpu) records config digest ${digest('a')}`);
+    expect(problem).toContain(
+      `ran image ${tag} with config digest ${digest('b')}, but manifest.json (images, pytorch cpu) records config digest ${digest('a')}`,
+    );
     expect(problem).toContain('rebuilt or replaced between trials');
     expect(problem).toContain('greenrt images load');
   });

@@ -30,9 +30,7 @@ export function imageDigestProblems(result: TrialResult, manifest: RunManifest):
   const label = `image ${escapeText(record.tag, 120)}`;
   if (configDigest === null) {
     // A manifest from before config digests: the engine's image ids are all there is.
-    return imageId === record.imageId
-      ? []
-      : [`ran ${label} with image id ${shown(imageId)}, but ${where} records image id ${record.imageId}: ${cause}`];
+    return imageId === record.imageId ? [] : [`ran ${label} with image id ${shown(imageId)}, but ${where} records image id ${record.imageId}: ${cause}`];
   }
   if (own !== undefined && own !== null) {
     return own === configDigest ? [] : [`ran ${label} with config digest ${shown(own)}, but ${where} records config digest ${configDigest}: ${cause}`];
@@ -42,7 +40,9 @@ export function imageDigestProblems(result: TrialResult, manifest: RunManifest):
   const accepted = new Set([configDigest, ...(manifest.merge ? [] : [record.imageId])]);
   return imageId && accepted.has(imageId)
     ? []
-    : [`ran ${label} with image id ${shown(imageId)}, but ${where} records config digest ${configDigest}${manifest.merge ? '' : ` (image id ${record.imageId})`}: ${cause}`];
+    : [
+        `ran ${label} with image id ${shown(imageId)}, but ${where} records config digest ${configDigest}${manifest.merge ? '' : ` (image id ${record.imageId})`}: ${cause}`,
+      ];
 }
 
 /**
@@ -78,7 +78,11 @@ function expectedImage(result: TrialResult, manifest: RunManifest): ExpectedImag
   const shard = manifest.merge.shards.find((s) => s.trialIds.includes(result.trialId));
   const shardImage = shard?.images?.find((i) => i.tag === record.tag);
   if (shard && shardImage?.configDigest) {
-    return { record, configDigest: shardImage.configDigest, where: `manifest.json (merge.shards[${shard.index}] on ${escapeText(shard.node, 80)}, ${escapeText(record.tag, 120)})` };
+    return {
+      record,
+      configDigest: shardImage.configDigest,
+      where: `manifest.json (merge.shards[${shard.index}] on ${escapeText(shard.node, 80)}, ${escapeText(record.tag, 120)})`,
+    };
   }
   return { record, configDigest: topDigest, where: `manifest.json (images, ${record.runtime} ${record.flavour})` };
 }

@@ -48,7 +48,13 @@ export function formatUnsavedImages(images: UnsavedImage[], imagesDir: string): 
     images.map((i) => `  ${i.tag}  ${i.sizeBytes !== null ? `${(i.sizeBytes / 2 ** 20).toFixed(0)} MiB` : i.note}\n`).join('') +
     `Before submitting these scripts yourself, save them there:\n` +
     flavours
-      .map((f) => `  greenrt images save ${images.filter((i) => i.flavour === f).map((i) => i.runtime).join(' ')} --flavour ${f} --out ${imagesDir}\n`)
+      .map(
+        (f) =>
+          `  greenrt images save ${images
+            .filter((i) => i.flavour === f)
+            .map((i) => i.runtime)
+            .join(' ')} --flavour ${f} --out ${imagesDir}\n`,
+      )
       .join('')
   );
 }
