@@ -71,6 +71,12 @@ power:
 let cluster = '';
 let env: NodeJS.ProcessEnv = {};
 
+/** The study's job logs and the cluster's own (slurmctld: requeues, node state), which `down` removes with the cluster. */
+const jobAndClusterLogs = (studyDir: string) =>
+  spawnSync('sh', ['-c', `tail -n 30 ${join(studyDir, 'slurm', 'logs')}/*; grep -v debug ${join(cluster, 'slurmctld.log')} | tail -n 40`], {
+    encoding: 'utf8',
+  }).stdout;
+
 describe.skipIf(!possible && process.env.GREENRT_REQUIRE_SLURM !== '1')('a study on two Slurm nodes, the second with an empty Docker engine', () => {
   beforeAll(() => {
     ensureCliBuilt();
@@ -110,7 +116,7 @@ describe.skipIf(!possible && process.env.GREENRT_REQUIRE_SLURM !== '1')('a study
       expect(dir, `${r.stdout}\n${r.stderr}`).toBeDefined();
       const studyDir = dir!.startsWith('/') ? dir! : join(packageRoot, dir!);
       if (r.code !== 0) {
-        const logs = spawnSync('sh', ['-c', `tail -n 30 ${join(studyDir, 'slurm', 'logs')}/*`], { encoding: 'utf8' }).stdout;
+        const logs = jobAndClusterLogs(studyDir);
         throw new Error(`slurm submit exited ${r.code}\n${r.stdout}\n${r.stderr}\n${logs}`);
       }
       const study = readJson<SlurmStudy>(join(studyDir, 'slurm', 'study.json'));
@@ -211,7 +217,7 @@ describe.skipIf(!possible && process.env.GREENRT_REQUIRE_SLURM !== '1')('a study
       );
       expect(r.stdout).toMatch(/Submitted study .*: array job \d+ \(round 1 on shard\(s\) 0, 1\), decide job \d+ \(afterok\)/);
       if (r.code !== 0) {
-        const logs = spawnSync('sh', ['-c', `tail -n 30 ${join(dir, 'slurm', 'logs')}/*`], { encoding: 'utf8' }).stdout;
+        const logs = jobAndClusterLogs(dir);
         throw new Error(`slurm submit exited ${r.code}\n${r.stdout}\n${r.stderr}\n${logs}`);
       }
       const manifest = await checkRoundsStudy(dir, 2);
