@@ -106,14 +106,14 @@ function ratios(claim: Claim, theirs: ClaimResult, mine: ClaimResult): AeEvaluat
 }
 
 /** A GPU record of the manifest (free-form objects: name, driver). */
-function gpuText(m: RunManifest): { names: string; driver: string } {
+export function gpuText(m: RunManifest): { names: string; driver: string } {
   const gpus = (m.host.gpus ?? []) as Record<string, unknown>[];
   const names = gpus.map((g) => String(g.name ?? 'GPU')).join(', ') || 'none';
   const driver = [...new Set(gpus.map((g) => String(g.driverVersion ?? g.driver ?? '?')))].join(', ') || 'none';
   return { names, driver };
 }
 
-function powerText(m: RunManifest): string {
+export function powerText(m: RunManifest): string {
   const works = m.power.sources.filter((s) => s.available).map((s) => s.source);
   return works.length ? works.join(', ') : 'none (energy not measured)';
 }

@@ -2,8 +2,17 @@
  * The artifact evaluator's kit: pure functions over experiment plans, claims files and run folders (read through
  * the results module's verified readers), used by the thin `greenrt ae` command.
  * - `claimCoverage(claims, plannedIds)`: which configurations each claim needs and whether a plan runs enough.
+ * - `packArtifact(runDirs, out, options)`: `ae pack` (I/O: verified runs, saved images, models, source, SHA256SUMS,
+ *   ARTIFACT.md, artifact.json), written into a temp sibling and renamed: a whole pack or none.
+ * - `loadArtifact(dir, options)` / `checkPack(dir, contracts)`: `ae load`, every file against SHA256SUMS first
+ *   (exit 4 for a mismatch, a link or a pipe; exit 2 for a malformed SHA256SUMS or artifact.json), then images and models.
+ * - `renderArtifactMarkdown(record)`, `zenodoMetadata(base, record)`: pure, from artifact.json.
  */
 export { claimCoverage, type ClaimCoverage } from './claim-coverage.js';
 export { forecastClaims, type ClaimForecast, type HostFacts, type Testability } from './forecast.js';
 export { evaluateRuns, hostDifferences, kendallTau, badgeAdvice, type RunEvidence } from './evaluate-runs.js';
 export { renderEvaluationMarkdown } from './evaluation-markdown.js';
+export { packArtifact, type PackOptions, type PackResult } from './pack-artifact.js';
+export { loadArtifact, checkPack, type LoadOptions, type LoadResult, type ModelPlacement } from './load-artifact.js';
+export { renderArtifactMarkdown, zenodoMetadata } from './artifact-markdown.js';
+export { ArtifactError, SUMS_FILE, formatSums, parseSums } from './pack-files.js';

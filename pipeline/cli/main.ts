@@ -11,6 +11,7 @@ import { gpuCheckCommand } from './gpu-check/gpu-check-command.js';
 import { imagesCommand } from './images-command.js';
 import { compareCommand } from './compare-command.js';
 import { aeCheckCommand, aeEvaluateCommand } from './ae-command.js';
+import { aeLoadCommand, aePackCommand } from './ae-pack-command.js';
 import { verifyCommand } from './verify-command.js';
 import { mergeCommand } from './merge-command.js';
 import { slurmCommand } from './slurm/slurm-command.js';
@@ -207,7 +208,7 @@ Exit codes: 0 ok, 1 internal error, 2 bad input, 3 missing environment (Docker, 
   const ae = program
     .command('ae')
     .description(
-      "The artifact evaluator's kit: which claims this host can test (check) before running the tiers in experiments/ae/, and a run judged against a reference run claim by claim (evaluate). docs/EVALUATING.md.",
+      "The artifact evaluator's kit: which claims this host can test (check) before running the tiers in experiments/ae/, reference runs packed with everything a re-run needs (pack) and loaded on another host (load), and a run judged against a reference run claim by claim (evaluate). docs/EVALUATING.md.",
     );
   ae.command('check')
     .description(
@@ -227,6 +228,29 @@ Exit codes: 0 ok, 1 internal error, 2 bad input, 3 missing environment (Docker, 
     .option('--out <dir>', 'folder for evaluation.md and evaluation.json (default: evaluation-<run>-vs-<reference> beside the run)', pathValue('--out'))
     .action(async (run: string, opts: { reference: string; claims?: string; out?: string }) => {
       setExit(await aeEvaluateCommand(run, opts));
+    });
+
+  ae.command('pack')
+    .description(
+      "Pack reference runs for an archive (Zenodo) into a new folder: the runs (each verified intact first, like greenrt verify), the images they used (docker save archives by config digest), their prepared models, their experiment, claims and supplied model files, the source (git archive of the runs' commit, else the package's own files), ARTIFACT.md (getting started, then claims, commands, time and expected outcome per run, the reference hardware, what is exact), artifact.json (schemas/ae-artifact.schema.json), CITATION.cff, .zenodo.json and SHA256SUMS. Written into a temp folder beside --out and renamed: a whole pack or none. Prints the hashes to quote: SHA256SUMS's own SHA-256, each run's manifest SHA-256 and each image's config digest. Exit 0 packed, 4 a run is damaged or unfinished or an image or file is not what the run used, 2 bad input (--out not empty), 3 no Docker for runs that used images.",
+    )
+    .argument('<runDirs...>', 'the reference run folders', pathValues('<runDirs>'))
+    .requiredOption('--out <dir>', 'the pack folder to create (new or empty)', pathValue('--out'))
+    .action(async (dirs: string[], opts: { out: string }) => {
+      setExit(await aePackCommand(dirs, resolve(opts.out)));
+    });
+  ae.command('load')
+    .description(
+      "Load a pack written by `greenrt ae pack`: every file is checked against SHA256SUMS first (a changed, missing or extra file, a symbolic link, a pipe: exit 4, nothing loaded), then the images this Docker engine lacks are loaded (checked by config digest) and the prepared models are copied to <artifacts>/models/, so that a run of the pack's experiments needs no network. Exit 0 loaded, 4 the pack is not what its sums say, 2 SHA256SUMS or artifact.json malformed, 3 no Docker for a pack with images.",
+    )
+    .argument('<dir>', 'the pack folder', pathValue('<dir>'))
+    .addOption(
+      new Option('--artifacts <dir>', 'the artifacts folder your runs will use (models go to <dir>/models)')
+        .default('artifacts')
+        .argParser(pathValue('--artifacts')),
+    )
+    .action(async (dir: string, opts: { artifacts: string }) => {
+      setExit(await aeLoadCommand(dir, opts));
     });
 
   program

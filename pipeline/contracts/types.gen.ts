@@ -1,5 +1,218 @@
 /* Generated from schemas/*.schema.json by scripts/gen-types.mjs. Do not edit. */
 
+// ae-artifact.schema.json
+/**
+ * artifact.json, written by `greenrt ae pack <runDir>... --out DIR` at the top of the pack (ARTIFACT.md says the same for people) and read by `greenrt ae load DIR`: what the pack holds (reference runs, images by config digest, prepared models, experiment and claims files, the source) and the hashes to quote. Every path is relative to the pack folder, '/'-separated. SHA256SUMS lists every file of the pack but itself.
+ */
+export interface AeArtifactFile {
+  /**
+   * Format version of this file.
+   */
+  schemaVersion: 1;
+  /**
+   * When the pack was written (UTC).
+   */
+  packedAt: string;
+  /**
+   * The greenrt that wrote the pack.
+   */
+  greenrt: {
+    /**
+     * greenrt package version.
+     */
+    version: string;
+  };
+  /**
+   * greenrt's source as the reference runs used it.
+   */
+  source: {
+    /**
+     * The uncompressed tar of the source, in the pack.
+     */
+    file: 'source.tar';
+    /**
+     * git-archive: `git archive` of the runs' commit (exactly the committed files); package-files: the package folder's files without node_modules, dist, artifacts, .build and .git (no git history to archive from).
+     */
+    method: 'git-archive' | 'package-files';
+    /**
+     * The commit the runs recorded (greenrt.gitCommit in their manifests); null when they ran outside git.
+     */
+    commit: string | null;
+    /**
+     * Whether any run recorded uncommitted changes in its checkout (then the archive is the commit, not what ran).
+     */
+    dirty: boolean | null;
+    /**
+     * Why package-files was used, or what a dirty checkout means; null when nothing needs saying.
+     */
+    note: string | null;
+  };
+  /**
+   * The reference runs, each verified intact (greenrt verify) before it was packed.
+   *
+   * @minItems 1
+   */
+  runs: Run[];
+  /**
+   * Image archives (`greenrt images save` format under images/), one per image the runs used; empty for runs without Docker.
+   */
+  images: {
+    /**
+     * greenrt/<runtime>:<flavour>-<hash12>.
+     */
+    tag: string;
+    /**
+     * The image's identity (SHA-256 of its config JSON), as the runs' manifests record it: quote it.
+     */
+    configDigest: string;
+    /**
+     * The archive record (schemas/image-archive.schema.json), in the pack.
+     */
+    record: string;
+    /**
+     * The `docker save` archive, in the pack.
+     */
+    archive: string;
+    /**
+     * Archive size, bytes.
+     */
+    bytes: number;
+  }[];
+  /**
+   * Prepared models (the model cache entries the runs used) under models/; `ae load` copies them to <artifacts>/models/, where a run looks first. Supplied (prebuilt) ONNX files travel with the experiment files instead.
+   */
+  models: {
+    /**
+     * The folder in the pack: models/<cache entry name>.
+     */
+    folder: string;
+    /**
+     * Model name.
+     */
+    model: string;
+    /**
+     * Framework the model was prepared in.
+     */
+    source: string;
+    /**
+     * SHA-256 the runs' manifests record for it (the ONNX file, else prepared.json).
+     */
+    sha256: string;
+    /**
+     * Size of the folder's files, bytes.
+     */
+    bytes: number;
+  }[];
+  /**
+   * The experiment files, their claims files and supplied model files, in the pack (the same layout relative to each experiment as where they ran).
+   */
+  experimentFiles: string[];
+  /**
+   * Size of every file in the pack but SHA256SUMS, bytes.
+   */
+  totalBytes: number;
+}
+/**
+ * One reference run.
+ */
+export interface Run {
+  /**
+   * The run's id.
+   */
+  runId: string;
+  /**
+   * The run folder in the pack: runs/<runId>.
+   */
+  folder: string;
+  /**
+   * SHA-256 of the run's manifest.json: `greenrt verify`'s trust anchor; quote it.
+   */
+  manifestSha256: string;
+  /**
+   * The experiment file in the pack.
+   */
+  experiment: string;
+  /**
+   * SHA-256 of the experiment file (the manifest's experiment.sha256).
+   */
+  experimentSha256: string;
+  /**
+   * The claims file in the pack that the run's report decided; null when the experiment checks none.
+   */
+  claimsFile: string | null;
+  /**
+   * Trials of the run (count).
+   */
+  trials: number;
+  /**
+   * greenrt's own estimate of the experiment's duration on one node (`greenrt validate`), seconds.
+   */
+  estimate: {
+    /**
+     * Lower end, s.
+     */
+    minS: number;
+    /**
+     * Upper end (adaptive experiments: every configuration at its maximum), s.
+     */
+    maxS: number;
+  };
+  /**
+   * The reference host, from the run's manifest.
+   */
+  host: {
+    /**
+     * CPU model name.
+     */
+    cpuModel: string;
+    /**
+     * Logical CPUs (count).
+     */
+    cpuCount: number;
+    /**
+     * Total memory, MiB.
+     */
+    memoryMiB: number;
+    /**
+     * Kernel release.
+     */
+    kernel: string;
+    /**
+     * GPU model and driver per GPU seen.
+     */
+    gpus: string[];
+    /**
+     * Docker engine version, when used.
+     */
+    docker: string | null;
+    /**
+     * The power sources that measured energy in the run, or why none did.
+     */
+    energy: string;
+  };
+  /**
+   * The reference run's verdict on each claim of its claims file: what an evaluator's run should agree with.
+   */
+  claims: {
+    /**
+     * Claim id.
+     */
+    id: string;
+    /**
+     * reproduction: the study stated it; extension: greenrt asks more.
+     */
+    scope: 'reproduction' | 'extension';
+    /**
+     * The claim in words.
+     */
+    text: string;
+    /**
+     * The reference run's verdict.
+     */
+    verdict: 'reproduced' | 'not reproduced' | 'inconclusive';
+  }[];
+}
+
 // ae-evaluation.schema.json
 /**
  * evaluation.json, written by `greenrt ae evaluate <run> --reference <run>` (evaluation.md says the same for people): an evaluator's run judged against a reference run claim by claim, with the hosts' differences first, runtime rankings, ratios against claim bands, and absolute numbers only where GPU model and driver match.

@@ -28,6 +28,7 @@ export const SchemaId = {
   imageArchive: 'https://greenrt.dev/schemas/image-archive.schema.json',
   vendoredInputs: 'https://greenrt.dev/schemas/vendored-inputs.schema.json',
   aeEvaluation: 'https://greenrt.dev/schemas/ae-evaluation.schema.json',
+  aeArtifact: 'https://greenrt.dev/schemas/ae-artifact.schema.json',
 } as const;
 export type SchemaIdValue = (typeof SchemaId)[keyof typeof SchemaId];
 

@@ -50,6 +50,10 @@ const writers: Record<string, string> = {
   'runners/embedded/embedded-runner.ts': "appends to the trial's log, a file greenrt created in the run's own trials folder the same trial",
   'images/image-archive.ts': 'streams docker save into its own temp file (O_EXCL), then renames it after refuseNonRegularTarget, as writeFileAtomic does',
   'images/vendor-inputs.ts': 'publishes its staging folder (renames folders, not files), after refusing anything but a folder at the target',
+  'ae/pack-files.ts':
+    'copies a pack file into a new file (flag wx: never over an existing one) inside its own temp pack or model folder, which is renamed whole',
+  'ae/pack-artifact.ts': 'renames its own temp pack folder (made beside --out) into place: a folder, not a file; an existing non-empty --out is refused',
+  'ae/load-artifact.ts': 'renames its own temp model folder (<model>.partial-*) over <artifacts>/models/<model>, as the model store does',
 };
 
 /** The node:fs functions a file imports by name, and whether it takes the whole module (`* as fs`, default import, require). */
