@@ -8,11 +8,11 @@
  *   (exit 4 for a mismatch, a link or a pipe; exit 2 for a malformed SHA256SUMS or artifact.json), then images and models.
  * - `renderArtifactMarkdown(record)`, `zenodoMetadata(base, record)`: pure, from artifact.json.
  */
-export { claimCoverage, type ClaimCoverage } from './claim-coverage.js';
-export { forecastClaims, type ClaimForecast, type HostFacts, type Testability } from './forecast.js';
-export { evaluateRuns, hostDifferences, kendallTau, badgeAdvice, type RunEvidence } from './evaluate-runs.js';
-export { renderEvaluationMarkdown } from './evaluation-markdown.js';
-export { packArtifact, type PackOptions, type PackResult } from './pack-artifact.js';
-export { loadArtifact, checkPack, type LoadOptions, type LoadResult, type ModelPlacement } from './load-artifact.js';
 export { renderArtifactMarkdown, zenodoMetadata } from './artifact-markdown.js';
-export { ArtifactError, SUMS_FILE, formatSums, parseSums } from './pack-files.js';
+export { type ClaimCoverage, claimCoverage } from './claim-coverage.js';
+export { badgeAdvice, evaluateRuns, hostDifferences, kendallTau, type RunEvidence } from './evaluate-runs.js';
+export { renderEvaluationMarkdown } from './evaluation-markdown.js';
+export { type ClaimForecast, forecastClaims, type HostFacts, type Testability } from './forecast.js';
+export { checkPack, type LoadOptions, type LoadResult, loadArtifact, type ModelPlacement } from './load-artifact.js';
+export { type PackOptions, type PackResult, packArtifact } from './pack-artifact.js';
+export { ArtifactError, formatSums, parseSums, SUMS_FILE } from './pack-files.js';

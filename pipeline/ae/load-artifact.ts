@@ -7,10 +7,10 @@
 import { randomBytes } from 'node:crypto';
 import { rename, rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { SchemaId, type AeArtifactFile, type Contracts } from '../contracts/index.js';
+import { type AeArtifactFile, type Contracts, SchemaId } from '../contracts/index.js';
 import { escapeText, InputError, InputFileProblem, readInputFile } from '../core/index.js';
 import type { DockerEngine } from '../docker/index.js';
-import { loadImages, type ImageTransfer } from '../images/index.js';
+import { type ImageTransfer, loadImages } from '../images/index.js';
 import { ensureFolder, readJsonFile } from '../results/index.js';
 import { ArtifactError, copyHashed, hashPackFile, listPackFiles, parseSums, SUMS_FILE } from './pack-files.js';
 

@@ -9,16 +9,16 @@ import { mkdir, readdir, rename, rm, rmdir, stat } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { evaluateClaims, parseClaimsYaml, summarizeTrials } from '../analysis/index.js';
 import { claimsFileOf, defaultClaimsFile, maxDocumentBytes } from '../config/index.js';
-import { SchemaId, packageRoot, type AeArtifactFile, type Contracts, type TrialResult, type ValidatedManifest } from '../contracts/index.js';
+import { type AeArtifactFile, type Contracts, packageRoot, SchemaId, type TrialResult, type ValidatedManifest } from '../contracts/index.js';
 import { escapeText, InputError, readInputFile, runCommand, sha256File } from '../core/index.js';
 import type { DockerEngine } from '../docker/index.js';
 import { archiveNames, saveImages } from '../images/index.js';
+import { type TarEntry, writeTar } from '../images/tar-writer.js';
 import { estimateDurationRangeS, planRun } from '../plan/index.js';
 import { verifyRunFolder, writeFileAtomic, writeJsonFile } from '../results/index.js';
 import { renderArtifactMarkdown, zenodoMetadata } from './artifact-markdown.js';
 import { gpuText, powerText } from './evaluate-runs.js';
 import { ArtifactError, copyHashed, formatSums, hashPackFile, isPackPath, listPackFiles, SUMS_FILE } from './pack-files.js';
-import { writeTar, type TarEntry } from '../images/tar-writer.js';
 
 export interface PackOptions {
   contracts: Contracts;

@@ -7,9 +7,8 @@ import { createHash } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
 import { lstat, mkdir, readdir } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { describeKind, escapeText, GreenrtError, InputError, openInputFile } from '../core/index.js';
+import { describeKind, escapeText, GreenrtError, hashingStream, InputError, openInputFile } from '../core/index.js';
 
 /** The sums file's name at the top of a pack. */
 export const SUMS_FILE = 'SHA256SUMS';
@@ -97,25 +96,14 @@ const refetch = 'Get the pack again (greenrt ae pack writes only the files SHA25
  */
 export async function copyHashed(from: string, within: string, to: string): Promise<{ sha256: string; bytes: number }> {
   await mkdir(dirname(to), { recursive: true });
-  const hash = createHash('sha256');
-  let bytes = 0;
+  const hashing = hashingStream();
   const handle = await openInputFile(from, { within, noFollow: true });
   try {
-    await pipeline(
-      handle.createReadStream({ autoClose: false }),
-      new Transform({
-        transform(chunk: Buffer, _enc, done) {
-          hash.update(chunk);
-          bytes += chunk.length;
-          done(null, chunk);
-        },
-      }),
-      createWriteStream(to, { flags: 'wx', mode: 0o644 }),
-    );
+    await pipeline(handle.createReadStream({ autoClose: false }), hashing.stream, createWriteStream(to, { flags: 'wx', mode: 0o644 }));
   } finally {
     await handle.close();
   }
-  return { sha256: hash.digest('hex'), bytes };
+  return { sha256: hashing.sha256(), bytes: hashing.bytes };
 }
 
 /** SHA-256 and size of a pack file, read through the safe reader (a regular file in `root`, no link). */

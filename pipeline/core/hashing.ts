@@ -1,9 +1,30 @@
 import { createHash } from 'node:crypto';
+import { Transform } from 'node:stream';
 import { openInputFile } from './read-input-file.js';
 
 /** Hex SHA-256 of a string or bytes. */
 export function sha256Hex(data: string | Uint8Array): string {
   return createHash('sha256').update(data).digest('hex');
+}
+
+/** A pass-through stream that hashes (SHA-256) and counts the bytes going through it: read `sha256()` and `bytes` once it has ended. */
+export function hashingStream(): { stream: Transform; sha256(): string; readonly bytes: number } {
+  const hash = createHash('sha256');
+  let bytes = 0;
+  const stream = new Transform({
+    transform(chunk: Buffer, _enc, done) {
+      hash.update(chunk);
+      bytes += chunk.length;
+      done(null, chunk);
+    },
+  });
+  return {
+    stream,
+    sha256: () => hash.digest('hex'),
+    get bytes() {
+      return bytes;
+    },
+  };
 }
 
 /** Hex SHA-256 of a file, streamed; opened by the safe reader (a regular file only: InputFileProblem otherwise). */

@@ -83,7 +83,12 @@ describe('greenrt ae pack / ae load (embedded run, no Docker)', () => {
     const record = contracts.assert<AeArtifactFile>(SchemaId.aeArtifact, JSON.parse(readFileSync(join(pack, 'artifact.json'), 'utf8')), 'artifact.json');
     const manifestSha = sha256Hex(readFileSync(join(run, 'manifest.json')));
     expect(record.runs).toHaveLength(1);
-    expect(record.runs[0]).toMatchObject({ manifestSha256: manifestSha, experiment: 'experiments/aepack.yaml', claimsFile: 'experiments/aepack.claims.yaml', trials: 6 });
+    expect(record.runs[0]).toMatchObject({
+      manifestSha256: manifestSha,
+      experiment: 'experiments/aepack.yaml',
+      claimsFile: 'experiments/aepack.claims.yaml',
+      trials: 6,
+    });
     expect(record.runs[0]!.claims).toEqual([expect.objectContaining({ id: 'batch-of-two-within-bounds', verdict: 'reproduced' })]);
     expect(record.experimentFiles).toEqual(['experiments/aepack.claims.yaml', 'experiments/aepack.yaml', 'experiments/models/tiny-conv.onnx']);
     expect(record.source.method).toBe('git-archive');
@@ -91,7 +96,13 @@ describe('greenrt ae pack / ae load (embedded run, no Docker)', () => {
     // The same check sha256sum -c makes, with the system's own tool.
     expect(execFileSync('sha256sum', ['--check', '--strict', '--quiet', 'SHA256SUMS'], { cwd: pack, encoding: 'utf8' })).toBe('');
     const md = readFileSync(join(pack, 'ARTIFACT.md'), 'utf8');
-    for (const words of ['## Getting started (about 30 minutes)', '## Reference hardware', '## What is exact and what is not', manifestSha, 'batch-of-two-within-bounds'])
+    for (const words of [
+      '## Getting started (about 30 minutes)',
+      '## Reference hardware',
+      '## What is exact and what is not',
+      manifestSha,
+      'batch-of-two-within-bounds',
+    ])
       expect(md).toContain(words);
     const zenodo = JSON.parse(readFileSync(join(pack, '.zenodo.json'), 'utf8')) as { license: string; description: string };
     expect(zenodo.license).toBe('MIT');

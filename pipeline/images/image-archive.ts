@@ -1,18 +1,15 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
-import { open, readdir, rename, stat, unlink, type FileHandle } from 'node:fs/promises';
-import { openInputFile } from '../core/index.js';
-import { refuseNonRegularTarget } from '../results/index.js';
+import { type FileHandle, open, readdir, rename, stat, unlink } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
-import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { SchemaId, packageRoot, type Contracts, type ImageArchiveRecord } from '../contracts/index.js';
-import { GreenrtError, InputError, type InputProblem } from '../core/index.js';
-import { ensureFolder, readJsonFile, writeJsonFile } from '../results/index.js';
-import { engineError, type DockerEngine } from '../docker/index.js';
+import { type Contracts, type ImageArchiveRecord, packageRoot, SchemaId } from '../contracts/index.js';
+import { GreenrtError, hashingStream, InputError, type InputProblem, openInputFile } from '../core/index.js';
+import { type DockerEngine, engineError } from '../docker/index.js';
+import { ensureFolder, readJsonFile, refuseNonRegularTarget, writeJsonFile } from '../results/index.js';
 import type { ImageFlavour, ImageRuntime } from './build-context.js';
-import { inspectImageOrNull } from './image-build.js';
 import { imageContext } from './ensure-image.js';
+import { inspectImageOrNull } from './image-build.js';
 
 /**
  * Image archives: `greenrt images save` writes each image as the engine's `docker save` archive plus a record
@@ -241,24 +238,18 @@ async function loadOne(
   if (!sameList(image.diffIds, record.diffIds)) throw refuse(`its layers (diff_ids) are not the record's`);
   options.progress?.(`loading ${record.tag} (${(record.archive.bytes / 2 ** 20).toFixed(0)} MiB) from ${archive}`);
   // The SHA-256 is computed on the bytes as they stream to the engine: an archive changed after its check is caught.
-  const hash = createHash('sha256');
-  const hashing = new Transform({
-    transform(chunk: Buffer, _enc, callback) {
-      hash.update(chunk);
-      callback(null, chunk);
-    },
-  });
+  const hashing = hashingStream();
   let answer = '';
   try {
     const archiveHandle = await openInputFile(archive);
-    const source = archiveHandle.createReadStream().pipe(hashing);
+    const source = archiveHandle.createReadStream().pipe(hashing.stream);
     const response = (await engine.docker.loadImage(source as unknown as NodeJS.ReadableStream, { quiet: true })) as NodeJS.ReadableStream;
     for await (const chunk of response as AsyncIterable<Buffer | string>) answer += chunk.toString();
   } catch (error) {
     throw engineError(error, `Loading ${archive}`);
   }
   const failed = /"error(Detail)?"\s*:/.exec(answer) ? answer.trim().slice(0, 500) : null;
-  const sha256 = hash.digest('hex');
+  const sha256 = hashing.sha256();
   const after = await inspectImageOrNull(engine, record.tag);
   const bad =
     failed !== null
@@ -369,8 +360,7 @@ async function writeArchive<T>(
   check: (tmp: string) => Promise<T>,
 ): Promise<{ bytes: number; sha256: string; image: T }> {
   const tmp = join(resolve(target, '..'), `.${basename(target)}.${randomBytes(6).toString('hex')}.tmp`);
-  const hash = createHash('sha256');
-  let bytes = 0;
+  const hashing = hashingStream();
   try {
     let source: NodeJS.ReadableStream;
     try {
@@ -378,17 +368,7 @@ async function writeArchive<T>(
     } catch (error) {
       throw engineError(error, `Saving ${tag}`);
     }
-    await pipeline(
-      source,
-      new Transform({
-        transform(chunk: Buffer, _enc, callback) {
-          hash.update(chunk);
-          bytes += chunk.length;
-          callback(null, chunk);
-        },
-      }),
-      createWriteStream(tmp, { flags: 'wx', mode: 0o644 }),
-    );
+    await pipeline(source, hashing.stream, createWriteStream(tmp, { flags: 'wx', mode: 0o644 }));
     const handle = await open(tmp, 'r+');
     try {
       await handle.sync();
@@ -399,7 +379,7 @@ async function writeArchive<T>(
     // As writeFileAtomic: only a regular file (or nothing) is replaced.
     await refuseNonRegularTarget(target);
     await rename(tmp, target);
-    return { bytes, sha256: hash.digest('hex'), image };
+    return { bytes: hashing.bytes, sha256: hashing.sha256(), image };
   } catch (error) {
     await unlink(tmp).catch(() => undefined);
     throw error;
