@@ -37,7 +37,7 @@ export function renderArtifactMarkdown(a: AeArtifactFile): string {
     '   prepared models into `artifacts/models/`):',
     '   ```',
     '   mkdir greenrt && tar -xf source.tar -C greenrt && cd greenrt && ONNXRUNTIME_NODE_INSTALL=skip npm ci   # or your own checkout of the same commit',
-    '   node bin/greenrt.js ae load <this folder> --artifacts artifacts',
+    '   npx greenrt ae load <this folder> --artifacts artifacts',
     '   ```',
     '   Expected: "every file matches SHA256SUMS", then one line per image (loaded or present) and per model. Exit 0;',
     '   4 when a file is not what SHA256SUMS says, 2 when SHA256SUMS or artifact.json is damaged.',

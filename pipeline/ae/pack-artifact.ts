@@ -249,7 +249,7 @@ async function packModels(refs: Reference[], put: Put): Promise<AeArtifactFile['
             file: m.dir,
             path: '',
             message: 'does not exist (the model cache was cleared)',
-            hint: 'Run the experiment again with the same --artifacts (it prepares the model again), then pack that run.',
+            hint: 'Run the experiment again with greenrt run <experiment> --artifacts <the same folder> (it prepares the model again), then pack that run.',
           },
         ]);
       });

@@ -51,7 +51,8 @@ export async function aeLoadCommand(dir: string, opts: { artifacts: string }): P
     ...loaded.images.map((t) => `  image ${t.tag}  ${t.action}  ${t.configDigest}${t.action === 'loaded' ? ` (${(t.durationMs / 1000).toFixed(1)} s)` : ''}`),
     ...loaded.models.map((m) => `  model ${m.folder}  ${m.action}  ${m.target}`),
     `Loaded in ${(loaded.durationMs / 1000).toFixed(1)} s. Next (ARTIFACT.md): greenrt ae check ${loaded.record.runs.map((r) => `${escapeText(dir, 200)}/${r.experiment}`).join(' ')}`,
-    `then greenrt run <experiment> --artifacts ${escapeText(opts.artifacts, 200)} and greenrt ae evaluate <new run> --reference ${escapeText(dir, 200)}/${loaded.record.runs[0]!.folder}.`,
+    `then greenrt run <experiment> --artifacts ${escapeText(opts.artifacts, 200)},`,
+    `and greenrt ae evaluate <new run> --reference ${escapeText(dir, 200)}/${loaded.record.runs[0]!.folder}.`,
   ];
   process.stdout.write(`${lines.map((l) => escapeText(l, 2000)).join('\n')}\n`);
   return ExitCode.ok;
