@@ -39,6 +39,8 @@ export function renderPlots(results: readonly TrialResult[]): PlotSet {
   const models = [...new Set(configs.map((c) => c.key.model))].sort((a, b) => MODEL_ORDER.indexOf(a) - MODEL_ORDER.indexOf(b));
   const plots: PlotFile[] = [];
   const notes: string[] = [];
+  // Energy plots not drawn, grouped by their reason below: one power-source error is stated once, with every plot it stops.
+  const undrawn: { plot: string; why: string; reason: string }[] = [];
   const withEnergy = (t: TrialResult) => trialMetrics(t).energyPerInference;
 
   for (const model of models) {
@@ -95,7 +97,7 @@ export function renderPlots(results: readonly TrialResult[]): PlotSet {
         ),
       });
     } else {
-      notes.push(`No energy box plot for ${modelLabel(model)}: no trial has a measured energy (${firstReason(mine)}).`);
+      undrawn.push({ plot: `energy box plot for ${modelLabel(model)}`, why: 'no trial has a measured energy', reason: firstReason(mine) });
     }
   }
 
@@ -117,7 +119,7 @@ export function renderPlots(results: readonly TrialResult[]): PlotSet {
       ),
     });
   } else {
-    notes.push(`No energy vs latency scatter: no trial has a measured energy (${firstReason(configs)}).`);
+    undrawn.push({ plot: 'energy vs latency scatter', why: 'no trial has a measured energy', reason: firstReason(configs) });
   }
 
   const shares = shareGroups(configs, models);
@@ -132,7 +134,12 @@ export function renderPlots(results: readonly TrialResult[]): PlotSet {
       ),
     });
   } else {
-    notes.push(`No GPU/CPU energy share plot: no trial has per-domain energy readings (${firstReason(configs)}).`);
+    undrawn.push({ plot: 'GPU/CPU energy share plot', why: 'no trial has per-domain energy readings', reason: firstReason(configs) });
+  }
+  for (const reason of new Set(undrawn.map((u) => u.reason))) {
+    const group = undrawn.filter((u) => u.reason === reason);
+    const whys = [...new Set(group.map((u) => u.why))].join(', and ');
+    notes.push(`No ${listWords(group.map((u) => u.plot))}: ${whys} (${reason}).`);
   }
   return { plots, notes };
 }
@@ -219,6 +226,11 @@ function noEnergy(c: Config): string {
 function firstReason(configs: Config[]): string {
   for (const c of configs) for (const t of c.ok) if (t.energy.reason) return shorten(t.energy.reason, 160);
   return 'no ok trials';
+}
+
+/** "a", "a or b", "a, b or c". */
+function listWords(words: string[]): string {
+  return words.length < 2 ? words.join('') : `${words.slice(0, -1).join(', ')} or ${words.at(-1)}`;
 }
 
 function shorten(s: string, n: number): string {
