@@ -11,7 +11,9 @@ export class ImageBuildError extends GreenrtError {
   readonly tag: string;
   readonly detail: string;
   readonly lastLines: string[];
-  constructor(tag: string, detail: string, lastLines: string[], cause?: unknown) {
+  /** The whole build output (capped at `maxLogLines`), for the log file a run keeps. */
+  readonly log: string[];
+  constructor(tag: string, detail: string, lastLines: string[], cause?: unknown, log: string[] = lastLines) {
     // Build output carries ANSI colour codes from pip and apt; reports and JSON want plain text.
     const plain = lastLines.map((l) => l.replace(/\u001b\[[0-9;]*[A-Za-z]/g, ''));
     const tail = plain.length > 0 ? `\nLast build output:\n${plain.map((l) => `  | ${l}`).join('\n')}` : '';
@@ -23,6 +25,7 @@ export class ImageBuildError extends GreenrtError {
     this.tag = tag;
     this.detail = detail;
     this.lastLines = lastLines;
+    this.log = log;
   }
 }
 
@@ -43,14 +46,19 @@ export interface BuildOptions {
   target?: string;
 }
 
+/** Lines of build output an ImageBuildError keeps for the run's log file. */
+const maxLogLines = 100_000;
+
 /** Runs `docker build` on a prepared context (classic builder); resolves to the image id. */
 export async function buildFromContext(engine: DockerEngine, ctx: BuildContext, options: BuildOptions = {}): Promise<string> {
   const tailLines = options.tailLines ?? 30;
   const tail: string[] = [];
+  const log: string[] = [];
   const remember = (text: string) => {
     for (const line of text.split('\n')) {
       const trimmed = line.replace(/\r$/, '');
       if (trimmed.trim() === '') continue;
+      if (log.length < maxLogLines) log.push(trimmed);
       tail.push(trimmed);
       if (tail.length > tailLines) tail.shift();
       options.progress?.(trimmed);
@@ -108,9 +116,9 @@ export async function buildFromContext(engine: DockerEngine, ctx: BuildContext, 
     if (options.signal?.aborted) throw options.signal.reason;
     const gone = engineError(error, `Image build (${ctx.tag})`);
     if (gone !== error) throw gone;
-    throw new ImageBuildError(ctx.tag, `the build stream broke: ${(error as Error).message}`, tail, error);
+    throw new ImageBuildError(ctx.tag, `the build stream broke: ${(error as Error).message}`, tail, error, log);
   }
-  if (failure !== undefined) throw new ImageBuildError(ctx.tag, failure.trim(), tail);
+  if (failure !== undefined) throw new ImageBuildError(ctx.tag, failure.trim(), tail, undefined, log);
   if (!imageId) {
     // Older daemons do not send aux.ID: ask for the tag instead.
     try {

@@ -12,6 +12,7 @@ import { describeImage } from './describe-image.js';
 import { ensureImage } from './ensure-image.js';
 import { removeImageBuild } from './assemble-image.js';
 import { buildFromContext, ImageBuildError } from './image-build.js';
+import { classifyBuildFailure } from './build-failure.js';
 import { lockImages, readLock } from './image-lock.js';
 
 const engine = await connectDockerOrSkip('images.docker.test');
@@ -99,6 +100,9 @@ describe.skipIf(!engine)('images on the real Docker engine (tiny test contexts)'
     expect(b.detail).toMatch(/returned a non-zero code: 7/);
     expect(b.lastLines.join('\n')).toContain('boom-marker');
     expect(b.message).not.toMatch(/^failed to build image$/);
+    // The whole output is kept for the run's log file; the one-line cause is the last line that reads as an error.
+    expect(b.log.join('\n')).toContain('before-the-failure');
+    expect(classifyBuildFailure(b.detail, b.log)).toMatch(/returned a non-zero code: 7/);
   });
 
   it('buildImages + lockImages: records the local base id with digests not applicable', async () => {

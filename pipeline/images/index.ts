@@ -54,6 +54,7 @@
 export * from './build-context.js';
 export * from './tar-writer.js';
 export * from './image-build.js';
+export { classifyBuildFailure } from './build-failure.js';
 export * from './base-image.js';
 export * from './dockerfile-bases.js';
 export * from './describe-image.js';

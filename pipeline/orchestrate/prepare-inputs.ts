@@ -7,6 +7,10 @@ import { resolvePrebuilt, type ResolvedModel } from '../models/index.js';
 import type { Progress } from '../core/index.js';
 import type { FrameworkExecutor, ImageRecord } from './ports.js';
 import type { ImageArchVerdict } from './arch-preflight.js';
+import { classifyBuildFailure, ImageBuildError } from '../images/index.js';
+
+/** Keeps a text file in the run folder (atomically) and returns its path as the report names it. */
+export type KeepRunFile = (relativePath: string, text: string) => Promise<string>;
 
 export interface Setup {
   images: ImageRecord[];
@@ -30,6 +34,7 @@ export async function prepareInputs(
   progress: Progress,
   logger: Logger,
   signal: AbortSignal,
+  keepFile?: KeepRunFile,
 ): Promise<Setup> {
   const setup: Setup = { images: [], imageErrors: new Map(), models: new Map(), modelErrors: new Map(), modelRecords: [], arch: new Map() };
   if (framework && plan.images.length > 0) {
@@ -38,7 +43,7 @@ export async function prepareInputs(
         setup.images.push(...(await framework.ensureImages([image], signal)));
       } catch (error) {
         if (signal.aborted) throw error;
-        const reason = `image ${imageKey(image)} could not be built: ${reasonOf(error)}`;
+        const reason = `image ${imageKey(image)} could not be built: ${await imageFailure(error, image, keepFile)}`;
         setup.imageErrors.set(imageKey(image), reason);
         progress.info(reason);
         logger.error({ event: 'image.failed', image, reason }, 'image build failed');
@@ -98,6 +103,25 @@ async function prepareInImage(
   if (imageError) throw new Error(imageError);
   progress.status(`Preparing ${need.model} in ${need.source}`);
   return framework.prepareModel(need, signal);
+}
+
+/**
+ * One line for a failed image: a build failure's classified cause and the run-folder file that keeps its whole log
+ * (`logs/image-build-<runtime>-<flavour>.log`), not the Dockerfile step and its output repeated in every reason.
+ */
+async function imageFailure(error: unknown, image: { runtime: string; flavour: string }, keepFile?: KeepRunFile): Promise<string> {
+  let build: unknown = error;
+  while (build && !(build instanceof ImageBuildError)) build = (build as { cause?: unknown }).cause;
+  if (!(build instanceof ImageBuildError)) return reasonOf(error);
+  const cause = classifyBuildFailure(build.detail, build.log);
+  if (!keepFile) return cause;
+  const text = [`# docker build of ${build.tag} (${image.runtime}, ${image.flavour}): ${build.detail}`, ...build.log, ''].join('\n');
+  try {
+    const file = await keepFile(`logs/image-build-${image.runtime}-${image.flavour}.log`, text);
+    return `${cause} (build log: ${file})`;
+  } catch (e) {
+    return `${cause} (the build log could not be kept: ${reasonOf(e)})`;
+  }
 }
 
 /** A reason kept in results: greenrt's own message and hint, or an error's message (no stack trace). */

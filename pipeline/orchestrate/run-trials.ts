@@ -10,6 +10,8 @@ import { finishRun } from './finish-run.js';
 import { prepareInputs, type Setup } from './prepare-inputs.js';
 import type { ReadyHost, RunDependencies, RunOutcome, RunRequest } from './run-request.js';
 import { runOneTrial } from './run-trial.js';
+import { ensureFolder, writeFileAtomic } from '../results/index.js';
+import { dirname } from 'node:path';
 
 /** Steps 5 to 7 of a started run: inputs and baseline, the trials round by round, then the summary and report. */
 export async function executeRun(deps: RunDependencies, req: RunRequest, run: ActiveRun, host: ReadyHost): Promise<RunOutcome> {
@@ -27,7 +29,12 @@ async function prepareRun(progress: Progress, signal: AbortSignal, run: ActiveRu
     const removed = await framework.removeOrphans(store.runId);
     if (removed > 0) progress.info(`Removed ${removed} container(s) left by the interrupted run.`);
   }
-  const setup = await prepareInputs(run.plan, run.loaded, framework, progress, run.logger, signal);
+  const keepFile = async (relativePath: string, text: string) => {
+    await ensureFolder(dirname(store.path(relativePath)));
+    await writeFileAtomic(store.path(relativePath), text);
+    return relativePath;
+  };
+  const setup = await prepareInputs(run.plan, run.loaded, framework, progress, run.logger, signal, keepFile);
   if (host.gpus && host.needsGpu) checkGpuArchitectures(progress, run, setup, host.gpus, host.inventory?.driverVersion ?? null);
   manifest.images = setup.images;
   manifest.models = setup.modelRecords;

@@ -35,6 +35,7 @@ export const RUN_FOLDER_FILES: readonly RunFileRule[] = [
   { pattern: /^(report\.md|report\.html|gpu-check\.txt)$/, file: { kind: 'rendered', writer: 'run, report, merge; gpu-check' } },
   { pattern: new RegExp(`^plots/${name}\\.(svg|png)$`), file: { kind: 'rendered', writer: 'run, report, merge' } },
   { pattern: /^run\.log$/, file: { kind: 'log', writer: 'run, resume' } },
+  { pattern: new RegExp(`^logs/image-build-${name}\\.log$`), file: { kind: 'log', writer: 'run, resume (a failed image build, whole)' } },
   { pattern: new RegExp(`^work/${name}/trial\\.json$`), file: { kind: 'work', schema: SchemaId.trialSpec, writer: 'docker and process runners' } },
   {
     pattern: new RegExp(`^work/${name}/out/trial-output\\.json$`),
