@@ -28,7 +28,7 @@ const causes: { pattern: RegExp; cause: (m: RegExpMatchArray) => string }[] = [
   {
     pattern: /(?:Temporary failure resolving|Could not resolve|Failed to fetch|Unable to connect to|Could not connect to) '?([\w.-]+\.[a-z]{2,})/,
     cause: (m) =>
-      `apt could not reach the Debian mirror ${m[1]}: check the network or proxy (or build offline from vendored inputs: greenrt images vendor, then images build --from)`,
+      `apt could not reach the Debian mirror ${m[1]}: check the network or proxy (or build offline from vendored inputs: greenrt images vendor, then greenrt images build --from)`,
   },
   {
     pattern: /(?:NewConnectionError|Failed to establish a new connection|Max retries exceeded with url|ProxyError)/,
