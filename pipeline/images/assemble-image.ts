@@ -1,10 +1,10 @@
-import { once } from 'node:events';
-import { PassThrough, Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import type { ImageInspectInfo } from 'dockerode';
 import { GreenrtError, canonicalJson, sha256Hex } from '../core/index.js';
 import { engineError, type DockerEngine } from '../docker/index.js';
 import { usesContainerdStore } from './image-archive.js';
 import { inspectImageOrNull } from './image-build.js';
+import { importLayer, readJsonStream } from './layer-import.js';
 import { readLayerTar, type LayerEntry } from './layer-tar.js';
 import { memoryEntries, normaliseLayer, type NormalisedLayer } from './normalise-layer.js';
 import { writeTar } from './tar-writer.js';
@@ -43,8 +43,9 @@ export interface AssembledImage {
   diffIds: string[];
   /** True when the install layer came from the cache (no export this time). */
   installCached: boolean;
-  /** Wall times of the steps, ms. */
-  timingsMs: { installLayer: number; codeLayer: number; load: number };
+  /** Wall times of the steps, ms: the code layer is made beside the install layer, so `assembly` (the whole step's
+   *  wall time) is less than their sum when the install layer is exported. */
+  timingsMs: { installLayer: number; codeLayer: number; load: number; assembly: number };
 }
 
 /** `<repository>-build:<suffix>` for a tag `<repository>:<x>`: where intermediates and the install cache live. */
@@ -58,6 +59,13 @@ export async function assembleImage(engine: DockerEngine, request: AssembleReque
   const progress = request.progress ?? (() => {});
   const t0 = performance.now();
   const cacheTag = `${buildRepository(request.tag)}:install-${request.installImageId.replace(/^sha256:/, '').slice(0, 12)}`;
+  // The code layer is read beside the install layer's export and import (it waits on other engine calls).
+  const codeStep = (async () => {
+    const full = await inspectOrThrow(engine, request.fullImageId);
+    const code = await codeLayer(engine, request.fullImageId, request.epochS);
+    return { full, code, ms: performance.now() - t0 };
+  })();
+  codeStep.catch(() => undefined); // awaited below; not an unhandled rejection while the install layer is made
   const cached = await inspectImageOrNull(engine, cacheTag);
   let installDiffId = cached?.RootFS?.Layers?.length === 1 ? (cached.RootFS.Layers[0] as string) : undefined;
   const installCached = installDiffId !== undefined;
@@ -70,8 +78,7 @@ export async function assembleImage(engine: DockerEngine, request: AssembleReque
     );
   }
   const t1 = performance.now();
-  const full = await inspectOrThrow(engine, request.fullImageId);
-  const code = await codeLayer(engine, request.fullImageId, request.epochS);
+  const { full, code, ms: codeMs } = await codeStep;
   const t2 = performance.now();
   const config = imageConfig(full, [installDiffId, code.diffId], request.epochS, request.labels);
   const configDigest = `sha256:${sha256Hex(config)}`;
@@ -85,7 +92,12 @@ export async function assembleImage(engine: DockerEngine, request: AssembleReque
   }
   const t3 = performance.now();
   progress(`assembled ${request.tag}: config ${configDigest.slice(0, 19)} in ${((t3 - t0) / 1000).toFixed(1)} s`);
-  return { configDigest, diffIds: [installDiffId, code.diffId], installCached, timingsMs: { installLayer: t1 - t0, codeLayer: t2 - t1, load: t3 - t2 } };
+  return {
+    configDigest,
+    diffIds: [installDiffId, code.diffId],
+    installCached,
+    timingsMs: { installLayer: t1 - t0, codeLayer: codeMs, load: t3 - t2, assembly: t3 - t0 },
+  };
 }
 
 /**
@@ -132,27 +144,11 @@ async function importNormalisedExport(engine: DockerEngine, imageId: string, cac
   });
   try {
     const exported = (await container.export()) as unknown as NodeJS.ReadableStream;
-    const body = new PassThrough({ highWaterMark: 4 << 20 });
-    const colon = cacheTag.lastIndexOf(':');
-    const imported = engine.docker.importImage(body as unknown as string, { repo: cacheTag.slice(0, colon), tag: cacheTag.slice(colon + 1) } as object);
-    const writing = normaliseLayer(
-      readLayerTar(exported as AsyncIterable<Buffer>),
-      async (chunk) => {
-        if (!body.write(chunk)) await once(body, 'drain');
-      },
-      { epochS },
+    const { layers: stored, result: layer } = await importLayer(
+      engine,
+      (write) => normaliseLayer(readLayerTar(exported as AsyncIterable<Buffer>), write, { epochS }),
+      { tag: cacheTag, what: `Image assembly (importing the install layer of ${imageId})` },
     );
-    let layer: NormalisedLayer;
-    try {
-      layer = await writing;
-    } catch (error) {
-      body.destroy(error as Error);
-      await imported.catch(() => undefined);
-      throw error;
-    }
-    body.end();
-    await readJsonStream(await imported, `Image assembly (importing the install layer of ${imageId})`);
-    const stored = (await inspectOrThrow(engine, cacheTag)).RootFS?.Layers ?? [];
     if (stored.length !== 1 || stored[0] !== layer.diffId) {
       await engine.docker
         .getImage(cacheTag)
@@ -233,22 +229,6 @@ async function loadImage(engine: DockerEngine, tag: string, config: Buffer, diff
     throw engineError(error, `Image assembly (loading ${tag})`);
   }
   await readJsonStream(response, `Image assembly (loading ${tag})`);
-}
-
-/** Drains a daemon JSON-lines response; an `error` line becomes a GreenrtError naming `what`. */
-async function readJsonStream(stream: NodeJS.ReadableStream, what: string): Promise<void> {
-  let text = '';
-  for await (const chunk of stream as AsyncIterable<Buffer | string>) text += chunk.toString();
-  for (const line of text.split('\n')) {
-    if (!line.trim()) continue;
-    let event: { error?: string; errorDetail?: { message?: string } };
-    try {
-      event = JSON.parse(line) as typeof event;
-    } catch {
-      continue;
-    }
-    if (event.error || event.errorDetail?.message) throw new GreenrtError('E_IMAGE_ASSEMBLY', `${what}: ${event.errorDetail?.message ?? event.error}.`);
-  }
 }
 
 async function inspectOrThrow(engine: DockerEngine, ref: string): Promise<ImageInspectInfo> {

@@ -112,7 +112,11 @@ export async function buildReproducibly(
   labels: Record<string, string>,
   progress: BuildProgress,
   options: { signal?: AbortSignal | undefined; networkMode?: string; noCache?: boolean } = {},
-): Promise<{ configDigest: string; timingsMs: { classicBuild: number; installLayer: number; codeLayer: number; load: number }; installCached: boolean }> {
+): Promise<{
+  configDigest: string;
+  timingsMs: { classicBuild: number; installLayer: number; codeLayer: number; load: number; assembly: number };
+  installCached: boolean;
+}> {
   const started = performance.now();
   const suffix = ctx.tag.slice(ctx.tag.lastIndexOf(':') + 1);
   const common = { signal: options.signal, ...(options.networkMode ? { networkMode: options.networkMode } : {}) };

@@ -2,6 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
 import { type FileHandle, open, readdir, rename, stat, unlink } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
+import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { type Contracts, type ImageArchiveRecord, packageRoot, SchemaId } from '../contracts/index.js';
 import { GreenrtError, hashingStream, InputError, type InputProblem, openInputFile } from '../core/index.js';
@@ -10,6 +11,9 @@ import { ensureFolder, readJsonFile, refuseNonRegularTarget, writeJsonFile } fro
 import type { ImageFlavour, ImageRuntime } from './build-context.js';
 import { imageContext } from './ensure-image.js';
 import { inspectImageOrNull } from './image-build.js';
+import { importLayer, type ImportedLayer } from './layer-import.js';
+import { readLayerTar } from './layer-tar.js';
+import { writeTar, type TarEntry } from './tar-writer.js';
 
 /**
  * Image archives: `greenrt images save` writes each image as the engine's `docker save` archive plus a record
@@ -51,6 +55,29 @@ export interface SaveImagesOptions {
   nowMs?: () => number;
 }
 
+/** Images saved at once by saveImages. */
+export const SAVE_CONCURRENCY = 2;
+
+/** `fn` over `items` with at most `limit` running at once; results in the items' order. The first error is thrown (after the running ones end). */
+async function inOrder<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const results: R[] = new Array(items.length);
+  let next = 0;
+  let failure: { error: unknown } | null = null;
+  const worker = async () => {
+    while (failure === null && next < items.length) {
+      const i = next++;
+      try {
+        results[i] = await fn(items[i] as T);
+      } catch (error) {
+        failure ??= { error };
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  if (failure !== null) throw (failure as { error: unknown }).error;
+  return results;
+}
+
 /** The archive and record names for a tag: <runtime>-<flavour>-<hash12>.tar and .json. */
 export function archiveNames(tag: string): { archive: string; record: string } {
   const m = /^greenrt\/([a-z0-9]+):([a-z]+)-([0-9a-f]{12})$/.exec(tag);
@@ -82,9 +109,7 @@ export async function saveImages(
 ): Promise<{ records: ImageArchiveRecord[]; transfers: ImageTransfer[] }> {
   const outDir = resolve(options.outDir);
   await ensureFolder(outDir);
-  const records: ImageArchiveRecord[] = [];
-  const transfers: ImageTransfer[] = [];
-  for (const tag of tags) {
+  const saveOne = async (tag: string): Promise<{ record: ImageArchiveRecord; transfer: ImageTransfer }> => {
     const started = performance.now();
     const names = archiveNames(tag);
     const inspect = await inspectImageOrNull(engine, tag);
@@ -98,16 +123,17 @@ export async function saveImages(
     const known = configDigestOf(engine, inspect);
     const existing = await readArchiveRecord(options.contracts, recordFile);
     if (existing && known !== null && existing.configDigest === known && (await sizeOf(archiveFile)) === existing.archive.bytes) {
-      records.push(existing);
-      transfers.push({
-        tag,
-        configDigest: known,
-        action: 'kept',
-        record: recordFile,
-        archiveBytes: existing.archive.bytes,
-        durationMs: performance.now() - started,
-      });
-      continue;
+      return {
+        record: existing,
+        transfer: {
+          tag,
+          configDigest: known,
+          action: 'kept',
+          record: recordFile,
+          archiveBytes: existing.archive.bytes,
+          durationMs: performance.now() - started,
+        },
+      };
     }
     options.progress?.(`saving ${tag} (${(inspect.Size / 2 ** 20).toFixed(0)} MiB) to ${archiveFile}`);
     const written = await writeArchive(engine, tag, archiveFile, async (tmp) => {
@@ -135,16 +161,23 @@ export async function saveImages(
       savedAt: new Date((options.nowMs ?? Date.now)()).toISOString(),
     };
     await writeJsonFile(options.contracts, SchemaId.imageArchive, recordFile, record);
-    records.push(record);
-    transfers.push({
-      tag,
-      configDigest: record.configDigest,
-      action: 'saved',
-      record: recordFile,
-      archiveBytes: written.bytes,
-      durationMs: performance.now() - started,
-    });
-  }
+    return {
+      record,
+      transfer: {
+        tag,
+        configDigest: record.configDigest,
+        action: 'saved',
+        record: recordFile,
+        archiveBytes: written.bytes,
+        durationMs: performance.now() - started,
+      },
+    };
+  };
+  // Two at a time: one `docker save` leaves a core and the disk idle part of the time (the engine assembles each
+  // layer's tar from its files); more than two only queue on the disk.
+  const saved = await inOrder(tags, SAVE_CONCURRENCY, saveOne);
+  const records = saved.map((s) => s.record);
+  const transfers = saved.map((s) => s.transfer);
   return { records, transfers };
 }
 
@@ -229,27 +262,35 @@ async function loadOne(
   const size = await sizeOf(archive);
   if (size === null) throw refuse('the archive is missing');
   if (size !== record.archive.bytes) throw refuse(`it has ${size} bytes, the record says ${record.archive.bytes}`);
-  const content = await readArchiveImage(archive).catch((e: unknown) => {
+  const scan = await scanArchive(archive).catch((e: unknown) => {
     throw refuse(`it cannot be read as an image archive (${(e as Error).message})`);
   });
-  const image = content.find((c) => c.repoTags.includes(record.tag)) ?? (content.length === 1 ? content[0] : undefined);
+  const image = scan.images.find((c) => c.repoTags.includes(record.tag)) ?? (scan.images.length === 1 ? scan.images[0] : undefined);
   if (!image) throw refuse(`its manifest.json does not name ${record.tag}`);
   if (image.configDigest !== record.configDigest) throw refuse(`its config digest is ${image.configDigest}`);
   if (!sameList(image.diffIds, record.diffIds)) throw refuse(`its layers (diff_ids) are not the record's`);
   options.progress?.(`loading ${record.tag} (${(record.archive.bytes / 2 ** 20).toFixed(0)} MiB) from ${archive}`);
   // The SHA-256 is computed on the bytes as they stream to the engine: an archive changed after its check is caught.
-  const hashing = hashingStream();
+  const firstLayer = containerd ? null : firstLayerApart(scan, image);
   let answer = '';
-  try {
-    const archiveHandle = await openInputFile(archive);
-    const source = archiveHandle.createReadStream().pipe(hashing.stream);
-    const response = (await engine.docker.loadImage(source as unknown as NodeJS.ReadableStream, { quiet: true })) as NodeJS.ReadableStream;
-    for await (const chunk of response as AsyncIterable<Buffer | string>) answer += chunk.toString();
-  } catch (error) {
-    throw engineError(error, `Loading ${archive}`);
+  let sha256: string;
+  if (firstLayer !== null) {
+    const apart = await loadFirstLayerApart(engine, archive, firstLayer, record, refuse);
+    answer = apart.answer;
+    sha256 = apart.sha256;
+  } else {
+    const hashing = hashingStream();
+    try {
+      const archiveHandle = await openInputFile(archive);
+      const source = archiveHandle.createReadStream({ highWaterMark: READ_CHUNK_BYTES }).pipe(hashing.stream);
+      const response = (await engine.docker.loadImage(source as unknown as NodeJS.ReadableStream, { quiet: true })) as NodeJS.ReadableStream;
+      for await (const chunk of response as AsyncIterable<Buffer | string>) answer += chunk.toString();
+    } catch (error) {
+      throw engineError(error, `Loading ${archive}`);
+    }
+    sha256 = hashing.sha256();
   }
   const failed = /"error(Detail)?"\s*:/.exec(answer) ? answer.trim().slice(0, 500) : null;
-  const sha256 = hashing.sha256();
   const after = await inspectImageOrNull(engine, record.tag);
   const bad =
     failed !== null
@@ -271,11 +312,120 @@ async function loadOne(
   return done('loaded');
 }
 
+/** Reads of an archive: 1 MiB at a time (the default 64 KiB costs a system call and a stream turn per 64 KiB). */
+const READ_CHUNK_BYTES = 1 << 20;
+
+/** Bytes of an archive besides its first layer that the one-pass load holds in memory (greenrt's code layer: a few MiB). */
+const REST_IN_MEMORY_MAX_BYTES = 256 * 2 ** 20;
+
+/**
+ * The path of the image's first layer file when the archive can be loaded with that layer apart (one image, regular
+ * files and folders only, the first layer named once, the rest small enough to hold), else null.
+ */
+function firstLayerApart(scan: ArchiveScan, image: ArchiveScan['images'][number]): string | null {
+  const first = image.layerFiles[0];
+  if (scan.images.length !== 1 || first === undefined || image.layerFiles.length !== image.diffIds.length || image.layerFiles.indexOf(first, 1) !== -1)
+    return null;
+  let found = 0;
+  let rest = 0;
+  for (const e of scan.entries) {
+    if (e.type === '5') continue;
+    if (e.type !== '0' && e.type !== '\0') return null; // a link (one layer file shared by two layers) or anything unusual
+    if (e.path === first) found++;
+    else rest += e.size;
+  }
+  return found === 1 && rest <= REST_IN_MEMORY_MAX_BYTES ? first : null;
+}
+
+/**
+ * One pass over an archive on the classic image store, hashed on the way: its first layer (an assembled image's
+ * install layer, nearly all of its bytes) streams into `docker import`, the rest (config, manifest, other layers) is
+ * held; when the layer and the SHA-256 are the record's, the rest is `docker load`ed, and the engine takes the first
+ * layer from the import (it reads a layer file only when it lacks the layer). Plain `docker load` would first copy the
+ * whole archive into a temp folder of the engine's and read it again. The imported image (untagged) is removed after.
+ */
+async function loadFirstLayerApart(
+  engine: DockerEngine,
+  archive: string,
+  firstLayer: string,
+  record: ImageArchiveRecord,
+  refuse: (why: string) => ImageArchiveError,
+): Promise<{ answer: string; sha256: string }> {
+  const hash = createHash('sha256');
+  const handle = await openInputFile(archive);
+  const stream = handle.createReadStream({ highWaterMark: READ_CHUNK_BYTES });
+  async function* hashed(): AsyncGenerator<Buffer> {
+    for await (const chunk of stream as AsyncIterable<Buffer>) {
+      hash.update(chunk);
+      yield chunk;
+    }
+  }
+  const chunks = hashed();
+  const rest: TarEntry[] = [];
+  let importedId: string | null = null;
+  const dropImported = async () => {
+    if (importedId !== null)
+      await engine.docker
+        .getImage(importedId)
+        .remove({ force: true })
+        .catch(() => undefined);
+  };
+  try {
+    let imported: ImportedLayer<void>;
+    try {
+      imported = await importLayer(
+        engine,
+        async (write) => {
+          for await (const { entry, data } of readLayerTar(chunks)) {
+            if (entry.path === firstLayer) await data(write);
+            else if (entry.type === 'file') {
+              const parts: Buffer[] = [];
+              await data((chunk) => void parts.push(chunk));
+              rest.push({ path: entry.path, type: 'file', data: Buffer.concat(parts) });
+            } else if (entry.type === 'directory' && entry.path !== '') rest.push({ path: entry.path, type: 'directory' });
+            else if (entry.type !== 'directory') throw new Error(`${entry.path} is a ${entry.type}, not a file or folder`);
+          }
+        },
+        { what: `Loading ${archive} (its first layer)` },
+      );
+    } catch (error) {
+      if (error instanceof GreenrtError && error.code !== 'E_IMAGE_ASSEMBLY') throw error;
+      throw refuse(`its first layer could not be read or imported (${(error as Error).message})`);
+    }
+    importedId = imported.imageId;
+    for (let next = await chunks.next(); !next.done; next = await chunks.next()); // the end-of-archive blocks, hashed too
+    const sha256 = hash.digest('hex');
+    if (sha256 !== record.archive.sha256) throw refuse(`its SHA-256 is ${sha256}, the record says ${record.archive.sha256}`);
+    if (imported.layers.length !== 1 || imported.layers[0] !== record.diffIds[0])
+      throw refuse(`its first layer is ${imported.layers.join(', ')}, the record says ${record.diffIds[0]}`);
+    let answer = '';
+    try {
+      const response = (await engine.docker.loadImage(Readable.from([writeTar(rest)]) as unknown as NodeJS.ReadableStream, {
+        quiet: true,
+      })) as NodeJS.ReadableStream;
+      for await (const chunk of response as AsyncIterable<Buffer | string>) answer += chunk.toString();
+    } catch (error) {
+      throw engineError(error, `Loading ${archive}`);
+    }
+    return { answer, sha256 };
+  } finally {
+    stream.destroy();
+    await dropImported();
+  }
+}
+
 /** One image inside a `docker save` archive: its tags, config digest (SHA-256 of the config blob) and layers. */
 export interface ArchivedImage {
   repoTags: string[];
   configDigest: string;
   diffIds: string[];
+}
+
+/** What a scan of an archive's headers found: its images (with the paths of their layer files) and every entry. */
+interface ArchiveScan {
+  images: (ArchivedImage & { layerFiles: string[] })[];
+  /** Every entry, in archive order: path (no leading './'), tar type flag, data bytes. */
+  entries: { path: string; type: string; size: number }[];
 }
 
 /**
@@ -284,20 +434,29 @@ export interface ArchivedImage {
  * digest must be the name the manifest gives it. Layers are not read (docker load checks them against diff_ids).
  */
 export async function readArchiveImage(file: string): Promise<ArchivedImage[]> {
+  return (await scanArchive(file)).images.map(({ repoTags, configDigest, diffIds }) => ({ repoTags, configDigest, diffIds }));
+}
+
+async function scanArchive(file: string): Promise<ArchiveScan> {
   const handle = await openInputFile(file);
   try {
     const entries = await tarEntries(handle);
+    const files = new Map(entries.filter((e) => e.type === '0' || e.type === '\0').map((e) => [e.path, e]));
     const read = async (name: string, max: number) => {
-      const e = entries.get(name);
+      const e = files.get(name.replace(/^\.\//, ''));
       if (!e) throw new Error(`no ${name} in the archive`);
       if (e.size > max) throw new Error(`${name} is ${e.size} bytes (over ${max})`);
       const buf = Buffer.alloc(e.size);
       await handle.read(buf, 0, e.size, e.offset);
       return buf;
     };
-    const manifest = JSON.parse((await read('manifest.json', 16 * 2 ** 20)).toString('utf8')) as { Config?: string; RepoTags?: string[] | null }[];
+    const manifest = JSON.parse((await read('manifest.json', 16 * 2 ** 20)).toString('utf8')) as {
+      Config?: string;
+      RepoTags?: string[] | null;
+      Layers?: unknown;
+    }[];
     if (!Array.isArray(manifest)) throw new Error('manifest.json is not a list');
-    const images: ArchivedImage[] = [];
+    const images: ArchiveScan['images'] = [];
     for (const m of manifest) {
       if (typeof m.Config !== 'string') throw new Error('a manifest.json entry has no Config');
       const bytes = await read(m.Config, 64 * 2 ** 20);
@@ -306,17 +465,18 @@ export async function readArchiveImage(file: string): Promise<ArchivedImage[]> {
       if (named && `sha256:${named}` !== digest) throw new Error(`config ${m.Config} hashes to ${digest}`);
       const config = JSON.parse(bytes.toString('utf8')) as { rootfs?: { diff_ids?: unknown } };
       const diffIds = Array.isArray(config.rootfs?.diff_ids) ? config.rootfs.diff_ids.map(String) : [];
-      images.push({ repoTags: m.RepoTags ?? [], configDigest: digest, diffIds });
+      const layerFiles = Array.isArray(m.Layers) ? m.Layers.map((l) => String(l).replace(/^\.\//, '')) : [];
+      images.push({ repoTags: m.RepoTags ?? [], configDigest: digest, diffIds, layerFiles });
     }
-    return images;
+    return { images, entries: entries.map(({ path, type, size }) => ({ path, type, size })) };
   } finally {
     await handle.close();
   }
 }
 
-/** Regular files of a tar (ustar, PAX and GNU long names) by path: offset and size of their data. */
-async function tarEntries(handle: FileHandle): Promise<Map<string, { offset: number; size: number }>> {
-  const entries = new Map<string, { offset: number; size: number }>();
+/** Every entry of a tar (ustar, PAX and GNU long names), in order: path, type flag, offset and size of its data. */
+async function tarEntries(handle: FileHandle): Promise<{ path: string; type: string; offset: number; size: number }[]> {
+  const entries: { path: string; type: string; offset: number; size: number }[] = [];
   const header = Buffer.alloc(512);
   let offset = 0;
   let longName: string | null = null;
@@ -345,7 +505,7 @@ async function tarEntries(handle: FileHandle): Promise<Map<string, { offset: num
       const prefix = field(345, 155);
       const name = longName ?? (prefix ? `${prefix}/${field(0, 100)}` : field(0, 100));
       longName = null;
-      if (type === '0' || type === '\0') entries.set(name.replace(/^\.\//, ''), { offset: dataOffset, size });
+      entries.push({ path: name.replace(/^\.\//, '').replace(/\/+$/, ''), type, offset: dataOffset, size });
     }
     offset = dataOffset + Math.ceil(size / 512) * 512;
   }

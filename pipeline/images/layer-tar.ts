@@ -29,6 +29,7 @@ export interface LayerEntry {
 }
 
 const BLOCK = 512;
+const ZERO_BLOCK = Buffer.alloc(BLOCK);
 const TYPE_FLAGS: Record<string, LayerEntryType> = {
   '0': 'file',
   '\0': 'file',
@@ -136,7 +137,7 @@ export async function* readLayerTar(source: AsyncIterable<Buffer | Uint8Array | 
   for (;;) {
     const header = await reader.read(BLOCK);
     if (header === null) return;
-    if (header.every((b) => b === 0)) return; // end-of-archive marker (the second zero block and padding follow)
+    if (header.equals(ZERO_BLOCK)) return; // end-of-archive marker (the second zero block and padding follow)
     checkChecksum(header);
     const flag = String.fromCharCode(header[156] ?? 0);
     const size = readNumber(header, 124, 12);
@@ -204,6 +205,23 @@ export function normalisePath(raw: string): string {
 
 /** Path order of a filesystem walk with sorted directory listings: component by component, bytewise. */
 export function compareWalkOrder(a: string, b: string): number {
+  // Character by character while the characters are below U+D800 (there UTF-16 order is UTF-8 byte order); a
+  // component that ends first ('/' against any other character) sorts first. Anything else: componentwise bytes.
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) {
+    const ca = a.charCodeAt(i);
+    const cb = b.charCodeAt(i);
+    if (ca === cb) continue;
+    if (ca >= 0xd800 || cb >= 0xd800) return compareWalkOrderBytes(a, b);
+    if (ca === 0x2f) return -1;
+    if (cb === 0x2f) return 1;
+    return ca - cb;
+  }
+  return a.length - b.length; // one is a prefix of the other: the shorter comes first (an ancestor, or a shorter name)
+}
+
+/** compareWalkOrder on the UTF-8 bytes of each component (the definition; the fast path above agrees with it). */
+export function compareWalkOrderBytes(a: string, b: string): number {
   const pa = a === '' ? [] : a.split('/');
   const pb = b === '' ? [] : b.split('/');
   for (let i = 0; i < Math.min(pa.length, pb.length); i++) {

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { sha256Hex } from '../core/index.js';
 import { tempDir } from '../testing/temp-dir.js';
 import { imageConfig } from './assemble-image.js';
-import { compareWalkOrder, type LayerEntry, readLayerTar } from './layer-tar.js';
+import { compareWalkOrder, compareWalkOrderBytes, type LayerEntry, readLayerTar } from './layer-tar.js';
 import { LayerOrderError, memoryEntries, normaliseLayer } from './normalise-layer.js';
 
 const EPOCH = 1_796_011_607;
@@ -203,6 +203,20 @@ describe('normaliseLayer', () => {
     await expect(normalise(swapped)).rejects.toBeInstanceOf(LayerOrderError);
     const early = Buffer.concat([rawEntry({ name: 'a', flag: '1', link: 'b' }), rawEntry({ name: 'b', flag: '0' }), Buffer.alloc(1024)]);
     await expect(normalise(early)).rejects.toThrow(/hard link a comes before/);
+  });
+
+  it('walk order: the character fast path agrees with the componentwise UTF-8 byte order on every pair', () => {
+    // Characters around '/', ASCII, Latin-1, the BMP just below and above the surrogates, and astral ones (surrogate pairs).
+    const alphabet = ['/', '.', '-', '0', 'a', 'z', '~', '\u00e9', '\u07ff', '\u0800', '\ud7ff', '\ue000', '\uffff', '\u{1f600}', '\u{10000}'];
+    let seed = 7;
+    const next = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31);
+    const path = () => {
+      let p = '';
+      for (let n = 1 + (next() % 6); n > 0; n--) p += alphabet[next() % alphabet.length];
+      return p.replace(/\/+/g, '/').replace(/^\/|\/$/g, '');
+    };
+    const paths = Array.from({ length: 400 }, path);
+    for (const a of paths) for (const b of paths) expect(Math.sign(compareWalkOrder(a, b)), `${a} vs ${b}`).toBe(Math.sign(compareWalkOrderBytes(a, b)));
   });
 
   it('walk order puts a folder\'s contents before a sibling whose name extends it ("a/b" < "a-c")', async () => {

@@ -42,7 +42,10 @@ export class LayerOrderError extends GreenrtError {
   }
 }
 
-/** Collects output into ~1 MiB writes and hashes it on the way. */
+/**
+ * Hashes the output on the way and hands it to `write`: small pieces (headers, padding, small files) gathered into
+ * writes of up to 1 MiB, a big data chunk passed on as it came (no copy).
+ */
 class HashingSink {
   private readonly hash = createHash('sha256');
   private pending: Buffer[] = [];
@@ -53,13 +56,18 @@ class HashingSink {
     if (chunk.length === 0) return;
     this.hash.update(chunk);
     this.size += chunk.length;
+    if (chunk.length >= DIRECT_WRITE_BYTES) {
+      await this.flush();
+      await this.write(chunk);
+      return;
+    }
     this.pending.push(chunk);
     this.pendingBytes += chunk.length;
     if (this.pendingBytes >= 1 << 20) await this.flush();
   }
   async flush(): Promise<void> {
     if (this.pendingBytes === 0) return;
-    const out = Buffer.concat(this.pending, this.pendingBytes);
+    const out = this.pending.length === 1 ? (this.pending[0] as Buffer) : Buffer.concat(this.pending, this.pendingBytes);
     this.pending = [];
     this.pendingBytes = 0;
     await this.write(out);
@@ -68,6 +76,8 @@ class HashingSink {
     return `sha256:${this.hash.digest('hex')}`;
   }
 }
+/** Data chunks at least this big skip the gathering (the engine's stream comes in chunks of up to 64 KiB). */
+const DIRECT_WRITE_BYTES = 32 << 10;
 
 /** The normal form of one entry, or null when it is dropped. */
 export function normaliseEntry(entry: LayerEntry, epochS: number): LayerEntry | null {
