@@ -3,7 +3,7 @@
 // bench/results/latest.json (and a dated copy). See docs/PERFORMANCE.md for the targets and figures.
 //
 //   node bench/run.mjs [--only a,b] [--skip a,b] [--quick] [--wait-quiet S] [--out file] [--merge]
-//   sections: harness, ort, monitor, orchestration, startup, images, transport, scaling, hostile, campaign, cluster
+//   sections: harness, ort, monitor, orchestration, startup, images, transport, assembly, scaling, hostile, campaign, cluster
 //
 // --merge: keep the sections of the existing output file that this run did not measure (their figures, and
 // the machine and time they were measured with, stay as they were; `mergedSections` says which came from here).
@@ -21,6 +21,7 @@ import { benchOrchestration } from './orchestration.mjs';
 import { benchStartup } from './container-start.mjs';
 import { benchImageCache } from './image-cache.mjs';
 import { benchImageTransport } from './image-transport.mjs';
+import { benchImageAssembly } from './image-assembly.mjs';
 import { benchScaling } from './scaling.mjs';
 import { benchHostileInput } from './hostile-input.mjs';
 import { benchCampaign } from './campaign.mjs';
@@ -31,6 +32,7 @@ import { benchDir, exec, idleCheck, log, machine, round, withHostLoad } from './
 const sections = {
   images: { docker: true, run: benchImageCache },
   transport: { docker: true, run: benchImageTransport },
+  assembly: { docker: true, run: benchImageAssembly },
   monitor: { docker: false, run: benchMonitorCpu },
   ort: { docker: true, sensitive: true, run: benchEmbeddedVsPython },
   harness: { docker: true, sensitive: true, run: benchHarnessOverhead },
