@@ -26,7 +26,7 @@ export function imageDigestProblems(result: TrialResult, manifest: RunManifest):
   const { record, configDigest, where } = expected;
   const own = result.runner.configDigest;
   const cause =
-    'the trial ran another build of the image than the run records: the image was rebuilt or replaced between trials (a --resume or a shard on a host with its own build; load the saved images with greenrt images load instead of building), or one of the two files was edited';
+    'the trial ran another build of the image than the run records: the image was rebuilt or replaced between trials (a run resumed with greenrt run --resume, or a shard on a host with its own build; load the saved images with greenrt images load instead of building), or one of the two files was edited';
   const label = `image ${escapeText(record.tag, 120)}`;
   if (configDigest === null) {
     // A manifest from before config digests: the engine's image ids are all there is.
