@@ -16,7 +16,7 @@ function estimate(run: PackedRun): string {
 
 /** The folder the evaluator's run of `run` lands in: artifacts/<experiment name>-<timestamp>-<id>. */
 function runCommand(run: PackedRun): string {
-  return `greenrt run ${run.experiment} --artifacts artifacts`;
+  return `greenrt run <pack>/${run.experiment} --artifacts artifacts`;
 }
 
 /** The text of ARTIFACT.md: getting started, then one step per reference run (claims, command, time, expected outcome). */
@@ -37,13 +37,13 @@ export function renderArtifactMarkdown(a: AeArtifactFile): string {
     '   prepared models into `artifacts/models/`):',
     '   ```',
     '   mkdir greenrt && tar -xf source.tar -C greenrt && cd greenrt && ONNXRUNTIME_NODE_INSTALL=skip npm ci   # or your own checkout of the same commit',
-    '   npx greenrt ae load <this folder> --artifacts artifacts',
+    '   npx greenrt ae load <pack> --artifacts artifacts',
     '   ```',
     '   Expected: "every file matches SHA256SUMS", then one line per image (loaded or present) and per model. Exit 0;',
     '   4 when a file is not what SHA256SUMS says, 2 when SHA256SUMS or artifact.json is damaged.',
-    `2. What this host can test: \`greenrt ae check ${a.runs.map((r) => r.experiment).join(' ')}\` (one line per claim; exit 0 ready, 3 something missing, named).`,
+    `2. What this host can test: \`greenrt ae check ${a.runs.map((r) => `<pack>/${r.experiment}`).join(' ')}\` (one line per claim; exit 0 ready, 3 something missing, named).`,
     `3. The shortest run (${quick.runId}, greenrt's estimate ${estimate(quick)}): \`${runCommand(quick)}\`, then`,
-    `   \`greenrt ae evaluate artifacts/<the new run> --reference ${quick.folder}\`. Expected: every testable claim "agrees", exit 0.`,
+    `   \`greenrt ae evaluate artifacts/<the new run> --reference <pack>/${quick.folder}\`. Expected: every testable claim "agrees", exit 0.`,
     '',
     '## Step by step: claims, runs, commands, time, expected outcome',
     '',
@@ -53,9 +53,9 @@ export function renderArtifactMarkdown(a: AeArtifactFile): string {
       `### ${run.runId}`,
       '',
       `- Experiment: \`${run.experiment}\` (SHA-256 ${run.experimentSha256}), ${run.trials} trials; claims: ${run.claimsFile ? `\`${run.claimsFile}\`` : 'none'}.`,
-      `- Time: greenrt's own estimate for one node ${estimate(run)} (\`greenrt validate ${run.experiment}\` says how it is made).`,
-      `- Command: \`${runCommand(run)}\`, then \`greenrt ae evaluate artifacts/<the new run> --reference ${run.folder}\`.`,
-      `- Reference: \`${run.folder}\` (check it with \`greenrt verify ${run.folder}\`; its manifest's SHA-256 is ${run.manifestSha256}).`,
+      `- Time: greenrt's own estimate for one node ${estimate(run)} (\`greenrt validate <pack>/${run.experiment}\` says how it is made).`,
+      `- Command: \`${runCommand(run)}\`, then \`greenrt ae evaluate artifacts/<the new run> --reference <pack>/${run.folder}\`.`,
+      `- Reference: \`${run.folder}\` (check it with \`greenrt verify <pack>/${run.folder}\`; its manifest's SHA-256 is ${run.manifestSha256}).`,
       '',
     );
     if (run.claims.length) {
