@@ -9,21 +9,14 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Contracts, packageRoot, type SlurmStudy } from '../contracts/index.js';
 import { EnvironmentError, ExitCode, exitCodeFor, InputError, systemClock } from '../core/index.js';
+import { fakeStudy } from '../testing/slurm-study.js';
 import { tempDir } from '../testing/temp-dir.js';
 import { SlurmClient } from './slurm-client.js';
 import { studyStatus, waitForStudy } from './study-status.js';
 import { resubmitStudy, submitStudy, writeStudy } from './submit-study.js';
 
 const contracts = new Contracts();
-const study: SlurmStudy = {
-  schemaVersion: 1,
-  studyId: 'demo-20260101t000000z-abc123-slurm',
-  experiment: { file: '/shared/experiments/demo.yaml', sha256: 'a'.repeat(64) },
-  shards: 2,
-  partition: 'repetition',
-  options: {},
-  submissions: [{ submittedAt: '2026-01-01T00:00:00.000Z', indices: [0, 1], arrayJobId: '17', mergeJobId: '18' }],
-};
+const study: SlurmStudy = fakeStudy();
 const failure = (p: Promise<unknown>) =>
   p.then(
     () => null,

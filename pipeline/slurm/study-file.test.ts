@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { Contracts, SchemaId, type SlurmStudy } from '../contracts/index.js';
 import { ContractError, ExitCode, InputError, exitCodeFor } from '../core/index.js';
+import { fakeStudy } from '../testing/slurm-study.js';
 import { tempDir } from '../testing/temp-dir.js';
 import { fakeManifest } from '../testing/trial-results.js';
 import { shardRunId } from './sbatch-scripts.js';
@@ -11,15 +12,7 @@ import { studyStatus } from './study-status.js';
 import { readStudy, writeStudy } from './submit-study.js';
 
 const contracts = new Contracts();
-const study: SlurmStudy = {
-  schemaVersion: 1,
-  studyId: 'demo-20260101t000000z-abc123-slurm',
-  experiment: { file: '/shared/experiments/demo.yaml', sha256: 'a'.repeat(64) },
-  shards: 2,
-  partition: 'repetition',
-  options: { time: '01:00:00' },
-  submissions: [{ submittedAt: '2026-01-01T00:00:00.000Z', indices: [0, 1], arrayJobId: '17', mergeJobId: '18' }],
-};
+const study: SlurmStudy = fakeStudy({ options: { time: '01:00:00' } });
 /** FAKE Slurm (no controller in unit tests): every job has left the queue and Slurm remembers none. */
 const slurm = { states: async () => [], active: async () => [] } as unknown as SlurmClient;
 const failure = (p: Promise<unknown>) =>
