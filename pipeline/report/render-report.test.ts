@@ -214,6 +214,42 @@ describe('renderReportMarkdown', () => {
     );
   });
 
+  it('says a power source reason once, in its warning; the trial reasons, the GPU utilisation note, claims and plot notes that quote it (whole or cut short) name that warning', () => {
+    const nvml = 'libnvidia-ml.so.1 not found (libnvidia-ml.so.1: Failed to load shared library: cannot open shared object file: No such file or directory)';
+    const trialReason = `No power source measured this window: nvml: ${nvml}`;
+    const results = fakeStudyResults({ repetitions: 4 }).map((t) => ({
+      ...t,
+      energy: {
+        ...t.energy,
+        readings: [],
+        totalEnergyJ: null,
+        totalNetEnergyJ: null,
+        totalProvenance: 'unavailable' as const,
+        energyPerInferenceJ: null,
+        reason: trialReason,
+      },
+      gpuUtilization: { provenance: 'unavailable' as const, meanPercent: null, instrument: null, samples: 0, reason: `no GPU source worked (nvml: ${nvml})` },
+    }));
+    const manifest = fakeManifest(results, {
+      power: { sources: [fakeSourceStatus({ source: 'nvml', available: false, reason: nvml, fix: 'Install the NVIDIA driver.' })], baseline: null },
+    });
+    const cut = `${trialReason.slice(0, 90)}…`;
+    const md = renderReportMarkdown(
+      input({
+        results,
+        manifest,
+        summary: summarizeTrials(results, { seed: 1, resamples: 100 }),
+        plots: { files: [], notes: [`No energy box plot: no trial has a measured energy (${cut}).`] },
+      }),
+    );
+    expect(md.split(plain(nvml)).length - 1).toBe(1);
+    expect(section(md, 'Warnings')).toContain(`Power source \`nvml\` is unavailable: ${plain(nvml)}. Fix: Install the NVIDIA driver.`);
+    expect(section(md, 'Warnings')).toContain('No power source measured this window: nvml: unavailable (reason under Warnings).');
+    expect(section(md, 'Results by model')).toContain('Not sampled in this run: no GPU source worked (nvml: unavailable (reason under Warnings)).');
+    expect(section(md, 'Plots')).toContain('(No power source measured this window: nvml: unavailable (reason under Warnings)).');
+    expect(md).not.toContain('cannot open shared object file: No such file or directory)…');
+  });
+
   it('reports a claims file that could not be evaluated', () => {
     const md = renderReportMarkdown(input({ claims: { file: 'x.claims.yaml', error: 'Claims file x.claims.yaml is not valid YAML' } }));
     expect(section(md, 'Claims of the study')).toContain('could not be evaluated: Claims file x.claims.yaml is not valid YAML');

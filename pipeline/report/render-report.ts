@@ -84,7 +84,54 @@ export function buildReport(input: ReportInput): Block[] {
       ],
     },
   );
-  return blocks;
+  return sayPowerReasonsOnce(blocks, m);
+}
+
+/** Shorter than this, a power source's reason is left where it is quoted. */
+const LONG_REASON_CHARS = 40;
+
+/**
+ * A power source's reason (often a loader's long message) is said once: in its own Warnings item, the first place it
+ * appears. Every later text that quotes it whole, or cut short with "…" (claims tables, plot notes), as part of the
+ * trials' energy or GPU utilisation reasons, names that warning instead. Texts are compared escaped, as rendered.
+ */
+export function sayPowerReasonsOnce(blocks: Block[], manifest: RunManifest): Block[] {
+  const reasons = manifest.power.sources.flatMap((s) => (s.reason && s.reason.length >= LONG_REASON_CHARS ? [plain(s.reason)] : []));
+  if (reasons.length === 0) return blocks;
+  const said = new Set<string>();
+  const reference = 'unavailable (reason under Warnings)';
+  const shorten = (text: string): string => {
+    for (const reason of reasons) {
+      let from = 0;
+      for (;;) {
+        const at = text.indexOf(reason.slice(0, LONG_REASON_CHARS), from);
+        if (at === -1) break;
+        const whole = text.startsWith(reason, at);
+        const cut = whole ? -1 : text.indexOf('…', at);
+        const length = whole ? reason.length : cut !== -1 && reason.startsWith(text.slice(at, cut)) ? cut + 1 - at : -1;
+        if (length === -1 || (whole && !said.has(reason))) {
+          if (whole) said.add(reason);
+          from = at + 1;
+          continue;
+        }
+        text = text.slice(0, at) + reference + text.slice(at + length);
+        from = at + reference.length;
+      }
+    }
+    return text;
+  };
+  return blocks.map((b) => {
+    switch (b.kind) {
+      case 'paragraph':
+        return { ...b, text: shorten(b.text) };
+      case 'list':
+        return { ...b, items: b.items.map(shorten) };
+      case 'table':
+        return { ...b, rows: b.rows.map((row) => row.map(shorten)) };
+      default:
+        return b;
+    }
+  });
 }
 
 export function renderReportMarkdown(input: ReportInput): string {
