@@ -119,12 +119,14 @@ describe.skipIf(!engine)('container faults through the run loop (real Docker eng
     for (const batch of [1, 2, 3, 4, 5, 6, 7, 8]) {
       const t = byId.get(`pytorch.resnet50.cpu.b${batch}.r1`)!;
       expect(t.status).toBe('failed');
+      // One line: the build's cause (here the daemon's words for the failed step) and the run-folder file with its whole output.
       expect(t.reasons[0]).toMatch(
-        /^model pytorch\/resnet50 could not be prepared: image pytorch:cpu could not be built: Image build failed .*returned a non-zero code: 7/,
+        /^model pytorch\/resnet50 could not be prepared: image pytorch:cpu could not be built: .*returned a non-zero code: 7 \(build log: logs\/image-build-pytorch-cpu\.log\)$/,
       );
-      expect(t.reasons[0]).toContain('this runtime image fails to build on purpose');
+      expect(t.reasons[0]).not.toContain('\n');
       expect(t.reasons[0]).not.toMatch(/^\s+at /m);
     }
+    expect(readFileSync(join(runDir, 'logs', 'image-build-pytorch-cpu.log'), 'utf8')).toContain('this runtime image fails to build on purpose');
     expect(r.stderr).toContain('image pytorch:cpu could not be built');
 
     // The report lists every reason; no container of the run is left.
