@@ -12,8 +12,15 @@ let skipped = 0;
 // Each failed test as "file > name: first line of the message", printed above the closing line so a log's tail names them.
 const failures = [];
 // Test names and messages come from code under test: no control characters reach the terminal.
-const clean = (text) => String(text ?? '').replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => (c === '\n' ? ' ' : `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`));
-const firstLine = (text) => clean(String(text ?? '').split('\n').find((l) => l.trim() !== '') ?? '').slice(0, 300);
+// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what this escapes
+const clean = (text) =>
+  String(text ?? '').replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => (c === '\n' ? ' ' : `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`));
+const firstLine = (text) =>
+  clean(
+    String(text ?? '')
+      .split('\n')
+      .find((l) => l.trim() !== '') ?? '',
+  ).slice(0, 300);
 const files = readdirSync(dir);
 for (const name of expected) {
   if (!files.includes(name)) {
