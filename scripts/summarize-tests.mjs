@@ -13,8 +13,8 @@ let skipped = 0;
 const failures = [];
 // Test names and messages come from code under test: no control characters reach the terminal.
 // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what this escapes
-const clean = (text) =>
-  String(text ?? '').replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => (c === '\n' ? ' ' : `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`));
+const CONTROL = /[\u0000-\u001f\u007f-\u009f]/g;
+const clean = (text) => String(text ?? '').replace(CONTROL, (c) => (c === '\n' ? ' ' : `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`));
 const firstLine = (text) =>
   clean(
     String(text ?? '')
