@@ -10,9 +10,9 @@
 // another build of the same release (with the WebGPU execution provider linked in, a 1.7x larger .text).
 // Fresh process per run; the three kinds' order rotates every round.
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { cpuImage } from './docker-setup.mjs';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { basename, dirname, join, relative } from 'node:path';
+import { cpuImage, preparedPytorchModel } from './docker-setup.mjs';
 import { benchDir, dockerExecJson, execOk, lastJson, log, median, pairedRatio, removeContainer, repoRoot, round, startContainer } from './lib.mjs';
 
 const modelFile = join(repoRoot, 'experiments', 'models', 'mobilenet_v2.pytorch.random-seed0.onnx');
@@ -197,17 +197,16 @@ async function perCallOverhead(container, quick, work) {
   };
 }
 
-/** The same comparison on ResNet-50 (1 thread), when the harness section's prepared export is cached. */
+/** The same comparison on ResNet-50 (1 thread), on the export the harness section uses (prepared here when not cached). */
 async function resnetRatio(container, quick, work, bootstrapCi) {
-  const cache = join(repoRoot, 'artifacts', 'models');
-  const dirs = existsSync(cache)
-    ? readdirSync(cache).filter((d) => d.startsWith('pytorch-resnet50-random-') && !d.includes('.') && existsSync(join(cache, d, 'model.onnx')))
-    : [];
-  if (dirs.length === 0) return { skipped: 'no prepared ResNet-50 export in artifacts/models (the harness section prepares one)' };
-  const dir = dirs.sort((a, b) => statSync(join(cache, a)).mtimeMs - statSync(join(cache, b)).mtimeMs).at(-1); // newest image's export
+  const prepared = await preparedPytorchModel('resnet50');
+  const onnx = prepared.onnxFile;
+  if (!onnx || !existsSync(onnx) || dirname(onnx) !== prepared.dir) {
+    throw new Error(`ResNet-50 was prepared in ${prepared.dir} without its model.onnx there: remove that folder and re-run`);
+  }
   const id = await startContainer(await containerImage(container), {
     mounts: [
-      { host: join(cache, dir), container: '/extra' },
+      { host: prepared.dir, container: '/extra' },
       { host: join(benchDir, 'py'), container: '/bench' },
       { host: work, container: '/work' },
     ],
@@ -215,7 +214,7 @@ async function resnetRatio(container, quick, work, bootstrapCi) {
   try {
     const ratios = [];
     for (let r = 0; r < (quick ? 2 : 8); r++) {
-      const { node, python } = await pair(id, work, 'resnet50', join(cache, dir, 'model.onnx'), '/extra/model.onnx', 1, 3, quick ? 10 : 30);
+      const { node, python } = await pair(id, work, 'resnet50', onnx, `/extra/${basename(onnx)}`, 1, 3, quick ? 10 : 30);
       ratios.push(node.throughputPerS / python.throughputPerS);
     }
     const paired = pairedRatio(ratios, bootstrapCi);
@@ -224,7 +223,7 @@ async function resnetRatio(container, quick, work, bootstrapCi) {
       ratio: paired.ratio,
       ratioCi95: paired.ci95,
       perRoundRatios: ratios.map((x) => round(x)),
-      model: `artifacts/models/${dir}/model.onnx`,
+      model: relative(repoRoot, onnx),
     };
   } finally {
     await removeContainer(id);
