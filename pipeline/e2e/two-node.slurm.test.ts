@@ -1,7 +1,8 @@
 /**
  * A real two-node study: scripts/slurm-two-node.sh starts a Slurm cluster of two nodes on this machine (node2 in its
  * own network, UTS and mount namespaces with its own, empty Docker engine), `greenrt slurm submit --shards 2` runs a
- * small onnxruntime-cpu experiment, one shard per node. Node 2 has no image and cannot build one in the test's time:
+ * small onnxruntime-cpu experiment with two models (the committed MobileNetV2 and a ResNet-50 prepared with seeded
+ * random weights through the pytorch cpu image on node 1 first), one shard per node. Node 2 has no image and cannot build one in the test's time:
  * it must load the study's saved image. The merged run verifies, names both nodes and says node 2 loaded the image;
  * every trial records the image's config digest, and verify refuses (exit 4) a copy whose shard or trial digest was
  * edited. A dry run of the same study saves nothing and names the image with its size.
@@ -14,11 +15,11 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { chmodSync, copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
-import { join } from 'node:path';
+import { isAbsolute, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { packageRoot, type RunManifest, type SlurmStudy, type TrialResult } from '../contracts/index.js';
 import { tempDir } from '../testing/temp-dir.js';
-import { demoModel, ensureCliBuilt, readJson, runCli } from './e2e-support.js';
+import { demoModel, ensureCliBuilt, readJson, runCli, runDirIn } from './e2e-support.js';
 import { adaptiveDemo, checkRoundsStudy, studyDirOf, studyOf } from './rounds-support.js';
 
 const script = join(packageRoot, 'scripts', 'slurm-two-node.sh');
@@ -36,8 +37,41 @@ const model = readFileSync(join(packageRoot, 'experiments', 'models', 'SHA256SUM
   .find((l) => l.includes('mobilenet_v2'))!
   .split(/\s+/)[0]!;
 
-/** One image (onnxruntime cpu), the prebuilt MobileNetV2, batch 1, one repetition per shard. */
-const experiment = `schemaVersion: 1
+const power = `power:
+  sources: [rapl]
+  sampleHz: 10
+  baselineS: 2
+  cooldown:
+    minS: 0
+    maxS: 2
+`;
+
+/**
+ * The second model: the catalogue's ResNet-50 with seeded random weights, prepared once on node 1 through greenrt's
+ * real preparation (exported in the pytorch cpu image and checked against PyTorch) by a one-trial run, then given to the
+ * study as a prebuilt file like the committed MobileNetV2 (so the nodes need only the onnxruntime image).
+ */
+const prepare = `schemaVersion: 1
+name: two-node-prepare
+description: Prepares ResNet-50 (seeded random weights) for the two-node study.
+seed: 11
+order: shuffled
+weights: random
+runner: docker
+runtimes:
+  - name: onnxruntime
+    providers: [cpu]
+    sources: [pytorch]
+models: [resnet50]
+batchSizes: [1]
+repetitions: 1
+warmupIterations: 1
+measuredIterations: 2
+threads: 1
+${power}`;
+
+/** One image (onnxruntime cpu), two models (the prebuilt MobileNetV2 and ResNet-50), batch 1, one repetition per shard. */
+const experiment = (resnetSha256: string) => `schemaVersion: 1
 name: two-node
 description: Two-node Slurm test (one repetition per node).
 seed: 11
@@ -48,7 +82,7 @@ runtimes:
   - name: onnxruntime
     providers: [cpu]
     sources: [pytorch]
-models: [mobilenet_v2]
+models: [mobilenet_v2, resnet50]
 batchSizes: [1]
 repetitions: 2
 warmupIterations: 2
@@ -59,14 +93,11 @@ prebuiltModels:
     source: pytorch
     path: mobilenet_v2.onnx
     sha256: "${model}"
-power:
-  sources: [rapl]
-  sampleHz: 10
-  baselineS: 2
-  cooldown:
-    minS: 0
-    maxS: 2
-`;
+  - model: resnet50
+    source: pytorch
+    path: resnet50.onnx
+    sha256: "${resnetSha256}"
+${power}`;
 
 let cluster = '';
 let env: NodeJS.ProcessEnv = {};
@@ -105,7 +136,17 @@ describe.skipIf(!possible && process.env.GREENRT_REQUIRE_SLURM !== '1')('a study
       mkdirSync(exp, { mode: 0o755 });
       chmodSync(work, 0o755);
       copyFileSync(demoModel.file, join(exp, 'mobilenet_v2.onnx'));
-      writeFileSync(join(exp, 'two-node.yaml'), experiment);
+      writeFileSync(join(exp, 'prepare.yaml'), prepare);
+      const preparing = Date.now();
+      const prepared = await runCli(['run', join(exp, 'prepare.yaml'), '--artifacts', join(work, 'prepare')], { timeoutMs: 20 * minutes });
+      expect(prepared.code, `${prepared.stdout}\n${prepared.stderr}`).toBe(0);
+      const resnet = readJson<RunManifest>(join(runDirIn(join(work, 'prepare'))!, 'manifest.json')).models.find((m) => m.model === 'resnet50');
+      expect(resnet && 'onnxFile' in resnet && resnet.onnxFile && !resnet.prebuilt && resnet.conversion?.withinTolerance).toBeTruthy();
+      const onnx = resnet as Extract<RunManifest['models'][number], { onnxFile: unknown }>;
+      copyFileSync(isAbsolute(onnx.onnxFile!) ? onnx.onnxFile! : join(onnx.dir, onnx.onnxFile!), join(exp, 'resnet50.onnx'));
+      chmodSync(join(exp, 'resnet50.onnx'), 0o644);
+      console.log(`[two-node e2e] ResNet-50 prepared (pytorch cpu image, one trial) in ${((Date.now() - preparing) / 1000).toFixed(1)} s`);
+      writeFileSync(join(exp, 'two-node.yaml'), experiment(onnx.sha256));
       const started = Date.now();
       const r = await runCli(['slurm', 'submit', join(exp, 'two-node.yaml'), '--shards', '2', '--wait', '--artifacts', join(work, 'artifacts')], {
         env,

@@ -205,6 +205,8 @@ class Executor implements FrameworkExecutor {
       {
         spec,
         modelDir: model.dir,
+        // A supplied ONNX file: exactly that file, not whatever else shares its folder.
+        ...(model.prebuilt && model.onnxFile ? { modelFile: model.onnxFile } : {}),
         workDir,
         ...(image ? { image } : {}),
         timeoutMs: this.spec.trialTimeoutS * 1000,

@@ -14,7 +14,11 @@ export interface TrialRequest {
   spec: Omit<TrialSpec, 'modelDir' | 'outputPath'>;
   /** Host folder holding the prepared model (mounted read-only for docker). */
   modelDir: string;
-  /** The .onnx file to run (embedded runner; default modelDir/model.onnx). */
+  /**
+   * The .onnx file to run. Embedded runner: default modelDir/model.onnx. Docker and process runners: when set, the
+   * entrypoint sees exactly this file as modelDir/model.onnx and nothing else of its folder (a supplied ONNX file
+   * shares its folder with other models: the harness must neither pick another nor guess).
+   */
   modelFile?: string;
   /** Host folder for this trial's spec, output and logs (created when missing). */
   workDir: string;

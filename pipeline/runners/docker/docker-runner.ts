@@ -58,7 +58,9 @@ export class DockerRunner implements TrialRunner {
       cmd: ['python3', '-m', 'greenrt_harness', 'run', ContainerPaths.trialSpec],
       binds: [
         { host: specPath, container: ContainerPaths.trialSpec, readOnly: true },
-        { host: resolve(req.modelDir), container: ContainerPaths.modelDir, readOnly: true },
+        req.modelFile
+          ? { host: resolve(req.modelFile), container: `${ContainerPaths.modelDir}/model.onnx`, readOnly: true }
+          : { host: resolve(req.modelDir), container: ContainerPaths.modelDir, readOnly: true },
         { host: outDir, container: ContainerPaths.outDir, readOnly: false },
         ...caches.binds,
       ],

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execaSync } from 'execa';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -76,6 +76,21 @@ describe.skipIf(!hasPython)('ProcessRunner (real python, real harness, fake nump
     const spec = JSON.parse(readFileSync(join(root, 'ok-a', 'trial.json'), 'utf8'));
     expect(spec.modelDir).toBe(join(root, 'model'));
     expect(existsSync(exec.logPath)).toBe(true);
+  });
+
+  it('a supplied ONNX file (modelFile) is the only model the entrypoint sees, as model.onnx, whatever else shares its folder', async () => {
+    const supplied = join(root, 'supplied');
+    mkdirSync(supplied);
+    for (const name of ['model.onnx', 'a.onnx', 'b.onnx']) writeFileSync(join(supplied, name), name);
+    const exec = await runner.runTrial(request('ok-file', { modelFile: join(supplied, 'b.onnx') }));
+    expect(exec.failure).toBeNull();
+    const spec = JSON.parse(readFileSync(join(root, 'ok-file', 'trial.json'), 'utf8'));
+    expect(spec.modelDir).toBe(join(root, 'ok-file', 'model'));
+    expect(readdirSync(spec.modelDir)).toEqual(['model.onnx']);
+    expect(readFileSync(join(spec.modelDir, 'model.onnx'), 'utf8')).toBe('b.onnx');
+    // A retry in the same work folder gets the same single entry.
+    expect((await runner.runTrial(request('ok-file', { modelFile: join(supplied, 'a.onnx') }))).failure).toBeNull();
+    expect(readFileSync(join(root, 'ok-file', 'model', 'model.onnx'), 'utf8')).toBe('a.onnx');
   });
 
   it('names exit without output, failed trials and garbage output', async () => {

@@ -1,4 +1,4 @@
-import { mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { mkdirSync, readdirSync, rmSync, symlinkSync } from 'node:fs';
 import { delimiter, join, resolve } from 'node:path';
 import { GreenrtError } from '../../core/index.js';
 import { Contracts, packageRoot, type PrepareSpec, type TrialSpec } from '../../contracts/index.js';
@@ -55,7 +55,7 @@ export class ProcessRunner implements TrialRunner {
     mkdirSync(outDir, { recursive: true });
     const outputPath = join(outDir, 'trial-output.json');
     rmSync(outputPath, { force: true }); // a retry must not read the last attempt
-    const spec: TrialSpec = { ...req.spec, modelDir: resolve(req.modelDir), outputPath };
+    const spec: TrialSpec = { ...req.spec, modelDir: req.modelFile ? onlyModelFile(workDir, req.modelFile) : resolve(req.modelDir), outputPath };
     const specPath = join(workDir, 'trial.json');
     await writeHarnessSpec(this.contracts, specPath, { kind: 'trial', spec });
     const logPath = join(workDir, 'process.log');
@@ -136,4 +136,13 @@ export class ProcessRunner implements TrialRunner {
       ...(this.options.env ?? {}),
     };
   }
+}
+
+/** A folder in the trial's work folder whose only entry is model.onnx, a link to the file to run (see TrialRequest.modelFile). */
+function onlyModelFile(workDir: string, modelFile: string): string {
+  const dir = join(workDir, 'model');
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir);
+  symlinkSync(resolve(modelFile), join(dir, 'model.onnx'));
+  return dir;
 }
