@@ -188,10 +188,16 @@ describe.skipIf(!possible && process.env.GREENRT_REQUIRE_SLURM !== '1')('a study
       expect(id).toBe(saved.configDigest);
       expect(readFileSync(join(merged, 'report.md'), 'utf8')).toContain('greenrt-node2');
 
-      // Identity in every trial: each records the config digest of the image it ran, the study's.
+      // Identity in every trial: each records the config digest of the image it ran, the study's. Both models ran.
+      const models = new Set<string>();
       for (const id of manifest.plan.trialIds) {
-        expect(readJson<TrialResult>(join(merged, 'trials', `${id}.json`)).runner).toMatchObject({ image: saved.tag, configDigest: saved.configDigest });
+        const trial = readJson<TrialResult>(join(merged, 'trials', `${id}.json`));
+        expect(trial.runner).toMatchObject({ image: saved.tag, configDigest: saved.configDigest });
+        expect(trial.status).toBe('ok');
+        models.add(trial.config.model);
       }
+      expect(manifest.plan.trialIds).toHaveLength(4);
+      expect(models).toEqual(new Set(['mobilenet_v2', 'resnet50']));
       // verify compares them with the manifest's: a shard's digest edited in the merged manifest, and a trial that records
       // another build (its SHA-256 re-recorded, so that only the digest check can see it), are exit 4 naming both digests.
       const other = `sha256:${'e'.repeat(64)}`;
