@@ -1,5 +1,6 @@
 // harnessOverheadRatio: time per inference through the greenrt entrypoint (python3 -m greenrt_harness
 // run) / a bare PyTorch loop, in the same container, same prepared model, input, threads and counts.
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { cpuImage, preparedPytorchModel } from './docker-setup.mjs';
 import { benchDir, execOk, lastJson, log, median, pairedRatio, quantile, repoRoot, round } from './lib.mjs';
@@ -12,7 +13,7 @@ import { benchDir, execOk, lastJson, log, median, pairedRatio, quantile, repoRoo
  */
 const defaults = {
   models: { mobilenet_v2: { iters: 100, warmup: 10 }, resnet50: { iters: 30, warmup: 5 } },
-  rounds: 8,
+  rounds: 16,
   threads: 1,
 };
 
@@ -31,8 +32,11 @@ export async function benchHarnessOverhead({ quick = false } = {}) {
   // One container for every run: "in the same container" (no CPU limit, no network).
   const args = ['run', '--rm', '--network', 'none', '--label', 'greenrt.bench=1', '-v', `${join(benchDir, 'py')}:/bench:ro`, ...mounts, image.imageId];
   args.push('python3', '/bench/harness_ab.py', '--models', specs.join(','), '--rounds', String(rounds), '--threads', String(defaults.threads));
-  const r = await execOk('docker', args, { timeoutMs: 1_200_000, echo: true });
-  const { runs } = lastJson(r.stdout);
+  // Every run on the last CPU (the host's own work tends to the first): both loops on the same vCPU (harness_ab.py).
+  const cpus = availableParallelism();
+  if (cpus > 1) args.push('--cpu', String(cpus - 1));
+  const r = await execOk('docker', args, { timeoutMs: 1_800_000, echo: true });
+  const { runs, pinnedCpu } = lastJson(r.stdout);
   // The harness's own cost per inference, measured on a do-nothing model (insensitive to host noise).
   const loop = lastJson(
     (
@@ -52,7 +56,7 @@ export async function benchHarnessOverhead({ quick = false } = {}) {
     ).stdout,
   );
   const { bootstrapCi } = await import(join(repoRoot, 'dist', 'analysis', 'index.js'));
-  const summary = summarize(runs, { image: image.tag, imageId: image.imageId, rounds, threads: defaults.threads, batchSize: 1 }, bootstrapCi);
+  const summary = summarize(runs, { image: image.tag, imageId: image.imageId, rounds, threads: defaults.threads, batchSize: 1, pinnedCpu }, bootstrapCi);
   const overheadUs = loop.overheadNsPerInference / 1000;
   summary.loopOverhead = {
     harnessUsPerInference: round(overheadUs, 2),

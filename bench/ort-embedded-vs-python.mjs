@@ -11,6 +11,7 @@
 // Fresh process per run; the three kinds' order rotates every round.
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { basename, dirname, join, relative } from 'node:path';
 import { cpuImage, preparedPytorchModel } from './docker-setup.mjs';
 import { benchDir, dockerExecJson, execOk, lastJson, log, median, pairedRatio, removeContainer, repoRoot, round, startContainer } from './lib.mjs';
@@ -86,8 +87,16 @@ export async function benchEmbeddedVsPython({ quick = false } = {}) {
     itersPerRun: iters,
     warmupPerRun: warmup,
     batchSize: 1,
+    pinnedCpuOneThread: pinnedCpu,
   };
 }
+
+/**
+ * The CPU every one-thread run is pinned to (the last; the host's own work tends to the first): on this VM the vCPUs
+ * run at different speeds, and an unpinned process lands on either. Null on a one-CPU host. Two-thread runs are not
+ * pinned (they need both CPUs).
+ */
+const pinnedCpu = availableParallelism() > 1 ? availableParallelism() - 1 : null;
 
 /** Each kind's order in round r: the list rotated r places, so every kind runs first, middle and last. */
 function rotate(kinds, r) {
@@ -99,8 +108,11 @@ function rotate(kinds, r) {
  * `side.inputs` is the raw float32 inputs file both sides read (host path for Node, /work path for Python).
  */
 async function runSide(container, side, threads, warmup, iters) {
+  // One thread: both sides on the same CPU (see pinnedCpu), so a pair compares the two bindings, not two vCPUs.
+  const pin = threads === 1 && pinnedCpu !== null ? ['taskset', '-c', String(pinnedCpu)] : [];
   if (side.container) {
     const argv = [
+      ...pin,
       'python3',
       '/bench/ort_loop.py',
       '--model',
@@ -116,7 +128,8 @@ async function runSide(container, side, threads, warmup, iters) {
   }
   const args = [join(benchDir, 'ort-node-loop.mjs'), side.host, String(threads), String(warmup), String(iters)];
   if (side.inputs) args.push(side.inputs);
-  return lastJson((await execOk(process.execPath, args, { env: { ...process.env, ...side.env } })).stdout);
+  const [command, ...rest] = [...pin, process.execPath, ...args];
+  return lastJson((await execOk(command, rest, { env: { ...process.env, ...side.env } })).stdout);
 }
 
 /** The image's libonnxruntime (the one its Python package loads), copied to `dir` as libonnxruntime.so.1. */
@@ -213,7 +226,7 @@ async function resnetRatio(container, quick, work, bootstrapCi) {
   });
   try {
     const ratios = [];
-    for (let r = 0; r < (quick ? 2 : 8); r++) {
+    for (let r = 0; r < (quick ? 2 : 12); r++) {
       const { node, python } = await pair(id, work, 'resnet50', onnx, `/extra/${basename(onnx)}`, 1, 3, quick ? 10 : 30);
       ratios.push(node.throughputPerS / python.throughputPerS);
     }

@@ -1,12 +1,15 @@
 """A/B driver, run inside one pytorch container: alternates the bare loop (bare_loop.py) and the greenrt
 entrypoint (python3 -m greenrt_harness run) on the same model, batch, threads and iterations. Each run
-is a fresh process (as a trial is). The order flips every round (AB, BA, ...) so drift cancels.
+is a fresh process (as a trial is). The order flips every round (AB, BA, ...) so drift cancels. With --cpu N
+every run is pinned to that CPU (inherited affinity): on a VM whose vCPUs run at different speeds, an unpinned
+process lands on either, and a paired round would compare two coin flips instead of the two loops.
 Prints one JSON line: {runs: [{round, model, kind, latenciesNs, windowNs, processMs}]}."""
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import subprocess
 import sys
 import time
@@ -45,7 +48,10 @@ def main() -> None:
     parser.add_argument("--batch", type=int, default=1)
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--cpu", type=int, default=None, help="pin this process and every run to this CPU")
     a = parser.parse_args()
+    if a.cpu is not None:
+        os.sched_setaffinity(0, {a.cpu})
     OUT.mkdir(parents=True, exist_ok=True)
     models = []
     for item in a.models.split(","):
@@ -65,7 +71,7 @@ def main() -> None:
                 result.update({"round": rnd, "model": name, "kind": kind, "processMs": (time.perf_counter_ns() - started) / 1e6})
                 runs.append(result)
                 print(f"round {rnd} {name} {kind}: {result['processMs']:.0f} ms", file=sys.stderr, flush=True)
-    print(json.dumps({"runs": runs}))
+    print(json.dumps({"runs": runs, "pinnedCpu": a.cpu}))
 
 
 if __name__ == "__main__":
