@@ -72,8 +72,9 @@ describe.skipIf(!cc || realNvidia !== '')('GPU allocation on a fake two-GPU host
     const hexEnv = { ...env, FAKE_NVML_HEX_UUIDS: '1' };
     const uuid0 = 'GPU-00000000-fa4e-4000-8000-000000000000';
     const registry = join(dir, 'tmp', 'greenrt-shards');
-    // Shard A: long enough to be running while the others start; named by UUID, as a job allocated by UUID is.
-    const long = writeExperiment(join(dir, 'exp-a'), { name: 'alloc-a', repetitions: 400, powerSources: ['nvml'] });
+    // Shard A: running while the others start and end, on a fast host too (about 1 s per trial, minutes in all: it is
+    // interrupted at the end); named by UUID, as a job allocated by UUID is.
+    const long = writeExperiment(join(dir, 'exp-a'), { name: 'alloc-a', repetitions: 400, measuredIterations: 100, powerSources: ['nvml'] });
     const a = startCli(['run', long, '--shard', '0/2', '--shared-host', '--yes', '--artifacts', join(dir, 'artifacts-a')], {
       env: { ...hexEnv, CUDA_VISIBLE_DEVICES: uuid0 },
     });
@@ -101,7 +102,7 @@ describe.skipIf(!cc || realNvidia !== '')('GPU allocation on a fake two-GPU host
       expect(c.code, c.stderr).toBe(0);
       const manifest = readJson<RunManifest>(join(runDirIn(join(dir, 'artifacts-c'))!, 'manifest.json'));
       expect(manifest.gpu?.measured.map((g) => g.uuid)).toEqual(['GPU-00000000-fa4e-4000-8000-000000000001']);
-      expect(a.child.exitCode).toBeNull(); // A was running all along
+      expect(a.child.exitCode, `shard A ended early:\n${a.stderr().slice(-2000)}`).toBeNull(); // A was running all along
     } finally {
       a.child.kill('SIGINT');
       await a.exited;
