@@ -179,13 +179,15 @@ describe.skipIf(!engine)('container faults through the run loop (real Docker eng
       expect(host.Devices ?? []).toEqual([]);
       const mounts = info.Mounts.map((m) => `${m.Source}:${m.Destination}:${m.RW ? 'rw' : 'ro'}`);
       expect(mounts.join('\n')).not.toContain('docker.sock');
-      // Only the output folder is writable; the spec and the model are read-only.
+      // Only the output folder is writable; the spec and the model are read-only. The model is the supplied ONNX file
+      // alone, as model.onnx (not the folder it sits in).
       expect(info.Mounts.filter((m) => m.RW).map((m) => m.Destination)).toEqual(['/greenrt/out']);
       expect(
         info.Mounts.filter((m) => !m.RW)
           .map((m) => m.Destination)
           .sort(),
-      ).toEqual(['/greenrt/in/trial.json', '/greenrt/model']);
+      ).toEqual(['/greenrt/in/trial.json', '/greenrt/model/model.onnx']);
+      expect(info.Mounts.find((m) => m.Destination === '/greenrt/model/model.onnx')!.Source).toMatch(/\.onnx$/);
     } finally {
       run.child.kill('SIGKILL');
       await run.exited;
