@@ -37,6 +37,17 @@ const model = readFileSync(join(packageRoot, 'experiments', 'models', 'SHA256SUM
   .find((l) => l.includes('mobilenet_v2'))!
   .split(/\s+/)[0]!;
 
+/** What both experiments share: the seed, the order, random weights and one image (onnxruntime cpu, PyTorch exports). */
+const onnxruntimeCpu = `seed: 11
+order: shuffled
+weights: random
+runner: docker
+runtimes:
+  - name: onnxruntime
+    providers: [cpu]
+    sources: [pytorch]
+`;
+
 const power = `power:
   sources: [rapl]
   sampleHz: 10
@@ -54,15 +65,7 @@ const power = `power:
 const prepare = `schemaVersion: 1
 name: two-node-prepare
 description: Prepares ResNet-50 (seeded random weights) for the two-node study.
-seed: 11
-order: shuffled
-weights: random
-runner: docker
-runtimes:
-  - name: onnxruntime
-    providers: [cpu]
-    sources: [pytorch]
-models: [resnet50]
+${onnxruntimeCpu}models: [resnet50]
 batchSizes: [1]
 repetitions: 1
 warmupIterations: 1
@@ -70,19 +73,11 @@ measuredIterations: 2
 threads: 1
 ${power}`;
 
-/** One image (onnxruntime cpu), two models (the prebuilt MobileNetV2 and ResNet-50), batch 1, one repetition per shard. */
+/** One image (onnxruntime cpu), two models (the supplied MobileNetV2 and ResNet-50), batch 1, two repetitions: four trials. */
 const experiment = (resnetSha256: string) => `schemaVersion: 1
 name: two-node
-description: Two-node Slurm test (one repetition per node).
-seed: 11
-order: shuffled
-weights: random
-runner: docker
-runtimes:
-  - name: onnxruntime
-    providers: [cpu]
-    sources: [pytorch]
-models: [mobilenet_v2, resnet50]
+description: Two-node Slurm test (two models, two repetitions, one shard per node).
+${onnxruntimeCpu}models: [mobilenet_v2, resnet50]
 batchSizes: [1]
 repetitions: 2
 warmupIterations: 2
