@@ -2,6 +2,7 @@
 // Exits 1 when a report is missing or any test failed, so a crashed runner is never read as green.
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { escapeText } from '../dist/core/escape-text.js';
 
 const dir = process.argv[2] ?? '.test-results';
 // The vitest reports that must be there (more than one when suites ran in parallel processes).
@@ -11,16 +12,15 @@ let failed = 0;
 let skipped = 0;
 // Each failed test as "file > name: first line of the message", printed above the closing line so a log's tail names them.
 const failures = [];
-// Test names and messages come from code under test: no control characters reach the terminal.
-// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what this escapes
-const CONTROL = /[\u0000-\u001f\u007f-\u009f]/g;
-const clean = (text) => String(text ?? '').replace(CONTROL, (c) => (c === '\n' ? ' ' : `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`));
+// Test names and messages come from code under test: printed through greenrt's one escaping rule (built by `make test`).
+const clean = (text) => escapeText(String(text ?? ''), 500);
 const firstLine = (text) =>
-  clean(
+  escapeText(
     String(text ?? '')
       .split('\n')
       .find((l) => l.trim() !== '') ?? '',
-  ).slice(0, 300);
+    300,
+  );
 const files = readdirSync(dir);
 for (const name of expected) {
   if (!files.includes(name)) {
