@@ -1,5 +1,6 @@
 import type Docker from 'dockerode';
 import { TimeoutError } from '../core/index.js';
+import { bindMounts, type BindMount } from './bind-mounts.js';
 import { demuxLogs } from './docker-logs.js';
 import { engineError, type DockerEngine } from './docker-engine.js';
 
@@ -18,7 +19,7 @@ export async function runThrowaway(
   engine: DockerEngine,
   image: string,
   cmd: string[],
-  options: { timeoutMs?: number; env?: string[]; network?: string; binds?: string[] } = {},
+  options: { timeoutMs?: number; env?: string[]; network?: string; binds?: BindMount[] } = {},
 ): Promise<ThrowawayResult> {
   const timeoutMs = options.timeoutMs ?? 60_000;
   let container: Docker.Container | undefined;
@@ -28,7 +29,7 @@ export async function runThrowaway(
       Cmd: cmd,
       Env: options.env,
       Labels: { 'greenrt.throwaway': 'true' },
-      HostConfig: { NetworkMode: options.network ?? 'none', AutoRemove: false, ...(options.binds ? { Binds: options.binds } : {}) },
+      HostConfig: { NetworkMode: options.network ?? 'none', AutoRemove: false, ...(options.binds ? { Mounts: bindMounts(options.binds) } : {}) },
     });
     await container.start();
     let timer: NodeJS.Timeout | undefined;

@@ -305,7 +305,7 @@ async function runDownloader(
       timeoutMs,
       network: 'default',
       env: ca ? ['PIP_CERT=/tmp/greenrt-ca.crt'] : [],
-      binds: [`${staging}:/vendor`, ...(ca ? [`${ca}:/tmp/greenrt-ca.crt:ro`] : [])],
+      binds: [{ host: staging, container: '/vendor', readOnly: false }, ...(ca ? [{ host: ca, container: '/tmp/greenrt-ca.crt', readOnly: true }] : [])],
     });
   } catch (error) {
     if (!(error instanceof TimeoutError)) throw error;

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { resolve } from 'node:path';
+import { bindMounts } from '../../docker/index.js';
 import { containerOptions } from './container-options.js';
 import { gpuRuntimeError } from './run-container.js';
 import { cacheMounts } from './docker-runner.js';
@@ -30,8 +31,12 @@ describe('containerOptions', () => {
       Memory: 2048 * 1048576,
       MemorySwap: 2048 * 1048576,
       PidsLimit: 4096,
-      Binds: ['/w/trial.json:/greenrt/in/trial.json:ro', '/w/out:/greenrt/out:rw'],
+      Mounts: [
+        { Type: 'bind', Source: '/w/trial.json', Target: '/greenrt/in/trial.json', ReadOnly: true },
+        { Type: 'bind', Source: '/w/out', Target: '/greenrt/out', ReadOnly: false },
+      ],
     });
+    expect(o.HostConfig?.Binds).toBeUndefined();
     expect(o.HostConfig?.Tmpfs?.['/tmp']).toMatch(/size=1024m/);
     expect(o.HostConfig?.DeviceRequests).toBeUndefined();
     expect(JSON.stringify(o)).not.toContain('docker.sock');
@@ -50,6 +55,14 @@ describe('containerOptions', () => {
   });
 });
 
+describe('bindMounts', () => {
+  it('keeps a host path holding ":" whole (a Binds string would split it), with its mode', () => {
+    expect(bindMounts([{ host: '/runs/2026-12-07T18:00:00Z/out', container: '/greenrt/out', readOnly: false }])).toEqual([
+      { Type: 'bind', Source: '/runs/2026-12-07T18:00:00Z/out', Target: '/greenrt/out', ReadOnly: false },
+    ]);
+  });
+});
+
 describe('cacheMounts (the run-scoped compile caches of a trial container)', () => {
   it('binds each cache read-write at its fixed place and points the framework at it', () => {
     const { binds, env } = cacheMounts({ cudaComputeDir: 'run/cache/cuda-compute', tensorrtEngineDir: '/abs/run/cache/trt' });
@@ -64,7 +77,10 @@ describe('cacheMounts (the run-scoped compile caches of a trial container)', () 
       'GREENRT_TRT_ENGINE_CACHE=/greenrt/cache/tensorrt',
     ]);
     const create = containerOptions({ image: 'sha256:x', cmd: ['true'], binds, env, labels: {}, memoryLimitMiB: null, network: 'none', gpu: true });
-    expect(create.HostConfig?.Binds).toEqual([`${resolve('run/cache/cuda-compute')}:/greenrt/cache/cuda:rw`, '/abs/run/cache/trt:/greenrt/cache/tensorrt:rw']);
+    expect(create.HostConfig?.Mounts).toEqual([
+      { Type: 'bind', Source: resolve('run/cache/cuda-compute'), Target: '/greenrt/cache/cuda', ReadOnly: false },
+      { Type: 'bind', Source: '/abs/run/cache/trt', Target: '/greenrt/cache/tensorrt', ReadOnly: false },
+    ]);
     expect(create.Env).toEqual(expect.arrayContaining(['CUDA_CACHE_PATH=/greenrt/cache/cuda', 'CUDA_CACHE_MAXSIZE=4294967296']));
   });
 

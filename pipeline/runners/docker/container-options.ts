@@ -1,4 +1,5 @@
 import type Docker from 'dockerode';
+import { bindMounts, type BindMount } from '../../docker/index.js';
 
 /** uid:gid of the `greenrt` user inside every runtime image. */
 export const CONTAINER_USER = '10001:10001';
@@ -16,8 +17,8 @@ export const ContainerPaths = {
 export interface ContainerOptionsInput {
   image: string;
   cmd: string[];
-  /** Host path -> container path binds, with ro/rw. */
-  binds: { host: string; container: string; readOnly: boolean }[];
+  /** Host path -> container path binds, read-only or read-write. */
+  binds: BindMount[];
   labels: Record<string, string>;
   memoryLimitMiB: number | null;
   /** 'none' for trials; 'bridge' only for pretrained weight downloads while preparing. */
@@ -41,7 +42,7 @@ export interface ContainerOptionsInput {
 export function containerOptions(input: ContainerOptionsInput): Docker.ContainerCreateOptions {
   const memoryBytes = input.memoryLimitMiB === null ? undefined : input.memoryLimitMiB * 1024 * 1024;
   const hostConfig: Docker.HostConfig = {
-    Binds: input.binds.map((b) => `${b.host}:${b.container}:${b.readOnly ? 'ro' : 'rw'}`),
+    Mounts: bindMounts(input.binds),
     NetworkMode: input.network,
     ReadonlyRootfs: true,
     Tmpfs: { '/tmp': `rw,exec,nosuid,nodev,size=${input.tmpfsMiB ?? 1024}m` },

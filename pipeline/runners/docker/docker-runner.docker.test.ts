@@ -92,6 +92,15 @@ describe.skipIf(!engine)('DockerRunner (real Docker engine, fake numpy runtime i
     console.info(`[docker-runner] ok trial: container start to exit ${exec.wallMs.toFixed(0)} ms`);
   });
 
+  it("mounts folders whose paths hold ':' (a run folder named by its time), which Binds strings cannot carry", async () => {
+    const modelDir = join(root, 'model:copy');
+    mkdirSync(modelDir);
+    const exec = await runner.runTrial(request('ok-colon', { workDir: join(root, 'run:2026-12-07T18:00:00Z', 'ok-colon'), modelDir }));
+    expect(exec.failure).toBeNull();
+    expect(exec.output?.status).toBe('ok');
+    expect(existsSync(join(root, 'run:2026-12-07T18:00:00Z', 'ok-colon', 'out', 'trial-output.json'))).toBe(true);
+  });
+
   it('reports exit without output, with the last log line', async () => {
     const exec = await runner.runTrial(request('exit1-a'));
     expect(exec.exitCode).toBe(1);
