@@ -10,28 +10,31 @@ import { benchDir, execOk, lastJson, log, median, pairedRatio, quantile, repoRoo
  * thread: on a shared 2-core host two OpenMP threads spin against other work and a single
  * inference can take 10x longer from one run to the next, which drowns any harness effect. The
  * harness's cost is the loop around run_once, the same at any thread count (see loopOverhead).
+ * Rounds per model: this VM's speed changes every few seconds (whole runs at ~15 or ~24 ms per MobileNetV2 inference),
+ * so a round whose two runs straddle a change gives a ratio of 0.6 or 1.7; the median needs many rounds to sit
+ * still. MobileNetV2's runs are short, so it gets 32 rounds of 60 inferences; ResNet-50 (steadier, 4 s a run) 16.
  */
 const defaults = {
-  models: { mobilenet_v2: { iters: 100, warmup: 10 }, resnet50: { iters: 30, warmup: 5 } },
-  rounds: 16,
+  models: { mobilenet_v2: { iters: 60, warmup: 10, rounds: 32 }, resnet50: { iters: 30, warmup: 5, rounds: 16 } },
   threads: 1,
 };
 
 export async function benchHarnessOverhead({ quick = false } = {}) {
   const image = await cpuImage('pytorch');
-  const rounds = quick ? 2 : defaults.rounds;
+  const rounds = {};
   const mounts = [];
   const specs = [];
   for (const [model, counts] of Object.entries(defaults.models)) {
     const prepared = await preparedPytorchModel(model);
     mounts.push('-v', `${prepared.dir}:/models/${model}:ro`);
     const iters = quick ? Math.ceil(counts.iters / 3) : counts.iters;
-    specs.push(`${model}=/models/${model}:${iters}:${counts.warmup}`);
+    rounds[model] = quick ? 2 : counts.rounds;
+    specs.push(`${model}=/models/${model}:${iters}:${counts.warmup}:${rounds[model]}`);
   }
-  log(`harness overhead: ${rounds} rounds x ${specs.join(' ')} in ${image.tag}`);
+  log(`harness overhead: ${specs.join(' ')} (model=dir:inferences:warm-up:rounds) in ${image.tag}`);
   // One container for every run: "in the same container" (no CPU limit, no network).
   const args = ['run', '--rm', '--network', 'none', '--label', 'greenrt.bench=1', '-v', `${join(benchDir, 'py')}:/bench:ro`, ...mounts, image.imageId];
-  args.push('python3', '/bench/harness_ab.py', '--models', specs.join(','), '--rounds', String(rounds), '--threads', String(defaults.threads));
+  args.push('python3', '/bench/harness_ab.py', '--models', specs.join(','), '--threads', String(defaults.threads));
   // Every run on the last CPU (the host's own work tends to the first): both loops on the same vCPU (harness_ab.py).
   const cpus = availableParallelism();
   if (cpus > 1) args.push('--cpu', String(cpus - 1));

@@ -44,16 +44,46 @@ const sections = {
   cluster: { docker: false, run: benchCluster },
 };
 
-const { values } = parseArgs({
-  options: {
-    only: { type: 'string' },
-    skip: { type: 'string' },
-    quick: { type: 'boolean', default: false },
-    'wait-quiet': { type: 'string', default: '0' },
-    out: { type: 'string', default: join(benchDir, 'results', 'latest.json') },
-    merge: { type: 'boolean', default: false },
-  },
-});
+const usage = `Usage: node bench/run.mjs [--only a,b] [--skip a,b] [--quick] [--wait-quiet S] [--out FILE] [--merge]
+
+greenrt's overhead benchmarks (make bench), every section by default, written to bench/results/latest.json and a
+dated copy; each headline figure is checked against its target (docs/PERFORMANCE.md).
+
+  --only a,b       run these sections only
+  --skip a,b       run every section but these
+  --quick          fewer rounds and inferences (a smoke run; its figures are not for the targets)
+  --wait-quiet S   before the noise-sensitive sections (ort, harness), wait up to S seconds for the host's
+                   other work to drop under 25 % of its CPU (the wait and the level reached are recorded)
+  --out FILE       write here instead of bench/results/latest.json
+  --merge          keep the sections of FILE this run did not measure
+  -h, --help       this text
+
+Sections: ${Object.keys(sections).join(', ')}
+Exit: 0 measured (a missed target is reported in the output, not an error), 2 bad arguments.
+`;
+
+let parsed;
+try {
+  parsed = parseArgs({
+    options: {
+      only: { type: 'string' },
+      skip: { type: 'string' },
+      quick: { type: 'boolean', default: false },
+      'wait-quiet': { type: 'string', default: '0' },
+      out: { type: 'string', default: join(benchDir, 'results', 'latest.json') },
+      merge: { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
+} catch (error) {
+  process.stderr.write(`${error.message}\n\n${usage}`);
+  process.exit(2);
+}
+const { values } = parsed;
+if (values.help) {
+  process.stdout.write(usage);
+  process.exit(0);
+}
 const only = values.only ? values.only.split(',') : Object.keys(sections);
 const skip = values.skip ? values.skip.split(',') : [];
 const unknown = [...only, ...skip].filter((s) => !(s in sections));

@@ -43,8 +43,8 @@ def run_harness(model: str, model_dir: str, a: argparse.Namespace, iters: int, w
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--models", required=True, help="name=dir:iters:warmup,...")
-    parser.add_argument("--rounds", type=int, default=4)
+    parser.add_argument("--models", required=True, help="name=dir:iters:warmup[:rounds],...")
+    parser.add_argument("--rounds", type=int, default=4, help="rounds of a model whose spec names none")
     parser.add_argument("--batch", type=int, default=1)
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--seed", type=int, default=0)
@@ -56,11 +56,13 @@ def main() -> None:
     models = []
     for item in a.models.split(","):
         name, rest = item.split("=", 1)
-        model_dir, iters, warmup = rest.split(":")
-        models.append((name, model_dir, int(iters), int(warmup)))
+        model_dir, iters, warmup, *rounds = rest.split(":")
+        models.append((name, model_dir, int(iters), int(warmup), int(rounds[0]) if rounds else a.rounds))
     runs = []
-    for rnd in range(a.rounds):
-        for name, model_dir, iters, warmup in models:
+    for rnd in range(max(m[4] for m in models)):
+        for name, model_dir, iters, warmup, model_rounds in models:
+            if rnd >= model_rounds:
+                continue
             order = ["bare", "harness"] if rnd % 2 == 0 else ["harness", "bare"]
             for kind in order:
                 started = time.perf_counter_ns()
