@@ -95,8 +95,8 @@ export async function benchEmbeddedVsPython({ quick = false } = {}) {
  * Warm-up inferences per MobileNetV2 run: the study's own (experiments/paper.yaml `warmupIterations`, 100), so the
  * two sides are compared as a study measures them. With 15, a fresh process was still getting faster during the
  * 2-thread window, Node more than Python (12 runs each: the last quarter's median latency under the first quarter's
- * by a median of about 6 % in Node, 3 % in Python; V8 compiles and collects on background threads while both CPUs
- * run ONNX Runtime's two threads).
+ * by a median of about 6 % in Node, 3 % in Python; why was not pinned down: V8's own threads used 0.2-0.4 % of the
+ * CPU). The longer warm-up did not close the 2-thread gap, and it lowered the 1-thread figure (docs/PERFORMANCE.md).
  */
 async function studyWarmup() {
   const { loadExperiment } = await import(join(repoRoot, 'dist', 'config', 'index.js'));

@@ -46,8 +46,9 @@ const sections = {
 
 const usage = `Usage: node bench/run.mjs [--only a,b] [--skip a,b] [--quick] [--wait-quiet S] [--out FILE] [--merge]
 
-greenrt's overhead benchmarks (make bench), every section by default, written to bench/results/latest.json and a
-dated copy; each headline figure is checked against its target (docs/PERFORMANCE.md).
+greenrt's overhead benchmarks (make bench), every section by default, written to bench/results/latest.json (and a
+dated copy beside it when writing that default file); each headline figure is checked against its target
+(docs/PERFORMANCE.md).
 
   --only a,b       run these sections only
   --skip a,b       run every section but these
@@ -59,7 +60,7 @@ dated copy; each headline figure is checked against its target (docs/PERFORMANCE
   -h, --help       this text
 
 Sections: ${Object.keys(sections).join(', ')}
-Exit: 0 measured (a missed target is reported in the output, not an error), 2 bad arguments.
+Exit: 0 written (a missed target, or a section that failed, is reported in the file and the table), 2 bad arguments.
 `;
 
 let parsed;
